@@ -1,6 +1,7 @@
 """Free loopback ports, so that two runs on one machine never collide."""
 
 import socket
+import time
 
 
 def free_port() -> int:
@@ -13,8 +14,6 @@ def free_port() -> int:
 
 def wait_for_port(port: int, timeout: float) -> bool:
     """True once something accepts connections on 127.0.0.1:port, False after timeout seconds."""
-    import time
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

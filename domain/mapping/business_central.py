@@ -1,0 +1,128 @@
+"""Canonical order and party -> Business Central API v2.0 payloads (salesOrders deep insert, customers)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.models import Address, BcCustomer, ChargeLine, Order, OrderLine, Party, ResolvedSku
+
+# Field lengths of the BC tables behind the API; BC rejects a longer value instead of cutting it.
+MAX_DESCRIPTION = 100
+MAX_NAME = 100
+MAX_ADDRESS = 100
+MAX_ADDRESS_2 = 50
+MAX_CITY = 30
+MAX_POST_CODE = 20
+MAX_STATE = 30
+MAX_COUNTRY = 10
+MAX_EMAIL = 80
+MAX_PHONE = 30
+MAX_EXTERNAL_DOCUMENT_NUMBER = 35
+
+
+class ChargeAccounts(BaseModel):
+    """The G/L accounts that shipping and fee lines are booked on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    shipping: str
+    fee: str
+
+    def for_charge(self, charge: ChargeLine) -> str:
+        return self.shipping if charge.kind == "shipping" else self.fee
+
+
+def external_document_number(order: Order) -> str:
+    """The web order number as BC keeps it; the connector looks orders up by it."""
+    return order.number[:MAX_EXTERNAL_DOCUMENT_NUMBER]
+
+
+def sales_order(
+    order: Order,
+    customer: BcCustomer,
+    skus: dict[str, ResolvedSku],
+    accounts: ChargeAccounts,
+    local_currency: str,
+) -> dict[str, Any]:
+    """A salesOrders POST body with its salesOrderLines deep-inserted."""
+    party = order.customer
+    payload: dict[str, Any] = {
+        "externalDocumentNumber": external_document_number(order),
+        "orderDate": order.created_at.date().isoformat(),
+        "customerId": customer.id,
+        "pricesIncludeTax": order.prices_include_tax,
+        "email": party.email[:MAX_EMAIL],
+        "phoneNumber": party.phone[:MAX_PHONE],
+        **_ship_to(party.shipping),
+        "salesOrderLines": [_item_line(line, skus[line.sku]) for line in order.lines]
+        + [_charge_line(charge, accounts) for charge in order.charges],
+    }
+    if order.currency != local_currency.upper():
+        payload["currencyCode"] = order.currency
+    return payload
+
+
+def customer(party: Party) -> dict[str, Any]:
+    """A customers POST body for a buyer BC does not know yet."""
+    billing = party.billing
+    payload: dict[str, Any] = {
+        "displayName": (billing.company or billing.name or party.email)[:MAX_NAME],
+        "type": "Company" if party.is_business else "Person",
+        "addressLine1": billing.line1[:MAX_ADDRESS],
+        "addressLine2": billing.line2[:MAX_ADDRESS_2],
+        "city": billing.city[:MAX_CITY],
+        "state": billing.state[:MAX_STATE],
+        "country": billing.country[:MAX_COUNTRY],
+        "postalCode": billing.postcode[:MAX_POST_CODE],
+        "phoneNumber": party.phone[:MAX_PHONE],
+        "email": party.email[:MAX_EMAIL],
+    }
+    if party.vat_number:
+        payload["taxRegistrationNumber"] = party.vat_number[:20]
+    return payload
+
+
+def _ship_to(address: Address) -> dict[str, str]:
+    return {
+        "shipToName": (address.company or address.name)[:MAX_NAME],
+        "shipToContact": address.name[:MAX_NAME],
+        "shipToAddressLine1": address.line1[:MAX_ADDRESS],
+        "shipToAddressLine2": address.line2[:MAX_ADDRESS_2],
+        "shipToCity": address.city[:MAX_CITY],
+        "shipToState": address.state[:MAX_STATE],
+        "shipToCountry": address.country[:MAX_COUNTRY],
+        "shipToPostCode": address.postcode[:MAX_POST_CODE],
+    }
+
+
+def _item_line(line: OrderLine, sku: ResolvedSku) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "lineType": "Item",
+        "itemId": sku.item_id,
+        "description": line.description[:MAX_DESCRIPTION],
+        "quantity": _number(line.quantity),
+        "unitPrice": _number(line.unit_price),
+    }
+    if sku.variant_id:
+        body["itemVariantId"] = sku.variant_id
+    if line.discount_amount:
+        body["discountAmount"] = _number(line.discount_amount)
+    return body
+
+
+def _charge_line(charge: ChargeLine, accounts: ChargeAccounts) -> dict[str, Any]:
+    return {
+        "lineType": "Account",
+        "lineObjectNumber": accounts.for_charge(charge),
+        "description": charge.description[:MAX_DESCRIPTION],
+        "quantity": 1,
+        "unitPrice": _number(charge.amount),
+    }
+
+
+def _number(value: Decimal) -> float:
+    """JSON has no decimals; values with at most five decimals survive float exactly."""
+    return float(value)

@@ -1,0 +1,176 @@
+"""WooCommerce order payload (REST v3 shape, as in webhooks) -> canonical Order."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from domain.models import Address, ChargeLine, Order, OrderLine, Party, WebOrderKey
+
+SOURCE = "woocommerce"
+VAT_NUMBER_META_KEYS = frozenset(
+    {"_billing_vat_number", "billing_vat_number", "_vat_number", "vat_number", "_billing_vat", "billing_vat"}
+)
+
+
+class _Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class WooAddress(_Lenient):
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    address_1: str = ""
+    address_2: str = ""
+    city: str = ""
+    state: str = ""
+    postcode: str = ""
+    country: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+class WooMeta(_Lenient):
+    key: str
+    value: object = None
+
+
+class WooLineItem(_Lenient):
+    id: int
+    name: str = ""
+    sku: str = ""
+    quantity: Decimal = Field(gt=0)
+    subtotal: Decimal
+    subtotal_tax: Decimal = Decimal(0)
+    total: Decimal
+    total_tax: Decimal = Decimal(0)
+
+
+class WooCharge(_Lenient):
+    """A shipping_lines or fee_lines entry."""
+
+    method_title: str = ""
+    name: str = ""
+    total: Decimal
+    total_tax: Decimal = Decimal(0)
+
+
+class WooOrder(_Lenient):
+    id: int
+    number: str = ""
+    status: str
+    currency: str = Field(min_length=3, max_length=3)
+    prices_include_tax: bool = False
+    date_created: datetime
+    date_created_gmt: datetime | None = None
+    date_modified: datetime
+    date_modified_gmt: datetime | None = None
+    discount_total: Decimal = Decimal(0)
+    total: Decimal
+    total_tax: Decimal = Decimal(0)
+    customer_id: int = 0
+    billing: WooAddress = WooAddress()
+    shipping: WooAddress = WooAddress()
+    payment_method: str = ""
+    meta_data: list[WooMeta] = []
+    line_items: list[WooLineItem] = Field(min_length=1)
+    shipping_lines: list[WooCharge] = []
+    fee_lines: list[WooCharge] = []
+
+    @property
+    def modified_utc(self) -> datetime:
+        return _as_utc(self.date_modified_gmt or self.date_modified)
+
+
+def parse(body: bytes) -> WooOrder:
+    """Validate a webhook body; raises ValueError with a readable message when it is not an order."""
+    try:
+        return WooOrder.model_validate_json(body)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in error.errors()[:5])
+        raise ValueError(f"not a WooCommerce order: {problems}") from None
+
+
+def dedup_key(order: WooOrder) -> str:
+    """WooCommerce has no stable delivery id: an order version is its id plus its modification time."""
+    return f"{order.id}@{order.modified_utc.isoformat()}"
+
+
+def to_order(shop: str, woo: WooOrder) -> Order:
+    return Order(
+        key=WebOrderKey(source=SOURCE, shop=shop, order_id=str(woo.id)),
+        number=woo.number or str(woo.id),
+        status=woo.status,
+        created_at=_as_utc(woo.date_created_gmt or woo.date_created),
+        modified_at=woo.modified_utc,
+        currency=woo.currency.upper(),
+        prices_include_tax=woo.prices_include_tax,
+        customer=_party(woo),
+        lines=tuple(_line(item, woo.prices_include_tax) for item in woo.line_items),
+        charges=_charges(woo),
+        discount_total=woo.discount_total,
+        total=woo.total,
+        total_tax=woo.total_tax,
+        payment_method=woo.payment_method,
+    )
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """WooCommerce dates carry no zone; the `_gmt` twins are UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _address(woo: WooAddress) -> Address:
+    return Address(
+        name=f"{woo.first_name} {woo.last_name}".strip(),
+        company=woo.company,
+        line1=woo.address_1,
+        line2=woo.address_2,
+        city=woo.city,
+        postcode=woo.postcode,
+        state=woo.state,
+        country=woo.country.upper(),
+    )
+
+
+def _party(woo: WooOrder) -> Party:
+    vat_number = next((str(m.value).strip() for m in woo.meta_data if m.key in VAT_NUMBER_META_KEYS and m.value), "")
+    billing = _address(woo.billing)
+    shipping = _address(woo.shipping) if woo.shipping.address_1 else billing
+    return Party(
+        shop_customer_id=str(woo.customer_id),
+        email=woo.billing.email.strip().lower(),
+        phone=woo.billing.phone,
+        billing=billing,
+        shipping=shipping,
+        vat_number=vat_number,
+    )
+
+
+def _line(item: WooLineItem, prices_include_tax: bool) -> OrderLine:
+    """WooCommerce line amounts exclude VAT; `subtotal` is before coupons and `total` after."""
+    gross = item.subtotal + (item.subtotal_tax if prices_include_tax else 0)
+    net = item.total + (item.total_tax if prices_include_tax else 0)
+    return OrderLine(
+        sku=item.sku.strip(),
+        description=item.name,
+        quantity=item.quantity,
+        unit_price=(gross / item.quantity).quantize(Decimal("0.00001")),
+        discount_amount=gross - net,
+    )
+
+
+def _charges(woo: WooOrder) -> tuple[ChargeLine, ...]:
+    def amount(charge: WooCharge) -> Decimal:
+        return charge.total + (charge.total_tax if woo.prices_include_tax else 0)
+
+    shipping = [
+        ChargeLine(kind="shipping", description=c.method_title or "Shipping", amount=amount(c))
+        for c in woo.shipping_lines
+        if c.total
+    ]
+    fees = [ChargeLine(kind="fee", description=c.name or "Fee", amount=amount(c)) for c in woo.fee_lines if c.total]
+    return tuple(shipping + fees)

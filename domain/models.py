@@ -1,0 +1,141 @@
+"""The canonical order: what every web channel is mapped to before Business Central sees it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class WebOrderKey(Frozen):
+    """Identifies one web order across all channels: `source:shop:orderId`."""
+
+    source: str
+    shop: str
+    order_id: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.shop}:{self.order_id}"
+
+    @classmethod
+    def parse(cls, text: str) -> WebOrderKey:
+        source, shop, order_id = text.split(":", 2)
+        return cls(source=source, shop=shop, order_id=order_id)
+
+
+class Address(Frozen):
+    name: str = ""
+    company: str = ""
+    line1: str = ""
+    line2: str = ""
+    city: str = ""
+    postcode: str = ""
+    state: str = ""
+    country: str = ""
+
+
+class Party(Frozen):
+    """The buyer as the shop knows them."""
+
+    shop_customer_id: str = ""
+    email: str = ""
+    phone: str = ""
+    billing: Address = Address()
+    shipping: Address = Address()
+    vat_number: str = ""
+
+    @property
+    def is_guest(self) -> bool:
+        return self.shop_customer_id in ("", "0")
+
+    @property
+    def is_business(self) -> bool:
+        return bool(self.billing.company or self.vat_number)
+
+
+class OrderLine(Frozen):
+    """One article line; `unit_price` and `discount_amount` follow the order's `prices_include_tax`."""
+
+    sku: str
+    description: str
+    quantity: Decimal = Field(gt=0)
+    unit_price: Decimal
+    discount_amount: Decimal = Decimal(0)
+
+
+class ChargeLine(Frozen):
+    """Shipping or a fee, booked on a G/L account in BC."""
+
+    kind: str
+    description: str
+    amount: Decimal
+
+
+class Order(Frozen):
+    """A web order, as the shop said it at `modified_at`."""
+
+    key: WebOrderKey
+    number: str
+    status: str
+    created_at: datetime
+    modified_at: datetime
+    currency: str
+    prices_include_tax: bool
+    customer: Party
+    lines: tuple[OrderLine, ...]
+    charges: tuple[ChargeLine, ...] = ()
+    discount_total: Decimal = Decimal(0)
+    total: Decimal
+    total_tax: Decimal
+    payment_method: str = ""
+
+
+class OrderStatus(StrEnum):
+    """Where an order record stands in Koppel."""
+
+    RECEIVED = "received"
+    IMPORTING = "importing"
+    IN_BC = "in_bc"
+    NEEDS_ATTENTION = "needs_attention"
+    FAILED = "failed"
+    NOT_IMPORTED = "not_imported"
+
+
+class BcSalesOrder(Frozen):
+    """The part of a BC salesOrder Koppel keeps."""
+
+    id: str
+    number: str
+    status: str
+    customer_number: str
+    external_document_number: str
+    total_excluding_tax: Decimal
+    total_tax: Decimal
+    total_including_tax: Decimal
+
+
+class BcCustomer(Frozen):
+    id: str
+    number: str
+    blocked: str = ""
+    tax_liable: bool = True
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.blocked.strip() != ""
+
+
+class ResolvedSku(Frozen):
+    """A web SKU found in BC: the item and, for a variant SKU, the variant."""
+
+    item_id: str
+    item_number: str
+    variant_id: str | None = None
+    variant_code: str | None = None
+    blocked: bool = False

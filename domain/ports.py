@@ -1,0 +1,74 @@
+"""The interfaces the domain services need; integrations/ implements them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku, WebOrderKey
+from domain.records import EventStatus, OrderMessage, OrderRecord, WebhookEvent
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class RawBodyStore(Protocol):
+    def put(self, name: str, body: bytes) -> None: ...
+
+    def get(self, name: str) -> bytes: ...
+
+
+class EventLog(Protocol):
+    def add(self, event: WebhookEvent) -> bool:
+        """Store the event; False if an event with this id was already there (a duplicate delivery)."""
+        ...
+
+    def get(self, order_key: WebOrderKey, event_id: str) -> WebhookEvent | None: ...
+
+    def mark(self, order_key: WebOrderKey, event_id: str, status: EventStatus, note: str = "") -> None: ...
+
+    def for_order(self, order_key: WebOrderKey) -> list[WebhookEvent]: ...
+
+
+class OrderQueue(Protocol):
+    def send(self, message: OrderMessage) -> None: ...
+
+
+class OrderStore(Protocol):
+    def get(self, key: WebOrderKey) -> tuple[OrderRecord, str] | None:
+        """The record and its ETag, or None."""
+        ...
+
+    def create(self, record: OrderRecord) -> str:
+        """Insert a new record and return its ETag; ConcurrencyConflict if it already exists."""
+        ...
+
+    def replace(self, record: OrderRecord, etag: str) -> str:
+        """Overwrite the record if its ETag still matches; ConcurrencyConflict otherwise."""
+        ...
+
+
+class CustomerBindings(Protocol):
+    """Which BC customer a shop's customer (or a guest's e-mail) was matched to."""
+
+    def get(self, source: str, external_id: str) -> str | None: ...
+
+    def put(self, source: str, external_id: str, bc_customer_number: str) -> None: ...
+
+
+class BusinessCentral(Protocol):
+    def find_sales_order(self, external_document_number: str) -> BcSalesOrder | None: ...
+
+    def create_sales_order(self, payload: dict[str, Any]) -> BcSalesOrder: ...
+
+    def customer_by_number(self, number: str) -> BcCustomer | None: ...
+
+    def customer_by_email(self, email: str) -> BcCustomer | None: ...
+
+    def create_customer(self, party: Party) -> BcCustomer: ...
+
+    def resolve_skus(self, skus: Sequence[str]) -> dict[str, ResolvedSku]:
+        """The SKUs found in BC as an item number, or as an item number + "-" + variant code."""
+        ...

@@ -1,0 +1,66 @@
+"""What Koppel stores about each webhook delivery and each web order."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.models import BcSalesOrder, OrderStatus, WebOrderKey
+
+
+class EventStatus(StrEnum):
+    RECEIVED = "received"
+    PROCESSED = "processed"
+    IGNORED = "ignored"
+    PARKED = "parked"
+    FAILED = "failed"
+
+
+class WebhookEvent(BaseModel):
+    """One accepted delivery; its raw body lives in blob storage under `blob_name`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_key: WebOrderKey
+    event_id: str
+    topic: str
+    dedup_key: str
+    blob_name: str
+    received_at: datetime
+    status: EventStatus = EventStatus.RECEIVED
+    note: str = ""
+
+
+class OrderMessage(BaseModel):
+    """The body of a message on the `orders` queue."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_key: WebOrderKey
+    event_id: str
+    blob_name: str
+
+
+class OrderRecord(BaseModel):
+    """Koppel's record of one web order and its BC document."""
+
+    key: WebOrderKey
+    status: OrderStatus = OrderStatus.RECEIVED
+    web_number: str = ""
+    web_status: str = ""
+    web_modified_at: datetime | None = None
+    web_total: Decimal | None = None
+    web_currency: str = ""
+    line_count: int = 0
+    latest_event_id: str = ""
+    bc: BcSalesOrder | None = None
+    bc_customer_number: str = ""
+    totals_agree: bool | None = None
+    problem: str = ""
+    attempts: int = 0
+    claim_owner: str = ""
+    claim_expires_at: datetime | None = None
+    updated_at: datetime | None = None

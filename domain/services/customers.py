@@ -1,0 +1,43 @@
+"""Which BC customer a web order is sold to."""
+
+from __future__ import annotations
+
+import hashlib
+
+from domain.errors import PermanentError
+from domain.models import BcCustomer, Order
+from domain.ports import BusinessCentral, CustomerBindings
+
+
+def resolve_customer(
+    bc: BusinessCentral, bindings: CustomerBindings, order: Order, default_customer_number: str | None
+) -> BcCustomer:
+    """Binding first, then BC by e-mail, then the configured default customer, else a new BC customer."""
+    party = order.customer
+    source = f"{order.key.source}:{order.key.shop}"
+    external_id = _external_id(party.shop_customer_id, party.email, party.is_guest)
+    bound_number = bindings.get(source, external_id)
+    customer = bc.customer_by_number(bound_number) if bound_number else None
+    if customer is None and party.email:
+        customer = bc.customer_by_email(party.email)
+    if customer is None and default_customer_number:
+        customer = bc.customer_by_number(default_customer_number)
+        if customer is None:
+            raise PermanentError(f"The default customer {default_customer_number} does not exist in BC")
+    if customer is None:
+        customer = bc.create_customer(party)
+    if customer.number != bound_number:
+        bindings.put(source, external_id, customer.number)
+    if customer.is_blocked:
+        raise PermanentError(
+            f"Customer {customer.number} is blocked ({customer.blocked.strip()}) in BC: "
+            "unblock the customer or change the order's customer, then replay"
+        )
+    return customer
+
+
+def _external_id(shop_customer_id: str, email: str, is_guest: bool) -> str:
+    """A registered shop customer by id; a guest by a hash of the e-mail (no personal data in keys)."""
+    if not is_guest:
+        return f"id-{shop_customer_id}"
+    return "email-" + hashlib.sha256(email.encode()).hexdigest()[:40]

@@ -1,0 +1,224 @@
+"""The order worker's use case: one accepted order event -> exactly one BC salesOrder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from domain.errors import (
+    AmbiguousWriteError,
+    BusinessCentralRejected,
+    ConcurrencyConflict,
+    PermanentError,
+    RetryableError,
+)
+from domain.mapping import business_central
+from domain.mapping.business_central import ChargeAccounts
+from domain.mapping.channels import read_order
+from domain.models import BcSalesOrder, Order, OrderStatus, ResolvedSku
+from domain.ports import BusinessCentral, Clock, CustomerBindings, EventLog, OrderStore, RawBodyStore
+from domain.records import EventStatus, OrderMessage, OrderRecord
+from domain.rules.totals import totals_agree, totals_problem
+from domain.services.customers import resolve_customer
+
+
+@dataclass(frozen=True)
+class ImportPolicy:
+    """Settings that shape how web orders become BC sales orders."""
+
+    accounts: ChargeAccounts
+    local_currency: str = "EUR"
+    default_customer_number: str | None = None
+    import_statuses: frozenset[str] = frozenset({"processing", "on-hold", "completed"})
+    claim_lease: timedelta = timedelta(minutes=2)
+    totals_tolerance: Decimal = Decimal("0.02")
+
+
+@dataclass(frozen=True)
+class OrderSync:
+    bodies: RawBodyStore
+    events: EventLog
+    orders: OrderStore
+    bc: BusinessCentral
+    customers: CustomerBindings
+    clock: Clock
+    policy: ImportPolicy
+
+
+@dataclass
+class _Held:
+    """The order record this worker holds, with the ETag of its last write."""
+
+    record: OrderRecord
+    etag: str
+
+
+def sync_order(sync: OrderSync, message: OrderMessage, worker: str) -> OrderRecord:
+    """Import one web order version. Permanent problems park the order; retryable ones raise."""
+    order = _read(sync, message)
+    if order is None:
+        return _load(sync, message).record
+    held = _load(sync, message)
+    skip_reason = _skip_reason(sync, held.record, order)
+    if skip_reason:
+        _note_skipped(sync, held, order, message, skip_reason)
+        return held.record
+    _claim(sync, held, order, message, worker)
+    try:
+        document = _import(sync, order)
+    except PermanentError as error:
+        _save(sync, held, status=OrderStatus.NEEDS_ATTENTION, problem=error.reason, claim_owner="")
+        sync.events.mark(order.key, message.event_id, EventStatus.PARKED, error.reason)
+        return held.record
+    except RetryableError as error:
+        _release_after_failure(sync, held, str(error))
+        raise
+    agree = totals_agree(order, document, sync.policy.totals_tolerance)
+    _save(
+        sync,
+        held,
+        status=OrderStatus.IN_BC,
+        bc=document,
+        bc_customer_number=document.customer_number,
+        totals_agree=agree,
+        problem="" if agree else totals_problem(order, document),
+        claim_owner="",
+    )
+    sync.events.mark(order.key, message.event_id, EventStatus.PROCESSED, f"in BC as {document.number}")
+    return held.record
+
+
+def give_up(sync: OrderSync, message: OrderMessage, dequeue_count: int) -> None:
+    """The host moved the message to the poison queue: mark the order failed so a person sees it."""
+    held = _load(sync, message)
+    last_error = held.record.problem or "unknown error"
+    reason = f"Gave up after {dequeue_count} attempts; last error: {last_error}"
+    if held.record.status is not OrderStatus.IN_BC:
+        _save(sync, held, status=OrderStatus.FAILED, problem=reason, claim_owner="")
+    sync.events.mark(message.order_key, message.event_id, EventStatus.FAILED, reason)
+
+
+def _read(sync: OrderSync, message: OrderMessage) -> Order | None:
+    try:
+        return read_order(message.order_key, sync.bodies.get(message.blob_name))
+    except PermanentError as error:
+        held = _load(sync, message)
+        _save(sync, held, status=OrderStatus.NEEDS_ATTENTION, problem=error.reason)
+        sync.events.mark(message.order_key, message.event_id, EventStatus.PARKED, error.reason)
+        return None
+
+
+def _load(sync: OrderSync, message: OrderMessage) -> _Held:
+    found = sync.orders.get(message.order_key)
+    if found is not None:
+        return _Held(*found)
+    record = OrderRecord(key=message.order_key, latest_event_id=message.event_id, updated_at=sync.clock.now())
+    try:
+        return _Held(record, sync.orders.create(record))
+    except ConcurrencyConflict:
+        found = sync.orders.get(message.order_key)
+        if found is None:
+            raise RetryableError(f"order record {message.order_key} vanished while being created") from None
+        return _Held(*found)
+
+
+def _skip_reason(sync: OrderSync, record: OrderRecord, order: Order) -> str:
+    if record.bc is not None:
+        return f"already in BC as {record.bc.number}; changes after import are not applied automatically"
+    if record.web_modified_at and order.modified_at < record.web_modified_at:
+        return "an older version than the one already received"
+    if order.status not in sync.policy.import_statuses:
+        waiting_for = ", ".join(sorted(sync.policy.import_statuses))
+        return f"web status '{order.status}' is not imported (waiting for: {waiting_for})"
+    return ""
+
+
+def _note_skipped(sync: OrderSync, held: _Held, order: Order, message: OrderMessage, reason: str) -> None:
+    if held.record.bc is None and order.status not in sync.policy.import_statuses:
+        _save(sync, held, status=OrderStatus.NOT_IMPORTED, problem="", **_web_summary(order, message))
+    sync.events.mark(order.key, message.event_id, EventStatus.IGNORED, reason)
+
+
+def _claim(sync: OrderSync, held: _Held, order: Order, message: OrderMessage, worker: str) -> None:
+    """Take the record with an ETag-conditional write, so two copies of one order never both create."""
+    now = sync.clock.now()
+    record = held.record
+    claimed_by_other = record.claim_owner not in ("", worker)
+    if claimed_by_other and record.claim_expires_at and record.claim_expires_at > now:
+        raise RetryableError(f"order {order.key} is being imported by another worker")
+    _save(
+        sync,
+        held,
+        status=OrderStatus.IMPORTING,
+        claim_owner=worker,
+        claim_expires_at=now + sync.policy.claim_lease,
+        attempts=record.attempts + 1,
+        **_web_summary(order, message),
+    )
+
+
+def _import(sync: OrderSync, order: Order) -> BcSalesOrder:
+    """Find the order in BC by externalDocumentNumber, else create it; a lost reply is looked up, not re-sent."""
+    number = business_central.external_document_number(order)
+    existing = sync.bc.find_sales_order(number)
+    if existing is not None:
+        return existing
+    customer = resolve_customer(sync.bc, sync.customers, order, sync.policy.default_customer_number)
+    payload = business_central.sales_order(
+        order, customer, _resolve_skus(sync.bc, order), sync.policy.accounts, sync.policy.local_currency
+    )
+    try:
+        return sync.bc.create_sales_order(payload)
+    except AmbiguousWriteError:
+        created = sync.bc.find_sales_order(number)
+        if created is None:
+            raise
+        return created
+    except BusinessCentralRejected as error:
+        raise PermanentError(f"BC refused the sales order: {error.message}") from None
+
+
+def _resolve_skus(bc: BusinessCentral, order: Order) -> dict[str, ResolvedSku]:
+    skus = bc.resolve_skus(sorted({line.sku for line in order.lines if line.sku}))
+    for position, line in enumerate(order.lines, start=1):
+        if not line.sku:
+            raise PermanentError(f"Line {position} ('{line.description}') has no SKU in the shop")
+        found = skus.get(line.sku)
+        if found is None:
+            raise PermanentError(
+                f"Unknown SKU '{line.sku}' on line {position} ('{line.description}'): "
+                "no BC item or item variant has this number"
+            )
+        if found.blocked:
+            raise PermanentError(f"Item {found.item_number} (SKU '{line.sku}', line {position}) is blocked in BC")
+    return skus
+
+
+def _web_summary(order: Order, message: OrderMessage) -> dict[str, object]:
+    return {
+        "web_number": order.number,
+        "web_status": order.status,
+        "web_modified_at": order.modified_at,
+        "web_total": order.total,
+        "web_currency": order.currency,
+        "line_count": len(order.lines),
+        "latest_event_id": message.event_id,
+    }
+
+
+def _release_after_failure(sync: OrderSync, held: _Held, error: str) -> None:
+    """Keep the last error for the poison handler; let a duplicate message take over."""
+    try:
+        _save(sync, held, status=OrderStatus.IMPORTING, problem=f"Retrying: {error}", claim_owner="")
+    except (ConcurrencyConflict, RetryableError):
+        return
+
+
+def _save(sync: OrderSync, held: _Held, **changes: object) -> None:
+    record = held.record.model_copy(update={**changes, "updated_at": sync.clock.now()})
+    try:
+        held.etag = sync.orders.replace(record, held.etag)
+    except ConcurrencyConflict:
+        raise RetryableError(f"order record {record.key} changed underneath this worker") from None
+    held.record = record

@@ -1,0 +1,89 @@
+"""Builds the adapters from settings once per worker process and hands the services their ports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from functools import cache
+
+import httpx
+
+from domain.mapping.business_central import ChargeAccounts
+from domain.services.ingest_webhook import Intake
+from domain.services.sync_order import ImportPolicy, OrderSync
+from integrations.businesscentral.api import BusinessCentralApi
+from integrations.businesscentral.client import BusinessCentralClient
+from integrations.businesscentral.throttle import RequestThrottle
+from integrations.businesscentral.token import ClientCredentialsToken
+from integrations.settings import Settings, settings
+from integrations.storage.account import StorageAccount
+from integrations.storage.customer_bindings import TableCustomerBindings
+from integrations.storage.event_log import TableEventLog
+from integrations.storage.order_queue import StorageOrderQueue
+from integrations.storage.order_store import TableOrderStore
+from integrations.storage.raw_bodies import BlobRawBodyStore
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Container:
+    settings: Settings
+    intake: Intake
+    order_sync: OrderSync
+
+
+@cache
+def container() -> Container:
+    config = settings()
+    account = StorageAccount(config.storage_connection.get_secret_value())
+    clock = SystemClock()
+    events = TableEventLog(account)
+    bodies = BlobRawBodyStore(account)
+    return Container(
+        settings=config,
+        intake=Intake(bodies=bodies, events=events, queue=StorageOrderQueue(account), clock=clock),
+        order_sync=OrderSync(
+            bodies=bodies,
+            events=events,
+            orders=TableOrderStore(account),
+            bc=_business_central(config),
+            customers=TableCustomerBindings(account),
+            clock=clock,
+            policy=_import_policy(config),
+        ),
+    )
+
+
+def _business_central(config: Settings) -> BusinessCentralApi:
+    http = httpx.Client(
+        timeout=config.bc_timeout_seconds,
+        limits=httpx.Limits(
+            max_connections=config.bc_max_in_flight * 2, max_keepalive_connections=config.bc_max_in_flight
+        ),
+    )
+    token = ClientCredentialsToken(
+        http,
+        config.resolved_token_url,
+        config.bc_client_id,
+        config.bc_client_secret.get_secret_value(),
+        config.bc_scope,
+    )
+    throttle = RequestThrottle(config.bc_max_in_flight, config.bc_requests_per_5_minutes)
+    return BusinessCentralApi(
+        BusinessCentralClient(http, config.bc_company_url, token, throttle, config.bc_max_attempts)
+    )
+
+
+def _import_policy(config: Settings) -> ImportPolicy:
+    return ImportPolicy(
+        accounts=ChargeAccounts(shipping=config.shipping_account, fee=config.fee_account or config.shipping_account),
+        local_currency=config.local_currency,
+        default_customer_number=config.default_customer_number or None,
+        import_statuses=frozenset(s.strip() for s in config.import_statuses.split(",") if s.strip()),
+        totals_tolerance=Decimal(config.totals_tolerance),
+    )

@@ -1,0 +1,29 @@
+"""Queue triggers: `orders` imports one order version into BC; `orders-poison` records the give-up."""
+
+from __future__ import annotations
+
+import logging
+
+import azure.functions as func
+
+from domain.records import OrderMessage
+from domain.services.sync_order import give_up, sync_order
+from functions.container import container
+from integrations.storage.account import ORDERS_QUEUE
+
+bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
+log = logging.getLogger(__name__)
+
+
+@bp.queue_trigger(arg_name="msg", queue_name=ORDERS_QUEUE, connection="AzureWebJobsStorage")
+def order_worker(msg: func.QueueMessage) -> None:
+    message = OrderMessage.model_validate_json(msg.get_body())
+    record = sync_order(container().order_sync, message, worker=msg.id or message.event_id)
+    log.info("order %s: %s %s", message.order_key, record.status.value, record.bc.number if record.bc else "")
+
+
+@bp.queue_trigger(arg_name="msg", queue_name=f"{ORDERS_QUEUE}-poison", connection="AzureWebJobsStorage")
+def order_poison(msg: func.QueueMessage) -> None:
+    message = OrderMessage.model_validate_json(msg.get_body())
+    give_up(container().order_sync, message, msg.dequeue_count or 0)
+    log.error("order %s gave up and needs attention (event %s)", message.order_key, message.event_id)

@@ -1,0 +1,138 @@
+"""The BusinessCentral port over the v2.0 API: sales orders, customers and SKU look-ups, with bounded caches."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from cachetools import TTLCache
+
+from domain.mapping import business_central
+from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku
+from integrations.businesscentral import odata
+from integrations.businesscentral.client import BusinessCentralClient
+
+SALES_ORDER_FIELDS = (
+    "id,number,status,customerNumber,externalDocumentNumber,"
+    "totalAmountExcludingTax,totalTaxAmount,totalAmountIncludingTax"
+)
+CUSTOMER_FIELDS = "id,number,blocked,taxLiable"
+ITEM_FIELDS = "id,number,blocked"
+VARIANT_FIELDS = "id,itemId,code"
+FILTER_CHUNK = 15
+VARIANT_SEPARATOR = "-"
+
+
+class BusinessCentralApi:
+    def __init__(self, client: BusinessCentralClient, cache_size: int = 4096, cache_seconds: float = 300.0) -> None:
+        self._client = client
+        self._customers: TTLCache[str, BcCustomer] = TTLCache(cache_size, cache_seconds)
+        self._skus: TTLCache[str, ResolvedSku] = TTLCache(cache_size, cache_seconds)
+        self._lock = threading.Lock()
+
+    def find_sales_order(self, external_document_number: str) -> BcSalesOrder | None:
+        rows = self._client.get(
+            "salesOrders",
+            {
+                "$filter": f"externalDocumentNumber eq {odata.literal(external_document_number)}",
+                "$select": SALES_ORDER_FIELDS,
+                "$top": "1",
+            },
+        ).get("value", [])
+        return _sales_order(rows[0]) if rows else None
+
+    def create_sales_order(self, payload: dict[str, Any]) -> BcSalesOrder:
+        return _sales_order(self._client.post("salesOrders", payload))
+
+    def customer_by_number(self, number: str) -> BcCustomer | None:
+        with self._lock:
+            cached = self._customers.get(number)
+        if cached is not None:
+            return cached
+        return self._first_customer(f"number eq {odata.literal(number)}")
+
+    def customer_by_email(self, email: str) -> BcCustomer | None:
+        return self._first_customer(f"email eq {odata.literal(email)}")
+
+    def create_customer(self, party: Party) -> BcCustomer:
+        return self._remember(_customer(self._client.post("customers", business_central.customer(party))))
+
+    def resolve_skus(self, skus: Sequence[str]) -> dict[str, ResolvedSku]:
+        with self._lock:
+            found = {sku: self._skus[sku] for sku in skus if sku in self._skus}
+        missing = [sku for sku in skus if sku not in found]
+        if missing:
+            fresh = self._items_by_number(missing)
+            fresh.update(self._variants(sku for sku in missing if sku not in fresh))
+            with self._lock:
+                self._skus.update(fresh)
+            found.update(fresh)
+        return found
+
+    def _first_customer(self, condition: str) -> BcCustomer | None:
+        rows = self._client.get("customers", {"$filter": condition, "$select": CUSTOMER_FIELDS, "$top": "1"})
+        values = rows.get("value", [])
+        return self._remember(_customer(values[0])) if values else None
+
+    def _remember(self, customer: BcCustomer) -> BcCustomer:
+        with self._lock:
+            self._customers[customer.number] = customer
+        return customer
+
+    def _items_by_number(self, numbers: Sequence[str]) -> dict[str, ResolvedSku]:
+        resolved: dict[str, ResolvedSku] = {}
+        for chunk in _chunks(list(numbers)):
+            for row in self._client.get_all(
+                "items", {"$filter": odata.any_of("number", chunk), "$select": ITEM_FIELDS}
+            ):
+                resolved[row["number"]] = ResolvedSku(
+                    item_id=row["id"], item_number=row["number"], blocked=bool(row.get("blocked"))
+                )
+        return resolved
+
+    def _variants(self, skus: Any) -> dict[str, ResolvedSku]:
+        """A SKU `ITEM-CODE` is item ITEM's variant CODE when both exist."""
+        split = {sku: sku.rsplit(VARIANT_SEPARATOR, 1) for sku in skus if VARIANT_SEPARATOR in sku}
+        items = self._items_by_number(sorted({item for item, _ in split.values()}))
+        wanted = [(sku, items[item], code) for sku, (item, code) in split.items() if item in items]
+        resolved: dict[str, ResolvedSku] = {}
+        for chunk in _chunks(wanted):
+            condition = " or ".join(
+                f"(itemId eq {item.item_id} and code eq {odata.literal(code)})" for _, item, code in chunk
+            )
+            rows = self._client.get_all("itemVariants", {"$filter": condition, "$select": VARIANT_FIELDS})
+            by_key = {(row["itemId"], row["code"]): row["id"] for row in rows}
+            for sku, item, code in chunk:
+                variant_id = by_key.get((item.item_id, code))
+                if variant_id:
+                    resolved[sku] = item.model_copy(update={"variant_id": variant_id, "variant_code": code})
+        return resolved
+
+
+def _chunks(values: list[Any]) -> list[list[Any]]:
+    """Keep filters short enough for any URL limit."""
+    return [values[i : i + FILTER_CHUNK] for i in range(0, len(values), FILTER_CHUNK)]
+
+
+def _customer(row: dict[str, Any]) -> BcCustomer:
+    return BcCustomer(
+        id=row["id"],
+        number=row["number"],
+        blocked=str(row.get("blocked") or ""),
+        tax_liable=bool(row.get("taxLiable", True)),
+    )
+
+
+def _sales_order(row: dict[str, Any]) -> BcSalesOrder:
+    return BcSalesOrder(
+        id=row["id"],
+        number=row["number"],
+        status=row.get("status", ""),
+        customer_number=row.get("customerNumber", ""),
+        external_document_number=row.get("externalDocumentNumber", ""),
+        total_excluding_tax=Decimal(str(row.get("totalAmountExcludingTax", 0))),
+        total_tax=Decimal(str(row.get("totalTaxAmount", 0))),
+        total_including_tax=Decimal(str(row.get("totalAmountIncludingTax", 0))),
+    )

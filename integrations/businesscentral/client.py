@@ -1,0 +1,136 @@
+"""The one HTTP client for the BC API v2.0: auth, limits, retries, paging, and error classification."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from domain.errors import AmbiguousWriteError, BusinessCentralRejected, RetryableError
+from integrations.businesscentral.throttle import RequestThrottle
+from integrations.businesscentral.token import ClientCredentialsToken
+
+log = logging.getLogger(__name__)
+
+RETRY_ALWAYS = frozenset({429, 503})
+RETRY_READS_ONLY = frozenset({408, 500, 502, 504})
+MAX_BACKOFF_SECONDS = 30.0
+
+
+class BusinessCentralClient:
+    """Requests relative to one company's API URL; every write that may have landed unanswered is flagged."""
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        company_url: str,
+        token: ClientCredentialsToken,
+        throttle: RequestThrottle,
+        max_attempts: int = 6,
+    ) -> None:
+        self._http = http
+        self._company_url = company_url.rstrip("/")
+        self._token = token
+        self._throttle = throttle
+        self._max_attempts = max_attempts
+
+    def get(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
+        return self._send("GET", f"{self._company_url}/{path}", params=params)
+
+    def get_all(self, path: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        """Every entity of a collection, following @odata.nextLink."""
+        page = self.get(path, params)
+        values: list[dict[str, Any]] = list(page.get("value", []))
+        while next_link := page.get("@odata.nextLink"):
+            page = self._send("GET", str(next_link))
+            values.extend(page.get("value", []))
+        return values
+
+    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        return self._send("POST", f"{self._company_url}/{path}", json=body)
+
+    def patch(self, path: str, body: dict[str, Any], etag: str) -> dict[str, Any]:
+        return self._send("PATCH", f"{self._company_url}/{path}", json=body, headers={"If-Match": etag})
+
+    def delete(self, path: str, etag: str) -> None:
+        self._send("DELETE", f"{self._company_url}/{path}", headers={"If-Match": etag})
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        params: dict[str, str] | None = None,
+        json: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        is_write = method != "GET"
+        refreshed = False
+        for attempt in range(1, self._max_attempts + 1):
+            token = self._token.get()
+            request_headers = {
+                "Authorization": f"Bearer {token}",
+                "Accept": "application/json",
+                **(headers or {}),
+            }
+            try:
+                with self._throttle.slot():
+                    response = self._http.request(method, url, params=params, json=json, headers=request_headers)
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
+                self._pause(attempt, None, f"{method} not sent: {type(error).__name__}")
+                continue
+            except httpx.TransportError as error:
+                if is_write:
+                    raise AmbiguousWriteError(f"{method} sent but no answer: {type(error).__name__}") from error
+                self._pause(attempt, None, f"{method} failed: {type(error).__name__}")
+                continue
+            status = response.status_code
+            if status == 401 and not refreshed:
+                self._token.invalidate(token)
+                refreshed = True
+                continue
+            if status < 400:
+                return response.json() if response.content else {}
+            if status in RETRY_ALWAYS or (status in RETRY_READS_ONLY and not is_write):
+                self._pause(attempt, response, f"{method} answered {status}")
+                continue
+            if status in RETRY_READS_ONLY:
+                raise AmbiguousWriteError(f"{method} answered {status}; the write may have been committed")
+            raise _rejection(response)
+        raise RetryableError(f"BC did not accept {method} after {self._max_attempts} attempts")
+
+    def _pause(self, attempt: int, response: httpx.Response | None, why: str) -> None:
+        if attempt >= self._max_attempts:
+            return
+        delay = _retry_after(response) if response is not None else None
+        if delay is None:
+            delay = min(MAX_BACKOFF_SECONDS, 0.25 * 2 ** (attempt - 1)) * (0.5 + random.random())
+        log.info("BC retry %d/%d in %.2f s: %s", attempt, self._max_attempts, delay, why)
+        time.sleep(delay)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Retry-After as seconds or an HTTP date; None when absent or unreadable."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return min(MAX_BACKOFF_SECONDS, max(0.0, float(value)))
+    except ValueError:
+        pass
+    try:
+        return min(MAX_BACKOFF_SECONDS, max(0.0, parsedate_to_datetime(value).timestamp() - time.time()))
+    except (TypeError, ValueError):
+        return None
+
+
+def _rejection(response: httpx.Response) -> BusinessCentralRejected:
+    try:
+        error = response.json().get("error", {})
+        code, message = str(error.get("code", "")), str(error.get("message", ""))
+    except ValueError:
+        code, message = "", response.text[:500]
+    return BusinessCentralRejected(response.status_code, code or str(response.status_code), message)

@@ -1,0 +1,70 @@
+"""Koppel's configuration: one typed object, read once from the environment (app settings in Azure)."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from functools import cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BC_DEFAULT_API_URL = "https://api.businesscentral.dynamics.com"
+BC_DEFAULT_SCOPE = "https://api.businesscentral.dynamics.com/.default"
+ENTRA_TOKEN_URL = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"  # noqa: S105 - a URL
+
+
+class Settings(BaseSettings):
+    """Every setting Koppel reads; names are the environment variables (see README, Configuration)."""
+
+    model_config = SettingsConfigDict(populate_by_name=True, extra="ignore")
+
+    storage_connection: SecretStr = Field(validation_alias="AzureWebJobsStorage")
+
+    bc_tenant_id: str = Field(validation_alias="KOPPEL_BC_TENANT_ID")
+    bc_environment: str = Field("production", validation_alias="KOPPEL_BC_ENVIRONMENT")
+    bc_company_id: str = Field(validation_alias="KOPPEL_BC_COMPANY_ID")
+    bc_client_id: str = Field(validation_alias="KOPPEL_BC_CLIENT_ID")
+    bc_client_secret: SecretStr = Field(validation_alias="KOPPEL_BC_CLIENT_SECRET")
+    bc_api_url: str = Field(BC_DEFAULT_API_URL, validation_alias="KOPPEL_BC_API_URL")
+    bc_token_url: str = Field("", validation_alias="KOPPEL_BC_TOKEN_URL")
+    bc_scope: str = Field(BC_DEFAULT_SCOPE, validation_alias="KOPPEL_BC_SCOPE")
+    bc_max_in_flight: int = Field(5, ge=1, validation_alias="KOPPEL_BC_MAX_IN_FLIGHT")
+    bc_requests_per_5_minutes: int = Field(5800, ge=1, validation_alias="KOPPEL_BC_REQUESTS_PER_5_MINUTES")
+    bc_timeout_seconds: float = Field(120.0, gt=0, validation_alias="KOPPEL_BC_TIMEOUT_SECONDS")
+    bc_max_attempts: int = Field(6, ge=1, validation_alias="KOPPEL_BC_MAX_ATTEMPTS")
+
+    shipping_account: str = Field(validation_alias="KOPPEL_BC_SHIPPING_ACCOUNT")
+    fee_account: str = Field("", validation_alias="KOPPEL_BC_FEE_ACCOUNT")
+    local_currency: str = Field("EUR", validation_alias="KOPPEL_BC_LOCAL_CURRENCY")
+    default_customer_number: str = Field("", validation_alias="KOPPEL_BC_DEFAULT_CUSTOMER")
+
+    woocommerce_shops: str = Field("", validation_alias="KOPPEL_WOOCOMMERCE_SHOPS")
+    import_statuses: str = Field("processing,on-hold,completed", validation_alias="KOPPEL_IMPORT_STATUSES")
+    max_webhook_bytes: int = Field(1_048_576, ge=1024, validation_alias="KOPPEL_MAX_WEBHOOK_BYTES")
+    totals_tolerance: Decimal = Field(Decimal("0.02"), ge=0, validation_alias="KOPPEL_TOTALS_TOLERANCE")
+
+    @property
+    def resolved_token_url(self) -> str:
+        return self.bc_token_url or ENTRA_TOKEN_URL.format(tenant=self.bc_tenant_id)
+
+    @property
+    def bc_company_url(self) -> str:
+        base = self.bc_api_url.rstrip("/")
+        return f"{base}/v2.0/{self.bc_tenant_id}/{self.bc_environment}/api/v2.0/companies({self.bc_company_id})"
+
+    def woocommerce_secret(self, shop: str) -> str | None:
+        """The webhook secret of a configured shop, from KOPPEL_WOOCOMMERCE_SECRET_<SHOP>; None if unknown."""
+        shops = {name.strip() for name in self.woocommerce_shops.split(",") if name.strip()}
+        if shop not in shops:
+            return None
+        return os.environ.get(woocommerce_secret_setting(shop))
+
+
+def woocommerce_secret_setting(shop: str) -> str:
+    return "KOPPEL_WOOCOMMERCE_SECRET_" + shop.upper().replace("-", "_")
+
+
+@cache
+def settings() -> Settings:
+    return Settings()

@@ -1,0 +1,80 @@
+"""Clients for one storage account (Azurite locally), each table, container and queue created once per process."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from typing import Any, TypeVar
+
+from azure.core.exceptions import AzureError, HttpResponseError, ResourceExistsError, ResourceNotFoundError
+from azure.data.tables import TableClient, TableServiceClient
+from azure.storage.blob import BlobServiceClient, ContainerClient
+from azure.storage.queue import QueueClient, TextBase64EncodePolicy
+
+from domain.errors import StorageUnavailable
+
+EVENTS_TABLE = "events"
+ORDERS_TABLE = "orders"
+BINDINGS_TABLE = "bindings"
+RAW_BODIES_CONTAINER = "webhooks"
+ORDERS_QUEUE = "orders"
+
+T = TypeVar("T")
+
+
+class StorageAccount:
+    def __init__(self, connection_string: str) -> None:
+        self._connection_string = connection_string
+        self._tables = TableServiceClient.from_connection_string(connection_string)
+        self._blobs = BlobServiceClient.from_connection_string(connection_string)
+        self._ready: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def table(self, name: str) -> TableClient:
+        return self._once(f"table:{name}", lambda: self._tables.create_table_if_not_exists(name))
+
+    def container(self, name: str) -> ContainerClient:
+        def create() -> ContainerClient:
+            client = self._blobs.get_container_client(name)
+            with suppress(ResourceExistsError):
+                client.create_container()
+            return client
+
+        return self._once(f"container:{name}", create)
+
+    def queue(self, name: str) -> QueueClient:
+        """A queue client that encodes messages in base64, as the Functions host expects by default."""
+
+        def create() -> QueueClient:
+            client = QueueClient.from_connection_string(
+                self._connection_string, name, message_encode_policy=TextBase64EncodePolicy()
+            )
+            with suppress(ResourceExistsError):
+                client.create_queue()
+            return client
+
+        return self._once(f"queue:{name}", create)
+
+    def _once(self, key: str, create: Callable[[], T]) -> T:
+        with self._lock:
+            if key not in self._ready:
+                with storage_errors():
+                    self._ready[key] = create()
+            client: T = self._ready[key]
+            return client
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Storage that does not answer, or answers 5xx, becomes StorageUnavailable; 4xx stays as it is."""
+    try:
+        yield
+    except (ResourceExistsError, ResourceNotFoundError):
+        raise
+    except HttpResponseError as error:
+        if error.status_code is not None and error.status_code < 500:
+            raise
+        raise StorageUnavailable(f"storage answered {error.status_code}") from error
+    except AzureError as error:
+        raise StorageUnavailable(f"storage unreachable: {type(error).__name__}") from error

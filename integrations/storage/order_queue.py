@@ -1,0 +1,13 @@
+"""The `orders` queue, written in the encoding the Functions host reads."""
+
+from domain.records import OrderMessage
+from integrations.storage.account import ORDERS_QUEUE, StorageAccount, storage_errors
+
+
+class StorageOrderQueue:
+    def __init__(self, account: StorageAccount) -> None:
+        self._account = account
+
+    def send(self, message: OrderMessage) -> None:
+        with storage_errors():
+            self._account.queue(ORDERS_QUEUE).send_message(message.model_dump_json())

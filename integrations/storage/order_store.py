@@ -1,0 +1,57 @@
+"""Order records in Table Storage, one row per web order, written only with ETag conditions."""
+
+from __future__ import annotations
+
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
+from azure.data.tables import UpdateMode
+
+from domain.errors import ConcurrencyConflict
+from domain.models import WebOrderKey
+from domain.records import OrderRecord
+from integrations.storage.account import ORDERS_TABLE, StorageAccount, storage_errors
+
+ROW = "order"
+
+
+class TableOrderStore:
+    def __init__(self, account: StorageAccount) -> None:
+        self._account = account
+
+    def get(self, key: WebOrderKey) -> tuple[OrderRecord, str] | None:
+        with storage_errors():
+            try:
+                row = self._account.table(ORDERS_TABLE).get_entity(str(key), ROW)
+            except ResourceNotFoundError:
+                return None
+        return OrderRecord.model_validate_json(row["record"]), str(row.metadata["etag"])
+
+    def create(self, record: OrderRecord) -> str:
+        with storage_errors():
+            try:
+                result = self._account.table(ORDERS_TABLE).create_entity(_entity(record))
+            except ResourceExistsError:
+                raise ConcurrencyConflict(f"order record {record.key} exists already") from None
+        return str(result["etag"])
+
+    def replace(self, record: OrderRecord, etag: str) -> str:
+        with storage_errors():
+            try:
+                result = self._account.table(ORDERS_TABLE).update_entity(
+                    _entity(record),
+                    mode=UpdateMode.REPLACE,
+                    etag=etag,
+                    match_condition=MatchConditions.IfNotModified,
+                )
+            except (ResourceModifiedError, ResourceNotFoundError):
+                raise ConcurrencyConflict(f"order record {record.key} was changed by someone else") from None
+        return str(result["etag"])
+
+
+def _entity(record: OrderRecord) -> dict[str, object]:
+    return {
+        "PartitionKey": str(record.key),
+        "RowKey": ROW,
+        "status": record.status.value,
+        "record": record.model_dump_json(),
+    }
