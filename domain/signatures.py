@@ -5,12 +5,10 @@ import hashlib
 import hmac
 
 
-def woocommerce_signature_valid(body: bytes, secret: str, signature: str) -> bool:
-    """WooCommerce signs with base64(HMAC-SHA256(raw body, webhook secret))."""
-    expected = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
-    return hmac.compare_digest(expected, signature.strip())
-
-
 def woocommerce_signature(body: bytes, secret: str) -> str:
-    """The header value WooCommerce would send; used by simulators and tests."""
+    """base64(HMAC-SHA256(raw body, webhook secret)), as WooCommerce sends it in X-WC-Webhook-Signature."""
     return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def woocommerce_signature_valid(body: bytes, secret: str, signature: str) -> bool:
+    return hmac.compare_digest(woocommerce_signature(body, secret), signature.strip())

@@ -1,0 +1,177 @@
+"""In-memory implementations of the domain ports, for domain unit tests only."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from domain.errors import ConcurrencyConflict
+from domain.mapping.business_central import ChargeAccounts
+from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku, WebOrderKey
+from domain.records import EventStatus, OrderMessage, OrderRecord, WebhookEvent
+from domain.services.ingest_webhook import Intake
+from domain.services.sync_order import ImportPolicy, OrderSync
+
+
+class FixedClock:
+    def __init__(self) -> None:
+        self.moment = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+class MemoryBodies:
+    def __init__(self) -> None:
+        self.blobs: dict[str, bytes] = {}
+
+    def put(self, name: str, body: bytes) -> None:
+        self.blobs[name] = body
+
+    def get(self, name: str) -> bytes:
+        return self.blobs[name]
+
+
+class MemoryEvents:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], WebhookEvent] = {}
+
+    def add(self, event: WebhookEvent) -> bool:
+        key = (str(event.order_key), event.event_id)
+        if key in self.rows:
+            return False
+        self.rows[key] = event
+        return True
+
+    def get(self, order_key: WebOrderKey, event_id: str) -> WebhookEvent | None:
+        return self.rows.get((str(order_key), event_id))
+
+    def mark(self, order_key: WebOrderKey, event_id: str, status: EventStatus, note: str = "") -> None:
+        key = (str(order_key), event_id)
+        self.rows[key] = self.rows[key].model_copy(update={"status": status, "note": note})
+
+    def for_order(self, order_key: WebOrderKey) -> list[WebhookEvent]:
+        return [event for (key, _), event in self.rows.items() if key == str(order_key)]
+
+
+class MemoryQueue:
+    def __init__(self) -> None:
+        self.messages: list[OrderMessage] = []
+
+    def send(self, message: OrderMessage) -> None:
+        self.messages.append(message)
+
+
+class MemoryOrders:
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[OrderRecord, str]] = {}
+        self._etags = itertools.count(1)
+
+    def get(self, key: WebOrderKey) -> tuple[OrderRecord, str] | None:
+        return self.rows.get(str(key))
+
+    def create(self, record: OrderRecord) -> str:
+        if str(record.key) in self.rows:
+            raise ConcurrencyConflict("exists")
+        return self._write(record)
+
+    def replace(self, record: OrderRecord, etag: str) -> str:
+        current = self.rows.get(str(record.key))
+        if current is None or current[1] != etag:
+            raise ConcurrencyConflict("changed")
+        return self._write(record)
+
+    def _write(self, record: OrderRecord) -> str:
+        etag = f'W/"{next(self._etags)}"'
+        self.rows[str(record.key)] = (record, etag)
+        return etag
+
+
+class MemoryBindings:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], str] = {}
+
+    def get(self, source: str, external_id: str) -> str | None:
+        return self.rows.get((source, external_id))
+
+    def put(self, source: str, external_id: str, bc_customer_number: str) -> None:
+        self.rows[(source, external_id)] = bc_customer_number
+
+
+class FakeBusinessCentral:
+    """Knows a few items and customers; records every sales order it is asked to create."""
+
+    def __init__(self) -> None:
+        self.customers = {
+            "C10000": BcCustomer(id="c-1", number="C10000"),
+            "C10001": BcCustomer(id="c-2", number="C10001", blocked="All"),
+        }
+        self.emails = {"anna@example.nl": "C10000", "blocked@example.nl": "C10001"}
+        self.skus = {
+            "KOF-1001": ResolvedSku(item_id="i-1", item_number="KOF-1001"),
+            "TEX-2001-M": ResolvedSku(item_id="i-2", item_number="TEX-2001", variant_id="v-1", variant_code="M"),
+            "OLD-0001": ResolvedSku(item_id="i-3", item_number="OLD-0001", blocked=True),
+        }
+        self.orders: dict[str, BcSalesOrder] = {}
+        self.payloads: list[dict[str, Any]] = []
+        self.created_customers: list[Party] = []
+
+    def find_sales_order(self, external_document_number: str) -> BcSalesOrder | None:
+        return self.orders.get(external_document_number)
+
+    def create_sales_order(self, payload: dict[str, Any]) -> BcSalesOrder:
+        self.payloads.append(payload)
+        total = sum(
+            Decimal(str(line["quantity"])) * Decimal(str(line["unitPrice"]))
+            - Decimal(str(line.get("discountAmount", 0)))
+            for line in payload["salesOrderLines"]
+        )
+        order = BcSalesOrder(
+            id=f"so-{len(self.orders) + 1}",
+            number=f"S-ORD{101001 + len(self.orders)}",
+            status="Draft",
+            customer_number=next(c.number for c in self.customers.values() if c.id == payload["customerId"]),
+            external_document_number=payload["externalDocumentNumber"],
+            total_excluding_tax=total,
+            total_tax=Decimal(0),
+            total_including_tax=total,
+        )
+        self.orders[order.external_document_number] = order
+        return order
+
+    def customer_by_number(self, number: str) -> BcCustomer | None:
+        return self.customers.get(number)
+
+    def customer_by_email(self, email: str) -> BcCustomer | None:
+        number = self.emails.get(email)
+        return self.customers[number] if number else None
+
+    def create_customer(self, party: Party) -> BcCustomer:
+        self.created_customers.append(party)
+        customer = BcCustomer(id=f"c-new-{len(self.customers)}", number=f"C2{len(self.customers):04d}")
+        self.customers[customer.number] = customer
+        self.emails[party.email] = customer.number
+        return customer
+
+    def resolve_skus(self, skus: Sequence[str]) -> dict[str, ResolvedSku]:
+        return {sku: self.skus[sku] for sku in skus if sku in self.skus}
+
+
+def memory_intake() -> tuple[Intake, MemoryBodies, MemoryEvents, MemoryQueue]:
+    bodies, events, queue = MemoryBodies(), MemoryEvents(), MemoryQueue()
+    return Intake(bodies=bodies, events=events, queue=queue, clock=FixedClock()), bodies, events, queue
+
+
+def memory_sync(intake: Intake, bc: FakeBusinessCentral | None = None) -> OrderSync:
+    return OrderSync(
+        bodies=intake.bodies,
+        events=intake.events,
+        orders=MemoryOrders(),
+        bc=bc or FakeBusinessCentral(),
+        customers=MemoryBindings(),
+        clock=intake.clock,
+        policy=ImportPolicy(accounts=ChargeAccounts(shipping="8090", fee="8091")),
+    )

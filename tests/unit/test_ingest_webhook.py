@@ -1,0 +1,104 @@
+from decimal import Decimal
+
+import pytest
+
+from domain.errors import Rejection, RequestRejected
+from domain.records import EventStatus
+from domain.signatures import woocommerce_signature
+from domain.services.ingest_webhook import Accepted, Ping, WooCommerceDelivery, receive_woocommerce
+from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
+from tests.fakes import memory_intake
+
+SECRET = "shop-a-secret"
+LIMIT = 64 * 1024
+ORDER = order_payload(
+    ShopOrder(
+        1001, ShopCustomer("Anna", "de Vries", "anna@example.nl"), (ShopLine("KOF-1001", "Koffie", 1, Decimal(10)),)
+    )
+)
+
+
+def _delivery(body: bytes, headers: dict[str, str], secret: str | None = SECRET) -> WooCommerceDelivery:
+    return WooCommerceDelivery(
+        shop="shop-a",
+        secret=secret,
+        topic=headers.get("X-WC-Webhook-Topic", ""),
+        signature=headers.get("X-WC-Webhook-Signature", ""),
+        body=body,
+    )
+
+
+def test_an_order_is_stored_raw_logged_and_enqueued():
+    intake, bodies, events, queue = memory_intake()
+    body, headers = signed_delivery(ORDER, SECRET)
+
+    outcome = receive_woocommerce(intake, _delivery(body, headers), LIMIT)
+
+    assert isinstance(outcome, Accepted)
+    assert not outcome.duplicate
+    assert str(outcome.order_key) == "woocommerce:shop-a:1001"
+    event = events.get(outcome.order_key, outcome.event_id)
+    assert event is not None
+    assert event.status is EventStatus.RECEIVED
+    assert bodies.blobs[event.blob_name] == body
+    assert [m.event_id for m in queue.messages] == [outcome.event_id]
+
+
+def test_a_duplicate_is_enqueued_again_only_while_unprocessed():
+    intake, _, events, queue = memory_intake()
+    body, headers = signed_delivery(ORDER, SECRET)
+    first = receive_woocommerce(intake, _delivery(body, headers), LIMIT)
+    assert isinstance(first, Accepted)
+
+    again = receive_woocommerce(intake, _delivery(body, headers), LIMIT)
+    assert isinstance(again, Accepted)
+    assert again.duplicate
+    assert again.event_id == first.event_id
+    assert len(queue.messages) == 2
+
+    events.mark(first.order_key, first.event_id, EventStatus.PROCESSED)
+    receive_woocommerce(intake, _delivery(body, headers), LIMIT)
+    assert len(queue.messages) == 2
+
+
+def test_the_creation_ping_is_answered_without_a_signature():
+    intake, bodies, _, queue = memory_intake()
+    assert isinstance(receive_woocommerce(intake, _delivery(b"webhook_id=7", {}), LIMIT), Ping)
+    assert not bodies.blobs
+    assert not queue.messages
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "secret", "kind"),
+    [
+        (b"{}", {"X-WC-Webhook-Topic": "order.created"}, None, Rejection.UNKNOWN_SOURCE),
+        (b"x" * (LIMIT + 1), {}, SECRET, Rejection.TOO_LARGE),
+        (b"{}", {"X-WC-Webhook-Topic": "order.created"}, SECRET, Rejection.UNAUTHENTICATED),
+        (
+            b"{}",
+            {"X-WC-Webhook-Topic": "order.created", "X-WC-Webhook-Signature": "bm9wZQ=="},
+            SECRET,
+            Rejection.UNAUTHENTICATED,
+        ),
+        (*signed_delivery({"id": 1}, SECRET), SECRET, Rejection.MALFORMED),
+        (*signed_delivery(ORDER, SECRET, topic="product.updated"), SECRET, Rejection.MALFORMED),
+    ],
+)
+def test_refused_requests_leave_nothing_behind(body, headers, secret, kind):
+    intake, bodies, events, queue = memory_intake()
+    with pytest.raises(RequestRejected) as refused:
+        receive_woocommerce(intake, _delivery(body, headers, secret), LIMIT)
+    assert refused.value.kind is kind
+    assert refused.value.message
+    assert not bodies.blobs
+    assert not events.rows
+    assert not queue.messages
+
+
+def test_truncated_json_is_refused_with_the_reason():
+    intake, *_ = memory_intake()
+    body, headers = signed_delivery(ORDER, SECRET)
+    truncated = body[:40]
+    headers["X-WC-Webhook-Signature"] = woocommerce_signature(truncated, SECRET)
+    with pytest.raises(RequestRejected, match="not a WooCommerce order"):
+        receive_woocommerce(intake, _delivery(truncated, headers), LIMIT)

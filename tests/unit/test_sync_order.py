@@ -1,0 +1,182 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from domain.errors import AmbiguousWriteError, RetryableError
+from domain.models import OrderStatus
+from domain.records import EventStatus, OrderMessage, OrderRecord
+from domain.services.ingest_webhook import Accepted, WooCommerceDelivery, receive_woocommerce
+from domain.services.sync_order import give_up, sync_order
+from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
+from tests.fakes import FakeBusinessCentral, memory_intake, memory_sync
+
+SECRET = "s"
+ANNA = ShopCustomer("Anna", "de Vries", "anna@example.nl", customer_id=12)
+
+
+def _receive(intake, order: ShopOrder) -> OrderMessage:
+    body, headers = signed_delivery(order_payload(order), SECRET)
+    delivery = WooCommerceDelivery(
+        "shop-a", SECRET, headers["X-WC-Webhook-Topic"], headers["X-WC-Webhook-Signature"], body
+    )
+    accepted = receive_woocommerce(intake, delivery, 1 << 20)
+    assert isinstance(accepted, Accepted)
+    return intake.queue.messages[-1]
+
+
+def _order(order_id=1001, customer=ANNA, sku="KOF-1001", **changes) -> ShopOrder:
+    return ShopOrder(order_id, customer, (ShopLine(sku, "Koffiebonen", 2, Decimal("12.50")),), **changes)
+
+
+def test_an_order_becomes_one_bc_sales_order():
+    intake, *_ = memory_intake()
+    sync = memory_sync(intake)
+    message = _receive(intake, _order())
+
+    record = sync_order(sync, message, worker="m1")
+
+    assert record.status is OrderStatus.IN_BC
+    assert record.bc is not None
+    assert record.bc.number == "S-ORD101001"
+    assert record.bc_customer_number == "C10000"
+    assert record.totals_agree is True
+    assert record.claim_owner == ""
+    assert intake.events.get(message.order_key, message.event_id).status is EventStatus.PROCESSED
+
+
+def test_the_same_message_twice_creates_one_order():
+    intake, *_ = memory_intake()
+    bc = FakeBusinessCentral()
+    sync = memory_sync(intake, bc)
+    message = _receive(intake, _order())
+    sync_order(sync, message, worker="m1")
+    sync_order(sync, message, worker="m2")
+    assert len(bc.payloads) == 1
+
+
+def test_an_order_already_in_bc_is_found_not_created_again():
+    intake, *_ = memory_intake()
+    bc = FakeBusinessCentral()
+    first = memory_sync(intake, bc)
+    message = _receive(intake, _order())
+    sync_order(first, message, worker="m1")
+    fresh_records = memory_sync(intake, bc)
+
+    record = sync_order(fresh_records, message, worker="m2")
+
+    assert len(bc.payloads) == 1
+    assert record.bc is not None
+
+
+def test_a_lost_response_is_looked_up_instead_of_sent_twice():
+    class LosesReply(FakeBusinessCentral):
+        def create_sales_order(self, payload):
+            super().create_sales_order(payload)
+            raise AmbiguousWriteError("connection dropped")
+
+    intake, *_ = memory_intake()
+    bc = LosesReply()
+    record = sync_order(memory_sync(intake, bc), _receive(intake, _order()), worker="m1")
+    assert record.status is OrderStatus.IN_BC
+    assert len(bc.payloads) == 1
+
+
+def test_an_unknown_sku_parks_the_order_and_creates_nothing():
+    intake, *_ = memory_intake()
+    bc = FakeBusinessCentral()
+    message = _receive(intake, _order(sku="NOPE-42"))
+    record = sync_order(memory_sync(intake, bc), message, worker="m1")
+    assert record.status is OrderStatus.NEEDS_ATTENTION
+    assert "Unknown SKU 'NOPE-42'" in record.problem
+    assert not bc.payloads
+    assert intake.events.get(message.order_key, message.event_id).status is EventStatus.PARKED
+
+
+@pytest.mark.parametrize(
+    ("customer", "sku", "problem"),
+    [
+        (
+            ShopCustomer("B", "Locked", "blocked@example.nl", customer_id=5),
+            "KOF-1001",
+            "Customer C10001 is blocked (All)",
+        ),
+        (ANNA, "OLD-0001", "Item OLD-0001 (SKU 'OLD-0001', line 1) is blocked"),
+    ],
+)
+def test_blocked_customer_or_item_parks_the_order(customer, sku, problem):
+    intake, *_ = memory_intake()
+    bc = FakeBusinessCentral()
+    record = sync_order(memory_sync(intake, bc), _receive(intake, _order(customer=customer, sku=sku)), worker="m1")
+    assert record.status is OrderStatus.NEEDS_ATTENTION
+    assert problem in record.problem
+    assert not bc.payloads
+
+
+def test_a_new_guest_becomes_a_bc_customer_once():
+    intake, *_ = memory_intake()
+    bc = FakeBusinessCentral()
+    sync = memory_sync(intake, bc)
+    guest = ShopCustomer("Piet", "Bakker", "piet@example.nl")
+    sync_order(sync, _receive(intake, _order(1, guest)), worker="m1")
+    sync_order(sync, _receive(intake, _order(2, guest)), worker="m2")
+    assert len(bc.created_customers) == 1
+    assert bc.payloads[0]["customerId"] == bc.payloads[1]["customerId"]
+
+
+def test_a_variant_sku_is_sent_with_its_variant():
+    intake, *_ = memory_intake()
+    bc = FakeBusinessCentral()
+    sync_order(memory_sync(intake, bc), _receive(intake, _order(sku="TEX-2001-M")), worker="m1")
+    assert bc.payloads[0]["salesOrderLines"][0]["itemVariantId"] == "v-1"
+
+
+def test_an_unpaid_order_waits_and_is_imported_once_processing():
+    intake, *_ = memory_intake()
+    bc = FakeBusinessCentral()
+    sync = memory_sync(intake, bc)
+    waiting = sync_order(sync, _receive(intake, _order(status="pending")), worker="m1")
+    assert waiting.status is OrderStatus.NOT_IMPORTED
+    assert not bc.payloads
+
+    paid = _order()
+    later = order_payload(paid, modified=paid.created + timedelta(minutes=5))
+    body, headers = signed_delivery(later, SECRET, topic="order.updated")
+    receive_woocommerce(
+        intake, WooCommerceDelivery("shop-a", SECRET, "order.updated", headers["X-WC-Webhook-Signature"], body), 1 << 20
+    )
+    imported = sync_order(sync, intake.queue.messages[-1], worker="m2")
+    assert imported.status is OrderStatus.IN_BC
+
+
+def test_a_record_claimed_by_another_worker_is_retried_later():
+    intake, *_ = memory_intake()
+    sync = memory_sync(intake)
+    message = _receive(intake, _order())
+    sync.orders.create(
+        OrderRecord(
+            key=message.order_key, claim_owner="other", claim_expires_at=intake.clock.now() + sync.policy.claim_lease
+        )
+    )
+    with pytest.raises(RetryableError, match="another worker"):
+        sync_order(sync, message, worker="m1")
+
+
+def test_giving_up_marks_the_order_failed_with_the_last_error():
+    class Unavailable(FakeBusinessCentral):
+        def find_sales_order(self, external_document_number):
+            raise RetryableError("BC did not accept GET after 6 attempts")
+
+    intake, *_ = memory_intake()
+    sync = memory_sync(intake, Unavailable())
+    message = _receive(intake, _order())
+    with pytest.raises(RetryableError):
+        sync_order(sync, message, worker="m1")
+
+    give_up(sync, message, dequeue_count=5)
+
+    record, _ = sync.orders.get(message.order_key)
+    assert record.status is OrderStatus.FAILED
+    assert "Gave up after 5 attempts" in record.problem
+    assert "6 attempts" in record.problem
+    assert intake.events.get(message.order_key, message.event_id).status is EventStatus.FAILED
