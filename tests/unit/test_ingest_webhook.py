@@ -4,8 +4,8 @@ import pytest
 
 from domain.errors import Rejection, RequestRejected
 from domain.records import EventStatus
-from domain.signatures import woocommerce_signature
 from domain.services.ingest_webhook import Accepted, Ping, WooCommerceDelivery, receive_woocommerce
+from domain.signatures import woocommerce_signature
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 from tests.fakes import memory_intake
 

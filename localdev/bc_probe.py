@@ -1,0 +1,44 @@
+"""A plain look into the BC simulator over its API, for the demo's catalog and the tests' assertions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from localdev.simulators.businesscentral import BusinessCentralSimulator
+
+
+class BcProbe:
+    def __init__(self, bc: BusinessCentralSimulator, client_id: str, client_secret: str) -> None:
+        token = httpx.post(
+            bc.token_url,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "scope": "https://api.businesscentral.dynamics.com/.default",
+            },
+        ).json()["access_token"]
+        self._http = httpx.Client(
+            base_url=f"{bc.api_base}/companies({bc.company_id})/",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+
+    def all(self, entity: str, **params: str) -> list[dict[str, Any]]:
+        """Every entity of a collection, following @odata.nextLink."""
+        response = self._http.get(entity, params=params)
+        response.raise_for_status()
+        page = response.json()
+        values: list[dict[str, Any]] = page["value"]
+        while link := page.get("@odata.nextLink"):
+            page = self._http.get(link).raise_for_status().json()
+            values.extend(page["value"])
+        return values
+
+    def sales_orders(self, external_document_number: str) -> list[dict[str, Any]]:
+        literal = "'" + external_document_number.replace("'", "''") + "'"
+        return self.all(
+            "salesOrders", **{"$filter": f"externalDocumentNumber eq {literal}", "$expand": "salesOrderLines"}
+        )

@@ -1,0 +1,138 @@
+"""The whole local stack: Azurite, the BC simulator and the local Functions host running function_app.py.
+
+Shared by `make up`, `make demo` and the integration tests, so all three run Koppel the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from function_app import app
+from functions.container import container
+from integrations.settings import settings, woocommerce_secret_setting
+from localdev.azurite import ROOT, Azurite, on_free_ports
+from localdev.bc_probe import BcProbe
+from localdev.host import LocalHost
+from localdev.ports import free_port, wait_for_port
+from localdev.simulators.businesscentral import BusinessCentralSimulator
+from localdev.simulators.businesscentral.seed import SHIPPING_ACCOUNT_NUMBER
+
+BC_CLIENT_ID = "koppel-local"
+
+
+@dataclass
+class LocalStack:
+    """Start with `with LocalStack(...) as stack:`; `stack.host_url` then serves function_app.py."""
+
+    shops: tuple[str, ...] = ("shop-a",)
+    host_port: int = 0
+    bc_latency_ms: int = 0
+    host_json: dict[str, Any] = field(default_factory=lambda: json.loads((ROOT / "host.json").read_text()))
+    extra_settings: dict[str, str] = field(default_factory=dict)
+    in_process: bool = True
+    azurite: Azurite = field(default_factory=on_free_ports)
+    bc: BusinessCentralSimulator | None = None
+    shop_secrets: dict[str, str] = field(default_factory=dict)
+    _bc_secret: str = ""
+    _saved_environ: dict[str, str] = field(default_factory=dict)
+    _host: Any = None
+    _host_file: Path | None = None
+
+    @property
+    def host_url(self) -> str:
+        return f"http://127.0.0.1:{self.host_port}"
+
+    def settings(self) -> dict[str, str]:
+        """The app settings function_app.py needs, pointing at this stack's services."""
+        assert self.bc is not None
+        values = {
+            "AzureWebJobsStorage": self.azurite.connection_string,
+            "KOPPEL_BC_TENANT_ID": self.bc.tenant,
+            "KOPPEL_BC_ENVIRONMENT": self.bc.environment,
+            "KOPPEL_BC_COMPANY_ID": self.bc.company_id,
+            "KOPPEL_BC_CLIENT_ID": BC_CLIENT_ID,
+            "KOPPEL_BC_CLIENT_SECRET": self._bc_secret,
+            "KOPPEL_BC_API_URL": self.bc.url,
+            "KOPPEL_BC_TOKEN_URL": self.bc.token_url,
+            "KOPPEL_BC_SHIPPING_ACCOUNT": SHIPPING_ACCOUNT_NUMBER,
+            "KOPPEL_WOOCOMMERCE_SHOPS": ",".join(self.shops),
+        }
+        values |= {woocommerce_secret_setting(shop): secret for shop, secret in self.shop_secrets.items()}
+        return values | self.extra_settings
+
+    def bc_probe(self) -> BcProbe:
+        assert self.bc is not None
+        return BcProbe(self.bc, BC_CLIENT_ID, self._bc_secret)
+
+    def start(self) -> LocalStack:
+        self._bc_secret = secrets.token_urlsafe(24)
+        self.shop_secrets = {shop: secrets.token_urlsafe(24) for shop in self.shops}
+        self.azurite.start()
+        self.bc = BusinessCentralSimulator(
+            port=0, client_id=BC_CLIENT_ID, client_secret=self._bc_secret, latency_ms=self.bc_latency_ms
+        ).start()
+        self.host_port = self.host_port or free_port()
+        if self.in_process:
+            self._start_host_in_process()
+        else:
+            self._start_host_process()
+        return self
+
+    def stop(self) -> None:
+        if self._host is not None:
+            if isinstance(self._host, subprocess.Popen):
+                self._host.terminate()
+                self._host.wait(timeout=30)
+            else:
+                self._host.stop()
+                os.environ.clear()
+                os.environ.update(self._saved_environ)
+                settings.cache_clear()
+                container.cache_clear()
+            self._host = None
+        if self.bc is not None:
+            self.bc.stop()
+        self.azurite.stop()
+        if self._host_file is not None:
+            self._host_file.unlink(missing_ok=True)
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def _start_host_in_process(self) -> None:
+        self._saved_environ = dict(os.environ)
+        os.environ.update(self.settings())
+        settings.cache_clear()
+        container.cache_clear()
+        self._host = LocalHost(app, self.host_json, port=self.host_port).start()
+
+    def _start_host_process(self) -> None:
+        with tempfile.NamedTemporaryFile("w", suffix=".host.json", delete=False) as host_file:
+            json.dump(self.host_json, host_file)
+        self._host_file = Path(host_file.name)
+        command = [sys.executable, "-m", "localdev.host", "--port", str(self.host_port), "--host-json", host_file.name]
+        self._host = subprocess.Popen(  # noqa: S603 - our own module, fixed argv
+            command, cwd=ROOT, env={**os.environ, **self.settings()}
+        )
+        if not wait_for_port(self.host_port, 60) or not self._host_running():
+            self.stop()
+            raise RuntimeError("the local Functions host did not come up")
+
+    def _host_running(self) -> bool:
+        try:
+            return httpx.get(f"{self.host_url}/admin/host/status", timeout=5).json().get("state") == "Running"
+        except httpx.HTTPError:
+            return False

@@ -1,0 +1,37 @@
+"""One local stack (Azurite, BC simulator, local host running function_app.py) per test module."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from localdev.azurite import ROOT
+from localdev.stack import LocalStack
+
+FAST_QUEUES = {
+    "batchSize": 8,
+    "newBatchThreshold": 4,
+    "maxPollingInterval": "00:00:01",
+    "visibilityTimeout": "00:00:01",
+    "maxDequeueCount": 3,
+    "messageEncoding": "base64",
+}
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[LocalStack]:
+    host_json = json.loads((ROOT / "host.json").read_text())
+    host_json["extensions"]["queues"] = FAST_QUEUES
+    settings = {"KOPPEL_BC_MAX_ATTEMPTS": "4", "KOPPEL_MAX_WEBHOOK_BYTES": "65536"}
+    with LocalStack(host_json=host_json, extra_settings=settings) as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def no_faults(stack: LocalStack) -> Iterator[None]:
+    yield
+    assert stack.bc is not None
+    httpx.delete(f"{stack.bc.url}/_sim/faults")
