@@ -127,8 +127,9 @@ class BcCustomer(Frozen):
     tax_liable: bool = True
 
     @property
-    def is_blocked(self) -> bool:
-        return self.blocked.strip() != ""
+    def blocked_for_orders(self) -> bool:
+        """BC refuses any sales document for a customer blocked "All"; "Ship" and "Invoice" stop later steps."""
+        return self.blocked.strip() == "All"
 
 
 class ResolvedSku(Frozen):

@@ -28,9 +28,9 @@ def resolve_customer(
         customer = bc.create_customer(party)
     if customer.number != bound_number:
         bindings.put(source, external_id, customer.number)
-    if customer.is_blocked:
+    if customer.blocked_for_orders:
         raise PermanentError(
-            f"Customer {customer.number} is blocked ({customer.blocked.strip()}) in BC: "
+            f"Customer {customer.number} is blocked (All) in BC: "
             "unblock the customer or change the order's customer, then replay"
         )
     return customer

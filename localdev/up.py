@@ -1,0 +1,44 @@
+"""`make up`: the whole local stack in the foreground until Ctrl-C.
+
+Azurite, the BC simulator and the local Functions host on 127.0.0.1:7071. The generated settings (including
+the throw-away shop and BC secrets of this run) are written to local.settings.json, which git ignores.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+from types import FrameType
+
+from localdev.azurite import ROOT
+from localdev.stack import LocalStack
+
+HOST_PORT = 7071
+
+
+def main() -> int:
+    stopped = threading.Event()
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        stopped.set()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    with LocalStack(host_port=HOST_PORT, in_process=False) as stack:
+        assert stack.bc is not None
+        settings_file = ROOT / "local.settings.json"
+        settings_file.write_text(json.dumps({"IsEncrypted": False, "Values": stack.settings()}, indent=2))
+        print(f"Functions host:    {stack.host_url}  (status: {stack.host_url}/admin/host/status)")
+        print(f"WooCommerce hook:  {stack.host_url}/api/webhooks/woocommerce/<shop>  shops: {', '.join(stack.shops)}")
+        print(f"Order dossier:     {stack.host_url}/api/orders/woocommerce/<shop>/<order id>")
+        print(f"BC simulator:      {stack.bc.api_base}  (faults and stats under {stack.bc.url}/_sim/)")
+        print(f"Settings (with this run's secrets): {settings_file}")
+        print("Ctrl-C stops everything.", flush=True)
+        stopped.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
