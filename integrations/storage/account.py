@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 from azure.core.exceptions import AzureError, HttpResponseError, ResourceExistsError, ResourceNotFoundError
 from azure.data.tables import TableClient, TableServiceClient
 from azure.storage.blob import BlobServiceClient, ContainerClient
+from azure.storage.blob import ExponentialRetry as BlobRetry
+from azure.storage.queue import ExponentialRetry as QueueRetry
 from azure.storage.queue import QueueClient, TextBase64EncodePolicy
 
 from domain.errors import StorageUnavailable
@@ -22,12 +24,20 @@ ORDERS_QUEUE = "orders"
 
 T = TypeVar("T")
 
+# Retry a storage hiccup briefly, then fail: intake must answer 5xx within seconds so the sender retries.
+TABLE_RETRY: dict[str, Any] = {"retry_total": 2, "retry_backoff_factor": 0.2, "connection_timeout": 5}
+R = TypeVar("R", BlobRetry, QueueRetry)
+
+
+def _brief_retry(policy: type[R]) -> R:
+    return policy(initial_backoff=1, increment_base=2, retry_total=2, random_jitter_range=1)
+
 
 class StorageAccount:
     def __init__(self, connection_string: str) -> None:
         self._connection_string = connection_string
-        self._tables = TableServiceClient.from_connection_string(connection_string)
-        self._blobs = BlobServiceClient.from_connection_string(connection_string)
+        self._tables = TableServiceClient.from_connection_string(connection_string, **TABLE_RETRY)
+        self._blobs = BlobServiceClient.from_connection_string(connection_string, retry_policy=_brief_retry(BlobRetry))
         self._ready: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -48,7 +58,10 @@ class StorageAccount:
 
         def create() -> QueueClient:
             client = QueueClient.from_connection_string(
-                self._connection_string, name, message_encode_policy=TextBase64EncodePolicy()
+                self._connection_string,
+                name,
+                message_encode_policy=TextBase64EncodePolicy(),
+                retry_policy=_brief_retry(QueueRetry),
             )
             with suppress(ResourceExistsError):
                 client.create_queue()

@@ -1,0 +1,54 @@
+"""Trigger functions of function_app.py, called directly with real azure.functions objects, against Azurite."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any
+
+import pytest
+
+from function_app import app
+from functions.container import container
+from integrations.settings import settings
+from localdev.azurite import Azurite
+
+SECRET = "functions-test-secret"
+
+
+@pytest.fixture
+def app_settings(azurite: Azurite, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Settings for a shop with a unique name, so tests never see each other's rows; yields the shop."""
+    shop = f"shop-{uuid.uuid4().hex[:8]}"
+    values = {
+        "AzureWebJobsStorage": azurite.connection_string,
+        "KOPPEL_BC_TENANT_ID": "tenant",
+        "KOPPEL_BC_COMPANY_ID": "00000000-0000-0000-0000-000000000001",
+        "KOPPEL_BC_CLIENT_ID": "client",
+        "KOPPEL_BC_CLIENT_SECRET": "unused",
+        "KOPPEL_BC_API_URL": "http://127.0.0.1:9",
+        "KOPPEL_BC_TOKEN_URL": "http://127.0.0.1:9/token",
+        "KOPPEL_BC_SHIPPING_ACCOUNT": "8090",
+        "KOPPEL_WOOCOMMERCE_SHOPS": shop,
+        f"KOPPEL_WOOCOMMERCE_SECRET_{shop.upper().replace('-', '_')}": SECRET,
+        "KOPPEL_MAX_WEBHOOK_BYTES": "65536",
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    settings.cache_clear()
+    container.cache_clear()
+    yield shop
+    settings.cache_clear()
+    container.cache_clear()
+
+
+@cache
+def _user_functions() -> dict[str, Callable[..., Any]]:
+    """Indexed once, as the Functions host does: FunctionApp refuses to index the same app twice."""
+    return {function.get_function_name(): function.get_user_function() for function in app.get_functions()}
+
+
+def trigger(name: str) -> Callable[..., Any]:
+    """The user function behind a registered trigger, as the Functions host would call it."""
+    return _user_functions()[name]
