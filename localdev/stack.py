@@ -57,8 +57,8 @@ class LocalStack:
         assert self.bc is not None
         values = {
             "AzureWebJobsStorage": self.azurite.connection_string,
-            "KOPPEL_BC_TENANT_ID": self.bc.tenant,
-            "KOPPEL_BC_ENVIRONMENT": self.bc.environment,
+            "KOPPEL_BC_TENANT_ID": self.bc.config.tenant,
+            "KOPPEL_BC_ENVIRONMENT": self.bc.config.environment,
             "KOPPEL_BC_COMPANY_ID": self.bc.company_id,
             "KOPPEL_BC_CLIENT_ID": BC_CLIENT_ID,
             "KOPPEL_BC_CLIENT_SECRET": self._bc_secret,
