@@ -19,12 +19,14 @@ from typing import Any
 
 import httpx
 
+from localdev.azurite import ROOT
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 from localdev.stack import LocalStack
 
 SHOP = "shop-a"
 DAY = datetime(2026, 11, 27, 7, 30, tzinfo=UTC)
 VAT_RATES = {"HOOG": Decimal(21), "LAAG": Decimal(9), "NUL": Decimal(0)}
+HOST_LOG = ROOT / ".localdev" / "demo-host.log"
 SETTLED = ("in_bc", "needs_attention", "failed", "not_imported")
 
 
@@ -188,8 +190,8 @@ def report(stack: LocalStack, plan: list[Scenario], dossiers: dict[int, dict[str
     """Print one row per web order; return what did not end as expected."""
     probe = stack.bc_probe()
     header = (
-        f"{'web order':<10} {'story':<38} {'BC order':<12} {'status':<16} {'web total':>10} {'BC total':>10}"
-        "  agree  problem"
+        f"{'web order':<10} {'story':<38} {'BC order':<12} {'customer':<9} {'status':<16} {'web total':>10}"
+        f" {'BC total':>10}  agree  problem"
     )
     print(header)
     print("-" * len(header))
@@ -203,7 +205,8 @@ def report(stack: LocalStack, plan: list[Scenario], dossiers: dict[int, dict[str
         bc_total = f"{in_bc[0]['totalAmountIncludingTax']:.2f}" if in_bc else "-"
         agree = {True: "yes", False: "NO", None: "-"}[dossier.get("totals_agree")]
         print(
-            f"{number:<10} {scenario.story[:38]:<38} {in_bc[0]['number'] if in_bc else '-':<12} {status:<16} "
+            f"{number:<10} {scenario.story[:38]:<38} {in_bc[0]['number'] if in_bc else '-':<12} "
+            f"{dossier.get('bc_customer_number') or '-':<9} {status:<16} "
             f"{web_total:>10} {bc_total:>10}  {agree:<5}  {dossier.get('problem', '')}"
         )
         expected_documents = 1 if scenario.expected == "in_bc" else 0
@@ -218,7 +221,9 @@ def report(stack: LocalStack, plan: list[Scenario], dossiers: dict[int, dict[str
 def main() -> int:
     started = time.monotonic()
     print("Starting Azurite, the Business Central simulator and the local Functions host ...", flush=True)
-    with LocalStack(in_process=False, bc_latency_ms=20) as stack:
+    HOST_LOG.parent.mkdir(exist_ok=True)
+    HOST_LOG.unlink(missing_ok=True)
+    with LocalStack(in_process=False, bc_latency_ms=20, host_log=HOST_LOG) as stack:
         rng = random.Random(20261127)
         plan = plan_day(Catalog(stack, rng), rng)
         print(f"Playing a day of {len(plan)} WooCommerce orders into {stack.host_url}/api/webhooks/woocommerce/{SHOP}")

@@ -40,6 +40,7 @@ class LocalStack:
     host_json: dict[str, Any] = field(default_factory=lambda: json.loads((ROOT / "host.json").read_text()))
     extra_settings: dict[str, str] = field(default_factory=dict)
     in_process: bool = True
+    host_log: Path | None = None
     azurite: Azurite = field(default_factory=on_free_ports)
     bc: BusinessCentralSimulator | None = None
     shop_secrets: dict[str, str] = field(default_factory=dict)
@@ -124,8 +125,9 @@ class LocalStack:
             json.dump(self.host_json, host_file)
         self._host_file = Path(host_file.name)
         command = [sys.executable, "-m", "localdev.host", "--port", str(self.host_port), "--host-json", host_file.name]
+        output = self.host_log.open("ab") if self.host_log else None
         self._host = subprocess.Popen(  # noqa: S603 - our own module, fixed argv
-            command, cwd=ROOT, env={**os.environ, **self.settings()}
+            command, cwd=ROOT, env={**os.environ, **self.settings()}, stdout=output, stderr=output
         )
         if not wait_for_port(self.host_port, 60) or not self._host_running():
             self.stop()
@@ -133,6 +135,7 @@ class LocalStack:
 
     def _host_running(self) -> bool:
         try:
-            return httpx.get(f"{self.host_url}/admin/host/status", timeout=5).json().get("state") == "Running"
+            status: dict[str, str] = httpx.get(f"{self.host_url}/admin/host/status", timeout=5).json()
         except httpx.HTTPError:
             return False
+        return status.get("state") == "Running"

@@ -46,7 +46,7 @@ def app_settings(azurite: Azurite, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 @cache
 def _user_functions() -> dict[str, Callable[..., Any]]:
     """Indexed once, as the Functions host does: FunctionApp refuses to index the same app twice."""
-    return {function.get_function_name(): function.get_user_function() for function in app.get_functions()}
+    return {str(function.get_function_name()): function.get_user_function() for function in app.get_functions()}
 
 
 def trigger(name: str) -> Callable[..., Any]:

@@ -15,6 +15,12 @@ SECRET = "s"
 ANNA = ShopCustomer("Anna", "de Vries", "anna@example.nl", customer_id=12)
 
 
+def _event_status(intake, message: OrderMessage) -> EventStatus:
+    event = intake.events.get(message.order_key, message.event_id)
+    assert event is not None
+    return event.status
+
+
 def _receive(intake, order: ShopOrder) -> OrderMessage:
     body, headers = signed_delivery(order_payload(order), SECRET)
     delivery = WooCommerceDelivery(
@@ -22,6 +28,10 @@ def _receive(intake, order: ShopOrder) -> OrderMessage:
     )
     accepted = receive_woocommerce(intake, delivery, 1 << 20)
     assert isinstance(accepted, Accepted)
+    return _last_message(intake)
+
+
+def _last_message(intake) -> OrderMessage:
     return intake.queue.messages[-1]
 
 
@@ -42,7 +52,7 @@ def test_an_order_becomes_one_bc_sales_order():
     assert record.bc_customer_number == "C10000"
     assert record.totals_agree is True
     assert record.claim_owner == ""
-    assert intake.events.get(message.order_key, message.event_id).status is EventStatus.PROCESSED
+    assert _event_status(intake, message) is EventStatus.PROCESSED
 
 
 def test_the_same_message_twice_creates_one_order():
@@ -90,7 +100,7 @@ def test_an_unknown_sku_parks_the_order_and_creates_nothing():
     assert record.status is OrderStatus.NEEDS_ATTENTION
     assert "Unknown SKU 'NOPE-42'" in record.problem
     assert not bc.payloads
-    assert intake.events.get(message.order_key, message.event_id).status is EventStatus.PARKED
+    assert _event_status(intake, message) is EventStatus.PARKED
 
 
 @pytest.mark.parametrize(
@@ -145,7 +155,7 @@ def test_an_unpaid_order_waits_and_is_imported_once_processing():
     receive_woocommerce(
         intake, WooCommerceDelivery("shop-a", SECRET, "order.updated", headers["X-WC-Webhook-Signature"], body), 1 << 20
     )
-    imported = sync_order(sync, intake.queue.messages[-1], worker="m2")
+    imported = sync_order(sync, _last_message(intake), worker="m2")
     assert imported.status is OrderStatus.IN_BC
 
 
@@ -175,8 +185,10 @@ def test_giving_up_marks_the_order_failed_with_the_last_error():
 
     give_up(sync, message, dequeue_count=5)
 
-    record, _ = sync.orders.get(message.order_key)
+    found = sync.orders.get(message.order_key)
+    assert found is not None
+    record, _ = found
     assert record.status is OrderStatus.FAILED
     assert "Gave up after 5 attempts" in record.problem
     assert "6 attempts" in record.problem
-    assert intake.events.get(message.order_key, message.event_id).status is EventStatus.FAILED
+    assert _event_status(intake, message) is EventStatus.FAILED

@@ -1,0 +1,260 @@
+"""The OData API itself: resolves a resource path, then reads or changes the store."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from localdev.simulators.businesscentral.customers import Customers
+from localdev.simulators.businesscentral.errors import BCError, bad_request, not_found_segment, record_not_found
+from localdev.simulators.businesscentral.paths import Segment, parse_path
+from localdev.simulators.businesscentral.query import (
+    QueryOptions,
+    encode_skiptoken,
+    key_order,
+    page_of,
+    parse_query,
+    project,
+    sort_records,
+)
+from localdev.simulators.businesscentral.sales_orders import SalesOrders
+from localdev.simulators.businesscentral.schema import ENTITY_TYPES, EntityType
+from localdev.simulators.businesscentral.store import ETAG, Record, Store, Table
+
+ODATA_HEADERS = {"OData-Version": "4.0"}
+JSON_TYPE = "application/json; odata.metadata=minimal; odata.streaming=true"
+_CONCURRENCY_MESSAGE = (
+    "Could not validate the client concurrency token required by the service. "
+    "Please provide a valid token in the client request."
+)
+_NAVIGATION = {("items", "itemVariants"), ("salesOrders", "salesOrderLines")}
+
+
+def json_response(body: object, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    merged = {**ODATA_HEADERS, **(headers or {})}
+    return web.Response(status=status, body=json.dumps(body).encode(), headers=merged, content_type="application/json")
+
+
+def error_response(error: BCError) -> web.Response:
+    return json_response(error.body(), error.status, error.headers)
+
+
+@dataclass
+class Resource:
+    """What a path points at: a collection (rows) or one record, with its parent record if nested."""
+
+    entity: EntityType
+    context: str
+    rows: Callable[[], list[Record]] | None = None
+    record: Record | None = None
+    parent: Record | None = None
+
+
+class BusinessCentralApi:
+    def __init__(self, store: Store, page_size: int) -> None:
+        self.store = store
+        self.page_size = page_size
+        self.orders = SalesOrders(store)
+        self.customers = Customers(store)
+        self.tables: dict[str, Table] = {
+            "customers": store.customers,
+            "items": store.items,
+            "itemVariants": store.item_variants,
+            "accounts": store.accounts,
+            "salesOrders": store.sales_orders,
+        }
+
+    async def handle(self, request: web.Request, tail: str, api_base: str) -> web.Response:
+        body = await request.read() if request.method in ("POST", "PATCH", "PUT") else b""
+        try:
+            resource = self.resolve(parse_path(tail))
+            query = {name: request.query[name] for name in request.query}
+            return self.dispatch(request, resource, query, body, api_base)
+        except BCError as error:
+            return error_response(error)
+
+    def resolve(self, segments: list[Segment]) -> Resource:
+        if not segments or segments[0].name != "companies":
+            raise not_found_segment(segments[0].name if segments else "")
+        company_segment, *rest = segments
+        companies = self.store.companies
+        if company_segment.key is None:
+            if rest:
+                raise not_found_segment(rest[0].name)
+            return Resource(ENTITY_TYPES["companies"], "companies", rows=companies.values)
+        company = self._row(companies, company_segment.key, "company")
+        context = f"companies({company['id']})"
+        if not rest:
+            return Resource(ENTITY_TYPES["companies"], "companies", record=company)
+        if len(rest) > 3 or rest[0].name not in self.tables:
+            raise not_found_segment(rest[0].name)
+        top = rest[0]
+        entity = ENTITY_TYPES[top.name]
+        context = f"{context}/{top.name}"
+        if top.key is None:
+            if len(rest) > 1:
+                raise not_found_segment(rest[1].name)
+            return Resource(entity, context, rows=self.tables[top.name].values)
+        record = self._row(self.tables[top.name], top.key, entity.name)
+        if len(rest) == 1:
+            return Resource(entity, context, record=record)
+        return self._nested(top.name, record, rest[1:], f"{context}({record['id']})")
+
+    def _nested(self, parent_set: str, parent: Record, rest: list[Segment], context: str) -> Resource:
+        child = rest[0]
+        if (parent_set, child.name) not in _NAVIGATION or len(rest) > 1:
+            raise not_found_segment(rest[-1].name)
+        entity = ENTITY_TYPES[child.name]
+        context = f"{context}/{child.name}"
+        rows = self._children(parent_set, parent)
+        if child.key is None:
+            return Resource(entity, context, rows=rows, parent=parent)
+        record = next((row for row in rows() if row["id"] == child.key), None)
+        if record is None:
+            raise record_not_found(entity.name, child.key)
+        return Resource(entity, context, record=record, parent=parent)
+
+    def _children(self, parent_set: str, parent: Record) -> Callable[[], list[Record]]:
+        if parent_set == "items":
+            variants = self.store.item_variants
+            return lambda: sort_records(
+                [v for v in variants.values() if v["itemId"] == parent["id"]], key_order(variants.entity)
+            )
+        return lambda: self.orders.lines(parent)
+
+    @staticmethod
+    def _row(table: Table, key: str, label: str) -> Record:
+        record = table.get(key)
+        if record is None:
+            raise record_not_found(label, key)
+        return record
+
+    def dispatch(
+        self, request: web.Request, resource: Resource, query: dict[str, str], body: bytes, api_base: str
+    ) -> web.Response:
+        method = request.method
+        options = parse_query(query, resource.entity)
+        if resource.rows is not None:
+            if method == "GET":
+                return self._collection(request, resource, resource.rows(), options, api_base)
+            if method == "POST":
+                created = self._create(resource, _json(body))
+                location = f"{api_base}/{resource.context}({created['id']})"
+                return json_response(self._render(resource, created, options, api_base), 201, {"Location": location})
+        elif resource.record is not None:
+            record = resource.record
+            if method == "GET":
+                return json_response(self._render(resource, record, options, api_base))
+            if method in ("PATCH", "DELETE") and self._writable(resource, method):
+                _check_if_match(request, record, resource.entity)
+                if method == "DELETE":
+                    self._delete(resource, record)
+                    return web.Response(status=204, headers=ODATA_HEADERS)
+                updated = self._update(resource, record, _json(body))
+                return json_response(self._render(resource, updated, options, api_base))
+        raise _method_not_allowed(method, resource)
+
+    def _create(self, resource: Resource, body: object) -> Record:
+        name = resource.entity.set_name
+        if name == "salesOrders":
+            return self.orders.create(body)
+        if name == "salesOrderLines" and resource.parent is not None:
+            return self.orders.add_line(resource.parent, body)
+        if name == "customers":
+            return self.customers.create(body)
+        raise _method_not_allowed("POST", resource)
+
+    @staticmethod
+    def _writable(resource: Resource, method: str) -> bool:
+        allowed = {"customers": ("PATCH",), "salesOrders": ("PATCH", "DELETE"), "salesOrderLines": ("PATCH", "DELETE")}
+        return method in allowed.get(resource.entity.set_name, ())
+
+    def _update(self, resource: Resource, record: Record, body: object) -> Record:
+        name = resource.entity.set_name
+        if name == "customers":
+            return self.customers.update(record, body)
+        if name == "salesOrders":
+            return self.orders.update(record, body)
+        assert resource.parent is not None
+        return self.orders.update_line(resource.parent, record, body)
+
+    def _delete(self, resource: Resource, record: Record) -> None:
+        if resource.entity.set_name == "salesOrders":
+            self.orders.delete(record)
+        else:
+            assert resource.parent is not None
+            self.orders.delete_line(resource.parent, record)
+
+    def _collection(
+        self, request: web.Request, resource: Resource, rows: list[Record], options: QueryOptions, api_base: str
+    ) -> web.Response:
+        page = page_of(rows, options, _page_size(request, self.page_size))
+        body: dict[str, Any] = {"@odata.context": f"{api_base}/$metadata#{resource.context}"}
+        if options.count:
+            body["@odata.count"] = page.total
+        body["value"] = [self._shape(resource.entity, row, options) for row in page.records]
+        if page.next_offset is not None:
+            body["@odata.nextLink"] = str(request.url.update_query({"$skiptoken": encode_skiptoken(page.next_offset)}))
+        return json_response(body)
+
+    def _render(self, resource: Resource, record: Record, options: QueryOptions, api_base: str) -> Record:
+        return {
+            "@odata.context": f"{api_base}/$metadata#{resource.context}/$entity",
+            **self._shape(resource.entity, record, options),
+        }
+
+    def _shape(self, entity: EntityType, record: Record, options: QueryOptions) -> Record:
+        shaped = project(record, options.select)
+        if "salesOrderLines" in options.expand:
+            shaped["salesOrderLines"] = [dict(line) for line in self.orders.lines(record)]
+        if "itemVariants" in options.expand:
+            shaped["itemVariants"] = self._children(entity.set_name, record)()
+        return shaped
+
+
+def _json(body: bytes) -> object:
+    if not body.strip():
+        raise bad_request("The request body is empty; a JSON object was expected.")
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise bad_request("The request body is not valid JSON.") from exc
+
+
+def _page_size(request: web.Request, page_size: int) -> int:
+    """The server page size, or a smaller one the client asked for with `Prefer: odata.maxpagesize=N`."""
+    for preference in request.headers.get("Prefer", "").split(","):
+        name, _, value = preference.strip().partition("=")
+        if name == "odata.maxpagesize" and value.isdigit() and int(value) > 0:
+            return min(page_size, int(value))
+    return page_size
+
+
+def _check_if_match(request: web.Request, record: Record, entity: EntityType) -> None:
+    header = request.headers.get("If-Match")
+    if header is None or not header.strip():
+        raise BCError(400, "BadRequest_InvalidToken", _CONCURRENCY_MESSAGE)
+    tags = [tag.strip() for tag in header.split(",")]
+    current = record[ETAG]
+    if "*" in tags or current in tags or current.removeprefix("W/") in tags:
+        return
+    raise BCError(
+        409,
+        "Request_EntityChanged",
+        f"Another user has modified the record for this {entity.name} after you retrieved it from the "
+        "database. Enter your changes again in the updated version of the record.",
+    )
+
+
+def _method_not_allowed(method: str, resource: Resource) -> BCError:
+    kind = "Collection" if resource.rows is not None else "Entity"
+    return BCError(
+        405,
+        "BadRequest_MethodNotAllowed",
+        f"'{method}' requests for '{resource.entity.set_name}' of EdmType '{kind}' are not allowed "
+        "within Dynamics 365 Business Central OData web services.",
+    )

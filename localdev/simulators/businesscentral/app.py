@@ -1,0 +1,142 @@
+"""The aiohttp application: token endpoint, the API behind auth, limits and faults, and the /_sim/ controls."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from localdev.simulators.businesscentral.api import BusinessCentralApi, error_response, json_response
+from localdev.simulators.businesscentral.auth import OAuthError, TokenIssuer
+from localdev.simulators.businesscentral.config import SimulatorConfig
+from localdev.simulators.businesscentral.errors import BCError
+from localdev.simulators.businesscentral.faults import Fault, FaultPlan, FaultSettings
+from localdev.simulators.businesscentral.limits import Limits, LimitSettings
+from localdev.simulators.businesscentral.paths import entity_of
+from localdev.simulators.businesscentral.stats import Stats
+from localdev.simulators.businesscentral.store import Store
+
+logger = logging.getLogger(__name__)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class Simulation:
+    """All state of one running simulator, and the request handlers that use it."""
+
+    def __init__(self, config: SimulatorConfig, store: Store) -> None:
+        self.config = config
+        self.api = BusinessCentralApi(store, config.page_size)
+        self.tokens = TokenIssuer(config.tenant, config.client_id, config.client_secret, config.token_lifetime_s)
+        self.limits = Limits(
+            LimitSettings(config.max_in_flight, config.max_queued, config.rate_limit, config.rate_window_s)
+        )
+        self.faults = FaultPlan(config.latency_ms)
+        self.stats = Stats()
+
+    def application(self) -> web.Application:
+        app = web.Application(middlewares=[_json_errors])
+        app.router.add_post("/{tenant}/oauth2/v2.0/token", self.token)
+        app.router.add_route("*", "/v2.0/{tenant}/{environment}/api/v2.0{tail:.*}", self.serve_api)
+        app.router.add_get("/_sim/faults", self.get_faults)
+        app.router.add_post("/_sim/faults", self.set_faults)
+        app.router.add_delete("/_sim/faults", self.clear_faults)
+        app.router.add_get("/_sim/stats", self.get_stats)
+        app.router.add_post("/_sim/stats/reset", self.reset_stats)
+        return app
+
+    async def token(self, request: web.Request) -> web.Response:
+        try:
+            if request.match_info["tenant"] != self.config.tenant:
+                raise OAuthError(400, "invalid_request", "AADSTS90002: Tenant not found.")
+            if request.content_type != "application/x-www-form-urlencoded":
+                raise OAuthError(400, "invalid_request", "AADSTS900144: The request body must be a form post.")
+            form = await request.post()
+            fields = {name: value for name, value in form.items() if isinstance(value, str)}
+            return web.json_response(self.tokens.issue(fields))
+        except OAuthError as error:
+            return web.json_response(error.body(), status=error.status)
+
+    async def serve_api(self, request: web.Request) -> web.StreamResponse:
+        tail = request.match_info["tail"]
+        self.stats.count(request.method, entity_of(tail))
+        try:
+            if (request.match_info["tenant"], request.match_info["environment"]) != (
+                self.config.tenant,
+                self.config.environment,
+            ):
+                raise BCError(404, "NoEnvironment", "The requested tenant or environment does not exist.")
+            limiter = self.limits.for_client(self.tokens.client_of(request.headers.get("Authorization")))
+            try:
+                limiter.admit()
+            except BCError:
+                self.stats.rate_limited += 1
+                raise
+            async with limiter.slot():
+                return await self._within_slot(request, tail)
+        except BCError as error:
+            return error_response(error)
+
+    async def _within_slot(self, request: web.Request, tail: str) -> web.StreamResponse:
+        if self.faults.latency_s:
+            await asyncio.sleep(self.faults.latency_s)
+        fault = self.faults.draw(request.method, request.path_qs)
+        if fault is not None:
+            self.stats.faults[fault.kind] += 1
+            if fault.kind in ("429", "503"):
+                raise _injected(fault)
+            if fault.kind == "slow":
+                await asyncio.sleep(self.faults.slow_s)
+        api_base = f"{request.url.origin()}/v2.0/{self.config.tenant}/{self.config.environment}/api/v2.0"
+        response = await self.api.handle(request, tail, api_base)
+        if fault is not None and fault.kind == "lost_response" and request.transport is not None:
+            request.transport.close()
+        return response
+
+    async def get_faults(self, _request: web.Request) -> web.Response:
+        return web.json_response(self.faults.describe())
+
+    async def set_faults(self, request: web.Request) -> web.Response:
+        try:
+            update = FaultSettings.model_validate_json(await request.read())
+        except ValidationError as error:
+            message = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+            return web.json_response({"error": {"code": "BadRequest", "message": message}}, status=400)
+        self.faults.configure(update)
+        return web.json_response(self.faults.describe())
+
+    async def clear_faults(self, _request: web.Request) -> web.Response:
+        self.faults.clear()
+        return web.json_response(self.faults.describe())
+
+    async def get_stats(self, _request: web.Request) -> web.Response:
+        return web.json_response(self.stats.to_json(self.limits.max_in_flight_seen()))
+
+    async def reset_stats(self, _request: web.Request) -> web.Response:
+        self.stats = Stats()
+        self.limits.reset_seen()
+        return web.json_response(self.stats.to_json(self.limits.max_in_flight_seen()))
+
+
+def _injected(fault: Fault) -> BCError:
+    headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+    if fault.kind == "429":
+        return BCError(429, "Application_TooManyRequests", "Too many requests reached.", headers)
+    return BCError(503, "ServiceUnavailable", "The service is temporarily unavailable. Try again later.", headers)
+
+
+@web.middleware
+async def _json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Routing and protocol errors answered as BC-style JSON; an unexpected bug as a logged 500."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = "BadRequest_NotFound" if exc.status == 404 else "BadRequest"
+        return json_response({"error": {"code": code, "message": exc.reason}}, exc.status)
+    except Exception:
+        logger.exception("BC simulator failed on %s %s", request.method, request.path)
+        return json_response({"error": {"code": "Internal_ServerError", "message": "Simulator error."}}, 500)

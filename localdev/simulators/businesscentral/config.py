@@ -1,0 +1,21 @@
+"""The simulator's settings, fixed when it starts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SimulatorConfig:
+    client_id: str
+    client_secret: str
+    tenant: str = "koppel-demo"
+    environment: str = "production"
+    latency_ms: int = 0
+    token_lifetime_s: float = 3600
+    page_size: int = 20000
+    max_in_flight: int = 5
+    max_queued: int = 100
+    rate_limit: int = 6000
+    rate_window_s: float = 300
+    seed: bool = True

@@ -1,0 +1,381 @@
+"""salesOrders and their salesOrderLines: defaults, references, blocking rules, amounts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from localdev.simulators.businesscentral.errors import bad_request, dialog, missing_reference
+from localdev.simulators.businesscentral.pricing import (
+    ACCOUNT_TAX_CODE,
+    VAT_RATES,
+    apply_discount_percent,
+    cents,
+    dec,
+    recalculate,
+    set_discount_amount,
+)
+from localdev.simulators.businesscentral.schema import SALES_ORDER, SALES_ORDER_LINE
+from localdev.simulators.businesscentral.seed import EMPTY_GUID
+from localdev.simulators.businesscentral.store import Record, Store, Table
+from localdev.simulators.businesscentral.validation import validate_body
+
+EMPTY_DATE = "0001-01-01"
+LOCAL_CURRENCY = "EUR"
+SEQUENCE_STEP = 10000
+_IDENTITY = ("lineType", "itemId", "accountId", "lineObjectNumber")
+_BLOCKING_ORDERS = ("All", "Invoice")
+_ADDRESS = ("AddressLine1", "AddressLine2", "City", "Country", "State", "PostCode")
+_CUSTOMER_ADDRESS = ("addressLine1", "addressLine2", "city", "country", "state", "postalCode")
+_PRICE_FIELDS = ("quantity", "unitPrice", "discountPercent")
+
+
+class SalesOrders:
+    """Creates and changes sales orders in a Store; every method validates fully before it writes."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def create(self, body: object) -> Record:
+        values = validate_body(SALES_ORDER, body, navigation=frozenset({"salesOrderLines"}))
+        raw_lines = values.pop("salesOrderLines", [])
+        if not isinstance(raw_lines, list):
+            raise bad_request("The property 'salesOrderLines' must be an array of salesOrderLine objects.")
+        order = self._new_order(values)
+        lines: list[Record] = []
+        for raw in raw_lines:
+            line_values = validate_body(SALES_ORDER_LINE, raw)
+            lines.append(self._compose_line(order, None, line_values, _next_sequence(lines, line_values)))
+        discount = values.get("discountAmount", 0)
+        order["discountAmount"] = float(cents(dec(discount)))
+        recalculate(order, lines)
+        order["number"] = self.store.order_numbers.next()
+        stored = self.store.sales_orders.add(order)
+        table = self.store.lines_of(stored["id"])
+        for line in lines:
+            table.add(line)
+        return stored
+
+    def update(self, order: Record, body: object) -> Record:
+        values = validate_body(SALES_ORDER, body)
+        draft = dict(order)
+        lines = [dict(line) for line in self.lines(order)]
+        if "customerId" in values or "customerNumber" in values:
+            customer = self._customer(values)
+            self._check_customer(customer)
+            _fill_from_customer(draft, customer)
+            for line in lines:
+                line["taxPercent"] = float(_tax_rate(line["taxCode"], customer))
+        if "pricesIncludeTax" in values and values["pricesIncludeTax"] != draft["pricesIncludeTax"]:
+            _convert_unit_prices(lines, to_gross=bool(values["pricesIncludeTax"]))
+        draft.update(_header_values(values))
+        recalculate(draft, lines)
+        self._commit(order, draft, lines)
+        return order
+
+    def delete(self, order: Record) -> None:
+        self.store.sales_orders.remove(order["id"])
+        self.store.order_lines.pop(order["id"], None)
+
+    def lines(self, order: Record) -> list[Record]:
+        return sorted(self.store.lines_of(order["id"]).values(), key=lambda line: line["sequence"])
+
+    def add_line(self, order: Record, body: object) -> Record:
+        values = validate_body(SALES_ORDER_LINE, body)
+        if str(values.get("documentId", order["id"])).lower() != order["id"]:
+            raise bad_request("The documentId does not match the sales order in the URL.")
+        self._check_customer(self._customer({"customerId": order["customerId"]}))
+        existing = self.lines(order)
+        line = self._compose_line(order, None, values, _next_sequence(existing, values))
+        draft = dict(order)
+        recalculate(draft, [*(dict(x) for x in existing), line])
+        added = self.store.lines_of(order["id"]).add(line)
+        self._commit(order, draft, [added, *(dict(x) for x in existing)])
+        return added
+
+    def update_line(self, order: Record, line: Record, body: object) -> Record:
+        values = validate_body(SALES_ORDER_LINE, body)
+        if str(values.get("documentId", order["id"])).lower() != order["id"]:
+            raise bad_request("The documentId of a salesOrderLine cannot be changed.")
+        sequence = int(values["sequence"] if "sequence" in values else line["sequence"])
+        changed = self._compose_line(order, line, values, sequence)
+        draft = dict(order)
+        lines = [changed if x["id"] == line["id"] else dict(x) for x in self.lines(order)]
+        recalculate(draft, lines)
+        self._commit(order, draft, lines)
+        return line
+
+    def delete_line(self, order: Record, line: Record) -> None:
+        self.store.lines_of(order["id"]).remove(line["id"])
+        draft = dict(order)
+        lines = [dict(x) for x in self.lines(order)]
+        recalculate(draft, lines)
+        self._commit(order, draft, lines)
+
+    def _commit(self, order: Record, draft: Record, lines: list[Record]) -> None:
+        """Write a fully validated draft back; only rows whose content changed get a new ETag."""
+        table: Table = self.store.lines_of(order["id"])
+        for line in lines:
+            stored = table.get(line["id"])
+            if stored is not None and _content(stored) != _content(line):
+                stored.update(line)
+                table.stamp(stored)
+        order.update(draft)
+        self.store.sales_orders.stamp(order)
+
+    def _customer(self, values: dict[str, Any]) -> Record:
+        customers = self.store.customers
+        by_id = customers.get(values["customerId"]) if "customerId" in values else None
+        by_number = customers.find("number", values["customerNumber"]) if "customerNumber" in values else None
+        if "customerId" in values and by_id is None:
+            raise missing_reference("Customer", "Id", values["customerId"])
+        if "customerNumber" in values and by_number is None:
+            raise missing_reference("Customer", "No.", values["customerNumber"])
+        if by_id is not None and by_number is not None and by_id is not by_number:
+            raise bad_request("The customerId and customerNumber refer to different customers.")
+        customer = by_id or by_number
+        if customer is None:
+            raise dialog("Sell-to Customer No. must have a value in Sales Header: Document Type=Order.")
+        return customer
+
+    def _check_customer(self, customer: Record) -> None:
+        if customer["blocked"] in _BLOCKING_ORDERS:
+            raise dialog(
+                f"You cannot create this type of document when Customer {customer['number']} "
+                f"is blocked with type {customer['blocked']}"
+            )
+
+    def _new_order(self, values: dict[str, Any]) -> Record:
+        customer = self._customer(values)
+        self._check_customer(customer)
+        today = datetime.now(UTC).date().isoformat()
+        order: Record = {
+            "id": str(uuid.uuid4()),
+            "number": "",
+            "externalDocumentNumber": "",
+            "orderDate": values.get("orderDate", today),
+            "postingDate": values.get("orderDate", today),
+            "shortcutDimension1Code": "",
+            "shortcutDimension2Code": "",
+            "currencyId": EMPTY_GUID,
+            "currencyCode": "",
+            "pricesIncludeTax": False,
+            "paymentTermsId": EMPTY_GUID,
+            "shipmentMethodId": EMPTY_GUID,
+            "salesperson": "",
+            "partialShipping": True,
+            "requestedDeliveryDate": EMPTY_DATE,
+            "discountAmount": 0.0,
+            "fullyShipped": False,
+            "status": "Draft",
+        }
+        _fill_from_customer(order, customer)
+        order.update(_header_values(values))
+        return order
+
+    def _compose_line(self, order: Record, base: Record | None, values: dict[str, Any], sequence: int) -> Record:
+        line: Record = dict(base) if base is not None else _blank_line(order, sequence)
+        line["sequence"] = sequence
+        if base is None or any(key in values for key in _IDENTITY):
+            self._resolve_target(order, line, values)
+        for key in (
+            "description",
+            "description2",
+            "unitOfMeasureCode",
+            "shipmentDate",
+            "locationId",
+            "unitOfMeasureId",
+            "quantity",
+            "unitPrice",
+            "discountPercent",
+        ):
+            if key in values:
+                line[key] = values[key]
+        if "taxCode" in values:
+            line["taxCode"] = values["taxCode"]
+            line["taxPercent"] = float(_tax_rate(values["taxCode"], self._customer_of(order)))
+        if "itemVariantId" in values:
+            line["itemVariantId"] = self._variant_id(line, values["itemVariantId"])
+        if line["lineType"] == "Comment":
+            line.update(quantity=0.0, unitPrice=0.0, discountPercent=0.0, discountAmount=0.0)
+        elif "discountAmount" in values:
+            set_discount_amount(line, dec(values["discountAmount"]))
+        elif base is None or any(key in values for key in (*_PRICE_FIELDS, *_IDENTITY)):
+            apply_discount_percent(line)
+        line["invoiceQuantity"] = values.get("invoiceQuantity", line["quantity"])
+        line["shipQuantity"] = values.get("shipQuantity", line["quantity"])
+        return line
+
+    def _customer_of(self, order: Record) -> Record:
+        return self._customer({"customerId": order["customerId"]})
+
+    def _resolve_target(self, order: Record, line: Record, values: dict[str, Any]) -> None:
+        line_type = _line_type(values, line["lineType"])
+        number = values.get("lineObjectNumber")
+        customer = self._customer_of(order)
+        line.update(lineType=line_type, itemId=EMPTY_GUID, accountId=EMPTY_GUID, itemVariantId=EMPTY_GUID)
+        if line_type == "Item":
+            item = self._reference(self.store.items, "Item", values.get("itemId"), number)
+            if item["blocked"]:
+                raise dialog(f"Blocked must be equal to 'No'  in Item: No.={item['number']}. Current value is 'Yes'.")
+            tax_code = item["taxGroupCode"]
+            price = dec(item["unitPrice"])
+            if order["pricesIncludeTax"]:
+                price = cents(price * (1 + _tax_rate(tax_code, customer) / 100))
+            line.update(
+                itemId=item["id"],
+                lineObjectNumber=item["number"],
+                description=item["displayName"],
+                unitOfMeasureCode=item["baseUnitOfMeasureCode"],
+                unitPrice=float(price),
+                taxCode=tax_code,
+            )
+        elif line_type == "Account":
+            account = self._reference(self.store.accounts, "G/L Account", values.get("accountId"), number)
+            for flag, wanted, label in (("blocked", False, "Blocked"), ("directPosting", True, "Direct Posting")):
+                if account[flag] != wanted:
+                    raise dialog(
+                        f"{label} must be equal to '{'Yes' if wanted else 'No'}'  in G/L Account: "
+                        f"No.={account['number']}. Current value is '{'No' if wanted else 'Yes'}'."
+                    )
+            line.update(
+                accountId=account["id"],
+                lineObjectNumber=account["number"],
+                description=account["displayName"],
+                unitOfMeasureCode="",
+                unitPrice=0.0,
+                taxCode=ACCOUNT_TAX_CODE,
+            )
+        elif line_type == "Comment":
+            line.update(lineObjectNumber="", unitOfMeasureCode="", taxCode="")
+        else:
+            raise bad_request(f"The lineType '{line_type}' is not supported by this Business Central simulator.")
+        line["taxPercent"] = float(_tax_rate(line["taxCode"], customer)) if line["taxCode"] else 0.0
+
+    def _reference(self, table: Table, label: str, key: str | None, number: str | None) -> Record:
+        if key is not None:
+            record = table.get(key)
+            if record is None:
+                raise missing_reference(label, "Id", key)
+            if number is not None and record["number"] != number:
+                raise bad_request(f"The lineObjectNumber '{number}' does not match the {label} with that id.")
+            return record
+        if number is None:
+            raise bad_request(f"A line of type {label} needs an id or a lineObjectNumber.")
+        record = table.find("number", number)
+        if record is None:
+            raise missing_reference(label, "No.", number)
+        return record
+
+    def _variant_id(self, line: Record, variant_id: str) -> str:
+        if variant_id == EMPTY_GUID:
+            return EMPTY_GUID
+        variant = self.store.item_variants.get(variant_id)
+        if variant is None:
+            raise missing_reference("Item Variant", "Id", variant_id)
+        if line["lineType"] != "Item" or variant["itemId"] != line["itemId"]:
+            raise dialog(f"The item variant {variant['code']} does not belong to item {line['lineObjectNumber']}.")
+        return variant_id
+
+
+def _content(record: Record) -> Record:
+    return {k: v for k, v in record.items() if k not in ("@odata.etag", "lastModifiedDateTime")}
+
+
+def _line_type(values: dict[str, Any], current: str) -> str:
+    """The lineType asked for, else the one the given references imply, else the line's current one."""
+    if "lineType" in values:
+        return str(values["lineType"])
+    if "itemId" in values:
+        return "Item"
+    if "accountId" in values:
+        return "Account"
+    if "lineObjectNumber" in values and current == "Comment":
+        return "Item"
+    return current
+
+
+def _next_sequence(lines: list[Record], values: dict[str, Any]) -> int:
+    if "sequence" in values:
+        sequence = int(values["sequence"])
+        if any(line["sequence"] == sequence for line in lines):
+            raise dialog(f"The salesOrderLine with sequence {sequence} already exists.")
+        return sequence
+    return max((line["sequence"] for line in lines), default=0) // SEQUENCE_STEP * SEQUENCE_STEP + SEQUENCE_STEP
+
+
+def _tax_rate(tax_code: str, customer: Record) -> Decimal:
+    if not tax_code:
+        return dec(0)
+    if tax_code not in VAT_RATES:
+        raise missing_reference("VAT Product Posting Group", "Code", tax_code)
+    return VAT_RATES[tax_code] if customer["taxLiable"] else dec(0)
+
+
+def _convert_unit_prices(lines: list[Record], to_gross: bool) -> None:
+    for line in lines:
+        factor = 1 + dec(line["taxPercent"]) / 100
+        price = dec(line["unitPrice"])
+        line["unitPrice"] = float(cents(price * factor if to_gross else price / factor))
+        apply_discount_percent(line)
+
+
+def _header_values(values: dict[str, Any]) -> dict[str, Any]:
+    """The client's header values, minus the ones resolved elsewhere; EUR (the LCY) is stored as blank."""
+    header = {k: v for k, v in values.items() if k not in ("customerId", "customerNumber")}
+    if "currencyCode" in header:
+        code = header["currencyCode"]
+        if code not in ("", LOCAL_CURRENCY):
+            raise missing_reference("Currency", "Code", code)
+        header["currencyCode"] = ""
+    return header
+
+
+def _fill_from_customer(order: Record, customer: Record) -> None:
+    order.update(
+        customerId=customer["id"],
+        customerNumber=customer["number"],
+        customerName=customer["displayName"],
+        billToCustomerId=customer["id"],
+        billToCustomerNumber=customer["number"],
+        billToName=customer["displayName"],
+        shipToName=customer["displayName"],
+        shipToContact="",
+        phoneNumber=customer["phoneNumber"],
+        email=customer["email"],
+        currencyCode=customer["currencyCode"],
+    )
+    for prefix in ("sellTo", "billTo", "shipTo"):
+        for suffix, source in zip(_ADDRESS, _CUSTOMER_ADDRESS, strict=True):
+            order[f"{prefix}{suffix}"] = customer[source]
+
+
+def _blank_line(order: Record, sequence: int) -> Record:
+    return {
+        "id": str(uuid.uuid4()),
+        "documentId": order["id"],
+        "sequence": sequence,
+        "itemId": EMPTY_GUID,
+        "accountId": EMPTY_GUID,
+        "lineType": "Comment",
+        "lineObjectNumber": "",
+        "description": "",
+        "description2": "",
+        "unitOfMeasureId": EMPTY_GUID,
+        "unitOfMeasureCode": "",
+        "quantity": 0.0,
+        "unitPrice": 0.0,
+        "discountAmount": 0.0,
+        "discountPercent": 0.0,
+        "taxCode": "",
+        "taxPercent": 0.0,
+        "shipmentDate": order["orderDate"],
+        "shippedQuantity": 0.0,
+        "invoicedQuantity": 0.0,
+        "invoiceQuantity": 0.0,
+        "shipQuantity": 0.0,
+        "itemVariantId": EMPTY_GUID,
+        "locationId": EMPTY_GUID,
+    }

@@ -1,0 +1,210 @@
+"""OData query options, paging and malformed requests against the BC simulator."""
+
+from typing import Any
+
+import httpx
+import pytest
+
+from localdev.simulators.businesscentral import BusinessCentralSimulator
+from localdev.simulators.businesscentral.seed import WEBSHOP_CUSTOMER_NUMBER
+from tests.simulators.conftest import BC, CLIENT_ID, SECRET
+
+
+def values(response: httpx.Response) -> list[dict[str, Any]]:
+    assert response.status_code == 200, response.text
+    found: list[dict[str, Any]] = response.json()["value"]
+    return found
+
+
+def test_collection_shape(bc):
+    body = bc.get("customers").json()
+
+    assert body["@odata.context"].endswith(f"$metadata#companies({bc.sim.company_id})/customers")
+    assert len(body["value"]) == 50
+    assert "@odata.nextLink" not in body
+    assert all(c["@odata.etag"].startswith('W/"') for c in body["value"])
+    numbers = [c["number"] for c in body["value"]]
+    assert numbers == sorted(numbers)
+
+
+def test_filter_string_with_a_doubled_quote(bc):
+    customer = bc.one("customers", "displayName eq 'Sean O''Brien'")
+
+    assert customer["displayName"] == "Sean O'Brien"
+
+
+def test_filter_with_and_or_and_parentheses(bc):
+    eu = values(bc.get("customers", {"$filter": "(country eq 'BE' or country eq 'DE') and taxLiable eq false"}))
+    blocked_or_belgian = values(bc.get("customers", {"$filter": "blocked eq 'All' or country eq 'BE'"}))
+    not_nl = values(bc.get("customers", {"$filter": "not (country eq 'NL')"}))
+
+    assert len(eu) == 6
+    assert {c["country"] for c in eu} == {"BE", "DE"}
+    assert {c["number"] for c in blocked_or_belgian} == {
+        c["number"] for c in values(bc.get("customers")) if c["blocked"] == "All" or c["country"] == "BE"
+    }
+    assert {c["number"] for c in not_nl} == {c["number"] for c in eu}
+
+
+def test_filter_on_numbers_booleans_guids_dates_and_functions(bc):
+    cheap = values(bc.get("items", {"$filter": "unitPrice lt 5 and blocked eq false"}))
+    assert cheap
+    assert all(i["unitPrice"] < 5 and not i["blocked"] for i in cheap)
+
+    item = cheap[0]
+    assert bc.one("items", f"id eq {item['id']}")["number"] == item["number"]
+    variant = values(bc.get("itemVariants", {"$filter": "code eq 'XL'", "$top": "1"}))[0]
+    assert bc.one("itemVariants", f"itemId eq {variant['itemId']} and code eq 'XL'")["id"] == variant["id"]
+
+    recent = values(bc.get("items", {"$filter": "lastModifiedDateTime gt 2020-01-01T00:00:00Z", "$top": "3"}))
+    assert len(recent) == 3
+    starts = values(bc.get("items", {"$filter": "startswith(number,'KOF-') and contains(displayName,'Kenya')"}))
+    assert starts
+    assert all(i["number"].startswith("KOF-") and "Kenya" in i["displayName"] for i in starts)
+
+    bc.post("salesOrders", {"customerNumber": WEBSHOP_CUSTOMER_NUMBER, "externalDocumentNumber": "WEB-DATE"})
+    assert bc.one("salesOrders", "externalDocumentNumber eq 'WEB-DATE' and orderDate ge 2024-01-01")
+
+
+@pytest.mark.parametrize(
+    "filter_",
+    [
+        "displayName eq 'unterminated",
+        "displayName eq",
+        "eq 'x'",
+        "(country eq 'NL'",
+        "country eq 'NL')",
+        "country eq 'NL' and",
+        "country eq 'NL' xor blocked eq 'All'",
+        "nosuchfield eq 1",
+        "displayName eq 42",
+        "taxLiable eq 'yes'",
+        "id eq 'not-a-guid'",
+        "lastModifiedDateTime gt 2024-13-45T00:00:00Z",
+        "country ~ 'NL'",
+        "",
+    ],
+)
+def test_malformed_filter_is_400_not_a_crash(bc, filter_):
+    response = bc.get("customers", {"$filter": filter_})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "BadRequest"
+
+
+def test_top_skip_select_orderby_count(bc):
+    everything = values(bc.get("items", {"$orderby": "unitPrice desc,number"}))
+    prices = [i["unitPrice"] for i in everything]
+    assert prices == sorted(prices, reverse=True)
+
+    window = bc.get("items", {"$orderby": "unitPrice desc,number", "$skip": "5", "$top": "3", "$count": "true"})
+    assert [i["number"] for i in window.json()["value"]] == [i["number"] for i in everything[5:8]]
+    assert window.json()["@odata.count"] == len(everything)
+
+    selected = values(bc.get("items", {"$select": "number,unitPrice", "$top": "2"}))
+    assert [set(i) for i in selected] == [{"@odata.etag", "number", "unitPrice"}] * 2
+
+    for bad in (
+        {"$top": "-1"},
+        {"$skip": "x"},
+        {"$select": "number,nope"},
+        {"$orderby": "number sideways"},
+        {"$expand": "nothing"},
+        {"$count": "maybe"},
+        {"$search": "koffie"},
+    ):
+        assert bc.get("items", bad).status_code == 400, bad
+
+
+def test_expand_lines_on_get_and_variants_on_items(bc):
+    created = bc.post(
+        "salesOrders",
+        {
+            "customerNumber": WEBSHOP_CUSTOMER_NUMBER,
+            "externalDocumentNumber": "WEB-EXPAND",
+            "salesOrderLines": [{"lineType": "Comment", "description": "hallo"}],
+        },
+    )
+    assert "salesOrderLines" not in created.json()
+
+    order = bc.one("salesOrders", "externalDocumentNumber eq 'WEB-EXPAND'")
+    assert "salesOrderLines" not in order
+    expanded = bc.get(f"salesOrders({order['id']})", {"$expand": "salesOrderLines", "$select": "number"}).json()
+    assert expanded["number"] == order["number"]
+    assert [line["description"] for line in expanded["salesOrderLines"]] == ["hallo"]
+    listed = values(
+        bc.get("salesOrders", {"$filter": "externalDocumentNumber eq 'WEB-EXPAND'", "$expand": "salesOrderLines"})
+    )
+    assert len(listed[0]["salesOrderLines"]) == 1
+    nested = values(bc.get(f"salesOrders({order['id']})/salesOrderLines"))
+    assert nested[0]["documentId"] == order["id"]
+
+    variant = values(bc.get("itemVariants", {"$top": "1"}))[0]
+    item = bc.get(f"items({variant['itemId']})", {"$expand": "itemVariants"}).json()
+    assert variant["id"] in [v["id"] for v in item["itemVariants"]]
+    assert values(bc.get(f"items({variant['itemId']})/itemVariants")) == item["itemVariants"]
+
+
+def test_paging_follows_next_links_until_every_entity_is_read():
+    with BusinessCentralSimulator(client_id=CLIENT_ID, client_secret=SECRET, page_size=7) as sim:
+        bc = BC(sim)
+        url: str | None = bc.url("items")
+        filter_ = "unitPrice gt 20 and displayName ne 'a b+c&d=%'"
+        params: dict[str, str] | None = {"$filter": filter_, "$orderby": "number"}
+        seen: list[str] = []
+        pages = 0
+        while url:
+            body = bc.get(url, params).json()
+            assert len(body["value"]) <= 7
+            seen += [i["number"] for i in body["value"]]
+            if "@odata.nextLink" in body:
+                assert httpx.URL(body["@odata.nextLink"]).params["$filter"] == filter_
+            url, params, pages = body.get("@odata.nextLink"), None, pages + 1
+
+        expected = sorted(i["number"] for i in sim.store.items.values() if i["unitPrice"] > 20)
+        assert pages == -(-len(expected) // 7)
+        assert seen == expected
+
+        small = bc.get("items", Prefer="odata.maxpagesize=3").json()
+        assert len(small["value"]) == 3
+        assert "$skiptoken=" in small["@odata.nextLink"]
+        assert bc.get("items", {"$skiptoken": "garbage!"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "salesOrders(not-a-guid)", 400),
+        ("GET", "salesOrders(00000000-0000-0000-0000-000000000001)", 404),
+        ("GET", "widgets", 404),
+        ("GET", "salesOrders(00000000-0000-0000-0000-000000000001)/widgets", 404),
+        ("DELETE", "items", 405),
+        ("POST", "items", 405),
+        ("PATCH", "accounts", 405),
+        ("PUT", "customers", 405),
+    ],
+)
+def test_malformed_paths_and_methods_are_4xx_json(bc, method, path, status):
+    response = bc.http.request(method, bc.url(path), headers=bc.headers, json={})
+
+    assert response.status_code == status
+    assert response.json()["error"]["code"]
+
+
+def test_bad_bodies_are_400(bc):
+    url = bc.url("salesOrders")
+    for content in (b"{not json", b"", b"[1, 2]", b"\xff\xfe", b'"text"'):
+        response = bc.http.post(url, content=content, headers={**bc.headers, "Content-Type": "application/json"})
+        assert response.status_code == 400, content
+        assert response.json()["error"]["code"] == "BadRequest"
+
+
+def test_unknown_company_tenant_and_paths(bc):
+    other_company = bc.get(f"{bc.sim.api_base}/companies(00000000-0000-0000-0000-000000000001)/items")
+    other_tenant = bc.get(bc.url("items").replace("/koppel-demo/", "/someone-else/"))
+    nowhere = bc.http.get(f"{bc.sim.url}/nothing/here")
+
+    assert other_company.status_code == 404
+    assert other_tenant.status_code == 404
+    assert nowhere.status_code == 404
+    assert nowhere.json()["error"]["code"] == "BadRequest_NotFound"
