@@ -25,5 +25,5 @@ def order_worker(msg: func.QueueMessage) -> None:
 @bp.queue_trigger(arg_name="msg", queue_name=f"{ORDERS_QUEUE}-poison", connection="AzureWebJobsStorage")
 def order_poison(msg: func.QueueMessage) -> None:
     message = OrderMessage.model_validate_json(msg.get_body())
-    give_up(container().order_sync, message, msg.dequeue_count or 0)
+    give_up(container().order_sync, message)
     log.error("order %s gave up and needs attention (event %s)", message.order_key, message.event_id)

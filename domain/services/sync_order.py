@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -71,8 +72,8 @@ def sync_order(sync: OrderSync, message: OrderMessage, worker: str) -> OrderReco
         _save(sync, held, status=OrderStatus.NEEDS_ATTENTION, problem=error.reason, claim_owner="")
         sync.events.mark(order.key, message.event_id, EventStatus.PARKED, error.reason)
         return held.record
-    except RetryableError as error:
-        _release_after_failure(sync, held, str(error))
+    except Exception as error:
+        _release_after_failure(sync, held, str(error) or type(error).__name__)
         raise
     agree = totals_agree(order, document, sync.policy.totals_tolerance)
     _save(
@@ -89,11 +90,11 @@ def sync_order(sync: OrderSync, message: OrderMessage, worker: str) -> OrderReco
     return held.record
 
 
-def give_up(sync: OrderSync, message: OrderMessage, dequeue_count: int) -> None:
+def give_up(sync: OrderSync, message: OrderMessage) -> None:
     """The host moved the message to the poison queue: mark the order failed so a person sees it."""
     held = _load(sync, message)
     last_error = held.record.problem or "unknown error"
-    reason = f"Gave up after {dequeue_count} attempts; last error: {last_error}"
+    reason = f"Gave up after {held.record.attempts} attempts; last error: {last_error}"
     if held.record.status is not OrderStatus.IN_BC:
         _save(sync, held, status=OrderStatus.FAILED, problem=reason, claim_owner="")
     sync.events.mark(message.order_key, message.event_id, EventStatus.FAILED, reason)
@@ -135,6 +136,8 @@ def _skip_reason(sync: OrderSync, record: OrderRecord, order: Order) -> str:
 
 
 def _note_skipped(sync: OrderSync, held: _Held, order: Order, message: OrderMessage, reason: str) -> None:
+    if held.record.bc is not None and held.record.latest_event_id == message.event_id:
+        return
     if held.record.bc is None and order.status not in sync.policy.import_statuses:
         _save(sync, held, status=OrderStatus.NOT_IMPORTED, problem="", **_web_summary(order, message))
     sync.events.mark(order.key, message.event_id, EventStatus.IGNORED, reason)
@@ -161,22 +164,23 @@ def _claim(sync: OrderSync, held: _Held, order: Order, message: OrderMessage, wo
 def _import(sync: OrderSync, order: Order) -> BcSalesOrder:
     """Find the order in BC by externalDocumentNumber, else create it; a lost reply is looked up, not re-sent."""
     number = business_central.external_document_number(order)
-    existing = sync.bc.find_sales_order(number)
-    if existing is not None:
-        return existing
-    customer = resolve_customer(sync.bc, sync.customers, order, sync.policy.default_customer_number)
-    payload = business_central.sales_order(
-        order, customer, _resolve_skus(sync.bc, order), sync.policy.accounts, sync.policy.local_currency
-    )
     try:
-        return sync.bc.create_sales_order(payload)
-    except AmbiguousWriteError:
-        created = sync.bc.find_sales_order(number)
-        if created is None:
-            raise
-        return created
+        existing = sync.bc.find_sales_order(number)
+        if existing is not None:
+            return existing
+        customer = resolve_customer(sync.bc, sync.customers, order, sync.policy.default_customer_number)
+        payload = business_central.sales_order(
+            order, customer, _resolve_skus(sync.bc, order), sync.policy.accounts, sync.policy.local_currency
+        )
+        try:
+            return sync.bc.create_sales_order(payload)
+        except AmbiguousWriteError:
+            created = sync.bc.find_sales_order(number)
+            if created is None:
+                raise
+            return created
     except BusinessCentralRejected as error:
-        raise PermanentError(f"BC refused the sales order: {error.message}") from None
+        raise PermanentError(f"BC refused: {error.message or error.code}") from None
 
 
 def _resolve_skus(bc: BusinessCentral, order: Order) -> dict[str, ResolvedSku]:
@@ -209,10 +213,8 @@ def _web_summary(order: Order, message: OrderMessage) -> dict[str, object]:
 
 def _release_after_failure(sync: OrderSync, held: _Held, error: str) -> None:
     """Keep the last error for the poison handler; let a duplicate message take over."""
-    try:
+    with suppress(RetryableError):
         _save(sync, held, status=OrderStatus.IMPORTING, problem=f"Retrying: {error}", claim_owner="")
-    except (ConcurrencyConflict, RetryableError):
-        return
 
 
 def _save(sync: OrderSync, held: _Held, **changes: object) -> None:

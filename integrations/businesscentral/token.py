@@ -12,8 +12,8 @@ from domain.errors import RetryableError
 REFRESH_MARGIN_SECONDS = 120
 
 
-class TokenRejected(Exception):
-    """The identity platform refused our client id or secret: no retry will fix that."""
+class TokenRejected(RetryableError):
+    """The identity platform refused our client id or secret: retried until someone fixes the settings."""
 
 
 class ClientCredentialsToken:

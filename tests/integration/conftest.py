@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from localdev.azurite import ROOT
 from localdev.stack import LocalStack
+from tests.integration.support import clear_sim_faults
 
 FAST_QUEUES = {
     "batchSize": 8,
@@ -33,5 +33,4 @@ def stack() -> Iterator[LocalStack]:
 @pytest.fixture(autouse=True)
 def no_faults(stack: LocalStack) -> Iterator[None]:
     yield
-    assert stack.bc is not None
-    httpx.delete(f"{stack.bc.url}/_sim/faults")
+    clear_sim_faults(stack)

@@ -77,6 +77,11 @@ def sim_faults(stack: LocalStack, **faults: Any) -> None:
     httpx.post(f"{stack.bc.url}/_sim/faults", json=faults).raise_for_status()
 
 
+def clear_sim_faults(stack: LocalStack) -> None:
+    assert stack.bc is not None
+    httpx.delete(f"{stack.bc.url}/_sim/faults").raise_for_status()
+
+
 def sim_stats(stack: LocalStack) -> dict[str, Any]:
     assert stack.bc is not None
     stats: dict[str, Any] = httpx.get(f"{stack.bc.url}/_sim/stats").json()

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.errors import AmbiguousWriteError, RetryableError
+from domain.errors import AmbiguousWriteError, BusinessCentralRejected, RetryableError
 from domain.models import OrderStatus
 from domain.records import EventStatus, OrderMessage, OrderRecord
 from domain.services.ingest_webhook import Accepted, WooCommerceDelivery, receive_woocommerce
@@ -63,6 +63,42 @@ def test_the_same_message_twice_creates_one_order():
     sync_order(sync, message, worker="m1")
     sync_order(sync, message, worker="m2")
     assert len(bc.payloads) == 1
+
+
+def test_a_redelivered_copy_leaves_the_importing_event_processed():
+    intake, *_ = memory_intake()
+    sync = memory_sync(intake)
+    message = _receive(intake, _order())
+    sync_order(sync, message, worker="m1")
+    sync_order(sync, message, worker="m2")
+    assert _event_status(intake, message) is EventStatus.PROCESSED
+
+
+def test_a_bc_refusal_parks_the_order_with_bcs_words():
+    class Refuses(FakeBusinessCentral):
+        def find_sales_order(self, external_document_number):
+            raise BusinessCentralRejected(400, "BadRequest", "The filter is not valid")
+
+    intake, *_ = memory_intake()
+    record = sync_order(memory_sync(intake, Refuses()), _receive(intake, _order()), worker="m1")
+    assert record.status is OrderStatus.NEEDS_ATTENTION
+    assert record.problem == "BC refused: The filter is not valid"
+
+
+def test_an_unexpected_error_is_kept_on_the_record_and_raised_for_retry():
+    class Broken(FakeBusinessCentral):
+        def resolve_skus(self, skus):
+            raise KeyError("number")
+
+    intake, *_ = memory_intake()
+    sync = memory_sync(intake, Broken())
+    message = _receive(intake, _order())
+    with pytest.raises(KeyError):
+        sync_order(sync, message, worker="m1")
+    found = sync.orders.get(message.order_key)
+    assert found is not None
+    assert found[0].problem == "Retrying: 'number'"
+    assert found[0].claim_owner == ""
 
 
 def test_an_order_already_in_bc_is_found_not_created_again():
@@ -180,15 +216,16 @@ def test_giving_up_marks_the_order_failed_with_the_last_error():
     intake, *_ = memory_intake()
     sync = memory_sync(intake, Unavailable())
     message = _receive(intake, _order())
-    with pytest.raises(RetryableError):
-        sync_order(sync, message, worker="m1")
+    for _ in range(2):
+        with pytest.raises(RetryableError):
+            sync_order(sync, message, worker="m1")
 
-    give_up(sync, message, dequeue_count=5)
+    give_up(sync, message)
 
     found = sync.orders.get(message.order_key)
     assert found is not None
     record, _ = found
     assert record.status is OrderStatus.FAILED
-    assert "Gave up after 5 attempts" in record.problem
+    assert "Gave up after 2 attempts" in record.problem
     assert "6 attempts" in record.problem
     assert _event_status(intake, message) is EventStatus.FAILED

@@ -108,3 +108,16 @@ def test_the_dedup_key_is_the_order_id_and_its_modification_time():
     payload = order_payload(ShopOrder(13, ANNA, (ShopLine("KOF-1001", "Koffie", 1, Decimal(5)),)))
     key = woocommerce.dedup_key(woocommerce.parse(json.dumps(payload).encode()))
     assert key == "13@2026-11-27T09:00:00+00:00"
+
+
+def test_prices_excluding_vat_are_taken_as_the_shop_gives_them():
+    payload = order_payload(
+        ShopOrder(14, ANNA, (ShopLine("KOF-1001", "Koffie", 4, Decimal("12.10")),), coupon_percent=Decimal(10))
+    )
+    payload["prices_include_tax"] = False
+    order = woocommerce.to_order("shop-a", woocommerce.parse(json.dumps(payload).encode()))
+    line = order.lines[0]
+    assert order.prices_include_tax is False
+    assert line.unit_price == Decimal("10.00000")
+    assert line.unit_price * line.quantity - line.discount_amount == Decimal(payload["line_items"][0]["total"])
+    assert order.charges[0].amount == Decimal(payload["shipping_total"])
