@@ -2,6 +2,7 @@ import base64
 import json
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import azure.functions as func
 import pytest
@@ -51,7 +52,7 @@ def _accepted_message(shop: str, order: ShopOrder) -> func.QueueMessage:
     raise AssertionError("the accepted webhook was not enqueued")
 
 
-def _dossier(shop: str, order_id: int) -> dict:
+def _dossier(shop: str, order_id: int) -> dict[str, Any]:
     params = {"source": "woocommerce", "shop": shop, "orderId": str(order_id)}
     return json.loads(
         trigger("dossier")(func.HttpRequest("GET", "http://localhost/", route_params=params, body=b"")).get_body()
