@@ -8,7 +8,7 @@ STAMPS    := .stamps
 
 setup: $(STAMPS)/venv $(STAMPS)/npm
 
-$(STAMPS)/venv: requirements.txt requirements-dev.txt
+$(STAMPS)/venv: requirements.txt requirements-dev.txt constraints.txt
 	@mkdir -p $(STAMPS)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt

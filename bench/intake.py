@@ -1,0 +1,161 @@
+"""Webhook intake: latency and rate of POST /api/webhooks/woocommerce/{shop} against Azurite, as a ratio of
+what Azurite alone sustains for the same three writes (raw body blob, events row, queue message).
+
+The orders are 'pending', so the worker only files them and the measurement is mostly intake. The local host
+runs in its own process; load comes from this process over loopback, in bounded loops.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import httpx
+
+from integrations.storage.account import ORDERS_QUEUE, RAW_BODIES_CONTAINER, StorageAccount
+from localdev.azurite import ROOT
+from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
+from localdev.stack import LocalStack
+
+WARMUP = 50
+REQUESTS = 1200
+CONCURRENCY = 8
+PACED_RATE = 150.0
+PACED_SECONDS = 8.0
+HOST_LOG = ROOT / ".localdev" / "bench-host.log"
+
+
+@dataclass(frozen=True)
+class Run:
+    name: str
+    latencies: list[float]
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+    def line(self) -> str:
+        return (
+            f"{self.name:<34} n={len(self.latencies):>5}  rate={self.rate:7.1f}/s  "
+            f"p50={self.percentile(50):6.1f} ms  p99={self.percentile(99):6.1f} ms  "
+            f"mean={statistics.fmean(self.latencies) * 1000:6.1f} ms"
+        )
+
+
+def _deliveries(stack: LocalStack, count: int, first_id: int) -> list[tuple[bytes, dict[str, str]]]:
+    customer = ShopCustomer("Bench", "Koper", "bench@example.org")
+    lines = (ShopLine("KOF-1001", "Koffiebonen", 2, Decimal("12.50")), ShopLine("MOK-1002", "Mok", 1, Decimal("8.95")))
+    created = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
+    return [
+        signed_delivery(
+            order_payload(ShopOrder(first_id + n, customer, lines, created=created, status="pending")),
+            stack.shop_secrets["shop-a"],
+        )
+        for n in range(count)
+    ]
+
+
+def _closed_loop(name: str, work: list[Callable[[], None]]) -> Run:
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def timed(call: Callable[[], None]) -> None:
+        started = time.perf_counter()
+        call()
+        elapsed = time.perf_counter() - started
+        with lock:
+            latencies.append(elapsed)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CONCURRENCY) as pool:
+        list(pool.map(timed, work))
+    return Run(name, latencies, time.perf_counter() - started)
+
+
+def _paced(name: str, work: list[Callable[[], None]], rate: float) -> Run:
+    """Open loop: start one call every 1/rate seconds, whatever the previous ones do."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def timed(call: Callable[[], None]) -> None:
+        begun = time.perf_counter()
+        call()
+        with lock:
+            latencies.append(time.perf_counter() - begun)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(64) as pool:
+        for n, call in enumerate(work):
+            delay = started + n / rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(timed, call)
+    return Run(name, latencies, time.perf_counter() - started)
+
+
+def _webhook_calls(stack: LocalStack, client: httpx.Client, count: int, first_id: int) -> list[Callable[[], None]]:
+    url = f"{stack.host_url}/api/webhooks/woocommerce/shop-a"
+
+    def post(body: bytes, headers: dict[str, str]) -> Callable[[], None]:
+        def call() -> None:
+            if client.post(url, content=body, headers=headers).status_code != 202:
+                raise RuntimeError("a benchmark webhook was not accepted")
+
+        return call
+
+    return [post(body, headers) for body, headers in _deliveries(stack, count, first_id)]
+
+
+def _storage_calls(stack: LocalStack, count: int) -> list[Callable[[], None]]:
+    """The same three writes intake makes, straight to Azurite with the same SDK clients."""
+    account = StorageAccount(stack.azurite.connection_string)
+    container, events, queue = (
+        account.container(RAW_BODIES_CONTAINER),
+        account.table("benchbaseline"),
+        account.queue(ORDERS_QUEUE + "-bench"),
+    )
+    body, _ = _deliveries(stack, 1, 1)[0]
+
+    def call() -> None:
+        key = uuid.uuid4().hex
+        container.upload_blob(f"bench/{key}.json", body, overwrite=True)
+        events.create_entity({"PartitionKey": "bench", "RowKey": key, "topic": "order.created", "status": "received"})
+        queue.send_message(json.dumps({"event_id": key}))
+
+    return [call for _ in range(count)]
+
+
+def main() -> None:
+    HOST_LOG.parent.mkdir(exist_ok=True)
+    print(
+        f"# intake: {REQUESTS} requests, {CONCURRENCY} concurrent; then paced {PACED_RATE:g}/s for {PACED_SECONDS:g} s"
+    )
+    with (
+        LocalStack(in_process=False, host_log=HOST_LOG) as stack,
+        httpx.Client(timeout=30, limits=httpx.Limits(max_connections=64)) as client,
+    ):
+        _closed_loop("warm-up", _webhook_calls(stack, client, WARMUP, 1) + _storage_calls(stack, WARMUP))
+        baseline = _closed_loop("Azurite alone, same 3 writes", _storage_calls(stack, REQUESTS))
+        intake = _closed_loop("webhook intake, closed loop", _webhook_calls(stack, client, REQUESTS, 10_000))
+        paced = _paced(
+            f"webhook intake, paced {PACED_RATE:g}/s",
+            _webhook_calls(stack, client, int(PACED_RATE * PACED_SECONDS), 100_000),
+            PACED_RATE,
+        )
+    for run in (baseline, intake, paced):
+        print(run.line())
+    print(f"intake rate / Azurite-alone rate = {intake.rate / baseline.rate:.2f}")
+    print(f"paced p99 = {paced.percentile(99):.1f} ms (target < 100 ms at {PACED_RATE:g}/s)")
