@@ -8,6 +8,28 @@ from localdev.simulators.businesscentral.schema import CUSTOMER
 from localdev.simulators.businesscentral.store import Record, Store
 from localdev.simulators.businesscentral.validation import validate_body
 
+CUSTOMER_DEFAULTS: Record = {
+    "number": "",
+    "displayName": "",
+    "type": "Company",
+    "addressLine1": "",
+    "addressLine2": "",
+    "city": "",
+    "state": "",
+    "country": "",
+    "postalCode": "",
+    "phoneNumber": "",
+    "email": "",
+    "website": "",
+    "salespersonCode": "",
+    "balanceDue": 0.0,
+    "creditLimit": 0.0,
+    "taxLiable": True,
+    "taxRegistrationNumber": "",
+    "currencyCode": "",
+    "blocked": " ",
+}
+
 
 class Customers:
     def __init__(self, store: Store) -> None:
@@ -15,29 +37,7 @@ class Customers:
 
     def create(self, body: object) -> Record:
         values = validate_body(CUSTOMER, body)
-        customer: Record = {
-            "id": str(uuid.uuid4()),
-            "number": "",
-            "displayName": "",
-            "type": "Company",
-            "addressLine1": "",
-            "addressLine2": "",
-            "city": "",
-            "state": "",
-            "country": "",
-            "postalCode": "",
-            "phoneNumber": "",
-            "email": "",
-            "website": "",
-            "salespersonCode": "",
-            "balanceDue": 0.0,
-            "creditLimit": 0.0,
-            "taxLiable": True,
-            "taxRegistrationNumber": "",
-            "currencyCode": "",
-            "blocked": " ",
-        }
-        customer.update(values)
+        customer: Record = {**CUSTOMER_DEFAULTS, "id": str(uuid.uuid4()), **values}
         customer["number"] = self.store.customer_numbers.next()
         return self.store.customers.add(customer)
 

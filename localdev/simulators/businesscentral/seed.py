@@ -6,6 +6,7 @@ import random
 import uuid
 from dataclasses import dataclass
 
+from localdev.simulators.businesscentral.customers import CUSTOMER_DEFAULTS
 from localdev.simulators.businesscentral.store import Record, Store
 
 COMPANY_NAME = "CRONUS Nederland Demo"
@@ -384,24 +385,16 @@ def _seed_variants(store: Store, rng: random.Random, item: Record, variants: tup
 def _customer(store: Store, rng: random.Random, **values: object) -> None:
     city, postcode, state = rng.choice(_NL_CITIES)
     record: Record = {
+        **CUSTOMER_DEFAULTS,
         "id": _guid(rng),
         "number": store.customer_numbers.next(),
         "type": "Person",
         "addressLine1": f"{rng.choice(_STREETS)} {rng.randrange(1, 200)}",
-        "addressLine2": "",
         "city": city,
         "state": state,
         "country": "NL",
         "postalCode": f"{postcode} {rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}{rng.choice('ABCDEGHJKLNPRSTVWXZ')}",
         "phoneNumber": f"+31 6 {rng.randrange(10_000_000, 99_999_999)}",
-        "website": "",
-        "salespersonCode": "",
-        "balanceDue": 0.0,
-        "creditLimit": 0.0,
-        "taxLiable": True,
-        "taxRegistrationNumber": "",
-        "currencyCode": "",
-        "blocked": " ",
     }
     record.update(values)
     store.customers.add(record)
