@@ -1,8 +1,14 @@
-"""Composition root: the FunctionApp and its blueprints. Nothing else lives here."""
+"""Composition root: the FunctionApp, its blueprints and logging. Nothing else lives here."""
+
+import logging
 
 import azure.functions as func
 
 from functions import dossier, order_worker, woocommerce_webhook
+
+# Request URLs carry OData filters with customers' e-mail addresses: HTTP client logs stay out of telemetry.
+for chatty in ("httpx", "httpcore", "azure"):
+    logging.getLogger(chatty).setLevel(logging.WARNING)
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -78,22 +78,20 @@ class ChargeLine(Frozen):
 
 
 class Order(Frozen):
-    """A web order, as the shop said it at `modified_at`."""
+    """A web order, as the shop said it at `modified_at`; `order_date` is the shop's local date."""
 
     key: WebOrderKey
     number: str
     status: str
-    created_at: datetime
+    order_date: date
     modified_at: datetime
     currency: str
     prices_include_tax: bool
     customer: Party
     lines: tuple[OrderLine, ...]
     charges: tuple[ChargeLine, ...] = ()
-    discount_total: Decimal = Decimal(0)
     total: Decimal
     total_tax: Decimal
-    payment_method: str = ""
 
 
 class OrderStatus(StrEnum):
@@ -124,7 +122,6 @@ class BcCustomer(Frozen):
     id: str
     number: str
     blocked: str = ""
-    tax_liable: bool = True
 
     @property
     def blocked_for_orders(self) -> bool:

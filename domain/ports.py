@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku, WebOrderKey
@@ -33,7 +33,9 @@ class EventLog(Protocol):
 
 
 class OrderQueue(Protocol):
-    def send(self, message: OrderMessage) -> None: ...
+    def send(self, message: OrderMessage, delay: timedelta | None = None) -> None:
+        """Enqueue; with a delay the message becomes visible only after it."""
+        ...
 
 
 class OrderStore(Protocol):
@@ -59,7 +61,9 @@ class CustomerBindings(Protocol):
 
 
 class BusinessCentral(Protocol):
-    def find_sales_order(self, external_document_number: str) -> BcSalesOrder | None: ...
+    def find_sales_orders(self, external_document_number: str) -> list[BcSalesOrder]:
+        """The sales orders carrying this externalDocumentNumber (BC does not keep it unique); at most two."""
+        ...
 
     def create_sales_order(self, payload: dict[str, Any]) -> BcSalesOrder: ...
 

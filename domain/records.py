@@ -60,6 +60,7 @@ class OrderRecord(BaseModel):
     bc_customer_number: str = ""
     totals_agree: bool | None = None
     problem: str = ""
+    last_error: str = ""
     attempts: int = 0
     claim_owner: str = ""
     claim_expires_at: datetime | None = None

@@ -11,4 +11,4 @@ def woocommerce_signature(body: bytes, secret: str) -> str:
 
 
 def woocommerce_signature_valid(body: bytes, secret: str, signature: str) -> bool:
-    return hmac.compare_digest(woocommerce_signature(body, secret), signature.strip())
+    return hmac.compare_digest(woocommerce_signature(body, secret).encode(), signature.strip().encode())

@@ -44,13 +44,15 @@ def container() -> Container:
     clock = SystemClock()
     events = TableEventLog(account)
     bodies = BlobRawBodyStore(account)
+    queue = StorageOrderQueue(account)
     return Container(
         settings=config,
-        intake=Intake(bodies=bodies, events=events, queue=StorageOrderQueue(account), clock=clock),
+        intake=Intake(bodies=bodies, events=events, queue=queue, clock=clock),
         order_sync=OrderSync(
             bodies=bodies,
             events=events,
             orders=TableOrderStore(account),
+            queue=queue,
             bc=_business_central(config),
             customers=TableCustomerBindings(account),
             clock=clock,
@@ -84,6 +86,7 @@ def _import_policy(config: Settings) -> ImportPolicy:
         accounts=ChargeAccounts(shipping=config.shipping_account, fee=config.fee_account or config.shipping_account),
         local_currency=config.local_currency,
         default_customer_number=config.default_customer_number or None,
+        document_prefixes=config.document_prefixes(),
         import_statuses=frozenset(s.strip() for s in config.import_statuses.split(",") if s.strip()),
         totals_tolerance=Decimal(config.totals_tolerance),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 
 import azure.functions as func
 
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 @bp.queue_trigger(arg_name="msg", queue_name=ORDERS_QUEUE, connection="AzureWebJobsStorage")
 def order_worker(msg: func.QueueMessage) -> None:
     message = OrderMessage.model_validate_json(msg.get_body())
-    record = sync_order(container().order_sync, message, worker=msg.id or message.event_id)
+    record = sync_order(container().order_sync, message, worker=msg.id or str(uuid.uuid4()))
     log.info("order %s: %s %s", message.order_key, record.status.value, record.bc.number if record.bc else "")
 
 

@@ -7,7 +7,7 @@ import logging
 import azure.functions as func
 
 from domain.errors import RequestRejected, StorageUnavailable
-from domain.services.ingest_webhook import Ping, WooCommerceDelivery, receive_woocommerce
+from domain.services.ingest_webhook import Ignored, Ping, WooCommerceDelivery, receive_woocommerce
 from functions.container import container
 from functions.responses import REJECTION_STATUS, error_response, json_response
 
@@ -36,6 +36,8 @@ def woocommerce_webhook(req: func.HttpRequest) -> func.HttpResponse:
         return error_response(503, "storage_unavailable", "the delivery could not be stored; please retry")
     if isinstance(outcome, Ping):
         return json_response({"status": "ping acknowledged"})
+    if isinstance(outcome, Ignored):
+        return json_response({"status": "ignored", "reason": outcome.reason})
     log.info(
         "woocommerce webhook accepted: order=%s event=%s duplicate=%s",
         outcome.order_key,

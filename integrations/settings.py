@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,16 +53,28 @@ class Settings(BaseSettings):
         base = self.bc_api_url.rstrip("/")
         return f"{base}/v2.0/{self.bc_tenant_id}/{self.bc_environment}/api/v2.0/companies({self.bc_company_id})"
 
+    @cached_property
+    def _woocommerce_secrets(self) -> dict[str, str]:
+        """Each configured shop with a non-empty secret: an empty HMAC key would let anyone sign."""
+        names = (name.strip() for name in self.woocommerce_shops.split(","))
+        secrets = {name: os.environ.get(shop_setting("SECRET", name), "") for name in names if name}
+        return {name: secret for name, secret in secrets.items() if secret}
+
     def woocommerce_secret(self, shop: str) -> str | None:
         """The webhook secret of a configured shop, from KOPPEL_WOOCOMMERCE_SECRET_<SHOP>; None if unknown."""
-        shops = {name.strip() for name in self.woocommerce_shops.split(",") if name.strip()}
-        if shop not in shops:
-            return None
-        return os.environ.get(woocommerce_secret_setting(shop))
+        return self._woocommerce_secrets.get(shop)
+
+    def document_prefixes(self) -> dict[str, str]:
+        """Per shop, KOPPEL_WOOCOMMERCE_PREFIX_<SHOP>: put before web order numbers when shops share a company."""
+        return {
+            f"woocommerce:{shop}": os.environ.get(shop_setting("PREFIX", shop), "")
+            for shop in self._woocommerce_secrets
+        }
 
 
-def woocommerce_secret_setting(shop: str) -> str:
-    return "KOPPEL_WOOCOMMERCE_SECRET_" + shop.upper().replace("-", "_")
+def shop_setting(kind: str, shop: str) -> str:
+    """The per-shop setting name: KOPPEL_WOOCOMMERCE_<KIND>_<SHOP>, shop in upper case with '-' as '_'."""
+    return f"KOPPEL_WOOCOMMERCE_{kind}_" + shop.upper().replace("-", "_")
 
 
 @cache

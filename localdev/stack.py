@@ -19,7 +19,7 @@ import httpx
 
 from function_app import app
 from functions.container import container
-from integrations.settings import settings, woocommerce_secret_setting
+from integrations.settings import settings, shop_setting
 from localdev.azurite import ROOT, Azurite, on_free_ports
 from localdev.bc_probe import BcProbe
 from localdev.host import LocalHost
@@ -68,7 +68,7 @@ class LocalStack:
             "KOPPEL_BC_SHIPPING_ACCOUNT": SHIPPING_ACCOUNT_NUMBER,
             "KOPPEL_WOOCOMMERCE_SHOPS": ",".join(self.shops),
         }
-        values |= {woocommerce_secret_setting(shop): secret for shop, secret in self.shop_secrets.items()}
+        values |= {shop_setting("SECRET", shop): secret for shop, secret in self.shop_secrets.items()}
         return values | self.extra_settings
 
     def bc_probe(self) -> BcProbe:

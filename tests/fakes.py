@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -60,9 +60,11 @@ class MemoryEvents:
 class MemoryQueue:
     def __init__(self) -> None:
         self.messages: list[OrderMessage] = []
+        self.delays: list[timedelta | None] = []
 
-    def send(self, message: OrderMessage) -> None:
+    def send(self, message: OrderMessage, delay: timedelta | None = None) -> None:
         self.messages.append(message)
+        self.delays.append(delay)
 
 
 class MemoryOrders:
@@ -119,8 +121,9 @@ class FakeBusinessCentral:
         self.payloads: list[dict[str, Any]] = []
         self.created_customers: list[Party] = []
 
-    def find_sales_order(self, external_document_number: str) -> BcSalesOrder | None:
-        return self.orders.get(external_document_number)
+    def find_sales_orders(self, external_document_number: str) -> list[BcSalesOrder]:
+        found = self.orders.get(external_document_number)
+        return [found] if found else []
 
     def create_sales_order(self, payload: dict[str, Any]) -> BcSalesOrder:
         self.payloads.append(payload)
@@ -129,14 +132,15 @@ class FakeBusinessCentral:
             - Decimal(str(line.get("discountAmount", 0)))
             for line in payload["salesOrderLines"]
         )
+        tax = (total - total / Decimal("1.21")).quantize(Decimal("0.01"))
         order = BcSalesOrder(
             id=f"so-{len(self.orders) + 1}",
             number=f"S-ORD{101001 + len(self.orders)}",
             status="Draft",
             customer_number=next(c.number for c in self.customers.values() if c.id == payload["customerId"]),
             external_document_number=payload["externalDocumentNumber"],
-            total_excluding_tax=total,
-            total_tax=Decimal(0),
+            total_excluding_tax=total - tax,
+            total_tax=tax,
             total_including_tax=total,
         )
         self.orders[order.external_document_number] = order
@@ -170,6 +174,7 @@ def memory_sync(intake: Intake, bc: FakeBusinessCentral | None = None) -> OrderS
         bodies=intake.bodies,
         events=intake.events,
         orders=MemoryOrders(),
+        queue=intake.queue,
         bc=bc or FakeBusinessCentral(),
         customers=MemoryBindings(),
         clock=intake.clock,

@@ -35,23 +35,25 @@ class ChargeAccounts(BaseModel):
         return self.shipping if charge.kind == "shipping" else self.fee
 
 
-def external_document_number(order: Order) -> str:
-    """The web order number as BC keeps it; the connector looks orders up by it."""
-    return order.number[:MAX_EXTERNAL_DOCUMENT_NUMBER]
+def external_document_number(text: str) -> str:
+    """The web order number as BC keeps it (a Code field: upper case, 35 characters); orders are looked up by it."""
+    return text.upper()[:MAX_EXTERNAL_DOCUMENT_NUMBER]
 
 
 def sales_order(
     order: Order,
+    document_number: str,
     customer: BcCustomer,
     skus: dict[str, ResolvedSku],
+    *,
     accounts: ChargeAccounts,
     local_currency: str,
 ) -> dict[str, Any]:
     """A salesOrders POST body with its salesOrderLines deep-inserted."""
     party = order.customer
     payload: dict[str, Any] = {
-        "externalDocumentNumber": external_document_number(order),
-        "orderDate": order.created_at.date().isoformat(),
+        "externalDocumentNumber": document_number,
+        "orderDate": order.order_date.isoformat(),
         "customerId": customer.id,
         "pricesIncludeTax": order.prices_include_tax,
         "email": party.email[:MAX_EMAIL],
@@ -124,5 +126,5 @@ def _charge_line(charge: ChargeLine, accounts: ChargeAccounts) -> dict[str, Any]
 
 
 def _number(value: Decimal) -> float:
-    """JSON has no decimals; values with at most five decimals survive float exactly."""
+    """JSON has no decimal type; a value with at most five decimals reads back as the same decimal."""
     return float(value)

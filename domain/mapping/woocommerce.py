@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -65,16 +66,13 @@ class WooOrder(_Lenient):
     currency: str = Field(min_length=3, max_length=3)
     prices_include_tax: bool = False
     date_created: datetime
-    date_created_gmt: datetime | None = None
     date_modified: datetime
     date_modified_gmt: datetime | None = None
-    discount_total: Decimal = Decimal(0)
     total: Decimal
     total_tax: Decimal = Decimal(0)
     customer_id: int = 0
     billing: WooAddress = WooAddress()
     shipping: WooAddress = WooAddress()
-    payment_method: str = ""
     meta_data: list[WooMeta] = []
     line_items: list[WooLineItem] = Field(min_length=1)
     shipping_lines: list[WooCharge] = []
@@ -94,9 +92,10 @@ def parse(body: bytes) -> WooOrder:
         raise ValueError(f"not a WooCommerce order: {problems}") from None
 
 
-def dedup_key(order: WooOrder) -> str:
-    """WooCommerce has no stable delivery id: an order version is its id plus its modification time."""
-    return f"{order.id}@{order.modified_utc.isoformat()}"
+def dedup_key(order: WooOrder, body: bytes) -> str:
+    """WooCommerce has no stable delivery id: a version is the order id, its modification time (to the second)
+    and a digest of the body, so two saves within one second are still two versions."""
+    return f"{order.id}@{order.modified_utc.isoformat()}#{hashlib.sha256(body).hexdigest()[:16]}"
 
 
 def to_order(shop: str, woo: WooOrder) -> Order:
@@ -104,17 +103,15 @@ def to_order(shop: str, woo: WooOrder) -> Order:
         key=WebOrderKey(source=SOURCE, shop=shop, order_id=str(woo.id)),
         number=woo.number or str(woo.id),
         status=woo.status,
-        created_at=_as_utc(woo.date_created_gmt or woo.date_created),
+        order_date=woo.date_created.date(),
         modified_at=woo.modified_utc,
         currency=woo.currency.upper(),
         prices_include_tax=woo.prices_include_tax,
         customer=_party(woo),
         lines=tuple(_line(item, woo.prices_include_tax) for item in woo.line_items),
         charges=_charges(woo),
-        discount_total=woo.discount_total,
         total=woo.total,
         total_tax=woo.total_tax,
-        payment_method=woo.payment_method,
     )
 
 

@@ -4,13 +4,20 @@ from decimal import Decimal
 
 from domain.models import BcSalesOrder, Order
 
-
-def totals_agree(order: Order, document: BcSalesOrder, tolerance: Decimal) -> bool:
-    return abs(order.total - document.total_including_tax) <= tolerance
+VAT_ROUNDING_PER_LINE = Decimal("0.01")
 
 
-def totals_problem(order: Order, document: BcSalesOrder) -> str:
-    return (
-        f"Totals differ: web order {order.total} {order.currency} incl. VAT, "
-        f"BC {document.number} {document.total_including_tax}"
-    )
+def totals_problem(order: Order, document: BcSalesOrder, tolerance: Decimal) -> str:
+    """What differs, in words; empty when the totals including VAT and the VAT itself agree.
+
+    The shop rounds VAT per line and BC per document, so the VAT may differ by a cent a line.
+    """
+    problems = []
+    if abs(order.total - document.total_including_tax) > tolerance:
+        problems.append(f"total incl. VAT: web {order.total}, BC {document.total_including_tax}")
+    vat_tolerance = tolerance + VAT_ROUNDING_PER_LINE * (len(order.lines) + len(order.charges))
+    if abs(order.total_tax - document.total_tax) > vat_tolerance:
+        problems.append(f"VAT: web {order.total_tax}, BC {document.total_tax}")
+    if not problems:
+        return ""
+    return f"Totals differ from BC {document.number} ({order.currency}): " + "; ".join(problems)

@@ -16,7 +16,7 @@ def resolve_customer(
     party = order.customer
     source = f"{order.key.source}:{order.key.shop}"
     external_id = _external_id(party.shop_customer_id, party.email, party.is_guest)
-    bound_number = bindings.get(source, external_id)
+    bound_number = bindings.get(source, external_id) if external_id else None
     customer = bc.customer_by_number(bound_number) if bound_number else None
     if customer is None and party.email:
         customer = bc.customer_by_email(party.email)
@@ -26,7 +26,7 @@ def resolve_customer(
             raise PermanentError(f"The default customer {default_customer_number} does not exist in BC")
     if customer is None:
         customer = bc.create_customer(party)
-    if customer.number != bound_number:
+    if external_id and customer.number != bound_number:
         bindings.put(source, external_id, customer.number)
     if customer.blocked_for_orders:
         raise PermanentError(
@@ -37,7 +37,8 @@ def resolve_customer(
 
 
 def _external_id(shop_customer_id: str, email: str, is_guest: bool) -> str:
-    """A registered shop customer by id; a guest by a hash of the e-mail (no personal data in keys)."""
+    """A registered shop customer by id; a guest by a hash of the e-mail (no personal data in keys);
+    a guest without e-mail by nothing, so two such guests are never taken for one."""
     if not is_guest:
         return f"id-{shop_customer_id}"
-    return "email-" + hashlib.sha256(email.encode()).hexdigest()[:40]
+    return "email-" + hashlib.sha256(email.encode()).hexdigest()[:40] if email else ""

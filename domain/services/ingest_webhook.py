@@ -38,6 +38,13 @@ class Ping:
 
 
 @dataclass(frozen=True)
+class Ignored:
+    """A topic Koppel does not handle: answered 2xx so the shop does not count it as a failure, stored nowhere."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class WooCommerceDelivery:
     shop: str
     secret: str | None
@@ -46,7 +53,9 @@ class WooCommerceDelivery:
     body: bytes
 
 
-def receive_woocommerce(intake: Intake, delivery: WooCommerceDelivery, max_body_bytes: int) -> Accepted | Ping:
+def receive_woocommerce(
+    intake: Intake, delivery: WooCommerceDelivery, max_body_bytes: int
+) -> Accepted | Ping | Ignored:
     """Check a WooCommerce delivery in the order of cheapest refusal first; store and enqueue it once."""
     if delivery.secret is None:
         raise RequestRejected(Rejection.UNKNOWN_SOURCE, f"no WooCommerce shop '{delivery.shop}' is configured")
@@ -59,13 +68,13 @@ def receive_woocommerce(intake: Intake, delivery: WooCommerceDelivery, max_body_
     if not woocommerce_signature_valid(delivery.body, delivery.secret, delivery.signature):
         raise RequestRejected(Rejection.UNAUTHENTICATED, "X-WC-Webhook-Signature does not match the body")
     if delivery.topic not in WOOCOMMERCE_ORDER_TOPICS:
-        raise RequestRejected(Rejection.MALFORMED, f"topic '{delivery.topic}' is not handled")
+        return Ignored(f"topic '{delivery.topic}' is not handled")
     try:
         order = woocommerce.parse(delivery.body)
     except ValueError as error:
         raise RequestRejected(Rejection.MALFORMED, str(error)) from None
     key = WebOrderKey(source=woocommerce.SOURCE, shop=delivery.shop, order_id=str(order.id))
-    return accept(intake, key, delivery.topic, woocommerce.dedup_key(order), delivery.body)
+    return accept(intake, key, delivery.topic, woocommerce.dedup_key(order, delivery.body), delivery.body)
 
 
 def accept(intake: Intake, key: WebOrderKey, topic: str, dedup_key: str, body: bytes) -> Accepted:

@@ -1,9 +1,15 @@
-"""The order worker's use case: one accepted order event -> exactly one BC salesOrder."""
+"""The order worker's use case: one accepted order event -> exactly one BC salesOrder.
+
+Exactly once rests on three things: an ETag-conditional claim on the order record (renewed right before the
+create), a look-up by externalDocumentNumber before every create, and never sending a second create while an
+unanswered one may still land in BC (the claim is kept until its lease runs out; other copies wait meanwhile).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
@@ -18,9 +24,9 @@ from domain.mapping import business_central
 from domain.mapping.business_central import ChargeAccounts
 from domain.mapping.channels import read_order
 from domain.models import BcSalesOrder, Order, OrderStatus, ResolvedSku
-from domain.ports import BusinessCentral, Clock, CustomerBindings, EventLog, OrderStore, RawBodyStore
+from domain.ports import BusinessCentral, Clock, CustomerBindings, EventLog, OrderQueue, OrderStore, RawBodyStore
 from domain.records import EventStatus, OrderMessage, OrderRecord
-from domain.rules.totals import totals_agree, totals_problem
+from domain.rules.totals import totals_problem
 from domain.services.customers import resolve_customer
 
 
@@ -32,8 +38,15 @@ class ImportPolicy:
     local_currency: str = "EUR"
     default_customer_number: str | None = None
     import_statuses: frozenset[str] = frozenset({"processing", "on-hold", "completed"})
-    claim_lease: timedelta = timedelta(minutes=2)
+    document_prefixes: Mapping[str, str] = field(default_factory=dict)
+    claim_lease: timedelta = timedelta(minutes=10)
+    recheck_after: timedelta = timedelta(seconds=30)
     totals_tolerance: Decimal = Decimal("0.02")
+
+    def document_number(self, order: Order) -> str:
+        """externalDocumentNumber: the shop's prefix (when several shops share a company) + web order number."""
+        prefix = self.document_prefixes.get(f"{order.key.source}:{order.key.shop}", "")
+        return business_central.external_document_number(prefix + order.number)
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,7 @@ class OrderSync:
     bodies: RawBodyStore
     events: EventLog
     orders: OrderStore
+    queue: OrderQueue
     bc: BusinessCentral
     customers: CustomerBindings
     clock: Clock
@@ -55,35 +69,48 @@ class _Held:
     etag: str
 
 
+class _UnansweredCreate(Exception):
+    """The create was sent, no answer came, and BC does not show the order yet: it may still land."""
+
+
 def sync_order(sync: OrderSync, message: OrderMessage, worker: str) -> OrderRecord:
-    """Import one web order version. Permanent problems park the order; retryable ones raise."""
-    order = _read(sync, message)
-    if order is None:
-        return _load(sync, message).record
+    """Import one web order version. Permanent problems park the order; retryable ones raise.
+
+    `worker` names this delivery of the queue message (its id), so the host's retry of it may take back its claim.
+    """
     held = _load(sync, message)
+    order = _read(sync, held, message)
+    if order is None:
+        return held.record
+    if _claimed_by_other(sync, held.record, worker):
+        return _defer(sync, held, message, "another worker is importing this order")
     skip_reason = _skip_reason(sync, held.record, order)
     if skip_reason:
         _note_skipped(sync, held, order, message, skip_reason)
         return held.record
     _claim(sync, held, order, message, worker)
     try:
-        document = _import(sync, order)
+        document = _import(sync, held, order)
     except PermanentError as error:
         _save(sync, held, status=OrderStatus.NEEDS_ATTENTION, problem=error.reason, claim_owner="")
         sync.events.mark(order.key, message.event_id, EventStatus.PARKED, error.reason)
         return held.record
+    except _UnansweredCreate:
+        _save(sync, held, problem="BC did not answer the create; waiting to see whether it landed")
+        return _defer(sync, held, message, "BC did not answer the create; checking again")
     except Exception as error:
         _release_after_failure(sync, held, str(error) or type(error).__name__)
         raise
-    agree = totals_agree(order, document, sync.policy.totals_tolerance)
+    problem = totals_problem(order, document, sync.policy.totals_tolerance)
     _save(
         sync,
         held,
         status=OrderStatus.IN_BC,
         bc=document,
         bc_customer_number=document.customer_number,
-        totals_agree=agree,
-        problem="" if agree else totals_problem(order, document),
+        totals_agree=not problem,
+        problem=problem,
+        last_error="",
         claim_owner="",
     )
     sync.events.mark(order.key, message.event_id, EventStatus.PROCESSED, f"in BC as {document.number}")
@@ -93,21 +120,14 @@ def sync_order(sync: OrderSync, message: OrderMessage, worker: str) -> OrderReco
 def give_up(sync: OrderSync, message: OrderMessage) -> None:
     """The host moved the message to the poison queue: mark the order failed so a person sees it."""
     held = _load(sync, message)
-    last_error = held.record.problem or "unknown error"
-    reason = f"Gave up after {held.record.attempts} attempts; last error: {last_error}"
-    if held.record.status is not OrderStatus.IN_BC:
+    record = held.record
+    reason = f"Gave up after {record.attempts} attempts; last error: {record.last_error or 'unknown'}"
+    if _claim_is_live(sync, record):
+        sync.events.mark(message.order_key, message.event_id, EventStatus.FAILED, f"{reason} (another worker goes on)")
+        return
+    if record.status is not OrderStatus.IN_BC:
         _save(sync, held, status=OrderStatus.FAILED, problem=reason, claim_owner="")
     sync.events.mark(message.order_key, message.event_id, EventStatus.FAILED, reason)
-
-
-def _read(sync: OrderSync, message: OrderMessage) -> Order | None:
-    try:
-        return read_order(message.order_key, sync.bodies.get(message.blob_name))
-    except PermanentError as error:
-        held = _load(sync, message)
-        _save(sync, held, status=OrderStatus.NEEDS_ATTENTION, problem=error.reason)
-        sync.events.mark(message.order_key, message.event_id, EventStatus.PARKED, error.reason)
-        return None
 
 
 def _load(sync: OrderSync, message: OrderMessage) -> _Held:
@@ -122,6 +142,35 @@ def _load(sync: OrderSync, message: OrderMessage) -> _Held:
         if found is None:
             raise RetryableError(f"order record {message.order_key} vanished while being created") from None
         return _Held(*found)
+
+
+def _read(sync: OrderSync, held: _Held, message: OrderMessage) -> Order | None:
+    try:
+        return read_order(message.order_key, sync.bodies.get(message.blob_name))
+    except PermanentError as error:
+        if held.record.bc is None:
+            _save(sync, held, status=OrderStatus.NEEDS_ATTENTION, problem=error.reason)
+        sync.events.mark(message.order_key, message.event_id, EventStatus.PARKED, error.reason)
+        return None
+
+
+def _claim_is_live(sync: OrderSync, record: OrderRecord) -> bool:
+    expires = record.claim_expires_at
+    return bool(record.claim_owner) and expires is not None and expires > sync.clock.now()
+
+
+def _claimed_by_other(sync: OrderSync, record: OrderRecord, worker: str) -> bool:
+    return record.claim_owner != worker and _claim_is_live(sync, record)
+
+
+def _defer(sync: OrderSync, held: _Held, message: OrderMessage, why: str) -> OrderRecord:
+    """Look again later without using up the message's attempts: a copy becomes visible after a delay."""
+    expires = held.record.claim_expires_at
+    remaining = expires - sync.clock.now() if expires else sync.policy.recheck_after
+    delay = max(timedelta(seconds=1), min(remaining, sync.policy.recheck_after))
+    sync.queue.send(message, delay)
+    sync.events.mark(message.order_key, message.event_id, EventStatus.RECEIVED, f"waiting: {why}")
+    return held.record
 
 
 def _skip_reason(sync: OrderSync, record: OrderRecord, order: Order) -> str:
@@ -145,42 +194,56 @@ def _note_skipped(sync: OrderSync, held: _Held, order: Order, message: OrderMess
 
 def _claim(sync: OrderSync, held: _Held, order: Order, message: OrderMessage, worker: str) -> None:
     """Take the record with an ETag-conditional write, so two copies of one order never both create."""
-    now = sync.clock.now()
-    record = held.record
-    claimed_by_other = record.claim_owner not in ("", worker)
-    if claimed_by_other and record.claim_expires_at and record.claim_expires_at > now:
-        raise RetryableError(f"order {order.key} is being imported by another worker")
     _save(
         sync,
         held,
         status=OrderStatus.IMPORTING,
         claim_owner=worker,
-        claim_expires_at=now + sync.policy.claim_lease,
-        attempts=record.attempts + 1,
+        claim_expires_at=sync.clock.now() + sync.policy.claim_lease,
+        attempts=held.record.attempts + 1,
         **_web_summary(order, message),
     )
 
 
-def _import(sync: OrderSync, order: Order) -> BcSalesOrder:
+def _import(sync: OrderSync, held: _Held, order: Order) -> BcSalesOrder:
     """Find the order in BC by externalDocumentNumber, else create it; a lost reply is looked up, not re-sent."""
-    number = business_central.external_document_number(order)
+    number = sync.policy.document_number(order)
     try:
-        existing = sync.bc.find_sales_order(number)
+        existing = _existing_document(sync, order, number)
         if existing is not None:
             return existing
+        skus = _resolve_skus(sync.bc, order)
         customer = resolve_customer(sync.bc, sync.customers, order, sync.policy.default_customer_number)
         payload = business_central.sales_order(
-            order, customer, _resolve_skus(sync.bc, order), sync.policy.accounts, sync.policy.local_currency
+            order, number, customer, skus, accounts=sync.policy.accounts, local_currency=sync.policy.local_currency
         )
+        _save(sync, held, claim_expires_at=sync.clock.now() + sync.policy.claim_lease)
         try:
             return sync.bc.create_sales_order(payload)
         except AmbiguousWriteError:
-            created = sync.bc.find_sales_order(number)
+            created = _existing_document(sync, order, number)
             if created is None:
-                raise
+                raise _UnansweredCreate from None
             return created
     except BusinessCentralRejected as error:
         raise PermanentError(f"BC refused: {error.message or error.code}") from None
+
+
+def _existing_document(sync: OrderSync, order: Order, number: str) -> BcSalesOrder | None:
+    """The BC order for this web order, if there is one; a look-alike that is not it parks the order."""
+    found = sync.bc.find_sales_orders(number)
+    if len(found) > 1:
+        numbers = ", ".join(document.number for document in found)
+        raise PermanentError(f"BC has several sales orders with externalDocumentNumber {number} ({numbers})")
+    if not found:
+        return None
+    if totals_problem(order, found[0], sync.policy.totals_tolerance):
+        raise PermanentError(
+            f"BC already has sales order {found[0].number} with externalDocumentNumber {number}, but its total "
+            f"{found[0].total_including_tax} is not the web order's {order.total}: if it belongs to another shop "
+            "or was keyed by hand, give this shop a document prefix; if it is this order, correct it; then replay"
+        )
+    return found[0]
 
 
 def _resolve_skus(bc: BusinessCentral, order: Order) -> dict[str, ResolvedSku]:
@@ -214,7 +277,7 @@ def _web_summary(order: Order, message: OrderMessage) -> dict[str, object]:
 def _release_after_failure(sync: OrderSync, held: _Held, error: str) -> None:
     """Keep the last error for the poison handler; let a duplicate message take over."""
     with suppress(RetryableError):
-        _save(sync, held, status=OrderStatus.IMPORTING, problem=f"Retrying: {error}", claim_owner="")
+        _save(sync, held, problem=f"Retrying after: {error}", last_error=error, claim_owner="")
 
 
 def _save(sync: OrderSync, held: _Held, **changes: object) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,7 @@ SALES_ORDER_FIELDS = (
     "id,number,status,customerNumber,externalDocumentNumber,"
     "totalAmountExcludingTax,totalTaxAmount,totalAmountIncludingTax"
 )
-CUSTOMER_FIELDS = "id,number,blocked,taxLiable"
+CUSTOMER_FIELDS = "id,number,blocked"
 ITEM_FIELDS = "id,number,blocked"
 VARIANT_FIELDS = "id,itemId,code"
 FILTER_CHUNK = 15
@@ -32,16 +32,16 @@ class BusinessCentralApi:
         self._skus: TTLCache[str, ResolvedSku] = TTLCache(cache_size, cache_seconds)
         self._lock = threading.Lock()
 
-    def find_sales_order(self, external_document_number: str) -> BcSalesOrder | None:
+    def find_sales_orders(self, external_document_number: str) -> list[BcSalesOrder]:
         rows = self._client.get(
             "salesOrders",
             {
                 "$filter": f"externalDocumentNumber eq {odata.literal(external_document_number)}",
                 "$select": SALES_ORDER_FIELDS,
-                "$top": "1",
+                "$top": "2",
             },
         ).get("value", [])
-        return _sales_order(rows[0]) if rows else None
+        return [_sales_order(row) for row in rows]
 
     def create_sales_order(self, payload: dict[str, Any]) -> BcSalesOrder:
         return _sales_order(self._client.post("salesOrders", payload))
@@ -92,7 +92,7 @@ class BusinessCentralApi:
                 )
         return resolved
 
-    def _variants(self, skus: Any) -> dict[str, ResolvedSku]:
+    def _variants(self, skus: Iterable[str]) -> dict[str, ResolvedSku]:
         """A SKU `ITEM-CODE` is item ITEM's variant CODE when both exist."""
         split = {sku: sku.rsplit(VARIANT_SEPARATOR, 1) for sku in skus if VARIANT_SEPARATOR in sku}
         items = self._items_by_number(sorted({item for item, _ in split.values()}))
@@ -121,7 +121,6 @@ def _customer(row: dict[str, Any]) -> BcCustomer:
         id=row["id"],
         number=row["number"],
         blocked=str(row.get("blocked") or ""),
-        tax_liable=bool(row.get("taxLiable", True)),
     )
 
 

@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 RETRY_ALWAYS = frozenset({429, 503})
 RETRY_READS_ONLY = frozenset({408, 500, 502, 504})
+SETTINGS_PROBLEM = frozenset({401, 403, 404})
+NOT_COMMITTED = frozenset({409})
 MAX_BACKOFF_SECONDS = 30.0
 
 
@@ -99,6 +101,10 @@ class BusinessCentralClient:
                 continue
             if status in RETRY_READS_ONLY:
                 raise AmbiguousWriteError(f"{method} answered {status}; the write may have been committed")
+            if status in SETTINGS_PROBLEM:
+                raise RetryableError(f"BC answered {status} to {method}: check the BC settings and permissions")
+            if status in NOT_COMMITTED:
+                raise RetryableError(f"BC answered {status} (record changed or locked) to {method}")
             raise _rejection(response)
         raise RetryableError(f"BC did not accept {method} after {self._max_attempts} attempts")
 
@@ -106,6 +112,8 @@ class BusinessCentralClient:
         if attempt >= self._max_attempts:
             return
         delay = _retry_after(response) if response is not None else None
+        if delay is not None and delay > MAX_BACKOFF_SECONDS:
+            raise RetryableError(f"{why}; BC asks to wait {delay:.0f} s, longer than a worker should block")
         if delay is None:
             delay = min(MAX_BACKOFF_SECONDS, 0.25 * 2 ** (attempt - 1)) * (0.5 + random.random())
         log.info("BC retry %d/%d in %.2f s: %s", attempt, self._max_attempts, delay, why)
@@ -118,11 +126,11 @@ def _retry_after(response: httpx.Response) -> float | None:
     if not value:
         return None
     try:
-        return min(MAX_BACKOFF_SECONDS, max(0.0, float(value)))
+        return max(0.0, float(value))
     except ValueError:
         pass
     try:
-        return min(MAX_BACKOFF_SECONDS, max(0.0, parsedate_to_datetime(value).timestamp() - time.time()))
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError):
         return None
 

@@ -15,7 +15,6 @@ from localdev.stack import LocalStack
 
 T = TypeVar("T")
 _order_ids = itertools.count(50_000)
-KNOWN_CUSTOMER = ShopCustomer("Anna", "de Vries", "anna.devries@example.nl", customer_id=0)
 
 
 def next_order_id() -> int:

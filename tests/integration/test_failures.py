@@ -25,7 +25,7 @@ def test_an_order_bc_never_accepts_ends_failed_with_the_last_error(stack: LocalS
     clear_sim_faults(stack)
 
     assert found["status"] == "failed"
-    assert found["problem"].startswith("Gave up after 3 attempts; last error: Retrying: BC did not accept GET")
+    assert found["problem"] == "Gave up after 3 attempts; last error: BC did not accept GET after 4 attempts"
     assert found["events"][0]["status"] == "failed"
     assert stack.bc_probe().sales_orders(str(order.order_id)) == []
 

@@ -27,7 +27,7 @@ def _order(**changes):
 
 
 def test_sales_order_is_a_deep_insert_keyed_by_the_web_order_number():
-    payload = business_central.sales_order(_order(), CUSTOMER, SKUS, ACCOUNTS, "EUR")
+    payload = business_central.sales_order(_order(), "1001", CUSTOMER, SKUS, accounts=ACCOUNTS, local_currency="EUR")
 
     assert payload["externalDocumentNumber"] == "1001"
     assert payload["customerId"] == "cust-guid"
@@ -54,18 +54,22 @@ def test_sales_order_is_a_deep_insert_keyed_by_the_web_order_number():
 
 
 def test_long_address_fields_are_cut_to_bc_field_lengths():
-    payload = business_central.sales_order(_order(), CUSTOMER, SKUS, ACCOUNTS, "EUR")
+    payload = business_central.sales_order(_order(), "1001", CUSTOMER, SKUS, accounts=ACCOUNTS, local_currency="EUR")
     assert len(payload["shipToAddressLine1"]) == business_central.MAX_ADDRESS
     assert payload["shipToCountry"] == "NL"
 
 
 def test_a_foreign_currency_is_named_and_the_local_one_left_blank():
-    payload = business_central.sales_order(_order(currency="USD"), CUSTOMER, SKUS, ACCOUNTS, "EUR")
+    payload = business_central.sales_order(
+        _order(currency="USD"), "1001", CUSTOMER, SKUS, accounts=ACCOUNTS, local_currency="EUR"
+    )
     assert payload["currencyCode"] == "USD"
 
 
 def test_a_coupon_discount_lands_on_the_line():
-    payload = business_central.sales_order(_order(coupon_percent=Decimal(10)), CUSTOMER, SKUS, ACCOUNTS, "EUR")
+    payload = business_central.sales_order(
+        _order(coupon_percent=Decimal(10)), "1001", CUSTOMER, SKUS, accounts=ACCOUNTS, local_currency="EUR"
+    )
     line = payload["salesOrderLines"][0]
     assert Decimal(str(line["quantity"])) * Decimal(str(line["unitPrice"])) - Decimal(
         str(line["discountAmount"])

@@ -1,10 +1,11 @@
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from domain.errors import AmbiguousWriteError, BusinessCentralRejected, RetryableError
-from domain.models import OrderStatus
+from domain.models import BcSalesOrder, OrderStatus
 from domain.records import EventStatus, OrderMessage, OrderRecord
 from domain.services.ingest_webhook import Accepted, WooCommerceDelivery, receive_woocommerce
 from domain.services.sync_order import give_up, sync_order
@@ -33,6 +34,14 @@ def _receive(intake, order: ShopOrder) -> OrderMessage:
 
 def _last_message(intake) -> OrderMessage:
     return intake.queue.messages[-1]
+
+
+def _last_delay(intake) -> timedelta:
+    return intake.queue.delays[-1]
+
+
+def _advance(intake, by: timedelta) -> None:
+    intake.clock.moment += by
 
 
 def _order(order_id=1001, customer=ANNA, sku="KOF-1001", **changes) -> ShopOrder:
@@ -76,7 +85,7 @@ def test_a_redelivered_copy_leaves_the_importing_event_processed():
 
 def test_a_bc_refusal_parks_the_order_with_bcs_words():
     class Refuses(FakeBusinessCentral):
-        def find_sales_order(self, external_document_number):
+        def find_sales_orders(self, external_document_number):
             raise BusinessCentralRejected(400, "BadRequest", "The filter is not valid")
 
     intake, *_ = memory_intake()
@@ -97,7 +106,8 @@ def test_an_unexpected_error_is_kept_on_the_record_and_raised_for_retry():
         sync_order(sync, message, worker="m1")
     found = sync.orders.get(message.order_key)
     assert found is not None
-    assert found[0].problem == "Retrying: 'number'"
+    assert found[0].problem == "Retrying after: 'number'"
+    assert found[0].last_error == "'number'"
     assert found[0].claim_owner == ""
 
 
@@ -195,7 +205,7 @@ def test_an_unpaid_order_waits_and_is_imported_once_processing():
     assert imported.status is OrderStatus.IN_BC
 
 
-def test_a_record_claimed_by_another_worker_is_retried_later():
+def test_a_record_claimed_by_another_worker_is_looked_at_again_later():
     intake, *_ = memory_intake()
     sync = memory_sync(intake)
     message = _receive(intake, _order())
@@ -204,13 +214,17 @@ def test_a_record_claimed_by_another_worker_is_retried_later():
             key=message.order_key, claim_owner="other", claim_expires_at=intake.clock.now() + sync.policy.claim_lease
         )
     )
-    with pytest.raises(RetryableError, match="another worker"):
-        sync_order(sync, message, worker="m1")
+    waiting = sync_order(sync, message, worker="m1")
+
+    assert waiting.claim_owner == "other"
+    assert _last_message(intake) == message
+    assert _last_delay(intake) == sync.policy.recheck_after
+    assert _event_status(intake, message) is EventStatus.RECEIVED
 
 
 def test_giving_up_marks_the_order_failed_with_the_last_error():
     class Unavailable(FakeBusinessCentral):
-        def find_sales_order(self, external_document_number):
+        def find_sales_orders(self, external_document_number):
             raise RetryableError("BC did not accept GET after 6 attempts")
 
     intake, *_ = memory_intake()
@@ -227,5 +241,111 @@ def test_giving_up_marks_the_order_failed_with_the_last_error():
     record, _ = found
     assert record.status is OrderStatus.FAILED
     assert "Gave up after 2 attempts" in record.problem
-    assert "6 attempts" in record.problem
+    assert record.problem.endswith("last error: BC did not accept GET after 6 attempts")
+    assert _event_status(intake, message) is EventStatus.FAILED
+
+
+def test_an_unknown_sku_creates_no_customer_either():
+    intake, *_ = memory_intake()
+    bc = FakeBusinessCentral()
+    sync_order(
+        memory_sync(intake, bc),
+        _receive(intake, _order(customer=ShopCustomer("N", "Ew", "new@example.nl"), sku="X")),
+        "m1",
+    )
+    assert not bc.created_customers
+    assert not bc.payloads
+
+
+def test_guests_without_e_mail_are_never_taken_for_one_another():
+    intake, *_ = memory_intake()
+    bc = FakeBusinessCentral()
+    sync = memory_sync(intake, bc)
+    sync_order(sync, _receive(intake, _order(1, ShopCustomer("Bob", "A", ""))), "m1")
+    sync_order(sync, _receive(intake, _order(2, ShopCustomer("Eva", "B", ""))), "m2")
+    assert len(bc.created_customers) == 2
+    assert bc.payloads[0]["customerId"] != bc.payloads[1]["customerId"]
+
+
+def test_an_unanswered_create_is_never_sent_again_while_it_may_still_land():
+    class SlowToShow(FakeBusinessCentral):
+        """Takes the first create but shows it only later; answers none."""
+
+        def __init__(self):
+            super().__init__()
+            self.hidden: dict[str, BcSalesOrder] = {}
+
+        def create_sales_order(self, payload):
+            created = super().create_sales_order(payload)
+            self.hidden[created.external_document_number] = self.orders.pop(created.external_document_number)
+            raise AmbiguousWriteError("read timeout")
+
+    intake, *_ = memory_intake()
+    bc = SlowToShow()
+    sync = memory_sync(intake, bc)
+    message = _receive(intake, _order())
+
+    waiting = sync_order(sync, message, worker="m1")
+    assert waiting.claim_owner == "m1"
+    deferred = _last_message(intake)
+    assert sync_order(sync, deferred, worker="m2").claim_owner == "m1"
+    assert len(bc.payloads) == 1
+
+    bc.orders.update(bc.hidden)
+    _advance(intake, sync.policy.claim_lease)
+    record = sync_order(sync, _last_message(intake), worker="m3")
+
+    assert record.status is OrderStatus.IN_BC
+    assert len(bc.payloads) == 1
+
+
+def test_a_bc_order_with_the_same_number_but_another_total_is_not_adopted():
+    intake, *_ = memory_intake()
+    bc = FakeBusinessCentral()
+    sync_order(memory_sync(intake, bc), _receive(intake, _order(1001)), "m1")
+    other_shop = ShopOrder(1001, ANNA, (ShopLine("TEX-2001-M", "Shirt", 1, Decimal("30.00")),))
+
+    record = sync_order(memory_sync(intake, bc), _receive(intake, other_shop), "m2")
+
+    assert record.status is OrderStatus.NEEDS_ATTENTION
+    assert "give this shop a document prefix" in record.problem
+    assert len(bc.payloads) == 1
+
+
+def test_a_shop_prefix_keeps_order_numbers_of_shops_apart():
+    intake, *_ = memory_intake()
+    bc = FakeBusinessCentral()
+    sync = memory_sync(intake, bc)
+    sync = replace(sync, policy=replace(sync.policy, document_prefixes={"woocommerce:shop-a": "wa-"}))
+    sync_order(sync, _receive(intake, _order(1001)), "m1")
+    assert bc.payloads[0]["externalDocumentNumber"] == "WA-1001"
+
+
+def test_vat_that_differs_from_bc_is_flagged_even_when_the_totals_agree():
+    class NoVat(FakeBusinessCentral):
+        def create_sales_order(self, payload):
+            created = super().create_sales_order(payload)
+            return created.model_copy(update={"total_tax": Decimal(0)})
+
+    intake, *_ = memory_intake()
+    record = sync_order(memory_sync(intake, NoVat()), _receive(intake, _order()), "m1")
+    assert record.status is OrderStatus.IN_BC
+    assert record.totals_agree is False
+    assert "VAT: web" in record.problem
+
+
+def test_giving_up_leaves_a_live_claim_of_another_worker_alone():
+    intake, *_ = memory_intake()
+    sync = memory_sync(intake)
+    message = _receive(intake, _order())
+    sync.orders.create(
+        OrderRecord(
+            key=message.order_key, claim_owner="busy", claim_expires_at=intake.clock.now() + sync.policy.claim_lease
+        )
+    )
+    give_up(sync, message)
+    found = sync.orders.get(message.order_key)
+    assert found is not None
+    assert found[0].claim_owner == "busy"
+    assert found[0].status is OrderStatus.RECEIVED
     assert _event_status(intake, message) is EventStatus.FAILED

@@ -1,5 +1,5 @@
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -35,13 +35,11 @@ def test_a_paid_order_maps_to_the_canonical_order():
     assert order.total == Decimal("2") * Decimal("24.95") + Decimal("8.50") + Decimal("4.95")
 
 
-def test_dates_without_zone_are_read_from_the_gmt_twin():
-    order = _map(
-        ShopOrder(
-            7, ANNA, (ShopLine("KOF-1001", "Koffie", 1, Decimal(10)),), created=datetime(2026, 1, 2, 23, 30, tzinfo=UTC)
-        )
-    )
-    assert order.created_at == datetime(2026, 1, 2, 23, 30, tzinfo=UTC)
+def test_the_order_date_is_the_shops_local_date_and_versions_are_compared_in_utc():
+    new_years_night = datetime(2025, 12, 31, 23, 30, tzinfo=UTC)
+    order = _map(ShopOrder(7, ANNA, (ShopLine("KOF-1001", "Koffie", 1, Decimal(10)),), created=new_years_night))
+    assert order.order_date == date(2026, 1, 1)
+    assert order.modified_at == new_years_night
 
 
 def test_a_coupon_becomes_a_line_discount_including_vat():
@@ -106,8 +104,12 @@ def test_a_negative_quantity_is_refused():
 
 def test_the_dedup_key_is_the_order_id_and_its_modification_time():
     payload = order_payload(ShopOrder(13, ANNA, (ShopLine("KOF-1001", "Koffie", 1, Decimal(5)),)))
-    key = woocommerce.dedup_key(woocommerce.parse(json.dumps(payload).encode()))
-    assert key == "13@2026-11-27T09:00:00+00:00"
+    body = json.dumps(payload).encode()
+    key = woocommerce.dedup_key(woocommerce.parse(body), body)
+    assert key.startswith("13@2026-11-27T09:00:00+00:00#")
+    assert key == woocommerce.dedup_key(woocommerce.parse(body), body)
+    changed = json.dumps({**payload, "customer_note": "bel aan"}).encode()
+    assert woocommerce.dedup_key(woocommerce.parse(changed), changed) != key
 
 
 def test_prices_excluding_vat_are_taken_as_the_shop_gives_them():

@@ -1,0 +1,52 @@
+import pytest
+
+from integrations.settings import Settings
+
+REQUIRED = {
+    "AzureWebJobsStorage": "UseDevelopmentStorage=true",
+    "KOPPEL_BC_TENANT_ID": "t",
+    "KOPPEL_BC_COMPANY_ID": "c",
+    "KOPPEL_BC_CLIENT_ID": "id",
+    "KOPPEL_BC_CLIENT_SECRET": "s",
+    "KOPPEL_BC_SHIPPING_ACCOUNT": "8090",
+}
+
+
+@pytest.fixture
+def environment(monkeypatch):
+    for name, value in REQUIRED.items():
+        monkeypatch.setenv(name, value)
+    return monkeypatch
+
+
+def test_a_shop_is_known_only_when_listed_and_given_a_non_empty_secret(environment):
+    environment.setenv("KOPPEL_WOOCOMMERCE_SHOPS", "shop-a, shop-b,shop-c")
+    environment.setenv("KOPPEL_WOOCOMMERCE_SECRET_SHOP_A", "a-secret")
+    environment.setenv("KOPPEL_WOOCOMMERCE_SECRET_SHOP_B", "")
+    environment.setenv("KOPPEL_WOOCOMMERCE_SECRET_SHOP_D", "d-secret")
+    config = Settings()
+    assert config.woocommerce_secret("shop-a") == "a-secret"
+    assert config.woocommerce_secret("shop-b") is None
+    assert config.woocommerce_secret("shop-c") is None
+    assert config.woocommerce_secret("shop-d") is None
+
+
+def test_the_bc_urls_follow_tenant_environment_and_company(environment):
+    config = Settings()
+    assert config.resolved_token_url == "https://login.microsoftonline.com/t/oauth2/v2.0/token"
+    assert config.bc_company_url == "https://api.businesscentral.dynamics.com/v2.0/t/production/api/v2.0/companies(c)"
+
+
+def test_a_document_prefix_is_per_shop(environment):
+    environment.setenv("KOPPEL_WOOCOMMERCE_SHOPS", "shop-a,shop-b")
+    environment.setenv("KOPPEL_WOOCOMMERCE_SECRET_SHOP_A", "x")
+    environment.setenv("KOPPEL_WOOCOMMERCE_SECRET_SHOP_B", "y")
+    environment.setenv("KOPPEL_WOOCOMMERCE_PREFIX_SHOP_B", "B-")
+    assert Settings().document_prefixes() == {"woocommerce:shop-a": "", "woocommerce:shop-b": "B-"}
+
+
+def test_a_missing_required_setting_is_named(monkeypatch):
+    for name in REQUIRED:
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ValueError, match="KOPPEL_BC_TENANT_ID"):
+        Settings()
