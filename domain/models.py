@@ -14,11 +14,12 @@ class Frozen(BaseModel):
 
 
 class WebOrderKey(Frozen):
-    """Identifies one web order across all channels: `source:shop:orderId`."""
+    """Identifies one web order across all channels: `source:shop:orderId`; also a Table Storage key,
+    so it never holds the characters Table keys forbid (/ \\ # ? and control characters)."""
 
-    source: str
-    shop: str
-    order_id: str
+    source: str = Field(pattern=r"^[a-z0-9-]{1,40}$")
+    shop: str = Field(pattern=r"^[A-Za-z0-9_-]{1,60}$")
+    order_id: str = Field(pattern=r"^[^/\\#?\x00-\x1f\x7f]{1,200}$")
 
     def __str__(self) -> str:
         return f"{self.source}:{self.shop}:{self.order_id}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import azure.functions as func
+from pydantic import ValidationError
 
 from domain.models import WebOrderKey
 from domain.services.order_dossier import order_dossier
@@ -14,9 +15,13 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves
 
 @bp.route(route="orders/{source}/{shop}/{orderId}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 def dossier(req: func.HttpRequest) -> func.HttpResponse:
-    key = WebOrderKey(
-        source=req.route_params["source"], shop=req.route_params["shop"], order_id=req.route_params["orderId"]
-    )
+    try:
+        key = WebOrderKey(
+            source=req.route_params["source"], shop=req.route_params["shop"], order_id=req.route_params["orderId"]
+        )
+    except ValidationError as error:
+        fields = ", ".join(str(problem["loc"][0]) for problem in error.errors())
+        return error_response(400, "malformed", f"not a web order key: {fields}")
     sync = container().order_sync
     found = order_dossier(sync.orders, sync.events, key)
     if found is None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 from decimal import Decimal
 from functools import cache, cached_property
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BC_DEFAULT_API_URL = "https://api.businesscentral.dynamics.com"
 BC_DEFAULT_SCOPE = "https://api.businesscentral.dynamics.com/.default"
+SHOP_NAME = re.compile(r"[A-Za-z0-9_-]{1,60}")
 ENTRA_TOKEN_URL = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"  # noqa: S105 - a URL
 
 
@@ -43,6 +45,15 @@ class Settings(BaseSettings):
     import_statuses: str = Field("processing,on-hold,completed", validation_alias="KOPPEL_IMPORT_STATUSES")
     max_webhook_bytes: int = Field(1_048_576, ge=1024, validation_alias="KOPPEL_MAX_WEBHOOK_BYTES")
     totals_tolerance: Decimal = Field(Decimal("0.02"), ge=0, validation_alias="KOPPEL_TOTALS_TOLERANCE")
+
+    @field_validator("woocommerce_shops")
+    @classmethod
+    def _shop_names_are_keys(cls, value: str) -> str:
+        """Shop names end up in URLs and storage keys."""
+        for name in (part.strip() for part in value.split(",")):
+            if name and not SHOP_NAME.fullmatch(name):
+                raise ValueError(f"shop name {name!r} may hold only letters, digits, '-' and '_' (60 at most)")
+        return value
 
     @property
     def resolved_token_url(self) -> str:

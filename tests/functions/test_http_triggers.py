@@ -28,7 +28,7 @@ def _post(shop: str, body: bytes, headers: dict[str, str]) -> func.HttpResponse:
     return response
 
 
-def _dossier(shop: str, order_id: int) -> func.HttpResponse:
+def _dossier(shop: str, order_id: int | str) -> func.HttpResponse:
     params = {"source": "woocommerce", "shop": shop, "orderId": str(order_id)}
     request = func.HttpRequest("GET", "http://localhost/api/orders", route_params=params, body=b"")
     response: func.HttpResponse = trigger("dossier")(request)
@@ -96,3 +96,10 @@ def test_storage_down_answers_503_so_the_sender_retries(app_settings, monkeypatc
 
     assert response.status_code == 503
     assert json.loads(response.get_body())["error"]["code"] == "storage_unavailable"
+
+
+@pytest.mark.parametrize("order_id", ["#1", "a?b", "back\\slash"])
+def test_a_dossier_key_storage_cannot_hold_is_refused_with_400(app_settings, order_id):
+    response = _dossier(app_settings, order_id)
+    assert response.status_code == 400
+    assert json.loads(response.get_body())["error"]["message"] == "not a web order key: order_id"

@@ -50,3 +50,9 @@ def test_a_missing_required_setting_is_named(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(ValueError, match="KOPPEL_BC_TENANT_ID"):
         Settings()
+
+
+def test_a_shop_name_that_cannot_be_a_key_is_refused_at_start(environment):
+    environment.setenv("KOPPEL_WOOCOMMERCE_SHOPS", "shop-a,Shop #2")
+    with pytest.raises(ValueError, match="Shop #2"):
+        Settings()
