@@ -5,15 +5,22 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from domain.models import Address, ChargeLine, Order, OrderLine, Party, WebOrderKey
 
 SOURCE = "woocommerce"
+MAX_AMOUNT = Decimal(10) ** 12
+MAX_QUANTITY = Decimal(10) ** 6
 VAT_NUMBER_META_KEYS = frozenset(
     {"_billing_vat_number", "billing_vat_number", "_vat_number", "vat_number", "_billing_vat", "billing_vat"}
 )
+
+
+Amount = Annotated[Decimal, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False)]
+"""A money amount as WooCommerce sends it (a string or a number), within what BC can hold."""
 
 
 class _Lenient(BaseModel):
@@ -43,11 +50,11 @@ class WooLineItem(_Lenient):
     id: int
     name: str = ""
     sku: str = ""
-    quantity: Decimal = Field(gt=0)
-    subtotal: Decimal
-    subtotal_tax: Decimal = Decimal(0)
-    total: Decimal
-    total_tax: Decimal = Decimal(0)
+    quantity: Decimal = Field(gt=0, le=MAX_QUANTITY, allow_inf_nan=False)
+    subtotal: Amount
+    subtotal_tax: Amount = Decimal(0)
+    total: Amount
+    total_tax: Amount = Decimal(0)
 
 
 class WooCharge(_Lenient):
@@ -55,21 +62,21 @@ class WooCharge(_Lenient):
 
     method_title: str = ""
     name: str = ""
-    total: Decimal
-    total_tax: Decimal = Decimal(0)
+    total: Amount
+    total_tax: Amount = Decimal(0)
 
 
 class WooOrder(_Lenient):
-    id: int
-    number: str = ""
-    status: str
-    currency: str = Field(min_length=3, max_length=3)
+    id: int = Field(gt=0, lt=2**63)
+    number: str = Field("", max_length=200)
+    status: str = Field(max_length=40)
+    currency: str = Field(pattern=r"^[A-Za-z]{3}$")
     prices_include_tax: bool = False
     date_created: datetime
     date_modified: datetime
     date_modified_gmt: datetime | None = None
-    total: Decimal
-    total_tax: Decimal = Decimal(0)
+    total: Amount
+    total_tax: Amount = Decimal(0)
     customer_id: int = 0
     billing: WooAddress = WooAddress()
     shipping: WooAddress = WooAddress()

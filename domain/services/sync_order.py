@@ -45,8 +45,13 @@ class ImportPolicy:
 
     def document_number(self, order: Order) -> str:
         """externalDocumentNumber: the shop's prefix (when several shops share a company) + web order number."""
-        prefix = self.document_prefixes.get(f"{order.key.source}:{order.key.shop}", "")
-        return business_central.external_document_number(prefix + order.number)
+        number = self.document_prefixes.get(f"{order.key.source}:{order.key.shop}", "") + order.number
+        if len(number) > business_central.MAX_EXTERNAL_DOCUMENT_NUMBER:
+            raise PermanentError(
+                f"Web order number '{number}' is longer than the {business_central.MAX_EXTERNAL_DOCUMENT_NUMBER} "
+                "characters BC keeps in externalDocumentNumber"
+            )
+        return business_central.external_document_number(number)
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,9 @@ class _Held:
     etag: str
 
 
+CLAIM_RACE_DELAY = timedelta(seconds=2)
+
+
 class _UnansweredCreate(Exception):
     """The create was sent, no answer came, and BC does not show the order yet: it may still land."""
 
@@ -88,7 +96,15 @@ def sync_order(sync: OrderSync, message: OrderMessage, worker: str) -> OrderReco
     if skip_reason:
         _note_skipped(sync, held, order, message, skip_reason)
         return held.record
-    _claim(sync, held, order, message, worker)
+    try:
+        _claim(sync, held, order, message, worker)
+    except ConcurrencyConflict:
+        return _defer(sync, held, message, "the order record changed while claiming it", CLAIM_RACE_DELAY)
+    return _import_claimed(sync, held, order, message)
+
+
+def _import_claimed(sync: OrderSync, held: _Held, order: Order, message: OrderMessage) -> OrderRecord:
+    """With the claim held: put the order in BC and record the outcome on the order and its event."""
     try:
         document = _import(sync, held, order)
     except PermanentError as error:
@@ -163,11 +179,15 @@ def _claimed_by_other(sync: OrderSync, record: OrderRecord, worker: str) -> bool
     return record.claim_owner != worker and _claim_is_live(sync, record)
 
 
-def _defer(sync: OrderSync, held: _Held, message: OrderMessage, why: str) -> OrderRecord:
-    """Look again later without using up the message's attempts: a copy becomes visible after a delay."""
-    expires = held.record.claim_expires_at
-    remaining = expires - sync.clock.now() if expires else sync.policy.recheck_after
-    delay = max(timedelta(seconds=1), min(remaining, sync.policy.recheck_after))
+def _defer(
+    sync: OrderSync, held: _Held, message: OrderMessage, why: str, delay: timedelta | None = None
+) -> OrderRecord:
+    """Look again later without using up the message's attempts: a copy becomes visible after a delay
+    (by default when the current claim runs out, but at least every `recheck_after`)."""
+    if delay is None:
+        expires = held.record.claim_expires_at
+        remaining = expires - sync.clock.now() if expires else sync.policy.recheck_after
+        delay = max(timedelta(seconds=1), min(remaining, sync.policy.recheck_after))
     sync.queue.send(message, delay)
     sync.events.mark(message.order_key, message.event_id, EventStatus.RECEIVED, f"waiting: {why}")
     return held.record
@@ -276,14 +296,12 @@ def _web_summary(order: Order, message: OrderMessage) -> dict[str, object]:
 
 def _release_after_failure(sync: OrderSync, held: _Held, error: str) -> None:
     """Keep the last error for the poison handler; let a duplicate message take over."""
-    with suppress(RetryableError):
+    with suppress(RetryableError, ConcurrencyConflict):
         _save(sync, held, problem=f"Retrying after: {error}", last_error=error, claim_owner="")
 
 
 def _save(sync: OrderSync, held: _Held, **changes: object) -> None:
+    """Write the record if nobody changed it since this worker read it; ConcurrencyConflict otherwise."""
     record = held.record.model_copy(update={**changes, "updated_at": sync.clock.now()})
-    try:
-        held.etag = sync.orders.replace(record, held.etag)
-    except ConcurrencyConflict:
-        raise RetryableError(f"order record {record.key} changed underneath this worker") from None
+    held.etag = sync.orders.replace(record, held.etag)
     held.record = record

@@ -4,13 +4,13 @@ from decimal import Decimal
 
 import pytest
 
-from domain.errors import AmbiguousWriteError, BusinessCentralRejected, RetryableError
+from domain.errors import AmbiguousWriteError, BusinessCentralRejected, ConcurrencyConflict, RetryableError
 from domain.models import BcSalesOrder, OrderStatus
 from domain.records import EventStatus, OrderMessage, OrderRecord
 from domain.services.ingest_webhook import Accepted, WooCommerceDelivery, receive_woocommerce
 from domain.services.sync_order import give_up, sync_order
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
-from tests.fakes import FakeBusinessCentral, memory_intake, memory_sync
+from tests.fakes import FakeBusinessCentral, MemoryOrders, memory_intake, memory_sync
 
 SECRET = "s"
 ANNA = ShopCustomer("Anna", "de Vries", "anna@example.nl", customer_id=12)
@@ -349,3 +349,29 @@ def test_giving_up_leaves_a_live_claim_of_another_worker_alone():
     assert found[0].claim_owner == "busy"
     assert found[0].status is OrderStatus.RECEIVED
     assert _event_status(intake, message) is EventStatus.FAILED
+
+
+def test_losing_the_claim_race_looks_again_shortly():
+    class Racing(MemoryOrders):
+        def replace(self, record, etag):
+            if record.claim_owner == "m1":
+                raise ConcurrencyConflict("someone else wrote first")
+            return super().replace(record, etag)
+
+    intake, *_ = memory_intake()
+    sync = replace(memory_sync(intake), orders=Racing())
+    message = _receive(intake, _order())
+    sync_order(sync, message, worker="m1")
+    assert _last_delay(intake) == timedelta(seconds=2)
+    assert _event_status(intake, message) is EventStatus.RECEIVED
+
+
+def test_a_web_order_number_too_long_for_bc_is_parked():
+    intake, *_ = memory_intake()
+    bc = FakeBusinessCentral()
+    sync = memory_sync(intake, bc)
+    sync = replace(sync, policy=replace(sync.policy, document_prefixes={"woocommerce:shop-a": "X" * 33}))
+    record = sync_order(sync, _receive(intake, _order(1001)), "m1")
+    assert record.status is OrderStatus.NEEDS_ATTENTION
+    assert "longer than the 35 characters" in record.problem
+    assert not bc.payloads

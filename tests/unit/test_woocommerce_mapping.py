@@ -95,6 +95,23 @@ def test_what_is_not_an_order_is_refused_with_the_field_named(body, fragment):
         woocommerce.parse(body)
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("id", 2**70),
+        ("id", -5),
+        ("total", "1e400"),
+        ("total", "NaN"),
+        ("currency", "€€€"),
+        ("date_modified", "gisteren"),
+    ],
+)
+def test_values_no_shop_sends_and_bc_cannot_hold_are_refused(field, value):
+    payload = {**order_payload(ShopOrder(15, ANNA, (ShopLine("KOF-1001", "Koffie", 1, Decimal(5)),))), field: value}
+    with pytest.raises(ValueError, match=field):
+        woocommerce.parse(json.dumps(payload).encode())
+
+
 def test_a_negative_quantity_is_refused():
     payload = order_payload(ShopOrder(12, ANNA, (ShopLine("KOF-1001", "Koffie", 1, Decimal(5)),)))
     payload["line_items"][0]["quantity"] = -1
