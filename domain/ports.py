@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku, WebOrderKey
-from domain.records import EventStatus, OrderMessage, OrderRecord, WebhookEvent
+from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, WebhookEvent
 
 
 class Clock(Protocol):
@@ -50,6 +50,16 @@ class OrderStore(Protocol):
     def replace(self, record: OrderRecord, etag: str) -> str:
         """Overwrite the record if its ETag still matches; ConcurrencyConflict otherwise."""
         ...
+
+
+class AttentionList(Protocol):
+    """The orders that need a person, kept apart so listing them never scans all orders."""
+
+    def flag(self, item: AttentionItem) -> None: ...
+
+    def clear(self, key: WebOrderKey) -> None: ...
+
+    def all(self) -> list[AttentionItem]: ...
 
 
 class CustomerBindings(Protocol):

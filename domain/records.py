@@ -65,3 +65,15 @@ class OrderRecord(BaseModel):
     claim_owner: str = ""
     claim_expires_at: datetime | None = None
     updated_at: datetime | None = None
+
+
+class AttentionItem(BaseModel):
+    """An order a person has to look at: parked with a reason, or given up after retries."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: WebOrderKey
+    status: OrderStatus
+    problem: str
+    web_number: str
+    since: datetime

@@ -18,6 +18,7 @@ from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
 from integrations.settings import Settings, settings
 from integrations.storage.account import StorageAccount
+from integrations.storage.attention_list import TableAttentionList
 from integrations.storage.customer_bindings import TableCustomerBindings
 from integrations.storage.event_log import TableEventLog
 from integrations.storage.order_queue import StorageOrderQueue
@@ -52,6 +53,7 @@ def container() -> Container:
             bodies=bodies,
             events=events,
             orders=TableOrderStore(account),
+            attention=TableAttentionList(account),
             queue=queue,
             bc=_business_central(config),
             customers=TableCustomerBindings(account),

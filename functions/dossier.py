@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import azure.functions as func
-from pydantic import ValidationError
 
-from domain.models import WebOrderKey
+from domain.errors import RequestRejected
 from domain.services.order_dossier import order_dossier
 from functions.container import container
-from functions.responses import error_response
+from functions.responses import error_response, rejection_response
+from functions.routes import order_key
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 
@@ -16,12 +16,9 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves
 @bp.route(route="orders/{source}/{shop}/{orderId}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 def dossier(req: func.HttpRequest) -> func.HttpResponse:
     try:
-        key = WebOrderKey(
-            source=req.route_params["source"], shop=req.route_params["shop"], order_id=req.route_params["orderId"]
-        )
-    except ValidationError as error:
-        fields = ", ".join(str(problem["loc"][0]) for problem in error.errors())
-        return error_response(400, "malformed", f"not a web order key: {fields}")
+        key = order_key(req)
+    except RequestRejected as rejected:
+        return rejection_response(rejected)
     sync = container().order_sync
     found = order_dossier(sync.orders, sync.events, key)
     if found is None:

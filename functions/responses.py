@@ -7,7 +7,7 @@ from typing import Any
 
 import azure.functions as func
 
-from domain.errors import Rejection
+from domain.errors import Rejection, RequestRejected
 
 REJECTION_STATUS = {
     Rejection.UNKNOWN_SOURCE: 404,
@@ -23,3 +23,7 @@ def json_response(body: Any, status: int = 200) -> func.HttpResponse:
 
 def error_response(status: int, code: str, message: str) -> func.HttpResponse:
     return json_response({"error": {"code": code, "message": message}}, status)
+
+
+def rejection_response(rejected: RequestRejected) -> func.HttpResponse:
+    return error_response(REJECTION_STATUS[rejected.kind], rejected.kind.value, rejected.message)

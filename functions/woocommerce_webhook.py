@@ -9,7 +9,7 @@ import azure.functions as func
 from domain.errors import RequestRejected, StorageUnavailable
 from domain.services.ingest_webhook import Ignored, Ping, WooCommerceDelivery, receive_woocommerce
 from functions.container import container
-from functions.responses import REJECTION_STATUS, error_response, json_response
+from functions.responses import error_response, json_response, rejection_response
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ def woocommerce_webhook(req: func.HttpRequest) -> func.HttpResponse:
         outcome = receive_woocommerce(app.intake, delivery, app.settings.max_webhook_bytes)
     except RequestRejected as rejected:
         log.info("woocommerce webhook refused: shop=%s kind=%s", shop, rejected.kind.value)
-        return error_response(REJECTION_STATUS[rejected.kind], rejected.kind.value, rejected.message)
+        return rejection_response(rejected)
     except StorageUnavailable as error:
         log.warning("woocommerce webhook not stored, sender should retry: %s", error)
         return error_response(503, "storage_unavailable", "the delivery could not be stored; please retry")

@@ -37,6 +37,13 @@ class BcProbe:
             values.extend(page["value"])
         return values
 
+    def patch(self, path: str, changes: dict[str, Any]) -> dict[str, Any]:
+        """Change an entity as a BC user would, e.g. patch("customers(<id>)", {"blocked": " "})."""
+        current = self._http.get(path).raise_for_status().json()
+        response = self._http.patch(path, json=changes, headers={"If-Match": current["@odata.etag"]})
+        changed: dict[str, Any] = response.raise_for_status().json()
+        return changed
+
     def sales_orders(self, external_document_number: str) -> list[dict[str, Any]]:
         literal = "'" + external_document_number.replace("'", "''") + "'"
         return self.all(

@@ -11,7 +11,7 @@ from typing import Any
 from domain.errors import ConcurrencyConflict
 from domain.mapping.business_central import ChargeAccounts
 from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku, WebOrderKey
-from domain.records import EventStatus, OrderMessage, OrderRecord, WebhookEvent
+from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, WebhookEvent
 from domain.services.ingest_webhook import Intake
 from domain.services.sync_order import ImportPolicy, OrderSync
 
@@ -90,6 +90,20 @@ class MemoryOrders:
         etag = f'W/"{next(self._etags)}"'
         self.rows[str(record.key)] = (record, etag)
         return etag
+
+
+class MemoryAttention:
+    def __init__(self) -> None:
+        self.items: dict[str, AttentionItem] = {}
+
+    def flag(self, item: AttentionItem) -> None:
+        self.items[str(item.key)] = item
+
+    def clear(self, key: WebOrderKey) -> None:
+        self.items.pop(str(key), None)
+
+    def all(self) -> list[AttentionItem]:
+        return list(self.items.values())
 
 
 class MemoryBindings:
@@ -174,6 +188,7 @@ def memory_sync(intake: Intake, bc: FakeBusinessCentral | None = None) -> OrderS
         bodies=intake.bodies,
         events=intake.events,
         orders=MemoryOrders(),
+        attention=MemoryAttention(),
         queue=intake.queue,
         bc=bc or FakeBusinessCentral(),
         customers=MemoryBindings(),

@@ -24,8 +24,17 @@ from domain.mapping import business_central
 from domain.mapping.business_central import ChargeAccounts
 from domain.mapping.channels import read_order
 from domain.models import BcSalesOrder, Order, OrderStatus, ResolvedSku
-from domain.ports import BusinessCentral, Clock, CustomerBindings, EventLog, OrderQueue, OrderStore, RawBodyStore
-from domain.records import EventStatus, OrderMessage, OrderRecord
+from domain.ports import (
+    AttentionList,
+    BusinessCentral,
+    Clock,
+    CustomerBindings,
+    EventLog,
+    OrderQueue,
+    OrderStore,
+    RawBodyStore,
+)
+from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord
 from domain.rules.totals import totals_problem
 from domain.services.customers import resolve_customer
 
@@ -59,6 +68,7 @@ class OrderSync:
     bodies: RawBodyStore
     events: EventLog
     orders: OrderStore
+    attention: AttentionList
     queue: OrderQueue
     bc: BusinessCentral
     customers: CustomerBindings
@@ -75,6 +85,7 @@ class _Held:
 
 
 CLAIM_RACE_DELAY = timedelta(seconds=2)
+NEEDS_A_PERSON = frozenset({OrderStatus.NEEDS_ATTENTION, OrderStatus.FAILED})
 
 
 class _UnansweredCreate(Exception):
@@ -301,7 +312,21 @@ def _release_after_failure(sync: OrderSync, held: _Held, error: str) -> None:
 
 
 def _save(sync: OrderSync, held: _Held, **changes: object) -> None:
-    """Write the record if nobody changed it since this worker read it; ConcurrencyConflict otherwise."""
-    record = held.record.model_copy(update={**changes, "updated_at": sync.clock.now()})
+    """Write the record if nobody changed it since this worker read it (ConcurrencyConflict otherwise),
+    and keep the attention list in step when the order enters or leaves it."""
+    before = held.record
+    record = before.model_copy(update={**changes, "updated_at": sync.clock.now()})
     held.etag = sync.orders.replace(record, held.etag)
     held.record = record
+    if record.status in NEEDS_A_PERSON and (before.status, before.problem) != (record.status, record.problem):
+        sync.attention.flag(
+            AttentionItem(
+                key=record.key,
+                status=record.status,
+                problem=record.problem,
+                web_number=record.web_number,
+                since=sync.clock.now(),
+            )
+        )
+    elif before.status in NEEDS_A_PERSON and record.status not in NEEDS_A_PERSON:
+        sync.attention.clear(record.key)

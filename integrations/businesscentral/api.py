@@ -67,7 +67,7 @@ class BusinessCentralApi:
             fresh = self._items_by_number(missing)
             fresh.update(self._variants(sku for sku in missing if sku not in fresh))
             with self._lock:
-                self._skus.update(fresh)
+                self._skus.update({sku: found for sku, found in fresh.items() if not found.blocked})
             found.update(fresh)
         return found
 
@@ -77,8 +77,10 @@ class BusinessCentralApi:
         return self._remember(_customer(values[0])) if values else None
 
     def _remember(self, customer: BcCustomer) -> BcCustomer:
-        with self._lock:
-            self._customers[customer.number] = customer
+        """Cache a usable customer; a blocked one is asked again, so unblocking it in BC takes effect at once."""
+        if not customer.blocked.strip():
+            with self._lock:
+                self._customers[customer.number] = customer
         return customer
 
     def _items_by_number(self, numbers: Sequence[str]) -> dict[str, ResolvedSku]:

@@ -19,6 +19,7 @@ from domain.errors import StorageUnavailable
 EVENTS_TABLE = "events"
 ORDERS_TABLE = "orders"
 BINDINGS_TABLE = "bindings"
+ATTENTION_TABLE = "attention"
 RAW_BODIES_CONTAINER = "webhooks"
 ORDERS_QUEUE = "orders"
 

@@ -27,6 +27,8 @@ def test_an_order_bc_never_accepts_ends_failed_with_the_last_error(stack: LocalS
     assert found["status"] == "failed"
     assert found["problem"] == "Gave up after 3 attempts; last error: BC did not accept GET after 4 attempts"
     assert found["events"][0]["status"] == "failed"
+    listed = httpx.get(f"{stack.host_url}/api/ops/attention").json()["orders"]
+    assert any(e["key"] == f"woocommerce:shop-a:{order.order_id}" and e["status"] == "failed" for e in listed)
     assert stack.bc_probe().sales_orders(str(order.order_id)) == []
 
 

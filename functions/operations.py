@@ -1,0 +1,39 @@
+"""Operations: GET /api/ops/attention and POST /api/ops/orders/{source}/{shop}/{orderId}/replay (function key)."""
+
+from __future__ import annotations
+
+import logging
+
+import azure.functions as func
+
+from domain.errors import RequestRejected
+from domain.services.operations import ReplayRefused, orders_needing_attention, replay_order
+from functions.container import container
+from functions.responses import error_response, json_response, rejection_response
+from functions.routes import order_key
+
+bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
+log = logging.getLogger(__name__)
+
+
+@bp.route(route="ops/attention", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+def attention(req: func.HttpRequest) -> func.HttpResponse:  # noqa: ARG001 - the host passes the request
+    sync = container().order_sync
+    entries = orders_needing_attention(sync.attention, sync.clock.now())
+    return json_response({"count": len(entries), "orders": [entry.model_dump(mode="json") for entry in entries]})
+
+
+@bp.route(route="ops/orders/{source}/{shop}/{orderId}/replay", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+def replay(req: func.HttpRequest) -> func.HttpResponse:
+    try:
+        key = order_key(req)
+    except RequestRejected as rejected:
+        return rejection_response(rejected)
+    sync = container().order_sync
+    outcome = replay_order(sync.orders, sync.events, sync.queue, key)
+    if outcome is None:
+        return error_response(404, "not_found", f"Koppel has no order {key}")
+    if isinstance(outcome, ReplayRefused):
+        return error_response(409, "conflict", outcome.reason)
+    log.info("order %s replayed (event %s)", key, outcome.event_id)
+    return json_response({"order": str(key), "eventId": outcome.event_id, "status": "queued"}, 202)

@@ -1,0 +1,64 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from domain.models import OrderStatus
+from domain.records import EventStatus
+from domain.services.ingest_webhook import WooCommerceDelivery, receive_woocommerce
+from domain.services.operations import Replayed, ReplayRefused, orders_needing_attention, replay_order
+from domain.services.sync_order import sync_order
+from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
+from tests.fakes import FakeBusinessCentral, memory_intake, memory_sync
+
+SECRET = "s"
+
+
+def _parked_order(intake, sync, sku="NOPE-1"):
+    order = ShopOrder(
+        7001, ShopCustomer("Anna", "de Vries", "anna@example.nl", customer_id=3), (ShopLine(sku, "X", 1, Decimal(5)),)
+    )
+    body, headers = signed_delivery(order_payload(order), SECRET)
+    receive_woocommerce(
+        intake, WooCommerceDelivery("shop-a", SECRET, "order.created", headers["X-WC-Webhook-Signature"], body), 1 << 20
+    )
+    message = intake.queue.messages[-1]
+    return message, sync_order(sync, message, "m1")
+
+
+def test_a_parked_order_is_listed_with_its_reason_and_age():
+    intake, *_ = memory_intake()
+    sync = memory_sync(intake)
+    message, record = _parked_order(intake, sync)
+    assert record.status is OrderStatus.NEEDS_ATTENTION
+
+    listed = orders_needing_attention(sync.attention, intake.clock.now() + timedelta(minutes=5))
+
+    assert [entry.key for entry in listed] == [str(message.order_key)]
+    assert listed[0].problem.startswith("Unknown SKU 'NOPE-1'")
+    assert listed[0].age_seconds == 300
+
+
+def test_replay_after_the_fix_imports_the_order_and_clears_the_list():
+    intake, *_ = memory_intake()
+    bc = FakeBusinessCentral()
+    sync = memory_sync(intake, bc)
+    message, _ = _parked_order(intake, sync)
+    bc.skus["NOPE-1"] = bc.skus["KOF-1001"]
+
+    outcome = replay_order(sync.orders, sync.events, sync.queue, message.order_key)
+
+    assert outcome == Replayed(message.event_id)
+    assert intake.events.get(message.order_key, message.event_id).status is EventStatus.RECEIVED
+    record = sync_order(sync, intake.queue.messages[-1], "m2")
+    assert record.status is OrderStatus.IN_BC
+    assert orders_needing_attention(sync.attention, intake.clock.now()) == []
+
+
+def test_replay_is_refused_for_an_order_in_bc_and_unknown_for_a_stranger():
+    intake, *_ = memory_intake()
+    sync = memory_sync(intake)
+    message, _ = _parked_order(intake, sync, sku="KOF-1001")
+    refused = replay_order(sync.orders, sync.events, sync.queue, message.order_key)
+    assert isinstance(refused, ReplayRefused)
+    assert "in BC already as S-ORD101001" in refused.reason
+    stranger = message.order_key.model_copy(update={"order_id": "404"})
+    assert replay_order(sync.orders, sync.events, sync.queue, stranger) is None
