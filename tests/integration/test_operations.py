@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from localdev.shop.woocommerce import ShopCustomer, ShopOrder
@@ -9,7 +11,7 @@ from localdev.stack import LocalStack
 from tests.integration.support import a_catalog_order, deliver_order, settled_dossier, wait_for
 
 
-def _attention(stack: LocalStack) -> dict[str, dict]:
+def _attention(stack: LocalStack) -> dict[str, dict[str, Any]]:
     body = httpx.get(f"{stack.host_url}/api/ops/attention").json()
     assert body["count"] == len(body["orders"])
     return {entry["key"]: entry for entry in body["orders"]}

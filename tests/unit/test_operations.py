@@ -20,8 +20,12 @@ def _parked_order(intake, sync, sku="NOPE-1"):
     receive_woocommerce(
         intake, WooCommerceDelivery("shop-a", SECRET, "order.created", headers["X-WC-Webhook-Signature"], body), 1 << 20
     )
-    message = intake.queue.messages[-1]
+    message = _last_message(intake)
     return message, sync_order(sync, message, "m1")
+
+
+def _last_message(intake):
+    return intake.queue.messages[-1]
 
 
 def test_a_parked_order_is_listed_with_its_reason_and_age():
@@ -47,8 +51,10 @@ def test_replay_after_the_fix_imports_the_order_and_clears_the_list():
     outcome = replay_order(sync.orders, sync.events, sync.queue, message.order_key)
 
     assert outcome == Replayed(message.event_id)
-    assert intake.events.get(message.order_key, message.event_id).status is EventStatus.RECEIVED
-    record = sync_order(sync, intake.queue.messages[-1], "m2")
+    event = intake.events.get(message.order_key, message.event_id)
+    assert event is not None
+    assert event.status is EventStatus.RECEIVED
+    record = sync_order(sync, _last_message(intake), "m2")
     assert record.status is OrderStatus.IN_BC
     assert orders_needing_attention(sync.attention, intake.clock.now()) == []
 
