@@ -5,10 +5,21 @@ import hashlib
 import hmac
 
 
-def woocommerce_signature(body: bytes, secret: str) -> str:
-    """base64(HMAC-SHA256(raw body, webhook secret)), as WooCommerce sends it in X-WC-Webhook-Signature."""
+def base64_hmac_sha256(body: bytes, secret: str) -> str:
+    """base64(HMAC-SHA256(raw body, secret)): WooCommerce's X-WC-Webhook-Signature, Shopify's X-Shopify-Hmac-Sha256."""
     return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
+woocommerce_signature = base64_hmac_sha256
+
+
+def _matches(expected: str, signature: str) -> bool:
+    return hmac.compare_digest(expected.encode(), signature.strip().encode())
+
+
 def woocommerce_signature_valid(body: bytes, secret: str, signature: str) -> bool:
-    return hmac.compare_digest(woocommerce_signature(body, secret).encode(), signature.strip().encode())
+    return _matches(base64_hmac_sha256(body, secret), signature)
+
+
+def shopify_signature_valid(body: bytes, secret: str, signature: str) -> bool:
+    return _matches(base64_hmac_sha256(body, secret), signature)

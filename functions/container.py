@@ -89,6 +89,6 @@ def _import_policy(config: Settings) -> ImportPolicy:
         local_currency=config.local_currency,
         default_customer_number=config.default_customer_number or None,
         document_prefixes=config.document_prefixes(),
-        import_statuses=frozenset(s.strip() for s in config.import_statuses.split(",") if s.strip()),
+        import_statuses=config.import_statuses(),
         totals_tolerance=Decimal(config.totals_tolerance),
     )

@@ -42,16 +42,22 @@ class Settings(BaseSettings):
     default_customer_number: str = Field("", validation_alias="KOPPEL_BC_DEFAULT_CUSTOMER")
 
     woocommerce_shops: str = Field("", validation_alias="KOPPEL_WOOCOMMERCE_SHOPS")
-    import_statuses: str = Field("processing,on-hold,completed", validation_alias="KOPPEL_IMPORT_STATUSES")
+    woocommerce_import_statuses: str = Field(
+        "processing,on-hold,completed", validation_alias="KOPPEL_WOOCOMMERCE_IMPORT_STATUSES"
+    )
+    shopify_shops: str = Field("", validation_alias="KOPPEL_SHOPIFY_SHOPS")
+    shopify_import_statuses: str = Field(
+        "pending,authorized,partially_paid,paid", validation_alias="KOPPEL_SHOPIFY_IMPORT_STATUSES"
+    )
     max_webhook_bytes: int = Field(1_048_576, ge=1024, validation_alias="KOPPEL_MAX_WEBHOOK_BYTES")
     totals_tolerance: Decimal = Field(Decimal("0.02"), ge=0, validation_alias="KOPPEL_TOTALS_TOLERANCE")
 
-    @field_validator("woocommerce_shops")
+    @field_validator("woocommerce_shops", "shopify_shops")
     @classmethod
     def _shop_names_are_keys(cls, value: str) -> str:
         """Shop names end up in URLs and storage keys."""
-        for name in (part.strip() for part in value.split(",")):
-            if name and not SHOP_NAME.fullmatch(name):
+        for name in _names(value):
+            if not SHOP_NAME.fullmatch(name):
                 raise ValueError(f"shop name {name!r} may hold only letters, digits, '-' and '_' (60 at most)")
         return value
 
@@ -65,27 +71,41 @@ class Settings(BaseSettings):
         return f"{base}/v2.0/{self.bc_tenant_id}/{self.bc_environment}/api/v2.0/companies({self.bc_company_id})"
 
     @cached_property
-    def _woocommerce_secrets(self) -> dict[str, str]:
-        """Each configured shop with a non-empty secret: an empty HMAC key would let anyone sign."""
-        names = (name.strip() for name in self.woocommerce_shops.split(","))
-        secrets = {name: os.environ.get(shop_setting("SECRET", name), "") for name in names if name}
-        return {name: secret for name, secret in secrets.items() if secret}
+    def _shop_secrets(self) -> dict[tuple[str, str], str]:
+        """(channel, shop) of each configured shop with a non-empty secret: an empty HMAC key would let anyone sign."""
+        listed = {"woocommerce": self.woocommerce_shops, "shopify": self.shopify_shops}
+        secrets = {
+            (source, shop): os.environ.get(shop_setting(source, "SECRET", shop), "")
+            for source, shops in listed.items()
+            for shop in _names(shops)
+        }
+        return {where: secret for where, secret in secrets.items() if secret}
 
-    def woocommerce_secret(self, shop: str) -> str | None:
-        """The webhook secret of a configured shop, from KOPPEL_WOOCOMMERCE_SECRET_<SHOP>; None if unknown."""
-        return self._woocommerce_secrets.get(shop)
+    def shop_secret(self, source: str, shop: str) -> str | None:
+        """The webhook secret of a configured shop, from KOPPEL_<CHANNEL>_SECRET_<SHOP>; None if unknown."""
+        return self._shop_secrets.get((source, shop))
 
     def document_prefixes(self) -> dict[str, str]:
-        """Per shop, KOPPEL_WOOCOMMERCE_PREFIX_<SHOP>: put before web order numbers when shops share a company."""
+        """Per shop, KOPPEL_<CHANNEL>_PREFIX_<SHOP>: put before web order numbers when shops share a company."""
         return {
-            f"woocommerce:{shop}": os.environ.get(shop_setting("PREFIX", shop), "")
-            for shop in self._woocommerce_secrets
+            f"{source}:{shop}": os.environ.get(shop_setting(source, "PREFIX", shop), "")
+            for source, shop in self._shop_secrets
+        }
+
+    def import_statuses(self) -> dict[str, frozenset[str]]:
+        return {
+            "woocommerce": frozenset(_names(self.woocommerce_import_statuses)),
+            "shopify": frozenset(_names(self.shopify_import_statuses)),
         }
 
 
-def shop_setting(kind: str, shop: str) -> str:
-    """The per-shop setting name: KOPPEL_WOOCOMMERCE_<KIND>_<SHOP>, shop in upper case with '-' as '_'."""
-    return f"KOPPEL_WOOCOMMERCE_{kind}_" + shop.upper().replace("-", "_")
+def _names(listed: str) -> list[str]:
+    return [name.strip() for name in listed.split(",") if name.strip()]
+
+
+def shop_setting(source: str, kind: str, shop: str) -> str:
+    """The per-shop setting name: KOPPEL_<CHANNEL>_<KIND>_<SHOP>, shop in upper case with '-' as '_'."""
+    return f"KOPPEL_{source.upper()}_{kind}_" + shop.upper().replace("-", "_")
 
 
 @cache

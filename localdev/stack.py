@@ -68,7 +68,7 @@ class LocalStack:
             "KOPPEL_BC_SHIPPING_ACCOUNT": SHIPPING_ACCOUNT_NUMBER,
             "KOPPEL_WOOCOMMERCE_SHOPS": ",".join(self.shops),
         }
-        values |= {shop_setting("SECRET", shop): secret for shop, secret in self.shop_secrets.items()}
+        values |= {shop_setting("woocommerce", "SECRET", shop): secret for shop, secret in self.shop_secrets.items()}
         return values | self.extra_settings
 
     def bc_probe(self) -> BcProbe:

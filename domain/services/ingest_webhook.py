@@ -5,14 +5,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from domain.channels import WOOCOMMERCE, Channel
 from domain.errors import Rejection, RequestRejected
-from domain.mapping import woocommerce
 from domain.models import WebOrderKey
 from domain.ports import Clock, EventLog, OrderQueue, RawBodyStore
 from domain.records import EventStatus, OrderMessage, WebhookEvent
-from domain.signatures import woocommerce_signature_valid
-
-WOOCOMMERCE_ORDER_TOPICS = frozenset({"order.created", "order.updated", "order.restored"})
 
 
 @dataclass(frozen=True)
@@ -45,36 +42,42 @@ class Ignored:
 
 
 @dataclass(frozen=True)
-class WooCommerceDelivery:
+class Delivery:
+    """One webhook request as a channel sent it; `secret` is None when the shop is not configured."""
+
     shop: str
     secret: str | None
     topic: str
     signature: str
     body: bytes
+    delivery_id: str = ""
 
 
-def receive_woocommerce(
-    intake: Intake, delivery: WooCommerceDelivery, max_body_bytes: int
-) -> Accepted | Ping | Ignored:
-    """Check a WooCommerce delivery in the order of cheapest refusal first; store and enqueue it once."""
+def receive_woocommerce(intake: Intake, delivery: Delivery, max_body_bytes: int) -> Accepted | Ping | Ignored:
+    """As receive(), but first answers the creation ping WooCommerce posts without a signature."""
+    if delivery.secret is not None and not delivery.signature and delivery.body.startswith(b"webhook_id="):
+        return Ping()
+    return receive(intake, WOOCOMMERCE, delivery, max_body_bytes)
+
+
+def receive(intake: Intake, channel: Channel, delivery: Delivery, max_body_bytes: int) -> Accepted | Ignored:
+    """Check a delivery in the order of cheapest refusal first; store and enqueue it once."""
     if delivery.secret is None:
-        raise RequestRejected(Rejection.UNKNOWN_SOURCE, f"no WooCommerce shop '{delivery.shop}' is configured")
+        raise RequestRejected(Rejection.UNKNOWN_SOURCE, f"no {channel.source} shop '{delivery.shop}' is configured")
     if len(delivery.body) > max_body_bytes:
         raise RequestRejected(Rejection.TOO_LARGE, f"body exceeds {max_body_bytes} bytes")
-    if not delivery.signature and delivery.body.startswith(b"webhook_id="):
-        return Ping()
     if not delivery.signature:
-        raise RequestRejected(Rejection.UNAUTHENTICATED, "missing X-WC-Webhook-Signature")
-    if not woocommerce_signature_valid(delivery.body, delivery.secret, delivery.signature):
-        raise RequestRejected(Rejection.UNAUTHENTICATED, "X-WC-Webhook-Signature does not match the body")
-    if delivery.topic not in WOOCOMMERCE_ORDER_TOPICS:
+        raise RequestRejected(Rejection.UNAUTHENTICATED, "the webhook signature header is missing")
+    if not channel.signature_valid(delivery.body, delivery.secret, delivery.signature):
+        raise RequestRejected(Rejection.UNAUTHENTICATED, "the webhook signature does not match the body")
+    if delivery.topic not in channel.order_topics:
         return Ignored(f"topic '{delivery.topic}' is not handled")
     try:
-        order = woocommerce.parse(delivery.body)
+        order_id, dedup_key = channel.identify(delivery.body, delivery.delivery_id)
     except ValueError as error:
         raise RequestRejected(Rejection.MALFORMED, str(error)) from None
-    key = WebOrderKey(source=woocommerce.SOURCE, shop=delivery.shop, order_id=str(order.id))
-    return accept(intake, key, delivery.topic, woocommerce.dedup_key(order, delivery.body), delivery.body)
+    key = WebOrderKey(source=channel.source, shop=delivery.shop, order_id=order_id)
+    return accept(intake, key, delivery.topic, dedup_key, delivery.body)
 
 
 def accept(intake: Intake, key: WebOrderKey, topic: str, dedup_key: str, body: bytes) -> Accepted:

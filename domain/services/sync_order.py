@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+from domain.channels import read_order
 from domain.errors import (
     AmbiguousWriteError,
     BusinessCentralRejected,
@@ -22,7 +23,6 @@ from domain.errors import (
 )
 from domain.mapping import business_central
 from domain.mapping.business_central import ChargeAccounts
-from domain.mapping.channels import read_order
 from domain.models import BcSalesOrder, Order, OrderStatus, ResolvedSku
 from domain.ports import (
     AttentionList,
@@ -38,6 +38,11 @@ from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord
 from domain.rules.totals import totals_problem
 from domain.services.customers import resolve_customer
 
+DEFAULT_IMPORT_STATUSES = {
+    "woocommerce": frozenset({"processing", "on-hold", "completed"}),
+    "shopify": frozenset({"pending", "authorized", "partially_paid", "paid"}),
+}
+
 
 @dataclass(frozen=True)
 class ImportPolicy:
@@ -46,11 +51,14 @@ class ImportPolicy:
     accounts: ChargeAccounts
     local_currency: str = "EUR"
     default_customer_number: str | None = None
-    import_statuses: frozenset[str] = frozenset({"processing", "on-hold", "completed"})
+    import_statuses: Mapping[str, frozenset[str]] = field(default_factory=lambda: dict(DEFAULT_IMPORT_STATUSES))
     document_prefixes: Mapping[str, str] = field(default_factory=dict)
     claim_lease: timedelta = timedelta(minutes=10)
     recheck_after: timedelta = timedelta(seconds=30)
     totals_tolerance: Decimal = Decimal("0.02")
+
+    def imports(self, order: Order) -> bool:
+        return order.status in self.import_statuses.get(order.key.source, frozenset())
 
     def document_number(self, order: Order) -> str:
         """externalDocumentNumber: the shop's prefix (when several shops share a company) + web order number."""
@@ -209,8 +217,8 @@ def _skip_reason(sync: OrderSync, record: OrderRecord, order: Order) -> str:
         return f"already in BC as {record.bc.number}; changes after import are not applied automatically"
     if record.web_modified_at and order.modified_at < record.web_modified_at:
         return "an older version than the one already received"
-    if order.status not in sync.policy.import_statuses:
-        waiting_for = ", ".join(sorted(sync.policy.import_statuses))
+    if not sync.policy.imports(order):
+        waiting_for = ", ".join(sorted(sync.policy.import_statuses.get(order.key.source, ())))
         return f"web status '{order.status}' is not imported (waiting for: {waiting_for})"
     return ""
 
@@ -218,7 +226,7 @@ def _skip_reason(sync: OrderSync, record: OrderRecord, order: Order) -> str:
 def _note_skipped(sync: OrderSync, held: _Held, order: Order, message: OrderMessage, reason: str) -> None:
     if held.record.bc is not None and held.record.latest_event_id == message.event_id:
         return
-    if held.record.bc is None and order.status not in sync.policy.import_statuses:
+    if held.record.bc is None and not sync.policy.imports(order):
         _save(sync, held, status=OrderStatus.NOT_IMPORTED, problem="", **_web_summary(order, message))
     sync.events.mark(order.key, message.event_id, EventStatus.IGNORED, reason)
 

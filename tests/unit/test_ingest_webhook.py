@@ -4,7 +4,7 @@ import pytest
 
 from domain.errors import Rejection, RequestRejected
 from domain.records import EventStatus
-from domain.services.ingest_webhook import Accepted, Ignored, Ping, WooCommerceDelivery, receive_woocommerce
+from domain.services.ingest_webhook import Accepted, Delivery, Ignored, Ping, receive_woocommerce
 from domain.signatures import woocommerce_signature
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 from tests.fakes import memory_intake
@@ -18,8 +18,8 @@ ORDER = order_payload(
 )
 
 
-def _delivery(body: bytes, headers: dict[str, str], secret: str | None = SECRET) -> WooCommerceDelivery:
-    return WooCommerceDelivery(
+def _delivery(body: bytes, headers: dict[str, str], secret: str | None = SECRET) -> Delivery:
+    return Delivery(
         shop="shop-a",
         secret=secret,
         topic=headers.get("X-WC-Webhook-Topic", ""),

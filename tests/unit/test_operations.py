@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from domain.models import OrderStatus
 from domain.records import EventStatus
-from domain.services.ingest_webhook import WooCommerceDelivery, receive_woocommerce
+from domain.services.ingest_webhook import Delivery, receive_woocommerce
 from domain.services.operations import Replayed, ReplayRefused, orders_needing_attention, replay_order
 from domain.services.sync_order import sync_order
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
@@ -18,7 +18,7 @@ def _parked_order(intake, sync, sku="NOPE-1"):
     )
     body, headers = signed_delivery(order_payload(order), SECRET)
     receive_woocommerce(
-        intake, WooCommerceDelivery("shop-a", SECRET, "order.created", headers["X-WC-Webhook-Signature"], body), 1 << 20
+        intake, Delivery("shop-a", SECRET, "order.created", headers["X-WC-Webhook-Signature"], body), 1 << 20
     )
     message = _last_message(intake)
     return message, sync_order(sync, message, "m1")

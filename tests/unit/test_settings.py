@@ -25,10 +25,10 @@ def test_a_shop_is_known_only_when_listed_and_given_a_non_empty_secret(environme
     environment.setenv("KOPPEL_WOOCOMMERCE_SECRET_SHOP_B", "")
     environment.setenv("KOPPEL_WOOCOMMERCE_SECRET_SHOP_D", "d-secret")
     config = Settings()
-    assert config.woocommerce_secret("shop-a") == "a-secret"
-    assert config.woocommerce_secret("shop-b") is None
-    assert config.woocommerce_secret("shop-c") is None
-    assert config.woocommerce_secret("shop-d") is None
+    assert config.shop_secret("woocommerce", "shop-a") == "a-secret"
+    assert config.shop_secret("woocommerce", "shop-b") is None
+    assert config.shop_secret("woocommerce", "shop-c") is None
+    assert config.shop_secret("woocommerce", "shop-d") is None
 
 
 def test_the_bc_urls_follow_tenant_environment_and_company(environment):

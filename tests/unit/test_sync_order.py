@@ -7,7 +7,7 @@ import pytest
 from domain.errors import AmbiguousWriteError, BusinessCentralRejected, ConcurrencyConflict, RetryableError
 from domain.models import BcSalesOrder, OrderStatus
 from domain.records import EventStatus, OrderMessage, OrderRecord
-from domain.services.ingest_webhook import Accepted, WooCommerceDelivery, receive_woocommerce
+from domain.services.ingest_webhook import Accepted, Delivery, receive_woocommerce
 from domain.services.sync_order import give_up, sync_order
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 from tests.fakes import FakeBusinessCentral, MemoryOrders, memory_intake, memory_sync
@@ -24,9 +24,7 @@ def _event_status(intake, message: OrderMessage) -> EventStatus:
 
 def _receive(intake, order: ShopOrder) -> OrderMessage:
     body, headers = signed_delivery(order_payload(order), SECRET)
-    delivery = WooCommerceDelivery(
-        "shop-a", SECRET, headers["X-WC-Webhook-Topic"], headers["X-WC-Webhook-Signature"], body
-    )
+    delivery = Delivery("shop-a", SECRET, headers["X-WC-Webhook-Topic"], headers["X-WC-Webhook-Signature"], body)
     accepted = receive_woocommerce(intake, delivery, 1 << 20)
     assert isinstance(accepted, Accepted)
     return _last_message(intake)
@@ -199,7 +197,7 @@ def test_an_unpaid_order_waits_and_is_imported_once_processing():
     later = order_payload(paid, modified=paid.created + timedelta(minutes=5))
     body, headers = signed_delivery(later, SECRET, topic="order.updated")
     receive_woocommerce(
-        intake, WooCommerceDelivery("shop-a", SECRET, "order.updated", headers["X-WC-Webhook-Signature"], body), 1 << 20
+        intake, Delivery("shop-a", SECRET, "order.updated", headers["X-WC-Webhook-Signature"], body), 1 << 20
     )
     imported = sync_order(sync, _last_message(intake), worker="m2")
     assert imported.status is OrderStatus.IN_BC

@@ -1,0 +1,176 @@
+"""Shopify order payload (webhook / Admin REST shape) -> canonical Order."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from domain.models import Address, ChargeLine, Order, OrderLine, Party, WebOrderKey
+
+SOURCE = "shopify"
+MAX_AMOUNT = Decimal(10) ** 12
+VAT_NUMBER_ATTRIBUTES = frozenset({"vat_number", "vat", "btw_nummer", "tax_id"})
+
+Amount = Annotated[Decimal, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False)]
+"""A money amount as Shopify sends it (a string with two decimals), within what BC can hold."""
+
+
+class _Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class ShopifyAddress(_Lenient):
+    first_name: str | None = ""
+    last_name: str | None = ""
+    company: str | None = ""
+    address1: str | None = ""
+    address2: str | None = ""
+    city: str | None = ""
+    zip: str | None = ""
+    province_code: str | None = ""
+    country_code: str | None = ""
+    phone: str | None = ""
+
+
+class ShopifyCustomer(_Lenient):
+    id: int = Field(gt=0, lt=2**63)
+    email: str | None = ""
+
+
+class ShopifyAllocation(_Lenient):
+    amount: Amount
+
+
+class ShopifyLineItem(_Lenient):
+    id: int
+    sku: str | None = ""
+    title: str = ""
+    variant_title: str | None = ""
+    quantity: int = Field(gt=0, le=10**6)
+    price: Amount
+    total_discount: Amount = Decimal(0)
+    discount_allocations: list[ShopifyAllocation] = []
+
+    @property
+    def discount(self) -> Decimal:
+        """Shopify reports a line's discounts as allocations; older payloads only as total_discount."""
+        allocated = sum((allocation.amount for allocation in self.discount_allocations), Decimal(0))
+        return allocated or self.total_discount
+
+
+class ShopifyShippingLine(_Lenient):
+    title: str = ""
+    price: Amount
+    discounted_price: Amount | None = None
+
+    @property
+    def amount(self) -> Decimal:
+        return self.price if self.discounted_price is None else self.discounted_price
+
+
+class ShopifyNoteAttribute(_Lenient):
+    name: str
+    value: object = None
+
+
+class ShopifyOrder(_Lenient):
+    id: int = Field(gt=0, lt=2**63)
+    name: str = Field(max_length=200)
+    email: str | None = ""
+    currency: str = Field(pattern=r"^[A-Za-z]{3}$")
+    taxes_included: bool = False
+    total_price: Amount
+    total_tax: Amount = Decimal(0)
+    financial_status: str | None = "pending"
+    cancelled_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+    line_items: list[ShopifyLineItem] = Field(min_length=1)
+    shipping_lines: list[ShopifyShippingLine] = []
+    billing_address: ShopifyAddress | None = None
+    shipping_address: ShopifyAddress | None = None
+    customer: ShopifyCustomer | None = None
+    note_attributes: list[ShopifyNoteAttribute] = []
+
+    @property
+    def status(self) -> str:
+        """Cancelled wins; otherwise the payment state, as that decides whether the order is imported."""
+        return "cancelled" if self.cancelled_at else (self.financial_status or "pending")
+
+
+def parse(body: bytes) -> ShopifyOrder:
+    """Validate a webhook body; raises ValueError with a readable message when it is not an order."""
+    try:
+        return ShopifyOrder.model_validate_json(body)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in error.errors()[:5])
+        raise ValueError(f"not a Shopify order: {problems}") from None
+
+
+def to_order(shop: str, shopify: ShopifyOrder) -> Order:
+    """Line prices follow `taxes_included`; discounts are taken from the allocations on each line."""
+    return Order(
+        key=WebOrderKey(source=SOURCE, shop=shop, order_id=str(shopify.id)),
+        number=shopify.name,
+        status=shopify.status,
+        order_date=shopify.created_at.date(),
+        modified_at=shopify.updated_at.astimezone(UTC),
+        currency=shopify.currency.upper(),
+        prices_include_tax=shopify.taxes_included,
+        customer=_party(shopify),
+        lines=tuple(_line(item) for item in shopify.line_items),
+        charges=tuple(
+            ChargeLine(kind="shipping", description=line.title or "Shipping", amount=line.amount)
+            for line in shopify.shipping_lines
+            if line.amount
+        ),
+        total=shopify.total_price,
+        total_tax=shopify.total_tax,
+    )
+
+
+def _address(address: ShopifyAddress | None) -> Address:
+    if address is None:
+        return Address()
+    return Address(
+        name=f"{address.first_name or ''} {address.last_name or ''}".strip(),
+        company=address.company or "",
+        line1=address.address1 or "",
+        line2=address.address2 or "",
+        city=address.city or "",
+        postcode=address.zip or "",
+        state=address.province_code or "",
+        country=(address.country_code or "").upper(),
+    )
+
+
+def _party(shopify: ShopifyOrder) -> Party:
+    email = shopify.email or (shopify.customer.email if shopify.customer else "") or ""
+    vat_number = next(
+        (str(a.value).strip() for a in shopify.note_attributes if a.name.lower() in VAT_NUMBER_ATTRIBUTES and a.value),
+        "",
+    )
+    billing = _address(shopify.billing_address)
+    shipping = _address(shopify.shipping_address) if shopify.shipping_address else billing
+    return Party(
+        shop_customer_id=str(shopify.customer.id) if shopify.customer else "",
+        email=email.strip().lower(),
+        phone=(shopify.billing_address.phone or "") if shopify.billing_address else "",
+        billing=billing,
+        shipping=shipping,
+        vat_number=vat_number,
+    )
+
+
+def _line(item: ShopifyLineItem) -> OrderLine:
+    description = f"{item.title} - {item.variant_title}" if item.variant_title else item.title
+    return OrderLine(
+        sku=(item.sku or "").strip(),
+        description=description,
+        quantity=Decimal(item.quantity),
+        unit_price=item.price,
+        discount_amount=item.discount,
+    )

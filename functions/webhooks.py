@@ -1,0 +1,69 @@
+"""POST /api/webhooks/{channel}/{shop}: order webhooks in from WooCommerce and Shopify (signed, so anonymous)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import azure.functions as func
+
+from domain.channels import SHOPIFY, WOOCOMMERCE
+from domain.errors import RequestRejected, StorageUnavailable
+from domain.services.ingest_webhook import Accepted, Delivery, Ignored, Intake, Ping, receive, receive_woocommerce
+from functions.container import container
+from functions.responses import error_response, json_response, rejection_response
+
+bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
+log = logging.getLogger(__name__)
+
+Receiver = Callable[[Intake, Delivery, int], Accepted | Ping | Ignored]
+
+
+@bp.route(route="webhooks/woocommerce/{shop}", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+def woocommerce_webhook(req: func.HttpRequest) -> func.HttpResponse:
+    delivery = _delivery(req, WOOCOMMERCE.source, "X-WC-Webhook-Topic", "X-WC-Webhook-Signature", "")
+    return _answer(WOOCOMMERCE.source, delivery, receive_woocommerce)
+
+
+@bp.route(route="webhooks/shopify/{shop}", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+def shopify_webhook(req: func.HttpRequest) -> func.HttpResponse:
+    delivery = _delivery(req, SHOPIFY.source, "X-Shopify-Topic", "X-Shopify-Hmac-Sha256", "X-Shopify-Webhook-Id")
+    return _answer(SHOPIFY.source, delivery, lambda intake, sent, limit: receive(intake, SHOPIFY, sent, limit))
+
+
+def _delivery(req: func.HttpRequest, source: str, topic: str, signature: str, delivery_id: str) -> Delivery:
+    shop = req.route_params.get("shop", "")
+    return Delivery(
+        shop=shop,
+        secret=container().settings.shop_secret(source, shop),
+        topic=req.headers.get(topic, ""),
+        signature=req.headers.get(signature, ""),
+        body=req.get_body(),
+        delivery_id=req.headers.get(delivery_id, "") if delivery_id else "",
+    )
+
+
+def _answer(source: str, delivery: Delivery, receiver: Receiver) -> func.HttpResponse:
+    """202 accepted, 200 duplicate / ping / ignored, 4xx refused, 503 when storage is down (the sender retries)."""
+    app = container()
+    try:
+        outcome = receiver(app.intake, delivery, app.settings.max_webhook_bytes)
+    except RequestRejected as rejected:
+        log.info("%s webhook refused: shop=%s kind=%s", source, delivery.shop, rejected.kind.value)
+        return rejection_response(rejected)
+    except StorageUnavailable as error:
+        log.warning("%s webhook not stored, sender should retry: %s", source, error)
+        return error_response(503, "storage_unavailable", "the delivery could not be stored; please retry")
+    if isinstance(outcome, Ping):
+        return json_response({"status": "ping acknowledged"})
+    if isinstance(outcome, Ignored):
+        return json_response({"status": "ignored", "reason": outcome.reason})
+    log.info(
+        "%s webhook accepted: order=%s event=%s duplicate=%s",
+        source,
+        outcome.order_key,
+        outcome.event_id,
+        outcome.duplicate,
+    )
+    body = {"eventId": outcome.event_id, "order": str(outcome.order_key), "duplicate": outcome.duplicate}
+    return json_response(body, 200 if outcome.duplicate else 202)
