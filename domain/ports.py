@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -68,6 +68,22 @@ class CustomerBindings(Protocol):
     def get(self, source: str, external_id: str) -> str | None: ...
 
     def put(self, source: str, external_id: str, bc_customer_number: str) -> None: ...
+
+
+class ShopOrderFeed(Protocol):
+    """One shop's own record of its orders, read when its webhooks may have been missed."""
+
+    def modified_since(self, since: datetime) -> Iterable[bytes]:
+        """Each order modified at or after `since`, as the raw JSON its webhook would carry."""
+        ...
+
+
+class SyncState(Protocol):
+    """Watermarks of the timed jobs, per job and scope."""
+
+    def get(self, job: str, scope: str) -> str | None: ...
+
+    def put(self, job: str, scope: str, value: str) -> None: ...
 
 
 class BusinessCentral(Protocol):

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 
 import httpx
 
 from domain.mapping.business_central import ChargeAccounts
+from domain.ports import ShopOrderFeed
 from domain.services.ingest_webhook import Intake
+from domain.services.recover_orders import OrderRecovery
 from domain.services.sync_order import ImportPolicy, OrderSync
 from integrations.businesscentral.api import BusinessCentralApi
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
 from integrations.settings import Settings, settings
+from integrations.shops.woocommerce import WooCommerceOrderFeed
 from integrations.storage.account import StorageAccount
 from integrations.storage.attention_list import TableAttentionList
 from integrations.storage.customer_bindings import TableCustomerBindings
@@ -24,6 +27,7 @@ from integrations.storage.event_log import TableEventLog
 from integrations.storage.order_queue import StorageOrderQueue
 from integrations.storage.order_store import TableOrderStore
 from integrations.storage.raw_bodies import BlobRawBodyStore
+from integrations.storage.sync_state import TableSyncState
 
 
 class SystemClock:
@@ -36,6 +40,8 @@ class Container:
     settings: Settings
     intake: Intake
     order_sync: OrderSync
+    recovery: OrderRecovery
+    order_feeds: dict[tuple[str, str], ShopOrderFeed]
 
 
 @cache
@@ -46,13 +52,22 @@ def container() -> Container:
     events = TableEventLog(account)
     bodies = BlobRawBodyStore(account)
     queue = StorageOrderQueue(account)
+    intake = Intake(bodies=bodies, events=events, queue=queue, clock=clock)
+    orders = TableOrderStore(account)
     return Container(
         settings=config,
-        intake=Intake(bodies=bodies, events=events, queue=queue, clock=clock),
+        intake=intake,
+        recovery=OrderRecovery(
+            intake=intake,
+            orders=orders,
+            state=TableSyncState(account),
+            first_lookback=timedelta(hours=config.recovery_first_lookback_hours),
+        ),
+        order_feeds=_order_feeds(config),
         order_sync=OrderSync(
             bodies=bodies,
             events=events,
-            orders=TableOrderStore(account),
+            orders=orders,
             attention=TableAttentionList(account),
             queue=queue,
             bc=_business_central(config),
@@ -61,6 +76,14 @@ def container() -> Container:
             policy=_import_policy(config),
         ),
     )
+
+
+def _order_feeds(config: Settings) -> dict[tuple[str, str], ShopOrderFeed]:
+    http = httpx.Client(timeout=60)
+    return {
+        ("woocommerce", shop): WooCommerceOrderFeed(http, url, key, secret)
+        for shop, (url, key, secret) in config.woocommerce_rest().items()
+    }
 
 
 def _business_central(config: Settings) -> BusinessCentralApi:

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     shopify_import_statuses: str = Field(
         "pending,authorized,partially_paid,paid", validation_alias="KOPPEL_SHOPIFY_IMPORT_STATUSES"
     )
+    recovery_first_lookback_hours: float = Field(24.0, gt=0, validation_alias="KOPPEL_RECOVERY_FIRST_LOOKBACK_HOURS")
     max_webhook_bytes: int = Field(1_048_576, ge=1024, validation_alias="KOPPEL_MAX_WEBHOOK_BYTES")
     totals_tolerance: Decimal = Field(Decimal("0.02"), ge=0, validation_alias="KOPPEL_TOTALS_TOLERANCE")
 
@@ -91,6 +92,17 @@ class Settings(BaseSettings):
             f"{source}:{shop}": os.environ.get(shop_setting(source, "PREFIX", shop), "")
             for source, shop in self._shop_secrets
         }
+
+    def woocommerce_rest(self) -> dict[str, tuple[str, str, str]]:
+        """Per shop with KOPPEL_WOOCOMMERCE_URL_/KEY_/API_SECRET_<SHOP> all set: (site URL, consumer key, secret)."""
+        found = {
+            shop: tuple(
+                os.environ.get(shop_setting("woocommerce", kind, shop), "") for kind in ("URL", "KEY", "API_SECRET")
+            )
+            for source, shop in self._shop_secrets
+            if source == "woocommerce"
+        }
+        return {shop: (url, key, secret) for shop, (url, key, secret) in found.items() if url and key and secret}
 
     def import_statuses(self) -> dict[str, frozenset[str]]:
         return {

@@ -67,6 +67,7 @@ class LocalStack:
             "KOPPEL_BC_TOKEN_URL": self.bc.token_url,
             "KOPPEL_BC_SHIPPING_ACCOUNT": SHIPPING_ACCOUNT_NUMBER,
             "KOPPEL_WOOCOMMERCE_SHOPS": ",".join(self.shops),
+            "KOPPEL_RECOVERY_SCHEDULE": "0 */5 * * * *",
         }
         values |= {shop_setting("woocommerce", "SECRET", shop): secret for shop, secret in self.shop_secrets.items()}
         return values | self.extra_settings

@@ -20,6 +20,7 @@ EVENTS_TABLE = "events"
 ORDERS_TABLE = "orders"
 BINDINGS_TABLE = "bindings"
 ATTENTION_TABLE = "attention"
+SYNC_STATE_TABLE = "syncstate"
 RAW_BODIES_CONTAINER = "webhooks"
 ORDERS_QUEUE = "orders"
 

@@ -1,0 +1,214 @@
+"""The Shopify shop: Admin REST orders behind token, rate limit and version, order webhooks, /_sim/ controls."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime, timezone
+from typing import Any, TypeVar
+
+from aiohttp import web
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from localdev.simulators.shopify.bucket import LeakyBucket
+from localdev.simulators.shopify.controls import CancelRequest, OrderDescription, WebhookTarget
+from localdev.simulators.shopify.deliveries import WebhookDispatcher
+from localdev.simulators.shopify.faults import DeliveryFaults
+from localdev.simulators.shopify.listing import ListingError, OrderListing
+from localdev.simulators.shopify.orders import OrderDraft
+from localdev.simulators.shopify.store import OrderStore
+
+logger = logging.getLogger(__name__)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+M = TypeVar("M", bound=BaseModel)
+ADMIN = r"/admin/api/{version:\d{4}-\d{2}}"
+INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
+THROTTLED = "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."
+_CHANGES = TypeAdapter(dict[str, Any])
+
+
+class ShopifyError(Exception):
+    """An answer `{"errors": ...}` with this status."""
+
+    def __init__(self, status: int, errors: object, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(str(errors))
+        self.status = status
+        self.errors = errors
+        self.headers = dict(headers or {})
+
+    def response(self) -> web.Response:
+        return _json({"errors": self.errors}, self.status, self.headers)
+
+
+class ShopifyShop:
+    """All state of one simulated shop; the coroutines run on the server's loop."""
+
+    def __init__(self, access_token: str, zone: timezone, bucket: LeakyBucket, dispatcher: WebhookDispatcher) -> None:
+        self.access_token = access_token
+        self.store = OrderStore(zone)
+        self.bucket = bucket
+        self.dispatcher = dispatcher
+
+    def application(self) -> web.Application:
+        app = web.Application(middlewares=[_errors, self._admin_gate])
+        app.router.add_get(f"{ADMIN}/orders.json", self.list_orders)
+        app.router.add_get(ADMIN + r"/orders/{order_id:\d+}.json", self.get_order)
+        app.router.add_post("/_sim/orders", self.post_order)
+        app.router.add_patch(r"/_sim/orders/{order_id:\d+}", self.patch_order)
+        app.router.add_post(r"/_sim/orders/{order_id:\d+}/cancel", self.post_cancel)
+        app.router.add_get("/_sim/faults", self.get_faults)
+        app.router.add_post("/_sim/faults", self.set_faults)
+        app.router.add_delete("/_sim/faults", self.clear_faults)
+        app.router.add_post("/_sim/webhook", self.set_webhook)
+        app.router.add_get("/_sim/deliveries", self.get_deliveries)
+        app.on_cleanup.append(lambda _app: self.dispatcher.close())
+        return app
+
+    async def place(self, draft: OrderDraft, created: datetime | None) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        order = self.store.place(draft, created or now)
+        self.dispatcher.notify("orders/create", order, str(uuid.uuid4()), now)
+        return _copy(order)
+
+    async def update(self, order_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        order = self.store.update(order_id, changes, now)
+        self.dispatcher.notify("orders/updated", order, str(uuid.uuid4()), now)
+        return _copy(order)
+
+    async def cancel(self, order_id: int, reason: str) -> dict[str, Any]:
+        """Cancelling notifies `orders/cancelled` and `orders/updated`, one event id for both."""
+        now = datetime.now(UTC)
+        order = self.store.cancel(order_id, reason, now)
+        event_id = str(uuid.uuid4())
+        for topic in ("orders/cancelled", "orders/updated"):
+            self.dispatcher.notify(topic, order, event_id, now)
+        return _copy(order)
+
+    async def idle(self) -> bool:
+        return not self.dispatcher.pending
+
+    async def list_orders(self, request: web.Request) -> web.Response:
+        zone = self.store.zone
+        try:
+            listing = OrderListing.parse(request.query, zone)
+            orders, cursor = listing.page(self.store.newest_first(), zone)
+        except ListingError as error:
+            raise ShopifyError(400, {error.name: [error.message]}) from error
+        headers: dict[str, str] = {}
+        if cursor is not None:
+            next_url = request.url.with_query({"limit": str(listing.limit), "page_info": cursor})
+            if listing.fields is not None:
+                next_url = next_url.update_query(fields=",".join(listing.fields))
+            headers["Link"] = f'<{next_url}>; rel="next"'
+        return _json({"orders": orders}, headers=headers)
+
+    async def get_order(self, request: web.Request) -> web.Response:
+        order_id = int(request.match_info["order_id"])
+        if order_id not in self.store.orders:
+            raise ShopifyError(404, "Not Found")
+        return _json({"order": self.store.get(order_id)})
+
+    async def post_order(self, request: web.Request) -> web.Response:
+        description = await _body(request, OrderDescription)
+        return _json(await self.place(description.draft(), None), status=201)
+
+    async def patch_order(self, request: web.Request) -> web.Response:
+        order_id = self._known(request)
+        try:
+            changes = _CHANGES.validate_json(await request.read())
+            return _json(await self.update(order_id, changes))
+        except (ValidationError, ValueError) as error:
+            raise ShopifyError(422, {"order": [str(error)]}) from error
+
+    async def post_cancel(self, request: web.Request) -> web.Response:
+        order_id = self._known(request)
+        body = await request.read()
+        reason = (await _body(request, CancelRequest)).reason if body.strip() else "customer"
+        try:
+            return _json(await self.cancel(order_id, reason))
+        except ValueError as error:
+            raise ShopifyError(422, {"base": [str(error)]}) from error
+
+    async def get_faults(self, _request: web.Request) -> web.Response:
+        return _json(self.dispatcher.faults.model_dump())
+
+    async def set_faults(self, request: web.Request) -> web.Response:
+        self.dispatcher.faults = self.dispatcher.faults.merged(await _body(request, DeliveryFaults))
+        return _json(self.dispatcher.faults.model_dump())
+
+    async def clear_faults(self, _request: web.Request) -> web.Response:
+        self.dispatcher.faults = DeliveryFaults()
+        return _json(self.dispatcher.faults.model_dump())
+
+    async def set_webhook(self, request: web.Request) -> web.Response:
+        self.dispatcher.url = (await _body(request, WebhookTarget)).url
+        return _json({"url": self.dispatcher.url})
+
+    async def get_deliveries(self, _request: web.Request) -> web.Response:
+        return _json([delivery._asdict() for delivery in self.dispatcher.deliveries])
+
+    def _known(self, request: web.Request) -> int:
+        order_id = int(request.match_info["order_id"])
+        if order_id not in self.store.orders:
+            raise ShopifyError(404, "Not Found")
+        return order_id
+
+    @web.middleware
+    async def _admin_gate(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Admin API calls need the access token and room in the leaky bucket; every answer shows the level."""
+        if not request.path.startswith("/admin/"):
+            return await handler(request)
+        token = request.headers.get("X-Shopify-Access-Token", "")
+        if not hmac.compare_digest(token.encode(), self.access_token.encode()):
+            raise ShopifyError(401, INVALID_TOKEN)
+        if not self.bucket.take():
+            limit = f"{self.bucket.size}/{self.bucket.size}"
+            raise ShopifyError(429, THROTTLED, {"Retry-After": "2.0", "X-Shopify-Shop-Api-Call-Limit": limit})
+        headers = {"X-Shopify-Shop-Api-Call-Limit": f"{self.bucket.used}/{self.bucket.size}"}
+        version = request.match_info.get("version")
+        if version is not None:
+            headers["X-Shopify-API-Version"] = version
+        try:
+            response = await handler(request)
+        except ShopifyError as error:
+            error.headers.update(headers)
+            raise
+        response.headers.update(headers)
+        return response
+
+
+def _copy(order: dict[str, Any]) -> dict[str, Any]:
+    copied: dict[str, Any] = json.loads(json.dumps(order))
+    return copied
+
+
+def _json(body: object, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:
+    return web.Response(status=status, body=json.dumps(body).encode(), headers=headers, content_type="application/json")
+
+
+async def _body(request: web.Request, model: type[M]) -> M:
+    try:
+        return model.model_validate_json(await request.read())
+    except ValidationError as error:
+        problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]
+        raise ShopifyError(400, {"body": problems}) from error
+
+
+@web.middleware
+async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """ShopifyError and routing errors as `{"errors": ...}`; an unexpected bug as a logged 500."""
+    try:
+        return await handler(request)
+    except ShopifyError as error:
+        return error.response()
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return ShopifyError(exc.status, "Not Found" if exc.status == 404 else exc.reason).response()
+    except Exception:
+        logger.exception("Shopify simulator failed on %s %s", request.method, request.path)
+        return ShopifyError(500, "Internal Server Error").response()

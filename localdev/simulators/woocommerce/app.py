@@ -1,0 +1,151 @@
+"""The WooCommerce site: REST routes behind consumer-key auth, the order webhook, and the /_sim/ controls."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from localdev.shop.woocommerce import ShopOrder
+from localdev.simulators.woocommerce.controls import OrderChanges, OrderDescription, WebhookSettings
+from localdev.simulators.woocommerce.errors import WooError, cannot_view, invalid_order_id, no_route
+from localdev.simulators.woocommerce.query import OrderQuery
+from localdev.simulators.woocommerce.store import OrderBook
+from localdev.simulators.woocommerce.webhook import Webhook
+
+logger = logging.getLogger(__name__)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+REST_BASE = "/wp-json/wc/v3"
+M = TypeVar("M", bound=BaseModel)
+
+
+class WooCommerceSite:
+    """All state of one simulated shop; the coroutines run on the server's loop."""
+
+    def __init__(self, consumer_key: str, consumer_secret: str, webhook: Webhook, site_offset: timedelta) -> None:
+        self.consumer_key = consumer_key
+        self.consumer_secret = consumer_secret
+        self.webhook = webhook
+        self.book = OrderBook(site_offset)
+
+    def application(self) -> web.Application:
+        app = web.Application(middlewares=[_woo_errors])
+        app.router.add_get(f"{REST_BASE}/orders", self.list_orders)
+        app.router.add_get(REST_BASE + "/orders/{order_id}", self.get_order)
+        app.router.add_post("/_sim/orders", self.post_order)
+        app.router.add_patch("/_sim/orders/{order_id}", self.patch_order)
+        app.router.add_get("/_sim/webhook", self.get_webhook)
+        app.router.add_post("/_sim/webhook", self.set_webhook)
+        app.router.add_get("/_sim/deliveries", self.get_deliveries)
+        app.on_cleanup.append(lambda _app: self.webhook.close())
+        return app
+
+    async def place(self, order: ShopOrder) -> dict[str, Any]:
+        """Store the order, then deliver `order.created`; the answer is the order as it is now."""
+        stored = self.book.place(order)
+        await self.webhook.deliver("order.created", order.order_id, self.book.payload(stored))
+        return self.book.payload(stored)
+
+    async def update(self, order_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        stored = self.book.update(order_id, changes, datetime.now(UTC))
+        await self.webhook.deliver("order.updated", order_id, self.book.payload(stored))
+        return self.book.payload(stored)
+
+    async def list_orders(self, request: web.Request) -> web.Response:
+        self._authenticate(request)
+        query = OrderQuery.parse(request.query, self.book.site_offset)
+        page = query.select(list(self.book.orders.values()))
+        headers = {"X-WP-Total": str(page.total), "X-WP-TotalPages": str(page.total_pages)}
+        links = [
+            f'<{request.url.update_query(page=str(number))}>; rel="{rel}"'
+            for rel, number in (("prev", query.page - 1), ("next", query.page + 1))
+            if 1 <= number <= page.total_pages
+        ]
+        if links:
+            headers["Link"] = ", ".join(links)
+        return _json([self.book.payload(stored) for stored in page.orders], headers=headers)
+
+    async def get_order(self, request: web.Request) -> web.Response:
+        self._authenticate(request)
+        raw = request.match_info["order_id"]
+        if not raw.isdigit() or int(raw) not in self.book.orders:
+            raise invalid_order_id()
+        return _json(self.book.payload(self.book.get(int(raw))))
+
+    async def post_order(self, request: web.Request) -> web.Response:
+        description = await _body(request, OrderDescription)
+        order_id = description.order_id or self.book.next_id()
+        if order_id in self.book.orders:
+            raise WooError(400, "sim_order_exists", f"Order {order_id} already exists.")
+        return _json(await self.place(description.to_order(order_id)), status=201)
+
+    async def patch_order(self, request: web.Request) -> web.Response:
+        raw = request.match_info["order_id"]
+        if not raw.isdigit() or int(raw) not in self.book.orders:
+            raise invalid_order_id()
+        changes = await _body(request, OrderChanges)
+        return _json(await self.update(int(raw), changes.changes()))
+
+    async def get_webhook(self, _request: web.Request) -> web.Response:
+        return _json(self.webhook.describe())
+
+    async def set_webhook(self, request: web.Request) -> web.Response:
+        settings = await _body(request, WebhookSettings)
+        self.webhook.configure(settings.url, settings.enabled)
+        return _json(self.webhook.describe())
+
+    async def get_deliveries(self, _request: web.Request) -> web.Response:
+        return _json([delivery._asdict() for delivery in self.webhook.deliveries])
+
+    def _authenticate(self, request: web.Request) -> None:
+        """HTTP Basic with the consumer key and secret, or both as query parameters."""
+        key, secret = request.query.get("consumer_key"), request.query.get("consumer_secret")
+        scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "basic":
+            try:
+                key, _, secret = base64.b64decode(encoded, validate=True).decode().partition(":")
+            except (binascii.Error, UnicodeDecodeError):
+                key = secret = None
+        if key is None or secret is None:
+            raise cannot_view()
+        key_ok = hmac.compare_digest(key.encode(), self.consumer_key.encode())
+        if not (hmac.compare_digest(secret.encode(), self.consumer_secret.encode()) and key_ok):
+            raise cannot_view()
+
+
+def _json(body: object, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(status=status, body=json.dumps(body).encode(), headers=headers, content_type="application/json")
+
+
+async def _body(request: web.Request, model: type[M]) -> M:
+    try:
+        return model.model_validate_json(await request.read())
+    except ValidationError as error:
+        message = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise WooError(400, "rest_invalid_param", message) from error
+
+
+@web.middleware
+async def _woo_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """WooError and routing errors in WooCommerce's JSON shape; an unexpected bug as a logged 500."""
+    try:
+        return await handler(request)
+    except WooError as error:
+        return error.response()
+    except (web.HTTPNotFound, web.HTTPMethodNotAllowed):
+        return no_route().response()
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return WooError(exc.status, "rest_error", exc.reason).response()
+    except Exception:
+        logger.exception("WooCommerce simulator failed on %s %s", request.method, request.path)
+        return WooError(500, "internal_server_error", "Simulator error.").response()

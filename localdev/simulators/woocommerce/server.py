@@ -1,0 +1,80 @@
+"""WooCommerceSimulator: a WooCommerce shop (REST API v3 and order webhooks) on 127.0.0.1."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from types import TracebackType
+from typing import Any
+
+from localdev.shop.woocommerce import ShopOrder
+from localdev.simulators.woocommerce.app import WooCommerceSite
+from localdev.simulators.woocommerce.background import BackgroundServer
+from localdev.simulators.woocommerce.webhook import Webhook, WooDelivery
+
+_CALL_MARGIN_S = 5.0
+
+
+class WooCommerceSimulator:
+    """Keys and the webhook secret default to random ones; read them back from the attributes."""
+
+    def __init__(
+        self,
+        port: int = 0,
+        *,
+        consumer_key: str | None = None,
+        consumer_secret: str | None = None,
+        webhook_secret: str | None = None,
+        webhook_url: str | None = None,
+        site_offset_hours: int = 1,
+        webhook_timeout_s: float = 60.0,
+        webhook_id: int = 1,
+    ) -> None:
+        self.consumer_key = consumer_key or f"ck_{secrets.token_hex(20)}"
+        self.consumer_secret = consumer_secret or f"cs_{secrets.token_hex(20)}"
+        self.webhook_secret = webhook_secret or secrets.token_urlsafe(24)
+        self.webhook = Webhook(webhook_id, self.webhook_secret, webhook_url, webhook_timeout_s)
+        self.site = WooCommerceSite(
+            self.consumer_key, self.consumer_secret, self.webhook, timedelta(hours=site_offset_hours)
+        )
+        self._server = BackgroundServer("woocommerce", port)
+
+    @property
+    def url(self) -> str:
+        return self._server.url
+
+    @property
+    def api_base(self) -> str:
+        return f"{self.url}/wp-json/wc/v3"
+
+    @property
+    def deliveries(self) -> list[WooDelivery]:
+        return list(self.webhook.deliveries)
+
+    def start(self, timeout: float = 10.0) -> WooCommerceSimulator:
+        self._server.start(self.site.application, timeout)
+        self.webhook.source = f"{self.url}/"
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._server.stop(timeout)
+
+    def place_order(self, order: ShopOrder) -> dict[str, Any]:
+        """Store the order and deliver `order.created`; returns after the delivery attempt."""
+        return self._server.call(self.site.place(order), self._call_timeout)
+
+    def update_order(self, order_id: int, **changes: Any) -> dict[str, Any]:
+        """Change ShopOrder fields (status="completed", ...) and deliver `order.updated`."""
+        return self._server.call(self.site.update(order_id, changes), self._call_timeout)
+
+    @property
+    def _call_timeout(self) -> float:
+        return self.webhook.timeout_s + _CALL_MARGIN_S
+
+    def __enter__(self) -> WooCommerceSimulator:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.stop()
