@@ -26,15 +26,22 @@ from localdev.host import LocalHost
 from localdev.ports import free_port, wait_for_port
 from localdev.simulators.businesscentral import BusinessCentralSimulator
 from localdev.simulators.businesscentral.seed import SHIPPING_ACCOUNT_NUMBER
+from localdev.simulators.shopify import ShopifySimulator
+from localdev.simulators.woocommerce import WooCommerceSimulator
 
 BC_CLIENT_ID = "koppel-local"
+WOOCOMMERCE_SHOP = "shop-a"
+SHOPIFY_SHOP = "shop-b"
 
 
 @dataclass
 class LocalStack:
-    """Start with `with LocalStack(...) as stack:`; `stack.host_url` then serves function_app.py."""
+    """Start with `with LocalStack(...) as stack:`; `stack.host_url` then serves function_app.py.
 
-    shops: tuple[str, ...] = ("shop-a",)
+    One WooCommerce shop (`shop-a`) and one Shopify shop (`shop-b`), each a simulator whose webhooks point at
+    the host.
+    """
+
     host_port: int = 0
     bc_latency_ms: int = 0
     host_json: dict[str, Any] = field(default_factory=lambda: json.loads((ROOT / "host.json").read_text()))
@@ -43,7 +50,8 @@ class LocalStack:
     host_log: Path | None = None
     azurite: Azurite = field(default_factory=on_free_ports)
     bc: BusinessCentralSimulator | None = None
-    shop_secrets: dict[str, str] = field(default_factory=dict)
+    woocommerce: WooCommerceSimulator | None = None
+    shopify: ShopifySimulator | None = None
     _bc_secret: str = ""
     _saved_environ: dict[str, str] = field(default_factory=dict)
     _host: Any = None
@@ -66,11 +74,29 @@ class LocalStack:
             "KOPPEL_BC_API_URL": self.bc.url,
             "KOPPEL_BC_TOKEN_URL": self.bc.token_url,
             "KOPPEL_BC_SHIPPING_ACCOUNT": SHIPPING_ACCOUNT_NUMBER,
-            "KOPPEL_WOOCOMMERCE_SHOPS": ",".join(self.shops),
             "KOPPEL_RECOVERY_SCHEDULE": "0 */5 * * * *",
         }
-        values |= {shop_setting("woocommerce", "SECRET", shop): secret for shop, secret in self.shop_secrets.items()}
-        return values | self.extra_settings
+        return values | self._shop_settings() | self.extra_settings
+
+    @property
+    def shop_secrets(self) -> dict[str, str]:
+        """The webhook secret of each shop, by shop name."""
+        assert self.woocommerce is not None
+        assert self.shopify is not None
+        return {WOOCOMMERCE_SHOP: self.woocommerce.webhook_secret, SHOPIFY_SHOP: self.shopify.client_secret}
+
+    def _shop_settings(self) -> dict[str, str]:
+        assert self.woocommerce is not None
+        woo = WOOCOMMERCE_SHOP
+        return {
+            "KOPPEL_WOOCOMMERCE_SHOPS": woo,
+            shop_setting("woocommerce", "SECRET", woo): self.shop_secrets[woo],
+            shop_setting("woocommerce", "URL", woo): self.woocommerce.url,
+            shop_setting("woocommerce", "KEY", woo): self.woocommerce.consumer_key,
+            shop_setting("woocommerce", "API_SECRET", woo): self.woocommerce.consumer_secret,
+            "KOPPEL_SHOPIFY_SHOPS": SHOPIFY_SHOP,
+            shop_setting("shopify", "SECRET", SHOPIFY_SHOP): self.shop_secrets[SHOPIFY_SHOP],
+        }
 
     def bc_probe(self) -> BcProbe:
         assert self.bc is not None
@@ -78,12 +104,15 @@ class LocalStack:
 
     def start(self) -> LocalStack:
         self._bc_secret = secrets.token_urlsafe(24)
-        self.shop_secrets = {shop: secrets.token_urlsafe(24) for shop in self.shops}
         self.azurite.start()
         self.bc = BusinessCentralSimulator(
             port=0, client_id=BC_CLIENT_ID, client_secret=self._bc_secret, latency_ms=self.bc_latency_ms
         ).start()
         self.host_port = self.host_port or free_port()
+        self.woocommerce = WooCommerceSimulator(
+            webhook_url=f"{self.host_url}/api/webhooks/woocommerce/{WOOCOMMERCE_SHOP}"
+        ).start()
+        self.shopify = ShopifySimulator(webhook_url=f"{self.host_url}/api/webhooks/shopify/{SHOPIFY_SHOP}").start()
         if self.in_process:
             self._start_host_in_process()
         else:
@@ -102,8 +131,9 @@ class LocalStack:
                 settings.cache_clear()
                 container.cache_clear()
             self._host = None
-        if self.bc is not None:
-            self.bc.stop()
+        for simulator in (self.shopify, self.woocommerce, self.bc):
+            if simulator is not None:
+                simulator.stop()
         self.azurite.stop()
         if self._host_file is not None:
             self._host_file.unlink(missing_ok=True)

@@ -13,7 +13,7 @@ import threading
 from types import FrameType
 
 from localdev.azurite import ROOT
-from localdev.stack import LocalStack
+from localdev.stack import SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
 
 HOST_PORT = 7071
 
@@ -31,7 +31,12 @@ def main() -> int:
         settings_file = ROOT / "local.settings.json"
         settings_file.write_text(json.dumps({"IsEncrypted": False, "Values": stack.settings()}, indent=2))
         print(f"Functions host:    {stack.host_url}  (status: {stack.host_url}/admin/host/status)")
-        print(f"WooCommerce hook:  {stack.host_url}/api/webhooks/woocommerce/<shop>  shops: {', '.join(stack.shops)}")
+        assert stack.woocommerce is not None
+        assert stack.shopify is not None
+        print(f"WooCommerce hook:  {stack.host_url}/api/webhooks/woocommerce/{WOOCOMMERCE_SHOP}")
+        print(f"Shopify hook:      {stack.host_url}/api/webhooks/shopify/{SHOPIFY_SHOP}")
+        print(f"WooCommerce sim:   {stack.woocommerce.api_base}  (orders via POST {stack.woocommerce.url}/_sim/orders)")
+        print(f"Shopify sim:       {stack.shopify.api_base}  (orders via POST {stack.shopify.url}/_sim/orders)")
         print(f"Order dossier:     {stack.host_url}/api/orders/woocommerce/<shop>/<order id>")
         print(f"BC simulator:      {stack.bc.api_base}  (faults and stats under {stack.bc.url}/_sim/)")
         print(f"Settings (with this run's secrets): {settings_file}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -13,6 +14,7 @@ from function_app import app
 from functions.container import container
 from integrations.settings import settings
 from localdev.azurite import Azurite
+from localdev.host.metadata import read_functions
 
 SECRET = "functions-test-secret"
 
@@ -33,6 +35,7 @@ def app_settings(azurite: Azurite, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         "KOPPEL_WOOCOMMERCE_SHOPS": shop,
         f"KOPPEL_WOOCOMMERCE_SECRET_{shop.upper().replace('-', '_')}": SECRET,
         "KOPPEL_MAX_WEBHOOK_BYTES": "65536",
+        "KOPPEL_RECOVERY_SCHEDULE": "0 */5 * * * *",
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)
@@ -45,8 +48,8 @@ def app_settings(azurite: Azurite, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 
 @cache
 def _user_functions() -> dict[str, Callable[..., Any]]:
-    """Indexed once, as the Functions host does: FunctionApp refuses to index the same app twice."""
-    return {str(function.get_function_name()): function.get_user_function() for function in app.get_functions()}
+    """Indexed by the local host's reader, which (unlike FunctionApp.get_functions) may index an app again."""
+    return {function.name: function.user_function for function in read_functions(app, os.environ)}
 
 
 def trigger(name: str) -> Callable[..., Any]:

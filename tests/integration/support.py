@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -30,7 +31,7 @@ def a_catalog_order(stack: LocalStack, order_id: int | None = None, sku: str | N
         ShopLine(second["number"], second["displayName"], 1, Decimal(str(second["unitPrice"]))),
     )
     oid = order_id or next_order_id()
-    return ShopOrder(oid, ShopCustomer("Sam", "Jansen", f"sam.{oid}@example.nl"), lines)
+    return ShopOrder(oid, ShopCustomer("Sam", "Jansen", f"sam.{oid}@example.nl"), lines, created=datetime.now(UTC))
 
 
 def deliver(
