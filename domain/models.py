@@ -45,6 +45,7 @@ class Party(Frozen):
     """The buyer as the shop knows them."""
 
     shop_customer_id: str = ""
+    bc_customer_number: str = ""
     email: str = ""
     phone: str = ""
     billing: Address = Address()
@@ -61,13 +62,17 @@ class Party(Frozen):
 
 
 class OrderLine(Frozen):
-    """One article line; `unit_price` and `discount_amount` follow the order's `prices_include_tax`."""
+    """One article line; `unit_price` and `discount_amount` follow the order's `prices_include_tax`.
+
+    A line without a unit price takes BC's price (the portal's lines); without a description, BC's.
+    """
 
     sku: str
-    description: str
+    description: str = ""
     quantity: Decimal = Field(gt=0)
-    unit_price: Decimal
+    unit_price: Decimal | None
     discount_amount: Decimal = Decimal(0)
+    unit_of_measure: str = ""
 
 
 class ChargeLine(Frozen):
@@ -79,7 +84,9 @@ class ChargeLine(Frozen):
 
 
 class Order(Frozen):
-    """A web order, as the shop said it at `modified_at`; `order_date` is the shop's local date."""
+    """A web order, as the channel said it at `modified_at`; `order_date` is the shop's local date.
+
+    `total` and `total_tax` are None where the channel leaves pricing to BC (the portal)."""
 
     key: WebOrderKey
     number: str
@@ -91,8 +98,10 @@ class Order(Frozen):
     customer: Party
     lines: tuple[OrderLine, ...]
     charges: tuple[ChargeLine, ...] = ()
-    total: Decimal
-    total_tax: Decimal
+    total: Decimal | None
+    total_tax: Decimal | None
+    requested_delivery_date: date | None = None
+    customer_reference: str = ""
 
 
 class OrderStatus(StrEnum):

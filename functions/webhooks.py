@@ -1,4 +1,4 @@
-"""POST /api/webhooks/{channel}/{shop}: order webhooks in from WooCommerce and Shopify (signed, so anonymous)."""
+"""POST /api/webhooks/...: orders in from WooCommerce, Shopify and the B2B portal (signed, so anonymous)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from collections.abc import Callable
 
 import azure.functions as func
 
-from domain.channels import SHOPIFY, WOOCOMMERCE
+from domain.channels import PORTAL, SHOPIFY, WOOCOMMERCE, Channel
 from domain.errors import RequestRejected, StorageUnavailable
+from domain.mapping.portal import SHOP as PORTAL_SHOP
 from domain.services.ingest_webhook import Accepted, Delivery, Ignored, Intake, Ping, receive, receive_woocommerce
 from functions.container import container
 from functions.responses import error_response, json_response, rejection_response
@@ -21,31 +22,36 @@ Receiver = Callable[[Intake, Delivery, int], Accepted | Ping | Ignored]
 
 @bp.route(route="webhooks/woocommerce/{shop}", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 def woocommerce_webhook(req: func.HttpRequest) -> func.HttpResponse:
-    delivery = _delivery(req, WOOCOMMERCE.source, "X-WC-Webhook-Topic", "X-WC-Webhook-Signature", "")
-    return _answer(WOOCOMMERCE.source, delivery, receive_woocommerce)
+    return _answer(WOOCOMMERCE, _delivery(req, WOOCOMMERCE, req.route_params.get("shop", "")), receive_woocommerce)
 
 
 @bp.route(route="webhooks/shopify/{shop}", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 def shopify_webhook(req: func.HttpRequest) -> func.HttpResponse:
-    delivery = _delivery(req, SHOPIFY.source, "X-Shopify-Topic", "X-Shopify-Hmac-Sha256", "X-Shopify-Webhook-Id")
-    return _answer(SHOPIFY.source, delivery, lambda intake, sent, limit: receive(intake, SHOPIFY, sent, limit))
+    return _answer(SHOPIFY, _delivery(req, SHOPIFY, req.route_params.get("shop", "")), _receiver(SHOPIFY))
 
 
-def _delivery(req: func.HttpRequest, source: str, topic: str, signature: str, delivery_id: str) -> Delivery:
-    shop = req.route_params.get("shop", "")
+@bp.route(route="webhooks/portal", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+def portal_webhook(req: func.HttpRequest) -> func.HttpResponse:
+    return _answer(PORTAL, _delivery(req, PORTAL, PORTAL_SHOP), _receiver(PORTAL))
+
+
+def _receiver(channel: Channel) -> Receiver:
+    return lambda intake, delivery, limit: receive(intake, channel, delivery, limit)
+
+
+def _delivery(req: func.HttpRequest, channel: Channel, shop: str) -> Delivery:
     return Delivery(
         shop=shop,
-        secret=container().settings.shop_secret(source, shop),
-        topic=req.headers.get(topic, ""),
-        signature=req.headers.get(signature, ""),
+        secret=container().settings.shop_secret(channel.source, shop),
+        headers=dict(req.headers),
         body=req.get_body(),
-        delivery_id=req.headers.get(delivery_id, "") if delivery_id else "",
     )
 
 
-def _answer(source: str, delivery: Delivery, receiver: Receiver) -> func.HttpResponse:
+def _answer(channel: Channel, delivery: Delivery, receiver: Receiver) -> func.HttpResponse:
     """202 accepted, 200 duplicate / ping / ignored, 4xx refused, 503 when storage is down (the sender retries)."""
     app = container()
+    source = channel.source
     try:
         outcome = receiver(app.intake, delivery, app.settings.max_webhook_bytes)
     except RequestRejected as rejected:

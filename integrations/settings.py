@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BC_DEFAULT_API_URL = "https://api.businesscentral.dynamics.com"
 BC_DEFAULT_SCOPE = "https://api.businesscentral.dynamics.com/.default"
+PORTAL_SOURCE, PORTAL_SHOP = "portal", "b2b"
 SHOP_NAME = re.compile(r"[A-Za-z0-9_-]{1,60}")
 ENTRA_TOKEN_URL = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"  # noqa: S105 - a URL
 
@@ -49,6 +50,7 @@ class Settings(BaseSettings):
     shopify_import_statuses: str = Field(
         "pending,authorized,partially_paid,paid", validation_alias="KOPPEL_SHOPIFY_IMPORT_STATUSES"
     )
+    portal_secret: SecretStr = Field(SecretStr(""), validation_alias="KOPPEL_PORTAL_SECRET")
     recovery_first_lookback_hours: float = Field(24.0, gt=0, validation_alias="KOPPEL_RECOVERY_FIRST_LOOKBACK_HOURS")
     max_webhook_bytes: int = Field(1_048_576, ge=1024, validation_alias="KOPPEL_MAX_WEBHOOK_BYTES")
     totals_tolerance: Decimal = Field(Decimal("0.02"), ge=0, validation_alias="KOPPEL_TOTALS_TOLERANCE")
@@ -80,6 +82,7 @@ class Settings(BaseSettings):
             for source, shops in listed.items()
             for shop in _names(shops)
         }
+        secrets[(PORTAL_SOURCE, PORTAL_SHOP)] = self.portal_secret.get_secret_value()
         return {where: secret for where, secret in secrets.items() if secret}
 
     def shop_secret(self, source: str, shop: str) -> str | None:
@@ -108,6 +111,7 @@ class Settings(BaseSettings):
         return {
             "woocommerce": frozenset(_names(self.woocommerce_import_statuses)),
             "shopify": frozenset(_names(self.shopify_import_statuses)),
+            PORTAL_SOURCE: frozenset({"placed"}),
         }
 
 

@@ -126,6 +126,7 @@ class FakeBusinessCentral:
             "C10001": BcCustomer(id="c-2", number="C10001", blocked="All"),
         }
         self.emails = {"anna@example.nl": "C10000", "blocked@example.nl": "C10001"}
+        self.vat_numbers = {"BE0123456789": "C10000"}
         self.skus = {
             "KOF-1001": ResolvedSku(item_id="i-1", item_number="KOF-1001"),
             "TEX-2001-M": ResolvedSku(item_id="i-2", item_number="TEX-2001", variant_id="v-1", variant_code="M"),
@@ -165,6 +166,10 @@ class FakeBusinessCentral:
 
     def customer_by_email(self, email: str) -> BcCustomer | None:
         number = self.emails.get(email)
+        return self.customers[number] if number else None
+
+    def customer_by_vat_number(self, vat_number: str) -> BcCustomer | None:
+        number = self.vat_numbers.get(vat_number)
         return self.customers[number] if number else None
 
     def create_customer(self, party: Party) -> BcCustomer:

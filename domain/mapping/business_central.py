@@ -56,13 +56,17 @@ def sales_order(
         "orderDate": order.order_date.isoformat(),
         "customerId": customer.id,
         "pricesIncludeTax": order.prices_include_tax,
-        "email": party.email[:MAX_EMAIL],
-        "phoneNumber": party.phone[:MAX_PHONE],
-        **_ship_to(party.shipping),
-        "salesOrderLines": [_item_line(line, skus[line.sku]) for line in order.lines]
+        "salesOrderLines": _reference_lines(order)
+        + [_item_line(line, skus[line.sku]) for line in order.lines]
         + [_charge_line(charge, accounts) for charge in order.charges],
     }
-    if order.currency != local_currency.upper():
+    contact = {"email": party.email[:MAX_EMAIL], "phoneNumber": party.phone[:MAX_PHONE]}
+    payload |= {name: value for name, value in contact.items() if value}
+    if party.shipping.line1:
+        payload |= _ship_to(party.shipping)
+    if order.requested_delivery_date:
+        payload["requestedDeliveryDate"] = order.requested_delivery_date.isoformat()
+    if order.currency and order.currency != local_currency.upper():
         payload["currencyCode"] = order.currency
     return payload
 
@@ -100,14 +104,22 @@ def _ship_to(address: Address) -> dict[str, str]:
     }
 
 
+def _reference_lines(order: Order) -> list[dict[str, Any]]:
+    """The customer's own reference (a purchase order number) as a comment line: salesOrders has no field for it."""
+    if not order.customer_reference:
+        return []
+    return [{"lineType": "Comment", "description": f"Customer reference: {order.customer_reference}"[:MAX_DESCRIPTION]}]
+
+
 def _item_line(line: OrderLine, sku: ResolvedSku) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "lineType": "Item",
-        "itemId": sku.item_id,
-        "description": line.description[:MAX_DESCRIPTION],
-        "quantity": _number(line.quantity),
-        "unitPrice": _number(line.unit_price),
-    }
+    """Only what the order says: without a price or description, BC fills in its own."""
+    body: dict[str, Any] = {"lineType": "Item", "itemId": sku.item_id, "quantity": _number(line.quantity)}
+    if line.description:
+        body["description"] = line.description[:MAX_DESCRIPTION]
+    if line.unit_price is not None:
+        body["unitPrice"] = _number(line.unit_price)
+    if line.unit_of_measure:
+        body["unitOfMeasureCode"] = line.unit_of_measure
     if sku.variant_id:
         body["itemVariantId"] = sku.variant_id
     if line.discount_amount:

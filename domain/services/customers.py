@@ -12,12 +12,17 @@ from domain.ports import BusinessCentral, CustomerBindings
 def resolve_customer(
     bc: BusinessCentral, bindings: CustomerBindings, order: Order, default_customer_number: str | None
 ) -> BcCustomer:
-    """Binding first, then BC by e-mail, then the configured default customer, else a new BC customer."""
+    """The BC customer the channel names (portal), else: binding, BC by VAT number, BC by e-mail, the configured
+    default customer, a new BC customer."""
     party = order.customer
+    if party.bc_customer_number:
+        return _usable(_named_customer(bc, party.bc_customer_number))
     source = f"{order.key.source}:{order.key.shop}"
     external_id = _external_id(party.shop_customer_id, party.email, party.is_guest)
     bound_number = bindings.get(source, external_id) if external_id else None
     customer = bc.customer_by_number(bound_number) if bound_number else None
+    if customer is None and party.vat_number:
+        customer = bc.customer_by_vat_number(party.vat_number)
     if customer is None and party.email:
         customer = bc.customer_by_email(party.email)
     if customer is None and default_customer_number:
@@ -28,6 +33,17 @@ def resolve_customer(
         customer = bc.create_customer(party)
     if external_id and customer.number != bound_number:
         bindings.put(source, external_id, customer.number)
+    return _usable(customer)
+
+
+def _named_customer(bc: BusinessCentral, number: str) -> BcCustomer:
+    customer = bc.customer_by_number(number)
+    if customer is None:
+        raise PermanentError(f"Customer {number} named by the order does not exist in BC")
+    return customer
+
+
+def _usable(customer: BcCustomer) -> BcCustomer:
     if customer.blocked_for_orders:
         raise PermanentError(
             f"Customer {customer.number} is blocked (All) in BC: "

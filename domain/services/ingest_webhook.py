@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from domain.channels import WOOCOMMERCE, Channel
@@ -47,15 +48,14 @@ class Delivery:
 
     shop: str
     secret: str | None
-    topic: str
-    signature: str
+    headers: Mapping[str, str]
     body: bytes
-    delivery_id: str = ""
 
 
 def receive_woocommerce(intake: Intake, delivery: Delivery, max_body_bytes: int) -> Accepted | Ping | Ignored:
     """As receive(), but first answers the creation ping WooCommerce posts without a signature."""
-    if delivery.secret is not None and not delivery.signature and delivery.body.startswith(b"webhook_id="):
+    unsigned = not _lower(delivery.headers).get("x-wc-webhook-signature")
+    if delivery.secret is not None and unsigned and delivery.body.startswith(b"webhook_id="):
         return Ping()
     return receive(intake, WOOCOMMERCE, delivery, max_body_bytes)
 
@@ -66,18 +66,20 @@ def receive(intake: Intake, channel: Channel, delivery: Delivery, max_body_bytes
         raise RequestRejected(Rejection.UNKNOWN_SOURCE, f"no {channel.source} shop '{delivery.shop}' is configured")
     if len(delivery.body) > max_body_bytes:
         raise RequestRejected(Rejection.TOO_LARGE, f"body exceeds {max_body_bytes} bytes")
-    if not delivery.signature:
-        raise RequestRejected(Rejection.UNAUTHENTICATED, "the webhook signature header is missing")
-    if not channel.signature_valid(delivery.body, delivery.secret, delivery.signature):
-        raise RequestRejected(Rejection.UNAUTHENTICATED, "the webhook signature does not match the body")
-    if delivery.topic not in channel.order_topics:
-        return Ignored(f"topic '{delivery.topic}' is not handled")
+    headers = _lower(delivery.headers)
+    if not channel.signature_valid(delivery.body, delivery.secret, headers, intake.clock.now()):
+        raise RequestRejected(
+            Rejection.UNAUTHENTICATED, "the webhook signature is missing, does not match the body, or is too old"
+        )
+    topic = channel.topic(headers)
+    if topic not in channel.order_topics:
+        return Ignored(f"topic '{topic}' is not handled")
     try:
-        order_id, dedup_key = channel.identify(delivery.body, delivery.delivery_id)
+        order_id, dedup_key = channel.identify(delivery.body, headers)
+        key = WebOrderKey(source=channel.source, shop=delivery.shop, order_id=order_id)
     except ValueError as error:
         raise RequestRejected(Rejection.MALFORMED, str(error)) from None
-    key = WebOrderKey(source=channel.source, shop=delivery.shop, order_id=order_id)
-    return accept(intake, key, delivery.topic, dedup_key, delivery.body)
+    return accept(intake, key, topic, dedup_key, delivery.body)
 
 
 def accept(intake: Intake, key: WebOrderKey, topic: str, dedup_key: str, body: bytes) -> Accepted:
@@ -99,6 +101,10 @@ def accept(intake: Intake, key: WebOrderKey, topic: str, dedup_key: str, body: b
             return Accepted(event_id=event_id, order_key=key, duplicate=True)
     intake.queue.send(OrderMessage(order_key=key, event_id=event_id, blob_name=event.blob_name))
     return Accepted(event_id=event_id, order_key=key, duplicate=not first_time)
+
+
+def _lower(headers: Mapping[str, str]) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers.items()}
 
 
 def _event_id(key: WebOrderKey, dedup_key: str) -> str:

@@ -63,17 +63,22 @@ def _recover_shop(recovery: OrderRecovery, source: str, shop: str, feed: ShopOrd
         except ValueError:
             report.unreadable += 1
             continue
-        if not _known_at_this_version(recovery.orders, order):
-            version = f"{order.key.order_id}@{order.modified_at.isoformat()}"
+        version = f"{order.key.order_id}@{order.modified_at.isoformat()}"
+        if not _known_at_this_version(recovery, order, version):
             accept(recovery.intake, order.key, RECOVERED_TOPIC, version, body)
             report.recovered.append(order.key.order_id)
     recovery.state.put(JOB, scope, started.isoformat())
     return report
 
 
-def _known_at_this_version(orders: OrderStore, order: Order) -> bool:
-    found = orders.get(order.key)
-    if found is None:
-        return False
-    record, _ = found
-    return record.web_modified_at is not None and record.web_modified_at >= order.modified_at
+def _known_at_this_version(recovery: OrderRecovery, order: Order, version: str) -> bool:
+    """The worker has seen this version or a later one, or a webhook of it waits in the queue.
+
+    `version` is how a WooCommerce dedup key begins (order id @ modification time), whatever the body's digest.
+    """
+    found = recovery.orders.get(order.key)
+    if found is not None:
+        seen = found[0].web_modified_at
+        if seen is not None and seen >= order.modified_at:
+            return True
+    return any(event.dedup_key.startswith(version) for event in recovery.intake.events.for_order(order.key))

@@ -41,6 +41,7 @@ from domain.services.customers import resolve_customer
 DEFAULT_IMPORT_STATUSES = {
     "woocommerce": frozenset({"processing", "on-hold", "completed"}),
     "shopify": frozenset({"pending", "authorized", "partially_paid", "paid"}),
+    "portal": frozenset({"placed"}),
 }
 
 
@@ -276,6 +277,12 @@ def _existing_document(sync: OrderSync, order: Order, number: str) -> BcSalesOrd
         raise PermanentError(f"BC has several sales orders with externalDocumentNumber {number} ({numbers})")
     if not found:
         return None
+    named_customer = order.customer.bc_customer_number
+    if named_customer and found[0].customer_number != named_customer.upper():
+        raise PermanentError(
+            f"BC already has sales order {found[0].number} with externalDocumentNumber {number} for customer "
+            f"{found[0].customer_number}, not {named_customer}: give this channel a document prefix, then replay"
+        )
     if totals_problem(order, found[0], sync.policy.totals_tolerance):
         raise PermanentError(
             f"BC already has sales order {found[0].number} with externalDocumentNumber {number}, but its total "

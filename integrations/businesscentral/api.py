@@ -56,6 +56,9 @@ class BusinessCentralApi:
     def customer_by_email(self, email: str) -> BcCustomer | None:
         return self._first_customer(f"email eq {odata.literal(email)}")
 
+    def customer_by_vat_number(self, vat_number: str) -> BcCustomer | None:
+        return self._first_customer(f"taxRegistrationNumber eq {odata.literal(vat_number)}")
+
     def create_customer(self, party: Party) -> BcCustomer:
         return self._remember(_customer(self._client.post("customers", business_central.customer(party))))
 

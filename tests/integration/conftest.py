@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import secrets
 from collections.abc import Iterator
 
 import pytest
@@ -10,6 +12,8 @@ import pytest
 from localdev.azurite import ROOT
 from localdev.stack import LocalStack
 from tests.integration.support import clear_sim_faults
+
+PORTAL_SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 FAST_QUEUES = {
     "batchSize": 8,
@@ -25,7 +29,11 @@ FAST_QUEUES = {
 def stack() -> Iterator[LocalStack]:
     host_json = json.loads((ROOT / "host.json").read_text())
     host_json["extensions"]["queues"] = FAST_QUEUES
-    settings = {"KOPPEL_BC_MAX_ATTEMPTS": "4", "KOPPEL_MAX_WEBHOOK_BYTES": "65536"}
+    settings = {
+        "KOPPEL_BC_MAX_ATTEMPTS": "4",
+        "KOPPEL_MAX_WEBHOOK_BYTES": "65536",
+        "KOPPEL_PORTAL_SECRET": PORTAL_SECRET,
+    }
     with LocalStack(host_json=host_json, extra_settings=settings) as running:
         yield running
 

@@ -19,13 +19,7 @@ ORDER = order_payload(
 
 
 def _delivery(body: bytes, headers: dict[str, str], secret: str | None = SECRET) -> Delivery:
-    return Delivery(
-        shop="shop-a",
-        secret=secret,
-        topic=headers.get("X-WC-Webhook-Topic", ""),
-        signature=headers.get("X-WC-Webhook-Signature", ""),
-        body=body,
-    )
+    return Delivery(shop="shop-a", secret=secret, headers=headers, body=body)
 
 
 def test_an_order_is_stored_raw_logged_and_enqueued():

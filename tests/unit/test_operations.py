@@ -17,9 +17,7 @@ def _parked_order(intake, sync, sku="NOPE-1"):
         7001, ShopCustomer("Anna", "de Vries", "anna@example.nl", customer_id=3), (ShopLine(sku, "X", 1, Decimal(5)),)
     )
     body, headers = signed_delivery(order_payload(order), SECRET)
-    receive_woocommerce(
-        intake, Delivery("shop-a", SECRET, "order.created", headers["X-WC-Webhook-Signature"], body), 1 << 20
-    )
+    receive_woocommerce(intake, Delivery("shop-a", SECRET, headers, body), 1 << 20)
     message = _last_message(intake)
     return message, sync_order(sync, message, "m1")
 
