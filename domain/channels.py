@@ -80,5 +80,5 @@ def read_order(key: WebOrderKey, body: bytes) -> Order:
         raise PermanentError(f"no order reader for channel '{key.source}'")
     try:
         return channel.read(key.shop, body)
-    except ValueError as error:
-        raise PermanentError(f"the stored web order cannot be read: {error}") from None
+    except Exception as error:
+        raise PermanentError(f"the stored web order cannot be read: {type(error).__name__}: {error}") from None

@@ -102,6 +102,8 @@ class Order(Frozen):
     total_tax: Decimal | None
     requested_delivery_date: date | None = None
     customer_reference: str = ""
+    paid: bool | None = None
+    payment_method: str = ""
 
 
 class OrderStatus(StrEnum):
@@ -115,6 +117,14 @@ class OrderStatus(StrEnum):
     NOT_IMPORTED = "not_imported"
 
 
+class BcSalesOrderLine(Frozen):
+    line_type: str
+    item_id: str = ""
+    quantity: Decimal = Decimal(0)
+    unit_price: Decimal = Decimal(0)
+    tax_percent: Decimal = Decimal(0)
+
+
 class BcSalesOrder(Frozen):
     """The part of a BC salesOrder Koppel keeps."""
 
@@ -126,12 +136,14 @@ class BcSalesOrder(Frozen):
     total_excluding_tax: Decimal
     total_tax: Decimal
     total_including_tax: Decimal
+    lines: tuple[BcSalesOrderLine, ...] = ()
 
 
 class BcCustomer(Frozen):
     id: str
     number: str
     blocked: str = ""
+    tax_registration_number: str = ""
 
     @property
     def blocked_for_orders(self) -> bool:
@@ -147,3 +159,5 @@ class ResolvedSku(Frozen):
     variant_id: str | None = None
     variant_code: str | None = None
     blocked: bool = False
+    unit_price: Decimal | None = None
+    inventory: Decimal | None = None

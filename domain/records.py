@@ -9,6 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from domain.models import BcSalesOrder, OrderStatus, WebOrderKey
+from domain.rules.controls import ControlResult
 
 
 class EventStatus(StrEnum):
@@ -59,6 +60,8 @@ class OrderRecord(BaseModel):
     bc: BcSalesOrder | None = None
     bc_customer_number: str = ""
     totals_agree: bool | None = None
+    controls: list[ControlResult] = []
+    release: str = ""
     problem: str = ""
     last_error: str = ""
     attempts: int = 0

@@ -22,7 +22,8 @@ woocommerce_signature = base64_hmac_sha256
 
 
 def _matches(expected: str, signature: str) -> bool:
-    return hmac.compare_digest(expected.encode(), signature.strip().encode())
+    """Constant-time; a header that is not text (undecodable bytes) simply does not match."""
+    return hmac.compare_digest(expected.encode(), signature.strip().encode("utf-8", "replace"))
 
 
 def woocommerce_signature_valid(body: bytes, secret: str, headers: Mapping[str, str], _now: datetime) -> bool:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from functools import cache
 
 import httpx
 
 from domain.mapping.business_central import ChargeAccounts
 from domain.ports import ShopOrderFeed
+from domain.rules.controls import ControlPolicy
 from domain.services.ingest_webhook import Intake
 from domain.services.recover_orders import OrderRecovery
 from domain.services.sync_order import ImportPolicy, OrderSync
@@ -18,7 +18,7 @@ from integrations.businesscentral.api import BusinessCentralApi
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
-from integrations.settings import Settings, settings
+from integrations.settings import Settings, names, settings
 from integrations.shops.woocommerce import WooCommerceOrderFeed
 from integrations.storage.account import StorageAccount
 from integrations.storage.attention_list import TableAttentionList
@@ -101,9 +101,8 @@ def _business_central(config: Settings) -> BusinessCentralApi:
         config.bc_scope,
     )
     throttle = RequestThrottle(config.bc_max_in_flight, config.bc_requests_per_5_minutes)
-    return BusinessCentralApi(
-        BusinessCentralClient(http, config.bc_company_url, token, throttle, config.bc_max_attempts)
-    )
+    client = BusinessCentralClient(http, config.bc_company_url, token, throttle, config.bc_max_attempts)
+    return BusinessCentralApi(client, release_api_url=config.bc_release_url)
 
 
 def _import_policy(config: Settings) -> ImportPolicy:
@@ -113,5 +112,11 @@ def _import_policy(config: Settings) -> ImportPolicy:
         default_customer_number=config.default_customer_number or None,
         document_prefixes=config.document_prefixes(),
         import_statuses=config.import_statuses(),
-        totals_tolerance=Decimal(config.totals_tolerance),
+        controls=ControlPolicy(
+            price_tolerance_percent=config.price_tolerance_percent,
+            totals_tolerance=config.totals_tolerance,
+            company_country=config.company_country,
+            prepayment_channels=frozenset(names(config.prepayment_channels)),
+            on_account_methods=frozenset(names(config.on_account_methods)),
+        ),
     )

@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     bc_requests_per_5_minutes: int = Field(5800, ge=1, validation_alias="KOPPEL_BC_REQUESTS_PER_5_MINUTES")
     bc_timeout_seconds: float = Field(120.0, gt=0, validation_alias="KOPPEL_BC_TIMEOUT_SECONDS")
     bc_max_attempts: int = Field(6, ge=1, validation_alias="KOPPEL_BC_MAX_ATTEMPTS")
+    bc_release_api: str = Field("", validation_alias="KOPPEL_BC_RELEASE_API")
+    company_country: str = Field("NL", pattern=r"^[A-Z]{2}$", validation_alias="KOPPEL_COMPANY_COUNTRY")
+    price_tolerance_percent: Decimal = Field(Decimal(1), ge=0, validation_alias="KOPPEL_PRICE_TOLERANCE_PERCENT")
+    prepayment_channels: str = Field("woocommerce,shopify", validation_alias="KOPPEL_PREPAYMENT_CHANNELS")
+    on_account_methods: str = Field("cod,invoice,on_account", validation_alias="KOPPEL_ON_ACCOUNT_PAYMENT_METHODS")
 
     shipping_account: str = Field(validation_alias="KOPPEL_BC_SHIPPING_ACCOUNT")
     fee_account: str = Field("", validation_alias="KOPPEL_BC_FEE_ACCOUNT")
@@ -59,7 +64,7 @@ class Settings(BaseSettings):
     @classmethod
     def _shop_names_are_keys(cls, value: str) -> str:
         """Shop names end up in URLs and storage keys."""
-        for name in _names(value):
+        for name in names(value):
             if not SHOP_NAME.fullmatch(name):
                 raise ValueError(f"shop name {name!r} may hold only letters, digits, '-' and '_' (60 at most)")
         return value
@@ -80,7 +85,7 @@ class Settings(BaseSettings):
         secrets = {
             (source, shop): os.environ.get(shop_setting(source, "SECRET", shop), "")
             for source, shops in listed.items()
-            for shop in _names(shops)
+            for shop in names(shops)
         }
         secrets[(PORTAL_SOURCE, PORTAL_SHOP)] = self.portal_secret.get_secret_value()
         return {where: secret for where, secret in secrets.items() if secret}
@@ -96,6 +101,17 @@ class Settings(BaseSettings):
             for source, shop in self._shop_secrets
         }
 
+    @property
+    def bc_release_url(self) -> str | None:
+        """Company URL of the custom API page with the release action (KOPPEL_BC_RELEASE_API=koppel/sales/v1.0)."""
+        if not self.bc_release_api:
+            return None
+        base = self.bc_api_url.rstrip("/")
+        return (
+            f"{base}/v2.0/{self.bc_tenant_id}/{self.bc_environment}/api/{self.bc_release_api.strip('/')}"
+            f"/companies({self.bc_company_id})"
+        )
+
     def woocommerce_rest(self) -> dict[str, tuple[str, str, str]]:
         """Per shop with KOPPEL_WOOCOMMERCE_URL_/KEY_/API_SECRET_<SHOP> all set: (site URL, consumer key, secret)."""
         found = {
@@ -109,13 +125,13 @@ class Settings(BaseSettings):
 
     def import_statuses(self) -> dict[str, frozenset[str]]:
         return {
-            "woocommerce": frozenset(_names(self.woocommerce_import_statuses)),
-            "shopify": frozenset(_names(self.shopify_import_statuses)),
+            "woocommerce": frozenset(names(self.woocommerce_import_statuses)),
+            "shopify": frozenset(names(self.shopify_import_statuses)),
             PORTAL_SOURCE: frozenset({"placed"}),
         }
 
 
-def _names(listed: str) -> list[str]:
+def names(listed: str) -> list[str]:
     return [name.strip() for name in listed.split(",") if name.strip()]
 
 

@@ -135,6 +135,8 @@ class FakeBusinessCentral:
         self.orders: dict[str, BcSalesOrder] = {}
         self.payloads: list[dict[str, Any]] = []
         self.created_customers: list[Party] = []
+        self.released: list[str] = []
+        self.can_release = False
 
     def find_sales_orders(self, external_document_number: str) -> list[BcSalesOrder]:
         found = self.orders.get(external_document_number)
@@ -160,6 +162,10 @@ class FakeBusinessCentral:
         )
         self.orders[order.external_document_number] = order
         return order
+
+    def release_sales_order(self, sales_order_id: str) -> bool:
+        self.released.append(sales_order_id)
+        return self.can_release
 
     def customer_by_number(self, number: str) -> BcCustomer | None:
         return self.customers.get(number)

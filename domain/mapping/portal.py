@@ -5,11 +5,12 @@ The portal names the BC customer and the items; prices are BC's, so a portal ord
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from domain.mapping.values import Timestamp, parse_json
 from domain.models import Address, Order, OrderLine, Party, WebOrderKey
 
 SOURCE = "portal"
@@ -51,17 +52,13 @@ class PortalOrder(_Schema):
     requested_delivery_date: date | None = Field(None, alias="requestedDeliveryDate")
     ship_to: PortalShipTo | None = Field(None, alias="shipTo")
     lines: list[PortalOrderLine] = Field(min_length=1, max_length=500)
-    placed_at: datetime = Field(alias="placedAt")
-    updated_at: datetime | None = Field(None, alias="updatedAt")
+    placed_at: Timestamp = Field(alias="placedAt")
+    updated_at: Timestamp | None = Field(None, alias="updatedAt")
 
 
 def parse(body: bytes) -> PortalOrder:
     """Validate a portal order; raises ValueError with a readable message when it does not fit the schema."""
-    try:
-        return PortalOrder.model_validate_json(body)
-    except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in error.errors()[:5])
-        raise ValueError(f"not a portal order: {problems}") from None
+    return parse_json(PortalOrder, body, "portal order")
 
 
 def to_order(shop: str, portal: PortalOrder) -> Order:

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from decimal import Decimal
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from domain.mapping.values import Amount, ExactId, Timestamp, parse_json
 from domain.models import Address, ChargeLine, Order, OrderLine, Party, WebOrderKey
 
 SOURCE = "shopify"
-MAX_AMOUNT = Decimal(10) ** 12
 VAT_NUMBER_ATTRIBUTES = frozenset({"vat_number", "vat", "btw_nummer", "tax_id"})
-
-Amount = Annotated[Decimal, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False)]
-"""A money amount as Shopify sends it (a string with two decimals), within what BC can hold."""
 
 
 class _Lenient(BaseModel):
@@ -36,7 +32,7 @@ class ShopifyAddress(_Lenient):
 
 
 class ShopifyCustomer(_Lenient):
-    id: int = Field(gt=0, lt=2**63)
+    id: ExactId
     email: str | None = ""
 
 
@@ -45,7 +41,7 @@ class ShopifyAllocation(_Lenient):
 
 
 class ShopifyLineItem(_Lenient):
-    id: int
+    id: ExactId
     sku: str | None = ""
     title: str = ""
     variant_title: str | None = ""
@@ -77,7 +73,7 @@ class ShopifyNoteAttribute(_Lenient):
 
 
 class ShopifyOrder(_Lenient):
-    id: int = Field(gt=0, lt=2**63)
+    id: ExactId
     name: str = Field(max_length=200)
     email: str | None = ""
     currency: str = Field(pattern=r"^[A-Za-z]{3}$")
@@ -85,15 +81,16 @@ class ShopifyOrder(_Lenient):
     total_price: Amount
     total_tax: Amount = Decimal(0)
     financial_status: str | None = "pending"
-    cancelled_at: datetime | None = None
-    created_at: datetime
-    updated_at: datetime
+    cancelled_at: Timestamp | None = None
+    created_at: Timestamp
+    updated_at: Timestamp
     line_items: list[ShopifyLineItem] = Field(min_length=1)
     shipping_lines: list[ShopifyShippingLine] = []
     billing_address: ShopifyAddress | None = None
     shipping_address: ShopifyAddress | None = None
     customer: ShopifyCustomer | None = None
     note_attributes: list[ShopifyNoteAttribute] = []
+    payment_gateway_names: list[str] = []
 
     @property
     def status(self) -> str:
@@ -103,11 +100,7 @@ class ShopifyOrder(_Lenient):
 
 def parse(body: bytes) -> ShopifyOrder:
     """Validate a webhook body; raises ValueError with a readable message when it is not an order."""
-    try:
-        return ShopifyOrder.model_validate_json(body)
-    except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in error.errors()[:5])
-        raise ValueError(f"not a Shopify order: {problems}") from None
+    return parse_json(ShopifyOrder, body, "Shopify order")
 
 
 def to_order(shop: str, shopify: ShopifyOrder) -> Order:
@@ -129,6 +122,8 @@ def to_order(shop: str, shopify: ShopifyOrder) -> Order:
         ),
         total=shopify.total_price,
         total_tax=shopify.total_tax,
+        paid=shopify.financial_status == "paid",
+        payment_method=shopify.payment_gateway_names[0] if shopify.payment_gateway_names else "",
     )
 
 

@@ -5,22 +5,19 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from domain.mapping.values import Amount, SignedAmount, Timestamp, parse_json
 from domain.models import Address, ChargeLine, Order, OrderLine, Party, WebOrderKey
 
 SOURCE = "woocommerce"
-MAX_AMOUNT = Decimal(10) ** 12
+PAID_STATUSES = frozenset({"processing", "completed"})
+"""WooCommerce moves an order to processing once its payment is received."""
 MAX_QUANTITY = Decimal(10) ** 6
 VAT_NUMBER_META_KEYS = frozenset(
     {"_billing_vat_number", "billing_vat_number", "_vat_number", "vat_number", "_billing_vat", "billing_vat"}
 )
-
-
-Amount = Annotated[Decimal, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False)]
-"""A money amount as WooCommerce sends it (a string or a number), within what BC can hold."""
 
 
 class _Lenient(BaseModel):
@@ -62,7 +59,7 @@ class WooCharge(_Lenient):
 
     method_title: str = ""
     name: str = ""
-    total: Amount
+    total: SignedAmount
     total_tax: Amount = Decimal(0)
 
 
@@ -72,9 +69,11 @@ class WooOrder(_Lenient):
     status: str = Field(max_length=40)
     currency: str = Field(pattern=r"^[A-Za-z]{3}$")
     prices_include_tax: bool = False
-    date_created: datetime
-    date_modified: datetime
-    date_modified_gmt: datetime | None = None
+    date_created: Timestamp
+    date_modified: Timestamp
+    date_paid: Timestamp | None = None
+    payment_method: str = Field("", max_length=100)
+    date_modified_gmt: Timestamp | None = None
     total: Amount
     total_tax: Amount = Decimal(0)
     customer_id: int = 0
@@ -92,11 +91,7 @@ class WooOrder(_Lenient):
 
 def parse(body: bytes) -> WooOrder:
     """Validate a webhook body; raises ValueError with a readable message when it is not an order."""
-    try:
-        return WooOrder.model_validate_json(body)
-    except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in error.errors()[:5])
-        raise ValueError(f"not a WooCommerce order: {problems}") from None
+    return parse_json(WooOrder, body, "WooCommerce order")
 
 
 def dedup_key(order: WooOrder, body: bytes) -> str:
@@ -119,6 +114,8 @@ def to_order(shop: str, woo: WooOrder) -> Order:
         charges=_charges(woo),
         total=woo.total,
         total_tax=woo.total_tax,
+        paid=woo.date_paid is not None or woo.status in PAID_STATUSES,
+        payment_method=woo.payment_method,
     )
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from domain.models import BcSalesOrder, OrderStatus, WebOrderKey
 from domain.ports import EventLog, OrderStore
 from domain.records import EventStatus, OrderRecord
+from domain.rules.controls import ControlResult
 
 
 class _View(BaseModel):
@@ -40,6 +41,8 @@ class Dossier(_View):
     bc_document: BcSalesOrder | None
     bc_customer_number: str
     totals_agree: bool | None
+    controls: list[ControlResult]
+    release: str
     problem: str
     attempts: int
     updated_at: datetime | None
@@ -71,6 +74,8 @@ def order_dossier(orders: OrderStore, events: EventLog, key: WebOrderKey) -> Dos
         bc_document=record.bc,
         bc_customer_number=record.bc_customer_number,
         totals_agree=record.totals_agree,
+        controls=record.controls,
+        release=record.release,
         problem=record.problem,
         attempts=record.attempts,
         updated_at=record.updated_at,

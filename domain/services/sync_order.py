@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal
 
 from domain.channels import read_order
 from domain.errors import (
@@ -23,7 +22,7 @@ from domain.errors import (
 )
 from domain.mapping import business_central
 from domain.mapping.business_central import ChargeAccounts
-from domain.models import BcSalesOrder, Order, OrderStatus, ResolvedSku
+from domain.models import BcCustomer, BcSalesOrder, Order, OrderStatus, ResolvedSku
 from domain.ports import (
     AttentionList,
     BusinessCentral,
@@ -35,6 +34,7 @@ from domain.ports import (
     RawBodyStore,
 )
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord
+from domain.rules.controls import ControlPolicy, release_blockers, run_controls
 from domain.rules.totals import totals_problem
 from domain.services.customers import resolve_customer
 
@@ -56,7 +56,7 @@ class ImportPolicy:
     document_prefixes: Mapping[str, str] = field(default_factory=dict)
     claim_lease: timedelta = timedelta(minutes=10)
     recheck_after: timedelta = timedelta(seconds=30)
-    totals_tolerance: Decimal = Decimal("0.02")
+    controls: ControlPolicy = field(default_factory=ControlPolicy)
 
     def imports(self, order: Order) -> bool:
         return order.status in self.import_statuses.get(order.key.source, frozenset())
@@ -97,6 +97,15 @@ CLAIM_RACE_DELAY = timedelta(seconds=2)
 NEEDS_A_PERSON = frozenset({OrderStatus.NEEDS_ATTENTION, OrderStatus.FAILED})
 
 
+@dataclass(frozen=True)
+class _Imported:
+    """The BC document, with what was looked up on the way (nothing when an earlier attempt created it)."""
+
+    document: BcSalesOrder
+    skus: dict[str, ResolvedSku] = field(default_factory=dict)
+    customer: BcCustomer | None = None
+
+
 class _UnansweredCreate(Exception):
     """The create was sent, no answer came, and BC does not show the order yet: it may still land."""
 
@@ -126,7 +135,7 @@ def sync_order(sync: OrderSync, message: OrderMessage, worker: str) -> OrderReco
 def _import_claimed(sync: OrderSync, held: _Held, order: Order, message: OrderMessage) -> OrderRecord:
     """With the claim held: put the order in BC and record the outcome on the order and its event."""
     try:
-        document = _import(sync, held, order)
+        imported = _import(sync, held, order)
     except PermanentError as error:
         _save(sync, held, status=OrderStatus.NEEDS_ATTENTION, problem=error.reason, claim_owner="")
         sync.events.mark(order.key, message.event_id, EventStatus.PARKED, error.reason)
@@ -137,20 +146,35 @@ def _import_claimed(sync: OrderSync, held: _Held, order: Order, message: OrderMe
     except Exception as error:
         _release_after_failure(sync, held, str(error) or type(error).__name__)
         raise
-    problem = totals_problem(order, document, sync.policy.totals_tolerance)
+    document = imported.document
+    controls = run_controls(order, document, imported.skus, imported.customer, sync.policy.controls)
+    blockers = release_blockers(controls)
     _save(
         sync,
         held,
         status=OrderStatus.IN_BC,
         bc=document,
         bc_customer_number=document.customer_number,
-        totals_agree=not problem,
-        problem=problem,
+        totals_agree=next(result.passed for result in controls if result.control == "totals"),
+        controls=controls,
+        release=_release(sync, document, blockers),
+        problem="; ".join(f"{r.control}: {r.detail}" for r in controls if not r.passed),
         last_error="",
         claim_owner="",
     )
     sync.events.mark(order.key, message.event_id, EventStatus.PROCESSED, f"in BC as {document.number}")
     return held.record
+
+
+def _release(sync: OrderSync, document: BcSalesOrder, blockers: list[str]) -> str:
+    """Released when every control passed and a release endpoint exists; otherwise why it waits."""
+    if blockers:
+        return f"held by {', '.join(blockers)}: a person decides in BC"
+    try:
+        released = sync.bc.release_sales_order(document.id)
+    except BusinessCentralRejected as error:
+        return f"ready, but BC refused the release: {error.message or error.code}"
+    return "released" if released else "ready: release it in BC (no release endpoint is configured)"
 
 
 def give_up(sync: OrderSync, message: OrderMessage) -> None:
@@ -245,13 +269,13 @@ def _claim(sync: OrderSync, held: _Held, order: Order, message: OrderMessage, wo
     )
 
 
-def _import(sync: OrderSync, held: _Held, order: Order) -> BcSalesOrder:
+def _import(sync: OrderSync, held: _Held, order: Order) -> _Imported:
     """Find the order in BC by externalDocumentNumber, else create it; a lost reply is looked up, not re-sent."""
     number = sync.policy.document_number(order)
     try:
         existing = _existing_document(sync, order, number)
         if existing is not None:
-            return existing
+            return _Imported(existing)
         skus = _resolve_skus(sync.bc, order)
         customer = resolve_customer(sync.bc, sync.customers, order, sync.policy.default_customer_number)
         payload = business_central.sales_order(
@@ -259,12 +283,12 @@ def _import(sync: OrderSync, held: _Held, order: Order) -> BcSalesOrder:
         )
         _save(sync, held, claim_expires_at=sync.clock.now() + sync.policy.claim_lease)
         try:
-            return sync.bc.create_sales_order(payload)
+            return _Imported(sync.bc.create_sales_order(payload), skus, customer)
         except AmbiguousWriteError:
             created = _existing_document(sync, order, number)
             if created is None:
                 raise _UnansweredCreate from None
-            return created
+            return _Imported(created, skus, customer)
     except BusinessCentralRejected as error:
         raise PermanentError(f"BC refused: {error.message or error.code}") from None
 
@@ -283,7 +307,7 @@ def _existing_document(sync: OrderSync, order: Order, number: str) -> BcSalesOrd
             f"BC already has sales order {found[0].number} with externalDocumentNumber {number} for customer "
             f"{found[0].customer_number}, not {named_customer}: give this channel a document prefix, then replay"
         )
-    if totals_problem(order, found[0], sync.policy.totals_tolerance):
+    if totals_problem(order, found[0], sync.policy.controls.totals_tolerance):
         raise PermanentError(
             f"BC already has sales order {found[0].number} with externalDocumentNumber {number}, but its total "
             f"{found[0].total_including_tax} is not the web order's {order.total}: if it belongs to another shop "

@@ -10,7 +10,7 @@ from typing import Any
 from cachetools import TTLCache
 
 from domain.mapping import business_central
-from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku
+from domain.models import BcCustomer, BcSalesOrder, BcSalesOrderLine, Party, ResolvedSku
 from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
 
@@ -18,16 +18,24 @@ SALES_ORDER_FIELDS = (
     "id,number,status,customerNumber,externalDocumentNumber,"
     "totalAmountExcludingTax,totalTaxAmount,totalAmountIncludingTax"
 )
-CUSTOMER_FIELDS = "id,number,blocked"
-ITEM_FIELDS = "id,number,blocked"
+CUSTOMER_FIELDS = "id,number,blocked,taxRegistrationNumber"
+ITEM_FIELDS = "id,number,blocked,unitPrice,inventory"
 VARIANT_FIELDS = "id,itemId,code"
 FILTER_CHUNK = 15
 VARIANT_SEPARATOR = "-"
 
 
 class BusinessCentralApi:
-    def __init__(self, client: BusinessCentralClient, cache_size: int = 4096, cache_seconds: float = 300.0) -> None:
+    def __init__(
+        self,
+        client: BusinessCentralClient,
+        release_api_url: str | None = None,
+        cache_size: int = 4096,
+        cache_seconds: float = 300.0,
+    ) -> None:
+        """`release_api_url`: the company URL of the optional custom API page with a release action."""
         self._client = client
+        self._release_api_url = release_api_url
         self._customers: TTLCache[str, BcCustomer] = TTLCache(cache_size, cache_seconds)
         self._skus: TTLCache[str, ResolvedSku] = TTLCache(cache_size, cache_seconds)
         self._lock = threading.Lock()
@@ -38,13 +46,20 @@ class BusinessCentralApi:
             {
                 "$filter": f"externalDocumentNumber eq {odata.literal(external_document_number)}",
                 "$select": SALES_ORDER_FIELDS,
+                "$expand": "salesOrderLines",
                 "$top": "2",
             },
         ).get("value", [])
         return [_sales_order(row) for row in rows]
 
     def create_sales_order(self, payload: dict[str, Any]) -> BcSalesOrder:
-        return _sales_order(self._client.post("salesOrders", payload))
+        return _sales_order(self._client.post("salesOrders?$expand=salesOrderLines", payload))
+
+    def release_sales_order(self, sales_order_id: str) -> bool:
+        if self._release_api_url is None:
+            return False
+        self._client.post_url(f"{self._release_api_url}/salesOrders({sales_order_id})/Microsoft.NAV.release", {})
+        return True
 
     def customer_by_number(self, number: str) -> BcCustomer | None:
         with self._lock:
@@ -93,7 +108,11 @@ class BusinessCentralApi:
                 "items", {"$filter": odata.any_of("number", chunk), "$select": ITEM_FIELDS}
             ):
                 resolved[row["number"]] = ResolvedSku(
-                    item_id=row["id"], item_number=row["number"], blocked=bool(row.get("blocked"))
+                    item_id=row["id"],
+                    item_number=row["number"],
+                    blocked=bool(row.get("blocked")),
+                    unit_price=_decimal(row.get("unitPrice")),
+                    inventory=_decimal(row.get("inventory")),
                 )
         return resolved
 
@@ -126,6 +145,7 @@ def _customer(row: dict[str, Any]) -> BcCustomer:
         id=row["id"],
         number=row["number"],
         blocked=str(row.get("blocked") or ""),
+        tax_registration_number=str(row.get("taxRegistrationNumber") or ""),
     )
 
 
@@ -139,4 +159,18 @@ def _sales_order(row: dict[str, Any]) -> BcSalesOrder:
         total_excluding_tax=Decimal(str(row.get("totalAmountExcludingTax", 0))),
         total_tax=Decimal(str(row.get("totalTaxAmount", 0))),
         total_including_tax=Decimal(str(row.get("totalAmountIncludingTax", 0))),
+        lines=tuple(
+            BcSalesOrderLine(
+                line_type=line.get("lineType", ""),
+                item_id=line.get("itemId") or "",
+                quantity=Decimal(str(line.get("quantity", 0))),
+                unit_price=Decimal(str(line.get("unitPrice", 0))),
+                tax_percent=Decimal(str(line.get("taxPercent", 0))),
+            )
+            for line in row.get("salesOrderLines", [])
+        ),
     )
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))

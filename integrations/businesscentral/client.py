@@ -55,6 +55,10 @@ class BusinessCentralClient:
     def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         return self._send("POST", f"{self._company_url}/{path}", json=body)
 
+    def post_url(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST to an absolute URL with the same auth and limits: a custom API page's bound action."""
+        return self._send("POST", url, json=body)
+
     def patch(self, path: str, body: dict[str, Any], etag: str) -> dict[str, Any]:
         return self._send("PATCH", f"{self._company_url}/{path}", json=body, headers={"If-Match": etag})
 

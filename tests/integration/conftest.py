@@ -33,6 +33,7 @@ def stack() -> Iterator[LocalStack]:
         "KOPPEL_BC_MAX_ATTEMPTS": "4",
         "KOPPEL_MAX_WEBHOOK_BYTES": "65536",
         "KOPPEL_PORTAL_SECRET": PORTAL_SECRET,
+        "KOPPEL_BC_RELEASE_API": "koppel/sales/v1.0",
     }
     with LocalStack(host_json=host_json, extra_settings=settings) as running:
         yield running

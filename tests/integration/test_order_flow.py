@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import httpx
 
-from localdev.shop.woocommerce import order_payload, signed_delivery
+from localdev.shop.woocommerce import ShopLine, ShopOrder, order_payload, signed_delivery
 from localdev.stack import LocalStack
 from tests.integration.support import (
     a_catalog_order,
@@ -156,3 +156,43 @@ def test_an_unknown_order_has_no_dossier(stack: LocalStack):
     response = dossier(stack, 987654321)
     assert response.status_code == 404
     assert json.loads(response.text)["error"]["code"] == "not_found"
+
+
+def test_an_order_that_passes_every_control_is_released_and_an_unpaid_one_is_held(stack: LocalStack):
+    probe = stack.bc_probe()
+    stocked = [i for i in probe.all("items", **{"$top": "60"}) if not i["blocked"] and i["inventory"] >= 5]
+    basket = a_catalog_order(stack)
+    lines = (
+        tuple(
+            ShopLine(
+                item["number"],
+                item["displayName"],
+                1,
+                (Decimal(str(item["unitPrice"])) * Decimal("1.21")).quantize(Decimal("0.01")),
+            )
+            for item in stocked[:2]
+            if item["taxGroupCode"] == "HOOG"
+        )
+        or basket.lines
+    )
+    paid = ShopOrder(basket.order_id, basket.customer, lines, created=basket.created)
+    unpaid = ShopOrder(basket.order_id + 1, basket.customer, lines, created=basket.created, status="on-hold")
+
+    deliver_order(stack, paid)
+    deliver_order(stack, unpaid)
+
+    released = settled_dossier(stack, paid.order_id)
+    assert {c["control"]: c["passed"] for c in released["controls"]} == {
+        "price": True,
+        "totals": True,
+        "vat": True,
+        "stock": True,
+        "payment": True,
+    }
+    assert released["release"] == "released"
+    assert probe.sales_orders(str(paid.order_id))[0]["status"] == "Open"
+    held = settled_dossier(stack, unpaid.order_id)
+    assert held["status"] == "in_bc"
+    assert held["release"] == "held by payment: a person decides in BC"
+    assert held["problem"] == "payment: prepayment required and not received yet"
+    assert probe.sales_orders(str(unpaid.order_id))[0]["status"] == "Draft"

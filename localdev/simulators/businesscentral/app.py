@@ -40,6 +40,11 @@ class Simulation:
         app = web.Application(middlewares=[_json_errors])
         app.router.add_post("/{tenant}/oauth2/v2.0/token", self.token)
         app.router.add_route("*", "/v2.0/{tenant}/{environment}/api/v2.0{tail:.*}", self.serve_api)
+        app.router.add_post(
+            "/v2.0/{tenant}/{environment}/api/koppel/sales/v1.0/companies({company})/salesOrders({order})/"
+            "Microsoft.NAV.release",
+            self.release,
+        )
         app.router.add_get("/_sim/faults", self.get_faults)
         app.router.add_post("/_sim/faults", self.set_faults)
         app.router.add_delete("/_sim/faults", self.clear_faults)
@@ -94,6 +99,20 @@ class Simulation:
         if fault is not None and fault.kind == "lost_response" and request.transport is not None:
             request.transport.close()
         return response
+
+    async def release(self, request: web.Request) -> web.StreamResponse:
+        """The optional custom API page a partner publishes, since API v2.0 has no release action:
+        the order becomes Released (API status "Open"); 204 as BC answers bound actions."""
+        try:
+            self.tokens.client_of(request.headers.get("Authorization"))
+            order = self.api.store.sales_orders.get(request.match_info["order"].lower())
+            if order is None:
+                raise BCError(404, "BadRequest_NotFound", "The sales order does not exist.")
+            order["status"] = "Open"
+            self.api.store.sales_orders.stamp(order)
+            return web.Response(status=204)
+        except BCError as error:
+            return error_response(error)
 
     async def get_faults(self, _request: web.Request) -> web.Response:
         return web.json_response(self.faults.describe())

@@ -1,0 +1,148 @@
+"""Worked examples for each automated control and the release decision."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from domain.models import (
+    Address,
+    BcCustomer,
+    BcSalesOrder,
+    BcSalesOrderLine,
+    Order,
+    OrderLine,
+    Party,
+    ResolvedSku,
+    WebOrderKey,
+)
+from domain.rules.controls import ControlPolicy, release_blockers, run_controls
+
+POLICY = ControlPolicy()
+SKUS = {
+    "KOF-1001": ResolvedSku(item_id="i1", item_number="KOF-1001", unit_price=Decimal("20.62"), inventory=Decimal(10)),
+    "KOF-1001-M": ResolvedSku(
+        item_id="i1", item_number="KOF-1001", variant_id="v", unit_price=Decimal("20.62"), inventory=Decimal(10)
+    ),
+}
+
+
+def _order(
+    *,
+    source="woocommerce",
+    price="24.95",
+    quantity=2,
+    total="49.90",
+    tax="8.66",
+    country="NL",
+    vat_number="",
+    paid=True,
+    method="ideal",
+):
+    party = Party(
+        email="a@example.nl", billing=Address(country=country), shipping=Address(country=country), vat_number=vat_number
+    )
+    return Order(
+        key=WebOrderKey(source=source, shop="shop-a", order_id="1"),
+        number="1",
+        status="processing",
+        order_date=date(2026, 11, 29),
+        modified_at=datetime(2026, 11, 29, tzinfo=UTC),
+        currency="EUR",
+        prices_include_tax=True,
+        customer=party,
+        lines=(OrderLine(sku="KOF-1001", quantity=Decimal(quantity), unit_price=Decimal(price) if price else None),),
+        total=Decimal(total) if total else None,
+        total_tax=Decimal(tax) if tax else None,
+        paid=paid,
+        payment_method=method,
+    )
+
+
+def _document(total="49.90", tax="8.66", tax_percent=21):
+    return BcSalesOrder(
+        id="d",
+        number="S-ORD101001",
+        status="Draft",
+        customer_number="C1",
+        external_document_number="1",
+        total_excluding_tax=Decimal(total) - Decimal(tax),
+        total_tax=Decimal(tax),
+        total_including_tax=Decimal(total),
+        lines=(
+            BcSalesOrderLine(
+                line_type="Item",
+                item_id="i1",
+                quantity=Decimal(2),
+                unit_price=Decimal("24.95"),
+                tax_percent=Decimal(tax_percent),
+            ),
+        ),
+    )
+
+
+def _results(order, document=None, customer=None):
+    return {r.control: r for r in run_controls(order, document or _document(), SKUS, customer, POLICY)}
+
+
+def test_an_order_that_fits_passes_every_control_and_is_ready():
+    results = run_controls(_order(), _document(), SKUS, None, POLICY)
+    assert [(r.control, r.passed) for r in results] == [
+        ("price", True),
+        ("totals", True),
+        ("vat", True),
+        ("stock", True),
+        ("payment", True),
+    ]
+    assert release_blockers(results) == []
+
+
+def test_price_24_95_incl_21pct_is_20_62_excl_and_matches_bc():
+    assert _results(_order(price="24.95"))["price"].passed
+
+
+def test_a_price_more_than_the_tolerance_off_names_the_line_and_the_deviation():
+    result = _results(_order(price="19.95"))["price"]
+    assert not result.passed
+    assert result.detail == "KOF-1001: web 16.49, BC 20.62 excl. VAT (-20.0%)"
+
+
+def test_portal_lines_take_bc_prices():
+    assert _results(_order(source="portal", price="", total="", tax=""))["price"].detail == "BC prices used"
+
+
+def test_totals_that_differ_fail_the_totals_control():
+    result = _results(_order(), _document(total="52.00", tax="9.02"))["totals"]
+    assert not result.passed
+    assert "total incl. VAT: web 49.90, BC 52.00" in result.detail
+
+
+def test_no_vat_on_a_domestic_order_fails():
+    result = _results(_order(tax="0", country="NL"), _document(tax="0"))["vat"]
+    assert not result.passed
+    assert result.detail == "no VAT charged on a domestic (NL) order"
+
+
+def test_reverse_charge_inside_the_eu_needs_a_vat_number_from_the_order_or_bc():
+    assert not _results(_order(tax="0", country="BE"), _document(tax="0"))["vat"].passed
+    assert _results(_order(tax="0", country="BE", vat_number="BE0123456789"), _document(tax="0"))["vat"].passed
+    from_bc = BcCustomer(id="c", number="C1", tax_registration_number="BE0123456789")
+    assert (
+        _results(_order(tax="0", country="BE"), _document(tax="0"), from_bc)["vat"].detail
+        == "reverse charge, VAT number BE0123456789"
+    )
+
+
+def test_an_export_outside_the_eu_needs_no_vat():
+    assert _results(_order(tax="0", country="CH"), _document(tax="0"))["vat"].detail == "export to CH"
+
+
+def test_more_ordered_than_in_stock_fails_with_the_figures():
+    result = _results(_order(quantity=12, total="299.40", tax="51.96"), _document(total="299.40", tax="51.96"))["stock"]
+    assert not result.passed
+    assert result.detail == "KOF-1001: 12 ordered, 10 in stock (no expected receipt known)"
+
+
+def test_an_unpaid_prepayment_order_is_held_but_cash_on_delivery_is_not():
+    unpaid = run_controls(_order(paid=False), _document(), SKUS, None, POLICY)
+    assert release_blockers(unpaid) == ["payment"]
+    assert _results(_order(paid=False, method="cod"))["payment"].passed
+    assert _results(_order(source="portal", paid=None, price="", total="", tax=""))["payment"].detail == "on account"
