@@ -1,44 +1,56 @@
-"""`make demo`: a realistic day of WooCommerce orders through the real webhook endpoint into the BC simulator.
+"""`make demo`: a realistic day of web orders from every channel into the Business Central simulator.
 
-Starts Azurite, the BC simulator and the local Functions host (running function_app.py), plays about 25 signed
-webhooks (a duplicate delivery, an unknown SKU, guests, a B2B order without VAT, a blocked customer, an order that
-is paid later), waits until the queue is drained and prints what happened to each order. Exits 0 when every
-order ended where it should.
+Starts Azurite, the BC simulator, the WooCommerce and Shopify simulators and the local Functions host (running
+function_app.py unchanged). The shops send their own signed webhooks; the B2B portal posts Standard Webhooks.
+The day includes guests and returning customers, a coupon, a duplicate delivery, an unknown SKU, a blocked
+customer, a B2B order without VAT, an order paid later, an unpaid Shopify order, portal orders priced by BC, and
+a stretch in which the WooCommerce webhook fails so that the recovery timer has to find the orders. It waits
+until every order has settled and prints what happened to each. Exits 0 when every order ended as expected.
 """
 
 from __future__ import annotations
 
+import base64
+import itertools
+import json
 import random
+import secrets
 import sys
 import time
-from collections import Counter
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import httpx
+from standardwebhooks import Webhook
 
 from localdev.azurite import ROOT
-from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
-from localdev.stack import LocalStack
+from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, signed_delivery
+from localdev.stack import SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
 
-SHOP = "shop-a"
-DAY = datetime(2026, 11, 27, 7, 30, tzinfo=UTC)
 VAT_RATES = {"HOOG": Decimal(21), "LAAG": Decimal(9), "NUL": Decimal(0)}
+SETTLED = ("in_bc", "needs_attention", "failed")
 HOST_LOG = ROOT / ".localdev" / "demo-host.log"
-SETTLED = ("in_bc", "needs_attention", "failed", "not_imported")
+PORTAL_SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+DEMO_SETTINGS = {
+    "KOPPEL_RECOVERY_SCHEDULE": "*/5 * * * * *",
+    "KOPPEL_PORTAL_SECRET": PORTAL_SECRET,
+    "KOPPEL_BC_RELEASE_API": "koppel/sales/v1.0",
+}
 
 
-@dataclass(frozen=True)
-class Scenario:
-    """One web order of the day and where it is expected to end."""
+@dataclass
+class Played:
+    """One web order of the day: where to find it, and where it should end."""
 
-    order: ShopOrder
+    channel: str
+    dossier_path: str
+    bc_number: str
     story: str
     expected: str = "in_bc"
-    deliveries: int = 1
-    paid_later: bool = False
+    dossier: dict[str, Any] = field(default_factory=dict)
 
 
 class Catalog:
@@ -47,6 +59,7 @@ class Catalog:
     def __init__(self, stack: LocalStack, rng: random.Random) -> None:
         probe = stack.bc_probe()
         items = {item["id"]: item for item in probe.all("items") if not item["blocked"]}
+        self.items = list(items.values())
         self.lines = [_sellable(item["number"], item["displayName"], item) for item in items.values()]
         self.lines += [
             _sellable(f"{items[v['itemId']]['number']}-{v['code']}", v["description"], items[v["itemId"]])
@@ -55,6 +68,7 @@ class Catalog:
         ]
         customers = probe.all("customers")
         self.consumers = [c for c in customers if c["type"] == "Person" and c["blocked"].strip() == "" and c["email"]]
+        self.companies = [c for c in customers if c["type"] == "Company" and c["blocked"].strip() == ""]
         self.blocked = next(c for c in customers if c["blocked"].strip() == "All")
         self.eu_business = next(c for c in customers if not c["taxLiable"])
         self.rng = rng
@@ -72,7 +86,7 @@ def _sellable(sku: str, name: str, item: dict[str, Any]) -> tuple[str, str, Deci
     return sku, name, (Decimal(str(item["unitPrice"])) * (1 + rate / 100)).quantize(Decimal("0.01")), rate
 
 
-def _as_shop_customer(bc_customer: dict[str, Any], customer_id: int) -> ShopCustomer:
+def _shop_customer(bc_customer: dict[str, Any], customer_id: int) -> ShopCustomer:
     first, _, last = bc_customer["displayName"].partition(" ")
     return ShopCustomer(
         first,
@@ -88,156 +102,177 @@ def _as_shop_customer(bc_customer: dict[str, Any], customer_id: int) -> ShopCust
     )
 
 
-def plan_day(catalog: Catalog, rng: random.Random) -> list[Scenario]:
-    def at(minutes: int) -> datetime:
-        return DAY + timedelta(minutes=minutes)
+def play_woocommerce(stack: LocalStack, catalog: Catalog, rng: random.Random) -> list[Played]:
+    woo = stack.woocommerce
+    assert woo is not None
+    played: list[Played] = []
+    now = datetime.now(UTC).replace(microsecond=0)
+    order_ids = itertools.count(4101)
 
-    plan: list[Scenario] = []
-    for n in range(19):
-        if n % 3 == 0:
-            customer = ShopCustomer("Gast", f"Koper {n}", f"gast{n}@example.org")
-            story = "guest, new BC customer"
-        else:
-            customer = _as_shop_customer(rng.choice(catalog.consumers), customer_id=200 + n)
-            story = "returning customer"
-        coupon = Decimal(10) if n % 7 == 3 else Decimal(0)
-        order = ShopOrder(
-            4100 + n, customer, catalog.basket(rng.randint(1, 4)), created=at(25 * n), coupon_percent=coupon
+    def place(order: ShopOrder, story: str, expected: str = "in_bc") -> dict[str, Any]:
+        placed = woo.place_order(replace(order, order_id=next(order_ids)))
+        path = f"woocommerce/{WOOCOMMERCE_SHOP}/{placed['id']}"
+        played.append(Played("WooCommerce", path, placed["number"], story, expected))
+        return placed
+
+    for n in range(10):
+        guest = n % 3 == 0
+        customer = (
+            ShopCustomer("Gast", f"Koper {n}", f"gast{n}.{rng.randrange(10**6)}@example.org")
+            if guest
+            else _shop_customer(rng.choice(catalog.consumers), customer_id=200 + n)
         )
-        plan.append(Scenario(order, story + (", 10% coupon" if coupon else "")))
-    duplicate = plan[4]
-    plan[4] = replace(duplicate, deliveries=2, story=duplicate.story + ", delivered twice")
-    b2b = _as_shop_customer(catalog.eu_business, customer_id=900)
-    plan.append(
-        Scenario(ShopOrder(4200, b2b, catalog.basket(3), created=at(300), vat_exempt=True), "B2B in the EU, no VAT")
-    )
+        coupon = Decimal(10) if n == 3 else Decimal(0)
+        story = ("guest, new BC customer" if guest else "returning customer") + (", 10% coupon" if coupon else "")
+        order = ShopOrder(0, customer, catalog.basket(rng.randint(1, 4)), created=now, coupon_percent=coupon)
+        placed = place(order, story)
+        if n == 4:
+            body, headers = signed_delivery(placed, woo.webhook_secret, "order.created")
+            httpx.post(f"{stack.host_url}/api/webhooks/woocommerce/{WOOCOMMERCE_SHOP}", content=body, headers=headers)
+            played[-1].story += ", delivered twice"
+    b2b = _shop_customer(catalog.eu_business, customer_id=900)
+    place(ShopOrder(0, b2b, catalog.basket(3), created=now, vat_exempt=True), "B2B in the EU, no VAT")
     unknown = (*catalog.basket(1), ShopLine("DISCONTINUED-77", "Oude koffiemolen", 1, Decimal("49.00")))
-    plan.append(
-        Scenario(ShopOrder(4201, customer, unknown, created=at(320)), "unknown SKU", expected="needs_attention")
-    )
-    blocked = _as_shop_customer(catalog.blocked, customer_id=901)
-    plan.append(
-        Scenario(
-            ShopOrder(4202, blocked, catalog.basket(2), created=at(340)), "blocked customer", expected="needs_attention"
+    place(ShopOrder(0, customer, unknown, created=now), "unknown SKU", "needs_attention")
+    blocked = _shop_customer(catalog.blocked, customer_id=901)
+    place(ShopOrder(0, blocked, catalog.basket(2), created=now), "blocked customer", "needs_attention")
+    pending = place(ShopOrder(0, customer, catalog.basket(2), created=now, status="pending"), "paid later")
+    woo.update_order(pending["id"], status="processing")
+    httpx.post(f"{woo.url}/_sim/webhook", json={"enabled": False}).raise_for_status()
+    for _ in range(3):
+        place(ShopOrder(0, customer, catalog.basket(2), created=now), "webhook failed: found by recovery")
+    httpx.post(f"{woo.url}/_sim/webhook", json={"enabled": True}).raise_for_status()
+    return played
+
+
+def play_shopify(stack: LocalStack, catalog: Catalog, rng: random.Random) -> list[Played]:
+    shopify = stack.shopify
+    assert shopify is not None
+    played: list[Played] = []
+    for n in range(5):
+        buyer = _shop_customer(rng.choice(catalog.consumers), customer_id=0)
+        unpaid = n == 4
+        placed = shopify.place_order(
+            catalog.basket(rng.randint(1, 3)), buyer, financial_status="pending" if unpaid else "paid"
         )
-    )
-    plan.append(
-        Scenario(
-            ShopOrder(4203, customer, catalog.basket(2), created=at(360), status="pending"),
-            "paid later",
-            paid_later=True,
+        story = "unpaid: held for prepayment" if unpaid else "paid"
+        played.append(Played("Shopify", f"shopify/{SHOPIFY_SHOP}/{placed['id']}", placed["name"], story))
+    shopify.wait_for_deliveries(timeout=30)
+    return played
+
+
+def play_portal(stack: LocalStack, catalog: Catalog, rng: random.Random) -> list[Played]:
+    played: list[Played] = []
+    customers = [c["number"] for c in rng.sample(catalog.companies, 3)] + ["C99999"]
+    for n, customer_number in enumerate(customers, start=1):
+        order_id = f"PO-{n:04d}"
+        order = {
+            "orderId": order_id,
+            "customerNumber": customer_number,
+            "purchaseOrderReference": f"Inkoop {4700 + n}",
+            "requestedDeliveryDate": (datetime.now(UTC) + timedelta(days=3)).date().isoformat(),
+            "lines": [
+                {"itemNumber": item["number"], "quantity": rng.randint(6, 24)} for item in rng.sample(catalog.items, 2)
+            ],
+            "placedAt": datetime.now(UTC).isoformat(),
+        }
+        _post_portal(stack, order)
+        unknown = customer_number == "C99999"
+        story = "unknown customer number" if unknown else "B2B, BC prices"
+        played.append(
+            Played("Portal", f"portal/b2b/{order_id}", order_id, story, "needs_attention" if unknown else "in_bc")
         )
-    )
-    plan.append(Scenario(ShopOrder(4204, customer, catalog.basket(5), created=at(380), currency="EUR"), "big basket"))
-    plan.append(
-        Scenario(
-            ShopOrder(
-                4205,
-                ShopCustomer("Seán", "O'Brien", "sean.obrien@example.com", customer_id=77),
-                catalog.basket(2),
-                created=at(400),
-            ),
-            "quote in the name",
-        )
-    )
-    return plan
+    return played
 
 
-def deliver(client: httpx.Client, stack: LocalStack, payload: dict[str, Any], topic: str) -> int:
-    body, headers = signed_delivery(payload, stack.shop_secrets[SHOP], topic)
-    return client.post(f"/api/webhooks/woocommerce/{SHOP}", content=body, headers=headers).status_code
+def _post_portal(stack: LocalStack, order: dict[str, Any]) -> None:
+    body = json.dumps(order)
+    message_id = f"msg_{secrets.token_hex(8)}"
+    sent = datetime.now(UTC)
+    headers = {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(sent.timestamp())),
+        "webhook-signature": Webhook(PORTAL_SECRET).sign(message_id, sent, body),
+        "Content-Type": "application/json",
+    }
+    httpx.post(f"{stack.host_url}/api/webhooks/portal", content=body, headers=headers).raise_for_status()
 
 
-def play(stack: LocalStack, plan: list[Scenario]) -> Counter[int]:
-    """Post every webhook of the day, as WooCommerce would; return how many got each HTTP status."""
-    answers: Counter[int] = Counter()
-    with httpx.Client(base_url=stack.host_url, timeout=30) as client:
-        for scenario in plan:
-            payload = order_payload(scenario.order)
-            for _ in range(scenario.deliveries):
-                answers[deliver(client, stack, payload, "order.created")] += 1
-        for scenario in plan:
-            if scenario.paid_later:
-                paid = replace(scenario.order, status="processing")
-                payload = order_payload(paid, modified=scenario.order.created + timedelta(minutes=12))
-                answers[deliver(client, stack, payload, "order.updated")] += 1
-    return answers
-
-
-def settle(stack: LocalStack, plan: list[Scenario], timeout: float = 180.0) -> dict[int, dict[str, Any]]:
-    """Each order's dossier once the worker is done with it."""
-    dossiers: dict[int, dict[str, Any]] = {}
+def settle(stack: LocalStack, played: list[Played], timeout: float = 120.0) -> None:
+    """Wait until every order's dossier says it is done (or the deadline passes)."""
     deadline = time.monotonic() + timeout
     with httpx.Client(base_url=stack.host_url, timeout=30) as client:
         while time.monotonic() < deadline:
-            for scenario in plan:
-                response = client.get(f"/api/orders/woocommerce/{SHOP}/{scenario.order.order_id}")
-                if response.status_code == 200:
-                    dossiers[scenario.order.order_id] = response.json()
-            if all(_settled(dossiers.get(s.order.order_id), s) for s in plan):
-                return dossiers
+            for order in played:
+                if order.dossier.get("status") not in SETTLED:
+                    response = client.get(f"/api/orders/{order.dossier_path}")
+                    order.dossier = response.json() if response.status_code == 200 else {}
+            if all(order.dossier.get("status") in SETTLED for order in played):
+                return
             time.sleep(0.5)
-    return dossiers
 
 
-def _settled(dossier: dict[str, Any] | None, scenario: Scenario) -> bool:
-    if dossier is None or dossier["status"] not in SETTLED:
-        return False
-    return not (scenario.paid_later and dossier["status"] == "not_imported")
+def _outcome(dossier: dict[str, Any]) -> str:
+    """Released, or why not: the hold with the failed control's words, or the reason it was parked."""
+    release, problem = dossier.get("release", ""), dossier.get("problem", "")
+    if release.startswith("held"):
+        return f"held: {problem}"
+    return release or problem
 
 
-def report(stack: LocalStack, plan: list[Scenario], dossiers: dict[int, dict[str, Any]]) -> list[str]:
+def report(stack: LocalStack, played: list[Played]) -> list[str]:
     """Print one row per web order; return what did not end as expected."""
     probe = stack.bc_probe()
-    header = (
-        f"{'web order':<10} {'story':<38} {'BC order':<12} {'customer':<9} {'status':<16} {'web total':>10}"
-        f" {'BC total':>10}  agree  problem"
-    )
-    print(header)
-    print("-" * len(header))
+    columns: list[tuple[str, int, Callable[[Played, list[dict[str, Any]]], str]]] = [
+        ("channel", 11, lambda p, _: p.channel),
+        ("web order", 12, lambda p, _: p.bc_number),
+        ("story", 34, lambda p, _: p.story),
+        ("BC order", 12, lambda _, bc: bc[0]["number"] if bc else "-"),
+        ("customer", 9, lambda p, _: p.dossier.get("bc_customer_number") or "-"),
+        ("status", 16, lambda p, _: p.dossier.get("status", "missing")),
+        ("BC total", 10, lambda _, bc: f"{bc[0]['totalAmountIncludingTax']:.2f}" if bc else "-"),
+        ("release / problem", 0, lambda p, _: _outcome(p.dossier)),
+    ]
+    print("  ".join(f"{title:<{width}}" for title, width, _ in columns))
+    print("-" * 150)
     surprises: list[str] = []
-    for scenario in plan:
-        number = str(scenario.order.order_id)
-        dossier = dossiers.get(scenario.order.order_id, {})
-        in_bc = probe.sales_orders(number)
-        status = dossier.get("status", "missing")
-        web_total = order_payload(scenario.order)["total"]
-        bc_total = f"{in_bc[0]['totalAmountIncludingTax']:.2f}" if in_bc else "-"
-        agree = {True: "yes", False: "NO", None: "-"}[dossier.get("totals_agree")]
-        print(
-            f"{number:<10} {scenario.story[:38]:<38} {in_bc[0]['number'] if in_bc else '-':<12} "
-            f"{dossier.get('bc_customer_number') or '-':<9} {status:<16} "
-            f"{web_total:>10} {bc_total:>10}  {agree:<5}  {dossier.get('problem', '')}"
-        )
-        expected_documents = 1 if scenario.expected == "in_bc" else 0
-        if status != scenario.expected or len(in_bc) != expected_documents or agree == "NO":
+    for order in played:
+        in_bc = probe.sales_orders(order.bc_number)
+        print("  ".join(f"{show(order, in_bc)[: width or 200]:<{width}}" for _, width, show in columns))
+        expected_documents = 1 if order.expected == "in_bc" else 0
+        if order.dossier.get("status") != order.expected or len(in_bc) != expected_documents:
             surprises.append(
-                f"{number}: expected {scenario.expected} with {expected_documents} BC order(s), "
-                f"got {status} with {len(in_bc)}"
+                f"{order.channel} {order.bc_number}: expected {order.expected} with {expected_documents} BC order(s), "
+                f"got {order.dossier.get('status', 'nothing')} with {len(in_bc)}"
             )
+        elif order.channel != "Portal" and order.expected == "in_bc" and order.dossier.get("totals_agree") is not True:
+            surprises.append(f"{order.channel} {order.bc_number}: web and BC totals differ")
     return surprises
 
 
 def main() -> int:
     started = time.monotonic()
-    print("Starting Azurite, the Business Central simulator and the local Functions host ...", flush=True)
+    print("Starting Azurite, the BC, WooCommerce and Shopify simulators and the local Functions host ...", flush=True)
     HOST_LOG.parent.mkdir(exist_ok=True)
     HOST_LOG.unlink(missing_ok=True)
-    with LocalStack(in_process=False, bc_latency_ms=20, host_log=HOST_LOG) as stack:
+    with LocalStack(in_process=False, bc_latency_ms=20, host_log=HOST_LOG, extra_settings=DEMO_SETTINGS) as stack:
         rng = random.Random(20261127)
-        plan = plan_day(Catalog(stack, rng), rng)
-        print(f"Playing a day of {len(plan)} WooCommerce orders into {stack.host_url}/api/webhooks/woocommerce/{SHOP}")
-        answers = play(stack, plan)
-        print("Webhook answers: " + ", ".join(f"{count} x HTTP {status}" for status, count in sorted(answers.items())))
-        dossiers = settle(stack, plan)
+        catalog = Catalog(stack, rng)
+        print("Playing a day of orders: WooCommerce (webhook off for three of them), Shopify, B2B portal ...")
+        played = (
+            play_woocommerce(stack, catalog, rng) + play_shopify(stack, catalog, rng) + play_portal(stack, catalog, rng)
+        )
+        settle(stack, played)
         print()
-        surprises = report(stack, plan, dossiers)
-    in_bc = sum(1 for d in dossiers.values() if d["status"] == "in_bc")
-    parked = sum(1 for d in dossiers.values() if d["status"] == "needs_attention")
+        surprises = report(stack, played)
+    in_bc = sum(1 for order in played if order.dossier.get("status") == "in_bc")
+    released = sum(1 for order in played if order.dossier.get("release") == "released")
+    parked = sum(1 for order in played if order.dossier.get("status") == "needs_attention")
     print()
     print(
-        f"{len(plan)} web orders: {in_bc} in BC (one sales order each), {parked} need attention with a reason; "
-        f"{time.monotonic() - started:.1f} s in all."
+        f"{len(played)} web orders: {in_bc} in BC (one sales order each, {released} released automatically), "
+        f"{parked} need attention with a reason; {time.monotonic() - started:.1f} s in all. "
+        f"Host log: {HOST_LOG.relative_to(ROOT)}"
     )
     for surprise in surprises:
         print(f"UNEXPECTED {surprise}")
