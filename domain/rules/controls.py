@@ -136,13 +136,18 @@ def _stock(order: Order, skus: dict[str, ResolvedSku]) -> ControlResult:
             ordered[found.item_number] += line.quantity
             on_hand[found.item_number] = found.inventory
     short = [
-        f"{item}: {quantity} ordered, {on_hand[item]} in stock"
+        f"{item}: {_count(quantity)} ordered, {_count(on_hand[item])} in stock"
         for item, quantity in ordered.items()
         if quantity > on_hand[item]
     ]
     if short:
         return ControlResult(control="stock", passed=False, detail="; ".join(short) + " (no expected receipt known)")
     return ControlResult(control="stock", passed=True, detail="enough in stock")
+
+
+def _count(quantity: Decimal) -> str:
+    """12, not 12.0 or 1.2E+1; 2.5 stays 2.5."""
+    return f"{quantity:f}".rstrip("0").rstrip(".") if "." in f"{quantity:f}" else f"{quantity:f}"
 
 
 def _payment(order: Order, policy: ControlPolicy) -> ControlResult:
