@@ -115,14 +115,22 @@ class OrderStatus(StrEnum):
     NEEDS_ATTENTION = "needs_attention"
     FAILED = "failed"
     NOT_IMPORTED = "not_imported"
+    CANCELLED = "cancelled"
 
 
 class BcSalesOrderLine(Frozen):
     line_type: str
+    id: str = ""
+    etag: str = ""
     item_id: str = ""
+    variant_id: str = ""
+    object_number: str = ""
+    description: str = ""
     quantity: Decimal = Decimal(0)
     unit_price: Decimal = Decimal(0)
+    discount_amount: Decimal = Decimal(0)
     tax_percent: Decimal = Decimal(0)
+    shipped_quantity: Decimal = Decimal(0)
 
 
 class BcSalesOrder(Frozen):
@@ -137,6 +145,18 @@ class BcSalesOrder(Frozen):
     total_tax: Decimal
     total_including_tax: Decimal
     lines: tuple[BcSalesOrderLine, ...] = ()
+    etag: str = ""
+    header: dict[str, str] = {}
+    """Contact and ship-to fields as BC has them, to change only what differs."""
+
+    @property
+    def shipping_started(self) -> bool:
+        return any(line.shipped_quantity for line in self.lines)
+
+    @property
+    def released(self) -> bool:
+        """API status "Open" is BC's Released (API "Draft" is BC's Open)."""
+        return self.status == "Open"
 
 
 class BcCustomer(Frozen):

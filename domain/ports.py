@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku, WebOrderKey
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, WebhookEvent
+from domain.rules.document_changes import ChangePlan
 
 
 class Clock(Protocol):
@@ -92,6 +93,16 @@ class BusinessCentral(Protocol):
         ...
 
     def create_sales_order(self, payload: dict[str, Any]) -> BcSalesOrder: ...
+
+    def sales_order(self, sales_order_id: str) -> BcSalesOrder | None:
+        """The document as BC has it now, lines and ETags included; None when it no longer exists."""
+        ...
+
+    def apply_changes(self, document: BcSalesOrder, plan: ChangePlan) -> BcSalesOrder:
+        """Remove, change and add lines, then set header fields, each with If-Match; the document afterwards."""
+        ...
+
+    def delete_sales_order(self, document: BcSalesOrder) -> None: ...
 
     def release_sales_order(self, sales_order_id: str) -> bool:
         """Release the order through the optional custom API; False when none is configured."""

@@ -58,6 +58,8 @@ class OrderRecord(BaseModel):
     line_count: int = 0
     latest_event_id: str = ""
     bc: BcSalesOrder | None = None
+    bc_version: datetime | None = None
+    """The web order version (its modification time) the BC document says."""
     bc_customer_number: str = ""
     totals_agree: bool | None = None
     controls: list[ControlResult] = []

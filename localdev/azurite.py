@@ -1,4 +1,5 @@
-"""Azurite from the project's node_modules, in memory, on free loopback ports."""
+"""Azurite from the project's node_modules, on free loopback ports: in memory, or on disk so that a restart
+keeps the data."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ class Azurite:
     queue_port: int
     table_port: int
     process: subprocess.Popen[bytes] | None = None
+    location: Path | None = None
+    """A folder for Azurite's data (`--location`); None keeps everything in memory (`--inMemoryPersistence`)."""
 
     @property
     def connection_string(self) -> str:
@@ -41,7 +44,7 @@ class Azurite:
             [
                 str(AZURITE_BIN),
                 "--silent",
-                "--inMemoryPersistence",
+                *self._persistence(),
                 "--disableTelemetry",
                 "--skipApiVersionCheck",
                 "--blobHost",
@@ -66,6 +69,17 @@ class Azurite:
                 raise RuntimeError(f"Azurite did not listen on 127.0.0.1:{port} within {timeout} s")
         return self
 
+    def _persistence(self) -> list[str]:
+        if self.location is None:
+            return ["--inMemoryPersistence"]
+        self.location.mkdir(parents=True, exist_ok=True)
+        return ["--location", str(self.location)]
+
+    def restart(self, timeout: float = 30.0) -> Azurite:
+        """Stop and start again on the same ports; with a `location` the data survives, in memory it is lost."""
+        self.stop()
+        return self.start(timeout)
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
@@ -83,6 +97,6 @@ class Azurite:
         self.stop()
 
 
-def on_free_ports() -> Azurite:
-    """An Azurite (not yet started) on three free loopback ports."""
-    return Azurite(blob_port=free_port(), queue_port=free_port(), table_port=free_port())
+def on_free_ports(location: Path | None = None) -> Azurite:
+    """An Azurite (not yet started) on three free loopback ports, in memory unless given a data folder."""
+    return Azurite(blob_port=free_port(), queue_port=free_port(), table_port=free_port(), location=location)

@@ -31,7 +31,7 @@ from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, signed_
 from localdev.stack import SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
 
 VAT_RATES = {"HOOG": Decimal(21), "LAAG": Decimal(9), "NUL": Decimal(0)}
-SETTLED = ("in_bc", "needs_attention", "failed")
+SETTLED = ("in_bc", "needs_attention", "failed", "cancelled")
 HOST_LOG = ROOT / ".localdev" / "demo-host.log"
 PORTAL_SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 DEMO_SETTINGS = {
@@ -214,7 +214,7 @@ def settle(stack: LocalStack, played: list[Played], timeout: float = 120.0) -> N
 
 def _outcome(dossier: dict[str, Any]) -> str:
     """Released, or why not: the hold with the failed control's words, or the reason it was parked."""
-    release, problem = dossier.get("release", ""), dossier.get("problem", "")
+    release, problem = str(dossier.get("release", "")), str(dossier.get("problem", ""))
     if release.startswith("held"):
         return f"held: {problem}"
     return release or problem

@@ -52,6 +52,7 @@ class LocalStack:
     bc: BusinessCentralSimulator | None = None
     woocommerce: WooCommerceSimulator | None = None
     shopify: ShopifySimulator | None = None
+    shopify_retry_delays_s: tuple[float, ...] = (1.0, 2.0, 4.0)
     _bc_secret: str = ""
     _saved_environ: dict[str, str] = field(default_factory=dict)
     _host: Any = None
@@ -112,7 +113,10 @@ class LocalStack:
         self.woocommerce = WooCommerceSimulator(
             webhook_url=f"{self.host_url}/api/webhooks/woocommerce/{WOOCOMMERCE_SHOP}"
         ).start()
-        self.shopify = ShopifySimulator(webhook_url=f"{self.host_url}/api/webhooks/shopify/{SHOPIFY_SHOP}").start()
+        self.shopify = ShopifySimulator(
+            webhook_url=f"{self.host_url}/api/webhooks/shopify/{SHOPIFY_SHOP}",
+            retry_delays_s=self.shopify_retry_delays_s,
+        ).start()
         if self.in_process:
             self._start_host_in_process()
         else:
@@ -138,6 +142,24 @@ class LocalStack:
         if self._host_file is not None:
             self._host_file.unlink(missing_ok=True)
 
+    def kill_host(self) -> None:
+        """SIGKILL the host process (in_process=False only): no grace, nothing settled, as a crashed worker."""
+        if not isinstance(self._host, subprocess.Popen):
+            raise RuntimeError("only a host started with in_process=False can be killed")
+        self._host.kill()
+        self._host.wait(timeout=30)
+        self._host = None
+
+    def start_host(self) -> None:
+        """Start the host process again on the same port, after kill_host()."""
+        if self._host is not None:
+            raise RuntimeError("the local Functions host is running")
+        self._start_host_process()
+
+    def restart_azurite(self) -> None:
+        """Stop Azurite and start it on the same ports; the data survives only with an Azurite `location`."""
+        self.azurite.restart()
+
     def __enter__(self) -> LocalStack:
         return self.start()
 
@@ -152,10 +174,12 @@ class LocalStack:
         self._host = LocalHost(app, self.host_json, port=self.host_port).start()
 
     def _start_host_process(self) -> None:
-        with tempfile.NamedTemporaryFile("w", suffix=".host.json", delete=False) as host_file:
-            json.dump(self.host_json, host_file)
-        self._host_file = Path(host_file.name)
-        command = [sys.executable, "-m", "localdev.host", "--port", str(self.host_port), "--host-json", host_file.name]
+        if self._host_file is None:
+            with tempfile.NamedTemporaryFile("w", suffix=".host.json", delete=False) as host_file:
+                json.dump(self.host_json, host_file)
+            self._host_file = Path(host_file.name)
+        command = [sys.executable, "-m", "localdev.host", "--port", str(self.host_port)]
+        command += ["--host-json", str(self._host_file)]
         output = self.host_log.open("ab") if self.host_log else None
         self._host = subprocess.Popen(  # noqa: S603 - our own module, fixed argv
             command, cwd=ROOT, env={**os.environ, **self.settings()}, stdout=output, stderr=output

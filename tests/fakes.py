@@ -12,6 +12,7 @@ from domain.errors import ConcurrencyConflict
 from domain.mapping.business_central import ChargeAccounts
 from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku, WebOrderKey
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, WebhookEvent
+from domain.rules.document_changes import ChangePlan
 from domain.services.ingest_webhook import Intake
 from domain.services.sync_order import ImportPolicy, OrderSync
 
@@ -136,6 +137,7 @@ class FakeBusinessCentral:
         self.payloads: list[dict[str, Any]] = []
         self.created_customers: list[Party] = []
         self.released: list[str] = []
+        self.plans: list[ChangePlan] = []
         self.can_release = False
 
     def find_sales_orders(self, external_document_number: str) -> list[BcSalesOrder]:
@@ -162,6 +164,16 @@ class FakeBusinessCentral:
         )
         self.orders[order.external_document_number] = order
         return order
+
+    def sales_order(self, sales_order_id: str) -> BcSalesOrder | None:
+        return next((order for order in self.orders.values() if order.id == sales_order_id), None)
+
+    def apply_changes(self, document: BcSalesOrder, plan: ChangePlan) -> BcSalesOrder:
+        self.plans.append(plan)
+        return document
+
+    def delete_sales_order(self, document: BcSalesOrder) -> None:
+        del self.orders[document.external_document_number]
 
     def release_sales_order(self, sales_order_id: str) -> bool:
         self.released.append(sales_order_id)

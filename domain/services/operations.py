@@ -56,7 +56,7 @@ def replay_order(
     if found is None:
         return None
     record, _ = found
-    if record.bc is not None:
+    if record.status is OrderStatus.IN_BC and record.bc is not None:
         return ReplayRefused(f"the order is in BC already as {record.bc.number}")
     if record.status is OrderStatus.IMPORTING:
         return ReplayRefused("the order is being imported right now")

@@ -35,6 +35,7 @@ from domain.ports import (
 )
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord
 from domain.rules.controls import ControlPolicy, release_blockers, run_controls
+from domain.rules.document_changes import change_plan
 from domain.rules.totals import totals_problem
 from domain.services.customers import resolve_customer
 
@@ -94,6 +95,8 @@ class _Held:
 
 
 CLAIM_RACE_DELAY = timedelta(seconds=2)
+CANCELLED_STATUSES = frozenset({"cancelled", "refunded", "failed", "trash"})
+"""Web statuses (across the channels) that mean the order will not be delivered."""
 NEEDS_A_PERSON = frozenset({OrderStatus.NEEDS_ATTENTION, OrderStatus.FAILED})
 
 
@@ -104,6 +107,7 @@ class _Imported:
     document: BcSalesOrder
     skus: dict[str, ResolvedSku] = field(default_factory=dict)
     customer: BcCustomer | None = None
+    note: str = ""
 
 
 class _UnansweredCreate(Exception):
@@ -135,7 +139,7 @@ def sync_order(sync: OrderSync, message: OrderMessage, worker: str) -> OrderReco
 def _import_claimed(sync: OrderSync, held: _Held, order: Order, message: OrderMessage) -> OrderRecord:
     """With the claim held: put the order in BC and record the outcome on the order and its event."""
     try:
-        imported = _import(sync, held, order)
+        imported = _bring_in_line(sync, held, order) if held.record.bc is not None else _import(sync, held, order)
     except PermanentError as error:
         _save(sync, held, status=OrderStatus.NEEDS_ATTENTION, problem=error.reason, claim_owner="")
         sync.events.mark(order.key, message.event_id, EventStatus.PARKED, error.reason)
@@ -146,6 +150,8 @@ def _import_claimed(sync: OrderSync, held: _Held, order: Order, message: OrderMe
     except Exception as error:
         _release_after_failure(sync, held, str(error) or type(error).__name__)
         raise
+    if imported is None:
+        return _record_cancelled(sync, held, order, message)
     document = imported.document
     controls = run_controls(order, document, imported.skus, imported.customer, sync.policy.controls)
     blockers = release_blockers(controls)
@@ -154,6 +160,7 @@ def _import_claimed(sync: OrderSync, held: _Held, order: Order, message: OrderMe
         held,
         status=OrderStatus.IN_BC,
         bc=document,
+        bc_version=order.modified_at,
         bc_customer_number=document.customer_number,
         totals_agree=next(result.passed for result in controls if result.control == "totals"),
         controls=controls,
@@ -162,8 +169,67 @@ def _import_claimed(sync: OrderSync, held: _Held, order: Order, message: OrderMe
         last_error="",
         claim_owner="",
     )
-    sync.events.mark(order.key, message.event_id, EventStatus.PROCESSED, f"in BC as {document.number}")
+    sync.events.mark(order.key, message.event_id, EventStatus.PROCESSED, f"in BC as {document.number}{imported.note}")
     return held.record
+
+
+def _record_cancelled(sync: OrderSync, held: _Held, order: Order, message: OrderMessage) -> OrderRecord:
+    number = held.record.bc.number if held.record.bc else ""
+    _save(
+        sync,
+        held,
+        status=OrderStatus.CANCELLED,
+        bc=None,
+        bc_version=order.modified_at,
+        release="",
+        problem="",
+        claim_owner="",
+    )
+    sync.events.mark(
+        order.key, message.event_id, EventStatus.PROCESSED, f"cancelled in the shop: BC order {number} deleted"
+    )
+    return held.record
+
+
+def _bring_in_line(sync: OrderSync, held: _Held, order: Order) -> _Imported | None:
+    """A newer version of an order already in BC: change the unshipped, unreleased document line by line, delete
+    it when the web order was cancelled (None), and leave anything shipped or released to a person."""
+    assert held.record.bc is not None
+    number = held.record.bc.number
+    try:
+        document = sync.bc.sales_order(held.record.bc.id)
+        if document is None:
+            raise PermanentError(f"BC order {number} no longer exists; the shop changed the order since")
+        if order.status in CANCELLED_STATUSES:
+            if document.shipping_started:
+                raise PermanentError(
+                    f"Cancelled in the shop, but {number} has shipped lines: handle the return by hand"
+                )
+            sync.bc.delete_sales_order(document)
+            return None
+        if document.shipping_started:
+            raise PermanentError(
+                f"Changed in the shop after shipping started on {number}: not applied, compare by hand"
+            )
+        if document.released:
+            raise PermanentError(f"Changed in the shop, but {number} is released in BC: reopen it there, then replay")
+        skus = _resolve_skus(sync.bc, order)
+        customer = resolve_customer(sync.bc, sync.customers, order, sync.policy.default_customer_number)
+        desired = business_central.sales_order(
+            order,
+            document.external_document_number,
+            customer,
+            skus,
+            accounts=sync.policy.accounts,
+            local_currency=sync.policy.local_currency,
+        )
+        plan = change_plan(document, desired)
+        if plan.empty:
+            return _Imported(document, skus, customer, "; nothing to change")
+        _save(sync, held, claim_expires_at=sync.clock.now() + sync.policy.claim_lease)
+        return _Imported(sync.bc.apply_changes(document, plan), skus, customer, f"; brought in line: {plan.describe()}")
+    except BusinessCentralRejected as error:
+        raise PermanentError(f"BC refused the change to {number}: {error.message or error.code}") from None
 
 
 def _release(sync: OrderSync, document: BcSalesOrder, blockers: list[str]) -> str:
@@ -239,7 +305,9 @@ def _defer(
 
 def _skip_reason(sync: OrderSync, record: OrderRecord, order: Order) -> str:
     if record.bc is not None:
-        return f"already in BC as {record.bc.number}; changes after import are not applied automatically"
+        if record.bc_version is not None and order.modified_at <= record.bc_version:
+            return f"already in BC as {record.bc.number} at this version or a later one"
+        return ""
     if record.web_modified_at and order.modified_at < record.web_modified_at:
         return "an older version than the one already received"
     if not sync.policy.imports(order):
@@ -251,7 +319,7 @@ def _skip_reason(sync: OrderSync, record: OrderRecord, order: Order) -> str:
 def _note_skipped(sync: OrderSync, held: _Held, order: Order, message: OrderMessage, reason: str) -> None:
     if held.record.bc is not None and held.record.latest_event_id == message.event_id:
         return
-    if held.record.bc is None and not sync.policy.imports(order):
+    if held.record.bc is None and held.record.status is not OrderStatus.CANCELLED and not sync.policy.imports(order):
         _save(sync, held, status=OrderStatus.NOT_IMPORTED, problem="", **_web_summary(order, message))
     sync.events.mark(order.key, message.event_id, EventStatus.IGNORED, reason)
 

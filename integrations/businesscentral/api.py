@@ -9,8 +9,10 @@ from typing import Any
 
 from cachetools import TTLCache
 
+from domain.errors import BusinessCentralRejected, RetryableError
 from domain.mapping import business_central
 from domain.models import BcCustomer, BcSalesOrder, BcSalesOrderLine, Party, ResolvedSku
+from domain.rules.document_changes import HEADER_FIELDS, ChangePlan
 from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
 
@@ -54,6 +56,35 @@ class BusinessCentralApi:
 
     def create_sales_order(self, payload: dict[str, Any]) -> BcSalesOrder:
         return _sales_order(self._client.post("salesOrders?$expand=salesOrderLines", payload))
+
+    def sales_order(self, sales_order_id: str) -> BcSalesOrder | None:
+        try:
+            row = self._client.get(f"salesOrders({sales_order_id})", {"$expand": "salesOrderLines"})
+        except BusinessCentralRejected as error:
+            if error.status == 404:
+                return None
+            raise
+        return _sales_order(row)
+
+    def apply_changes(self, document: BcSalesOrder, plan: ChangePlan) -> BcSalesOrder:
+        lines = f"salesOrders({document.id})/salesOrderLines"
+        for line in plan.remove:
+            self._client.delete(f"{lines}({line.id})", line.etag)
+        for update in plan.update:
+            self._client.patch(f"{lines}({update.line.id})", update.changes, update.line.etag)
+        for body in plan.add:
+            self._client.post(lines, body)
+        if plan.header:
+            current = self._client.get(f"salesOrders({document.id})", {"$select": "id"})
+            self._client.patch(f"salesOrders({document.id})", plan.header, str(current["@odata.etag"]))
+        changed = self.sales_order(document.id)
+        if changed is None:
+            raise RetryableError(f"BC order {document.number} vanished while being changed")
+        return changed
+
+    def delete_sales_order(self, document: BcSalesOrder) -> None:
+        current = self._client.get(f"salesOrders({document.id})", {"$select": "id"})
+        self._client.delete(f"salesOrders({document.id})", str(current["@odata.etag"]))
 
     def release_sales_order(self, sales_order_id: str) -> bool:
         if self._release_api_url is None:
@@ -160,16 +191,34 @@ def _sales_order(row: dict[str, Any]) -> BcSalesOrder:
         total_tax=Decimal(str(row.get("totalTaxAmount", 0))),
         total_including_tax=Decimal(str(row.get("totalAmountIncludingTax", 0))),
         lines=tuple(
-            BcSalesOrderLine(
-                line_type=line.get("lineType", ""),
-                item_id=line.get("itemId") or "",
-                quantity=Decimal(str(line.get("quantity", 0))),
-                unit_price=Decimal(str(line.get("unitPrice", 0))),
-                tax_percent=Decimal(str(line.get("taxPercent", 0))),
-            )
-            for line in row.get("salesOrderLines", [])
+            _line(line) for line in sorted(row.get("salesOrderLines", []), key=lambda line: line.get("sequence", 0))
         ),
+        etag=str(row.get("@odata.etag", "")),
+        header={name: str(row[name]) for name in HEADER_FIELDS if row.get(name) is not None},
     )
+
+
+def _line(row: dict[str, Any]) -> BcSalesOrderLine:
+    return BcSalesOrderLine(
+        line_type=row.get("lineType", ""),
+        id=row.get("id", ""),
+        etag=str(row.get("@odata.etag", "")),
+        item_id=row.get("itemId") or "",
+        variant_id=_guid(row.get("itemVariantId")),
+        object_number=row.get("lineObjectNumber") or "",
+        description=row.get("description") or "",
+        quantity=Decimal(str(row.get("quantity", 0))),
+        unit_price=Decimal(str(row.get("unitPrice", 0))),
+        discount_amount=Decimal(str(row.get("discountAmount", 0))),
+        tax_percent=Decimal(str(row.get("taxPercent", 0))),
+        shipped_quantity=Decimal(str(row.get("shippedQuantity", 0))),
+    )
+
+
+def _guid(value: Any) -> str:
+    """BC answers an empty reference as the all-zero GUID."""
+    text = str(value or "")
+    return "" if set(text) <= {"0", "-"} else text
 
 
 def _decimal(value: Any) -> Decimal | None:

@@ -67,7 +67,7 @@ def settled_dossier(stack: LocalStack, order_id: int, timeout: float = 30.0) -> 
         if response.status_code != 200:
             return None
         body: dict[str, Any] = response.json()
-        return body if body["status"] in ("in_bc", "needs_attention", "failed", "not_imported") else None
+        return body if body["status"] in ("in_bc", "needs_attention", "failed", "not_imported", "cancelled") else None
 
     return wait_for(settled, timeout)
 

@@ -45,6 +45,7 @@ class Simulation:
             "Microsoft.NAV.release",
             self.release,
         )
+        app.router.add_post("/_sim/salesOrders/{order}/ship", self.ship)
         app.router.add_get("/_sim/faults", self.get_faults)
         app.router.add_post("/_sim/faults", self.set_faults)
         app.router.add_delete("/_sim/faults", self.clear_faults)
@@ -113,6 +114,16 @@ class Simulation:
             return web.Response(status=204)
         except BCError as error:
             return error_response(error)
+
+    async def ship(self, request: web.Request) -> web.Response:
+        """Test control: a warehouse worker posts the shipment of the whole order (shippedQuantity = quantity)."""
+        order = self.api.store.sales_orders.get(request.match_info["order"].lower())
+        if order is None:
+            return web.json_response({"error": {"code": "NotFound", "message": "no such sales order"}}, status=404)
+        for line in self.api.store.lines_of(order["id"]).values():
+            line["shippedQuantity"] = line["quantity"]
+            self.api.store.lines_of(order["id"]).stamp(line)
+        return web.json_response({"shipped": order["number"]})
 
     async def get_faults(self, _request: web.Request) -> web.Response:
         return web.json_response(self.faults.describe())

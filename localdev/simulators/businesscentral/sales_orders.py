@@ -76,6 +76,8 @@ class SalesOrders:
         return order
 
     def delete(self, order: Record) -> None:
+        if any(line.get("shippedQuantity") for line in self.lines(order)):
+            raise dialog(f"You cannot delete Order {order['number']} because it has been shipped.")
         self.store.sales_orders.remove(order["id"])
         self.store.order_lines.pop(order["id"], None)
 
