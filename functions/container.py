@@ -19,6 +19,7 @@ from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
 from integrations.settings import Settings, names, settings
+from integrations.shops.shopify import ShopifyOrderFeed
 from integrations.shops.woocommerce import WooCommerceOrderFeed
 from integrations.storage.account import StorageAccount
 from integrations.storage.attention_list import TableAttentionList
@@ -80,10 +81,15 @@ def container() -> Container:
 
 def _order_feeds(config: Settings) -> dict[tuple[str, str], ShopOrderFeed]:
     http = httpx.Client(timeout=60)
-    return {
+    feeds: dict[tuple[str, str], ShopOrderFeed] = {
         ("woocommerce", shop): WooCommerceOrderFeed(http, url, key, secret)
         for shop, (url, key, secret) in config.woocommerce_rest().items()
     }
+    feeds |= {
+        ("shopify", shop): ShopifyOrderFeed(http, url, config.shopify_api_version, token)
+        for shop, (url, token) in config.shopify_rest().items()
+    }
+    return feeds
 
 
 def _business_central(config: Settings) -> BusinessCentralApi:

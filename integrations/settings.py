@@ -52,6 +52,7 @@ class Settings(BaseSettings):
         "processing,on-hold,completed", validation_alias="KOPPEL_WOOCOMMERCE_IMPORT_STATUSES"
     )
     shopify_shops: str = Field("", validation_alias="KOPPEL_SHOPIFY_SHOPS")
+    shopify_api_version: str = Field("2025-10", validation_alias="KOPPEL_SHOPIFY_API_VERSION")
     shopify_import_statuses: str = Field(
         "pending,authorized,partially_paid,paid", validation_alias="KOPPEL_SHOPIFY_IMPORT_STATUSES"
     )
@@ -122,6 +123,18 @@ class Settings(BaseSettings):
             if source == "woocommerce"
         }
         return {shop: (url, key, secret) for shop, (url, key, secret) in found.items() if url and key and secret}
+
+    def shopify_rest(self) -> dict[str, tuple[str, str]]:
+        """Per shop with KOPPEL_SHOPIFY_URL_<SHOP> and KOPPEL_SHOPIFY_TOKEN_<SHOP> set: (shop URL, Admin API token)."""
+        found = {
+            shop: (
+                os.environ.get(shop_setting("shopify", "URL", shop), ""),
+                os.environ.get(shop_setting("shopify", "TOKEN", shop), ""),
+            )
+            for source, shop in self._shop_secrets
+            if source == "shopify"
+        }
+        return {shop: (url, token) for shop, (url, token) in found.items() if url and token}
 
     def import_statuses(self) -> dict[str, frozenset[str]]:
         return {

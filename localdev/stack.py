@@ -88,6 +88,7 @@ class LocalStack:
 
     def _shop_settings(self) -> dict[str, str]:
         assert self.woocommerce is not None
+        assert self.shopify is not None
         woo = WOOCOMMERCE_SHOP
         return {
             "KOPPEL_WOOCOMMERCE_SHOPS": woo,
@@ -97,6 +98,9 @@ class LocalStack:
             shop_setting("woocommerce", "API_SECRET", woo): self.woocommerce.consumer_secret,
             "KOPPEL_SHOPIFY_SHOPS": SHOPIFY_SHOP,
             shop_setting("shopify", "SECRET", SHOPIFY_SHOP): self.shop_secrets[SHOPIFY_SHOP],
+            shop_setting("shopify", "URL", SHOPIFY_SHOP): self.shopify.url,
+            shop_setting("shopify", "TOKEN", SHOPIFY_SHOP): self.shopify.access_token,
+            "KOPPEL_SHOPIFY_API_VERSION": self.shopify.api_version,
         }
 
     def bc_probe(self) -> BcProbe:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
 
 from localdev.azurite import ROOT
-from localdev.stack import LocalStack
+from localdev.shop.woocommerce import ShopCustomer
+from localdev.stack import SHOPIFY_SHOP, LocalStack
 from tests.integration.conftest import FAST_QUEUES
-from tests.integration.support import a_catalog_order, settled_dossier
+from tests.integration.support import a_catalog_order, settled_dossier, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -49,3 +51,31 @@ def test_an_order_whose_webhook_arrived_is_not_taken_in_twice(stack: LocalStack)
     time.sleep(4)
     again = settled_dossier(stack, order["id"])
     assert [e["topic"] for e in again["events"]] == [e["topic"] for e in first["events"]] == ["order.created"]
+
+
+def test_a_shopify_order_whose_webhooks_all_failed_is_recovered(stack: LocalStack):
+    shopify = stack.shopify
+    assert shopify is not None
+    httpx.post(f"{shopify.url}/_sim/webhook", json={"url": "http://127.0.0.1:9/unreachable"}).raise_for_status()
+    try:
+        placed = shopify.place_order(
+            list(a_catalog_order(stack).lines), ShopCustomer("Kwijt", "Bericht", "kwijt@example.nl")
+        )
+    finally:
+        httpx.post(
+            f"{shopify.url}/_sim/webhook", json={"url": f"{stack.host_url}/api/webhooks/shopify/{SHOPIFY_SHOP}"}
+        ).raise_for_status()
+
+    found = _shopify_dossier(stack, placed["id"])
+    assert found["status"] == "in_bc"
+    assert "order.recovered" in [event["topic"] for event in found["events"]]
+    assert len(stack.bc_probe().sales_orders(placed["name"])) == 1
+
+
+def _shopify_dossier(stack: LocalStack, order_id: int) -> dict[str, Any]:
+    def settled() -> dict[str, Any] | None:
+        response = httpx.get(f"{stack.host_url}/api/orders/shopify/{SHOPIFY_SHOP}/{order_id}")
+        body: dict[str, Any] = response.json() if response.status_code == 200 else {}
+        return body if body.get("status") == "in_bc" else None
+
+    return wait_for(settled, timeout=60)
