@@ -108,7 +108,9 @@ def _business_central(config: Settings) -> BusinessCentralApi:
     )
     throttle = RequestThrottle(config.bc_max_in_flight, config.bc_requests_per_5_minutes)
     client = BusinessCentralClient(http, config.bc_company_url, token, throttle, config.bc_max_attempts)
-    return BusinessCentralApi(client, release_api_url=config.bc_release_url)
+    return BusinessCentralApi(
+        client, release_api_url=config.bc_release_url, new_customer_fields=config.new_customer_fields
+    )
 
 
 def _import_policy(config: Settings) -> ImportPolicy:

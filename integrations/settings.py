@@ -6,6 +6,7 @@ import os
 import re
 from decimal import Decimal
 from functools import cache, cached_property
+from typing import Any
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -46,6 +47,7 @@ class Settings(BaseSettings):
     fee_account: str = Field("", validation_alias="KOPPEL_BC_FEE_ACCOUNT")
     local_currency: str = Field("EUR", validation_alias="KOPPEL_BC_LOCAL_CURRENCY")
     default_customer_number: str = Field("", validation_alias="KOPPEL_BC_DEFAULT_CUSTOMER")
+    new_customer_fields: dict[str, Any] = Field(default_factory=dict, validation_alias="KOPPEL_BC_NEW_CUSTOMER_FIELDS")
 
     woocommerce_shops: str = Field("", validation_alias="KOPPEL_WOOCOMMERCE_SHOPS")
     woocommerce_import_statuses: str = Field(

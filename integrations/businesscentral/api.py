@@ -32,12 +32,15 @@ class BusinessCentralApi:
         self,
         client: BusinessCentralClient,
         release_api_url: str | None = None,
+        new_customer_fields: dict[str, Any] | None = None,
         cache_size: int = 4096,
         cache_seconds: float = 300.0,
     ) -> None:
-        """`release_api_url`: the company URL of the optional custom API page with a release action."""
+        """`release_api_url`: the company URL of the optional custom API page with a release action;
+        `new_customer_fields`: the template every new customer gets (payment terms, shipment method, ...)."""
         self._client = client
         self._release_api_url = release_api_url
+        self._new_customer_fields = dict(new_customer_fields or {})
         self._customers: TTLCache[str, BcCustomer] = TTLCache(cache_size, cache_seconds)
         self._skus: TTLCache[str, ResolvedSku] = TTLCache(cache_size, cache_seconds)
         self._lock = threading.Lock()
@@ -106,7 +109,8 @@ class BusinessCentralApi:
         return self._first_customer(f"taxRegistrationNumber eq {odata.literal(vat_number)}")
 
     def create_customer(self, party: Party) -> BcCustomer:
-        return self._remember(_customer(self._client.post("customers", business_central.customer(party))))
+        body = {**business_central.customer(party), **self._new_customer_fields}
+        return self._remember(_customer(self._client.post("customers", body)))
 
     def resolve_skus(self, skus: Sequence[str]) -> dict[str, ResolvedSku]:
         with self._lock:

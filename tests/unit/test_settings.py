@@ -56,3 +56,8 @@ def test_a_shop_name_that_cannot_be_a_key_is_refused_at_start(environment):
     environment.setenv("KOPPEL_WOOCOMMERCE_SHOPS", "shop-a,Shop #2")
     with pytest.raises(ValueError, match="Shop #2"):
         Settings()
+
+
+def test_new_customers_get_the_configured_template(environment):
+    environment.setenv("KOPPEL_BC_NEW_CUSTOMER_FIELDS", '{"paymentTermsId": "7a3c0000-0000-0000-0000-000000000001"}')
+    assert Settings().new_customer_fields == {"paymentTermsId": "7a3c0000-0000-0000-0000-000000000001"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from localdev.simulators.businesscentral.schema import CUSTOMER
+from localdev.simulators.businesscentral.schema import CUSTOMER, EMPTY_GUID
 from localdev.simulators.businesscentral.store import Record, Store
 from localdev.simulators.businesscentral.validation import validate_body
 
@@ -27,6 +27,9 @@ CUSTOMER_DEFAULTS: Record = {
     "taxLiable": True,
     "taxRegistrationNumber": "",
     "currencyCode": "",
+    "paymentTermsId": EMPTY_GUID,
+    "shipmentMethodId": EMPTY_GUID,
+    "paymentMethodId": EMPTY_GUID,
     "blocked": " ",
 }
 

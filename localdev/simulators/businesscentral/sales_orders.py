@@ -17,8 +17,7 @@ from localdev.simulators.businesscentral.pricing import (
     recalculate,
     set_discount_amount,
 )
-from localdev.simulators.businesscentral.schema import SALES_ORDER, SALES_ORDER_LINE
-from localdev.simulators.businesscentral.seed import EMPTY_GUID
+from localdev.simulators.businesscentral.schema import EMPTY_GUID, SALES_ORDER, SALES_ORDER_LINE
 from localdev.simulators.businesscentral.store import Record, Store, Table
 from localdev.simulators.businesscentral.validation import validate_body
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+EMPTY_GUID = "00000000-0000-0000-0000-000000000000"
+"""How BC writes an empty reference."""
+
 
 class Kind(Enum):
     """A property's EDM type, as the OData layer names it."""
@@ -120,6 +123,9 @@ CUSTOMER = EntityType(
         rw("taxLiable", Kind.BOOL),
         rw("taxRegistrationNumber", Kind.STRING, 20),
         rw("currencyCode", Kind.STRING, 10),
+        rw("paymentTermsId", Kind.GUID),
+        rw("shipmentMethodId", Kind.GUID),
+        rw("paymentMethodId", Kind.GUID),
         rw("blocked", Kind.ENUM, choices=CUSTOMER_BLOCKED),
         ro("lastModifiedDateTime", Kind.DATETIME),
     ),
