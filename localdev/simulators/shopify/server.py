@@ -11,8 +11,8 @@ from types import TracebackType
 from typing import Any
 
 from localdev.shop.woocommerce import ShopCustomer, ShopLine
+from localdev.simulators.background import BackgroundServer
 from localdev.simulators.shopify.app import ShopifyShop
-from localdev.simulators.shopify.background import BackgroundServer
 from localdev.simulators.shopify.bucket import LeakyBucket
 from localdev.simulators.shopify.deliveries import ShopifyDelivery, WebhookDispatcher, WebhookSettings
 from localdev.simulators.shopify.orders import OrderDraft

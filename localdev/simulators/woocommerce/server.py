@@ -8,8 +8,8 @@ from types import TracebackType
 from typing import Any
 
 from localdev.shop.woocommerce import ShopOrder
+from localdev.simulators.background import BackgroundServer
 from localdev.simulators.woocommerce.app import WooCommerceSite
-from localdev.simulators.woocommerce.background import BackgroundServer
 from localdev.simulators.woocommerce.webhook import Webhook, WooDelivery
 
 _CALL_MARGIN_S = 5.0
