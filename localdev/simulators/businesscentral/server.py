@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
-import threading
 from types import TracebackType
 
-from aiohttp import web
-
+from localdev.simulators.background import BackgroundServer
 from localdev.simulators.businesscentral.app import Simulation
 from localdev.simulators.businesscentral.config import SimulatorConfig
 from localdev.simulators.businesscentral.seed import seed_store
 from localdev.simulators.businesscentral.store import Store
-
-HOST = "127.0.0.1"
 
 
 class BusinessCentralSimulator:
@@ -55,9 +50,7 @@ class BusinessCentralSimulator:
         self.company_id = seed_store(self.store, demo_data=seed)
         self.simulation = Simulation(self.config, self.store)
         self.port = port
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._runner: web.AppRunner | None = None
-        self._thread: threading.Thread | None = None
+        self._server = BackgroundServer("BC", port)
 
     @property
     def client_id(self) -> str:
@@ -69,7 +62,7 @@ class BusinessCentralSimulator:
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        return self._server.url
 
     @property
     def api_base(self) -> str:
@@ -80,57 +73,12 @@ class BusinessCentralSimulator:
         return f"{self.url}/{self.config.tenant}/oauth2/v2.0/token"
 
     def start(self, timeout: float = 10.0) -> BusinessCentralSimulator:
-        if self._thread is not None:
-            raise RuntimeError("the simulator is already running")
-        started = threading.Event()
-        failure: list[BaseException] = []
-        loop = asyncio.new_event_loop()
-
-        def serve() -> None:
-            asyncio.set_event_loop(loop)
-            try:
-                loop.run_until_complete(self._open())
-            except BaseException as exc:
-                failure.append(exc)
-                started.set()
-                loop.close()
-                return
-            started.set()
-            loop.run_forever()
-            loop.run_until_complete(self._close())
-            loop.close()
-
-        self._loop = loop
-        self._thread = threading.Thread(target=serve, name=f"bc-simulator-{self.port}", daemon=True)
-        self._thread.start()
-        if not started.wait(timeout):
-            raise RuntimeError("the BC simulator did not start in time")
-        if failure:
-            self._thread.join()
-            self._thread = None
-            raise RuntimeError(f"the BC simulator could not start on {HOST}:{self.port}") from failure[0]
+        self._server.start(self.simulation.application, timeout)
+        self.port = self._server.port
         return self
 
     def stop(self, timeout: float = 10.0) -> None:
-        if self._thread is None or self._loop is None:
-            return
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout)
-        self._thread = None
-        self._loop = None
-
-    async def _open(self) -> None:
-        runner = web.AppRunner(self.simulation.application(), access_log=None, handle_signals=False)
-        await runner.setup()
-        site = web.TCPSite(runner, HOST, self.port, reuse_address=True)
-        await site.start()
-        self._runner = runner
-        self.port = int(runner.addresses[0][1])
-
-    async def _close(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        self._server.stop(timeout)
 
     def __enter__(self) -> BusinessCentralSimulator:
         return self.start()
