@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -125,6 +127,7 @@ class BcSalesOrderLine(Frozen):
     item_id: str = ""
     variant_id: str = ""
     object_number: str = ""
+    unit_of_measure: str = ""
     description: str = ""
     quantity: Decimal = Decimal(0)
     unit_price: Decimal = Decimal(0)
@@ -149,14 +152,23 @@ class BcSalesOrder(Frozen):
     header: dict[str, str] = {}
     """Contact and ship-to fields as BC has them, to change only what differs."""
 
+    def fingerprint(self) -> str:
+        """The lines' content (not their ETags): equal as long as nobody changed what the lines say."""
+        content = [
+            [line.line_type, line.item_id, line.variant_id, line.object_number, line.unit_of_measure]
+            + [str(value.normalize()) for value in (line.quantity, line.unit_price, line.discount_amount)]
+            for line in self.lines
+        ]
+        return hashlib.sha256(json.dumps(content).encode()).hexdigest()[:32]
+
     @property
     def shipping_started(self) -> bool:
         return any(line.shipped_quantity for line in self.lines)
 
     @property
     def released(self) -> bool:
-        """API status "Open" is BC's Released (API "Draft" is BC's Open)."""
-        return self.status == "Open"
+        """API "Open" is BC's Released and "In Review" its Pending Approval: not to be changed (API "Draft" is Open)."""
+        return self.status in ("Open", "In Review")
 
 
 class BcCustomer(Frozen):

@@ -59,6 +59,8 @@ class OrderRecord(BaseModel):
     latest_event_id: str = ""
     bc: BcSalesOrder | None = None
     bc_version: datetime | None = None
+    bc_fingerprint: str = ""
+    """The document's lines as Koppel last wrote them, to notice a person's edits in BC."""
     """The web order version (its modification time) the BC document says."""
     bc_customer_number: str = ""
     totals_agree: bool | None = None

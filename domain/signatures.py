@@ -38,9 +38,13 @@ def standard_webhook_valid(body: bytes, secret: str, headers: Mapping[str, str],
     """Standard Webhooks: `v1,<base64 HMAC-SHA256("{webhook-id}.{webhook-timestamp}.{body}")>` with the decoded
     `whsec_` key, among space-separated signatures; a timestamp more than 5 minutes off is refused (replays)."""
     message_id, timestamp = headers.get("webhook-id", ""), headers.get("webhook-timestamp", "")
-    if not (message_id and timestamp.isdigit() and len(timestamp) <= 12):
+    if not (message_id and timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 11):
         return False
-    if abs(now - datetime.fromtimestamp(int(timestamp), tz=UTC)) > STANDARD_WEBHOOKS_TOLERANCE:
+    try:
+        sent_at = datetime.fromtimestamp(int(timestamp), tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return False
+    if abs(now - sent_at) > STANDARD_WEBHOOKS_TOLERANCE:
         return False
     try:
         key = base64.b64decode(secret.removeprefix(STANDARD_WEBHOOKS_SECRET_PREFIX) + "==")

@@ -17,6 +17,9 @@ log = logging.getLogger(__name__)
 def recover_orders(timer: func.TimerRequest) -> None:
     app = container()
     for report in recover_missed_orders(app.recovery, app.order_feeds):
+        if report.error:
+            log.warning("order recovery %s failed, tried again next run: %s", report.scope, report.error)
+            continue
         log.info(
             "order recovery %s: %d changed since %s, %d taken in %s, %d unreadable%s",
             report.scope,

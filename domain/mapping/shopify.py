@@ -46,6 +46,8 @@ class ShopifyLineItem(_Lenient):
     title: str = ""
     variant_title: str | None = ""
     quantity: int = Field(gt=0, le=10**6)
+    current_quantity: int | None = Field(None, ge=0, le=10**6)
+    """What is left after order edits and removals; Shopify keeps removed lines with current_quantity 0."""
     price: Amount
     total_discount: Amount = Decimal(0)
     discount_allocations: list[ShopifyAllocation] = []
@@ -114,7 +116,7 @@ def to_order(shop: str, shopify: ShopifyOrder) -> Order:
         currency=shopify.currency.upper(),
         prices_include_tax=shopify.taxes_included,
         customer=_party(shopify),
-        lines=tuple(_line(item) for item in shopify.line_items),
+        lines=tuple(_line(item) for item in shopify.line_items if item.current_quantity != 0),
         charges=tuple(
             ChargeLine(kind="shipping", description=line.title or "Shipping", amount=line.amount)
             for line in shopify.shipping_lines
@@ -165,7 +167,7 @@ def _line(item: ShopifyLineItem) -> OrderLine:
     return OrderLine(
         sku=(item.sku or "").strip(),
         description=description,
-        quantity=Decimal(item.quantity),
+        quantity=Decimal(item.quantity if item.current_quantity is None else item.current_quantity),
         unit_price=item.price,
         discount_amount=item.discount,
     )

@@ -25,7 +25,7 @@ HEADER_FIELDS = (
     "shipToCountry",
     "shipToPostCode",
 )
-LINE_FIELDS = ("itemVariantId", "description", "quantity", "unitPrice", "discountAmount")
+LINE_FIELDS = ("description", "quantity", "unitPrice", "discountAmount")
 
 
 class LineUpdate(BaseModel):
@@ -89,7 +89,8 @@ def _same_object(have: BcSalesOrderLine, want: dict[str, Any]) -> bool:
     if have.line_type != want["lineType"]:
         return False
     if want["lineType"] == "Item":
-        return have.item_id == str(want["itemId"])
+        same_unit = "unitOfMeasureCode" not in want or have.unit_of_measure == want["unitOfMeasureCode"]
+        return have.item_id == str(want["itemId"]) and have.variant_id == want.get("itemVariantId", "") and same_unit
     if want["lineType"] == "Account":
         return have.object_number.upper() == str(want["lineObjectNumber"]).upper()
     return True
@@ -97,7 +98,6 @@ def _same_object(have: BcSalesOrderLine, want: dict[str, Any]) -> bool:
 
 def _line_changes(have: BcSalesOrderLine, want: dict[str, Any]) -> dict[str, Any]:
     current = {
-        "itemVariantId": have.variant_id or None,
         "description": have.description,
         "quantity": have.quantity,
         "unitPrice": have.unit_price,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from domain.channels import CHANNELS
+from domain.errors import RetryableError
 from domain.models import Order
 from domain.ports import OrderStore, ShopOrderFeed, SyncState
 from domain.services.ingest_webhook import Intake, accept
@@ -38,6 +39,8 @@ class ShopRecovery:
     seen: int = 0
     recovered: list[str] = field(default_factory=list)
     unreadable: int = 0
+    error: str = ""
+    """Why this shop could not be read this time; its watermark stays where it was."""
 
 
 def recover_missed_orders(
@@ -47,7 +50,15 @@ def recover_missed_orders(
 
     The watermark is the start of the previous run, so an order changed during a run is read again next time.
     """
-    return [_recover_shop(recovery, source, shop, feed) for (source, shop), feed in feeds.items()]
+    return [_safely(recovery, source, shop, feed) for (source, shop), feed in feeds.items()]
+
+
+def _safely(recovery: OrderRecovery, source: str, shop: str, feed: ShopOrderFeed) -> ShopRecovery:
+    """One shop failing (a wrong token, a shop down) does not keep the others from being read."""
+    try:
+        return _recover_shop(recovery, source, shop, feed)
+    except RetryableError as error:
+        return ShopRecovery(scope=f"{source}:{shop}", since=recovery.intake.clock.now(), error=str(error))
 
 
 def _recover_shop(recovery: OrderRecovery, source: str, shop: str, feed: ShopOrderFeed) -> ShopRecovery:

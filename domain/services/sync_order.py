@@ -160,6 +160,7 @@ def _import_claimed(sync: OrderSync, held: _Held, order: Order, message: OrderMe
         held,
         status=OrderStatus.IN_BC,
         bc=document,
+        bc_fingerprint=document.fingerprint(),
         bc_version=order.modified_at,
         bc_customer_number=document.customer_number,
         totals_agree=next(result.passed for result in controls if result.control == "totals"),
@@ -199,20 +200,15 @@ def _bring_in_line(sync: OrderSync, held: _Held, order: Order) -> _Imported | No
     try:
         document = sync.bc.sales_order(held.record.bc.id)
         if document is None:
-            raise PermanentError(f"BC order {number} no longer exists; the shop changed the order since")
+            if order.status in CANCELLED_STATUSES:
+                return None
+            raise PermanentError(f"BC order {number} no longer exists, but the shop changed the order since")
+        if held.record.bc_fingerprint and document.fingerprint() != held.record.bc_fingerprint:
+            raise PermanentError(f"{number} was changed in BC since Koppel wrote it: the shop's change is not applied")
         if order.status in CANCELLED_STATUSES:
-            if document.shipping_started:
-                raise PermanentError(
-                    f"Cancelled in the shop, but {number} has shipped lines: handle the return by hand"
-                )
+            _may_change(document, "Cancelled in the shop")
             sync.bc.delete_sales_order(document)
             return None
-        if document.shipping_started:
-            raise PermanentError(
-                f"Changed in the shop after shipping started on {number}: not applied, compare by hand"
-            )
-        if document.released:
-            raise PermanentError(f"Changed in the shop, but {number} is released in BC: reopen it there, then replay")
         skus = _resolve_skus(sync.bc, order)
         customer = resolve_customer(sync.bc, sync.customers, order, sync.policy.default_customer_number)
         desired = business_central.sales_order(
@@ -225,11 +221,20 @@ def _bring_in_line(sync: OrderSync, held: _Held, order: Order) -> _Imported | No
         )
         plan = change_plan(document, desired)
         if plan.empty:
-            return _Imported(document, skus, customer, "; nothing to change")
+            return _Imported(document, skus, customer, "; nothing to change in BC")
+        _may_change(document, f"Changed in the shop ({plan.describe()})")
         _save(sync, held, claim_expires_at=sync.clock.now() + sync.policy.claim_lease)
         return _Imported(sync.bc.apply_changes(document, plan), skus, customer, f"; brought in line: {plan.describe()}")
     except BusinessCentralRejected as error:
         raise PermanentError(f"BC refused the change to {number}: {error.message or error.code}") from None
+
+
+def _may_change(document: BcSalesOrder, what: str) -> None:
+    """Shipped or released documents are a person's to change: Koppel only says what the shop did."""
+    if document.shipping_started:
+        raise PermanentError(f"{what} after shipping started on {document.number}: not applied, handle it by hand")
+    if document.released:
+        raise PermanentError(f"{what}, but {document.number} is released in BC: reopen it there, then replay")
 
 
 def _release(sync: OrderSync, document: BcSalesOrder, blockers: list[str]) -> str:
@@ -343,7 +348,9 @@ def _import(sync: OrderSync, held: _Held, order: Order) -> _Imported:
     try:
         existing = _existing_document(sync, order, number)
         if existing is not None:
-            return _Imported(existing)
+            return _Imported(
+                existing, _resolve_skus(sync.bc, order), note="; found in BC (created by an earlier attempt)"
+            )
         skus = _resolve_skus(sync.bc, order)
         customer = resolve_customer(sync.bc, sync.customers, order, sync.policy.default_customer_number)
         payload = business_central.sales_order(

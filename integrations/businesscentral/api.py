@@ -72,22 +72,26 @@ class BusinessCentralApi:
     def apply_changes(self, document: BcSalesOrder, plan: ChangePlan) -> BcSalesOrder:
         lines = f"salesOrders({document.id})/salesOrderLines"
         for line in plan.remove:
-            self._client.delete(f"{lines}({line.id})", line.etag)
+            self._client.delete(f"{lines}({line.id})", self._etag(f"{lines}({line.id})"))
         for update in plan.update:
-            self._client.patch(f"{lines}({update.line.id})", update.changes, update.line.etag)
+            path = f"{lines}({update.line.id})"
+            self._client.patch(path, update.changes, self._etag(path))
         for body in plan.add:
             self._client.post(lines, body)
         if plan.header:
-            current = self._client.get(f"salesOrders({document.id})", {"$select": "id"})
-            self._client.patch(f"salesOrders({document.id})", plan.header, str(current["@odata.etag"]))
+            self._client.patch(f"salesOrders({document.id})", plan.header, self._etag(f"salesOrders({document.id})"))
         changed = self.sales_order(document.id)
         if changed is None:
             raise RetryableError(f"BC order {document.number} vanished while being changed")
         return changed
 
+    def _etag(self, path: str) -> str:
+        """The record's ETag right now: a change to one line makes BC recalculate, and re-tag, the others."""
+        return str(self._client.get(path, {"$select": "id"})["@odata.etag"])
+
     def delete_sales_order(self, document: BcSalesOrder) -> None:
-        current = self._client.get(f"salesOrders({document.id})", {"$select": "id"})
-        self._client.delete(f"salesOrders({document.id})", str(current["@odata.etag"]))
+        """With the ETag the document had when it was read: a change by anyone since makes BC refuse."""
+        self._client.delete(f"salesOrders({document.id})", document.etag)
 
     def release_sales_order(self, sales_order_id: str) -> bool:
         if self._release_api_url is None:
@@ -210,6 +214,7 @@ def _line(row: dict[str, Any]) -> BcSalesOrderLine:
         item_id=row.get("itemId") or "",
         variant_id=_guid(row.get("itemVariantId")),
         object_number=row.get("lineObjectNumber") or "",
+        unit_of_measure=row.get("unitOfMeasureCode") or "",
         description=row.get("description") or "",
         quantity=Decimal(str(row.get("quantity", 0))),
         unit_price=Decimal(str(row.get("unitPrice", 0))),

@@ -105,6 +105,8 @@ class BusinessCentralClient:
                 continue
             if status in RETRY_READS_ONLY:
                 raise AmbiguousWriteError(f"{method} answered {status}; the write may have been committed")
+            if status == 404 and _names_one_entity(url):
+                raise _rejection(response)
             if status in SETTINGS_PROBLEM:
                 raise RetryableError(f"BC answered {status} to {method}: check the BC settings and permissions")
             if status in NOT_COMMITTED:
@@ -122,6 +124,11 @@ class BusinessCentralClient:
             delay = min(MAX_BACKOFF_SECONDS, 0.25 * 2 ** (attempt - 1)) * (0.5 + random.random())
         log.info("BC retry %d/%d in %.2f s: %s", attempt, self._max_attempts, delay, why)
         time.sleep(delay)
+
+
+def _names_one_entity(url: str) -> bool:
+    """`.../salesOrders(<id>)`: a 404 there means that record is gone, not that the company URL is wrong."""
+    return url.split("?", 1)[0].rstrip("/").endswith(")") and "/companies(" in url and url.count("(") > 1
 
 
 def _retry_after(response: httpx.Response) -> float | None:

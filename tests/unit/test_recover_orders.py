@@ -2,6 +2,7 @@ import json
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from domain.errors import RetryableError
 from domain.services.ingest_webhook import Delivery, receive_woocommerce
 from domain.services.recover_orders import JOB, OVERLAP, OrderRecovery, recover_missed_orders
 from domain.services.sync_order import sync_order
@@ -74,3 +75,15 @@ def test_the_watermark_is_the_start_of_the_previous_run_read_with_some_overlap()
     intake.clock.moment += timedelta(minutes=5)
     recover_missed_orders(recovery, {SHOP: feed})
     assert feed.asked[1] == first_start - OVERLAP
+
+
+def test_a_shop_that_cannot_be_read_does_not_stop_the_others():
+    class Down(Feed):
+        def modified_since(self, since):
+            raise RetryableError("WooCommerce answered 401 to the order list")
+
+    _, _, recovery = _setup()
+    reports = recover_missed_orders(recovery, {("woocommerce", "down"): Down(), SHOP: Feed(_body(3))})
+    assert reports[0].error == "WooCommerce answered 401 to the order list"
+    assert recovery.state.get(JOB, "woocommerce:down") is None
+    assert reports[1].recovered == ["3"]

@@ -55,3 +55,11 @@ def test_what_shopify_never_sends_is_refused_with_the_field_named(field, value):
     payload = json.loads(BODY) | {field: value}
     with pytest.raises(ValueError, match=field):
         shopify.parse(json.dumps(payload).encode())
+
+
+def test_an_edited_shopify_order_counts_what_is_left_of_each_line():
+    payload = json.loads(BODY)
+    payload["line_items"][0]["current_quantity"] = 1
+    payload["line_items"][1]["current_quantity"] = 0
+    order = shopify.to_order("shop-b", shopify.parse(json.dumps(payload).encode()))
+    assert [(line.sku, line.quantity) for line in order.lines] == [("KOF-1001", Decimal(1))]
