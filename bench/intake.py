@@ -8,15 +8,17 @@ runs in its own process; load comes from this process over loopback, in bounded 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 
@@ -34,10 +36,30 @@ HOST_LOG = ROOT / ".localdev" / "bench-host.log"
 
 
 @dataclass(frozen=True)
+class CpuUse:
+    """CPU seconds used during a run, read from /proc (Linux): the host process, Azurite, this process (the load)
+    and the whole machine, which shows whether anything else was running."""
+
+    host: float
+    azurite: float
+    load: float
+    machine: float
+
+    def line(self, seconds: float, requests: int) -> str:
+        cores = os.cpu_count() or 1
+        return (
+            f"{'':<34} cpu in cores: host {self.host / seconds:4.2f} ({self.host / requests * 1000:4.1f} ms/request), "
+            f"Azurite {self.azurite / seconds:4.2f}, load {self.load / seconds:4.2f}; "
+            f"machine busy {self.machine / seconds / cores:4.0%} of {cores}"
+        )
+
+
+@dataclass(frozen=True)
 class Run:
     name: str
     latencies: list[float]
     seconds: float
+    cpu: CpuUse | None = field(default=None, compare=False)
 
     @property
     def rate(self) -> float:
@@ -52,7 +74,47 @@ class Run:
             f"{self.name:<34} n={len(self.latencies):>5}  rate={self.rate:7.1f}/s  "
             f"p50={self.percentile(50):6.1f} ms  p99={self.percentile(99):6.1f} ms  "
             f"mean={statistics.fmean(self.latencies) * 1000:6.1f} ms"
-        )
+        ) + (f"\n{self.cpu.line(self.seconds, len(self.latencies))}" if self.cpu else "")
+
+
+class CpuMeter:
+    """CPU time of this process's children (the host process, Azurite) and of the machine, between two reads."""
+
+    def __init__(self) -> None:
+        self._ticks = os.sysconf("SC_CLK_TCK") if Path("/proc/stat").exists() else 0
+
+    def read(self) -> tuple[float, float, float, float] | None:
+        if not self._ticks:
+            return None
+        host = azurite = 0.0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                name, fields = _stat_fields(stat.read_text())
+            except (OSError, ValueError):
+                continue
+            if int(fields[1]) != os.getpid():
+                continue
+            seconds = (int(fields[11]) + int(fields[12])) / self._ticks
+            if name.startswith("node"):
+                azurite += seconds
+            elif name.startswith("python"):
+                host += seconds
+        machine = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        busy = sum(int(value) for value in machine) - int(machine[3]) - int(machine[4])  # minus idle, iowait
+        own = os.times()
+        return host, azurite, own.user + own.system, busy / self._ticks
+
+    @staticmethod
+    def used(before: tuple[float, ...] | None, after: tuple[float, ...] | None) -> CpuUse | None:
+        if before is None or after is None:
+            return None
+        return CpuUse(*(end - start for start, end in zip(before, after, strict=True)))
+
+
+def _stat_fields(text: str) -> tuple[str, list[str]]:
+    """/proc/<pid>/stat: (command name, fields after it: state, ppid, ..., utime at [11], stime at [12])."""
+    name = text[text.index("(") + 1 : text.rindex(")")]
+    return name, text[text.rindex(")") + 2 :].split()
 
 
 def _deliveries(stack: LocalStack, count: int, first_id: int) -> list[tuple[bytes, dict[str, str]]]:
@@ -69,6 +131,7 @@ def _deliveries(stack: LocalStack, count: int, first_id: int) -> list[tuple[byte
 
 
 def _closed_loop(name: str, work: list[Callable[[], None]]) -> Run:
+    meter = CpuMeter()
     latencies: list[float] = []
     lock = threading.Lock()
 
@@ -79,14 +142,16 @@ def _closed_loop(name: str, work: list[Callable[[], None]]) -> Run:
         with lock:
             latencies.append(elapsed)
 
+    cpu = meter.read()
     started = time.perf_counter()
     with ThreadPoolExecutor(CONCURRENCY) as pool:
         list(pool.map(timed, work))
-    return Run(name, latencies, time.perf_counter() - started)
+    return Run(name, latencies, time.perf_counter() - started, CpuMeter.used(cpu, meter.read()))
 
 
 def _paced(name: str, work: list[Callable[[], None]], rate: float) -> Run:
     """Open loop: start one call every 1/rate seconds, whatever the previous ones do."""
+    meter = CpuMeter()
     latencies: list[float] = []
     lock = threading.Lock()
 
@@ -96,6 +161,7 @@ def _paced(name: str, work: list[Callable[[], None]], rate: float) -> Run:
         with lock:
             latencies.append(time.perf_counter() - begun)
 
+    cpu = meter.read()
     started = time.perf_counter()
     with ThreadPoolExecutor(64) as pool:
         for n, call in enumerate(work):
@@ -103,7 +169,7 @@ def _paced(name: str, work: list[Callable[[], None]], rate: float) -> Run:
             if delay > 0:
                 time.sleep(delay)
             pool.submit(timed, call)
-    return Run(name, latencies, time.perf_counter() - started)
+    return Run(name, latencies, time.perf_counter() - started, CpuMeter.used(cpu, meter.read()))
 
 
 def _webhook_calls(stack: LocalStack, client: httpx.Client, count: int, first_id: int) -> list[Callable[[], None]]:

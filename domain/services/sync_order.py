@@ -56,7 +56,7 @@ class ImportPolicy:
     import_statuses: Mapping[str, frozenset[str]] = field(default_factory=lambda: dict(DEFAULT_IMPORT_STATUSES))
     document_prefixes: Mapping[str, str] = field(default_factory=dict)
     claim_lease: timedelta = timedelta(minutes=10)
-    recheck_after: timedelta = timedelta(seconds=30)
+    recheck_after: timedelta = timedelta(seconds=5)
     controls: ControlPolicy = field(default_factory=ControlPolicy)
 
     def imports(self, order: Order) -> bool:

@@ -7,12 +7,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
+import requests
 from azure.core.exceptions import AzureError, HttpResponseError, ResourceExistsError, ResourceNotFoundError
+from azure.core.pipeline.transport import RequestsTransport
 from azure.data.tables import TableClient, TableServiceClient
 from azure.storage.blob import BlobServiceClient, ContainerClient
 from azure.storage.blob import ExponentialRetry as BlobRetry
 from azure.storage.queue import ExponentialRetry as QueueRetry
 from azure.storage.queue import QueueClient, TextBase64EncodePolicy
+from urllib3.util.retry import Retry
 
 from domain.errors import StorageUnavailable
 
@@ -31,15 +34,42 @@ TABLE_RETRY: dict[str, Any] = {"retry_total": 2, "retry_backoff_factor": 0.2, "c
 R = TypeVar("R", BlobRetry, QueueRetry)
 
 
+# Connections kept per client: the Python worker runs sync functions on up to 32 threads (PYTHON_THREADPOOL_THREAD_COUNT
+# at most 32 by default); requests' default of 10 makes busier moments open and discard connections.
+CONNECTION_POOL_SIZE = 32
+# The blob and queue SDKs' timeouts and read block size, which they set only on a transport they build themselves.
+STORAGE_CONNECTION: dict[str, Any] = {
+    "connection_timeout": 20,
+    "read_timeout": 60,
+    "connection_data_block_size": 256 * 1024,
+}
+
+
 def _brief_retry(policy: type[R]) -> R:
     return policy(initial_backoff=1, increment_base=2, retry_total=2, random_jitter_range=1)
+
+
+def _transport(**connection: Any) -> RequestsTransport:
+    """azure-core's requests transport as the SDK would build it from `connection`, with CONNECTION_POOL_SIZE
+    connections instead of requests' 10 (retries stay azure-core's, as in its own adapter)."""
+    session = requests.Session()
+    adapter = requests.adapters.HTTPAdapter(
+        pool_maxsize=CONNECTION_POOL_SIZE, max_retries=Retry(total=False, redirect=False, raise_on_status=False)
+    )
+    for scheme in ("http://", "https://"):
+        session.mount(scheme, adapter)
+    return RequestsTransport(session=session, session_owner=True, **connection)
 
 
 class StorageAccount:
     def __init__(self, connection_string: str) -> None:
         self._connection_string = connection_string
-        self._tables = TableServiceClient.from_connection_string(connection_string, **TABLE_RETRY)
-        self._blobs = BlobServiceClient.from_connection_string(connection_string, retry_policy=_brief_retry(BlobRetry))
+        self._tables = TableServiceClient.from_connection_string(
+            connection_string, transport=_transport(connection_timeout=TABLE_RETRY["connection_timeout"]), **TABLE_RETRY
+        )
+        self._blobs = BlobServiceClient.from_connection_string(
+            connection_string, transport=_transport(**STORAGE_CONNECTION), retry_policy=_brief_retry(BlobRetry)
+        )
         self._ready: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -64,6 +94,7 @@ class StorageAccount:
                 name,
                 message_encode_policy=TextBase64EncodePolicy(),
                 retry_policy=_brief_retry(QueueRetry),
+                transport=_transport(**STORAGE_CONNECTION),
             )
             with suppress(ResourceExistsError):
                 client.create_queue()

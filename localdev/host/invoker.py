@@ -6,6 +6,7 @@ import asyncio
 import functools
 import inspect
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -14,10 +15,16 @@ from typing import Any
 
 log = logging.getLogger("koppel.localhost.invocation")
 
+THREAD_COUNT_SETTING = "PYTHON_THREADPOOL_THREAD_COUNT"
+
 
 class Invoker:
-    def __init__(self, max_workers: int = 64) -> None:
-        self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="koppel-function")
+    def __init__(self, max_workers: int | None = None) -> None:
+        """max_workers None: as the Python worker, PYTHON_THREADPOOL_THREAD_COUNT or else ThreadPoolExecutor's
+        default, min(32, CPU count + 4), shared by every sync function (HTTP, queue and timer alike)."""
+        self._executor = ThreadPoolExecutor(
+            max_workers=max_workers or thread_count_setting(), thread_name_prefix="koppel-function"
+        )
 
     async def invoke(
         self,
@@ -56,6 +63,17 @@ class Invoker:
     def shutdown(self) -> None:
         """Drop queued calls; calls already running in threads finish on their own."""
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def thread_count_setting() -> int | None:
+    """PYTHON_THREADPOOL_THREAD_COUNT when it is a positive integer; otherwise None (the worker ignores it too)."""
+    value = os.environ.get(THREAD_COUNT_SETTING, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        log.warning("%s must be a positive integer, not '%s'; using the default", THREAD_COUNT_SETTING, value)
+        return None
+    return int(value)
 
 
 def _elapsed_ms(started: float) -> int:
