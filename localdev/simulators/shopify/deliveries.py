@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 import aiohttp
 
+from localdev.simulators.delivery import post_webhook
 from localdev.simulators.shopify.faults import DeliveryFaults
 
 
@@ -148,14 +149,4 @@ class WebhookDispatcher:
         }
         if self._session is None:
             self._session = aiohttp.ClientSession()
-        timeout = aiohttp.ClientTimeout(total=settings.timeout_s)
-        try:
-            async with self._session.post(
-                url, data=notification.body, headers=headers, timeout=timeout, allow_redirects=False
-            ) as response:
-                await response.read()
-                return response.status
-        except TimeoutError:
-            return "timeout"
-        except aiohttp.ClientError as exc:
-            return f"{type(exc).__name__}: {exc}"
+        return await post_webhook(self._session, url, notification.body, headers, settings.timeout_s)

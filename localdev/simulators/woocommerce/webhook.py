@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 import aiohttp
 
 from domain.signatures import woocommerce_signature
+from localdev.simulators.delivery import post_webhook
 
 MAX_FAILURES = 5
 USER_AGENT = "WooCommerce/10.3.0 Hookshot (WordPress/6.8.3)"
@@ -80,17 +81,7 @@ class Webhook:
     async def _post(self, url: str, body: bytes, headers: dict[str, str]) -> int | str:
         if self._session is None:
             self._session = aiohttp.ClientSession()
-        timeout = aiohttp.ClientTimeout(total=self.timeout_s)
-        try:
-            async with self._session.post(
-                url, data=body, headers=headers, timeout=timeout, allow_redirects=False
-            ) as response:
-                await response.read()
-                return response.status
-        except TimeoutError:
-            return "timeout"
-        except aiohttp.ClientError as exc:
-            return f"{type(exc).__name__}: {exc}"
+        return await post_webhook(self._session, url, body, headers, self.timeout_s)
 
     async def close(self) -> None:
         if self._session is not None:
