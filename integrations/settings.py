@@ -11,9 +11,10 @@ from typing import Any
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.mapping import portal
+
 BC_DEFAULT_API_URL = "https://api.businesscentral.dynamics.com"
 BC_DEFAULT_SCOPE = "https://api.businesscentral.dynamics.com/.default"
-PORTAL_SOURCE, PORTAL_SHOP = "portal", "b2b"
 SHOP_NAME = re.compile(r"[A-Za-z0-9_-]{1,60}")
 ENTRA_TOKEN_URL = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"  # noqa: S105 - a URL
 
@@ -90,7 +91,7 @@ class Settings(BaseSettings):
             for source, shops in listed.items()
             for shop in names(shops)
         }
-        secrets[(PORTAL_SOURCE, PORTAL_SHOP)] = self.portal_secret.get_secret_value()
+        secrets[(portal.SOURCE, portal.SHOP)] = self.portal_secret.get_secret_value()
         return {where: secret for where, secret in secrets.items() if secret}
 
     def shop_secret(self, source: str, shop: str) -> str | None:
@@ -142,7 +143,7 @@ class Settings(BaseSettings):
         return {
             "woocommerce": frozenset(names(self.woocommerce_import_statuses)),
             "shopify": frozenset(names(self.shopify_import_statuses)),
-            PORTAL_SOURCE: frozenset({"placed"}),
+            portal.SOURCE: frozenset({"placed"}),
         }
 
 
