@@ -67,7 +67,7 @@ def test_shopify_duplicates_some_concurrent_give_one_bc_order(stack: LocalStack)
     assert len(delivered_twice) >= 2 * len(placed)
 
 
-def test_a_stale_shopify_update_arriving_late_is_ignored(stack: LocalStack):
+def test_shopify_deliveries_out_of_order_give_one_bc_order_and_no_failure(stack: LocalStack):
     assert stack.shopify is not None
     httpx.post(f"{stack.shopify.url}/_sim/faults", json={"reorder": True, "reorder_window_s": 1.0}).raise_for_status()
     try:

@@ -371,3 +371,23 @@ def test_a_web_order_number_too_long_for_bc_is_parked():
     assert record.status is OrderStatus.NEEDS_ATTENTION
     assert "longer than the 35 characters" in record.problem
     assert not bc.payloads
+
+
+def test_an_older_version_arriving_after_a_newer_one_changes_nothing():
+    intake, *_ = memory_intake()
+    bc = FakeBusinessCentral()
+    sync = memory_sync(intake, bc)
+    first = _order()
+    older = _receive(intake, first)
+    later = order_payload(first, modified=first.created + timedelta(minutes=5))
+    body, headers = signed_delivery(later, SECRET, topic="order.updated")
+    receive_woocommerce(intake, Delivery("shop-a", SECRET, headers, body), 1 << 20)
+    newer = _last_message(intake)
+
+    sync_order(sync, newer, worker="m1")
+    record = sync_order(sync, older, worker="m2")
+
+    assert record.status is OrderStatus.IN_BC
+    assert len(bc.payloads) == 1
+    assert not bc.plans
+    assert _event_status(intake, older) is EventStatus.IGNORED
