@@ -1,14 +1,19 @@
 """Webhook intake: latency and rate of POST /api/webhooks/woocommerce/{shop} against Azurite, as a ratio of
-what Azurite alone sustains for the same three writes (raw body blob, events row, queue message).
+what Azurite alone sustains for the same two writes (the events row carrying the raw body, the queue message).
 
-The orders are 'pending', so the worker only files them and the measurement is mostly intake. The local host
-runs in its own process; load comes from this process over loopback, in bounded loops.
+The orders are 'pending', so the worker only files them. Three deployments, each on a fresh stack: one instance
+running every function (one host process); per-function instances as the Flex Consumption plan scales them (the
+HTTP functions in one host process, the order worker and timers in another at nice 19), both on this machine's
+cores; and the HTTP instance measured alone, as it runs in Azure where the worker instance has a machine of its own:
+the worker process is stopped (SIGSTOP) during the runs and then drains the queue. Load comes from this process
+over loopback, in bounded loops.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import statistics
 import threading
 import time
@@ -22,7 +27,7 @@ from pathlib import Path
 
 import httpx
 
-from integrations.storage.account import ORDERS_QUEUE, RAW_BODIES_CONTAINER, StorageAccount
+from integrations.storage.account import ORDERS_QUEUE, StorageAccount
 from localdev.azurite import ROOT
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 from localdev.stack import LocalStack
@@ -37,10 +42,12 @@ HOST_LOG = ROOT / ".localdev" / "bench-host.log"
 
 @dataclass(frozen=True)
 class CpuUse:
-    """CPU seconds used during a run, read from /proc (Linux): the host process, Azurite, this process (the load)
-    and the whole machine, which shows whether anything else was running."""
+    """CPU seconds used during a run, read from /proc (Linux): the host process serving HTTP, the worker
+    instance's process (0 when one process runs everything), Azurite, this process (the load) and the whole
+    machine, which shows whether anything else was running."""
 
     host: float
+    worker: float
     azurite: float
     load: float
     machine: float
@@ -49,8 +56,8 @@ class CpuUse:
         cores = os.cpu_count() or 1
         return (
             f"{'':<34} cpu in cores: host {self.host / seconds:4.2f} ({self.host / requests * 1000:4.1f} ms/request), "
-            f"Azurite {self.azurite / seconds:4.2f}, load {self.load / seconds:4.2f}; "
-            f"machine busy {self.machine / seconds / cores:4.0%} of {cores}"
+            f"worker instance {self.worker / seconds:4.2f}, Azurite {self.azurite / seconds:4.2f}, "
+            f"load {self.load / seconds:4.2f}; machine busy {self.machine / seconds / cores:4.0%} of {cores}"
         )
 
 
@@ -78,31 +85,32 @@ class Run:
 
 
 class CpuMeter:
-    """CPU time of this process's children (the host process, Azurite) and of the machine, between two reads."""
+    """CPU time of the host processes, Azurite (this process's node child) and the machine, between two reads."""
 
-    def __init__(self) -> None:
+    def __init__(self, host_pids: dict[str, int]) -> None:
         self._ticks = os.sysconf("SC_CLK_TCK") if Path("/proc/stat").exists() else 0
+        self._host_pids = host_pids
 
-    def read(self) -> tuple[float, float, float, float] | None:
+    def read(self) -> tuple[float, float, float, float, float] | None:
         if not self._ticks:
             return None
-        host = azurite = 0.0
+        used = {"host": 0.0, "worker": 0.0, "azurite": 0.0}
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
                 name, fields = _stat_fields(stat.read_text())
             except (OSError, ValueError):
                 continue
-            if int(fields[1]) != os.getpid():
-                continue
             seconds = (int(fields[11]) + int(fields[12])) / self._ticks
-            if name.startswith("node"):
-                azurite += seconds
-            elif name.startswith("python"):
-                host += seconds
+            pid = int(stat.parent.name)
+            for role, host_pid in self._host_pids.items():
+                if pid == host_pid:
+                    used[role] += seconds
+            if int(fields[1]) == os.getpid() and name.startswith("node"):
+                used["azurite"] += seconds
         machine = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
         busy = sum(int(value) for value in machine) - int(machine[3]) - int(machine[4])  # minus idle, iowait
         own = os.times()
-        return host, azurite, own.user + own.system, busy / self._ticks
+        return used["host"], used["worker"], used["azurite"], own.user + own.system, busy / self._ticks
 
     @staticmethod
     def used(before: tuple[float, ...] | None, after: tuple[float, ...] | None) -> CpuUse | None:
@@ -130,8 +138,7 @@ def _deliveries(stack: LocalStack, count: int, first_id: int) -> list[tuple[byte
     ]
 
 
-def _closed_loop(name: str, work: list[Callable[[], None]]) -> Run:
-    meter = CpuMeter()
+def _closed_loop(name: str, work: list[Callable[[], None]], meter: CpuMeter) -> Run:
     latencies: list[float] = []
     lock = threading.Lock()
 
@@ -149,9 +156,8 @@ def _closed_loop(name: str, work: list[Callable[[], None]]) -> Run:
     return Run(name, latencies, time.perf_counter() - started, CpuMeter.used(cpu, meter.read()))
 
 
-def _paced(name: str, work: list[Callable[[], None]], rate: float) -> Run:
+def _paced(name: str, work: list[Callable[[], None]], rate: float, meter: CpuMeter) -> Run:
     """Open loop: start one call every 1/rate seconds, whatever the previous ones do."""
-    meter = CpuMeter()
     latencies: list[float] = []
     lock = threading.Lock()
 
@@ -186,22 +192,80 @@ def _webhook_calls(stack: LocalStack, client: httpx.Client, count: int, first_id
 
 
 def _storage_calls(stack: LocalStack, count: int) -> list[Callable[[], None]]:
-    """The same three writes intake makes, straight to Azurite with the same SDK clients."""
+    """The same two writes intake makes, straight to Azurite with the same SDK clients."""
     account = StorageAccount(stack.azurite.connection_string)
-    container, events, queue = (
-        account.container(RAW_BODIES_CONTAINER),
-        account.table("benchbaseline"),
-        account.queue(ORDERS_QUEUE + "-bench"),
-    )
+    events, queue = account.table("benchbaseline"), account.queue(ORDERS_QUEUE + "-bench")
     body, _ = _deliveries(stack, 1, 1)[0]
 
     def call() -> None:
         key = uuid.uuid4().hex
-        container.upload_blob(f"bench/{key}.json", body, overwrite=True)
-        events.create_entity({"PartitionKey": "bench", "RowKey": key, "topic": "order.created", "status": "received"})
-        queue.send_message(json.dumps({"event_id": key}))
+        events.create_entity(
+            {"PartitionKey": "bench", "RowKey": key, "topic": "order.created", "status": "received", "body": body}
+        )
+        queue.send_message(json.dumps({"order_key": "bench", "event_id": key}))
 
     return [call for _ in range(count)]
+
+
+@dataclass(frozen=True)
+class Deployment:
+    name: str
+    baseline: Run
+    intake: Run
+    paced: Run
+    backlog: int
+    drained_s: float
+
+    def lines(self) -> list[str]:
+        return [
+            f"## {self.name}",
+            *(run.line() for run in (self.baseline, self.intake, self.paced)),
+            f"intake rate / Azurite-alone rate = {self.intake.rate / self.baseline.rate:.2f}",
+            f"paced p99 = {self.paced.percentile(99):.1f} ms (target < 100 ms at {PACED_RATE:g}/s)",
+            f"worker: {self.backlog} messages queued as the paced run ended; queue empty {self.drained_s:.1f} s later",
+        ]
+
+
+def _measure(name: str, worker_instance: bool, worker_paused: bool = False) -> Deployment:
+    """Run the phases on a fresh stack; a paused worker instance (SIGSTOP) resumes for the drain."""
+    with (
+        LocalStack(
+            in_process=False,
+            worker_instance=worker_instance,
+            worker_niceness=19 if worker_instance else 0,
+            host_log=HOST_LOG,
+        ) as stack,
+        httpx.Client(timeout=30, limits=httpx.Limits(max_connections=64)) as client,
+    ):
+        meter = CpuMeter(stack.host_pids)
+        if worker_paused:
+            os.kill(stack.host_pids["worker"], signal.SIGSTOP)
+        _closed_loop("warm-up", _webhook_calls(stack, client, WARMUP, 1) + _storage_calls(stack, WARMUP), meter)
+        baseline = _closed_loop("Azurite alone, same 2 writes", _storage_calls(stack, REQUESTS), meter)
+        intake = _closed_loop("webhook intake, closed loop", _webhook_calls(stack, client, REQUESTS, 10_000), meter)
+        paced = _paced(
+            f"webhook intake, paced {PACED_RATE:g}/s",
+            _webhook_calls(stack, client, int(PACED_RATE * PACED_SECONDS), 100_000),
+            PACED_RATE,
+            meter,
+        )
+        if worker_paused:
+            os.kill(stack.host_pids["worker"], signal.SIGCONT)
+        backlog, drained_s = _drain(stack)
+    return Deployment(name, baseline, intake, paced, backlog, drained_s)
+
+
+def _drain(stack: LocalStack, timeout_s: float = 300.0) -> tuple[int, float]:
+    """Messages left in the orders queue, and the seconds until the worker has taken them all (bounded)."""
+    queue = StorageAccount(stack.azurite.connection_string).queue(ORDERS_QUEUE)
+    started = time.perf_counter()
+    backlog = left = queue.get_queue_properties().approximate_message_count or 0
+    while left and time.perf_counter() - started < timeout_s:
+        time.sleep(0.2)
+        left = queue.get_queue_properties().approximate_message_count or 0
+    if left:
+        raise RuntimeError(f"{left} messages still queued {timeout_s:g} s after the paced run")
+    return backlog, time.perf_counter() - started
 
 
 def main() -> None:
@@ -209,19 +273,12 @@ def main() -> None:
     print(
         f"# intake: {REQUESTS} requests, {CONCURRENCY} concurrent; then paced {PACED_RATE:g}/s for {PACED_SECONDS:g} s"
     )
-    with (
-        LocalStack(in_process=False, host_log=HOST_LOG) as stack,
-        httpx.Client(timeout=30, limits=httpx.Limits(max_connections=64)) as client,
-    ):
-        _closed_loop("warm-up", _webhook_calls(stack, client, WARMUP, 1) + _storage_calls(stack, WARMUP))
-        baseline = _closed_loop("Azurite alone, same 3 writes", _storage_calls(stack, REQUESTS))
-        intake = _closed_loop("webhook intake, closed loop", _webhook_calls(stack, client, REQUESTS, 10_000))
-        paced = _paced(
-            f"webhook intake, paced {PACED_RATE:g}/s",
-            _webhook_calls(stack, client, int(PACED_RATE * PACED_SECONDS), 100_000),
-            PACED_RATE,
-        )
-    for run in (baseline, intake, paced):
-        print(run.line())
-    print(f"intake rate / Azurite-alone rate = {intake.rate / baseline.rate:.2f}")
-    print(f"paced p99 = {paced.percentile(99):.1f} ms (target < 100 ms at {PACED_RATE:g}/s)")
+    deployments = [
+        _measure("one instance: every function in one host process", worker_instance=False),
+        _measure("per-function instances on one machine: the worker instance (nice 19) shares the CPU", True),
+        _measure(
+            "per-function instances, the HTTP instance alone: the worker instance paused, then drains", True, True
+        ),
+    ]
+    for deployment in deployments:
+        print("\n".join(deployment.lines()))

@@ -15,18 +15,16 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
-class RawBodyStore(Protocol):
-    def put(self, name: str, body: bytes) -> None: ...
-
-    def get(self, name: str) -> bytes: ...
-
-
 class EventLog(Protocol):
-    def add(self, event: WebhookEvent) -> bool:
-        """Store the event; False if an event with this id was already there (a duplicate delivery)."""
+    def add(self, event: WebhookEvent, body: bytes) -> bool:
+        """Store the event with its raw body; False if an event with this id was already there (a duplicate)."""
         ...
 
     def get(self, order_key: WebOrderKey, event_id: str) -> WebhookEvent | None: ...
+
+    def body(self, order_key: WebOrderKey, event_id: str) -> bytes | None:
+        """The raw body the event was received with; None if there is no such event."""
+        ...
 
     def mark(self, order_key: WebOrderKey, event_id: str, status: EventStatus, note: str = "") -> None: ...
 

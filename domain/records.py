@@ -21,7 +21,8 @@ class EventStatus(StrEnum):
 
 
 class WebhookEvent(BaseModel):
-    """One accepted delivery; its raw body lives in blob storage under `blob_name`."""
+    """One accepted delivery. Its raw body is kept with it: in the event row when small, else in blob storage
+    under `blob_name`."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -42,7 +43,8 @@ class OrderMessage(BaseModel):
 
     order_key: WebOrderKey
     event_id: str
-    blob_name: str
+    body: str | None = None
+    """The raw body when it travels along (small UTF-8 text): the worker need not read it back from the event log."""
 
 
 class OrderRecord(BaseModel):

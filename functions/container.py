@@ -27,7 +27,6 @@ from integrations.storage.customer_bindings import TableCustomerBindings
 from integrations.storage.event_log import TableEventLog
 from integrations.storage.order_queue import StorageOrderQueue
 from integrations.storage.order_store import TableOrderStore
-from integrations.storage.raw_bodies import BlobRawBodyStore
 from integrations.storage.sync_state import TableSyncState
 
 
@@ -51,9 +50,8 @@ def container() -> Container:
     account = StorageAccount(config.storage_connection.get_secret_value())
     clock = SystemClock()
     events = TableEventLog(account)
-    bodies = BlobRawBodyStore(account)
     queue = StorageOrderQueue(account)
-    intake = Intake(bodies=bodies, events=events, queue=queue, clock=clock)
+    intake = Intake(events=events, queue=queue, clock=clock)
     orders = TableOrderStore(account)
     return Container(
         settings=config,
@@ -66,7 +64,6 @@ def container() -> Container:
         ),
         order_feeds=_order_feeds(config),
         order_sync=OrderSync(
-            bodies=bodies,
             events=events,
             orders=orders,
             attention=TableAttentionList(account),

@@ -23,6 +23,7 @@ from integrations.settings import settings, shop_setting
 from localdev.azurite import ROOT, Azurite, on_free_ports
 from localdev.bc_probe import BcProbe
 from localdev.host import LocalHost
+from localdev.host.metadata import HttpFunction, read_functions
 from localdev.ports import free_port, wait_for_port
 from localdev.simulators.businesscentral import BusinessCentralSimulator
 from localdev.simulators.businesscentral.seed import SHIPPING_ACCOUNT_NUMBER
@@ -39,7 +40,8 @@ class LocalStack:
     """Start with `with LocalStack(...) as stack:`; `stack.host_url` then serves function_app.py.
 
     One WooCommerce shop (`shop-a`) and one Shopify shop (`shop-b`), each a simulator whose webhooks point at
-    the host.
+    the host. With `worker_instance` (host processes only), the app runs as the Flex Consumption plan scales it per
+    function: the HTTP functions on the instance at `host_url`, the queue and timer functions on a second instance.
     """
 
     host_port: int = 0
@@ -47,6 +49,10 @@ class LocalStack:
     host_json: dict[str, Any] = field(default_factory=lambda: json.loads((ROOT / "host.json").read_text()))
     extra_settings: dict[str, str] = field(default_factory=dict)
     in_process: bool = True
+    worker_instance: bool = False
+    worker_niceness: int = 0
+    """Lower CPU priority of the worker instance: on one machine it then takes only the CPU the HTTP instance leaves,
+    as it would on a machine of its own."""
     host_log: Path | None = None
     azurite: Azurite = field(default_factory=on_free_ports)
     bc: BusinessCentralSimulator | None = None
@@ -56,6 +62,7 @@ class LocalStack:
     _bc_secret: str = ""
     _saved_environ: dict[str, str] = field(default_factory=dict)
     _host: Any = None
+    _worker: subprocess.Popen[bytes] | None = None
     _host_file: Path | None = None
 
     @property
@@ -127,11 +134,29 @@ class LocalStack:
             self._start_host_process()
         return self
 
+    @property
+    def host_pids(self) -> dict[str, int]:
+        """Process ids of the host processes: 'host', and 'worker' when the worker runs on its own instance."""
+        processes = {"host": self._host, "worker": self._worker}
+        return {name: p.pid for name, p in processes.items() if isinstance(p, subprocess.Popen)}
+
+    def _instance_settings(self) -> tuple[dict[str, str], dict[str, str]]:
+        """App settings of the HTTP instance and the worker instance: each disables the other's functions."""
+        if not self.worker_instance:
+            return {}, {}
+        functions = read_functions(app, {**os.environ, **self.settings()})
+        http = {f"AzureWebJobs.{f.name}.Disabled": "true" for f in functions if isinstance(f, HttpFunction)}
+        other = {f"AzureWebJobs.{f.name}.Disabled": "true" for f in functions if not isinstance(f, HttpFunction)}
+        return other, http
+
     def stop(self) -> None:
         if self._host is not None:
             if isinstance(self._host, subprocess.Popen):
-                self._host.terminate()
-                self._host.wait(timeout=30)
+                for process in (self._host, self._worker):
+                    if process is not None:
+                        process.terminate()
+                        process.wait(timeout=30)
+                self._worker = None
             else:
                 self._host.stop()
                 os.environ.clear()
@@ -150,9 +175,11 @@ class LocalStack:
         """SIGKILL the host process (in_process=False only): no grace, nothing settled, as a crashed worker."""
         if not isinstance(self._host, subprocess.Popen):
             raise RuntimeError("only a host started with in_process=False can be killed")
-        self._host.kill()
-        self._host.wait(timeout=30)
-        self._host = None
+        for process in (self._host, self._worker):
+            if process is not None:
+                process.kill()
+                process.wait(timeout=30)
+        self._host = self._worker = None
 
     def start_host(self) -> None:
         """Start the host process again on the same port, after kill_host()."""
@@ -178,23 +205,38 @@ class LocalStack:
         self._host = LocalHost(app, self.host_json, port=self.host_port).start()
 
     def _start_host_process(self) -> None:
+        if self.worker_instance and self.in_process:
+            raise RuntimeError("a worker instance needs host processes (in_process=False)")
+        http_instance, worker_instance = self._instance_settings()
+        self._host = self._host_process(self.host_port, http_instance)
+        if self.worker_instance:
+            self._worker = self._host_process(free_port(), worker_instance, self.worker_niceness)
+
+    def _host_process(self, port: int, instance_settings: dict[str, str], niceness: int = 0) -> subprocess.Popen[bytes]:
         if self._host_file is None:
             with tempfile.NamedTemporaryFile("w", suffix=".host.json", delete=False) as host_file:
                 json.dump(self.host_json, host_file)
             self._host_file = Path(host_file.name)
-        command = [sys.executable, "-m", "localdev.host", "--port", str(self.host_port)]
-        command += ["--host-json", str(self._host_file)]
+        command = [sys.executable, "-m", "localdev.host", "--port", str(port), "--host-json", str(self._host_file)]
         output = self.host_log.open("ab") if self.host_log else None
-        self._host = subprocess.Popen(  # noqa: S603 - our own module, fixed argv
-            command, cwd=ROOT, env={**os.environ, **self.settings()}, stdout=output, stderr=output
+        process = subprocess.Popen(  # noqa: S603 - our own module, fixed argv
+            command,
+            cwd=ROOT,
+            env={**os.environ, **self.settings(), **instance_settings},
+            stdout=output,
+            stderr=output,
+            preexec_fn=(lambda: os.nice(niceness)) if niceness else None,  # noqa: PLW1509 - os.nice only
         )
-        if not wait_for_port(self.host_port, 60) or not self._host_running():
+        if not wait_for_port(port, 60) or not _host_running(port):
+            process.kill()
             self.stop()
             raise RuntimeError("the local Functions host did not come up")
+        return process
 
-    def _host_running(self) -> bool:
-        try:
-            status: dict[str, str] = httpx.get(f"{self.host_url}/admin/host/status", timeout=5).json()
-        except httpx.HTTPError:
-            return False
-        return status.get("state") == "Running"
+
+def _host_running(port: int) -> bool:
+    try:
+        status: dict[str, str] = httpx.get(f"http://127.0.0.1:{port}/admin/host/status", timeout=5).json()
+    except httpx.HTTPError:
+        return False
+    return status.get("state") == "Running"

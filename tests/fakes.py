@@ -25,27 +25,21 @@ class FixedClock:
         return self.moment
 
 
-class MemoryBodies:
-    def __init__(self) -> None:
-        self.blobs: dict[str, bytes] = {}
-
-    def put(self, name: str, body: bytes) -> None:
-        self.blobs[name] = body
-
-    def get(self, name: str) -> bytes:
-        return self.blobs[name]
-
-
 class MemoryEvents:
     def __init__(self) -> None:
         self.rows: dict[tuple[str, str], WebhookEvent] = {}
+        self.bodies: dict[tuple[str, str], bytes] = {}
 
-    def add(self, event: WebhookEvent) -> bool:
+    def add(self, event: WebhookEvent, body: bytes) -> bool:
         key = (str(event.order_key), event.event_id)
         if key in self.rows:
             return False
         self.rows[key] = event
+        self.bodies[key] = body
         return True
+
+    def body(self, order_key: WebOrderKey, event_id: str) -> bytes | None:
+        return self.bodies.get((str(order_key), event_id))
 
     def get(self, order_key: WebOrderKey, event_id: str) -> WebhookEvent | None:
         return self.rows.get((str(order_key), event_id))
@@ -201,14 +195,13 @@ class FakeBusinessCentral:
         return {sku: self.skus[sku] for sku in skus if sku in self.skus}
 
 
-def memory_intake() -> tuple[Intake, MemoryBodies, MemoryEvents, MemoryQueue]:
-    bodies, events, queue = MemoryBodies(), MemoryEvents(), MemoryQueue()
-    return Intake(bodies=bodies, events=events, queue=queue, clock=FixedClock()), bodies, events, queue
+def memory_intake() -> tuple[Intake, MemoryEvents, MemoryQueue]:
+    events, queue = MemoryEvents(), MemoryQueue()
+    return Intake(events=events, queue=queue, clock=FixedClock()), events, queue
 
 
 def memory_sync(intake: Intake, bc: FakeBusinessCentral | None = None) -> OrderSync:
     return OrderSync(
-        bodies=intake.bodies,
         events=intake.events,
         orders=MemoryOrders(),
         attention=MemoryAttention(),

@@ -9,15 +9,17 @@ from dataclasses import dataclass
 from domain.channels import WOOCOMMERCE, Channel
 from domain.errors import Rejection, RequestRejected
 from domain.models import WebOrderKey
-from domain.ports import Clock, EventLog, OrderQueue, RawBodyStore
+from domain.ports import Clock, EventLog, OrderQueue
 from domain.records import EventStatus, OrderMessage, WebhookEvent
+
+MESSAGE_BODY_LIMIT = 32 * 1024
+"""Bodies up to this size travel in the queue message as well as in the event log."""
 
 
 @dataclass(frozen=True)
 class Intake:
     """The ports intake writes to."""
 
-    bodies: RawBodyStore
     events: EventLog
     queue: OrderQueue
     clock: Clock
@@ -83,7 +85,7 @@ def receive(intake: Intake, channel: Channel, delivery: Delivery, max_body_bytes
 
 
 def accept(intake: Intake, key: WebOrderKey, topic: str, dedup_key: str, body: bytes) -> Accepted:
-    """Store the raw body, log the event once and enqueue it; a duplicate not yet processed is enqueued again."""
+    """Log the event with its raw body once and enqueue it; a duplicate not yet processed is enqueued again."""
     event_id = _event_id(key, dedup_key)
     event = WebhookEvent(
         order_key=key,
@@ -93,14 +95,24 @@ def accept(intake: Intake, key: WebOrderKey, topic: str, dedup_key: str, body: b
         blob_name=f"{key.source}/{key.shop}/{key.order_id}/{event_id}.json",
         received_at=intake.clock.now(),
     )
-    intake.bodies.put(event.blob_name, body)
-    first_time = intake.events.add(event)
+    first_time = intake.events.add(event, body)
     if not first_time:
         stored = intake.events.get(key, event_id)
         if stored is not None and stored.status is not EventStatus.RECEIVED:
             return Accepted(event_id=event_id, order_key=key, duplicate=True)
-    intake.queue.send(OrderMessage(order_key=key, event_id=event_id, blob_name=event.blob_name))
+    carried = _carried(body) if first_time else None
+    intake.queue.send(OrderMessage(order_key=key, event_id=event_id, body=carried))
     return Accepted(event_id=event_id, order_key=key, duplicate=not first_time)
+
+
+def _carried(body: bytes) -> str | None:
+    """The body as it may ride in the queue message (which holds 64 KiB after base64), or None."""
+    if len(body) > MESSAGE_BODY_LIMIT:
+        return None
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _lower(headers: Mapping[str, str]) -> dict[str, str]:

@@ -64,5 +64,5 @@ def replay_order(
     if event is None:
         return ReplayRefused("no stored delivery to replay")
     events.mark(key, event.event_id, EventStatus.RECEIVED, "replay requested by operations")
-    queue.send(OrderMessage(order_key=key, event_id=event.event_id, blob_name=event.blob_name))
+    queue.send(OrderMessage(order_key=key, event_id=event.event_id))
     return Replayed(event.event_id)

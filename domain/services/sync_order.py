@@ -31,7 +31,6 @@ from domain.ports import (
     EventLog,
     OrderQueue,
     OrderStore,
-    RawBodyStore,
 )
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord
 from domain.rules.controls import ControlPolicy, release_blockers, run_controls
@@ -75,7 +74,6 @@ class ImportPolicy:
 
 @dataclass(frozen=True)
 class OrderSync:
-    bodies: RawBodyStore
     events: EventLog
     orders: OrderStore
     attention: AttentionList
@@ -91,7 +89,8 @@ class _Held:
     """The order record this worker holds, with the ETag of its last write."""
 
     record: OrderRecord
-    etag: str
+    etag: str = ""
+    """Empty while the record is not stored yet."""
 
 
 CLAIM_RACE_DELAY = timedelta(seconds=2)
@@ -262,22 +261,20 @@ def give_up(sync: OrderSync, message: OrderMessage) -> None:
 
 
 def _load(sync: OrderSync, message: OrderMessage) -> _Held:
+    """The order's record, or a new one that its first save creates."""
     found = sync.orders.get(message.order_key)
     if found is not None:
         return _Held(*found)
-    record = OrderRecord(key=message.order_key, latest_event_id=message.event_id, updated_at=sync.clock.now())
-    try:
-        return _Held(record, sync.orders.create(record))
-    except ConcurrencyConflict:
-        found = sync.orders.get(message.order_key)
-        if found is None:
-            raise RetryableError(f"order record {message.order_key} vanished while being created") from None
-        return _Held(*found)
+    return _Held(OrderRecord(key=message.order_key, latest_event_id=message.event_id, updated_at=sync.clock.now()))
 
 
 def _read(sync: OrderSync, held: _Held, message: OrderMessage) -> Order | None:
     try:
-        return read_order(message.order_key, sync.bodies.get(message.blob_name))
+        carried = message.body.encode("utf-8") if message.body is not None else None
+        body = carried or sync.events.body(message.order_key, message.event_id)
+        if body is None:
+            raise PermanentError(f"the delivery {message.event_id} this message points to is not stored")
+        return read_order(message.order_key, body)
     except PermanentError as error:
         if held.record.bc is None:
             _save(sync, held, status=OrderStatus.NEEDS_ATTENTION, problem=error.reason)
@@ -426,11 +423,12 @@ def _release_after_failure(sync: OrderSync, held: _Held, error: str) -> None:
 
 
 def _save(sync: OrderSync, held: _Held, **changes: object) -> None:
-    """Write the record if nobody changed it since this worker read it (ConcurrencyConflict otherwise),
+    """Write the record if nobody changed it since this worker read it, or create it if it was not there
+    (ConcurrencyConflict otherwise),
     and keep the attention list in step when the order enters or leaves it."""
     before = held.record
     record = before.model_copy(update={**changes, "updated_at": sync.clock.now()})
-    held.etag = sync.orders.replace(record, held.etag)
+    held.etag = sync.orders.replace(record, held.etag) if held.etag else sync.orders.create(record)
     held.record = record
     if record.status in NEEDS_A_PERSON and (before.status, before.problem) != (record.status, record.problem):
         sync.attention.flag(

@@ -1,4 +1,8 @@
-"""The integration log: one row per accepted delivery, partitioned by web order so a dossier is one query."""
+"""The integration log: one row per accepted delivery, partitioned by web order so a dossier is one query.
+
+The raw body rides in the row itself when it fits a Table binary property, so accepting a webhook is one write
+that both stores it and tells whether it is a duplicate; a larger body goes to blob storage first.
+"""
 
 from __future__ import annotations
 
@@ -10,27 +14,41 @@ from azure.data.tables import UpdateMode
 from domain.models import WebOrderKey
 from domain.records import EventStatus, WebhookEvent
 from integrations.storage.account import EVENTS_TABLE, StorageAccount, storage_errors
+from integrations.storage.raw_bodies import BlobRawBodyStore
+
+INLINE_BODY_LIMIT = 60 * 1024
+"""Bodies up to this size are kept in the row (a Table binary property holds at most 64 KiB)."""
+_EVENT_COLUMNS = ["PartitionKey", "RowKey", "topic", "dedupKey", "blobName", "receivedAt", "status", "note"]
 
 
 class TableEventLog:
     def __init__(self, account: StorageAccount) -> None:
         self._account = account
+        self._blobs = BlobRawBodyStore(account)
 
-    def add(self, event: WebhookEvent) -> bool:
+    def add(self, event: WebhookEvent, body: bytes) -> bool:
+        row = _entity(event)
+        if len(body) <= INLINE_BODY_LIMIT:
+            row["body"] = body
+        else:
+            self._blobs.put(event.blob_name, body)
         with storage_errors():
             try:
-                self._account.table(EVENTS_TABLE).create_entity(_entity(event))
+                self._account.table(EVENTS_TABLE).create_entity(row)
             except ResourceExistsError:
                 return False
         return True
 
     def get(self, order_key: WebOrderKey, event_id: str) -> WebhookEvent | None:
-        with storage_errors():
-            try:
-                row = self._account.table(EVENTS_TABLE).get_entity(str(order_key), event_id)
-            except ResourceNotFoundError:
-                return None
-        return _event(order_key, row)
+        row = self._row(order_key, event_id, _EVENT_COLUMNS)
+        return None if row is None else _event(order_key, row)
+
+    def body(self, order_key: WebOrderKey, event_id: str) -> bytes | None:
+        row = self._row(order_key, event_id, ["blobName", "body"])
+        if row is None:
+            return None
+        inline = row.get("body")
+        return bytes(inline) if inline is not None else self._blobs.get(row["blobName"])
 
     def mark(self, order_key: WebOrderKey, event_id: str, status: EventStatus, note: str = "") -> None:
         patch = {"PartitionKey": str(order_key), "RowKey": event_id, "status": status.value, "note": note}
@@ -40,9 +58,19 @@ class TableEventLog:
     def for_order(self, order_key: WebOrderKey) -> list[WebhookEvent]:
         with storage_errors():
             rows = self._account.table(EVENTS_TABLE).query_entities(
-                "PartitionKey eq @key", parameters={"key": str(order_key)}
+                "PartitionKey eq @key", parameters={"key": str(order_key)}, select=_EVENT_COLUMNS
             )
             return [_event(order_key, row) for row in rows]
+
+    def _row(self, order_key: WebOrderKey, event_id: str, columns: list[str]) -> dict[str, Any] | None:
+        with storage_errors():
+            try:
+                row: dict[str, Any] = self._account.table(EVENTS_TABLE).get_entity(
+                    str(order_key), event_id, select=columns
+                )
+            except ResourceNotFoundError:
+                return None
+        return row
 
 
 def _entity(event: WebhookEvent) -> dict[str, Any]:

@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Koppel local host: {host.url}", flush=True)
     for function in host.functions:
         print(f"  {function.name}: {function.describe()}", flush=True)
+    for name in host.disabled:
+        print(f"  {name}: disabled (AzureWebJobs.{name}.Disabled)", flush=True)
     stop.wait()
     host.stop()
     return 0

@@ -16,7 +16,7 @@ from localdev.host.http_server import HttpServer
 from localdev.host.invoker import Invoker
 from localdev.host.metadata import FunctionSpec, HttpFunction, QueueFunction, TimerFunction, read_functions
 from localdev.host.queue_listener import QueueListener
-from localdev.host.settings import connection_string
+from localdev.host.settings import connection_string, disabled
 from localdev.host.timer_scheduler import TimerScheduler
 
 log = logging.getLogger("koppel.localhost")
@@ -42,7 +42,10 @@ class LocalHost:
         port: int = 7071,
         shutdown_timeout: float = 30.0,
     ) -> None:
-        self.functions: list[FunctionSpec] = read_functions(app, os.environ)
+        indexed = read_functions(app, os.environ)
+        self.functions: list[FunctionSpec] = [function for function in indexed if not disabled(function.name)]
+        """The functions this host triggers: all of the app's but those disabled by app setting."""
+        self.disabled = [function.name for function in indexed if disabled(function.name)]
         self._config = HostConfig.from_json(dict(host_json or {}))
         self._connections = {
             function.name: connection_string(function.connection)

@@ -52,3 +52,8 @@ def connection_string(setting_name: str, environ: Mapping[str, str] = os.environ
     if not value:
         raise SettingError(f"storage connection setting {setting_name!r} is not set")
     return value
+
+
+def disabled(function_name: str, environ: Mapping[str, str] = os.environ) -> bool:
+    """The app setting `AzureWebJobs.<function>.Disabled` is true or 1: the host does not trigger the function."""
+    return environ.get(f"AzureWebJobs.{function_name}.Disabled", "").strip().lower() in {"true", "1"}

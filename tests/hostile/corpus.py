@@ -24,8 +24,10 @@ from urllib.parse import quote
 
 import httpx
 
+from domain.models import WebOrderKey
 from domain.signatures import base64_hmac_sha256
-from integrations.storage.account import StorageAccount
+from integrations.storage.account import RAW_BODIES_CONTAINER, StorageAccount
+from integrations.storage.event_log import TableEventLog
 from localdev.bc_probe import BcProbe
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload
 from localdev.simulators.shopify.ids import ShopifyIds
@@ -77,8 +79,8 @@ class OrderRef:
         return f"{self.source}:{self.shop}:{self.order_id}"
 
     @property
-    def blob_prefix(self) -> str:
-        return f"{self.source}/{self.shop}/{self.order_id}/"
+    def web_order_key(self) -> WebOrderKey:
+        return WebOrderKey(source=self.source, shop=self.shop, order_id=self.order_id)
 
 
 @dataclass(frozen=True)
@@ -376,9 +378,17 @@ def wait_settled(world: World, ref: OrderRef, timeout: float = 30.0) -> dict[str
     raise AssertionError(f"{ref.key} did not settle within {timeout} s: {dossier(world, ref).text[:500]}")
 
 
-def blobs(world: World, prefix: str = "") -> list[str]:
-    container = StorageAccount(world.stack.azurite.connection_string).container("webhooks")
-    return [blob.name for blob in container.list_blobs(name_starts_with=prefix or None)]
+def blobs(world: World) -> list[str]:
+    """Raw bodies too large for their event row."""
+    container = StorageAccount(world.stack.azurite.connection_string).container(RAW_BODIES_CONTAINER)
+    return [blob.name for blob in container.list_blobs()]
+
+
+def stored_bodies(world: World, ref: OrderRef) -> list[bytes]:
+    """The raw body of every delivery accepted for the order, as the event log keeps it."""
+    log = TableEventLog(StorageAccount(world.stack.azurite.connection_string))
+    bodies = (log.body(ref.web_order_key, event.event_id) for event in log.for_order(ref.web_order_key))
+    return [body for body in bodies if body is not None]
 
 
 # --- proofs for accepted injections -------------------------------------------------------------------------

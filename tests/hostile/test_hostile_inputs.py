@@ -14,7 +14,7 @@ import pytest
 
 from integrations.storage.account import EVENTS_TABLE, StorageAccount
 from localdev.stack import LocalStack
-from tests.hostile.corpus import CASES, Case, Expect, OrderRef, Sent, World, blobs, dossier, wait_settled
+from tests.hostile.corpus import CASES, Case, Expect, OrderRef, Sent, World, blobs, dossier, stored_bodies, wait_settled
 from tests.integration.support import sim_stats
 
 QUIET = (Expect.REFUSED, Expect.HOST_REFUSED, Expect.ACKNOWLEDGED, Expect.DUPLICATE, Expect.ANSWERED)
@@ -100,7 +100,7 @@ def _assert_no_trace(world: World, case: Case, sent: Sent, before: dict[str, int
     if ref is None:
         return
     if not world.baseline_taken:
-        assert blobs(world, ref.blob_prefix) == []
+        assert stored_bodies(world, ref) == []
         assert dossier(world, ref).status_code == 404
         if ref.number:
             assert world.probe.sales_orders(ref.number.upper()[:35]) == []
@@ -112,7 +112,7 @@ def _assert_settled(world: World, case: Case, sent: Sent) -> None:
     ref = sent.order
     assert ref is not None
     assert sent.response.json()["order"] == ref.key
-    assert blobs(world, ref.blob_prefix), "an accepted delivery is stored raw"
+    assert sent.response.request.content in stored_bodies(world, ref), "an accepted delivery is stored raw"
     found = wait_settled(world, ref)
     in_bc = world.probe.sales_orders(ref.number.upper()[:35]) if ref.number else []
     if case.expect is Expect.IMPORTED:

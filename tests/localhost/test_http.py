@@ -113,3 +113,11 @@ def test_empty_route_prefix() -> None:
     with LocalHost(http_app.app, config, port=0) as host:
         response = httpx.get(f"{host.url}/orders/5")
     assert response.json()["matched"] == "int"
+
+
+def test_function_disabled_by_app_setting_is_not_served(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AzureWebJobs.order_by_id.Disabled", "true")
+    with LocalHost(http_app.app, {"version": "2.0"}, port=0) as host, httpx.Client(base_url=host.url) as http:
+        assert host.disabled == ["order_by_id"]
+        assert http.get("/api/orders/42").status_code == 404
+        assert http.get("/api/orders/export").json() == {"matched": "literal"}

@@ -198,3 +198,22 @@ def test_stop_lets_running_invocation_finish(storage: str, queue_name: str) -> N
     assert finished == ["in flight"]
     assert host.state == "Stopped"
     assert stored_count(raw_client(storage, queue_name)) == 0
+
+
+def test_function_disabled_by_app_setting_leaves_its_messages(
+    storage: str, queue_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    received: list[func.QueueMessage] = []
+
+    def handle(msg: func.QueueMessage) -> None:
+        received.append(msg)
+
+    monkeypatch.setenv("AzureWebJobs.handle.Disabled", "1")
+    with LocalHost(queue_app(handle, queue_name), host_json(), port=0) as host:
+        queue = producer(storage, queue_name)
+        queue.create_queue()
+        queue.send_message("left for another instance")
+        time.sleep(1.0)
+        assert host.disabled == ["handle"]
+    assert received == []
+    assert stored_count(raw_client(storage, queue_name)) == 1

@@ -4,7 +4,7 @@ import pytest
 
 from domain.errors import Rejection, RequestRejected
 from domain.records import EventStatus
-from domain.services.ingest_webhook import Accepted, Delivery, Ignored, Ping, receive_woocommerce
+from domain.services.ingest_webhook import MESSAGE_BODY_LIMIT, Accepted, Delivery, Ignored, Ping, receive_woocommerce
 from domain.signatures import woocommerce_signature
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 from tests.fakes import memory_intake
@@ -23,7 +23,7 @@ def _delivery(body: bytes, headers: dict[str, str], secret: str | None = SECRET)
 
 
 def test_an_order_is_stored_raw_logged_and_enqueued():
-    intake, bodies, events, queue = memory_intake()
+    intake, events, queue = memory_intake()
     body, headers = signed_delivery(ORDER, SECRET)
 
     outcome = receive_woocommerce(intake, _delivery(body, headers), LIMIT)
@@ -34,12 +34,12 @@ def test_an_order_is_stored_raw_logged_and_enqueued():
     event = events.get(outcome.order_key, outcome.event_id)
     assert event is not None
     assert event.status is EventStatus.RECEIVED
-    assert bodies.blobs[event.blob_name] == body
+    assert events.body(outcome.order_key, outcome.event_id) == body
     assert [m.event_id for m in queue.messages] == [outcome.event_id]
 
 
 def test_a_duplicate_is_enqueued_again_only_while_unprocessed():
-    intake, _, events, queue = memory_intake()
+    intake, events, queue = memory_intake()
     body, headers = signed_delivery(ORDER, SECRET)
     first = receive_woocommerce(intake, _delivery(body, headers), LIMIT)
     assert isinstance(first, Accepted)
@@ -56,9 +56,9 @@ def test_a_duplicate_is_enqueued_again_only_while_unprocessed():
 
 
 def test_the_creation_ping_is_answered_without_a_signature():
-    intake, bodies, _, queue = memory_intake()
+    intake, events, queue = memory_intake()
     assert isinstance(receive_woocommerce(intake, _delivery(b"webhook_id=7", {}), LIMIT), Ping)
-    assert not bodies.blobs
+    assert not events.bodies
     assert not queue.messages
 
 
@@ -78,12 +78,12 @@ def test_the_creation_ping_is_answered_without_a_signature():
     ],
 )
 def test_refused_requests_leave_nothing_behind(body, headers, secret, kind):
-    intake, bodies, events, queue = memory_intake()
+    intake, events, queue = memory_intake()
     with pytest.raises(RequestRejected) as refused:
         receive_woocommerce(intake, _delivery(body, headers, secret), LIMIT)
     assert refused.value.kind is kind
     assert refused.value.message
-    assert not bodies.blobs
+    assert not events.bodies
     assert not events.rows
     assert not queue.messages
 
@@ -98,11 +98,11 @@ def test_truncated_json_is_refused_with_the_reason():
 
 
 def test_an_unhandled_topic_is_acknowledged_and_stored_nowhere():
-    intake, bodies, events, queue = memory_intake()
+    intake, events, queue = memory_intake()
     body, headers = signed_delivery(ORDER, SECRET, topic="product.updated")
     outcome = receive_woocommerce(intake, _delivery(body, headers), LIMIT)
     assert outcome == Ignored("topic 'product.updated' is not handled")
-    assert not bodies.blobs
+    assert not events.bodies
     assert not events.rows
     assert not queue.messages
 
@@ -113,3 +113,25 @@ def test_a_signature_with_non_ascii_characters_is_refused_not_a_crash():
     with pytest.raises(RequestRejected) as refused:
         receive_woocommerce(intake, _delivery(body, {**headers, "X-WC-Webhook-Signature": "sïgnätüre"}), LIMIT)
     assert refused.value.kind is Rejection.UNAUTHENTICATED
+
+
+def test_a_small_body_travels_with_its_first_message_only():
+    intake, _events, queue = memory_intake()
+    body, headers = signed_delivery(ORDER, SECRET)
+    receive_woocommerce(intake, _delivery(body, headers), LIMIT)
+    receive_woocommerce(intake, _delivery(body, headers), LIMIT)
+
+    first, again = queue.messages
+    assert first.body is not None
+    assert first.body.encode() == body
+    assert again.body is None, "a copy is read back from the event log, which holds the first body"
+
+
+def test_a_large_body_is_left_in_the_event_log():
+    intake, events, queue = memory_intake()
+    body, headers = signed_delivery({**ORDER, "customer_note": "x" * MESSAGE_BODY_LIMIT}, SECRET)
+    outcome = receive_woocommerce(intake, _delivery(body, headers), LIMIT)
+
+    assert isinstance(outcome, Accepted)
+    assert queue.messages[0].body is None
+    assert events.body(outcome.order_key, outcome.event_id) == body

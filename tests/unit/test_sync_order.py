@@ -62,6 +62,17 @@ def test_an_order_becomes_one_bc_sales_order():
     assert _event_status(intake, message) is EventStatus.PROCESSED
 
 
+def test_a_message_without_its_body_is_read_from_the_event_log():
+    intake, *_ = memory_intake()
+    message = _receive(intake, _order())
+    assert message.body is not None
+
+    record = sync_order(memory_sync(intake), message.model_copy(update={"body": None}), worker="m1")
+
+    assert record.status is OrderStatus.IN_BC
+    assert record.web_number == "1001"
+
+
 def test_the_same_message_twice_creates_one_order():
     intake, *_ = memory_intake()
     bc = FakeBusinessCentral()
@@ -347,8 +358,16 @@ def test_giving_up_leaves_a_live_claim_of_another_worker_alone():
     assert _event_status(intake, message) is EventStatus.FAILED
 
 
-def test_losing_the_claim_race_looks_again_shortly():
+@pytest.mark.parametrize("record_exists", [False, True], ids=["new order: create", "known order: replace"])
+def test_losing_the_claim_race_looks_again_shortly(record_exists: bool):
     class Racing(MemoryOrders):
+        """Another worker writes the record between this worker's read and its claim."""
+
+        def create(self, record):
+            if record.claim_owner == "m1":
+                raise ConcurrencyConflict("someone else created it first")
+            return super().create(record)
+
         def replace(self, record, etag):
             if record.claim_owner == "m1":
                 raise ConcurrencyConflict("someone else wrote first")
@@ -357,6 +376,8 @@ def test_losing_the_claim_race_looks_again_shortly():
     intake, *_ = memory_intake()
     sync = replace(memory_sync(intake), orders=Racing())
     message = _receive(intake, _order())
+    if record_exists:
+        sync.orders.create(OrderRecord(key=message.order_key))
     sync_order(sync, message, worker="m1")
     assert _last_delay(intake) == timedelta(seconds=2)
     assert _event_status(intake, message) is EventStatus.RECEIVED

@@ -1,0 +1,67 @@
+"""The event log on Azurite: the raw body rides in the row when small and goes to blob storage when large."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from domain.models import WebOrderKey
+from domain.records import EventStatus, WebhookEvent
+from integrations.storage.account import RAW_BODIES_CONTAINER, StorageAccount
+from integrations.storage.event_log import INLINE_BODY_LIMIT, TableEventLog
+from localdev.azurite import Azurite
+
+
+def _event(order_id: str) -> WebhookEvent:
+    key = WebOrderKey(source="woocommerce", shop="shop-a", order_id=order_id)
+    return WebhookEvent(
+        order_key=key,
+        event_id=f"evt-{order_id}",
+        topic="order.created",
+        dedup_key=order_id,
+        blob_name=f"woocommerce/shop-a/{order_id}/evt-{order_id}.json",
+        received_at=datetime(2026, 11, 29, 12, 0, tzinfo=UTC),
+    )
+
+
+def _blob_names(account: StorageAccount) -> set[str]:
+    return {blob.name for blob in account.container(RAW_BODIES_CONTAINER).list_blobs()}
+
+
+@pytest.mark.parametrize(
+    ("size", "in_blob"), [(2_000, False), (INLINE_BODY_LIMIT, False), (INLINE_BODY_LIMIT + 1, True)]
+)
+def test_the_raw_body_comes_back_byte_for_byte(azurite: Azurite, size: int, in_blob: bool) -> None:
+    account = StorageAccount(azurite.connection_string)
+    log = TableEventLog(account)
+    event = _event(uuid.uuid4().hex)
+    body = (b'{"note": "caf\xc3\xa9 \x00\xff"}' * size)[:size]
+
+    assert log.add(event, body)
+
+    assert log.body(event.order_key, event.event_id) == body
+    assert (event.blob_name in _blob_names(account)) is in_blob
+    assert log.for_order(event.order_key) == [event]
+
+
+def test_a_second_copy_is_refused_and_leaves_the_first_body(azurite: Azurite) -> None:
+    log = TableEventLog(StorageAccount(azurite.connection_string))
+    event = _event(uuid.uuid4().hex)
+    assert log.add(event, b"first")
+    log.mark(event.order_key, event.event_id, EventStatus.PROCESSED, "in BC")
+
+    assert not log.add(event, b"second")
+
+    assert log.body(event.order_key, event.event_id) == b"first"
+    stored = log.get(event.order_key, event.event_id)
+    assert stored is not None
+    assert stored.status is EventStatus.PROCESSED
+
+
+def test_an_unknown_event_has_no_body(azurite: Azurite) -> None:
+    log = TableEventLog(StorageAccount(azurite.connection_string))
+    event = _event(uuid.uuid4().hex)
+    assert log.body(event.order_key, event.event_id) is None
+    assert log.get(event.order_key, event.event_id) is None
