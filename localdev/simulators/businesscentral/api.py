@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +11,14 @@ from typing import Any
 from aiohttp import web
 
 from localdev.simulators.businesscentral.customers import Customers
-from localdev.simulators.businesscentral.errors import BCError, bad_request, not_found_segment, record_not_found
+from localdev.simulators.businesscentral.entity_sets import ENTITY_TYPES
+from localdev.simulators.businesscentral.errors import (
+    BCError,
+    bad_request,
+    dialog,
+    not_found_segment,
+    record_not_found,
+)
 from localdev.simulators.businesscentral.paths import Segment, parse_path
 from localdev.simulators.businesscentral.query import (
     QueryOptions,
@@ -22,7 +30,7 @@ from localdev.simulators.businesscentral.query import (
     sort_records,
 )
 from localdev.simulators.businesscentral.sales_orders import SalesOrders
-from localdev.simulators.businesscentral.schema import ENTITY_TYPES, EntityType
+from localdev.simulators.businesscentral.schema import EntityType
 from localdev.simulators.businesscentral.store import ETAG, Record, Store, Table
 
 ODATA_HEADERS = {"OData-Version": "4.0"}
@@ -31,7 +39,15 @@ _CONCURRENCY_MESSAGE = (
     "Could not validate the client concurrency token required by the service. "
     "Please provide a valid token in the client request."
 )
-_NAVIGATION = {("items", "itemVariants"), ("salesOrders", "salesOrderLines")}
+_NAVIGATION = {
+    ("items", "itemVariants"),
+    ("salesOrders", "salesOrderLines"),
+    ("purchaseOrders", "purchaseOrderLines"),
+}
+_LINE_SETS = {"salesOrderLines": "salesOrders", "purchaseOrderLines": "purchaseOrders"}
+"""Document lines addressed without their document: BC loads them only for a documentId or id filter."""
+_DOCUMENT_FILTER = re.compile(r"\b(documentId|id)\b")
+_NO_DOCUMENT_FILTER = "You must specify an Id or a Document Id to get the lines."
 
 
 def json_response(body: object, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -52,6 +68,7 @@ class Resource:
     rows: Callable[[], list[Record]] | None = None
     record: Record | None = None
     parent: Record | None = None
+    needs_document_filter: bool = False
 
 
 class BusinessCentralApi:
@@ -66,6 +83,11 @@ class BusinessCentralApi:
             "itemVariants": store.item_variants,
             "accounts": store.accounts,
             "salesOrders": store.sales_orders,
+            "itemCategories": store.item_categories,
+            "unitsOfMeasure": store.units_of_measure,
+            "locations": store.locations,
+            "purchaseOrders": store.purchase_orders,
+            "itemLedgerEntries": store.item_ledger_entries,
         }
 
     async def handle(self, request: web.Request, tail: str, api_base: str) -> web.Response:
@@ -90,9 +112,11 @@ class BusinessCentralApi:
         context = f"companies({company['id']})"
         if not rest:
             return Resource(ENTITY_TYPES["companies"], "companies", record=company)
-        if len(rest) > 3 or rest[0].name not in self.tables:
-            raise not_found_segment(rest[0].name)
         top = rest[0]
+        if top.name in _LINE_SETS and len(rest) == 1:
+            return self._loose_lines(top, f"{context}/{top.name}")
+        if len(rest) > 3 or top.name not in self.tables:
+            raise not_found_segment(top.name)
         entity = ENTITY_TYPES[top.name]
         context = f"{context}/{top.name}"
         if top.key is None:
@@ -124,7 +148,35 @@ class BusinessCentralApi:
             return lambda: sort_records(
                 [v for v in variants.values() if v["itemId"] == parent["id"]], key_order(variants.entity)
             )
+        if parent_set == "purchaseOrders":
+            return lambda: self._purchase_lines(parent)
         return lambda: self.orders.lines(parent)
+
+    def _purchase_lines(self, order: Record) -> list[Record]:
+        return sorted(self.store.purchase_lines_of(order["id"]).values(), key=lambda line: line["sequence"])
+
+    def _loose_lines(self, segment: Segment, context: str) -> Resource:
+        """salesOrderLines / purchaseOrderLines straight under the company: every document's lines."""
+        documents = self.tables[_LINE_SETS[segment.name]]
+        lines_of = self.orders.lines if segment.name == "salesOrderLines" else self._purchase_lines
+
+        def rows() -> list[Record]:
+            ordered = sorted(documents.values(), key=lambda document: document["number"])
+            return [line for document in ordered for line in lines_of(document)]
+
+        entity = ENTITY_TYPES[segment.name]
+        if segment.key is None:
+            return Resource(entity, context, rows=rows, needs_document_filter=True)
+        record = next((row for row in rows() if row["id"] == segment.key), None)
+        if record is None:
+            raise record_not_found(entity.name, segment.key)
+        return Resource(entity, context, record=record, parent=documents.get(record["documentId"]))
+
+    def _variants_by_item(self) -> dict[str, list[Record]]:
+        grouped: dict[str, list[Record]] = {}
+        for variant in sort_records(self.store.item_variants.values(), key_order(self.store.item_variants.entity)):
+            grouped.setdefault(variant["itemId"], []).append(variant)
+        return grouped
 
     @staticmethod
     def _row(table: Table, key: str, label: str) -> Record:
@@ -140,6 +192,8 @@ class BusinessCentralApi:
         options = parse_query(query, resource.entity)
         if resource.rows is not None:
             if method == "GET":
+                if resource.needs_document_filter and not _DOCUMENT_FILTER.search(query.get("$filter", "")):
+                    raise dialog(_NO_DOCUMENT_FILTER)
                 return self._collection(request, resource, resource.rows(), options, api_base)
             if method == "POST":
                 created = self._create(resource, _json(body))
@@ -192,11 +246,12 @@ class BusinessCentralApi:
     def _collection(
         self, request: web.Request, resource: Resource, rows: list[Record], options: QueryOptions, api_base: str
     ) -> web.Response:
-        page = page_of(rows, options, _page_size(request, self.page_size))
+        page = page_of(rows, options, requested_page_size(request, self.page_size))
         body: dict[str, Any] = {"@odata.context": f"{api_base}/$metadata#{resource.context}"}
         if options.count:
             body["@odata.count"] = page.total
-        body["value"] = [self._shape(resource.entity, row, options) for row in page.records]
+        variants = self._variants_by_item() if "itemVariants" in options.expand else None
+        body["value"] = [self._shape(resource.entity, row, options, variants) for row in page.records]
         if page.next_offset is not None:
             body["@odata.nextLink"] = str(request.url.update_query({"$skiptoken": encode_skiptoken(page.next_offset)}))
         return json_response(body)
@@ -207,12 +262,22 @@ class BusinessCentralApi:
             **self._shape(resource.entity, record, options),
         }
 
-    def _shape(self, entity: EntityType, record: Record, options: QueryOptions) -> Record:
-        shaped = project(record, options.select)
+    def _shape(
+        self,
+        entity: EntityType,
+        record: Record,
+        options: QueryOptions,
+        variants: dict[str, list[Record]] | None = None,
+    ) -> Record:
+        """The record as served, with what $expand asked for; `variants` by item id, read once per page."""
+        shaped = project(record, options.select, entity.internal)
         if "salesOrderLines" in options.expand:
             shaped["salesOrderLines"] = [dict(line) for line in self.orders.lines(record)]
+        if "purchaseOrderLines" in options.expand:
+            shaped["purchaseOrderLines"] = [dict(line) for line in self._purchase_lines(record)]
         if "itemVariants" in options.expand:
-            shaped["itemVariants"] = self._children(entity.set_name, record)()
+            grouped = variants if variants is not None else self._variants_by_item()
+            shaped["itemVariants"] = [dict(v) for v in grouped.get(record["id"], [])]
         return shaped
 
 
@@ -225,7 +290,7 @@ def _json(body: bytes) -> object:
         raise bad_request("The request body is not valid JSON.") from exc
 
 
-def _page_size(request: web.Request, page_size: int) -> int:
+def requested_page_size(request: web.Request, page_size: int) -> int:
     """The server page size, or a smaller one the client asked for with `Prefer: odata.maxpagesize=N`."""
     for preference in request.headers.get("Prefer", "").split(","):
         name, _, value = preference.strip().partition("=")

@@ -11,16 +11,19 @@ from pydantic import ValidationError
 
 from localdev.simulators.businesscentral.api import BusinessCentralApi, error_response, json_response
 from localdev.simulators.businesscentral.auth import OAuthError, TokenIssuer
+from localdev.simulators.businesscentral.catalog_controls import CatalogControls
 from localdev.simulators.businesscentral.config import SimulatorConfig
 from localdev.simulators.businesscentral.errors import BCError
 from localdev.simulators.businesscentral.faults import Fault, FaultPlan, FaultSettings
 from localdev.simulators.businesscentral.limits import Limits, LimitSettings
 from localdev.simulators.businesscentral.paths import entity_of
+from localdev.simulators.businesscentral.published import PublishedServices, service_of
 from localdev.simulators.businesscentral.stats import Stats
 from localdev.simulators.businesscentral.store import Store
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Call = Callable[[], Awaitable[web.StreamResponse]]
 
 
 class Simulation:
@@ -29,6 +32,9 @@ class Simulation:
     def __init__(self, config: SimulatorConfig, store: Store) -> None:
         self.config = config
         self.api = BusinessCentralApi(store, config.page_size)
+        company_name = store.companies.values()[0]["name"]
+        self.published = PublishedServices(store, company_name, config.page_size, config.price_lines_modified_at)
+        self.controls = CatalogControls(store)
         self.tokens = TokenIssuer(config.tenant, config.client_id, config.client_secret, config.token_lifetime_s)
         self.limits = Limits(
             LimitSettings(config.max_in_flight, config.max_queued, config.rate_limit, config.rate_window_s)
@@ -40,12 +46,14 @@ class Simulation:
         app = web.Application(middlewares=[_json_errors])
         app.router.add_post("/{tenant}/oauth2/v2.0/token", self.token)
         app.router.add_route("*", "/v2.0/{tenant}/{environment}/api/v2.0{tail:.*}", self.serve_api)
+        app.router.add_route("*", "/v2.0/{tenant}/{environment}/ODataV4{tail:.*}", self.serve_odata)
         app.router.add_post(
             "/v2.0/{tenant}/{environment}/api/koppel/sales/v1.0/companies({company})/salesOrders({order})/"
             "Microsoft.NAV.release",
             self.release,
         )
         app.router.add_post("/_sim/salesOrders/{order}/ship", self.ship)
+        self.controls.routes(app)
         app.router.add_get("/_sim/faults", self.get_faults)
         app.router.add_post("/_sim/faults", self.set_faults)
         app.router.add_delete("/_sim/faults", self.clear_faults)
@@ -67,7 +75,26 @@ class Simulation:
 
     async def serve_api(self, request: web.Request) -> web.StreamResponse:
         tail = request.match_info["tail"]
-        self.stats.count(request.method, entity_of(tail))
+
+        async def call() -> web.StreamResponse:
+            api_base = f"{request.url.origin()}/v2.0/{self.config.tenant}/{self.config.environment}/api/v2.0"
+            return await self.api.handle(request, tail, api_base)
+
+        return await self._guarded(request, entity_of(tail), call)
+
+    async def serve_odata(self, request: web.Request) -> web.StreamResponse:
+        """Published OData v4 web services: the same token, limits and faults as the API."""
+        tail = request.match_info["tail"]
+
+        async def call() -> web.StreamResponse:
+            odata_base = f"{request.url.origin()}/v2.0/{self.config.tenant}/{self.config.environment}/ODataV4"
+            return self.published.handle(request, tail, odata_base)
+
+        return await self._guarded(request, service_of(tail), call)
+
+    async def _guarded(self, request: web.Request, entity: str | None, call: Call) -> web.StreamResponse:
+        """Tenant, bearer token, per-client limits, then injected latency and faults around `call`."""
+        self.stats.count(request.method, entity)
         try:
             if (request.match_info["tenant"], request.match_info["environment"]) != (
                 self.config.tenant,
@@ -81,11 +108,11 @@ class Simulation:
                 self.stats.rate_limited += 1
                 raise
             async with limiter.slot():
-                return await self._within_slot(request, tail)
+                return await self._within_slot(request, call)
         except BCError as error:
             return error_response(error)
 
-    async def _within_slot(self, request: web.Request, tail: str) -> web.StreamResponse:
+    async def _within_slot(self, request: web.Request, call: Call) -> web.StreamResponse:
         if self.faults.latency_s:
             await asyncio.sleep(self.faults.latency_s)
         fault = self.faults.draw(request.method, request.path_qs)
@@ -95,8 +122,7 @@ class Simulation:
                 raise _injected(fault)
             if fault.kind == "slow":
                 await asyncio.sleep(self.faults.slow_s)
-        api_base = f"{request.url.origin()}/v2.0/{self.config.tenant}/{self.config.environment}/api/v2.0"
-        response = await self.api.handle(request, tail, api_base)
+        response = await call()
         if fault is not None and fault.kind == "lost_response" and request.transport is not None:
             request.transport.close()
         return response

@@ -19,3 +19,7 @@ class SimulatorConfig:
     rate_limit: int = 6000
     rate_window_s: float = 300
     seed: bool = True
+    catalog_items: int = 0
+    """Generated items added to the demo data, for benchmarks."""
+    price_lines_modified_at: bool = False
+    """Serve SystemModifiedAt on KoppelPriceListLines, as a page extension would (page 7005 does not show it)."""

@@ -65,9 +65,13 @@ class _Operand:
         return _KIND_FAMILY.get(self.kind, self.kind) if isinstance(self.kind, Kind) else self.kind
 
 
-def parse_filter(text: str, entity: EntityType) -> Predicate:
-    """A predicate over records of `entity`; a 400 BCError for anything malformed."""
-    parser = _Parser(_tokenize(text), entity)
+OR_ACROSS_FIELDS = "The 'OR' operator is not supported on distinct fields on an OData filter."
+
+
+def parse_filter(text: str, entity: EntityType, single_field_or: bool = False) -> Predicate:
+    """A predicate over records of `entity`; a 400 BCError for anything malformed. With `single_field_or`, as BC
+    turns the filter into AL field filters, `or` may only join conditions on one and the same field."""
+    parser = _Parser(_tokenize(text), entity, single_field_or)
     predicate = parser.parse_or()
     if parser.peek() is not None:
         raise _syntax_error(text)
@@ -92,11 +96,14 @@ def _syntax_error(text: str) -> BCError:
 
 
 class _Parser:
-    def __init__(self, tokens: list[_Token], entity: EntityType) -> None:
+    def __init__(self, tokens: list[_Token], entity: EntityType, single_field_or: bool = False) -> None:
         self.tokens = tokens
         self.position = 0
         self.entity = entity
         self.text = " ".join(t.text for t in tokens)
+        self.single_field_or = single_field_or
+        self.fields: list[str] = []
+        """The fields named so far, in order: what each `or` term refers to."""
 
     def peek(self) -> _Token | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
@@ -120,9 +127,12 @@ class _Parser:
         return False
 
     def parse_or(self) -> Predicate:
+        first_field = len(self.fields)
         terms = [self.parse_and()]
         while self.accept_word("or"):
             terms.append(self.parse_and())
+        if len(terms) > 1 and self.single_field_or and len(set(self.fields[first_field:])) > 1:
+            raise bad_request(OR_ACROSS_FIELDS)
         return terms[0] if len(terms) == 1 else (lambda record: any(term(record) for term in terms))
 
     def parse_and(self) -> Predicate:
@@ -217,6 +227,7 @@ class _Parser:
         prop = self.entity.prop(word)
         if prop is None:
             raise could_not_find_property(word, self.entity.type_name)
+        self.fields.append(word)
         return _Operand(_field_reader(word, prop.kind), prop.kind, prop.is_code)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from localdev.simulators.businesscentral.entity_sets import ENTITY_TYPES
 from localdev.simulators.businesscentral.errors import bad_request, not_found_segment
-from localdev.simulators.businesscentral.schema import ENTITY_TYPES
 from localdev.simulators.businesscentral.validation import GUID_PATTERN
 
 _SEGMENT = re.compile(r"^([A-Za-z$][A-Za-z0-9.$]*)(?:\((.*)\))?$")

@@ -35,12 +35,13 @@ class Page:
     next_offset: int | None
 
 
-def parse_query(query: Mapping[str, str], entity: EntityType) -> QueryOptions:
+def parse_query(query: Mapping[str, str], entity: EntityType, single_field_or: bool = False) -> QueryOptions:
+    """The query options of a request; `single_field_or` as in `parse_filter`."""
     for name in query:
         if name.startswith("$") and name not in KNOWN_OPTIONS:
             raise bad_request(f"The query parameter '{name}' is not supported.")
     return QueryOptions(
-        predicate=parse_filter(query["$filter"], entity) if "$filter" in query else None,
+        predicate=parse_filter(query["$filter"], entity, single_field_or) if "$filter" in query else None,
         orderby=_orderby(query.get("$orderby"), entity),
         top=_count_option(query, "$top"),
         skip=_count_option(query, "$skip") or 0,
@@ -88,9 +89,10 @@ def key_order(entity: EntityType) -> tuple[tuple[str, bool], ...]:
     return tuple((name, False) for name in entity.key_order)
 
 
-def project(record: Record, select: tuple[str, ...] | None) -> Record:
+def project(record: Record, select: tuple[str, ...] | None, hidden: tuple[str, ...] = ()) -> Record:
+    """The record as served: the $select-ed fields (all if None) and its ETag, never the `hidden` ones."""
     if select is None:
-        return dict(record)
+        return {k: v for k, v in record.items() if k not in hidden}
     return {k: v for k, v in record.items() if k == "@odata.etag" or k in select}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -34,8 +35,10 @@ _PRICE_FIELDS = ("quantity", "unitPrice", "discountPercent")
 class SalesOrders:
     """Creates and changes sales orders in a Store; every method validates fully before it writes."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, new_id: Callable[[], str] = lambda: str(uuid.uuid4())) -> None:
         self.store = store
+        self.new_id = new_id
+        """Ids of new orders and lines: random, or from the seed's generator for deterministic demo data."""
 
     def create(self, body: object) -> Record:
         values = validate_body(SALES_ORDER, body, navigation=frozenset({"salesOrderLines"}))
@@ -153,7 +156,7 @@ class SalesOrders:
         self._check_customer(customer)
         today = datetime.now(UTC).date().isoformat()
         order: Record = {
-            "id": str(uuid.uuid4()),
+            "id": self.new_id(),
             "number": "",
             "externalDocumentNumber": "",
             "orderDate": values.get("orderDate", today),
@@ -177,7 +180,7 @@ class SalesOrders:
         return order
 
     def _compose_line(self, order: Record, base: Record | None, values: dict[str, Any], sequence: int) -> Record:
-        line: Record = dict(base) if base is not None else _blank_line(order, sequence)
+        line: Record = dict(base) if base is not None else _blank_line(order, sequence, self.new_id())
         line["sequence"] = sequence
         if base is None or any(key in values for key in _IDENTITY):
             self._resolve_target(order, line, values)
@@ -353,9 +356,9 @@ def _fill_from_customer(order: Record, customer: Record) -> None:
             order[f"{prefix}{suffix}"] = customer[source]
 
 
-def _blank_line(order: Record, sequence: int) -> Record:
+def _blank_line(order: Record, sequence: int, line_id: str) -> Record:
     return {
-        "id": str(uuid.uuid4()),
+        "id": line_id,
         "documentId": order["id"],
         "sequence": sequence,
         "itemId": EMPTY_GUID,

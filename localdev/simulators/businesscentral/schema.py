@@ -27,6 +27,8 @@ CODE_FIELDS = frozenset(
         "number", "externalDocumentNumber", "customerNumber", "billToCustomerNumber", "lineObjectNumber",
         "itemNumber", "code", "currencyCode", "taxCode", "taxGroupCode", "unitOfMeasureCode",
         "baseUnitOfMeasureCode", "salesperson", "salespersonCode", "shortcutDimension1Code", "shortcutDimension2Code",
+        "itemCategoryCode", "generalProductPostingGroupCode", "inventoryPostingGroupCode", "vendorNumber",
+        "payToVendorNumber", "purchaser", "documentNumber", "sourceNumber", "internationalStandardCode",
     }
 )  # fmt: skip
 
@@ -38,11 +40,13 @@ class Prop:
     editable: bool
     max_length: int | None = None
     choices: tuple[str, ...] = ()
+    code: bool = False
+    """A Code field whatever its name (the OData v4 names of published pages are not in CODE_FIELDS)."""
 
     @property
     def is_code(self) -> bool:
         """A BC Code field: stored in upper case, compared without regard to case."""
-        return self.name in CODE_FIELDS
+        return self.code or self.name in CODE_FIELDS
 
 
 @dataclass(frozen=True)
@@ -53,10 +57,17 @@ class EntityType:
     navigation: frozenset[str] = field(default_factory=frozenset)
     key_order: tuple[str, ...] = ("number",)
     """The order of a collection without $orderby: BC's primary key."""
+    internal: tuple[str, ...] = ()
+    """Fields the table holds but the page does not show: stored, never served, never filtered on."""
+    namespace: str = "Microsoft.NAV"
 
     @property
     def type_name(self) -> str:
-        return f"Microsoft.NAV.{self.name}"
+        return f"{self.namespace}.{self.name}"
+
+    @property
+    def stored_names(self) -> tuple[str, ...]:
+        return (*(p.name for p in self.props), *self.internal)
 
     def prop(self, name: str) -> Prop | None:
         return next((p for p in self.props if p.name == name), None)
@@ -70,7 +81,7 @@ def ro(name: str, kind: Kind = Kind.STRING, choices: tuple[str, ...] = ()) -> Pr
     return Prop(name, kind, False, None, choices)
 
 
-def _address(prefix: str, editable: bool) -> tuple[Prop, ...]:
+def address_props(prefix: str, editable: bool) -> tuple[Prop, ...]:
     limits = (
         ("AddressLine1", 100),
         ("AddressLine2", 50),
@@ -129,42 +140,7 @@ CUSTOMER = EntityType(
         rw("blocked", Kind.ENUM, choices=CUSTOMER_BLOCKED),
         ro("lastModifiedDateTime", Kind.DATETIME),
     ),
-)
-
-ITEM = EntityType(
-    "item",
-    "items",
-    (
-        ro("id", Kind.GUID),
-        ro("number"),
-        ro("displayName"),
-        ro("displayName2"),
-        ro("type", Kind.ENUM, ("Inventory", "Service", "Non-Inventory")),
-        ro("itemCategoryCode"),
-        ro("blocked", Kind.BOOL),
-        ro("gtin"),
-        ro("inventory", Kind.DECIMAL),
-        ro("unitPrice", Kind.DECIMAL),
-        ro("priceIncludesTax", Kind.BOOL),
-        ro("unitCost", Kind.DECIMAL),
-        ro("taxGroupCode"),
-        ro("baseUnitOfMeasureCode"),
-        ro("lastModifiedDateTime", Kind.DATETIME),
-    ),
-    frozenset({"itemVariants"}),
-)
-
-ITEM_VARIANT = EntityType(
-    "itemVariant",
-    "itemVariants",
-    (
-        ro("id", Kind.GUID),
-        ro("itemId", Kind.GUID),
-        ro("itemNumber"),
-        ro("code"),
-        ro("description"),
-    ),
-    key_order=("itemNumber", "code"),
+    internal=("customerPriceGroup",),
 )
 
 ACCOUNT = EntityType(
@@ -200,9 +176,9 @@ SALES_ORDER = EntityType(
         ro("billToName"),
         rw("shipToName", Kind.STRING, 100),
         rw("shipToContact", Kind.STRING, 100),
-        *_address("sellTo", editable=True),
-        *_address("billTo", editable=False),
-        *_address("shipTo", editable=True),
+        *address_props("sellTo", editable=True),
+        *address_props("billTo", editable=False),
+        *address_props("shipTo", editable=True),
         rw("shortcutDimension1Code", Kind.STRING, 20),
         rw("shortcutDimension2Code", Kind.STRING, 20),
         rw("currencyId", Kind.GUID),
@@ -267,6 +243,4 @@ SALES_ORDER_LINE = EntityType(
     key_order=("sequence",),
 )
 
-ENTITY_TYPES: dict[str, EntityType] = {
-    t.set_name: t for t in (COMPANY, CUSTOMER, ITEM, ITEM_VARIANT, ACCOUNT, SALES_ORDER, SALES_ORDER_LINE)
-}
+SALES_ENTITY_TYPES: tuple[EntityType, ...] = (COMPANY, CUSTOMER, ACCOUNT, SALES_ORDER, SALES_ORDER_LINE)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import random
-import uuid
 from dataclasses import dataclass
+from datetime import date
 
+from localdev.simulators.businesscentral.catalog_reference import Reference, ensure_reference_data
 from localdev.simulators.businesscentral.customers import CUSTOMER_DEFAULTS
+from localdev.simulators.businesscentral.seed_bulk import seed_large_catalog
+from localdev.simulators.businesscentral.seed_catalog import seed_catalog
+from localdev.simulators.businesscentral.seed_random import guid
 from localdev.simulators.businesscentral.store import Record, Store
 
 COMPANY_NAME = "CRONUS Nederland Demo"
@@ -299,10 +303,14 @@ _ACCOUNTS = (
 )
 
 
-def seed_store(store: Store, demo_data: bool = True) -> str:
-    """Add the company to `store`, with items, customers and accounts if `demo_data`; returns its id."""
+def seed_store(store: Store, demo_data: bool = True, catalog_items: int = 0, today: date | None = None) -> str:
+    """Add the company to `store`, with items, customers, accounts and their catalog (stock, prices, orders) if
+    `demo_data`, and `catalog_items` more generated items for benchmarks; returns the company id.
+
+    Dates (campaigns, receipts, shipments) are relative to `today`: the same day always gives the same data."""
     rng = random.Random(RANDOM_SEED)
-    company_id = _guid(rng)
+    today = today or date.today()
+    company_id = guid(rng)
     store.companies.add(
         {
             "id": company_id,
@@ -315,14 +323,13 @@ def seed_store(store: Store, demo_data: bool = True) -> str:
         }
     )
     if demo_data:
-        _seed_items(store, rng)
+        _seed_items(store, rng, ensure_reference_data(store))
         _seed_customers(store, rng)
         _seed_accounts(store, rng)
+        seed_catalog(store, today)
+    if catalog_items:
+        seed_large_catalog(store, catalog_items, today)
     return company_id
-
-
-def _guid(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
 def _gtin(rng: random.Random) -> str:
@@ -339,7 +346,7 @@ def _inventory(rng: random.Random) -> float:
     return 0.0 if rng.random() < 0.15 else float(rng.randrange(1, 250))
 
 
-def _seed_items(store: Store, rng: random.Random) -> None:
+def _seed_items(store: Store, rng: random.Random, reference: Reference) -> None:
     for family in _RANGES:
         sequence = 1000
         for name in family.names:
@@ -348,7 +355,7 @@ def _seed_items(store: Store, rng: random.Random) -> None:
                 price = _price(rng, family.low, family.high)
                 item = store.items.add(
                     {
-                        "id": _guid(rng),
+                        "id": guid(rng),
                         "number": f"{family.prefix}-{sequence}",
                         "displayName": f"{name} {size}",
                         "displayName2": "",
@@ -361,7 +368,7 @@ def _seed_items(store: Store, rng: random.Random) -> None:
                         "priceIncludesTax": False,
                         "unitCost": round(price * 0.55, 2),
                         "taxGroupCode": family.tax_group,
-                        "baseUnitOfMeasureCode": "STUK",
+                        **reference.item_fields(family.prefix, family.item_type, family.tax_group),
                     }
                 )
                 if family.variants:
@@ -372,7 +379,7 @@ def _seed_variants(store: Store, rng: random.Random, item: Record, variants: tup
     for code, description in variants:
         store.item_variants.add(
             {
-                "id": _guid(rng),
+                "id": guid(rng),
                 "itemId": item["id"],
                 "itemNumber": item["number"],
                 "code": code,
@@ -385,7 +392,7 @@ def _customer(store: Store, rng: random.Random, **values: object) -> None:
     city, postcode, state = rng.choice(_NL_CITIES)
     record: Record = {
         **CUSTOMER_DEFAULTS,
-        "id": _guid(rng),
+        "id": guid(rng),
         "number": store.customer_numbers.next(),
         "type": "Person",
         "addressLine1": f"{rng.choice(_STREETS)} {rng.randrange(1, 200)}",
@@ -450,7 +457,7 @@ def _seed_accounts(store: Store, rng: random.Random) -> None:
     for number, name, category, sub_category, direct, blocked in _ACCOUNTS:
         store.accounts.add(
             {
-                "id": _guid(rng),
+                "id": guid(rng),
                 "number": number,
                 "displayName": name,
                 "category": category,

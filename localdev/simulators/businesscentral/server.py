@@ -31,6 +31,8 @@ class BusinessCentralSimulator:
         seed: bool = True,
         tenant: str = "koppel-demo",
         environment: str = "production",
+        catalog_items: int = 0,
+        price_lines_modified_at: bool = False,
     ) -> None:
         self.config = SimulatorConfig(
             client_id=client_id,
@@ -45,9 +47,11 @@ class BusinessCentralSimulator:
             rate_limit=rate_limit,
             rate_window_s=rate_window_s,
             seed=seed,
+            catalog_items=catalog_items,
+            price_lines_modified_at=price_lines_modified_at,
         )
         self.store = Store()
-        self.company_id = seed_store(self.store, demo_data=seed)
+        self.company_id = seed_store(self.store, demo_data=seed, catalog_items=catalog_items)
         self.simulation = Simulation(self.config, self.store)
         self.port = port
         self._server = BackgroundServer("BC", port)
@@ -67,6 +71,15 @@ class BusinessCentralSimulator:
     @property
     def api_base(self) -> str:
         return f"{self.url}/v2.0/{self.config.tenant}/{self.config.environment}/api/v2.0"
+
+    @property
+    def odata_base(self) -> str:
+        """Where published OData v4 web services live: `{odata_base}/Company('{name}')/{ServiceName}`."""
+        return f"{self.url}/v2.0/{self.config.tenant}/{self.config.environment}/ODataV4"
+
+    @property
+    def company_name(self) -> str:
+        return str(self.store.companies.values()[0]["name"])
 
     @property
     def token_url(self) -> str:

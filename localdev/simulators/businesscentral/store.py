@@ -8,12 +8,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from localdev.simulators.businesscentral.catalog_schema import (
+    ITEM,
+    ITEM_CATEGORY,
+    ITEM_LEDGER_ENTRY,
+    ITEM_VARIANT,
+    LOCATION,
+    PURCHASE_ORDER,
+    PURCHASE_ORDER_LINE,
+    UNIT_OF_MEASURE,
+)
+from localdev.simulators.businesscentral.published_schema import ITEM_SUBSTITUTION_ENTRY, PRICE_LIST_LINE_REVIEW
 from localdev.simulators.businesscentral.schema import (
     ACCOUNT,
     COMPANY,
     CUSTOMER,
-    ITEM,
-    ITEM_VARIANT,
     SALES_ORDER,
     SALES_ORDER_LINE,
     EntityType,
@@ -35,23 +44,29 @@ def new_etag() -> str:
 
 
 class Table:
-    """The records of one entity set, by id, in insertion order."""
+    """The records of one entity set, by id (their SystemId), in insertion order."""
 
     def __init__(self, entity: EntityType) -> None:
         self.entity = entity
         self.rows: dict[str, Record] = {}
+        self.names = entity.stored_names
+        self.modified_field = next(
+            (name for name in ("lastModifiedDateTime", "SystemModifiedAt") if name in self.names), None
+        )
+        """BC's SystemModifiedAt, whatever the page calls it."""
 
-    def add(self, record: Record) -> Record:
+    def add(self, record: Record, modified_at: str | None = None) -> Record:
+        """Store the entity's own fields of `record`; `modified_at` stamps a bulk load with one moment."""
         row: Record = {ETAG: ""}
-        row.update((prop.name, record[prop.name]) for prop in self.entity.props if prop.name in record)
-        self.stamp(row)
+        row.update((name, record[name]) for name in self.names if name in record)
+        self.stamp(row, modified_at)
         self.rows[row["id"]] = row
         return row
 
-    def stamp(self, row: Record) -> None:
+    def stamp(self, row: Record, modified_at: str | None = None) -> None:
         row[ETAG] = new_etag()
-        if self.entity.prop("lastModifiedDateTime"):
-            row["lastModifiedDateTime"] = utc_now_text()
+        if self.modified_field is not None:
+            row[self.modified_field] = modified_at or utc_now_text()
 
     def get(self, key: str) -> Record | None:
         return self.rows.get(key.lower())
@@ -77,19 +92,37 @@ class NumberSeries:
         return f"{self.prefix}{self.last}"
 
 
+StockKey = tuple[str, str, str, str]
+"""(location code, item number, variant code, unit of measure code) of open item ledger entries."""
+
+
 @dataclass
 class Store:
-    """Everything one company holds; sales order lines live in one table per order."""
+    """Everything one company holds; the lines of a sales or purchase order live in one table per order."""
 
     companies: Table = field(default_factory=lambda: Table(COMPANY))
     customers: Table = field(default_factory=lambda: Table(CUSTOMER))
     items: Table = field(default_factory=lambda: Table(ITEM))
     item_variants: Table = field(default_factory=lambda: Table(ITEM_VARIANT))
+    item_categories: Table = field(default_factory=lambda: Table(ITEM_CATEGORY))
+    units_of_measure: Table = field(default_factory=lambda: Table(UNIT_OF_MEASURE))
+    locations: Table = field(default_factory=lambda: Table(LOCATION))
     accounts: Table = field(default_factory=lambda: Table(ACCOUNT))
     sales_orders: Table = field(default_factory=lambda: Table(SALES_ORDER))
     order_lines: dict[str, Table] = field(default_factory=dict)
+    purchase_orders: Table = field(default_factory=lambda: Table(PURCHASE_ORDER))
+    purchase_lines: dict[str, Table] = field(default_factory=dict)
+    item_ledger_entries: Table = field(default_factory=lambda: Table(ITEM_LEDGER_ENTRY))
+    stock: dict[StockKey, float] = field(default_factory=dict)
+    """Sum of the remaining quantity of open item ledger entries, kept up to date by `inventory.post`."""
+    price_list_lines: Table = field(default_factory=lambda: Table(PRICE_LIST_LINE_REVIEW))
+    item_substitutions: Table = field(default_factory=lambda: Table(ITEM_SUBSTITUTION_ENTRY))
     order_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("S-ORD", 101000))
+    purchase_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("P-ORD", 104000))
     customer_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("C", 9990, 10))
 
     def lines_of(self, order_id: str) -> Table:
         return self.order_lines.setdefault(order_id, Table(SALES_ORDER_LINE))
+
+    def purchase_lines_of(self, order_id: str) -> Table:
+        return self.purchase_lines.setdefault(order_id, Table(PURCHASE_ORDER_LINE))

@@ -1,0 +1,168 @@
+"""The OData v4 web services an administrator publishes (Web Services page, no code), at
+`/v2.0/{tenant}/{environment}/ODataV4/Company('{company name}')/{ServiceName}`.
+
+Read with $filter ($filter `or` only over one field, as BC turns it into AL field filters), $select, $orderby, $top,
+$skip, $count and server-driven paging (@odata.nextLink with $skiptoken, `Prefer: odata.maxpagesize`). Rows of a
+page carry an @odata.etag; rows of a query do not. Koppel only reads: every write is refused, single rows by key
+and $metadata are not modelled.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from aiohttp import web
+
+from localdev.simulators.businesscentral.api import error_response, json_response, requested_page_size
+from localdev.simulators.businesscentral.enum_names import odata_enum_name
+from localdev.simulators.businesscentral.errors import BCError, not_found_segment
+from localdev.simulators.businesscentral.inventory import stock_rows
+from localdev.simulators.businesscentral.published_schema import (
+    CUSTOMER_LIST,
+    GROUPED_ITEM_LEDGER_ENTRIES,
+    ITEM_SUBSTITUTION_ENTRY,
+    PRICE_LIST_LINE_REVIEW,
+    SYSTEM_MODIFIED_AT,
+)
+from localdev.simulators.businesscentral.query import encode_skiptoken, page_of, parse_query, project
+from localdev.simulators.businesscentral.schema import EntityType
+from localdev.simulators.businesscentral.store import ETAG, Record, Store, Table
+
+PRICE_LIST_LINES = "KoppelPriceListLines"
+ITEM_SUBSTITUTIONS = "KoppelItemSubstitutions"
+ITEM_LOCATION_STOCK = "KoppelItemLocationStock"
+CUSTOMERS = "KoppelCustomers"
+_PATH = re.compile(r"^/Company\('((?:[^']|'')*)'\)/([^/()]+)/?$")
+
+
+@dataclass(frozen=True)
+class PublishedService:
+    """One row of the Web Services page: a service name over a page or query."""
+
+    entity: EntityType
+    rows: Callable[[], list[Record]]
+    etag: bool = True
+
+    @property
+    def name(self) -> str:
+        return self.entity.set_name
+
+
+def service_of(tail: str) -> str | None:
+    """The service a path under ODataV4/ names, for statistics."""
+    match = _PATH.match(tail)
+    return match.group(2) if match else None
+
+
+class PublishedServices:
+    def __init__(self, store: Store, company_name: str, page_size: int, price_lines_modified_at: bool) -> None:
+        self.store = store
+        self.company_name = company_name
+        self.page_size = page_size
+        price_entity = PRICE_LIST_LINE_REVIEW
+        if price_lines_modified_at:
+            price_entity = dataclasses.replace(price_entity, props=(*price_entity.props, SYSTEM_MODIFIED_AT))
+        services = (
+            PublishedService(_named(price_entity, PRICE_LIST_LINES), store.price_list_lines.values),
+            PublishedService(_named(ITEM_SUBSTITUTION_ENTRY, ITEM_SUBSTITUTIONS), store.item_substitutions.values),
+            PublishedService(
+                _named(GROUPED_ITEM_LEDGER_ENTRIES, ITEM_LOCATION_STOCK), lambda: stock_rows(store), False
+            ),
+            PublishedService(_named(CUSTOMER_LIST, CUSTOMERS), lambda: customer_rows(store.customers)),
+        )
+        self.services = {service.name: service for service in services}
+
+    def handle(self, request: web.Request, tail: str, odata_base: str) -> web.Response:
+        try:
+            service, company = self._resolve(tail)
+            if request.method != "GET":
+                raise BCError(
+                    405,
+                    "BadRequest_MethodNotAllowed",
+                    f"'{request.method}' requests for '{service.name}' of EdmType 'Collection' are not allowed "
+                    "within Dynamics 365 Business Central OData web services.",
+                )
+            return self._collection(request, service, company, odata_base)
+        except BCError as error:
+            return error_response(error)
+
+    def _resolve(self, tail: str) -> tuple[PublishedService, str]:
+        match = _PATH.match(tail)
+        if match is None:
+            raise not_found_segment(next((part for part in reversed(tail.split("/")) if part), ""))
+        company, name = match.group(1).replace("''", "'"), match.group(2)
+        if company != self.company_name:
+            raise BCError(
+                404, "Internal_CompanyNotFound", f"Cannot process the request because company '{company}' is not found."
+            )
+        service = self.services.get(name)
+        if service is None:
+            raise not_found_segment(name)
+        return service, company
+
+    def _collection(
+        self, request: web.Request, service: PublishedService, company: str, odata_base: str
+    ) -> web.Response:
+        query = {name: request.query[name] for name in request.query}
+        options = parse_query(query, service.entity, single_field_or=True)
+        page = page_of(service.rows(), options, requested_page_size(request, self.page_size))
+        served = tuple(prop.name for prop in service.entity.props)
+        escaped = company.replace("'", "''")
+        company_segment = quote(f"Company('{escaped}')", safe="()'")
+        body: dict[str, Any] = {"@odata.context": f"{odata_base}/$metadata#{company_segment}/{service.name}"}
+        if options.count:
+            body["@odata.count"] = page.total
+        body["value"] = [project(_row(row, served, service.etag), options.select) for row in page.records]
+        if page.next_offset is not None:
+            body["@odata.nextLink"] = str(request.url.update_query({"$skiptoken": encode_skiptoken(page.next_offset)}))
+        return json_response(body)
+
+
+def customer_rows(customers: Table) -> list[Record]:
+    """Page 22 "Customer List" over the same records API v2.0 serves as customers (so the same ETags)."""
+    return [
+        {
+            ETAG: customer[ETAG],
+            "No": customer["number"],
+            "Name": customer["displayName"],
+            "Location_Code": "",
+            "Post_Code": customer["postalCode"],
+            "Country_Region_Code": customer["country"],
+            "Phone_No": customer["phoneNumber"],
+            "Contact": "",
+            "Salesperson_Code": customer["salespersonCode"],
+            "Customer_Posting_Group": _posting_group(customer),
+            "Gen_Bus_Posting_Group": _posting_group(customer),
+            "VAT_Bus_Posting_Group": _posting_group(customer),
+            "Customer_Price_Group": customer.get("customerPriceGroup", ""),
+            "Customer_Disc_Group": "",
+            "Payment_Terms_Code": "",
+            "Currency_Code": customer["currencyCode"],
+            "Language_Code": "",
+            "Credit_Limit_LCY": customer["creditLimit"],
+            "Blocked": odata_enum_name(customer["blocked"]),
+            "Last_Date_Modified": customer["lastModifiedDateTime"][:10],
+            "Balance_LCY": customer["balanceDue"],
+        }
+        for customer in customers.values()
+    ]
+
+
+def _posting_group(customer: Record) -> str:
+    return "BINNENLAND" if customer["country"] in ("", "NL") else "EU"
+
+
+def _named(entity: EntityType, service: str) -> EntityType:
+    """BC names the entity set and its type after the service: NAV.{ServiceName}."""
+    return dataclasses.replace(entity, name=service, set_name=service)
+
+
+def _row(record: Record, served: tuple[str, ...], etag: bool) -> Record:
+    row: Record = {ETAG: record[ETAG]} if etag else {}
+    row.update((name, record[name]) for name in served)
+    return row

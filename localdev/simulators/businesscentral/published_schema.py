@@ -1,0 +1,140 @@
+"""Pages and a query an administrator publishes as OData v4 web services, as BC names their fields.
+
+BC names an OData v4 field after the page control (not the caption): a space or "/" becomes "_", "." and
+parentheses are dropped, "%" becomes "Percent" ("Line Discount %" -> Line_Discount_Percent). The source table's
+primary key fields are always served, on the page or not. A query serves its column names as they are.
+"""
+
+from __future__ import annotations
+
+from localdev.simulators.businesscentral.enum_names import odata_enum_name, odata_enum_names
+from localdev.simulators.businesscentral.schema import EntityType, Kind, Prop
+
+ODATA_NAMESPACE = "NAV"
+PRICE_STATUSES = ("Draft", "Active", "Inactive")
+SALES_SOURCE_TYPES = odata_enum_names(
+    "All Customers", "Customer", "Customer Price Group", "Customer Disc. Group", "Campaign", "Contact"
+)
+ASSET_TYPES = odata_enum_names(" ", "Item", "Item Discount Group", "Resource", "Resource Group", "Service Cost")
+AMOUNT_TYPES = ("Any", "Price", "Discount")
+SUBSTITUTION_TYPES = odata_enum_names("Item", "Nonstock Item")
+CUSTOMER_BLOCKED = odata_enum_names(" ", "Ship", "Invoice", "All")
+BLANK_OPTION = odata_enum_name(" ")
+EMPTY_DATE = "0001-01-01"
+"""How BC serves a date field that holds no date."""
+
+
+def _field(name: str, kind: Kind = Kind.STRING, choices: tuple[str, ...] = ()) -> Prop:
+    return Prop(name, kind, False, None, choices)
+
+
+def _code(name: str) -> Prop:
+    return Prop(name, Kind.STRING, False, None, (), code=True)
+
+
+def _page(name: str, props: tuple[Prop, ...], key: tuple[str, ...], internal: tuple[str, ...] = ()) -> EntityType:
+    return EntityType(name, name, props, key_order=key, internal=internal, namespace=ODATA_NAMESPACE)
+
+
+PRICE_LIST_LINE_REVIEW = _page(
+    "PriceListLineReview",
+    (
+        _code("Price_List_Code"),
+        _field("Line_No", Kind.INT),
+        _field("PriceListDescription"),
+        _field("Status", Kind.ENUM, PRICE_STATUSES),
+        _field("Source_Type", Kind.ENUM, SALES_SOURCE_TYPES),
+        _code("Source_No"),
+        _field("Asset_Type", Kind.ENUM, ASSET_TYPES),
+        _code("Asset_No"),
+        _field("Description"),
+        _code("Variant_Code"),
+        _code("Work_Type_Code"),
+        _code("Unit_of_Measure_Code"),
+        _field("Minimum_Quantity", Kind.DECIMAL),
+        _field("Amount_Type", Kind.ENUM, AMOUNT_TYPES),
+        _code("Currency_Code"),
+        _field("Unit_Price", Kind.DECIMAL),
+        _field("Cost_Factor", Kind.DECIMAL),
+        _field("DirectUnitCost", Kind.DECIMAL),
+        _field("Unit_Cost", Kind.DECIMAL),
+        _field("Starting_Date", Kind.DATE),
+        _field("Ending_Date", Kind.DATE),
+        _field("Allow_Line_Disc", Kind.BOOL),
+        _field("Line_Discount_Percent", Kind.DECIMAL),
+        _field("PurchLineDiscountPct", Kind.DECIMAL),
+        _field("Allow_Invoice_Disc", Kind.BOOL),
+    ),
+    key=("Price_List_Code", "Line_No"),
+    internal=("id", "SystemModifiedAt", "Price_Type", "Price_Includes_VAT"),
+)
+"""Page 7005 "Price List Line Review" (PageType List, SourceTable "Price List Line", table 7001): every line of every
+price list, with Status. Not on the page, so not served: Price Type, Price Includes VAT, SystemModifiedAt."""
+
+SYSTEM_MODIFIED_AT = _field("SystemModifiedAt", Kind.DATETIME)
+"""What a page extension (code, so not an administrator's choice) adds to make delta reads possible."""
+
+ITEM_SUBSTITUTION_ENTRY = _page(
+    "ItemSubstitutionEntry",
+    (
+        _field("Type", Kind.ENUM, SUBSTITUTION_TYPES),
+        _code("No"),
+        _code("Variant_Code"),
+        _field("Substitute_Type", Kind.ENUM, SUBSTITUTION_TYPES),
+        _code("Substitute_No"),
+        _code("Substitute_Variant_Code"),
+        _field("Description"),
+        _field("Interchangeable", Kind.BOOL),
+        _field("Condition", Kind.BOOL),
+    ),
+    key=("Type", "No", "Variant_Code", "Substitute_Type", "Substitute_No", "Substitute_Variant_Code"),
+    internal=("id", "SystemModifiedAt"),
+)
+"""Page 5716 "Item Substitution Entry" (List on table 5715 "Item Substitution"); Type, No and Substitute_Type are
+served as primary key fields although the page shows only Variant Code onwards."""
+
+CUSTOMER_LIST = _page(
+    "CustomerList",
+    (
+        _code("No"),
+        _field("Name"),
+        _code("Location_Code"),
+        _code("Post_Code"),
+        _code("Country_Region_Code"),
+        _field("Phone_No"),
+        _field("Contact"),
+        _code("Salesperson_Code"),
+        _code("Customer_Posting_Group"),
+        _code("Gen_Bus_Posting_Group"),
+        _code("VAT_Bus_Posting_Group"),
+        _code("Customer_Price_Group"),
+        _code("Customer_Disc_Group"),
+        _code("Payment_Terms_Code"),
+        _code("Currency_Code"),
+        _code("Language_Code"),
+        _field("Credit_Limit_LCY", Kind.DECIMAL),
+        _field("Blocked", Kind.ENUM, CUSTOMER_BLOCKED),
+        _field("Last_Date_Modified", Kind.DATE),
+        _field("Balance_LCY", Kind.DECIMAL),
+    ),
+    key=("No",),
+)
+"""Page 22 "Customer List", the part of its controls Koppel needs: API v2.0 customers have no price group."""
+
+GROUPED_ITEM_LEDGER_ENTRIES = _page(
+    "GroupedItemLedgerEntries",
+    (
+        _code("Location_Code"),
+        _code("Item_No"),
+        _code("Variant_Code"),
+        _code("Unit_of_Measure_Code"),
+        _code("Serial_No_"),
+        _code("Lot_No_"),
+        _code("Package_No_"),
+        _field("Remaining_Quantity", Kind.DECIMAL),
+    ),
+    key=("Location_Code", "Item_No", "Variant_Code", "Unit_of_Measure_Code", "Lot_No_", "Package_No_", "Serial_No_"),
+)
+"""Query 5756 "Grouped Item Ledger Entries": Sum(Remaining Quantity) of open item ledger entries per location, item,
+variant, unit of measure and item tracking. Remaining quantity is in the base unit whatever the entry's unit, so one
+item and location can come in several rows, one per unit of measure or lot; a location with nothing open has none."""
