@@ -60,14 +60,16 @@ def wait_for(check: Callable[[], T | None], timeout: float = 30.0, every: float 
 
 
 def settled_dossier(stack: LocalStack, order_id: int, timeout: float = 30.0) -> dict[str, Any]:
-    """The dossier once the order is in BC, parked or failed."""
+    """The dossier once the order is in BC, parked or failed, and its events say so (the worker writes the order's
+    outcome just before its event's)."""
 
     def settled() -> dict[str, Any] | None:
         response = dossier(stack, order_id)
         if response.status_code != 200:
             return None
         body: dict[str, Any] = response.json()
-        return body if body["status"] in ("in_bc", "needs_attention", "failed", "not_imported", "cancelled") else None
+        outcome = body["status"] in ("in_bc", "needs_attention", "failed", "not_imported", "cancelled")
+        return body if outcome and all(event["status"] != "received" for event in body["events"]) else None
 
     return wait_for(settled, timeout)
 
