@@ -270,8 +270,10 @@ def _load(sync: OrderSync, message: OrderMessage) -> _Held:
 
 def _read(sync: OrderSync, held: _Held, message: OrderMessage) -> Order | None:
     try:
-        carried = message.body.encode("utf-8") if message.body is not None else None
-        body = carried or sync.events.body(message.order_key, message.event_id)
+        if message.body is not None:
+            body: bytes | None = message.body.encode("utf-8")
+        else:
+            body = sync.events.body(message.order_key, message.event_id)
         if body is None:
             raise PermanentError(f"the delivery {message.event_id} this message points to is not stored")
         return read_order(message.order_key, body)
@@ -423,9 +425,8 @@ def _release_after_failure(sync: OrderSync, held: _Held, error: str) -> None:
 
 
 def _save(sync: OrderSync, held: _Held, **changes: object) -> None:
-    """Write the record if nobody changed it since this worker read it, or create it if it was not there
-    (ConcurrencyConflict otherwise),
-    and keep the attention list in step when the order enters or leaves it."""
+    """Write the record if nobody changed it since this worker read it, or create it if it was not stored yet
+    (ConcurrencyConflict otherwise), and keep the attention list in step when the order enters or leaves it."""
     before = held.record
     record = before.model_copy(update={**changes, "updated_at": sync.clock.now()})
     held.etag = sync.orders.replace(record, held.etag) if held.etag else sync.orders.create(record)
