@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from domain.catalog.prices import CustomerPricing
 from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku, WebOrderKey
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, WebhookEvent
 from domain.rules.document_changes import ChangePlan
@@ -49,6 +50,12 @@ class OrderStore(Protocol):
     def replace(self, record: OrderRecord, etag: str) -> str:
         """Overwrite the record if its ETag still matches; ConcurrencyConflict otherwise."""
         ...
+
+
+class PriceLists(Protocol):
+    """BC's price list lines and customer price groups, read from the web services an administrator publishes."""
+
+    def customer_pricing(self, customer_number: str, item_numbers: Sequence[str]) -> CustomerPricing: ...
 
 
 class AttentionList(Protocol):

@@ -16,6 +16,7 @@ from domain.services.recover_orders import OrderRecovery
 from domain.services.sync_order import ImportPolicy, OrderSync
 from integrations.businesscentral.api import BusinessCentralApi
 from integrations.businesscentral.client import BusinessCentralClient
+from integrations.businesscentral.price_lists import BusinessCentralPriceLists
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
 from integrations.settings import Settings, names, settings
@@ -53,6 +54,7 @@ def container() -> Container:
     queue = StorageOrderQueue(account)
     intake = Intake(events=events, queue=queue, clock=clock)
     orders = TableOrderStore(account)
+    bc = _bc_client(config)
     return Container(
         settings=config,
         intake=intake,
@@ -68,10 +70,13 @@ def container() -> Container:
             orders=orders,
             attention=TableAttentionList(account),
             queue=queue,
-            bc=_business_central(config),
+            bc=BusinessCentralApi(
+                bc, release_api_url=config.bc_release_url, new_customer_fields=config.new_customer_fields
+            ),
             customers=TableCustomerBindings(account),
             clock=clock,
             policy=_import_policy(config),
+            prices=_price_lists(config, bc),
         ),
     )
 
@@ -89,7 +94,8 @@ def _order_feeds(config: Settings) -> dict[tuple[str, str], ShopOrderFeed]:
     return feeds
 
 
-def _business_central(config: Settings) -> BusinessCentralApi:
+def _bc_client(config: Settings) -> BusinessCentralClient:
+    """One client per process: every BC adapter shares its token, its 5 requests in flight and its rate limit."""
     http = httpx.Client(
         timeout=config.bc_timeout_seconds,
         limits=httpx.Limits(
@@ -104,10 +110,15 @@ def _business_central(config: Settings) -> BusinessCentralApi:
         config.bc_scope,
     )
     throttle = RequestThrottle(config.bc_max_in_flight, config.bc_requests_per_5_minutes)
-    client = BusinessCentralClient(http, config.bc_company_url, token, throttle, config.bc_max_attempts)
-    return BusinessCentralApi(
-        client, release_api_url=config.bc_release_url, new_customer_fields=config.new_customer_fields
-    )
+    return BusinessCentralClient(http, config.bc_company_url, token, throttle, config.bc_max_attempts)
+
+
+def _price_lists(config: Settings, client: BusinessCentralClient) -> BusinessCentralPriceLists | None:
+    price_lines = config.bc_web_service_url(config.bc_price_list_service)
+    customers = config.bc_web_service_url(config.bc_customer_service)
+    if price_lines is None or customers is None:
+        return None
+    return BusinessCentralPriceLists(client, price_lines, customers)
 
 
 def _import_policy(config: Settings) -> ImportPolicy:
@@ -123,5 +134,6 @@ def _import_policy(config: Settings) -> ImportPolicy:
             company_country=config.company_country,
             prepayment_channels=frozenset(names(config.prepayment_channels)),
             on_account_methods=frozenset(names(config.on_account_methods)),
+            local_currency=config.local_currency,
         ),
     )

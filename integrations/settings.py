@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 from functools import cache, cached_property
 from typing import Any
+from urllib.parse import quote
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,6 +40,9 @@ class Settings(BaseSettings):
     bc_timeout_seconds: float = Field(120.0, gt=0, validation_alias="KOPPEL_BC_TIMEOUT_SECONDS")
     bc_max_attempts: int = Field(6, ge=1, validation_alias="KOPPEL_BC_MAX_ATTEMPTS")
     bc_release_api: str = Field("", validation_alias="KOPPEL_BC_RELEASE_API")
+    bc_company_name: str = Field("", validation_alias="KOPPEL_BC_COMPANY_NAME")
+    bc_price_list_service: str = Field("", validation_alias="KOPPEL_BC_PRICE_LIST_SERVICE")
+    bc_customer_service: str = Field("KoppelCustomers", validation_alias="KOPPEL_BC_CUSTOMER_SERVICE")
     company_country: str = Field("NL", pattern=r"^[A-Z]{2}$", validation_alias="KOPPEL_COMPANY_COUNTRY")
     price_tolerance_percent: Decimal = Field(Decimal(1), ge=0, validation_alias="KOPPEL_PRICE_TOLERANCE_PERCENT")
     prepayment_channels: str = Field("woocommerce,shopify", validation_alias="KOPPEL_PREPAYMENT_CHANNELS")
@@ -115,6 +119,14 @@ class Settings(BaseSettings):
             f"{base}/v2.0/{self.bc_tenant_id}/{self.bc_environment}/api/{self.bc_release_api.strip('/')}"
             f"/companies({self.bc_company_id})"
         )
+
+    def bc_web_service_url(self, service: str) -> str | None:
+        """URL of a page published as an OData v4 web service; None without KOPPEL_BC_COMPANY_NAME or a service."""
+        if not (self.bc_company_name and service):
+            return None
+        base = self.bc_api_url.rstrip("/")
+        company = quote(self.bc_company_name.replace("'", "''"), safe="")
+        return f"{base}/v2.0/{self.bc_tenant_id}/{self.bc_environment}/ODataV4/Company('{company}')/{quote(service)}"
 
     def woocommerce_rest(self) -> dict[str, tuple[str, str, str]]:
         """Per shop with KOPPEL_WOOCOMMERCE_URL_/KEY_/API_SECRET_<SHOP> all set: (site URL, consumer key, secret)."""

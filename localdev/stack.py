@@ -26,6 +26,7 @@ from localdev.host import LocalHost
 from localdev.host.metadata import HttpFunction, read_functions
 from localdev.ports import free_port, wait_for_port
 from localdev.simulators.businesscentral import BusinessCentralSimulator
+from localdev.simulators.businesscentral.published import PRICE_LIST_LINES
 from localdev.simulators.businesscentral.seed import SHIPPING_ACCOUNT_NUMBER
 from localdev.simulators.shopify import ShopifySimulator
 from localdev.simulators.woocommerce import WooCommerceSimulator
@@ -82,6 +83,8 @@ class LocalStack:
             "KOPPEL_BC_API_URL": self.bc.url,
             "KOPPEL_BC_TOKEN_URL": self.bc.token_url,
             "KOPPEL_BC_SHIPPING_ACCOUNT": SHIPPING_ACCOUNT_NUMBER,
+            "KOPPEL_BC_COMPANY_NAME": self.bc.company_name,
+            "KOPPEL_BC_PRICE_LIST_SERVICE": PRICE_LIST_LINES,
             "KOPPEL_RECOVERY_SCHEDULE": "0 */5 * * * *",
         }
         return values | self._shop_settings() | self.extra_settings

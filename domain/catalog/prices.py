@@ -163,6 +163,15 @@ class PriceRequest(Frozen):
         return {source_type: frozenset(filter(None, found)) for source_type, found in numbers.items()}
 
 
+class CustomerPricing(Frozen):
+    """What BC prices a customer's order with besides the item cards: the customer's price and discount groups and
+    the price list lines for the order's items."""
+
+    customer_price_group: str = ""
+    customer_discount_group: str = ""
+    lines: tuple[PriceListLine, ...] = ()
+
+
 class ResolvedPrice(Frozen):
     """The price BC proposes, in the document's currency, unit of measure and VAT terms, and the lines it comes from.
 

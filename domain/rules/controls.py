@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.models import BcCustomer, BcSalesOrder, Order, ResolvedSku
+from domain.catalog.prices import CustomerPricing, PriceRequest, best_price
+from domain.models import BcCustomer, BcSalesOrder, BcSalesOrderLine, Order, OrderLine, ResolvedSku
 from domain.rules.totals import totals_problem
 
 EU_COUNTRIES = frozenset(
@@ -59,6 +60,7 @@ class ControlPolicy:
     company_country: str = "NL"
     prepayment_channels: frozenset[str] = frozenset({"woocommerce", "shopify"})
     on_account_methods: frozenset[str] = frozenset({"cod", "invoice", "on_account"})
+    local_currency: str = "EUR"
 
 
 def run_controls(
@@ -67,9 +69,12 @@ def run_controls(
     skus: dict[str, ResolvedSku],
     customer: BcCustomer | None,
     policy: ControlPolicy,
+    *,
+    pricing: CustomerPricing | None = None,
 ) -> list[ControlResult]:
+    """`pricing` None: BC's price lists are not read, and prices are checked against the item cards."""
     return [
-        _price(order, document, skus, policy),
+        _price(order, document, skus, pricing, policy),
         _totals(order, document, policy),
         _vat(order, customer, policy),
         _stock(order, skus),
@@ -82,23 +87,72 @@ def release_blockers(results: list[ControlResult]) -> list[str]:
     return [result.control for result in results if not result.passed]
 
 
-def _price(order: Order, document: BcSalesOrder, skus: dict[str, ResolvedSku], policy: ControlPolicy) -> ControlResult:
-    """Each web line's price excluding VAT against the item's BC unit price (customer price lists: not yet)."""
+def _price(
+    order: Order,
+    document: BcSalesOrder,
+    skus: dict[str, ResolvedSku],
+    pricing: CustomerPricing | None,
+    policy: ControlPolicy,
+) -> ControlResult:
+    """Each web line's net price excluding VAT against the price BC would give this customer on the order date:
+    its best price list line (less the line discount), else the item card's unit price."""
+    if all(line.unit_price is None for line in order.lines):
+        return ControlResult(control="price", passed=True, detail="BC prices used")
+    if order.currency != policy.local_currency:
+        return ControlResult(
+            control="price", passed=True, detail=f"not checked: prices in {order.currency}, BC's are in LCY"
+        )
     item_lines = [line for line in document.lines if line.line_type == "Item"]
     off = []
     for web_line, bc_line in zip(order.lines, item_lines, strict=False):
-        bc_price = skus[web_line.sku].unit_price if web_line.sku in skus else None
-        if web_line.unit_price is None or not bc_price:
+        found = skus.get(web_line.sku)
+        if web_line.unit_price is None or found is None:
+            continue
+        bc_price, source = _bc_price(order, document, found, web_line=web_line, bc_line=bc_line, pricing=pricing)
+        if not bc_price:
             continue
         net = web_line.unit_price / (1 + bc_line.tax_percent / 100) if order.prices_include_tax else web_line.unit_price
         deviation = (net - bc_price) / bc_price * 100
         if abs(deviation) > policy.price_tolerance_percent:
-            off.append(f"{web_line.sku}: web {net:.2f}, BC {bc_price:.2f} excl. VAT ({deviation:+.1f}%)")
+            off.append(f"{web_line.sku}: web {net:.2f}, BC {bc_price:.2f} excl. VAT ({deviation:+.1f}%; {source})")
     if off:
         return ControlResult(control="price", passed=False, detail="; ".join(off))
-    if all(line.unit_price is None for line in order.lines):
-        return ControlResult(control="price", passed=True, detail="BC prices used")
-    return ControlResult(control="price", passed=True, detail="every line within the tolerance of BC's price")
+    basis = "the item cards" if pricing is None else "BC's price lists for this customer"
+    return ControlResult(control="price", passed=True, detail=f"every line within the tolerance of {basis}")
+
+
+def _bc_price(
+    order: Order,
+    document: BcSalesOrder,
+    found: ResolvedSku,
+    *,
+    web_line: OrderLine,
+    bc_line: BcSalesOrderLine,
+    pricing: CustomerPricing | None,
+) -> tuple[Decimal | None, str]:
+    """BC's net unit price excluding VAT for the line, and where it comes from. The web line is taken to be in the
+    item's base unit of measure."""
+    if pricing is None or found.unit_price is None:
+        return found.unit_price, "item card"
+    resolved = best_price(
+        pricing.lines,
+        PriceRequest(
+            customer_number=document.customer_number,
+            customer_price_group=pricing.customer_price_group,
+            customer_discount_group=pricing.customer_discount_group,
+            item_number=found.item_number,
+            variant_code=found.variant_code or "",
+            quantity=web_line.quantity,
+            order_date=order.order_date,
+            item_unit_price=found.unit_price,
+            vat_percent=bc_line.tax_percent,
+        ),
+    )
+    line = resolved.price_line
+    source = "item card" if line is None else f"price list {line.price_list_code} line {line.line_number}"
+    if resolved.discount_line is not None:
+        source += f", less {resolved.line_discount_percent:f}% from {resolved.discount_line.price_list_code}"
+    return resolved.net_unit_price, source
 
 
 def _totals(order: Order, document: BcSalesOrder, policy: ControlPolicy) -> ControlResult:

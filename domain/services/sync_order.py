@@ -12,6 +12,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from domain.catalog.prices import CustomerPricing
 from domain.channels import read_order
 from domain.errors import (
     AmbiguousWriteError,
@@ -31,6 +32,7 @@ from domain.ports import (
     EventLog,
     OrderQueue,
     OrderStore,
+    PriceLists,
 )
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord
 from domain.rules.controls import ControlPolicy, release_blockers, run_controls
@@ -82,6 +84,8 @@ class OrderSync:
     customers: CustomerBindings
     clock: Clock
     policy: ImportPolicy
+    prices: PriceLists | None = None
+    """None when BC's price lists are not published as web services: prices are checked against the item cards."""
 
 
 @dataclass
@@ -152,7 +156,8 @@ def _import_claimed(sync: OrderSync, held: _Held, order: Order, message: OrderMe
     if imported is None:
         return _record_cancelled(sync, held, order, message)
     document = imported.document
-    controls = run_controls(order, document, imported.skus, imported.customer, sync.policy.controls)
+    pricing = _customer_pricing(sync, document, imported.skus)
+    controls = run_controls(order, document, imported.skus, imported.customer, sync.policy.controls, pricing=pricing)
     blockers = release_blockers(controls)
     _save(
         sync,
@@ -171,6 +176,12 @@ def _import_claimed(sync: OrderSync, held: _Held, order: Order, message: OrderMe
     )
     sync.events.mark(order.key, message.event_id, EventStatus.PROCESSED, f"in BC as {document.number}{imported.note}")
     return held.record
+
+
+def _customer_pricing(sync: OrderSync, document: BcSalesOrder, skus: dict[str, ResolvedSku]) -> CustomerPricing | None:
+    if sync.prices is None:
+        return None
+    return sync.prices.customer_pricing(document.customer_number, sorted({sku.item_number for sku in skus.values()}))
 
 
 def _record_cancelled(sync: OrderSync, held: _Held, order: Order, message: OrderMessage) -> OrderRecord:

@@ -45,7 +45,11 @@ class BusinessCentralClient:
 
     def get_all(self, path: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
         """Every entity of a collection, following @odata.nextLink."""
-        page = self.get(path, params)
+        return self.get_all_url(f"{self._company_url}/{path}", params)
+
+    def get_all_url(self, url: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        """As get_all, at an absolute URL with the same auth and limits: a published OData v4 web service."""
+        page = self._send("GET", url, params=params)
         values: list[dict[str, Any]] = list(page.get("value", []))
         while next_link := page.get("@odata.nextLink"):
             page = self._send("GET", str(next_link))

@@ -37,6 +37,17 @@ def test_the_bc_urls_follow_tenant_environment_and_company(environment):
     assert config.bc_company_url == "https://api.businesscentral.dynamics.com/v2.0/t/production/api/v2.0/companies(c)"
 
 
+def test_a_web_service_url_names_the_company_quoted_and_needs_both_names(environment):
+    assert Settings().bc_web_service_url("KoppelPriceListLines") is None
+    environment.setenv("KOPPEL_BC_COMPANY_NAME", "Jansen's Koffie B.V.")
+    config = Settings()
+    assert config.bc_web_service_url("") is None
+    assert config.bc_web_service_url("KoppelPriceListLines") == (
+        "https://api.businesscentral.dynamics.com/v2.0/t/production/ODataV4/"
+        "Company('Jansen%27%27s%20Koffie%20B.V.')/KoppelPriceListLines"
+    )
+
+
 def test_a_document_prefix_is_per_shop(environment):
     environment.setenv("KOPPEL_WOOCOMMERCE_SHOPS", "shop-a,shop-b")
     environment.setenv("KOPPEL_WOOCOMMERCE_SECRET_SHOP_A", "x")

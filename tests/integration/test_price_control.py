@@ -1,0 +1,56 @@
+"""The price control against BC's published price lists: a customer with a price agreement is checked against it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder
+from localdev.simulators.businesscentral.seed_catalog import SPECIAL_PRICE_CUSTOMER
+from localdev.stack import LocalStack
+from tests.integration.support import deliver_order, next_order_id, settled_dossier
+
+KOFFIE_VAT = Decimal(9)
+
+
+def _order_at(stack: LocalStack, net_price: Decimal) -> ShopOrder:
+    """One KOF-1001 for the customer with the price agreement, matched by e-mail, at this price excluding VAT."""
+    probe = stack.bc_probe()
+    [customer] = probe.all("customers", **{"$filter": f"displayName eq '{SPECIAL_PRICE_CUSTOMER}'"})
+    gross = (net_price * (1 + KOFFIE_VAT / 100)).quantize(Decimal("0.01"))
+    line = ShopLine("KOF-1001", "Koffiebonen", 1, gross, vat_rate=KOFFIE_VAT)
+    buyer = ShopCustomer("Zwaan", "Inkoop", customer["email"])
+    return ShopOrder(next_order_id(), buyer, (line,), created=datetime.now(UTC))
+
+
+def _price_control(found: dict[str, Any]) -> dict[str, Any]:
+    control: dict[str, Any] = next(result for result in found["controls"] if result["control"] == "price")
+    return control
+
+
+def test_the_item_card_price_is_too_high_for_a_customer_with_a_price_agreement(stack: LocalStack):
+    [item] = stack.bc_probe().all("items", **{"$filter": "number eq 'KOF-1001'"})
+    order = _order_at(stack, Decimal(str(item["unitPrice"])))
+
+    deliver_order(stack, order)
+    found = settled_dossier(stack, order.order_id)
+
+    assert found["status"] == "in_bc"
+    control = _price_control(found)
+    assert not control["passed"]
+    assert "price list S00004" in control["detail"]
+    assert found["release"].startswith("held by price")
+
+
+def test_the_agreed_price_passes(stack: LocalStack):
+    [item] = stack.bc_probe().all("items", **{"$filter": "number eq 'KOF-1001'"})
+    agreed = (Decimal(str(item["unitPrice"])) * Decimal("0.80")).quantize(Decimal("0.01"))
+    order = _order_at(stack, agreed)
+
+    deliver_order(stack, order)
+    found = settled_dossier(stack, order.order_id)
+
+    control = _price_control(found)
+    assert control["passed"], control
+    assert control["detail"] == "every line within the tolerance of BC's price lists for this customer"
