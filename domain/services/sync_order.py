@@ -333,10 +333,19 @@ def _skip_reason(sync: OrderSync, record: OrderRecord, order: Order) -> str:
 
 def _note_skipped(sync: OrderSync, held: _Held, order: Order, message: OrderMessage, reason: str) -> None:
     if held.record.bc is not None and held.record.latest_event_id == message.event_id:
+        _settle_copy(sync, held.record.bc.number, message)
         return
     if held.record.bc is None and held.record.status is not OrderStatus.CANCELLED and not sync.policy.imports(order):
         _save(sync, held, status=OrderStatus.NOT_IMPORTED, problem="", **_web_summary(order, message))
     sync.events.mark(order.key, message.event_id, EventStatus.IGNORED, reason)
+
+
+def _settle_copy(sync: OrderSync, number: str, message: OrderMessage) -> None:
+    """A copy of the delivery that is in BC already. A copy deferred while another worker imported it may have
+    marked the event "waiting" after the import marked it processed: put that right, leave any other note."""
+    event = sync.events.get(message.order_key, message.event_id)
+    if event is not None and event.status is EventStatus.RECEIVED:
+        sync.events.mark(message.order_key, message.event_id, EventStatus.PROCESSED, f"in BC as {number}")
 
 
 def _claim(sync: OrderSync, held: _Held, order: Order, message: OrderMessage, worker: str) -> None:

@@ -73,6 +73,34 @@ def test_a_message_without_its_body_is_read_from_the_event_log():
     assert record.web_number == "1001"
 
 
+def test_a_copy_that_said_waiting_after_the_import_leaves_the_event_processed():
+    """Copy m2 deferred while m1 imported, and its "waiting" note landed after m1 marked the event processed."""
+    intake, *_ = memory_intake()
+    sync = memory_sync(intake)
+    message = _receive(intake, _order())
+    record = sync_order(sync, message, worker="m1")
+    intake.events.mark(message.order_key, message.event_id, EventStatus.RECEIVED, "waiting: another worker")
+
+    sync_order(sync, message, worker="m2")
+
+    assert record.bc is not None
+    event = intake.events.get(message.order_key, message.event_id)
+    assert event is not None
+    assert (event.status, event.note) == (EventStatus.PROCESSED, f"in BC as {record.bc.number}")
+
+
+def test_a_processed_copy_keeps_its_note():
+    intake, *_ = memory_intake()
+    sync = memory_sync(intake)
+    message = _receive(intake, _order())
+    sync_order(sync, message, worker="m1")
+    noted = intake.events.get(message.order_key, message.event_id)
+
+    sync_order(sync, message, worker="m2")
+
+    assert intake.events.get(message.order_key, message.event_id) == noted
+
+
 def test_the_same_message_twice_creates_one_order():
     intake, *_ = memory_intake()
     bc = FakeBusinessCentral()
