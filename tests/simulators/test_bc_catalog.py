@@ -127,6 +127,7 @@ def test_document_lines_without_their_document_need_a_document_filter(bc):
     by_document = values(bc.get("purchaseOrderLines", {"$filter": f"documentId eq {order['id']}"}))
     one = bc.get(f"purchaseOrderLines({by_document[0]['id']})")
     sales = bc.get("salesOrderLines", {"$filter": "quantity gt 0"})
+    id_in_a_literal = bc.get("purchaseOrderLines", {"$filter": "description eq 'id'"})
 
     assert refused.status_code == 400
     assert refused.json()["error"] == {
@@ -137,6 +138,7 @@ def test_document_lines_without_their_document_need_a_document_filter(bc):
     assert {line["documentId"] for line in by_document} == {order["id"]}
     assert one.json()["id"] == by_document[0]["id"]
     assert sales.status_code == 400
+    assert id_in_a_literal.status_code == 400
 
 
 def test_seeded_sales_order_lines_report_what_is_left_to_ship(bc):

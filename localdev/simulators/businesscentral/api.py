@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +30,7 @@ from localdev.simulators.businesscentral.query import (
 )
 from localdev.simulators.businesscentral.sales_orders import SalesOrders
 from localdev.simulators.businesscentral.schema import EntityType
-from localdev.simulators.businesscentral.store import ETAG, Record, Store, Table
+from localdev.simulators.businesscentral.store import ETAG, Record, Store, Table, variants_by_item
 
 ODATA_HEADERS = {"OData-Version": "4.0"}
 JSON_TYPE = "application/json; odata.metadata=minimal; odata.streaming=true"
@@ -46,7 +45,7 @@ _NAVIGATION = {
 }
 _LINE_SETS = {"salesOrderLines": "salesOrders", "purchaseOrderLines": "purchaseOrders"}
 """Document lines addressed without their document: BC loads them only for a documentId or id filter."""
-_DOCUMENT_FILTER = re.compile(r"\b(documentId|id)\b")
+_DOCUMENT_FILTER_FIELDS = frozenset({"documentId", "id"})
 _NO_DOCUMENT_FILTER = "You must specify an Id or a Document Id to get the lines."
 
 
@@ -89,6 +88,11 @@ class BusinessCentralApi:
             "purchaseOrders": store.purchase_orders,
             "itemLedgerEntries": store.item_ledger_entries,
         }
+        self.document_lines: dict[str, Callable[[Record], list[Record]]] = {
+            "salesOrders": self.orders.lines,
+            "purchaseOrders": self._purchase_lines,
+        }
+        """The lines of a document, in order, by the document's set."""
 
     async def handle(self, request: web.Request, tail: str, api_base: str) -> web.Response:
         body = await request.read() if request.method in ("POST", "PATCH", "PUT") else b""
@@ -148,17 +152,15 @@ class BusinessCentralApi:
             return lambda: sort_records(
                 [v for v in variants.values() if v["itemId"] == parent["id"]], key_order(variants.entity)
             )
-        if parent_set == "purchaseOrders":
-            return lambda: self._purchase_lines(parent)
-        return lambda: self.orders.lines(parent)
+        return lambda: self.document_lines[parent_set](parent)
 
     def _purchase_lines(self, order: Record) -> list[Record]:
         return sorted(self.store.purchase_lines_of(order["id"]).values(), key=lambda line: line["sequence"])
 
     def _loose_lines(self, segment: Segment, context: str) -> Resource:
         """salesOrderLines / purchaseOrderLines straight under the company: every document's lines."""
-        documents = self.tables[_LINE_SETS[segment.name]]
-        lines_of = self.orders.lines if segment.name == "salesOrderLines" else self._purchase_lines
+        document_set = _LINE_SETS[segment.name]
+        documents, lines_of = self.tables[document_set], self.document_lines[document_set]
 
         def rows() -> list[Record]:
             ordered = sorted(documents.values(), key=lambda document: document["number"])
@@ -171,12 +173,6 @@ class BusinessCentralApi:
         if record is None:
             raise record_not_found(entity.name, segment.key)
         return Resource(entity, context, record=record, parent=documents.get(record["documentId"]))
-
-    def _variants_by_item(self) -> dict[str, list[Record]]:
-        grouped: dict[str, list[Record]] = {}
-        for variant in sort_records(self.store.item_variants.values(), key_order(self.store.item_variants.entity)):
-            grouped.setdefault(variant["itemId"], []).append(variant)
-        return grouped
 
     @staticmethod
     def _row(table: Table, key: str, label: str) -> Record:
@@ -192,7 +188,7 @@ class BusinessCentralApi:
         options = parse_query(query, resource.entity)
         if resource.rows is not None:
             if method == "GET":
-                if resource.needs_document_filter and not _DOCUMENT_FILTER.search(query.get("$filter", "")):
+                if resource.needs_document_filter and not options.filtered & _DOCUMENT_FILTER_FIELDS:
                     raise dialog(_NO_DOCUMENT_FILTER)
                 return self._collection(request, resource, resource.rows(), options, api_base)
             if method == "POST":
@@ -246,15 +242,15 @@ class BusinessCentralApi:
     def _collection(
         self, request: web.Request, resource: Resource, rows: list[Record], options: QueryOptions, api_base: str
     ) -> web.Response:
-        page = page_of(rows, options, requested_page_size(request, self.page_size))
-        body: dict[str, Any] = {"@odata.context": f"{api_base}/$metadata#{resource.context}"}
-        if options.count:
-            body["@odata.count"] = page.total
-        variants = self._variants_by_item() if "itemVariants" in options.expand else None
-        body["value"] = [self._shape(resource.entity, row, options, variants) for row in page.records]
-        if page.next_offset is not None:
-            body["@odata.nextLink"] = str(request.url.update_query({"$skiptoken": encode_skiptoken(page.next_offset)}))
-        return json_response(body)
+        def shape(records: list[Record]) -> list[Record]:
+            variants = None
+            if "itemVariants" in options.expand:
+                item_variants = self.store.item_variants
+                variants = variants_by_item(sort_records(item_variants.values(), key_order(item_variants.entity)))
+            return [self._shape(resource.entity, row, options, variants) for row in records]
+
+        context = f"{api_base}/$metadata#{resource.context}"
+        return collection_response(request, context, rows, options, page_size=self.page_size, shape=shape)
 
     def _render(self, resource: Resource, record: Record, options: QueryOptions, api_base: str) -> Record:
         return {
@@ -269,15 +265,15 @@ class BusinessCentralApi:
         options: QueryOptions,
         variants: dict[str, list[Record]] | None = None,
     ) -> Record:
-        """The record as served, with what $expand asked for; `variants` by item id, read once per page."""
+        """The record as served, with what $expand asked for; `variants` by item id, read once per page (else the
+        record's own are looked up)."""
         shaped = project(record, options.select, entity.internal)
-        if "salesOrderLines" in options.expand:
-            shaped["salesOrderLines"] = [dict(line) for line in self.orders.lines(record)]
-        if "purchaseOrderLines" in options.expand:
-            shaped["purchaseOrderLines"] = [dict(line) for line in self._purchase_lines(record)]
+        for line_set, document_set in _LINE_SETS.items():
+            if line_set in options.expand:
+                shaped[line_set] = [dict(line) for line in self.document_lines[document_set](record)]
         if "itemVariants" in options.expand:
-            grouped = variants if variants is not None else self._variants_by_item()
-            shaped["itemVariants"] = [dict(v) for v in grouped.get(record["id"], [])]
+            own = variants.get(record["id"], []) if variants is not None else self._children("items", record)()
+            shaped["itemVariants"] = [dict(v) for v in own]
         return shaped
 
 
@@ -290,7 +286,28 @@ def _json(body: bytes) -> object:
         raise bad_request("The request body is not valid JSON.") from exc
 
 
-def requested_page_size(request: web.Request, page_size: int) -> int:
+def collection_response(
+    request: web.Request,
+    context: str,
+    rows: list[Record],
+    options: QueryOptions,
+    *,
+    page_size: int,
+    shape: Callable[[list[Record]], list[Record]],
+) -> web.Response:
+    """One page of `rows` as BC serves a collection: @odata.context, @odata.count if asked, the page's records as
+    `shape` serves them, and @odata.nextLink while more follow."""
+    page = page_of(rows, options, _page_size(request, page_size))
+    body: dict[str, Any] = {"@odata.context": context}
+    if options.count:
+        body["@odata.count"] = page.total
+    body["value"] = shape(page.records)
+    if page.next_offset is not None:
+        body["@odata.nextLink"] = str(request.url.update_query({"$skiptoken": encode_skiptoken(page.next_offset)}))
+    return json_response(body)
+
+
+def _page_size(request: web.Request, page_size: int) -> int:
     """The server page size, or a smaller one the client asked for with `Prefer: odata.maxpagesize=N`."""
     for preference in request.headers.get("Prefer", "").split(","):
         name, _, value = preference.strip().partition("=")

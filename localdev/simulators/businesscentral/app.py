@@ -185,9 +185,12 @@ def _injected(fault: Fault) -> BCError:
 
 @web.middleware
 async def _json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Routing and protocol errors answered as BC-style JSON; an unexpected bug as a logged 500."""
+    """Routing and protocol errors, and BCErrors a handler raises, answered as BC-style JSON; an unexpected bug as a
+    logged 500."""
     try:
         return await handler(request)
+    except BCError as error:
+        return error_response(error)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

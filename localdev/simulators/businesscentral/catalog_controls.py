@@ -5,6 +5,8 @@
   base units, negative takes stock out): a new item ledger entry; items.inventory follows, the item record does not
   change (Inventory is a FlowField).
 - PATCH /_sim/priceListLines/{priceListCode}/{lineNo}: a price list line edit: new ETag and SystemModifiedAt.
+
+A refusal is a BCError, answered by the app's error middleware.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from localdev.simulators.businesscentral.catalog_schema import ITEM
-from localdev.simulators.businesscentral.errors import BCError
+from localdev.simulators.businesscentral.errors import BCError, bad_request
 from localdev.simulators.businesscentral.inventory import Movement, post
 from localdev.simulators.businesscentral.price_lists import find_line
 from localdev.simulators.businesscentral.published_schema import PRICE_LIST_LINE_REVIEW
@@ -39,43 +41,34 @@ class CatalogControls:
         app.router.add_patch("/_sim/priceListLines/{code}/{line}", self.change_price_line)
 
     async def change_item(self, request: web.Request) -> web.Response:
-        try:
-            item = self._item(request.match_info["number"])
-            item.update(_changes(await _body(request), ITEM, ITEM_FIELDS))
-            self.store.items.stamp(item)
-            return web.json_response(item)
-        except BCError as error:
-            return web.json_response(error.body(), status=error.status)
+        item = self._item(request.match_info["number"])
+        item.update(_changes(await _body(request), ITEM, ITEM_FIELDS))
+        self.store.items.stamp(item)
+        return web.json_response(item)
 
     async def post_stock(self, request: web.Request) -> web.Response:
-        try:
-            item = self._item(request.match_info["number"])
-            body = await _body(request)
-            location, quantity, variant = body.get("location", ""), body.get("quantity"), body.get("variant", "")
-            if not isinstance(location, str) or not isinstance(variant, str):
-                raise _bad("location and variant are codes (strings)")
-            if isinstance(quantity, bool) or not isinstance(quantity, int | float):
-                raise _bad("quantity must be a number (base units; negative takes stock out)")
-            movement = Movement(location.upper(), float(quantity), date.today(), variant_code=variant.upper())
-            entry = post(self.store, item, movement)
-            return web.json_response({"inventory": item["inventory"], "itemLedgerEntry": entry})
-        except BCError as error:
-            return web.json_response(error.body(), status=error.status)
+        item = self._item(request.match_info["number"])
+        body = await _body(request)
+        location, quantity, variant = body.get("location", ""), body.get("quantity"), body.get("variant", "")
+        if not isinstance(location, str) or not isinstance(variant, str):
+            raise bad_request("location and variant are codes (strings)")
+        if isinstance(quantity, bool) or not isinstance(quantity, int | float):
+            raise bad_request("quantity must be a number (base units; negative takes stock out)")
+        movement = Movement(location.upper(), float(quantity), date.today(), variant_code=variant.upper())
+        entry = post(self.store, item, movement)
+        return web.json_response({"inventory": item["inventory"], "itemLedgerEntry": entry})
 
     async def change_price_line(self, request: web.Request) -> web.Response:
-        try:
-            code, line_no = request.match_info["code"], request.match_info["line"]
-            line = find_line(self.store, code, int(line_no)) if line_no.isdigit() else None
-            if line is None:
-                raise BCError(404, "NotFound", f"no price list line {code} {line_no}")
-            changes = _changes(await _body(request), PRICE_LIST_LINE_REVIEW, PRICE_LINE_FIELDS)
-            if "Line_Discount_Percent" in changes:
-                changes["PurchLineDiscountPct"] = changes["Line_Discount_Percent"]
-            line.update(changes)
-            self.store.price_list_lines.stamp(line)
-            return web.json_response(line)
-        except BCError as error:
-            return web.json_response(error.body(), status=error.status)
+        code, line_no = request.match_info["code"], request.match_info["line"]
+        line = find_line(self.store, code, int(line_no)) if line_no.isdigit() else None
+        if line is None:
+            raise BCError(404, "NotFound", f"no price list line {code} {line_no}")
+        changes = _changes(await _body(request), PRICE_LIST_LINE_REVIEW, PRICE_LINE_FIELDS)
+        if "Line_Discount_Percent" in changes:
+            changes["PurchLineDiscountPct"] = changes["Line_Discount_Percent"]
+        line.update(changes)
+        self.store.price_list_lines.stamp(line)
+        return web.json_response(line)
 
     def _item(self, number: str) -> dict[str, Any]:
         item = self.store.items.find("number", number.upper())
@@ -88,23 +81,19 @@ async def _body(request: web.Request) -> dict[str, Any]:
     try:
         body = await request.json()
     except ValueError as exc:
-        raise _bad("the body must be a JSON object") from exc
+        raise bad_request("the body must be a JSON object") from exc
     if not isinstance(body, dict):
-        raise _bad("the body must be a JSON object")
+        raise bad_request("the body must be a JSON object")
     return body
 
 
 def _changes(body: dict[str, Any], entity: EntityType, allowed: frozenset[str]) -> dict[str, Any]:
     unknown = sorted(set(body) - allowed)
     if unknown:
-        raise _bad(f"cannot change {', '.join(unknown)}; changeable: {', '.join(sorted(allowed))}")
+        raise bad_request(f"cannot change {', '.join(unknown)}; changeable: {', '.join(sorted(allowed))}")
     changes: dict[str, Any] = {}
     for name, value in body.items():
         prop = entity.prop(name)
         assert prop is not None
         changes[name] = check_value(prop, value)
     return changes
-
-
-def _bad(message: str) -> BCError:
-    return BCError(400, "BadRequest", message)

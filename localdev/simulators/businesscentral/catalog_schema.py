@@ -1,6 +1,6 @@
 """API v2.0 entity types of the catalog: items and what describes, stocks and replenishes them.
 
-Field names follow the APIV2 pages in microsoft/ALAppExtensions (Apps/W1/APIV2/app/src/pages/): items 30008,
+Field names follow the APIV2 pages in microsoft/BCApps (src/Apps/W1/APIV2/app/src/pages/): items 30008,
 itemVariants 30052, itemCategories 30025, unitsOfMeasure 30030, locations 30076, purchaseOrders 30066,
 purchaseOrderLines 30067, itemLedgerEntries 30069. Real BC lets most of them be written; Koppel only reads them,
 so the simulator serves them read-only (itemLedgerEntries are read-only in BC too).

@@ -68,14 +68,15 @@ class _Operand:
 OR_ACROSS_FIELDS = "The 'OR' operator is not supported on distinct fields on an OData filter."
 
 
-def parse_filter(text: str, entity: EntityType, single_field_or: bool = False) -> Predicate:
-    """A predicate over records of `entity`; a 400 BCError for anything malformed. With `single_field_or`, as BC
-    turns the filter into AL field filters, `or` may only join conditions on one and the same field."""
+def parse_filter(text: str, entity: EntityType, single_field_or: bool = False) -> tuple[Predicate, frozenset[str]]:
+    """A predicate over records of `entity` and the fields the filter names; a 400 BCError for anything malformed.
+    With `single_field_or`, as BC turns the filter into AL field filters, `or` may only join conditions on one and
+    the same field."""
     parser = _Parser(_tokenize(text), entity, single_field_or)
     predicate = parser.parse_or()
     if parser.peek() is not None:
         raise _syntax_error(text)
-    return predicate
+    return predicate, frozenset(parser.fields)
 
 
 def _tokenize(text: str) -> list[_Token]:

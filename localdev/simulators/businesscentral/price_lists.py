@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from localdev.simulators.businesscentral.enum_names import odata_enum_name
-from localdev.simulators.businesscentral.published_schema import EMPTY_DATE
+from localdev.simulators.businesscentral.schema import EMPTY_DATE
 from localdev.simulators.businesscentral.store import Record, Store
 
 LINE_STEP = 10000

@@ -13,12 +13,11 @@ import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
 
-from localdev.simulators.businesscentral.api import error_response, json_response, requested_page_size
+from localdev.simulators.businesscentral.api import collection_response, error_response
 from localdev.simulators.businesscentral.enum_names import odata_enum_name
 from localdev.simulators.businesscentral.errors import BCError, not_found_segment
 from localdev.simulators.businesscentral.inventory import stock_rows
@@ -29,7 +28,7 @@ from localdev.simulators.businesscentral.published_schema import (
     PRICE_LIST_LINE_REVIEW,
     SYSTEM_MODIFIED_AT,
 )
-from localdev.simulators.businesscentral.query import encode_skiptoken, page_of, parse_query, project
+from localdev.simulators.businesscentral.query import parse_query, project
 from localdev.simulators.businesscentral.schema import EntityType
 from localdev.simulators.businesscentral.store import ETAG, Record, Store, Table
 
@@ -79,7 +78,7 @@ class PublishedServices:
 
     def handle(self, request: web.Request, tail: str, odata_base: str) -> web.Response:
         try:
-            service, company = self._resolve(tail)
+            service = self._resolve(tail)
             if request.method != "GET":
                 raise BCError(
                     405,
@@ -87,11 +86,11 @@ class PublishedServices:
                     f"'{request.method}' requests for '{service.name}' of EdmType 'Collection' are not allowed "
                     "within Dynamics 365 Business Central OData web services.",
                 )
-            return self._collection(request, service, company, odata_base)
+            return self._collection(request, service, odata_base)
         except BCError as error:
             return error_response(error)
 
-    def _resolve(self, tail: str) -> tuple[PublishedService, str]:
+    def _resolve(self, tail: str) -> PublishedService:
         match = _PATH.match(tail)
         if match is None:
             raise not_found_segment(next((part for part in reversed(tail.split("/")) if part), ""))
@@ -103,24 +102,20 @@ class PublishedServices:
         service = self.services.get(name)
         if service is None:
             raise not_found_segment(name)
-        return service, company
+        return service
 
-    def _collection(
-        self, request: web.Request, service: PublishedService, company: str, odata_base: str
-    ) -> web.Response:
+    def _collection(self, request: web.Request, service: PublishedService, odata_base: str) -> web.Response:
         query = {name: request.query[name] for name in request.query}
         options = parse_query(query, service.entity, single_field_or=True)
-        page = page_of(service.rows(), options, requested_page_size(request, self.page_size))
         served = tuple(prop.name for prop in service.entity.props)
-        escaped = company.replace("'", "''")
+        escaped = self.company_name.replace("'", "''")
         company_segment = quote(f"Company('{escaped}')", safe="()'")
-        body: dict[str, Any] = {"@odata.context": f"{odata_base}/$metadata#{company_segment}/{service.name}"}
-        if options.count:
-            body["@odata.count"] = page.total
-        body["value"] = [project(_row(row, served, service.etag), options.select) for row in page.records]
-        if page.next_offset is not None:
-            body["@odata.nextLink"] = str(request.url.update_query({"$skiptoken": encode_skiptoken(page.next_offset)}))
-        return json_response(body)
+        context = f"{odata_base}/$metadata#{company_segment}/{service.name}"
+
+        def shape(records: list[Record]) -> list[Record]:
+            return [project(_row(row, served, service.etag), options.select) for row in records]
+
+        return collection_response(request, context, service.rows(), options, page_size=self.page_size, shape=shape)
 
 
 def customer_rows(customers: Table) -> list[Record]:

@@ -8,6 +8,7 @@ primary key fields are always served, on the page or not. A query serves its col
 from __future__ import annotations
 
 from localdev.simulators.businesscentral.enum_names import odata_enum_name, odata_enum_names
+from localdev.simulators.businesscentral.schema import CUSTOMER_BLOCKED as API_CUSTOMER_BLOCKED
 from localdev.simulators.businesscentral.schema import EntityType, Kind, Prop
 
 ODATA_NAMESPACE = "NAV"
@@ -18,10 +19,8 @@ SALES_SOURCE_TYPES = odata_enum_names(
 ASSET_TYPES = odata_enum_names(" ", "Item", "Item Discount Group", "Resource", "Resource Group", "Service Cost")
 AMOUNT_TYPES = ("Any", "Price", "Discount")
 SUBSTITUTION_TYPES = odata_enum_names("Item", "Nonstock Item")
-CUSTOMER_BLOCKED = odata_enum_names(" ", "Ship", "Invoice", "All")
+CUSTOMER_BLOCKED = odata_enum_names(*API_CUSTOMER_BLOCKED)
 BLANK_OPTION = odata_enum_name(" ")
-EMPTY_DATE = "0001-01-01"
-"""How BC serves a date field that holds no date."""
 
 
 def _field(name: str, kind: Kind = Kind.STRING, choices: tuple[str, ...] = ()) -> Prop:

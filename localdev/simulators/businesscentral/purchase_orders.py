@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from localdev.simulators.businesscentral.pricing import VAT_RATES, cents, dec
-from localdev.simulators.businesscentral.schema import EMPTY_GUID
+from localdev.simulators.businesscentral.sales_orders import SEQUENCE_STEP
+from localdev.simulators.businesscentral.schema import EMPTY_DATE, EMPTY_GUID
 from localdev.simulators.businesscentral.store import Record, Store
-
-SEQUENCE_STEP = 10000
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ def add_purchase_order(
         "paymentTermsId": EMPTY_GUID,
         "shipmentMethodId": EMPTY_GUID,
         "purchaser": "",
-        "requestedReceiptDate": "0001-01-01",
+        "requestedReceiptDate": EMPTY_DATE,
         "discountAmount": 0.0,
         "discountAppliedBeforeTax": True,
         "totalAmountExcludingTax": _total(built, "netAmount"),

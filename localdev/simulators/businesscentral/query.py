@@ -25,6 +25,8 @@ class QueryOptions:
     expand: frozenset[str] = frozenset()
     count: bool = False
     offset: int = 0
+    filtered: frozenset[str] = frozenset()
+    """The fields $filter names."""
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,13 @@ def parse_query(query: Mapping[str, str], entity: EntityType, single_field_or: b
     for name in query:
         if name.startswith("$") and name not in KNOWN_OPTIONS:
             raise bad_request(f"The query parameter '{name}' is not supported.")
+    predicate: Predicate | None = None
+    filtered: frozenset[str] = frozenset()
+    if "$filter" in query:
+        predicate, filtered = parse_filter(query["$filter"], entity, single_field_or)
     return QueryOptions(
-        predicate=parse_filter(query["$filter"], entity, single_field_or) if "$filter" in query else None,
+        predicate=predicate,
+        filtered=filtered,
         orderby=_orderby(query.get("$orderby"), entity),
         top=_count_option(query, "$top"),
         skip=_count_option(query, "$skip") or 0,

@@ -18,11 +18,10 @@ from localdev.simulators.businesscentral.pricing import (
     recalculate,
     set_discount_amount,
 )
-from localdev.simulators.businesscentral.schema import EMPTY_GUID, SALES_ORDER, SALES_ORDER_LINE
+from localdev.simulators.businesscentral.schema import EMPTY_DATE, EMPTY_GUID, SALES_ORDER, SALES_ORDER_LINE
 from localdev.simulators.businesscentral.store import Record, Store, Table
 from localdev.simulators.businesscentral.validation import validate_body
 
-EMPTY_DATE = "0001-01-01"
 LOCAL_CURRENCY = "EUR"
 SEQUENCE_STEP = 10000
 _IDENTITY = ("lineType", "itemId", "accountId", "lineObjectNumber")

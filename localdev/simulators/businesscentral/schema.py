@@ -7,6 +7,8 @@ from enum import Enum
 
 EMPTY_GUID = "00000000-0000-0000-0000-000000000000"
 """How BC writes an empty reference."""
+EMPTY_DATE = "0001-01-01"
+"""How BC serves a date field that holds no date."""
 
 
 class Kind(Enum):

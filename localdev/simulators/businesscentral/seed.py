@@ -10,7 +10,7 @@ from localdev.simulators.businesscentral.catalog_reference import Reference, ens
 from localdev.simulators.businesscentral.customers import CUSTOMER_DEFAULTS
 from localdev.simulators.businesscentral.seed_bulk import seed_large_catalog
 from localdev.simulators.businesscentral.seed_catalog import seed_catalog
-from localdev.simulators.businesscentral.seed_random import guid
+from localdev.simulators.businesscentral.seed_random import gtin, guid
 from localdev.simulators.businesscentral.store import Record, Store
 
 COMPANY_NAME = "CRONUS Nederland Demo"
@@ -323,19 +323,18 @@ def seed_store(store: Store, demo_data: bool = True, catalog_items: int = 0, tod
         }
     )
     if demo_data:
-        _seed_items(store, rng, ensure_reference_data(store))
+        reference = ensure_reference_data(store)
+        _seed_items(store, rng, reference)
         _seed_customers(store, rng)
         _seed_accounts(store, rng)
-        seed_catalog(store, today)
+        seed_catalog(store, reference, today)
     if catalog_items:
         seed_large_catalog(store, catalog_items, today)
     return company_id
 
 
 def _gtin(rng: random.Random) -> str:
-    digits = [8, 7, *(rng.randrange(10) for _ in range(10))]
-    check = (10 - sum(d * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10) % 10
-    return "".join(map(str, [*digits, check]))
+    return gtin([8, 7, *(rng.randrange(10) for _ in range(10))])
 
 
 def _price(rng: random.Random, low: float, high: float) -> float:

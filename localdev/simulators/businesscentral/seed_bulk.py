@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from localdev.simulators.businesscentral.catalog_reference import ITEM_CATEGORIES, ensure_reference_data
 from localdev.simulators.businesscentral.price_lists import LINE_STEP, PriceList, price_line
-from localdev.simulators.businesscentral.seed_catalog import CAMPAIGN, SHOP_SHARES, split_stock
-from localdev.simulators.businesscentral.seed_random import guid
+from localdev.simulators.businesscentral.seed_catalog import SHOP_SHARES, campaign_list, split_stock
+from localdev.simulators.businesscentral.seed_random import gtin, guid
 from localdev.simulators.businesscentral.store import Record, Store, utc_now_text
 
 BULK_SEED = "koppel-bc-bulk-20240501"
@@ -24,37 +23,16 @@ OUT_OF_STOCK_SHARE = 0.15
 _TAX_GROUPS = ("HOOG", "HOOG", "LAAG")
 
 
-@dataclass(frozen=True)
-class CatalogCounts:
-    items: int
-    variants: int
-    price_lines: int
-    ledger_entries: int
-
-
-def seed_large_catalog(store: Store, count: int, today: date) -> CatalogCounts:
+def seed_large_catalog(store: Store, count: int, today: date) -> None:
     """Add `count` items numbered LC-000001 onwards (after whatever the store holds)."""
     rng = random.Random(BULK_SEED)
     reference = ensure_reference_data(store)
     moment = utc_now_text()
-    before = CatalogCounts(
-        len(store.items.rows),
-        len(store.item_variants.rows),
-        len(store.price_list_lines.rows),
-        len(store.item_ledger_entries.rows),
-    )
     categories = sorted(ITEM_CATEGORIES)
     lists = (
         PriceList("S10001", "Catalogusprijzen", "All Customers"),
         PriceList("S10002", "Catalogus HORECA", "Customer Price Group", "HORECA"),
-        PriceList(
-            "S10003",
-            "Catalogusactie",
-            "Campaign",
-            CAMPAIGN,
-            starting=today - timedelta(days=7),
-            ending=today + timedelta(days=21),
-        ),
+        campaign_list("S10003", "Catalogusactie", today),
     )
     line_numbers = dict.fromkeys((p.code for p in lists), 0)
 
@@ -66,13 +44,13 @@ def seed_large_catalog(store: Store, count: int, today: date) -> CatalogCounts:
         store.price_list_lines.add(line, moment)
 
     opening = today - timedelta(days=30)
+    draw, new_id = (lambda: rng.choice(SHOP_SHARES)), (lambda: guid(rng))
     for n in range(1, count + 1):
         category = categories[n % len(categories)]
         price = round(rng.uniform(1.5, 450.0), 2)
         item = store.items.add(_item(n, category, price, rng, reference.item_fields), moment)
         codes = _variants(store, item, rng, moment)
         item["inventory"] = 0.0 if rng.random() < OUT_OF_STOCK_SHARE else float(rng.randrange(1, 500))
-        draw, new_id = (lambda: rng.choice(SHOP_SHARES)), (lambda: guid(rng))
         split_stock(store, item, codes, draw=draw, posting_date=opening, new_id=new_id, modified_at=moment)
         add_line(lists[0], item, price)
         if rng.random() < 0.2:
@@ -81,12 +59,6 @@ def seed_large_catalog(store: Store, count: int, today: date) -> CatalogCounts:
             add_line(lists[1], item, round(price * 0.88, 2))
         if rng.random() < 0.1:
             add_line(lists[2], item, round(price * 0.8, 2))
-    return CatalogCounts(
-        len(store.items.rows) - before.items,
-        len(store.item_variants.rows) - before.variants,
-        len(store.price_list_lines.rows) - before.price_lines,
-        len(store.item_ledger_entries.rows) - before.ledger_entries,
-    )
 
 
 def _item(n: int, category: str, price: float, rng: random.Random, fields: Callable[[str, str, str], Record]) -> Record:
@@ -128,6 +100,4 @@ def _variants(store: Store, item: Record, rng: random.Random, moment: str) -> li
 
 
 def _gtin(n: int) -> str:
-    digits = [int(d) for d in f"87{n:010d}"]
-    check = (10 - sum(d * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10) % 10
-    return "".join(map(str, [*digits, check]))
+    return gtin([int(d) for d in f"87{n:010d}"])

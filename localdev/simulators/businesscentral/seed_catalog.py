@@ -12,20 +12,14 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from localdev.simulators.businesscentral.catalog_reference import (
-    BOX_UNIT,
-    MAIN_LOCATION,
-    SHOP_LOCATION,
-    Reference,
-    ensure_reference_data,
-)
+from localdev.simulators.businesscentral.catalog_reference import BOX_UNIT, MAIN_LOCATION, SHOP_LOCATION, Reference
 from localdev.simulators.businesscentral.inventory import SALE, Movement, book
 from localdev.simulators.businesscentral.price_lists import LINE_STEP, PriceList, add_lines, price_line
 from localdev.simulators.businesscentral.purchase_orders import PurchaseLine, Vendor, add_purchase_order
 from localdev.simulators.businesscentral.sales_orders import SalesOrders
 from localdev.simulators.businesscentral.schema import EMPTY_GUID
 from localdev.simulators.businesscentral.seed_random import guid
-from localdev.simulators.businesscentral.store import Record, Store
+from localdev.simulators.businesscentral.store import Record, Store, variants_by_item
 
 CATALOG_SEED = "koppel-bc-catalog-20240501"
 CAMPAIGN = "CP1001"
@@ -51,9 +45,8 @@ _VENDORS = (
 )
 
 
-def seed_catalog(store: Store, today: date) -> None:
+def seed_catalog(store: Store, reference: Reference, today: date) -> None:
     rng = random.Random(CATALOG_SEED)
-    reference = ensure_reference_data(store)
     _seed_stock(store, rng, today)
     for group, names in PRICE_GROUPS.items():
         for name in names:
@@ -66,11 +59,11 @@ def seed_catalog(store: Store, today: date) -> None:
     _seed_sales_orders(store, reference, rng, today)
 
 
-def variants_by_item(store: Store) -> dict[str, list[Record]]:
-    grouped: dict[str, list[Record]] = {}
-    for variant in store.item_variants.values():
-        grouped.setdefault(variant["itemId"], []).append(variant)
-    return grouped
+def campaign_list(code: str, description: str, today: date) -> PriceList:
+    """A price list for campaign CP1001, running from a week ago for three weeks."""
+    return PriceList(
+        code, description, "Campaign", CAMPAIGN, starting=today - timedelta(days=7), ending=today + timedelta(days=21)
+    )
 
 
 def split_stock(
@@ -104,7 +97,7 @@ def _seed_stock(store: Store, rng: random.Random, today: date) -> None:
     """Opening stock a month ago; one item posted partly in boxes (a second row in the query), one sold in the
     shop before its stock arrived (negative there)."""
     opening = today - timedelta(days=30)
-    variants = variants_by_item(store)
+    variants = variants_by_item(store.item_variants.values())
     stocked = [i for i in store.items.values() if i["type"] == "Inventory"]
     for item in stocked:
         split_stock(
@@ -169,14 +162,7 @@ def _seed_price_lists(store: Store, rng: random.Random, today: date) -> None:
             [("KOF-1001", {"factor": 0.80})],
         ),
         (
-            PriceList(
-                "S00005",
-                "Najaarsactie",
-                "Campaign",
-                CAMPAIGN,
-                starting=today - timedelta(days=7),
-                ending=today + timedelta(days=21),
-            ),
+            campaign_list("S00005", "Najaarsactie", today),
             [(n, {"factor": 0.75}) for n in ("CHO-1001", "CHO-1002", "CHO-1003")],
         ),
         (
@@ -251,7 +237,7 @@ def _seed_purchase_orders(store: Store, reference: Reference, rng: random.Random
         Vendor(guid(rng), number, name, street, city, postcode, "NL")
         for number, name, street, city, postcode in _VENDORS
     ]
-    with_variants = variants_by_item(store)
+    with_variants = variants_by_item(store.item_variants.values())
     low = sorted(
         (
             i
@@ -288,7 +274,7 @@ def _seed_purchase_orders(store: Store, reference: Reference, rng: random.Random
 def _seed_sales_orders(store: Store, reference: Reference, rng: random.Random, today: date) -> None:
     """Released orders not (fully) shipped yet: demand the stock on hand must cover."""
     orders = SalesOrders(store, new_id=lambda: guid(rng))
-    with_variants = variants_by_item(store)
+    with_variants = variants_by_item(store.item_variants.values())
     stocked = sorted(
         (
             i

@@ -79,7 +79,7 @@ class BusinessCentralSimulator:
 
     @property
     def company_name(self) -> str:
-        return str(self.store.companies.values()[0]["name"])
+        return self.simulation.published.company_name
 
     @property
     def token_url(self) -> str:

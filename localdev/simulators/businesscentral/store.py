@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -114,7 +115,7 @@ class Store:
     purchase_lines: dict[str, Table] = field(default_factory=dict)
     item_ledger_entries: Table = field(default_factory=lambda: Table(ITEM_LEDGER_ENTRY))
     stock: dict[StockKey, float] = field(default_factory=dict)
-    """Sum of the remaining quantity of open item ledger entries, kept up to date by `inventory.post`."""
+    """Sum of the remaining quantity of open item ledger entries, kept up to date by `inventory.book`."""
     price_list_lines: Table = field(default_factory=lambda: Table(PRICE_LIST_LINE_REVIEW))
     item_substitutions: Table = field(default_factory=lambda: Table(ITEM_SUBSTITUTION_ENTRY))
     order_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("S-ORD", 101000))
@@ -126,3 +127,11 @@ class Store:
 
     def purchase_lines_of(self, order_id: str) -> Table:
         return self.purchase_lines.setdefault(order_id, Table(PURCHASE_ORDER_LINE))
+
+
+def variants_by_item(variants: Iterable[Record]) -> dict[str, list[Record]]:
+    """Item variants by their item's id, each item's in the order given."""
+    grouped: dict[str, list[Record]] = {}
+    for variant in variants:
+        grouped.setdefault(variant["itemId"], []).append(variant)
+    return grouped
