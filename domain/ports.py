@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from domain.catalog.prices import CustomerPricing
+from domain.catalog.availability import ItemKey, StockFacts
+from domain.catalog.listing import CatalogItem, Listing, PushedListing, PushOutcome
+from domain.catalog.prices import CustomerPricing, PriceListLine
 from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku, WebOrderKey
-from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, WebhookEvent
+from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, SyncRun, WebhookEvent
 from domain.rules.document_changes import ChangePlan
 
 
@@ -123,4 +125,43 @@ class BusinessCentral(Protocol):
 
     def resolve_skus(self, skus: Sequence[str]) -> dict[str, ResolvedSku]:
         """The SKUs found in BC as an item number, or as an item number + "-" + variant code."""
+        ...
+
+
+class CatalogSource(Protocol):
+    """BC's catalog as the channels need it, read in full each run (the listing fingerprints make pushes delta)."""
+
+    def items(self) -> Iterable[CatalogItem]: ...
+
+    def price_lines(self) -> Iterable[PriceListLine]: ...
+
+    def stock(self) -> Mapping[ItemKey, StockFacts]: ...
+
+
+class ChannelCatalog(Protocol):
+    """One shop's products, written in batches."""
+
+    @property
+    def limit(self) -> int:
+        """The most listings one call may carry."""
+        ...
+
+    def push(self, listings: Sequence[tuple[Listing, str]]) -> list[PushOutcome]:
+        """Create (channel id "") or update each listing; one outcome per listing, a refusal says why."""
+        ...
+
+
+class PushedListings(Protocol):
+    """What one channel last accepted, per SKU."""
+
+    def all(self) -> dict[str, PushedListing]: ...
+
+    def remember(self, pushed: Sequence[PushedListing]) -> None: ...
+
+
+class SyncRuns(Protocol):
+    def record(self, run: SyncRun) -> None: ...
+
+    def latest(self, name: str, count: int) -> list[SyncRun]:
+        """The newest runs of that name first."""
         ...

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.models import BcSalesOrder, OrderStatus, WebOrderKey
+from domain.models import BcSalesOrder, Frozen, OrderStatus, WebOrderKey
 from domain.rules.controls import ControlResult
 
 
@@ -86,3 +86,22 @@ class AttentionItem(BaseModel):
     problem: str
     web_number: str
     since: datetime
+
+
+class SyncRun(Frozen):
+    """The summary of one run, as the log and `GET /api/ops/sync/{name}` show it."""
+
+    name: str
+    started_at: datetime
+    finished_at: datetime
+    read: int
+    changed: int
+    pushed: int
+    failed: int
+    completed: bool
+    """False when the run stopped early (the channel or BC unavailable); the next run goes on from there."""
+    problems: tuple[str, ...] = ()
+
+    @property
+    def seconds(self) -> float:
+        return (self.finished_at - self.started_at).total_seconds()

@@ -149,3 +149,19 @@ def _campaign_line(price: ResolvedPrice) -> PriceListLine | None:
 
 def _cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, ROUND_HALF_UP)
+
+
+class PushedListing(Frozen):
+    """What a channel last accepted for a SKU."""
+
+    sku: str
+    fingerprint: str
+    channel_id: str
+
+
+class PushOutcome(Frozen):
+    """The channel's answer for one listing of a batch: its id in the channel, or why it refused it."""
+
+    sku: str
+    channel_id: str = ""
+    error: str = ""
