@@ -25,6 +25,7 @@ ORDERS_TABLE = "orders"
 BINDINGS_TABLE = "bindings"
 ATTENTION_TABLE = "attention"
 SYNC_STATE_TABLE = "syncstate"
+SYNC_RUNS_TABLE = "syncruns"
 RAW_BODIES_CONTAINER = "webhooks"
 ORDERS_QUEUE = "orders"
 

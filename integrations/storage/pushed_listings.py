@@ -1,0 +1,60 @@
+"""What each channel last accepted, per SKU: the listing's fingerprint and the channel's id, in `syncstate`
+(partition `listing:<channel>`), written in entity-group transactions of up to 100 rows."""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Sequence
+
+from azure.data.tables import TransactionOperation
+
+from domain.catalog.listing import PushedListing
+from integrations.storage.account import SYNC_STATE_TABLE, StorageAccount, storage_errors
+
+TRANSACTION_LIMIT = 100
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9 ._:-]{1,200}$")
+
+
+class TablePushedListings:
+    def __init__(self, account: StorageAccount, channel: str) -> None:
+        """`channel`: e.g. `woocommerce:shop-a`."""
+        self._account = account
+        self._partition = f"listing:{channel}"
+
+    def all(self) -> dict[str, PushedListing]:
+        with storage_errors():
+            rows = self._account.table(SYNC_STATE_TABLE).query_entities(
+                "PartitionKey eq @partition",
+                parameters={"partition": self._partition},
+                select=["sku", "fingerprint", "channelId"],
+            )
+            return {
+                row["sku"]: PushedListing(sku=row["sku"], fingerprint=row["fingerprint"], channel_id=row["channelId"])
+                for row in rows
+            }
+
+    def remember(self, pushed: Sequence[PushedListing]) -> None:
+        table = self._account.table(SYNC_STATE_TABLE)
+        for start in range(0, len(pushed), TRANSACTION_LIMIT):
+            operations = [
+                (TransactionOperation.UPSERT, self._entity(row)) for row in pushed[start : start + TRANSACTION_LIMIT]
+            ]
+            with storage_errors():
+                table.submit_transaction(operations)
+
+    def _entity(self, row: PushedListing) -> dict[str, str]:
+        return {
+            "PartitionKey": self._partition,
+            "RowKey": row_key(row.sku),
+            "sku": row.sku,
+            "fingerprint": row.fingerprint,
+            "channelId": row.channel_id,
+        }
+
+
+def row_key(sku: str) -> str:
+    """The SKU itself when Table Storage allows it as a key, else its base64 (SKUs may hold '/', '#', '?')."""
+    if _PLAIN_KEY.fullmatch(sku):
+        return sku
+    return "b64-" + base64.urlsafe_b64encode(sku.encode()).decode()
