@@ -1,0 +1,79 @@
+"""BC's catalog as the catalog run reads it from the simulator: items, price list lines, stock per location."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from domain.catalog.availability import ItemKey
+from domain.catalog.prices import PriceStatus
+from integrations.businesscentral.catalog import BusinessCentralCatalog
+from integrations.businesscentral.client import BusinessCentralClient
+from integrations.businesscentral.throttle import RequestThrottle
+from integrations.businesscentral.token import ClientCredentialsToken
+from integrations.settings import BC_DEFAULT_SCOPE
+from localdev.bc_probe import BcProbe
+from localdev.simulators.businesscentral import BusinessCentralSimulator
+from localdev.simulators.businesscentral.published import ITEM_LOCATION_STOCK, PRICE_LIST_LINES
+
+VAT = {"HOOG": Decimal(21), "LAAG": Decimal(9), "NUL": Decimal(0)}
+
+
+@pytest.fixture(scope="module")
+def bc() -> Iterator[BusinessCentralSimulator]:
+    with BusinessCentralSimulator(client_id="catalog-test") as simulator:
+        yield simulator
+
+
+@pytest.fixture(scope="module")
+def catalog(bc: BusinessCentralSimulator) -> BusinessCentralCatalog:
+    http = httpx.Client(timeout=30)
+    token = ClientCredentialsToken(http, bc.token_url, bc.client_id, bc.client_secret, BC_DEFAULT_SCOPE)
+    client = BusinessCentralClient(http, f"{bc.api_base}/companies({bc.company_id})", token, RequestThrottle(5, 100))
+    company = f"{bc.odata_base}/Company('{bc.company_name}')"
+    return BusinessCentralCatalog(client, f"{company}/{PRICE_LIST_LINES}", f"{company}/{ITEM_LOCATION_STOCK}", VAT)
+
+
+def _probe(bc: BusinessCentralSimulator) -> BcProbe:
+    return BcProbe(bc, bc.client_id, bc.client_secret)
+
+
+def test_every_item_with_its_vat_and_blocked_state(bc: BusinessCentralSimulator, catalog: BusinessCentralCatalog):
+    in_bc = {row["number"]: row for row in _probe(bc).all("items")}
+
+    items = {item.number: item for item in catalog.items()}
+
+    assert items.keys() == in_bc.keys()
+    koffie = items["KOF-1001"]
+    assert koffie.unit_price == Decimal(str(in_bc["KOF-1001"]["unitPrice"]))
+    assert koffie.vat_percent == VAT[in_bc["KOF-1001"]["taxGroupCode"]]
+    assert {item.number for item in items.values() if item.blocked} == {
+        number for number, row in in_bc.items() if row["blocked"]
+    }
+
+
+def test_every_price_list_line_of_the_published_page(catalog: BusinessCentralCatalog):
+    lines = catalog.price_lines()
+
+    assert len(lines) > 40
+    assert {line.status for line in lines} == {PriceStatus.ACTIVE, PriceStatus.DRAFT, PriceStatus.INACTIVE}
+    assert any(line.currency_code == "USD" for line in lines)
+
+
+def test_stock_per_location_adds_up_to_the_items_inventory(
+    bc: BusinessCentralSimulator, catalog: BusinessCentralCatalog
+):
+    inventory = {row["number"]: Decimal(str(row["inventory"])) for row in _probe(bc).all("items")}
+
+    stock = catalog.stock()
+
+    totals: dict[str, Decimal] = {}
+    for key, facts in stock.items():
+        totals[key.item_number] = totals.get(key.item_number, Decimal(0)) + sum(facts.on_hand.values(), Decimal(0))
+    assert {number: total for number, total in totals.items() if total} == {
+        number: total for number, total in inventory.items() if total
+    }
+    assert set(stock[ItemKey(item_number="KOF-1001")].on_hand) <= {"HOOFD", "WINKEL"}
