@@ -13,8 +13,10 @@ from domain.ports import ShopOrderFeed
 from domain.rules.controls import ControlPolicy
 from domain.services.ingest_webhook import Intake
 from domain.services.recover_orders import OrderRecovery
+from domain.services.sync_catalog import CatalogSync
 from domain.services.sync_order import ImportPolicy, OrderSync
 from integrations.businesscentral.api import BusinessCentralApi
+from integrations.businesscentral.catalog import BusinessCentralCatalog
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.price_lists import BusinessCentralPriceLists
 from integrations.businesscentral.throttle import RequestThrottle
@@ -22,12 +24,15 @@ from integrations.businesscentral.token import ClientCredentialsToken
 from integrations.settings import Settings, names, settings
 from integrations.shops.shopify import ShopifyOrderFeed
 from integrations.shops.woocommerce import WooCommerceOrderFeed
+from integrations.shops.woocommerce_catalog import WooCommerceCatalog
 from integrations.storage.account import StorageAccount
 from integrations.storage.attention_list import TableAttentionList
 from integrations.storage.customer_bindings import TableCustomerBindings
 from integrations.storage.event_log import TableEventLog
 from integrations.storage.order_queue import StorageOrderQueue
 from integrations.storage.order_store import TableOrderStore
+from integrations.storage.pushed_listings import TablePushedListings
+from integrations.storage.sync_runs import TableSyncRuns
 from integrations.storage.sync_state import TableSyncState
 
 
@@ -43,6 +48,9 @@ class Container:
     order_sync: OrderSync
     recovery: OrderRecovery
     order_feeds: dict[tuple[str, str], ShopOrderFeed]
+    catalog_syncs: dict[str, CatalogSync]
+    """One catalog run per shop whose catalog Koppel writes, by run name."""
+    sync_runs: TableSyncRuns
 
 
 @cache
@@ -65,6 +73,8 @@ def container() -> Container:
             first_lookback=timedelta(hours=config.recovery_first_lookback_hours),
         ),
         order_feeds=_order_feeds(config),
+        catalog_syncs=_catalog_syncs(config, account, bc, clock),
+        sync_runs=TableSyncRuns(account),
         order_sync=OrderSync(
             events=events,
             orders=orders,
@@ -79,6 +89,31 @@ def container() -> Container:
             prices=_price_lists(config, bc),
         ),
     )
+
+
+def _catalog_syncs(
+    config: Settings, account: StorageAccount, bc: BusinessCentralClient, clock: SystemClock
+) -> dict[str, CatalogSync]:
+    """A run per WooCommerce shop with REST credentials, when BC's price list page and stock query are published."""
+    price_lines = config.bc_web_service_url(config.bc_price_list_service)
+    stock = config.bc_web_service_url(config.bc_stock_service)
+    if price_lines is None or stock is None:
+        return {}
+    source = BusinessCentralCatalog(bc, price_lines, stock, config.vat_percent_by_group)
+    http = httpx.Client(timeout=120)
+    syncs = [
+        CatalogSync(
+            name=f"catalog-woocommerce-{shop}",
+            source=source,
+            channel=WooCommerceCatalog(http, url, key, secret),
+            pushed=TablePushedListings(account, f"woocommerce:{shop}"),
+            runs=TableSyncRuns(account),
+            clock=clock,
+            policy=config.listing_policy("woocommerce", shop),
+        )
+        for shop, (url, key, secret) in config.woocommerce_rest().items()
+    ]
+    return {sync.name: sync for sync in syncs}
 
 
 def _order_feeds(config: Settings) -> dict[tuple[str, str], ShopOrderFeed]:

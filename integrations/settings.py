@@ -12,6 +12,8 @@ from urllib.parse import quote
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.catalog.availability import DisplayMode, StockPolicy
+from domain.catalog.listing import ListedField, ListingPolicy
 from domain.mapping import portal
 
 BC_DEFAULT_API_URL = "https://api.businesscentral.dynamics.com"
@@ -43,6 +45,11 @@ class Settings(BaseSettings):
     bc_company_name: str = Field("", validation_alias="KOPPEL_BC_COMPANY_NAME")
     bc_price_list_service: str = Field("", validation_alias="KOPPEL_BC_PRICE_LIST_SERVICE")
     bc_customer_service: str = Field("KoppelCustomers", validation_alias="KOPPEL_BC_CUSTOMER_SERVICE")
+    bc_stock_service: str = Field("KoppelItemLocationStock", validation_alias="KOPPEL_BC_STOCK_SERVICE")
+    vat_percent_by_group: dict[str, Decimal] = Field(
+        default_factory=lambda: {"HOOG": Decimal(21), "LAAG": Decimal(9), "NUL": Decimal(0)},
+        validation_alias="KOPPEL_VAT_PERCENT_BY_GROUP",
+    )
     company_country: str = Field("NL", pattern=r"^[A-Z]{2}$", validation_alias="KOPPEL_COMPANY_COUNTRY")
     price_tolerance_percent: Decimal = Field(Decimal(1), ge=0, validation_alias="KOPPEL_PRICE_TOLERANCE_PERCENT")
     prepayment_channels: str = Field("woocommerce,shopify", validation_alias="KOPPEL_PREPAYMENT_CHANNELS")
@@ -138,6 +145,25 @@ class Settings(BaseSettings):
             if source == "woocommerce"
         }
         return {shop: (url, key, secret) for shop, (url, key, secret) in found.items() if url and key and secret}
+
+    def listing_policy(self, source: str, shop: str) -> ListingPolicy:
+        """A shop's catalog choices, from KOPPEL_<CHANNEL>_<KIND>_<SHOP>: STOCK_DISPLAY (hidden, in_stock_or_not,
+        exact_quantity, quantity_with_date), SAFETY_STOCK, LOCATIONS, CAMPAIGNS, BC_OWNS (name, status, prices,
+        stock) and PRICES_INCLUDE_VAT (true or false)."""
+
+        def setting(kind: str, default: str = "") -> str:
+            return os.environ.get(shop_setting(source, kind, shop), default)
+
+        return ListingPolicy(
+            stock=StockPolicy(
+                display=DisplayMode(setting("STOCK_DISPLAY", DisplayMode.EXACT_QUANTITY.value)),
+                safety_stock=Decimal(setting("SAFETY_STOCK", "0")),
+                locations=frozenset(names(setting("LOCATIONS"))),
+            ),
+            prices_include_vat=setting("PRICES_INCLUDE_VAT", "true").strip().lower() == "true",
+            campaigns=frozenset(names(setting("CAMPAIGNS"))),
+            owned=frozenset(ListedField(field) for field in names(setting("BC_OWNS", "name,status,prices,stock"))),
+        )
 
     def shopify_rest(self) -> dict[str, tuple[str, str]]:
         """Per shop with KOPPEL_SHOPIFY_URL_<SHOP> and KOPPEL_SHOPIFY_TOKEN_<SHOP> set: (shop URL, Admin API token)."""

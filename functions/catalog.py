@@ -1,0 +1,60 @@
+"""The catalog: a timer pushes BC's articles, prices and stock to the shops (schedule: KOPPEL_CATALOG_SCHEDULE);
+`GET /api/ops/sync/{name}` shows a run's latest summaries, `POST /api/ops/sync/{name}/run` runs it now."""
+
+from __future__ import annotations
+
+import logging
+
+import azure.functions as func
+
+from domain.records import SyncRun
+from domain.services.sync_catalog import sync_catalog
+from functions.container import container
+from functions.responses import error_response, json_response
+
+bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
+log = logging.getLogger(__name__)
+RUNS_SHOWN = 10
+
+
+@bp.timer_trigger(arg_name="timer", schedule="%KOPPEL_CATALOG_SCHEDULE%", run_on_startup=False)
+def catalog_sync(timer: func.TimerRequest) -> None:
+    for sync in container().catalog_syncs.values():
+        _log(sync_catalog(sync), past_due=timer.past_due)
+
+
+@bp.route(route="ops/sync/{name}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+def sync_runs(req: func.HttpRequest) -> func.HttpResponse:
+    name = req.route_params["name"]
+    runs = container().sync_runs.latest(name, RUNS_SHOWN)
+    if not runs and name not in container().catalog_syncs:
+        return error_response(404, "not_found", f"no run is called {name}")
+    return json_response({"name": name, "runs": [_summary(run) for run in runs]})
+
+
+@bp.route(route="ops/sync/{name}/run", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+def run_sync_now(req: func.HttpRequest) -> func.HttpResponse:
+    sync = container().catalog_syncs.get(req.route_params["name"])
+    if sync is None:
+        return error_response(404, "not_found", f"no run is called {req.route_params['name']}")
+    run = sync_catalog(sync)
+    _log(run, past_due=False)
+    return json_response(_summary(run))
+
+
+def _summary(run: SyncRun) -> dict[str, object]:
+    return run.model_dump(mode="json") | {"seconds": round(run.seconds, 3)}
+
+
+def _log(run: SyncRun, past_due: bool) -> None:
+    log.info(
+        "%s: read %d, changed %d, pushed %d, failed %d in %.1f s%s%s",
+        run.name,
+        run.read,
+        run.changed,
+        run.pushed,
+        run.failed,
+        run.seconds,
+        "" if run.completed else " (stopped early, resumes next run)",
+        " (run was past due)" if past_due else "",
+    )
