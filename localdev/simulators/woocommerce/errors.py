@@ -1,26 +1,47 @@
-"""WooCommerce REST errors: `{"code": ..., "message": ..., "data": {"status": N}}`."""
+"""WooCommerce REST errors: `{"code": ..., "message": ..., "data": {"status": N, ...}}`."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from aiohttp import web
 
 
 class WooError(Exception):
-    def __init__(self, status: int, code: str, message: str, params: dict[str, str] | None = None) -> None:
+    """A WP_Error: `extra` joins `status` in `data` (WC_Data_Exception puts `resource_id` there, for one)."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        params: dict[str, str] | None = None,
+        *,
+        details: dict[str, Any] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.params = params
+        self.details = details
+        self.extra = extra or {}
 
-    def response(self) -> web.Response:
-        data: dict[str, object] = {"status": self.status}
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"status": self.status, **self.extra}
         if self.params is not None:
             data["params"] = self.params
-        body = {"code": self.code, "message": self.message, "data": data}
-        return web.Response(status=self.status, body=json.dumps(body).encode(), content_type="application/json")
+        if self.details is not None:
+            data["details"] = self.details
+        return data
+
+    def body(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "data": self.data()}
+
+    def response(self) -> web.Response:
+        return web.Response(status=self.status, body=json.dumps(self.body()).encode(), content_type="application/json")
 
 
 def invalid_param(name: str, detail: str) -> WooError:
