@@ -1,4 +1,5 @@
-"""The WooCommerce site: REST routes behind consumer-key auth, the order webhook, and the /_sim/ controls."""
+"""The WooCommerce site: REST routes behind consumer-key auth (orders here, the catalog in catalog_api.py), the order
+webhook, request statistics, and the /_sim/ controls."""
 
 from __future__ import annotations
 
@@ -12,12 +13,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 from pydantic import BaseModel, ValidationError
 
 from localdev.shop.woocommerce import ShopOrder
+from localdev.simulators.woocommerce.batch import BATCH_LIMIT
+from localdev.simulators.woocommerce.catalog import Catalog
+from localdev.simulators.woocommerce.catalog_api import CatalogApi
+from localdev.simulators.woocommerce.catalog_faults import FaultPlan
 from localdev.simulators.woocommerce.controls import OrderChanges, OrderDescription, WebhookSettings
 from localdev.simulators.woocommerce.errors import WooError, cannot_view, invalid_order_id, no_route
+from localdev.simulators.woocommerce.paging import paging_headers
 from localdev.simulators.woocommerce.query import OrderQuery
+from localdev.simulators.woocommerce.stats import Stats
 from localdev.simulators.woocommerce.store import OrderBook
 from localdev.simulators.woocommerce.webhook import Webhook
 
@@ -30,14 +38,25 @@ M = TypeVar("M", bound=BaseModel)
 class WooCommerceSite:
     """All state of one simulated shop; the coroutines run on the server's loop."""
 
-    def __init__(self, consumer_key: str, consumer_secret: str, webhook: Webhook, site_offset: timedelta) -> None:
+    def __init__(
+        self,
+        consumer_key: str,
+        consumer_secret: str,
+        webhook: Webhook,
+        site_offset: timedelta,
+        batch_limit: int = BATCH_LIMIT,
+    ) -> None:
         self.consumer_key = consumer_key
         self.consumer_secret = consumer_secret
         self.webhook = webhook
         self.book = OrderBook(site_offset)
+        self.catalog = Catalog(site_offset)
+        self.stats = Stats()
+        self.faults = FaultPlan()
+        self.catalog_api = CatalogApi(self.catalog, self._has_credentials, self.stats, self.faults, batch_limit)
 
     def application(self) -> web.Application:
-        app = web.Application(middlewares=[_woo_errors])
+        app = web.Application(middlewares=[self._counter(), _woo_errors])
         app.router.add_get(f"{REST_BASE}/orders", self.list_orders)
         app.router.add_get(REST_BASE + "/orders/{order_id}", self.get_order)
         app.router.add_post("/_sim/orders", self.post_order)
@@ -45,6 +64,9 @@ class WooCommerceSite:
         app.router.add_get("/_sim/webhook", self.get_webhook)
         app.router.add_post("/_sim/webhook", self.set_webhook)
         app.router.add_get("/_sim/deliveries", self.get_deliveries)
+        app.router.add_get("/_sim/stats", self.get_stats)
+        app.router.add_post("/_sim/stats/reset", self.reset_stats)
+        self.catalog_api.routes(app, REST_BASE)
         app.on_cleanup.append(lambda _app: self.webhook.close())
         return app
 
@@ -63,14 +85,7 @@ class WooCommerceSite:
         self._authenticate(request)
         query = OrderQuery.parse(request.query, self.book.site_offset)
         page = query.select(list(self.book.orders.values()))
-        headers = {"X-WP-Total": str(page.total), "X-WP-TotalPages": str(page.total_pages)}
-        links = [
-            f'<{request.url.update_query(page=str(number))}>; rel="{rel}"'
-            for rel, number in (("prev", query.page - 1), ("next", query.page + 1))
-            if 1 <= number <= page.total_pages
-        ]
-        if links:
-            headers["Link"] = ", ".join(links)
+        headers = paging_headers(request.url, query.page, page.total, page.total_pages)
         return _json([self.book.payload(stored) for stored in page.orders], headers=headers)
 
     async def get_order(self, request: web.Request) -> web.Response:
@@ -105,7 +120,36 @@ class WooCommerceSite:
     async def get_deliveries(self, _request: web.Request) -> web.Response:
         return _json([delivery._asdict() for delivery in self.webhook.deliveries])
 
+    async def get_stats(self, _request: web.Request) -> web.Response:
+        return _json(self.stats.to_json())
+
+    async def reset_stats(self, _request: web.Request) -> web.Response:
+        self.stats.reset()
+        return _json(self.stats.to_json())
+
+    async def seed(self, products: list[dict[str, Any]]) -> list[int]:
+        """Create products as a batch create would, without HTTP (set-ups for big catalogs)."""
+        return [self.catalog.create_product(fields).id for fields in products]
+
+    def _counter(self) -> Middleware:
+        """Middleware counting each REST request by method, route pattern and final status."""
+
+        @web.middleware
+        async def count(request: web.Request, handler: Handler) -> web.StreamResponse:
+            response = await handler(request)
+            if request.path.startswith(REST_BASE):
+                resource = request.match_info.route.resource
+                route = resource.canonical.removeprefix(REST_BASE) if resource is not None else "unmatched"
+                self.stats.count_request(request.method, route, response.status)
+            return response
+
+        return count
+
     def _authenticate(self, request: web.Request) -> None:
+        if not self._has_credentials(request):
+            raise cannot_view()
+
+    def _has_credentials(self, request: web.Request) -> bool:
         """HTTP Basic with the consumer key and secret, or both as query parameters."""
         key, secret = request.query.get("consumer_key"), request.query.get("consumer_secret")
         scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
@@ -115,10 +159,9 @@ class WooCommerceSite:
             except (binascii.Error, UnicodeDecodeError):
                 key = secret = None
         if key is None or secret is None:
-            raise cannot_view()
+            return False
         key_ok = hmac.compare_digest(key.encode(), self.consumer_key.encode())
-        if not (hmac.compare_digest(secret.encode(), self.consumer_secret.encode()) and key_ok):
-            raise cannot_view()
+        return hmac.compare_digest(secret.encode(), self.consumer_secret.encode()) and key_ok
 
 
 def _json(body: object, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:

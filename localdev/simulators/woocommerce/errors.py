@@ -58,3 +58,38 @@ def no_route() -> WooError:
 
 def cannot_view() -> WooError:
     return WooError(401, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
+
+
+def item_invalid_id(post_type: str, status: int) -> WooError:
+    """`woocommerce_rest_{product|product_variation}_invalid_id`: 404 on read and delete, 400 on update."""
+    return WooError(status, f"woocommerce_rest_{post_type}_invalid_id", "Invalid ID.")
+
+
+def use_variations_route() -> WooError:
+    message = (
+        "To manipulate product variations you should use the "
+        "/products/&lt;product_id&gt;/variations/&lt;id&gt; endpoint."
+    )
+    return WooError(404, "woocommerce_rest_invalid_product_id", message)
+
+
+def cannot_create_existing(post_type: str) -> WooError:
+    return WooError(400, f"woocommerce_rest_{post_type}_exists", f"Cannot create existing {post_type}.")
+
+
+def already_trashed(post_type: str) -> WooError:
+    return WooError(410, "woocommerce_rest_already_trashed", f"The {post_type} has already been deleted.")
+
+
+def refused(action: str) -> WooError:
+    """The permission check's answer when no valid consumer key comes with the request."""
+    messages = {
+        "view": "Sorry, you cannot list resources.",
+        "read": "Sorry, you cannot view this resource.",
+        "create": "Sorry, you are not allowed to create resources.",
+        "edit": "Sorry, you are not allowed to edit this resource.",
+        "delete": "Sorry, you are not allowed to delete this resource.",
+        "batch": "Sorry, you are not allowed to batch manipulate this resource.",
+    }
+    code = "view" if action == "read" else action
+    return WooError(401, f"woocommerce_rest_cannot_{code}", messages[action])

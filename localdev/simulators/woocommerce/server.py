@@ -1,4 +1,4 @@
-"""WooCommerceSimulator: a WooCommerce shop (REST API v3 and order webhooks) on 127.0.0.1."""
+"""WooCommerceSimulator: a WooCommerce shop (REST API v3 orders and catalog, order webhooks) on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Any
 from localdev.shop.woocommerce import ShopOrder
 from localdev.simulators.background import BackgroundServer
 from localdev.simulators.woocommerce.app import WooCommerceSite
+from localdev.simulators.woocommerce.batch import BATCH_LIMIT
+from localdev.simulators.woocommerce.catalog import Catalog
 from localdev.simulators.woocommerce.webhook import Webhook, WooDelivery
 
 _CALL_MARGIN_S = 5.0
@@ -29,13 +31,14 @@ class WooCommerceSimulator:
         site_offset_hours: int = 1,
         webhook_timeout_s: float = 60.0,
         webhook_id: int = 1,
+        batch_limit: int = BATCH_LIMIT,
     ) -> None:
         self.consumer_key = consumer_key or f"ck_{secrets.token_hex(20)}"
         self.consumer_secret = consumer_secret or f"cs_{secrets.token_hex(20)}"
         self.webhook_secret = webhook_secret or secrets.token_urlsafe(24)
         self.webhook = Webhook(webhook_id, self.webhook_secret, webhook_url, webhook_timeout_s)
         self.site = WooCommerceSite(
-            self.consumer_key, self.consumer_secret, self.webhook, timedelta(hours=site_offset_hours)
+            self.consumer_key, self.consumer_secret, self.webhook, timedelta(hours=site_offset_hours), batch_limit
         )
         self._server = BackgroundServer("woocommerce", port)
 
@@ -50,6 +53,15 @@ class WooCommerceSimulator:
     @property
     def deliveries(self) -> list[WooDelivery]:
         return list(self.webhook.deliveries)
+
+    @property
+    def catalog(self) -> Catalog:
+        """The products and variations; read it while no request runs (the server's loop owns it)."""
+        return self.site.catalog
+
+    def seed_products(self, products: list[dict[str, Any]], timeout: float = 120.0) -> list[int]:
+        """Create products from REST bodies on the server's loop, without HTTP; returns their ids."""
+        return self._server.call(self.site.seed(products), timeout)
 
     def start(self, timeout: float = 10.0) -> WooCommerceSimulator:
         self._server.start(self.site.application, timeout)
