@@ -27,6 +27,8 @@ class CatalogItem(Frozen):
     name: str
     blocked: bool = False
     unit_price: Decimal = Field(ge=0)
+    base_unit_of_measure: str = ""
+    """The unit shops sell in; price list lines for other units (a box of 6) do not set the shop's price."""
     price_includes_vat: bool = False
     vat_percent: Decimal = Field(default=Decimal(0), ge=0)
     """The VAT a consumer pays on it (from the item's VAT product posting group)."""
@@ -100,6 +102,7 @@ def listing(
     request = PriceRequest(
         customer_number="",
         item_number=item.number,
+        unit_of_measure_code=item.base_unit_of_measure,
         quantity=Decimal(1),
         order_date=today,
         item_unit_price=item.unit_price,

@@ -13,7 +13,7 @@ from domain.catalog.prices import PriceListLine
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.price_lists import price_list_line
 
-ITEM_FIELDS = "number,displayName,blocked,unitPrice,priceIncludesTax,taxGroupCode"
+ITEM_FIELDS = "number,displayName,blocked,unitPrice,priceIncludesTax,taxGroupCode,baseUnitOfMeasureCode"
 
 
 class BusinessCentralCatalog:
@@ -37,6 +37,7 @@ class BusinessCentralCatalog:
                 name=row.get("displayName") or row["number"],
                 blocked=bool(row.get("blocked")),
                 unit_price=Decimal(str(row.get("unitPrice") or 0)),
+                base_unit_of_measure=row.get("baseUnitOfMeasureCode") or "",
                 price_includes_vat=bool(row.get("priceIncludesTax")),
                 vat_percent=self._vat.get(row.get("taxGroupCode") or "", Decimal(0)),
             )

@@ -101,3 +101,13 @@ def test_only_changed_or_never_pushed_listings_are_pushed_again():
 def test_batches_of_at_most_the_limit():
     assert [len(batch) for batch in batches(range(250), 100)] == [100, 100, 50]
     assert list(batches([], 100)) == []
+
+
+def test_a_price_for_a_box_does_not_set_the_price_of_a_piece():
+    """All customers: 9.00 a piece (STUK), and a box of 6 (DOOS) at a number lower than a piece's; the shop sells
+    pieces, so the box line is no price for it."""
+    box = _line(2, "All Customers", "8.00").model_copy(update={"unit_of_measure_code": "DOOS"})
+    piece = KOFFIE.model_copy(update={"base_unit_of_measure": "STUK"})
+    assert listing(piece, (_line(1, "All Customers", "9.00"), box), IN_STOCK, POLICY, TODAY).regular_price == Decimal(
+        "9.81"
+    )
