@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import chaos, intake, order_sync
+from bench import catalog, chaos, intake, order_sync
 
-BENCHMARKS = {"intake": intake.main, "chaos": chaos.main, "order_sync": order_sync.main}
+BENCHMARKS = {"intake": intake.main, "chaos": chaos.main, "order_sync": order_sync.main, "catalog": catalog.main}
 
 
 def main(names: list[str]) -> int:

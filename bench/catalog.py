@@ -1,0 +1,243 @@
+"""Catalog push: BC's items (50,000 by default, 10% with 3-8 variants, 3 price lists) to the WooCommerce simulator.
+
+Runs, each in a fresh process so its peak memory is its own (the simulators and Azurite run here and in Node):
+1. the first full push: WooCommerce batch calls against the minimum the batch limit allows, ceil(N/100);
+2. a run after 1% of the items changed in BC (their description): calls against ceil(changed/100);
+3. the naive baseline in the same state: a run that pushes every listing again (it forgets the fingerprints);
+4. the delta computation alone (listings, fingerprints, comparison for every item; BC read beforehand): CPU time.
+Each push run reports wall time, CPU time and peak RSS (ru_maxrss) of its process.
+
+`python -m bench catalog`; KOPPEL_BENCH_CATALOG_ITEMS sets the size. Only 127.0.0.1; everything started here is
+stopped in finally blocks.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import resource
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from domain.catalog.availability import Availability, DisplayMode, ItemKey, StockFacts, StockPolicy, availability
+from domain.catalog.listing import ListingPolicy, PushedListing, changed, listing
+from domain.catalog.prices import PriceListLine
+from domain.services.sync_catalog import CatalogSync, sync_catalog
+from integrations.businesscentral.catalog import BusinessCentralCatalog
+from integrations.businesscentral.client import BusinessCentralClient
+from integrations.businesscentral.throttle import RequestThrottle
+from integrations.businesscentral.token import ClientCredentialsToken
+from integrations.settings import BC_DEFAULT_SCOPE
+from integrations.shops.woocommerce_catalog import BATCH_LIMIT, WooCommerceCatalog
+from integrations.storage.account import StorageAccount
+from integrations.storage.pushed_listings import TablePushedListings
+from integrations.storage.sync_runs import TableSyncRuns
+from localdev.azurite import on_free_ports
+from localdev.simulators.businesscentral import BusinessCentralSimulator
+from localdev.simulators.businesscentral.published import ITEM_LOCATION_STOCK, PRICE_LIST_LINES
+from localdev.simulators.woocommerce import WooCommerceSimulator
+
+ITEMS = int(os.environ.get("KOPPEL_BENCH_CATALOG_ITEMS", "50000"))
+CHANGED_SHARE = 0.01
+VAT = {"HOOG": Decimal(21), "LAAG": Decimal(9), "NUL": Decimal(0)}
+CHANNEL = "woocommerce:bench"
+MEMORY_TARGET_MB = 300
+POLICY = ListingPolicy(stock=StockPolicy(display=DisplayMode.EXACT_QUANTITY))
+"""A shop's default policy (Settings.listing_policy without per-shop settings)."""
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """What a run's process needs to reach BC, the shop and storage (picklable)."""
+
+    bc_company_url: str
+    bc_token_url: str
+    bc_client_id: str
+    bc_client_secret: str
+    price_lines_url: str
+    stock_url: str
+    woo_url: str
+    woo_key: str
+    woo_secret: str
+    storage: str
+
+
+@dataclass(frozen=True)
+class Measured:
+    read: int
+    changed: int
+    pushed: int
+    failed: int
+    wall_s: float
+    cpu_s: float
+    peak_mb: float
+
+
+class _Forgetful:
+    """The naive baseline's memory of the shop: the product ids, never the fingerprints, so all is pushed."""
+
+    def __init__(self, pushed: TablePushedListings) -> None:
+        self._pushed = pushed
+
+    def all(self) -> dict[str, PushedListing]:
+        return {sku: row.model_copy(update={"fingerprint": ""}) for sku, row in self._pushed.all().items()}
+
+    def remember(self, pushed: Sequence[PushedListing]) -> None:
+        self._pushed.remember(pushed)
+
+
+def _catalog(endpoints: Endpoints) -> tuple[BusinessCentralCatalog, httpx.Client]:
+    http = httpx.Client(timeout=120)
+    token = ClientCredentialsToken(
+        http, endpoints.bc_token_url, endpoints.bc_client_id, endpoints.bc_client_secret, BC_DEFAULT_SCOPE
+    )
+    client = BusinessCentralClient(http, endpoints.bc_company_url, token, RequestThrottle(5, 5800))
+    return BusinessCentralCatalog(client, endpoints.price_lines_url, endpoints.stock_url, VAT), http
+
+
+def _run(endpoints: Endpoints, naive: bool, answer: Any) -> None:
+    """In a child process: one catalog run; its summary, CPU time and peak memory go back through `answer`."""
+    source, http = _catalog(endpoints)
+    account = StorageAccount(endpoints.storage)
+    pushed = TablePushedListings(account, CHANNEL)
+    sync = CatalogSync(
+        name="catalog-bench",
+        source=source,
+        channel=WooCommerceCatalog(http, endpoints.woo_url, endpoints.woo_key, endpoints.woo_secret),
+        pushed=_Forgetful(pushed) if naive else pushed,
+        runs=TableSyncRuns(account),
+        clock=_Clock(),
+        policy=POLICY,
+    )
+    started, cpu = time.perf_counter(), time.process_time()
+    run = sync_catalog(sync)
+    answer.put(
+        Measured(
+            read=run.read,
+            changed=run.changed,
+            pushed=run.pushed,
+            failed=run.failed,
+            wall_s=time.perf_counter() - started,
+            cpu_s=time.process_time() - cpu,
+            peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        )
+    )
+
+
+def _delta_cpu(endpoints: Endpoints, answer: Any) -> None:
+    """In a child process: BC read first, then only the delta computation for every item, timed in CPU seconds."""
+    source, _ = _catalog(endpoints)
+    items, lines, stock = source.items(), source.price_lines(), source.stock()
+    known = TablePushedListings(StorageAccount(endpoints.storage), CHANNEL).all()
+    fingerprints = {sku: row.fingerprint for sku, row in known.items()}
+    started = time.process_time()
+    by_item: dict[str, list[PriceListLine]] = {}
+    for line in lines:
+        by_item.setdefault(line.asset_number, []).append(line)
+    today = date.today()
+    listings = (
+        listing(item, by_item.get(item.number, ()), _availability(item.number, stock, today), POLICY, today)
+        for item in items
+    )
+    differing = sum(1 for _ in changed(listings, fingerprints))
+    answer.put((len(items), differing, time.process_time() - started))
+
+
+def _availability(number: str, stock: dict[ItemKey, StockFacts], today: date) -> Availability:
+    key = ItemKey(item_number=number)
+    return availability(stock.get(key, StockFacts(item=key)), POLICY.stock, today)
+
+
+class _Clock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+def _in_child(target: Any, *args: Any) -> Any:
+    context = multiprocessing.get_context("spawn")
+    answer = context.Queue()
+    process = context.Process(target=target, args=(*args, answer))
+    process.start()
+    result = answer.get(timeout=1800)
+    process.join(timeout=60)
+    if process.exitcode not in (0, None):
+        raise RuntimeError(f"the benchmark's run process exited with {process.exitcode}")
+    return result
+
+
+def _batch_calls(woo: WooCommerceSimulator) -> int:
+    stats = httpx.get(f"{woo.url}/_sim/stats", timeout=30).json()
+    return int(stats["by_route"].get("POST /products/batch", 0))
+
+
+def _rename(bc: BusinessCentralSimulator, numbers: Sequence[str]) -> None:
+    """An item card edit in BC for each: its description (which every listing shows)."""
+    with httpx.Client(base_url=bc.url, timeout=30) as client:
+        for number in numbers:
+            client.patch(f"/_sim/items/{number}", json={"displayName": f"{number} (nieuw)"}).raise_for_status()
+
+
+def _line(name: str, calls: int, minimum: int, measured: Measured) -> str:
+    return (
+        f"{name:<34} calls {calls:>5}  minimum {minimum:>5}  ratio {calls / max(minimum, 1):5.2f}  "
+        f"read {measured.read}  changed {measured.changed}  pushed {measured.pushed}  failed {measured.failed}  "
+        f"{measured.wall_s:6.1f} s wall, {measured.cpu_s:5.1f} s CPU, peak {measured.peak_mb:5.0f} MB"
+    )
+
+
+def main() -> None:
+    azurite = on_free_ports()
+    azurite.start()
+    bc = BusinessCentralSimulator(client_id="catalog-bench", catalog_items=ITEMS).start()
+    woo = WooCommerceSimulator().start()
+    try:
+        company = f"{bc.odata_base}/Company('{bc.company_name}')"
+        endpoints = Endpoints(
+            bc_company_url=f"{bc.api_base}/companies({bc.company_id})",
+            bc_token_url=bc.token_url,
+            bc_client_id=bc.client_id,
+            bc_client_secret=bc.client_secret,
+            price_lines_url=f"{company}/{PRICE_LIST_LINES}",
+            stock_url=f"{company}/{ITEM_LOCATION_STOCK}",
+            woo_url=woo.url,
+            woo_key=woo.consumer_key,
+            woo_secret=woo.consumer_secret,
+            storage=azurite.connection_string,
+        )
+        print(
+            f"# catalog: {ITEMS:,} generated items plus the demo catalog, pushed to WooCommerce ({BATCH_LIMIT} a call)"
+        )
+        first = _in_child(_run, endpoints, False)
+        first_calls = _batch_calls(woo)
+        numbers = sorted(item["number"] for item in bc.store.items.values())
+        to_change = numbers[:: int(1 / CHANGED_SHARE)]
+        _rename(bc, to_change)
+        delta = _in_child(_run, endpoints, False)
+        delta_calls = _batch_calls(woo) - first_calls
+        naive = _in_child(_run, endpoints, True)
+        naive_calls = _batch_calls(woo) - first_calls - delta_calls
+        items, differing, delta_cpu = _in_child(_delta_cpu, endpoints)
+    finally:
+        woo.stop()
+        bc.stop()
+        azurite.stop()
+    print(_line("first full push", first_calls, math.ceil(first.read / BATCH_LIMIT), first))
+    print(_line(f"after {len(to_change)} items changed", delta_calls, math.ceil(len(to_change) / BATCH_LIMIT), delta))
+    print(_line("naive: push everything", naive_calls, math.ceil(len(to_change) / BATCH_LIMIT), naive))
+    print(
+        f"Koppel / naive after the changes: {naive_calls / max(delta_calls, 1):.0f}x fewer calls, "
+        f"{naive.wall_s / max(delta.wall_s, 1e-9):.1f}x less wall time"
+    )
+    print(
+        f"delta computation for {items:,} items ({differing} differing from what the shop has): "
+        f"{delta_cpu:.2f} s CPU ({delta_cpu / max(items, 1) * 1e6:.0f} µs an item)"
+    )
+    peak = max(first.peak_mb, delta.peak_mb, naive.peak_mb)
+    print(f"peak memory of a run: {peak:.0f} MB (target < {MEMORY_TARGET_MB} MB)")
