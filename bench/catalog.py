@@ -18,7 +18,7 @@ import multiprocessing
 import os
 import resource
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -28,7 +28,6 @@ import httpx
 
 from domain.catalog.availability import Availability, DisplayMode, ItemKey, StockFacts, StockPolicy, availability
 from domain.catalog.listing import ListingPolicy, PushedListing, changed, listing
-from domain.catalog.prices import PriceListLine
 from domain.services.sync_catalog import CatalogSync, sync_catalog
 from integrations.businesscentral.catalog import BusinessCentralCatalog
 from integrations.businesscentral.client import BusinessCentralClient
@@ -134,23 +133,20 @@ def _run(endpoints: Endpoints, naive: bool, answer: Any) -> None:
 def _delta_cpu(endpoints: Endpoints, answer: Any) -> None:
     """In a child process: BC read first, then only the delta computation for every item, timed in CPU seconds."""
     source, _ = _catalog(endpoints)
-    items, lines, stock = source.items(), source.price_lines(), source.stock()
+    items, lines, stock = list(source.items()), source.price_lines(), source.stock()
     known = TablePushedListings(StorageAccount(endpoints.storage), CHANNEL).all()
     fingerprints = {sku: row.fingerprint for sku, row in known.items()}
     started = time.process_time()
-    by_item: dict[str, list[PriceListLine]] = {}
-    for line in lines:
-        by_item.setdefault(line.asset_number, []).append(line)
     today = date.today()
     listings = (
-        listing(item, by_item.get(item.number, ()), _availability(item.number, stock, today), POLICY, today)
+        listing(item, lines.get(item.number, ()), _availability(item.number, stock, today), POLICY, today)
         for item in items
     )
     differing = sum(1 for _ in changed(listings, fingerprints))
     answer.put((len(items), differing, time.process_time() - started))
 
 
-def _availability(number: str, stock: dict[ItemKey, StockFacts], today: date) -> Availability:
+def _availability(number: str, stock: Mapping[ItemKey, StockFacts], today: date) -> Availability:
     key = ItemKey(item_number=number)
     return availability(stock.get(key, StockFacts(item=key)), POLICY.stock, today)
 

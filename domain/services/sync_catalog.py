@@ -6,14 +6,12 @@ half-way resumes where it stopped, and an unchanged item costs no call. Every ru
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from domain.catalog.availability import Availability, ItemKey, StockFacts, availability
 from domain.catalog.listing import CatalogItem, Listing, ListingPolicy, PushedListing, batches, listing
-from domain.catalog.prices import PriceListLine
 from domain.errors import RetryableError
 from domain.ports import CatalogSource, ChannelCatalog, Clock, PushedListings, SyncRuns
 from domain.records import SyncRun
@@ -77,20 +75,13 @@ def sync_catalog(sync: CatalogSync) -> SyncRun:
 
 
 def _listings(sync: CatalogSync, today: date, tally: _Tally) -> Iterator[Listing]:
-    lines = _by_item(sync.source.price_lines())
+    lines = sync.source.price_lines()
     stock = sync.source.stock()
     for item in sync.source.items():
         tally.read += 1
         yield listing(
             item, lines.get(item.number, ()), _availability(item, stock, sync.policy, today), sync.policy, today
         )
-
-
-def _by_item(lines: Iterable[PriceListLine]) -> dict[str, list[PriceListLine]]:
-    grouped: dict[str, list[PriceListLine]] = defaultdict(list)
-    for line in lines:
-        grouped[line.asset_number].append(line)
-    return grouped
 
 
 def _availability(

@@ -1,19 +1,60 @@
 """The CatalogSource port over BC: items from API v2.0, price list lines and stock per location from the pages
-and the query an administrator publishes as OData v4 web services (API v2.0 has neither)."""
+and the query an administrator publishes as OData v4 web services (API v2.0 has neither).
+
+Items are streamed page by page. Price list lines and stock are kept per item as compact tuples and turned into
+domain objects only when that item's listing is made, so a 50,000-item catalog is not held twice (raw and as
+models) in memory.
+"""
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from domain.catalog.availability import ItemKey, StockFacts
 from domain.catalog.listing import CatalogItem
 from domain.catalog.prices import PriceListLine
 from integrations.businesscentral.client import BusinessCentralClient
-from integrations.businesscentral.price_lists import price_list_line
+from integrations.businesscentral.price_lists import PRICE_LINE_FIELDS, price_list_line
 
 ITEM_FIELDS = "number,displayName,blocked,unitPrice,priceIncludesTax,taxGroupCode,baseUnitOfMeasureCode"
+
+
+class _LinesByItem(Mapping[str, Sequence[PriceListLine]]):
+    """Price list lines kept as tuples of the page's fields, made into domain lines when an item's are read."""
+
+    def __init__(self, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+        self._rows = rows
+
+    def __getitem__(self, number: str) -> list[PriceListLine]:
+        lines = (price_list_line(dict(zip(PRICE_LINE_FIELDS, row, strict=True))) for row in self._rows[number])
+        return [line for line in lines if line]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+class _StockByItem(Mapping[ItemKey, StockFacts]):
+    """Stock kept as {location: quantity text} per (item, variant), made into StockFacts when read."""
+
+    def __init__(self, on_hand: dict[tuple[str, str], dict[str, str]]) -> None:
+        self._on_hand = on_hand
+
+    def __getitem__(self, key: ItemKey) -> StockFacts:
+        locations = self._on_hand[(key.item_number, key.variant_code)]
+        return StockFacts(item=key, on_hand={location: Decimal(quantity) for location, quantity in locations.items()})
+
+    def __iter__(self) -> Iterator[ItemKey]:
+        return (ItemKey(item_number=item, variant_code=variant) for item, variant in self._on_hand)
+
+    def __len__(self) -> int:
+        return len(self._on_hand)
 
 
 class BusinessCentralCatalog:
@@ -30,27 +71,41 @@ class BusinessCentralCatalog:
         self._stock_url = stock_url
         self._vat = dict(vat_percent_by_group)
 
-    def items(self) -> list[CatalogItem]:
-        return [
-            CatalogItem(
-                number=row["number"],
-                name=row.get("displayName") or row["number"],
-                blocked=bool(row.get("blocked")),
-                unit_price=Decimal(str(row.get("unitPrice") or 0)),
-                base_unit_of_measure=row.get("baseUnitOfMeasureCode") or "",
-                price_includes_vat=bool(row.get("priceIncludesTax")),
-                vat_percent=self._vat.get(row.get("taxGroupCode") or "", Decimal(0)),
-            )
-            for row in self._client.get_all("items", {"$select": ITEM_FIELDS})
-        ]
+    def items(self) -> Iterator[CatalogItem]:
+        for page in self._client.pages(f"{self._client.company_url}/items", {"$select": ITEM_FIELDS}):
+            for row in page:
+                yield CatalogItem(
+                    number=row["number"],
+                    name=row.get("displayName") or row["number"],
+                    blocked=bool(row.get("blocked")),
+                    unit_price=Decimal(str(row.get("unitPrice") or 0)),
+                    base_unit_of_measure=row.get("baseUnitOfMeasureCode") or "",
+                    price_includes_vat=bool(row.get("priceIncludesTax")),
+                    vat_percent=self._vat.get(row.get("taxGroupCode") or "", Decimal(0)),
+                )
 
-    def price_lines(self) -> list[PriceListLine]:
-        return [line for line in map(price_list_line, self._client.get_all_url(self._price_lines_url)) if line]
+    def price_lines(self) -> Mapping[str, Sequence[PriceListLine]]:
+        """Every line of the published page, by item number."""
+        by_item: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        for page in self._client.pages(self._price_lines_url, {"$select": ",".join(PRICE_LINE_FIELDS)}):
+            for row in page:
+                by_item[sys.intern(str(row.get("Asset_No", "")))].append(
+                    tuple(_shared(row.get(field)) for field in PRICE_LINE_FIELDS)
+                )
+        return _LinesByItem(dict(by_item))
 
-    def stock(self) -> dict[ItemKey, StockFacts]:
+    def stock(self) -> Mapping[ItemKey, StockFacts]:
         """On hand per item, variant and location; sales demand and expected receipts are not read yet."""
-        on_hand: dict[ItemKey, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-        for row in self._client.get_all_url(self._stock_url):
-            key = ItemKey(item_number=row["Item_No"], variant_code=row.get("Variant_Code") or "")
-            on_hand[key][row.get("Location_Code") or ""] += Decimal(str(row.get("Remaining_Quantity") or 0))
-        return {key: StockFacts(item=key, on_hand=dict(locations)) for key, locations in on_hand.items()}
+        on_hand: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+        for page in self._client.pages(self._stock_url):
+            for row in page:
+                locations = on_hand[(sys.intern(row["Item_No"]), sys.intern(row.get("Variant_Code") or ""))]
+                location = sys.intern(row.get("Location_Code") or "")
+                total = Decimal(locations.get(location, "0")) + Decimal(str(row.get("Remaining_Quantity") or 0))
+                locations[location] = str(total)
+        return _StockByItem(dict(on_hand))
+
+
+def _shared(value: Any) -> Any:
+    """Codes repeat on every line (price list, source, status): one string object each."""
+    return sys.intern(value) if isinstance(value, str) else value

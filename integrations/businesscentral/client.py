@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -49,12 +50,19 @@ class BusinessCentralClient:
 
     def get_all_url(self, url: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
         """As get_all, at an absolute URL with the same auth and limits: a published OData v4 web service."""
+        return [row for page in self.pages(url, params) for row in page]
+
+    def pages(self, url: str, params: dict[str, str] | None = None) -> Iterator[list[dict[str, Any]]]:
+        """Page after page of a collection at an absolute URL, each read only when the one before is used up."""
         page = self._send("GET", url, params=params)
-        values: list[dict[str, Any]] = list(page.get("value", []))
+        yield list(page.get("value", []))
         while next_link := page.get("@odata.nextLink"):
             page = self._send("GET", str(next_link))
-            values.extend(page.get("value", []))
-        return values
+            yield list(page.get("value", []))
+
+    @property
+    def company_url(self) -> str:
+        return self._company_url
 
     def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         return self._send("POST", f"{self._company_url}/{path}", json=body)

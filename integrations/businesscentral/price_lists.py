@@ -30,6 +30,26 @@ from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
 
 FILTER_CHUNK = 15
+PRICE_LINE_FIELDS = (
+    "Price_List_Code",
+    "Line_No",
+    "Status",
+    "Source_Type",
+    "Source_No",
+    "Asset_Type",
+    "Asset_No",
+    "Variant_Code",
+    "Unit_of_Measure_Code",
+    "Currency_Code",
+    "Starting_Date",
+    "Ending_Date",
+    "Minimum_Quantity",
+    "Amount_Type",
+    "Unit_Price",
+    "Line_Discount_Percent",
+    "Allow_Line_Disc",
+)
+"""The fields of page 7005 that `price_list_line` reads."""
 BLANK_DATE = "0001-01-01"
 _ENCODED_CHARACTER = re.compile(r"_x([0-9A-Fa-f]{4})_")
 

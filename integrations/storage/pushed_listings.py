@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from azure.data.tables import TransactionOperation
 
@@ -22,17 +22,14 @@ class TablePushedListings:
         self._account = account
         self._partition = f"listing:{channel}"
 
-    def all(self) -> dict[str, PushedListing]:
+    def all(self) -> Mapping[str, PushedListing]:
         with storage_errors():
             rows = self._account.table(SYNC_STATE_TABLE).query_entities(
                 "PartitionKey eq @partition",
                 parameters={"partition": self._partition},
                 select=["sku", "fingerprint", "channelId"],
             )
-            return {
-                row["sku"]: PushedListing(sku=row["sku"], fingerprint=row["fingerprint"], channel_id=row["channelId"])
-                for row in rows
-            }
+            return _Accepted({row["sku"]: (row["fingerprint"], row["channelId"]) for row in rows})
 
     def remember(self, pushed: Sequence[PushedListing]) -> None:
         table = self._account.table(SYNC_STATE_TABLE)
@@ -58,3 +55,20 @@ def row_key(sku: str) -> str:
     if _PLAIN_KEY.fullmatch(sku):
         return sku
     return "b64-" + base64.urlsafe_b64encode(sku.encode()).decode()
+
+
+class _Accepted(Mapping[str, PushedListing]):
+    """(fingerprint, channel id) per SKU, made into PushedListing when read: a shop of 50,000 products stays small."""
+
+    def __init__(self, rows: dict[str, tuple[str, str]]) -> None:
+        self._rows = rows
+
+    def __getitem__(self, sku: str) -> PushedListing:
+        fingerprint, channel_id = self._rows[sku]
+        return PushedListing(sku=sku, fingerprint=fingerprint, channel_id=channel_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)

@@ -33,8 +33,8 @@ class Source:
     def items(self) -> list[CatalogItem]:
         return self.catalog
 
-    def price_lines(self) -> list[PriceListLine]:
-        return []
+    def price_lines(self) -> dict[str, list[PriceListLine]]:
+        return {}
 
     def stock(self) -> dict[ItemKey, StockFacts]:
         return self.on_hand
