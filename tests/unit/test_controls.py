@@ -3,14 +3,7 @@
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from domain.catalog.prices import (
-    CustomerPricing,
-    PriceAmountType,
-    PriceListLine,
-    PriceSourceType,
-    PriceStatus,
-    PriceType,
-)
+from domain.catalog.prices import CustomerPricing
 from domain.models import (
     Address,
     BcCustomer,
@@ -23,6 +16,7 @@ from domain.models import (
     WebOrderKey,
 )
 from domain.rules.controls import ControlPolicy, release_blockers, run_controls
+from tests.unit.price_lines import price_line
 
 POLICY = ControlPolicy()
 SKUS = {
@@ -90,23 +84,6 @@ def _document(total="49.90", tax="8.66", tax_percent=21):
 def _results(order, document=None, customer=None, pricing=None):
     results = run_controls(order, document or _document(), SKUS, customer, POLICY, pricing=pricing)
     return {r.control: r for r in results}
-
-
-def _price_line(line_number, source_type, source_number="", *, price="0", discount="0", amount_type="Price"):
-    return PriceListLine(
-        price_list_code="S-TEST",
-        line_number=line_number,
-        price_type=PriceType.SALE,
-        status=PriceStatus.ACTIVE,
-        source_type=PriceSourceType(source_type),
-        source_number=source_number,
-        asset_number="KOF-1001",
-        amount_type=PriceAmountType(amount_type),
-        unit_price=Decimal(price),
-        line_discount_percent=Decimal(discount),
-        allow_line_discount=True,
-        price_includes_vat=False,
-    )
 
 
 def test_an_order_that_fits_passes_every_control_and_is_ready():
@@ -177,7 +154,7 @@ def test_an_unpaid_prepayment_order_is_held_but_cash_on_delivery_is_not():
 def test_the_price_group_price_is_what_the_customer_pays():
     """HORECA pays 16.50 excl. VAT: a web price of 19.97 incl. 21% (16.50 excl.) passes; the item card's 20.62 fails."""
     pricing = CustomerPricing(
-        customer_price_group="HORECA", lines=(_price_line(10000, "Customer Price Group", "HORECA", price="16.50"),)
+        customer_price_group="HORECA", lines=(price_line(10000, "Customer Price Group", "HORECA", price="16.50"),)
     )
     passed = _results(_order(price="19.97", total="39.94", tax="6.93"), _document("39.94", "6.93"), pricing=pricing)[
         "price"
@@ -192,7 +169,7 @@ def test_the_price_group_price_is_what_the_customer_pays():
 
 def test_a_price_list_for_another_group_leaves_the_item_card_price():
     pricing = CustomerPricing(
-        customer_price_group="RETAIL", lines=(_price_line(10000, "Customer Price Group", "HORECA", price="16.50"),)
+        customer_price_group="RETAIL", lines=(price_line(10000, "Customer Price Group", "HORECA", price="16.50"),)
     )
     assert _results(_order(price="24.95"), pricing=pricing)["price"].passed
 
@@ -201,8 +178,8 @@ def test_a_line_discount_counts_in_the_net_price():
     """All customers 20.62 less 10% from the customer's own discount line: 18.558 net, so a web 20.62 is 11.1% off."""
     pricing = CustomerPricing(
         lines=(
-            _price_line(10000, "All Customers", price="20.62"),
-            _price_line(20000, "Customer", "C1", discount="10", amount_type="Discount"),
+            price_line(10000, "All Customers", price="20.62"),
+            price_line(20000, "Customer", "C1", discount="10", amount_type="Discount"),
         )
     )
     result = _results(_order(price="24.95"), pricing=pricing)["price"]

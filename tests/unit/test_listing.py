@@ -7,29 +7,12 @@ from decimal import Decimal
 
 from domain.catalog.availability import Availability, DisplayMode, ItemKey, StockPolicy, StockStatus
 from domain.catalog.listing import CatalogItem, ListedField, ListingPolicy, ListingStatus, batches, changed, listing
-from domain.catalog.prices import PriceAmountType, PriceListLine, PriceSourceType, PriceStatus, PriceType
+from tests.unit.price_lines import price_line
 
 TODAY = date(2026, 11, 29)
 KOFFIE = CatalogItem(number="KOF-1001", name="Koffiebonen", unit_price=Decimal("10.00"), vat_percent=Decimal(9))
 IN_STOCK = Availability(item=ItemKey(item_number="KOF-1001"), available_now=Decimal(12))
 POLICY = ListingPolicy(stock=StockPolicy(display=DisplayMode.EXACT_QUANTITY))
-
-
-def _line(number: int, source_type: str, price: str, source_number: str = "", **dates: date) -> PriceListLine:
-    return PriceListLine(
-        price_list_code="S1",
-        line_number=number,
-        price_type=PriceType.SALE,
-        status=PriceStatus.ACTIVE,
-        source_type=PriceSourceType(source_type),
-        source_number=source_number,
-        asset_number="KOF-1001",
-        amount_type=PriceAmountType.PRICE,
-        unit_price=Decimal(price),
-        allow_line_discount=True,
-        price_includes_vat=False,
-        **dates,
-    )
 
 
 def test_the_item_card_price_plus_vat_is_the_regular_price():
@@ -40,24 +23,29 @@ def test_the_item_card_price_plus_vat_is_the_regular_price():
 
 
 def test_the_all_customers_price_list_beats_the_item_card_and_other_customers_lines_do_not_count():
-    lines = (_line(1, "All Customers", "9.00"), _line(2, "Customer Price Group", "7.00", "HORECA"))
+    lines = (
+        price_line(1, "All Customers", price="9.00"),
+        price_line(2, "Customer Price Group", "HORECA", price="7.00"),
+    )
     assert listing(KOFFIE, lines, IN_STOCK, POLICY, TODAY).regular_price == Decimal("9.81")
 
 
 def test_a_campaign_of_the_channel_is_a_sale_price_with_its_dates():
     """Regular 9.00 (9.81 incl.), the autumn campaign 7.50 (8.18 incl.) from 22 Nov to 20 Dec."""
-    campaign = _line(2, "Campaign", "7.50", "NAJAAR", starting_date=date(2026, 11, 22), ending_date=date(2026, 12, 20))
+    campaign = price_line(
+        2, "Campaign", "NAJAAR", price="7.50", starting_date=date(2026, 11, 22), ending_date=date(2026, 12, 20)
+    )
     policy = POLICY.model_copy(update={"campaigns": frozenset({"NAJAAR"})})
 
-    listed = listing(KOFFIE, (_line(1, "All Customers", "9.00"), campaign), IN_STOCK, policy, TODAY)
+    listed = listing(KOFFIE, (price_line(1, "All Customers", price="9.00"), campaign), IN_STOCK, policy, TODAY)
 
     assert (listed.regular_price, listed.sale_price) == (Decimal("9.81"), Decimal("8.18"))
     assert (listed.sale_from, listed.sale_to) == (date(2026, 11, 22), date(2026, 12, 20))
 
 
 def test_a_campaign_the_channel_does_not_run_gives_no_sale_price():
-    campaign = _line(2, "Campaign", "7.50", "NAJAAR")
-    listed = listing(KOFFIE, (_line(1, "All Customers", "9.00"), campaign), IN_STOCK, POLICY, TODAY)
+    campaign = price_line(2, "Campaign", "NAJAAR", price="7.50")
+    listed = listing(KOFFIE, (price_line(1, "All Customers", price="9.00"), campaign), IN_STOCK, POLICY, TODAY)
     assert listed.sale_price is None
 
 
@@ -106,8 +94,8 @@ def test_batches_of_at_most_the_limit():
 def test_a_price_for_a_box_does_not_set_the_price_of_a_piece():
     """All customers: 9.00 a piece (STUK), and a box of 6 (DOOS) at a number lower than a piece's; the shop sells
     pieces, so the box line is no price for it."""
-    box = _line(2, "All Customers", "8.00").model_copy(update={"unit_of_measure_code": "DOOS"})
+    box = price_line(2, "All Customers", price="8.00", unit_of_measure_code="DOOS")
     piece = KOFFIE.model_copy(update={"base_unit_of_measure": "STUK"})
-    assert listing(piece, (_line(1, "All Customers", "9.00"), box), IN_STOCK, POLICY, TODAY).regular_price == Decimal(
-        "9.81"
-    )
+    assert listing(
+        piece, (price_line(1, "All Customers", price="9.00"), box), IN_STOCK, POLICY, TODAY
+    ).regular_price == Decimal("9.81")

@@ -130,22 +130,19 @@ class Renderer:
         }
 
     def _dates(self, item: Product) -> dict[str, str | None]:
-        offset = self.catalog.site_offset
-        return {
-            "date_created": rest_date(item.created, offset),
-            "date_created_gmt": rest_date(item.created, None),
-            "date_modified": rest_date(item.modified, offset),
-            "date_modified_gmt": rest_date(item.modified, None),
-        }
+        return self._site_and_gmt({"date_created": item.created, "date_modified": item.modified})
 
     def _sale_dates(self, item: Product) -> dict[str, str | None]:
+        return self._site_and_gmt({"date_on_sale_from": item.sale_from, "date_on_sale_to": item.sale_to})
+
+    def _site_and_gmt(self, moments: dict[str, datetime | None]) -> dict[str, str | None]:
+        """Each date as WooCommerce gives it twice: in the site's time zone, and `_gmt`."""
         offset = self.catalog.site_offset
-        return {
-            "date_on_sale_from": rest_date(item.sale_from, offset),
-            "date_on_sale_from_gmt": rest_date(item.sale_from, None),
-            "date_on_sale_to": rest_date(item.sale_to, offset),
-            "date_on_sale_to_gmt": rest_date(item.sale_to, None),
-        }
+        dated: dict[str, str | None] = {}
+        for name, moment in moments.items():
+            dated[name] = rest_date(moment, offset)
+            dated[f"{name}_gmt"] = rest_date(moment, None)
+        return dated
 
     def _permalink(self, item: Product) -> str:
         if item.is_variation:
