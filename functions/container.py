@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -34,6 +35,8 @@ from integrations.storage.order_store import TableOrderStore
 from integrations.storage.pushed_listings import TablePushedListings
 from integrations.storage.sync_runs import TableSyncRuns
 from integrations.storage.sync_state import TableSyncState
+
+log = logging.getLogger(__name__)
 
 
 class SystemClock:
@@ -101,19 +104,24 @@ def _catalog_syncs(
         return {}
     source = BusinessCentralCatalog(bc, price_lines, stock, config.vat_percent_by_group)
     http = httpx.Client(timeout=120)
-    syncs = [
-        CatalogSync(
-            name=f"catalog-woocommerce-{shop}",
+    syncs: dict[str, CatalogSync] = {}
+    for shop, (url, key, secret) in config.woocommerce_rest().items():
+        try:
+            policy = config.listing_policy("woocommerce", shop)
+        except ValueError as error:
+            log.error("catalog of woocommerce shop %s not run: its catalog settings are invalid: %s", shop, error)
+            continue
+        name = f"catalog-woocommerce-{shop}"
+        syncs[name] = CatalogSync(
+            name=name,
             source=source,
             channel=WooCommerceCatalog(http, url, key, secret),
             pushed=TablePushedListings(account, f"woocommerce:{shop}"),
             runs=TableSyncRuns(account),
             clock=clock,
-            policy=config.listing_policy("woocommerce", shop),
+            policy=policy,
         )
-        for shop, (url, key, secret) in config.woocommerce_rest().items()
-    ]
-    return {sync.name: sync for sync in syncs}
+    return syncs
 
 
 def _order_feeds(config: Settings) -> dict[tuple[str, str], ShopOrderFeed]:
