@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from domain.catalog.availability import ItemKey, StockFacts
-from domain.catalog.listing import CatalogItem, Listing, PushedListing, PushOutcome
+from domain.catalog.listing import CatalogItem, ListingChange, PushedListing, PushOutcome
 from domain.catalog.prices import CustomerPricing, PriceListLine
 from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku, WebOrderKey
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, SyncRun, WebhookEvent
@@ -147,11 +147,12 @@ class ChannelCatalog(Protocol):
 
     @property
     def limit(self) -> int:
-        """The most listings one call may carry."""
+        """The most products (or variants of one product) one call may carry."""
         ...
 
-    def push(self, listings: Sequence[tuple[Listing, str]]) -> list[PushOutcome]:
-        """Create (channel id "") or update each listing; one outcome per listing, a refusal says why."""
+    def push(self, changes: Sequence[ListingChange]) -> list[PushOutcome]:
+        """Create (no channel id yet) or update what changed of each item; one outcome per SKU sent (the product's
+        and each changed variant's), a refusal says why."""
         ...
 
 

@@ -4,20 +4,26 @@ a fingerprint of exactly what BC owns, so that an unchanged item costs no call t
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any
 
 from pydantic import Field
 
-from domain.catalog.availability import Availability, ChannelStock, StockPolicy, presented
+from domain.catalog.availability import Availability, ChannelStock, ItemKey, StockPolicy, presented
 from domain.catalog.prices import PriceListLine, PriceRequest, PriceSourceType, ResolvedPrice, best_price
 from domain.models import Frozen
 
 CENT = Decimal("0.01")
-T = TypeVar("T")
+
+
+class CatalogVariant(Frozen):
+    """A BC item variant (size, colour ...): sold under SKU `ITEM-CODE`, as order intake resolves it."""
+
+    code: str = Field(min_length=1)
+    description: str = ""
 
 
 class CatalogItem(Frozen):
@@ -32,6 +38,7 @@ class CatalogItem(Frozen):
     price_includes_vat: bool = False
     vat_percent: Decimal = Field(default=Decimal(0), ge=0)
     """The VAT a consumer pays on it (from the item's VAT product posting group)."""
+    variants: tuple[CatalogVariant, ...] = ()
 
 
 class ListingStatus(StrEnum):
@@ -61,12 +68,10 @@ class ListingPolicy(Frozen):
     """What BC owns in this channel; what it does not own is never sent, so enrichment in the shop survives."""
 
 
-class Listing(Frozen):
-    """An item as one channel shows it: a sale price only when a campaign makes it cheaper than the regular one."""
+class Offer(Frozen):
+    """What a buyer pays and can get: a sale price only when a campaign makes it cheaper than the regular one."""
 
     sku: str
-    name: str
-    status: ListingStatus
     regular_price: Decimal
     sale_price: Decimal | None = None
     sale_from: date | None = None
@@ -74,30 +79,60 @@ class Listing(Frozen):
     stock: ChannelStock
     owned: frozenset[ListedField] = frozenset(ListedField)
 
+
+class VariantListing(Offer):
+    """One variant of an item with variants; `option` is how the shop names it (its BC description, else code)."""
+
+    option: str
+
     def fingerprint(self) -> str:
-        """Changes exactly when a field BC owns changes."""
-        names = {"sku"} | {name for field in self.owned for name in _FIELD_NAMES[field]}
-        canonical = repr(sorted(self.model_dump(mode="json", include=names).items())).encode()
-        return hashlib.sha256(canonical).hexdigest()[:32]
+        """Changes exactly when a field BC owns on the variant changes."""
+        return _fingerprint(self, {"sku", "option"} | _owned_names(self.owned, _OFFER_FIELDS))
 
 
-_FIELD_NAMES = {
-    ListedField.NAME: ("name",),
-    ListedField.STATUS: ("status",),
+class Listing(Offer):
+    """An item as one channel shows it. An item with variants is sold through them: their prices and stock are
+    the ones that count, and the item's own are not part of its fingerprint."""
+
+    name: str
+    status: ListingStatus
+    variants: tuple[VariantListing, ...] = ()
+
+    def fingerprint(self) -> str:
+        """Changes exactly when a field BC owns on the product itself changes (its variants' options included)."""
+        if not self.variants:
+            return _fingerprint(self, {"sku"} | _owned_names(self.owned, _PRODUCT_FIELDS | _OFFER_FIELDS))
+        options = [variant.option for variant in self.variants]
+        return _fingerprint(self, {"sku"} | _owned_names(self.owned, _PRODUCT_FIELDS), options)
+
+
+_PRODUCT_FIELDS = {ListedField.NAME: ("name",), ListedField.STATUS: ("status",)}
+_OFFER_FIELDS = {
     ListedField.PRICES: ("regular_price", "sale_price", "sale_from", "sale_to"),
     ListedField.STOCK: ("stock",),
 }
 
 
+def _owned_names(owned: frozenset[ListedField], fields: Mapping[ListedField, tuple[str, ...]]) -> set[str]:
+    return {name for field in owned & fields.keys() for name in fields[field]}
+
+
+def _fingerprint(model: Frozen, names: set[str], *extra: object) -> str:
+    fields = sorted(model.model_dump(mode="json", include=names).items())
+    canonical = repr((fields, *extra) if extra else fields).encode()
+    return hashlib.sha256(canonical).hexdigest()[:32]
+
+
 def listing(
     item: CatalogItem,
     lines: Iterable[PriceListLine],
-    availability: Availability,
+    availability: Callable[[ItemKey], Availability],
     policy: ListingPolicy,
     today: date,
 ) -> Listing:
     """The regular price is BC's price for all customers today (quantity 1, base unit); the sale price is the price
-    with the channel's campaigns, when that is lower."""
+    with the channel's campaigns, when that is lower. A variant is priced with the lines for it (and those for no
+    variant), and has its own availability."""
     item_lines = tuple(lines)
     request = PriceRequest(
         customer_number="",
@@ -110,36 +145,89 @@ def listing(
         prices_include_vat=policy.prices_include_vat,
         vat_percent=item.vat_percent,
     )
-    regular = best_price(item_lines, request)
-    campaign = best_price(item_lines, request.model_copy(update={"active_campaigns": policy.campaigns}))
-    on_sale = _cents(campaign.net_unit_price) < _cents(regular.net_unit_price)
-    sale_line = _campaign_line(campaign) if on_sale else None
+    variants = tuple(
+        VariantListing(
+            sku=f"{item.number}-{variant.code}",
+            option=variant.description or variant.code,
+            **_offer(item_lines, request.model_copy(update={"variant_code": variant.code}), policy),
+            stock=presented(availability(ItemKey(item_number=item.number, variant_code=variant.code)), policy.stock),
+        )
+        for variant in item.variants
+    )
     return Listing(
         sku=item.number,
         name=item.name,
         status=ListingStatus.DRAFT if item.blocked else ListingStatus.PUBLISHED,
-        regular_price=_cents(regular.net_unit_price),
-        sale_price=_cents(campaign.net_unit_price) if on_sale else None,
-        sale_from=sale_line.starting_date if sale_line else None,
-        sale_to=sale_line.ending_date if sale_line else None,
-        stock=presented(availability, policy.stock),
-        owned=policy.owned,
+        **_offer(item_lines, request, policy),
+        stock=presented(availability(ItemKey(item_number=item.number)), policy.stock),
+        variants=variants,
     )
 
 
-def changed(listings: Iterable[Listing], pushed: Mapping[str, str]) -> Iterator[Listing]:
-    """The listings whose fingerprint differs from the one last pushed for their SKU (or that were never pushed)."""
-    return (found for found in listings if pushed.get(found.sku) != found.fingerprint())
+def _offer(lines: Sequence[PriceListLine], request: PriceRequest, policy: ListingPolicy) -> dict[str, Any]:
+    """The regular and sale price fields of one item or variant, and the fields BC owns."""
+    regular = best_price(lines, request)
+    campaign = best_price(lines, request.model_copy(update={"active_campaigns": policy.campaigns}))
+    on_sale = _cents(campaign.net_unit_price) < _cents(regular.net_unit_price)
+    sale_line = _campaign_line(campaign) if on_sale else None
+    return {
+        "regular_price": _cents(regular.net_unit_price),
+        "sale_price": _cents(campaign.net_unit_price) if on_sale else None,
+        "sale_from": sale_line.starting_date if sale_line else None,
+        "sale_to": sale_line.ending_date if sale_line else None,
+        "owned": policy.owned,
+    }
 
 
-def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Consecutive lists of at most `size` items; the last may be shorter."""
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
+class ListingChange(Frozen):
+    """What a run sends a channel for one item: the product when its own fields changed (or the channel never
+    accepted it), the variants that changed, and the channel's ids from earlier pushes by SKU."""
+
+    listing: Listing
+    product_changed: bool
+    changed_variants: tuple[VariantListing, ...] = ()
+    channel_ids: dict[str, str] = {}
+
+    def channel_id(self, sku: str) -> str:
+        """The channel's id for a SKU of this item, "" when the channel does not have it yet."""
+        return self.channel_ids.get(sku, "")
+
+
+def change(found: Listing, pushed: Mapping[str, PushedListing]) -> ListingChange | None:
+    """What differs from what the channel last accepted for the item and its variants; None when nothing does."""
+    skus = [found.sku, *(variant.sku for variant in found.variants)]
+    known = {sku: last for sku in skus if (last := pushed.get(sku)) is not None}
+    product_changed = _differs(found.sku, found.fingerprint(), known)
+    variants = tuple(variant for variant in found.variants if _differs(variant.sku, variant.fingerprint(), known))
+    if not product_changed and not variants:
+        return None
+    return ListingChange(
+        listing=found,
+        product_changed=product_changed,
+        changed_variants=variants,
+        channel_ids={sku: last.channel_id for sku, last in known.items()},
+    )
+
+
+def _differs(sku: str, fingerprint: str, known: Mapping[str, PushedListing]) -> bool:
+    last = known.get(sku)
+    return last is None or last.fingerprint != fingerprint
+
+
+def change_batches(changes: Iterable[ListingChange], limit: int) -> Iterator[list[ListingChange]]:
+    """Consecutive batches for a channel that writes at most `limit` products a call and the variants of one
+    product a call: each batch holds at most `limit` changed products and at most `limit` items whose variants
+    changed, so filling the products' calls never spreads one item's variants over two batches."""
+    batch: list[ListingChange] = []
+    products = items_with_variants = 0
+    for found in changes:
+        batch.append(found)
+        products += found.product_changed
+        items_with_variants += bool(found.changed_variants)
+        if limit in (products, items_with_variants):
             yield batch
             batch = []
+            products = items_with_variants = 0
     if batch:
         yield batch
 

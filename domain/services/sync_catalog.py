@@ -6,12 +6,19 @@ half-way resumes where it stopped, and an unchanged item costs no call. Every ru
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from domain.catalog.availability import Availability, ItemKey, StockFacts, availability
-from domain.catalog.listing import CatalogItem, Listing, ListingPolicy, PushedListing, batches, listing
+from domain.catalog.listing import (
+    ListingChange,
+    ListingPolicy,
+    PushedListing,
+    change,
+    change_batches,
+    listing,
+)
 from domain.errors import RetryableError
 from domain.ports import CatalogSource, ChannelCatalog, Clock, PushedListings, SyncRuns
 from domain.records import SyncRun
@@ -53,9 +60,8 @@ def sync_catalog(sync: CatalogSync) -> SyncRun:
     known = sync.pushed.all()
     completed = True
     try:
-        listings = _listings(sync, started.date(), tally)
-        for batch in batches((found for found in listings if _is_changed(found, known, tally)), sync.channel.limit):
-            _push(sync, batch, known, tally)
+        for batch in change_batches(_changes(sync, started.date(), known, tally), sync.channel.limit):
+            _push(sync, batch, tally)
     except RetryableError as error:
         completed = False
         tally.problem(f"stopped early: {error}")
@@ -74,49 +80,45 @@ def sync_catalog(sync: CatalogSync) -> SyncRun:
     return run
 
 
-def _listings(sync: CatalogSync, today: date, tally: _Tally) -> Iterator[Listing]:
+def _changes(
+    sync: CatalogSync, today: date, known: Mapping[str, PushedListing], tally: _Tally
+) -> Iterator[ListingChange]:
     lines = sync.source.price_lines()
     stock = sync.source.stock()
     for item in sync.source.items():
         tally.read += 1
-        yield listing(
-            item, lines.get(item.number, ()), _availability(item, stock, sync.policy, today), sync.policy, today
-        )
+        found = listing(item, lines.get(item.number, ()), _availability(stock, sync.policy, today), sync.policy, today)
+        if (changed := change(found, known)) is not None:
+            tally.changed += 1
+            yield changed
 
 
 def _availability(
-    item: CatalogItem, stock: Mapping[ItemKey, StockFacts], policy: ListingPolicy, today: date
-) -> Availability:
-    key = ItemKey(item_number=item.number)
-    return availability(stock.get(key, StockFacts(item=key)), policy.stock, today)
+    stock: Mapping[ItemKey, StockFacts], policy: ListingPolicy, today: date
+) -> Callable[[ItemKey], Availability]:
+    return lambda key: availability(stock.get(key, StockFacts(item=key)), policy.stock, today)
 
 
-def _is_changed(found: Listing, known: Mapping[str, PushedListing], tally: _Tally) -> bool:
-    last = known.get(found.sku)
-    if last is not None and last.fingerprint == found.fingerprint():
-        return False
-    tally.changed += 1
-    return True
-
-
-def _push(sync: CatalogSync, batch: Sequence[Listing], known: Mapping[str, PushedListing], tally: _Tally) -> None:
-    """One call to the channel; each listing it accepted is remembered, each it refused is counted and noted."""
-    outcomes = {
-        outcome.sku: outcome for outcome in sync.channel.push([(found, _channel_id(found, known)) for found in batch])
-    }
+def _push(sync: CatalogSync, batch: Sequence[ListingChange], tally: _Tally) -> None:
+    """One batch to the channel; what it accepted is remembered. An item counts as pushed when the channel
+    accepted all of it that changed, else as failed, with each refusal noted."""
+    outcomes = {outcome.sku: outcome for outcome in sync.channel.push(batch)}
     accepted = []
     for found in batch:
-        outcome = outcomes.get(found.sku)
-        if outcome is None or outcome.error or not outcome.channel_id:
-            tally.failed += 1
-            tally.problem(f"{found.sku}: {outcome.error if outcome else 'no answer for this item'}")
-            continue
-        accepted.append(PushedListing(sku=found.sku, fingerprint=found.fingerprint(), channel_id=outcome.channel_id))
+        refused = 0
+        for sku, fingerprint in _sent(found):
+            outcome = outcomes.get(sku)
+            if outcome is None or outcome.error or not outcome.channel_id:
+                refused += 1
+                tally.problem(f"{sku}: {outcome.error if outcome else 'no answer for this item'}")
+            else:
+                accepted.append(PushedListing(sku=sku, fingerprint=fingerprint, channel_id=outcome.channel_id))
+        tally.failed += bool(refused)
+        tally.pushed += not refused
     sync.pushed.remember(accepted)
-    tally.pushed += len(accepted)
 
 
-def _channel_id(found: Listing, known: Mapping[str, PushedListing]) -> str:
-    """The channel's id for the SKU, or "" when it was never pushed (the channel creates it)."""
-    last = known.get(found.sku)
-    return last.channel_id if last else ""
+def _sent(found: ListingChange) -> list[tuple[str, str]]:
+    """The SKUs a change sends, with the fingerprints the channel has once it accepts them."""
+    product = [(found.listing.sku, found.listing.fingerprint())] if found.product_changed else []
+    return product + [(variant.sku, variant.fingerprint()) for variant in found.changed_variants]

@@ -15,12 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 from domain.catalog.availability import ItemKey, StockFacts
-from domain.catalog.listing import CatalogItem
+from domain.catalog.listing import CatalogItem, CatalogVariant
 from domain.catalog.prices import PriceListLine
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.price_lists import PRICE_LINE_FIELDS, price_list_line
 
 ITEM_FIELDS = "number,displayName,blocked,unitPrice,priceIncludesTax,taxGroupCode,baseUnitOfMeasureCode"
+VARIANT_FIELDS = "itemNumber,code,description"
 
 
 class _LinesByItem(Mapping[str, Sequence[PriceListLine]]):
@@ -72,6 +73,8 @@ class BusinessCentralCatalog:
         self._vat = dict(vat_percent_by_group)
 
     def items(self) -> Iterator[CatalogItem]:
+        """Every item with its variants; the variants (a small set) are read first, then the items page by page."""
+        variants = self._variants()
         for page in self._client.pages(f"{self._client.company_url}/items", {"$select": ITEM_FIELDS}):
             for row in page:
                 yield CatalogItem(
@@ -82,7 +85,18 @@ class BusinessCentralCatalog:
                     base_unit_of_measure=row.get("baseUnitOfMeasureCode") or "",
                     price_includes_vat=bool(row.get("priceIncludesTax")),
                     vat_percent=self._vat.get(row.get("taxGroupCode") or "", Decimal(0)),
+                    variants=variants.get(row["number"], ()),
                 )
+
+    def _variants(self) -> dict[str, tuple[CatalogVariant, ...]]:
+        """Every item variant, by item number, in BC's order (item, then code)."""
+        by_item: dict[str, list[CatalogVariant]] = defaultdict(list)
+        for page in self._client.pages(f"{self._client.company_url}/itemVariants", {"$select": VARIANT_FIELDS}):
+            for row in page:
+                by_item[row["itemNumber"]].append(
+                    CatalogVariant(code=row["code"], description=row.get("description") or "")
+                )
+        return {number: tuple(variants) for number, variants in by_item.items()}
 
     def price_lines(self) -> Mapping[str, Sequence[PriceListLine]]:
         """Every line of the published page, by item number."""

@@ -1,5 +1,7 @@
 """The ChannelCatalog port over WooCommerce REST API v3: listings written through `POST /products/batch`, at most
-100 objects a call, each object answered on its own.
+100 objects a call, each object answered on its own. An item with variants is a variable product with one
+attribute, "Variant", whose options are the variants; they are written through the product's own
+`POST /products/{id}/variations/batch`, with the same limit.
 
 Only the fields BC owns in the channel are sent, so descriptions, images and SEO kept in the shop survive. A create
 refused because the shop already has a product with the SKU (made by hand, or before Koppel) adopts that product:
@@ -8,16 +10,27 @@ its id is looked up by SKU and the listing sent again as an update, in the same 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import httpx
 
 from domain.catalog.availability import ChannelStock, StockStatus
-from domain.catalog.listing import ListedField, Listing, ListingStatus, PushOutcome
+from domain.catalog.listing import (
+    ListedField,
+    Listing,
+    ListingChange,
+    ListingStatus,
+    Offer,
+    PushOutcome,
+    VariantListing,
+)
 from domain.errors import RetryableError
 
 BATCH_LIMIT = 100
+OfferT = TypeVar("OfferT", bound=Offer)
+VARIANT_ATTRIBUTE = "Variant"
+NOT_ACCEPTED = "koppel_product_not_accepted: the product of this variant was refused, see its SKU"
 DUPLICATE_SKU = "product_invalid_sku"
 _STATUS = {ListingStatus.PUBLISHED: "publish", ListingStatus.DRAFT: "draft"}
 _STOCK_STATUS = {
@@ -37,33 +50,37 @@ class WooCommerceCatalog:
     def limit(self) -> int:
         return BATCH_LIMIT
 
-    def push(self, listings: Sequence[tuple[Listing, str]]) -> list[PushOutcome]:
-        creates = [found for found, channel_id in listings if not channel_id]
-        updates = [(found, channel_id) for found, channel_id in listings if channel_id]
-        answer = self._batch(
-            {
-                "create": [product(found, create=True) for found in creates],
-                "update": [{"id": int(channel_id), **product(found)} for found, channel_id in updates],
-            }
+    def push(self, changes: Sequence[ListingChange]) -> list[PushOutcome]:
+        """The changed products in one call, then the changed variants of each product in calls of their own."""
+        outcomes = self._push_products([found for found in changes if found.product_changed])
+        accepted = {outcome.sku: outcome.channel_id for outcome in outcomes if outcome.channel_id}
+        for found in changes:
+            if found.changed_variants:
+                parent_id = accepted.get(found.listing.sku) or found.channel_id(found.listing.sku)
+                outcomes += self._push_variations(found, parent_id)
+        return outcomes
+
+    def _push_products(self, changes: Sequence[ListingChange]) -> list[PushOutcome]:
+        if not changes:
+            return []
+        ids = {found.listing.sku: found.channel_id(found.listing.sku) for found in changes}
+        outcomes = self._write(self._products_url, [found.listing for found in changes], ids, product)
+        return self._adopt_existing(
+            outcomes, {found.listing.sku: found.listing for found in changes if not ids[found.listing.sku]}
         )
-        outcomes = [_outcome(found, item) for found, item in zip(creates, answer.get("create", []), strict=False)]
-        outcomes += [_outcome(found, item) for (found, _), item in zip(updates, answer.get("update", []), strict=False)]
-        return self._adopt_existing(outcomes, {found.sku: found for found in creates})
 
     def _adopt_existing(self, outcomes: list[PushOutcome], created: dict[str, Listing]) -> list[PushOutcome]:
         """Creates refused for a SKU the shop has already: update those products instead."""
-        taken = [outcome.sku for outcome in outcomes if outcome.error.startswith(DUPLICATE_SKU)]
+        taken = [
+            outcome.sku for outcome in outcomes if outcome.error.startswith(DUPLICATE_SKU) and outcome.sku in created
+        ]
         if not taken:
             return outcomes
         ids = self._ids_by_sku(taken)
-        found = [(created[sku], ids[sku]) for sku in taken if sku in ids]
-        answer = self._batch({"update": [{"id": int(channel_id), **product(listing)} for listing, channel_id in found]})
-        adopted = {
-            outcome.sku: outcome
-            for outcome in (
-                _outcome(listing, item) for (listing, _), item in zip(found, answer.get("update", []), strict=False)
-            )
-        }
+        found = [created[sku] for sku in taken if sku in ids]
+        if not found:
+            return outcomes
+        adopted = {outcome.sku: outcome for outcome in self._write(self._products_url, found, ids, product)}
         return [adopted.get(outcome.sku, outcome) for outcome in outcomes]
 
     def _ids_by_sku(self, skus: Sequence[str]) -> dict[str, str]:
@@ -71,8 +88,37 @@ class WooCommerceCatalog:
         products = self._send("GET", self._products_url, params=params)
         return {row["sku"]: str(row["id"]) for row in products if row.get("sku") in skus}
 
-    def _batch(self, body: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-        answer: dict[str, Any] = self._send("POST", f"{self._products_url}/batch", json=body)
+    def _push_variations(self, found: ListingChange, parent_id: str) -> list[PushOutcome]:
+        """The changed variants of one product, at most `BATCH_LIMIT` a call; all refused when the product is."""
+        if not parent_id:
+            return [PushOutcome(sku=variant.sku, error=NOT_ACCEPTED) for variant in found.changed_variants]
+        url = f"{self._products_url}/{int(parent_id)}/variations"
+        variants = found.changed_variants
+        return [
+            outcome
+            for start in range(0, len(variants), BATCH_LIMIT)
+            for outcome in self._write(url, variants[start : start + BATCH_LIMIT], found.channel_ids, variation)
+        ]
+
+    def _write(
+        self, url: str, offers: Sequence[OfferT], ids: Mapping[str, str], body: Callable[[OfferT, bool], dict[str, Any]]
+    ) -> list[PushOutcome]:
+        """One batch call: creates for offers the shop does not have yet (no id), updates for the others."""
+        creates = [offer for offer in offers if not ids.get(offer.sku)]
+        updates = [(offer, ids[offer.sku]) for offer in offers if ids.get(offer.sku)]
+        answer = self._batch(
+            url,
+            {
+                "create": [body(offer, True) for offer in creates],
+                "update": [{"id": int(channel_id), **body(offer, False)} for offer, channel_id in updates],
+            },
+        )
+        outcomes = [_outcome(offer, item) for offer, item in zip(creates, answer.get("create", []), strict=False)]
+        updated = zip(updates, answer.get("update", []), strict=False)
+        return outcomes + [_outcome(offer, item) for (offer, _), item in updated]
+
+    def _batch(self, url: str, body: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+        answer: dict[str, Any] = self._send("POST", f"{url}/batch", json=body)
         return answer
 
     def _send(self, method: str, url: str, **options: Any) -> Any:
@@ -86,12 +132,28 @@ class WooCommerceCatalog:
 
 
 def product(found: Listing, create: bool = False) -> dict[str, Any]:
-    """The product fields BC owns in this channel; a create also names the SKU and the product type."""
+    """The product fields BC owns in this channel; a create also names the SKU and the type. A product with
+    variants is (or becomes) variable and carries their options; its prices and stock are its variations'."""
     body: dict[str, Any] = {"sku": found.sku, "type": "simple"} if create else {}
     if ListedField.NAME in found.owned:
         body["name"] = found.name
     if ListedField.STATUS in found.owned:
         body["status"] = _STATUS[found.status]
+    if not found.variants:
+        return body | _offer(found)
+    options = [variant.option for variant in found.variants]
+    attribute = {"name": VARIANT_ATTRIBUTE, "visible": True, "variation": True, "options": options}
+    return body | {"type": "variable", "manage_stock": False, "attributes": [attribute]}
+
+
+def variation(found: VariantListing, create: bool = False) -> dict[str, Any]:
+    """A variant's option and the fields BC owns on it; a create also names the SKU."""
+    body: dict[str, Any] = {"sku": found.sku} if create else {}
+    return {**body, "attributes": [{"name": VARIANT_ATTRIBUTE, "option": found.option}], **_offer(found)}
+
+
+def _offer(found: Offer) -> dict[str, Any]:
+    body: dict[str, Any] = {}
     if ListedField.PRICES in found.owned:
         body |= _prices(found)
     if ListedField.STOCK in found.owned:
@@ -99,7 +161,7 @@ def product(found: Listing, create: bool = False) -> dict[str, Any]:
     return body
 
 
-def _prices(found: Listing) -> dict[str, Any]:
+def _prices(found: Offer) -> dict[str, Any]:
     return {
         "regular_price": f"{found.regular_price:f}",
         "sale_price": f"{found.sale_price:f}" if found.sale_price is not None else "",
@@ -125,7 +187,7 @@ def _stock(stock: ChannelStock) -> dict[str, Any]:
     }
 
 
-def _outcome(found: Listing, item: dict[str, Any]) -> PushOutcome:
+def _outcome(found: Offer, item: dict[str, Any]) -> PushOutcome:
     error = item.get("error")
     if error:
         return PushOutcome(sku=found.sku, error=f"{error.get('code', 'error')}: {error.get('message', '')}")

@@ -104,6 +104,58 @@ def test_an_unchanged_catalog_costs_no_call_and_one_price_change_one_update(
     assert [run["changed"] for run in runs[:2]] == [1, 0]
 
 
+def _variation_batch_calls(stack: LocalStack) -> int:
+    assert stack.woocommerce is not None
+    by_route = httpx.get(f"{stack.woocommerce.url}/_sim/stats", timeout=30).json()["by_route"]
+    return sum(count for route, count in by_route.items() if route.startswith("POST") and "variations/batch" in route)
+
+
+def _variations(stack: LocalStack, product_id: int) -> dict[str, dict[str, Any]]:
+    with _woo(stack) as woo:
+        found = woo.get(f"/products/{product_id}/variations", params={"per_page": 100}).json()
+    return {variation["sku"]: variation for variation in found}
+
+
+def test_an_item_with_variants_is_a_variable_product_with_a_variation_per_variant_priced_by_its_own_lines(
+    stack: LocalStack, first_run: dict[str, Any]
+):
+    """TEX-1001 (21% VAT) has sizes S-XL; the all-customers list prices XL 2.00 above the others."""
+    probe = stack.bc_probe()
+    [shirt] = probe.all("items", **{"$filter": "number eq 'TEX-1001'"})
+    variants = probe.all("itemVariants", **{"$filter": "itemNumber eq 'TEX-1001'"})
+    codes = [variant["code"] for variant in variants]
+    with_variants = {variant["itemNumber"] for variant in probe.all("itemVariants")}
+
+    listed = _product(stack, "TEX-1001")
+    variations = _variations(stack, listed["id"])
+
+    assert listed["type"] == "variable"
+    assert listed["attributes"][0]["options"] == [variant["description"] for variant in variants]
+    assert set(variations) == {f"TEX-1001-{code}" for code in codes}
+    price = Decimal(str(shirt["unitPrice"]))
+    assert Decimal(variations["TEX-1001-M"]["regular_price"]) == (price * Decimal("1.21")).quantize(CENT, ROUND_HALF_UP)
+    assert Decimal(variations["TEX-1001-XL"]["regular_price"]) == ((price + 2) * Decimal("1.21")).quantize(
+        CENT, ROUND_HALF_UP
+    )
+    assert _variation_batch_calls(stack) >= len(with_variants), "one variations call per product with variants"
+
+
+def test_stock_posted_for_one_variant_updates_that_variation_alone(stack: LocalStack, first_run: dict[str, Any]):
+    assert stack.bc is not None
+    _run(stack)
+    shirt_id = _product(stack, "TEX-1001")["id"]
+    before = _variations(stack, shirt_id)["TEX-1001-L"]["stock_quantity"]
+    products, variations = _batch_calls(stack), _variation_batch_calls(stack)
+    stock = {"location": "HOOFD", "quantity": 7, "variant": "L"}
+    httpx.post(f"{stack.bc.url}/_sim/items/TEX-1001/stock", json=stock, timeout=30).raise_for_status()
+
+    changed = _run(stack)
+
+    assert (changed["changed"], changed["pushed"], changed["failed"]) == (1, 1, 0)
+    assert (_batch_calls(stack), _variation_batch_calls(stack)) == (products, variations + 1)
+    assert _variations(stack, shirt_id)["TEX-1001-L"]["stock_quantity"] == before + 7
+
+
 def test_an_unknown_run_is_404(stack: LocalStack):
     assert httpx.get(f"{stack.host_url}/api/ops/sync/catalog-nowhere", timeout=30).status_code == 404
     assert httpx.post(f"{stack.host_url}/api/ops/sync/catalog-nowhere/run", timeout=30).status_code == 404

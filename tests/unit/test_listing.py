@@ -5,14 +5,39 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from collections.abc import Callable, Mapping
+
 from domain.catalog.availability import Availability, DisplayMode, ItemKey, StockPolicy, StockStatus
-from domain.catalog.listing import CatalogItem, ListedField, ListingPolicy, ListingStatus, batches, changed, listing
+from domain.catalog.listing import (
+    CatalogItem,
+    CatalogVariant,
+    ListedField,
+    ListingChange,
+    ListingPolicy,
+    ListingStatus,
+    PushedListing,
+    change,
+    change_batches,
+    listing,
+)
 from tests.unit.price_lines import price_line
 
 TODAY = date(2026, 11, 29)
 KOFFIE = CatalogItem(number="KOF-1001", name="Koffiebonen", unit_price=Decimal("10.00"), vat_percent=Decimal(9))
-IN_STOCK = Availability(item=ItemKey(item_number="KOF-1001"), available_now=Decimal(12))
 POLICY = ListingPolicy(stock=StockPolicy(display=DisplayMode.EXACT_QUANTITY))
+
+
+def stocked(quantity: int, by_variant: Mapping[str, int] | None = None) -> Callable[[ItemKey], Availability]:
+    """Availability of `quantity` for the item, or per variant code when given."""
+
+    def available(key: ItemKey) -> Availability:
+        now = (by_variant or {}).get(key.variant_code, quantity)
+        return Availability(item=key, available_now=Decimal(now))
+
+    return available
+
+
+IN_STOCK = stocked(12)
 
 
 def test_the_item_card_price_plus_vat_is_the_regular_price():
@@ -56,7 +81,7 @@ def test_a_blocked_item_is_a_draft_not_a_deletion():
 
 
 def test_stock_follows_the_channels_display_mode():
-    sold_out = Availability(item=ItemKey(item_number="KOF-1001"), available_now=Decimal(0))
+    sold_out = stocked(0)
     hidden = POLICY.model_copy(update={"stock": StockPolicy(display=DisplayMode.IN_STOCK_OR_NOT)})
     assert listing(KOFFIE, (), IN_STOCK, POLICY, TODAY).stock.quantity == Decimal(12)
     listed = listing(KOFFIE, (), sold_out, hidden, TODAY)
@@ -80,15 +105,86 @@ def test_only_changed_or_never_pushed_listings_are_pushed_again():
     first = listing(KOFFIE, (), IN_STOCK, POLICY, TODAY)
     thee = listing(KOFFIE.model_copy(update={"number": "THE-1001"}), (), IN_STOCK, POLICY, TODAY)
     cheaper = listing(KOFFIE.model_copy(update={"unit_price": Decimal(9)}), (), IN_STOCK, POLICY, TODAY)
-    pushed = {"KOF-1001": first.fingerprint()}
+    pushed = {"KOF-1001": PushedListing(sku="KOF-1001", fingerprint=first.fingerprint(), channel_id="41")}
 
-    assert list(changed([first, thee], pushed)) == [thee]
-    assert list(changed([cheaper], pushed)) == [cheaper]
+    assert change(first, pushed) is None
+    assert change(thee, pushed) == ListingChange(listing=thee, product_changed=True)
+    assert change(cheaper, pushed) == ListingChange(
+        listing=cheaper, product_changed=True, channel_ids={"KOF-1001": "41"}
+    )
 
 
-def test_batches_of_at_most_the_limit():
-    assert [len(batch) for batch in batches(range(250), 100)] == [100, 100, 50]
-    assert list(batches([], 100)) == []
+MOKKEN = CatalogItem(
+    number="MOK-2001",
+    name="Koffiemok",
+    unit_price=Decimal("8.00"),
+    vat_percent=Decimal(21),
+    variants=(CatalogVariant(code="ROOD", description="Rood"), CatalogVariant(code="BLAUW")),
+)
+
+
+def test_each_variant_is_listed_under_item_dash_code_with_its_own_price_and_stock():
+    """8.00 + 21% = 9.68 for red (no line of its own); blue has an all-customers line of 7.00 for variant BLAUW,
+    8.47 incl. VAT. Red has 3 in stock, blue none; a variant without a description is named by its code."""
+    blue_line = price_line(1, "All Customers", price="7.00", asset_number="MOK-2001", variant_code="BLAUW")
+
+    listed = listing(MOKKEN, (blue_line,), stocked(0, {"ROOD": 3}), POLICY, TODAY)
+
+    assert [(v.sku, v.option, v.regular_price, v.stock.quantity) for v in listed.variants] == [
+        ("MOK-2001-ROOD", "Rood", Decimal("9.68"), Decimal(3)),
+        ("MOK-2001-BLAUW", "BLAUW", Decimal("8.47"), Decimal(0)),
+    ]
+
+
+def test_a_product_with_variants_changes_with_its_options_not_with_its_variants_prices_or_stock():
+    listed = listing(MOKKEN, (), stocked(5), POLICY, TODAY)
+    restocked = listing(MOKKEN, (), stocked(5, {"ROOD": 4}), POLICY, TODAY)
+    one_more = listing(
+        MOKKEN.model_copy(update={"variants": (*MOKKEN.variants, CatalogVariant(code="GROEN"))}),
+        (),
+        stocked(5),
+        POLICY,
+        TODAY,
+    )
+
+    assert restocked.fingerprint() == listed.fingerprint()
+    assert restocked.variants[0].fingerprint() != listed.variants[0].fingerprint()
+    assert restocked.variants[1].fingerprint() == listed.variants[1].fingerprint()
+    assert one_more.fingerprint() != listed.fingerprint()
+
+
+def test_a_change_of_one_variant_sends_only_that_variant_with_the_ids_the_channel_gave():
+    listed = listing(MOKKEN, (), stocked(5), POLICY, TODAY)
+    pushed = {
+        sku: PushedListing(sku=sku, fingerprint=fingerprint, channel_id=channel_id)
+        for sku, fingerprint, channel_id in (
+            ("MOK-2001", listed.fingerprint(), "50"),
+            ("MOK-2001-ROOD", listed.variants[0].fingerprint(), "51"),
+            ("MOK-2001-BLAUW", listed.variants[1].fingerprint(), "52"),
+        )
+    }
+    restocked = listing(MOKKEN, (), stocked(5, {"BLAUW": 1}), POLICY, TODAY)
+
+    found = change(restocked, pushed)
+
+    assert change(listed, pushed) is None
+    assert found is not None
+    assert (found.product_changed, found.changed_variants) == (False, (restocked.variants[1],))
+    assert (found.channel_id("MOK-2001"), found.channel_id("MOK-2001-BLAUW")) == ("50", "52")
+    assert found.channel_id("MOK-2001-GROEN") == ""
+
+
+def test_batches_hold_at_most_the_limit_of_products_and_of_items_whose_variants_changed():
+    simple = listing(KOFFIE, (), IN_STOCK, POLICY, TODAY)
+    variable = listing(MOKKEN, (), IN_STOCK, POLICY, TODAY)
+    product_only = ListingChange(listing=simple, product_changed=True)
+    variants_only = ListingChange(listing=variable, product_changed=False, changed_variants=variable.variants)
+    both = variants_only.model_copy(update={"product_changed": True})
+
+    assert [len(batch) for batch in change_batches([product_only] * 250, 100)] == [100, 100, 50]
+    assert [len(batch) for batch in change_batches([product_only, variants_only] * 150, 100)] == [199, 101]
+    assert [len(batch) for batch in change_batches([both] * 3, 2)] == [2, 1]
+    assert list(change_batches([], 100)) == []
 
 
 def test_a_price_for_a_box_does_not_set_the_price_of_a_piece():

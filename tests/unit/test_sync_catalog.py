@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from domain.catalog.availability import DisplayMode, ItemKey, StockFacts, StockPolicy
-from domain.catalog.listing import CatalogItem, Listing, ListingPolicy, PushedListing, PushOutcome
+from domain.catalog.listing import CatalogItem, CatalogVariant, ListingChange, ListingPolicy, PushedListing, PushOutcome
 from domain.catalog.prices import PriceListLine
 from domain.errors import RetryableError
 from domain.records import SyncRun
@@ -44,20 +44,27 @@ class Channel:
     limit = 100
 
     def __init__(self, refuse: frozenset[str] = frozenset(), fail_on_call: int | None = None) -> None:
-        self.calls: list[list[tuple[Listing, str]]] = []
+        self.calls: list[list[tuple[str, str]]] = []
+        """Per push, the SKUs sent (products, then each one's changed variants) with the channel ids given."""
         self._refuse = refuse
         self._fail_on_call = fail_on_call
 
-    def push(self, listings: Sequence[tuple[Listing, str]]) -> list[PushOutcome]:
+    def push(self, changes: Sequence[ListingChange]) -> list[PushOutcome]:
         if len(self.calls) + 1 == self._fail_on_call:
             self._fail_on_call = None
             raise RetryableError("the shop answered 503")
-        self.calls.append(list(listings))
+        sent = [
+            (sku, found.channel_id(sku))
+            for found in changes
+            for sku in ([found.listing.sku] if found.product_changed else [])
+            + [variant.sku for variant in found.changed_variants]
+        ]
+        self.calls.append(sent)
         return [
-            PushOutcome(sku=found.sku, error="Invalid or duplicated SKU.")
-            if found.sku in self._refuse
-            else PushOutcome(sku=found.sku, channel_id=channel_id or f"woo-{found.sku}")
-            for found, channel_id in listings
+            PushOutcome(sku=sku, error="Invalid or duplicated SKU.")
+            if sku in self._refuse
+            else PushOutcome(sku=sku, channel_id=channel_id or f"woo-{sku}")
+            for sku, channel_id in sent
         ]
 
 
@@ -106,6 +113,7 @@ def test_the_first_run_pushes_everything_in_as_few_calls_as_the_limit_allows():
 
     assert [len(call) for call in channel.calls] == [100, 100, 50]
     assert all(channel_id == "" for call in channel.calls for _, channel_id in call)
+    assert channel.calls[0][0] == ("ART-00000", "")
     assert (run.read, run.changed, run.pushed, run.failed, run.completed) == (250, 250, 250, 0, True)
     assert sync.runs.latest("catalog-woocommerce-shop-a", 1) == [run]
 
@@ -121,9 +129,7 @@ def test_an_unchanged_catalog_costs_no_call_and_one_change_one_call_with_the_cha
     quiet = Channel()
     run = sync_catalog(_sync(source, quiet, pushed))
 
-    assert [[(found.sku, channel_id) for found, channel_id in call] for call in quiet.calls] == [
-        [("ART-00007", "woo-ART-00007"), ("ART-00042", "woo-ART-00042")]
-    ]
+    assert quiet.calls == [[("ART-00007", "woo-ART-00007"), ("ART-00042", "woo-ART-00042")]]
     assert (run.read, run.changed, run.pushed) == (250, 2, 2)
     again = Channel()
     assert sync_catalog(_sync(source, again, pushed)).changed == 0
@@ -138,7 +144,7 @@ def test_a_refused_item_is_counted_noted_and_tried_again_next_run():
     assert run.problems == ("ART-00003: Invalid or duplicated SKU.",)
     retry = Channel()
     assert sync_catalog(_sync(source, retry, pushed)).pushed == 1
-    assert [found.sku for call in retry.calls for found, _ in call] == ["ART-00003"]
+    assert [sku for call in retry.calls for sku, _ in call] == ["ART-00003"]
 
 
 def test_a_run_stopped_by_the_channel_resumes_where_it_stopped():
@@ -152,3 +158,27 @@ def test_a_run_stopped_by_the_channel_resumes_where_it_stopped():
     run = sync_catalog(_sync(source, resumed, pushed))
     assert (run.changed, run.pushed, run.completed) == (150, 150, True)
     assert [len(call) for call in resumed.calls] == [100, 50]
+
+
+def test_a_refused_variant_fails_its_item_and_alone_is_sent_again_with_the_ids_the_channel_gave():
+    """MOK-2001 with variants ROOD and BLAUW; the shop refuses BLAUW once: the product and ROOD are remembered,
+    the item counts as failed; the next run sends only BLAUW, to the product the shop made."""
+    source, pushed = Source(1), Pushed()
+    source.catalog = [
+        CatalogItem(
+            number="MOK-2001",
+            name="Koffiemok",
+            unit_price=Decimal(8),
+            variants=(CatalogVariant(code="ROOD"), CatalogVariant(code="BLAUW")),
+        )
+    ]
+    first = Channel(refuse=frozenset({"MOK-2001-BLAUW"}))
+    run = sync_catalog(_sync(source, first, pushed))
+
+    assert first.calls == [[("MOK-2001", ""), ("MOK-2001-ROOD", ""), ("MOK-2001-BLAUW", "")]]
+    assert (run.changed, run.pushed, run.failed) == (1, 0, 1)
+    assert run.problems == ("MOK-2001-BLAUW: Invalid or duplicated SKU.",)
+    retry = Channel()
+    assert sync_catalog(_sync(source, retry, pushed)).pushed == 1
+    assert retry.calls == [[("MOK-2001-BLAUW", "")]]
+    assert pushed.rows["MOK-2001-ROOD"].channel_id == "woo-MOK-2001-ROOD"

@@ -6,8 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from domain.catalog.availability import ChannelStock, StockStatus
-from domain.catalog.listing import ListedField, Listing, ListingStatus
-from integrations.shops.woocommerce_catalog import product
+from domain.catalog.listing import ListedField, Listing, ListingStatus, VariantListing
+from integrations.shops.woocommerce_catalog import product, variation
 
 LISTED = Listing(
     sku="KOF-1001",
@@ -73,3 +73,34 @@ def test_stock_without_a_quantity_sets_only_the_status_and_a_backorder_carries_i
         {"key": "koppel_expected_on", "value": "2026-12-10"},
         {"key": "koppel_expected_quantity", "value": "40"},
     ]
+
+
+def test_an_item_with_variants_is_a_variable_product_with_one_attribute_and_no_prices_or_stock_of_its_own():
+    red = VariantListing(
+        sku="MOK-2001-ROOD",
+        option="Rood",
+        regular_price=Decimal("9.68"),
+        stock=ChannelStock(status=StockStatus.OUT_OF_STOCK, quantity=Decimal(0)),
+    )
+    mug = LISTED.model_copy(update={"sku": "MOK-2001", "name": "Koffiemok", "variants": (red,)})
+
+    assert product(mug) == {
+        "name": "Koffiemok",
+        "status": "publish",
+        "type": "variable",
+        "manage_stock": False,
+        "attributes": [{"name": "Variant", "visible": True, "variation": True, "options": ["Rood"]}],
+    }
+    assert variation(red, create=True) == {
+        "sku": "MOK-2001-ROOD",
+        "attributes": [{"name": "Variant", "option": "Rood"}],
+        "regular_price": "9.68",
+        "sale_price": "",
+        "date_on_sale_from": None,
+        "date_on_sale_to": None,
+        "manage_stock": True,
+        "stock_quantity": 0,
+        "backorders": "no",
+        "meta_data": [{"key": "koppel_expected_on", "value": ""}, {"key": "koppel_expected_quantity", "value": ""}],
+    }
+    assert set(variation(red.model_copy(update={"owned": frozenset({ListedField.NAME})}))) == {"attributes"}
