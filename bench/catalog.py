@@ -5,8 +5,10 @@ Runs, each in a fresh process so its peak memory is its own (the simulators and 
    calls plus, per product with variants, ceil(variants/100) calls to its own variations batch;
 2. a run after 1% of the items changed in BC (an item's description, or for an item with variants the stock of one
    variant): calls against ceil(renamed/100) plus one variations call per product whose variant changed;
-3. the naive baseline in the same state: a run that pushes every listing again (it forgets the fingerprints);
-4. the delta computation alone (listings, fingerprints, comparison for every item; BC read beforehand): CPU time.
+3. the naive baseline in the same state: a run that reads and pushes every listing again (it forgets the
+   fingerprints);
+4. the delta computation alone (listings, fingerprints, comparison for every item; BC read beforehand): CPU time;
+   and the CPU time of choosing what a delta run reads (fingerprints of every item's price lines and stock).
 Each push run reports wall time, CPU time and peak RSS (ru_maxrss) of its process.
 
 `python -m bench catalog`; KOPPEL_BENCH_CATALOG_ITEMS sets the size. Only 127.0.0.1; everything started here is
@@ -31,6 +33,7 @@ import httpx
 
 from domain.catalog.availability import DisplayMode, StockFacts, StockPolicy, availability
 from domain.catalog.listing import ListingPolicy, PushedListing, change, listing
+from domain.catalog.reading import input_fingerprints
 from domain.services.sync_catalog import CatalogSync, sync_catalog
 from integrations.businesscentral.catalog import BusinessCentralCatalog
 from integrations.businesscentral.client import BusinessCentralClient
@@ -41,6 +44,7 @@ from integrations.shops.woocommerce_catalog import BATCH_LIMIT, WooCommerceCatal
 from integrations.storage.account import StorageAccount
 from integrations.storage.pushed_listings import TablePushedListings
 from integrations.storage.sync_runs import TableSyncRuns
+from integrations.storage.sync_state import TableSyncState
 from localdev.azurite import on_free_ports
 from localdev.simulators.businesscentral import BusinessCentralSimulator
 from localdev.simulators.businesscentral.published import ITEM_LOCATION_STOCK, PRICE_LIST_LINES
@@ -117,9 +121,10 @@ def _run(endpoints: Endpoints, naive: bool, answer: Any) -> None:
         runs=TableSyncRuns(account),
         clock=_Clock(),
         policy=POLICY,
+        state=TableSyncState(account),
     )
     started, cpu = time.perf_counter(), time.process_time()
-    run = sync_catalog(sync)
+    run = sync_catalog(sync, full=naive)
     answer.put(
         Measured(
             read=run.read,
@@ -151,7 +156,9 @@ def _delta_cpu(endpoints: Endpoints, answer: Any) -> None:
         for item in items
     )
     differing = sum(1 for found in listings if change(found, known) is not None)
-    answer.put((len(items), differing, time.process_time() - started))
+    listed = time.process_time()
+    input_fingerprints(lines, stock, [sku for sku, row in known.items() if row.inputs])
+    answer.put((len(items), differing, listed - started, time.process_time() - listed))
 
 
 class _Clock:
@@ -238,7 +245,7 @@ def main() -> None:
         delta_calls = _batch_calls(woo) - first_calls
         naive = _in_child(_run, endpoints, True)
         naive_calls = _batch_calls(woo) - first_calls - delta_calls
-        items, differing, delta_cpu = _in_child(_delta_cpu, endpoints)
+        items, differing, delta_cpu, inputs_cpu = _in_child(_delta_cpu, endpoints)
     finally:
         woo.stop()
         bc.stop()
@@ -254,5 +261,6 @@ def main() -> None:
         f"delta computation for {items:,} items ({differing} differing from what the shop has): "
         f"{delta_cpu:.2f} s CPU ({delta_cpu / max(items, 1) * 1e6:.0f} µs an item)"
     )
+    print(f"which items a delta run reads (price line and stock fingerprints of every item): {inputs_cpu:.2f} s CPU")
     peak = max(first.peak_mb, delta.peak_mb, naive.peak_mb)
     print(f"peak memory of a run: {peak:.0f} MB (target < {MEMORY_TARGET_MB} MB)")

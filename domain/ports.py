@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -129,10 +129,11 @@ class BusinessCentral(Protocol):
 
 
 class CatalogSource(Protocol):
-    """BC's catalog as the channels need it, read in full each run (the listing fingerprints make pushes delta)."""
+    """BC's catalog as the channels need it: price lines and stock read in full, items after a watermark."""
 
-    def items(self) -> Iterable[CatalogItem]:
-        """Streamed: each item is read once."""
+    def items(self, since: datetime | None = None, numbers: Collection[str] = ()) -> Iterable[CatalogItem]:
+        """Streamed, each item once: every item when `since` is None, else those whose card or variants changed
+        after `since` and those named in `numbers`."""
         ...
 
     def price_lines(self) -> Mapping[str, Sequence[PriceListLine]]:

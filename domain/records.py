@@ -94,6 +94,8 @@ class SyncRun(Frozen):
     name: str
     started_at: datetime
     finished_at: datetime
+    full: bool = True
+    """Every item read, not only those that may have changed since the last run."""
     read: int
     changed: int
     pushed: int

@@ -120,6 +120,7 @@ def _catalog_syncs(
             runs=TableSyncRuns(account),
             clock=clock,
             policy=policy,
+            state=TableSyncState(account),
         )
     return syncs
 

@@ -187,13 +187,15 @@ class ListingChange(Frozen):
     product_changed: bool
     changed_variants: tuple[VariantListing, ...] = ()
     channel_ids: dict[str, str] = {}
+    inputs: str = ""
+    """The fingerprint of the BC facts the listing was made from (see domain.catalog.reading)."""
 
     def channel_id(self, sku: str) -> str:
         """The channel's id for a SKU of this item, "" when the channel does not have it yet."""
         return self.channel_ids.get(sku, "")
 
 
-def change(found: Listing, pushed: Mapping[str, PushedListing]) -> ListingChange | None:
+def change(found: Listing, pushed: Mapping[str, PushedListing], inputs: str = "") -> ListingChange | None:
     """What differs from what the channel last accepted for the item and its variants; None when nothing does."""
     skus = [found.sku, *(variant.sku for variant in found.variants)]
     known = {sku: last for sku in skus if (last := pushed.get(sku)) is not None}
@@ -206,6 +208,7 @@ def change(found: Listing, pushed: Mapping[str, PushedListing]) -> ListingChange
         product_changed=product_changed,
         changed_variants=variants,
         channel_ids={sku: last.channel_id for sku, last in known.items()},
+        inputs=inputs,
     )
 
 
@@ -248,6 +251,9 @@ class PushedListing(Frozen):
     sku: str
     fingerprint: str
     channel_id: str
+    inputs: str = ""
+    """On an item's own row: the fingerprint of the BC facts read in full each run (price lines, stock) when it
+    was listed; empty on a variant's row."""
 
 
 class PushOutcome(Frozen):

@@ -1,29 +1,33 @@
 """One catalog run for one channel: BC's items, prices and stock -> the listings that changed -> pushed in batches.
 
 What a channel accepted is remembered per batch (its fingerprint and the channel's id), so a run that stops
-half-way resumes where it stopped, and an unchanged item costs no call. Every run leaves a summary.
+half-way resumes where it stopped, and an unchanged item costs no call. After a completed run only the items that
+may have changed are read from BC (see domain.catalog.reading). Every run leaves a summary.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from domain.catalog.availability import Availability, ItemKey, StockFacts, availability
 from domain.catalog.listing import (
     ListingChange,
     ListingPolicy,
     PushedListing,
+    PushOutcome,
     change,
     change_batches,
     listing,
 )
+from domain.catalog.reading import NO_INPUTS, RETRY, input_fingerprints, is_full_run
 from domain.errors import RetryableError
-from domain.ports import CatalogSource, ChannelCatalog, Clock, PushedListings, SyncRuns
+from domain.ports import CatalogSource, ChannelCatalog, Clock, PushedListings, SyncRuns, SyncState
 from domain.records import SyncRun
 
 PROBLEMS_KEPT = 20
+WATERMARK = "watermark"
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ class CatalogSync:
     runs: SyncRuns
     clock: Clock
     policy: ListingPolicy
+    state: SyncState
+    """Where the run keeps its watermark."""
 
 
 @dataclass
@@ -47,28 +53,41 @@ class _Tally:
 
     def __post_init__(self) -> None:
         self.problems: list[str] = []
+        self.refreshed: list[PushedListing] = []
+        """Rows of items the channel has as they are, listed from new inputs: remembered without a call."""
+
+    def refresh(self, row: PushedListing) -> None:
+        self.refreshed.append(row)
 
     def problem(self, text: str) -> None:
         if len(self.problems) < PROBLEMS_KEPT:
             self.problems.append(text)
 
 
-def sync_catalog(sync: CatalogSync) -> SyncRun:
-    """Push every listing whose fingerprint changed since the channel last accepted it; record the run."""
+def sync_catalog(sync: CatalogSync, full: bool = False) -> SyncRun:
+    """Push every listing whose fingerprint changed since the channel last accepted it; record the run. Only the
+    items that may have changed are read, unless `full` or `is_full_run` says to read all."""
     started = sync.clock.now()
+    watermark = _watermark(sync)
+    full = full or is_full_run(watermark, started)
     tally = _Tally()
-    known = sync.pushed.all()
     completed = True
     try:
-        for batch in change_batches(_changes(sync, started.date(), known, tally), sync.channel.limit):
+        for batch in change_batches(
+            _changes(sync, started.date(), None if full else watermark, tally), sync.channel.limit
+        ):
             _push(sync, batch, tally)
+        sync.pushed.remember(tally.refreshed)
     except RetryableError as error:
         completed = False
         tally.problem(f"stopped early: {error}")
+    if completed:
+        sync.state.put(sync.name, WATERMARK, started.isoformat())
     run = SyncRun(
         name=sync.name,
         started_at=started,
         finished_at=sync.clock.now(),
+        full=full,
         read=tally.read,
         changed=tally.changed,
         pushed=tally.pushed,
@@ -80,17 +99,40 @@ def sync_catalog(sync: CatalogSync) -> SyncRun:
     return run
 
 
-def _changes(
-    sync: CatalogSync, today: date, known: Mapping[str, PushedListing], tally: _Tally
-) -> Iterator[ListingChange]:
+def _watermark(sync: CatalogSync) -> datetime | None:
+    """When the last completed run started: what BC stamped later is read again."""
+    stored = sync.state.get(sync.name, WATERMARK)
+    return datetime.fromisoformat(stored) if stored else None
+
+
+def _changes(sync: CatalogSync, today: date, since: datetime | None, tally: _Tally) -> Iterator[ListingChange]:
+    """The changes of the items read: all of them, or (after `since`) those BC stamped later and those whose
+    price lines or stock moved."""
+    known = sync.pushed.all()
     lines = sync.source.price_lines()
     stock = sync.source.stock()
-    for item in sync.source.items():
+    items = {sku for sku, row in known.items() if row.inputs}
+    inputs = input_fingerprints(lines, stock, items)
+    if since is None:
+        read = sync.source.items()
+    else:
+        moved = sorted(number for number, fingerprint in inputs.items() if _inputs(known, number) != fingerprint)
+        read = sync.source.items(since=since, numbers=moved)
+    for item in read:
         tally.read += 1
         found = listing(item, lines.get(item.number, ()), _availability(stock, sync.policy, today), sync.policy, today)
-        if (changed := change(found, known)) is not None:
+        found_inputs = inputs.get(item.number, NO_INPUTS)
+        changed = change(found, known, found_inputs)
+        if changed is not None:
             tally.changed += 1
             yield changed
+        elif _inputs(known, item.number) != found_inputs:
+            tally.refresh(known[item.number].model_copy(update={"inputs": found_inputs}))
+
+
+def _inputs(known: Mapping[str, PushedListing], number: str) -> str:
+    row = known.get(number)
+    return row.inputs if row else ""
 
 
 def _availability(
@@ -103,19 +145,30 @@ def _push(sync: CatalogSync, batch: Sequence[ListingChange], tally: _Tally) -> N
     """One batch to the channel; what it accepted is remembered. An item counts as pushed when the channel
     accepted all of it that changed, else as failed, with each refusal noted."""
     outcomes = {outcome.sku: outcome for outcome in sync.channel.push(batch)}
-    accepted = []
-    for found in batch:
-        refused = 0
-        for sku, fingerprint in _sent(found):
-            outcome = outcomes.get(sku)
-            if outcome is None or outcome.error or not outcome.channel_id:
-                refused += 1
-                tally.problem(f"{sku}: {outcome.error if outcome else 'no answer for this item'}")
-            else:
-                accepted.append(PushedListing(sku=sku, fingerprint=fingerprint, channel_id=outcome.channel_id))
-        tally.failed += bool(refused)
-        tally.pushed += not refused
-    sync.pushed.remember(accepted)
+    sync.pushed.remember([row for found in batch for row in _accepted(found, outcomes, tally)])
+
+
+def _accepted(found: ListingChange, outcomes: Mapping[str, PushOutcome], tally: _Tally) -> list[PushedListing]:
+    """The rows to remember for one item: each SKU the channel accepted, and the item's own row with the inputs
+    it was listed from, or with RETRY when the channel refused any of it (a refused product with no fingerprint),
+    so that it is read and sent again next run."""
+    rows, refused = [], False
+    for sku, fingerprint in _sent(found):
+        outcome = outcomes.get(sku)
+        if outcome is None or outcome.error or not outcome.channel_id:
+            refused = True
+            tally.problem(f"{sku}: {outcome.error if outcome else 'no answer for this item'}")
+        else:
+            rows.append(PushedListing(sku=sku, fingerprint=fingerprint, channel_id=outcome.channel_id))
+    tally.failed += refused
+    tally.pushed += not refused
+    own_sku = found.listing.sku
+    own = next((row for row in rows if row.sku == own_sku), None)
+    if own is None:
+        fingerprint = "" if found.product_changed else found.listing.fingerprint()
+        own = PushedListing(sku=own_sku, fingerprint=fingerprint, channel_id=found.channel_id(own_sku))
+    own = own.model_copy(update={"inputs": RETRY if refused else found.inputs})
+    return [row for row in rows if row.sku != own_sku] + [own]
 
 
 def _sent(found: ListingChange) -> list[tuple[str, str]]:

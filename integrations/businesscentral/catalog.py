@@ -10,18 +10,26 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from domain.catalog.availability import ItemKey, StockFacts
 from domain.catalog.listing import CatalogItem, CatalogVariant
 from domain.catalog.prices import PriceListLine
+from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.price_lists import PRICE_LINE_FIELDS, price_list_line
 
-ITEM_FIELDS = "number,displayName,blocked,unitPrice,priceIncludesTax,taxGroupCode,baseUnitOfMeasureCode"
-VARIANT_FIELDS = "itemNumber,code,description"
+ITEM_FIELDS = (
+    "number,displayName,blocked,unitPrice,priceIncludesTax,taxGroupCode,baseUnitOfMeasureCode,lastModifiedDateTime"
+)
+VARIANT_FIELDS = "itemNumber,code,description,lastModifiedDateTime"
+NUMBERS_PER_FILTER = 40
+"""Item numbers per `number eq .. or ..` filter: a URL of about 2 KB."""
+READ_ALL_ABOVE = 2_000
+"""More items than this to read by number: one full read costs fewer calls."""
 
 
 class _LinesByItem(Mapping[str, Sequence[PriceListLine]]):
@@ -72,31 +80,58 @@ class BusinessCentralCatalog:
         self._stock_url = stock_url
         self._vat = dict(vat_percent_by_group)
 
-    def items(self) -> Iterator[CatalogItem]:
-        """Every item with its variants; the variants (a small set) are read first, then the items page by page."""
-        variants = self._variants()
-        for page in self._client.pages(f"{self._client.company_url}/items", {"$select": ITEM_FIELDS}):
-            for row in page:
-                yield CatalogItem(
-                    number=row["number"],
-                    name=row.get("displayName") or row["number"],
-                    blocked=bool(row.get("blocked")),
-                    unit_price=Decimal(str(row.get("unitPrice") or 0)),
-                    base_unit_of_measure=row.get("baseUnitOfMeasureCode") or "",
-                    price_includes_vat=bool(row.get("priceIncludesTax")),
-                    vat_percent=self._vat.get(row.get("taxGroupCode") or "", Decimal(0)),
-                    variants=variants.get(row["number"], ()),
-                )
+    def items(self, since: datetime | None = None, numbers: Collection[str] = ()) -> Iterator[CatalogItem]:
+        """Every item with its variants, or after `since` the items whose card or a variant BC stamped later and
+        those in `numbers` (fetched by number, or in a full read when there are many)."""
+        variants, restamped = self._variants(since)
+        wanted = set(numbers) | restamped
+        if since is None or len(wanted) > READ_ALL_ABOVE:
+            rows = self._item_rows({})
+            if since is not None:
+                rows = (row for row in rows if row["number"] in wanted or _stamped_after(row, since))
+        else:
+            rows = self._changed_item_rows(since, wanted)
+        for row in rows:
+            yield self._item(row, variants.get(row["number"], ()))
 
-    def _variants(self) -> dict[str, tuple[CatalogVariant, ...]]:
-        """Every item variant, by item number, in BC's order (item, then code)."""
+    def _changed_item_rows(self, since: datetime, wanted: set[str]) -> Iterator[dict[str, Any]]:
+        seen: set[str] = set()
+        for row in self._item_rows({"$filter": f"lastModifiedDateTime gt {_odata_time(since)}"}):
+            seen.add(row["number"])
+            yield row
+        rest = sorted(wanted - seen)
+        for start in range(0, len(rest), NUMBERS_PER_FILTER):
+            yield from self._item_rows({"$filter": odata.any_of("number", rest[start : start + NUMBERS_PER_FILTER])})
+
+    def _item_rows(self, params: dict[str, str]) -> Iterator[dict[str, Any]]:
+        for page in self._client.pages(f"{self._client.company_url}/items", {"$select": ITEM_FIELDS, **params}):
+            yield from page
+
+    def _item(self, row: dict[str, Any], variants: tuple[CatalogVariant, ...]) -> CatalogItem:
+        return CatalogItem(
+            number=row["number"],
+            name=row.get("displayName") or row["number"],
+            blocked=bool(row.get("blocked")),
+            unit_price=Decimal(str(row.get("unitPrice") or 0)),
+            base_unit_of_measure=row.get("baseUnitOfMeasureCode") or "",
+            price_includes_vat=bool(row.get("priceIncludesTax")),
+            vat_percent=self._vat.get(row.get("taxGroupCode") or "", Decimal(0)),
+            variants=variants,
+        )
+
+    def _variants(self, since: datetime | None) -> tuple[dict[str, tuple[CatalogVariant, ...]], set[str]]:
+        """Every item variant by item number, in BC's order (item, then code), and the item numbers with a
+        variant stamped after `since`. Variants are few; all are read each run."""
         by_item: dict[str, list[CatalogVariant]] = defaultdict(list)
+        restamped: set[str] = set()
         for page in self._client.pages(f"{self._client.company_url}/itemVariants", {"$select": VARIANT_FIELDS}):
             for row in page:
                 by_item[row["itemNumber"]].append(
                     CatalogVariant(code=row["code"], description=row.get("description") or "")
                 )
-        return {number: tuple(variants) for number, variants in by_item.items()}
+                if since is not None and _stamped_after(row, since):
+                    restamped.add(row["itemNumber"])
+        return {number: tuple(variants) for number, variants in by_item.items()}, restamped
 
     def price_lines(self) -> Mapping[str, Sequence[PriceListLine]]:
         """Every line of the published page, by item number."""
@@ -118,6 +153,16 @@ class BusinessCentralCatalog:
                 total = Decimal(locations.get(location, "0")) + Decimal(str(row.get("Remaining_Quantity") or 0))
                 locations[location] = str(total)
         return _StockByItem(dict(on_hand))
+
+
+def _stamped_after(row: dict[str, Any], since: datetime) -> bool:
+    stamp = row.get("lastModifiedDateTime")
+    return bool(stamp) and datetime.fromisoformat(str(stamp).replace("Z", "+00:00")) > since
+
+
+def _odata_time(moment: datetime) -> str:
+    """An OData v4 DateTimeOffset literal (no quotes), in UTC."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _shared(value: Any) -> Any:

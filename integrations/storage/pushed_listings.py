@@ -27,9 +27,11 @@ class TablePushedListings:
             rows = self._account.table(SYNC_STATE_TABLE).query_entities(
                 "PartitionKey eq @partition",
                 parameters={"partition": self._partition},
-                select=["sku", "fingerprint", "channelId"],
+                select=["sku", "fingerprint", "channelId", "inputs"],
             )
-            return _Accepted({row["sku"]: (row["fingerprint"], row["channelId"]) for row in rows})
+            return _Accepted(
+                {row["sku"]: (row["fingerprint"], row["channelId"], row.get("inputs") or "") for row in rows}
+            )
 
     def remember(self, pushed: Sequence[PushedListing]) -> None:
         table = self._account.table(SYNC_STATE_TABLE)
@@ -47,6 +49,7 @@ class TablePushedListings:
             "sku": row.sku,
             "fingerprint": row.fingerprint,
             "channelId": row.channel_id,
+            "inputs": row.inputs,
         }
 
 
@@ -58,14 +61,15 @@ def row_key(sku: str) -> str:
 
 
 class _Accepted(Mapping[str, PushedListing]):
-    """(fingerprint, channel id) per SKU, made into PushedListing when read: a shop of 50,000 products stays small."""
+    """(fingerprint, channel id, inputs) per SKU, made into PushedListing when read: a shop of 50,000 products
+    stays small."""
 
-    def __init__(self, rows: dict[str, tuple[str, str]]) -> None:
+    def __init__(self, rows: dict[str, tuple[str, str, str]]) -> None:
         self._rows = rows
 
     def __getitem__(self, sku: str) -> PushedListing:
-        fingerprint, channel_id = self._rows[sku]
-        return PushedListing(sku=sku, fingerprint=fingerprint, channel_id=channel_id)
+        fingerprint, channel_id, inputs = self._rows[sku]
+        return PushedListing(sku=sku, fingerprint=fingerprint, channel_id=channel_id, inputs=inputs)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._rows)

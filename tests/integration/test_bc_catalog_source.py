@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from decimal import Decimal
 
 import httpx
@@ -77,3 +78,27 @@ def test_stock_per_location_adds_up_to_the_items_inventory(
         number: total for number, total in inventory.items() if total
     }
     assert set(stock[ItemKey(item_number="KOF-1001")].on_hand) <= {"HOOFD", "WINKEL"}
+
+
+def test_items_with_their_variants_in_bcs_order(bc: BusinessCentralSimulator, catalog: BusinessCentralCatalog):
+    variants = _probe(bc).all("itemVariants", **{"$filter": "itemNumber eq 'TEX-1001'"})
+
+    [shirt] = [item for item in catalog.items() if item.number == "TEX-1001"]
+
+    assert [(v.code, v.description) for v in shirt.variants] == [(v["code"], v["description"]) for v in variants]
+
+
+def test_after_a_watermark_only_the_items_bc_stamped_later_and_those_asked_for_are_read(
+    bc: BusinessCentralSimulator, catalog: BusinessCentralCatalog
+):
+    """THE-1002's card is edited after the watermark; KOF-1003 is asked for by number (its prices moved)."""
+    stamps = [row["lastModifiedDateTime"] for row in _probe(bc).all("items")]
+    watermark = max(datetime.fromisoformat(stamp.replace("Z", "+00:00")) for stamp in stamps)
+    httpx.patch(f"{bc.url}/_sim/items/THE-1002", json={"unitPrice": 3.75}, timeout=30).raise_for_status()
+
+    edited = [item.number for item in catalog.items(since=watermark)]
+    with_asked = [item.number for item in catalog.items(since=watermark, numbers=["KOF-1003", "THE-1002"])]
+
+    assert edited == ["THE-1002"]
+    assert sorted(with_asked) == ["KOF-1003", "THE-1002"]
+    assert [item.unit_price for item in catalog.items(since=watermark)] == [Decimal("3.75")]

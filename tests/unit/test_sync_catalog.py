@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -24,14 +24,28 @@ class Clock:
 
 
 class Source:
+    """Items with the time BC stamped each (all at the start, unless edited); counts the items read."""
+
     def __init__(self, count: int) -> None:
         self.catalog = [
             CatalogItem(number=f"ART-{n:05d}", name=f"Artikel {n}", unit_price=Decimal(10 + n)) for n in range(count)
         ]
+        self.stamped = dict.fromkeys((item.number for item in self.catalog), datetime(2026, 11, 29, 5, 0, tzinfo=UTC))
         self.on_hand: dict[ItemKey, StockFacts] = {}
+        self.reads: list[list[str]] = []
 
-    def items(self) -> list[CatalogItem]:
-        return self.catalog
+    def edit(self, index: int, at: datetime, **changes: object) -> None:
+        self.catalog[index] = self.catalog[index].model_copy(update=changes)
+        self.stamped[self.catalog[index].number] = at
+
+    def items(self, since: datetime | None = None, numbers: Collection[str] = ()) -> list[CatalogItem]:
+        read = [
+            item
+            for item in self.catalog
+            if since is None or self.stamped[item.number] > since or item.number in numbers
+        ]
+        self.reads.append([item.number for item in read])
+        return read
 
     def price_lines(self) -> dict[str, list[PriceListLine]]:
         return {}
@@ -79,6 +93,17 @@ class Pushed:
         self.rows.update({row.sku: row for row in pushed})
 
 
+class State:
+    def __init__(self) -> None:
+        self.values: dict[tuple[str, str], str] = {}
+
+    def get(self, job: str, scope: str) -> str | None:
+        return self.values.get((job, scope))
+
+    def put(self, job: str, scope: str, value: str) -> None:
+        self.values[(job, scope)] = value
+
+
 class Runs:
     def __init__(self) -> None:
         self.recorded: list[SyncRun] = []
@@ -93,15 +118,22 @@ class Runs:
 POLICY = ListingPolicy(stock=StockPolicy(display=DisplayMode.EXACT_QUANTITY))
 
 
-def _sync(source: Source, channel: Channel, pushed: Pushed | None = None) -> CatalogSync:
+def _sync(
+    source: Source,
+    channel: Channel,
+    pushed: Pushed | None = None,
+    state: State | None = None,
+    clock: Clock | None = None,
+) -> CatalogSync:
     return CatalogSync(
         name="catalog-woocommerce-shop-a",
         source=source,
         channel=channel,
         pushed=pushed or Pushed(),
         runs=Runs(),
-        clock=Clock(),
+        clock=clock or Clock(),
         policy=POLICY,
+        state=state or State(),
     )
 
 
@@ -182,3 +214,71 @@ def test_a_refused_variant_fails_its_item_and_alone_is_sent_again_with_the_ids_t
     assert sync_catalog(_sync(source, retry, pushed)).pushed == 1
     assert retry.calls == [[("MOK-2001-BLAUW", "")]]
     assert pushed.rows["MOK-2001-ROOD"].channel_id == "woo-MOK-2001-ROOD"
+
+
+def test_after_a_completed_run_only_items_bc_stamped_later_or_whose_prices_or_stock_moved_are_read():
+    """Run 1 reads all 250; then BC stamps ART-00007 (new price) and stock moves for ART-00042 (no stamp): run 2,
+    the same day, reads those two only and pushes both; run 3 reads nothing."""
+    source, pushed, state, clock = Source(250), Pushed(), State(), Clock()
+    first = sync_catalog(_sync(source, Channel(), pushed, state, clock))
+    source.edit(7, clock.moment + timedelta(minutes=1), unit_price=Decimal("99.00"))
+    source.on_hand[ItemKey(item_number="ART-00042")] = StockFacts(
+        item=ItemKey(item_number="ART-00042"), on_hand={"HOOFD": Decimal(3)}
+    )
+    clock.moment += timedelta(minutes=15)
+
+    second = sync_catalog(_sync(source, channel := Channel(), pushed, state, clock))
+    third = sync_catalog(_sync(source, Channel(), pushed, state, clock))
+
+    assert (first.full, first.read, second.full, second.read, third.read) == (True, 250, False, 2, 0)
+    assert source.reads[1] == ["ART-00007", "ART-00042"]
+    assert channel.calls == [[("ART-00007", "woo-ART-00007"), ("ART-00042", "woo-ART-00042")]]
+
+
+def test_the_first_run_of_a_day_reads_everything_again():
+    """Campaigns start and price lines end by date, without any stamp in BC."""
+    source, pushed, state, clock = Source(30), Pushed(), State(), Clock()
+    sync_catalog(_sync(source, Channel(), pushed, state, clock))
+    clock.moment += timedelta(days=1)
+
+    run = sync_catalog(_sync(source, Channel(), pushed, state, clock))
+
+    assert (run.full, run.read, run.changed) == (True, 30, 0)
+
+
+def test_an_item_the_channel_refused_is_read_again_by_the_next_delta_run():
+    source, pushed, state, clock = Source(5), Pushed(), State(), Clock()
+    sync_catalog(_sync(source, Channel(refuse=frozenset({"ART-00003"})), pushed, state, clock))
+
+    retry = sync_catalog(_sync(source, Channel(), pushed, state, clock))
+
+    assert (retry.full, retry.read, retry.pushed) == (False, 1, 1)
+    assert sync_catalog(_sync(source, Channel(), pushed, state, clock)).read == 0
+
+
+def test_moved_inputs_that_leave_the_listing_as_it_is_are_remembered_without_a_call():
+    """A new stock row of 0 for ART-00001 in another location: its inputs moved, its listing did not."""
+    source, pushed, state, clock = Source(3), Pushed(), State(), Clock()
+    sync_catalog(_sync(source, Channel(), pushed, state, clock))
+    source.on_hand[ItemKey(item_number="ART-00001")] = StockFacts(
+        item=ItemKey(item_number="ART-00001"), on_hand={"WINKEL": Decimal(0)}
+    )
+
+    quiet = Channel()
+    run = sync_catalog(_sync(source, quiet, pushed, state, clock))
+
+    assert (run.read, run.changed, quiet.calls) == (1, 0, [])
+    assert sync_catalog(_sync(source, Channel(), pushed, state, clock)).read == 0
+
+
+def test_a_run_that_stopped_early_keeps_the_old_watermark():
+    source, pushed, state, clock = Source(250), Pushed(), State(), Clock()
+    sync_catalog(_sync(source, Channel(), pushed, state, clock))
+    for index in range(50, 200):
+        source.edit(index, clock.moment + timedelta(minutes=1), name=f"Nieuw {index}")
+
+    stopped = sync_catalog(_sync(source, Channel(fail_on_call=2), pushed, state, clock))
+    resumed = sync_catalog(_sync(source, Channel(), pushed, state, clock))
+
+    assert (stopped.completed, stopped.pushed, stopped.full) == (False, 100, False)
+    assert (resumed.full, resumed.read, resumed.changed, resumed.pushed) == (False, 150, 50, 50)
