@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
-
-from collections.abc import Callable, Mapping
 
 from domain.catalog.availability import Availability, DisplayMode, ItemKey, StockPolicy, StockStatus
 from domain.catalog.listing import (

@@ -17,6 +17,7 @@ from localdev.simulators.shopify.bucket import LeakyBucket
 from localdev.simulators.shopify.controls import CancelRequest, OrderDescription, WebhookTarget
 from localdev.simulators.shopify.deliveries import WebhookDispatcher
 from localdev.simulators.shopify.faults import DeliveryFaults
+from localdev.simulators.shopify.graphql_api import GraphQLEndpoint
 from localdev.simulators.shopify.listing import ListingError, OrderListing
 from localdev.simulators.shopify.orders import OrderDraft
 from localdev.simulators.shopify.store import OrderStore
@@ -46,11 +47,19 @@ class ShopifyError(Exception):
 class ShopifyShop:
     """All state of one simulated shop; the coroutines run on the server's loop."""
 
-    def __init__(self, access_token: str, zone: timezone, bucket: LeakyBucket, dispatcher: WebhookDispatcher) -> None:
+    def __init__(
+        self,
+        access_token: str,
+        zone: timezone,
+        bucket: LeakyBucket,
+        dispatcher: WebhookDispatcher,
+        graphql: GraphQLEndpoint,
+    ) -> None:
         self.access_token = access_token
         self.store = OrderStore(zone)
         self.bucket = bucket
         self.dispatcher = dispatcher
+        self.graphql = graphql
 
     def application(self) -> web.Application:
         app = web.Application(middlewares=[_errors, self._admin_gate])
@@ -64,6 +73,7 @@ class ShopifyShop:
         app.router.add_delete("/_sim/faults", self.clear_faults)
         app.router.add_post("/_sim/webhook", self.set_webhook)
         app.router.add_get("/_sim/deliveries", self.get_deliveries)
+        self.graphql.add_routes(app.router, ADMIN)
         app.on_cleanup.append(lambda _app: self.dispatcher.close())
         return app
 
@@ -159,16 +169,14 @@ class ShopifyShop:
 
     @web.middleware
     async def _admin_gate(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        """Admin API calls need the access token and room in the leaky bucket; every answer shows the level."""
+        """Admin API calls need the access token. REST calls need room in the leaky bucket and every REST answer
+        shows its level; GraphQL calls are priced by query cost instead (see `graphql_api`)."""
         if not request.path.startswith("/admin/"):
             return await handler(request)
         token = request.headers.get("X-Shopify-Access-Token", "")
         if not hmac.compare_digest(token.encode(), self.access_token.encode()):
             raise ShopifyError(401, INVALID_TOKEN)
-        if not self.bucket.take():
-            limit = f"{self.bucket.size}/{self.bucket.size}"
-            raise ShopifyError(429, THROTTLED, {"Retry-After": "2.0", "X-Shopify-Shop-Api-Call-Limit": limit})
-        headers = {"X-Shopify-Shop-Api-Call-Limit": f"{self.bucket.used}/{self.bucket.size}"}
+        headers = {} if request.path.endswith("/graphql.json") else self._take_rest_call()
         version = request.match_info.get("version")
         if version is not None:
             headers["X-Shopify-API-Version"] = version
@@ -179,6 +187,13 @@ class ShopifyShop:
             raise
         response.headers.update(headers)
         return response
+
+    def _take_rest_call(self) -> dict[str, str]:
+        """One call from the REST bucket (429 when it is full); the call-limit header to answer with."""
+        if not self.bucket.take():
+            limit = f"{self.bucket.size}/{self.bucket.size}"
+            raise ShopifyError(429, THROTTLED, {"Retry-After": "2.0", "X-Shopify-Shop-Api-Call-Limit": limit})
+        return {"X-Shopify-Shop-Api-Call-Limit": f"{self.bucket.used}/{self.bucket.size}"}
 
 
 def _copy(order: dict[str, Any]) -> dict[str, Any]:

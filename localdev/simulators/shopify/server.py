@@ -1,10 +1,10 @@
-"""ShopifySimulator: a Shopify shop (Admin REST orders and order webhooks) on 127.0.0.1."""
+"""ShopifySimulator: a Shopify shop (Admin REST orders, the Admin GraphQL catalog, order webhooks) on 127.0.0.1."""
 
 from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from types import TracebackType
@@ -14,14 +14,23 @@ from localdev.shop.woocommerce import ShopCustomer, ShopLine
 from localdev.simulators.background import BackgroundServer
 from localdev.simulators.shopify.app import ShopifyShop
 from localdev.simulators.shopify.bucket import LeakyBucket
+from localdev.simulators.shopify.catalog import Catalog
+from localdev.simulators.shopify.cost_bucket import CostBucket
 from localdev.simulators.shopify.deliveries import ShopifyDelivery, WebhookDispatcher, WebhookSettings
+from localdev.simulators.shopify.graphql_api import GraphQLEndpoint
 from localdev.simulators.shopify.orders import OrderDraft
 
 _CALL_TIMEOUT_S = 10.0
 
 
 class ShopifySimulator:
-    """The client secret and access token default to random ones; read them back from the attributes."""
+    """The client secret and access token default to random ones; read them back from the attributes.
+
+    `bucket_size`/`leak_per_s` shape the REST call bucket; `graphql_bucket_size`/`graphql_restore_rate` the
+    GraphQL cost bucket (Shopify's standard 1000 points, 50 a second). `clock` drives both buckets and the
+    idempotency keys' expiry: pass a settable one to test throttling without waiting. `location_names` are the
+    shop's locations, in id order.
+    """
 
     def __init__(
         self,
@@ -38,6 +47,10 @@ class ShopifySimulator:
         bucket_size: int = 40,
         leak_per_s: float = 2.0,
         seed: int = 0,
+        graphql_bucket_size: float = 1000.0,
+        graphql_restore_rate: float = 50.0,
+        clock: Callable[[], float] = time.monotonic,
+        location_names: Sequence[str] = ("Hoofdmagazijn",),
     ) -> None:
         self.shop_domain = shop_domain
         self.api_version = api_version
@@ -46,11 +59,13 @@ class ShopifySimulator:
         settings = WebhookSettings(
             self.client_secret, shop_domain, api_version, tuple(retry_delays_s), delivery_timeout_s
         )
+        self.catalog = Catalog(tuple(location_names))
         self.shop = ShopifyShop(
             self.access_token,
             timezone(timedelta(hours=shop_offset_hours)),
-            LeakyBucket(bucket_size, leak_per_s),
+            LeakyBucket(bucket_size, leak_per_s, clock),
             WebhookDispatcher(settings, webhook_url, seed),
+            GraphQLEndpoint(self.catalog, CostBucket(graphql_bucket_size, graphql_restore_rate, clock), clock),
         )
         self._server = BackgroundServer("shopify", port)
 
@@ -61,6 +76,10 @@ class ShopifySimulator:
     @property
     def api_base(self) -> str:
         return f"{self.url}/admin/api/{self.api_version}"
+
+    @property
+    def graphql_url(self) -> str:
+        return f"{self.api_base}/graphql.json"
 
     @property
     def deliveries(self) -> list[ShopifyDelivery]:
@@ -110,6 +129,13 @@ class ShopifySimulator:
     def cancel_order(self, order_id: int, reason: str = "customer") -> dict[str, Any]:
         """Cancel and queue `orders/cancelled` and `orders/updated`, sharing one event id."""
         return self._server.call(self.shop.cancel(order_id, reason), _CALL_TIMEOUT_S)
+
+    def catalog_products(self) -> list[dict[str, Any]]:
+        """Every product as stored (as `GET /_sim/products` shows them), in id order."""
+        return self._server.call(self._products(), _CALL_TIMEOUT_S)
+
+    async def _products(self) -> list[dict[str, Any]]:
+        return [product.to_json() for product in self.catalog.sorted_products(lambda _p: True)]
 
     def wait_for_deliveries(self, timeout: float = 10.0) -> None:
         """Return once no webhook is queued, held or being retried; TimeoutError if that takes too long."""

@@ -1,0 +1,69 @@
+"""Test controls of the GraphQL endpoint: injected faults (`/_sim/graphql/faults`) and call counters
+(`/_sim/graphql/stats`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class GraphQLFaults(BaseModel):
+    """`fail_next`: the next N GraphQL calls answer `fail_status` with a gateway's HTML page; with
+    `fail_after_commit` the call is carried out first and only its answer is lost.
+
+    `throttle_next`: the next N calls are refused as THROTTLED whatever the bucket holds.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    fail_next: int = Field(0, ge=0)
+    fail_status: Literal[500, 502, 503, 504] = 502
+    fail_after_commit: bool = False
+    throttle_next: int = Field(0, ge=0)
+
+    def merged(self, update: GraphQLFaults) -> GraphQLFaults:
+        """These settings with the fields that `update` was given."""
+        return self.model_copy(update={name: getattr(update, name) for name in update.model_fields_set})
+
+    def take_throttle(self) -> bool:
+        """Whether this call is to be throttled; counts down."""
+        if self.throttle_next == 0:
+            return False
+        self.throttle_next -= 1
+        return True
+
+    def take_failure(self) -> bool:
+        """Whether this call is to fail; counts down."""
+        if self.fail_next == 0:
+            return False
+        self.fail_next -= 1
+        return True
+
+
+@dataclass
+class GraphQLStats:
+    """`calls`: root fields carried out, by name (`productSet`, `products` ...); `throttled`: root fields of
+    calls refused for cost; `faults`: injected faults by kind; `cost`: requested and actual points summed."""
+
+    requests: int = 0
+    calls: Counter[str] = field(default_factory=Counter)
+    throttled: Counter[str] = field(default_factory=Counter)
+    faults: Counter[str] = field(default_factory=Counter)
+    requested_cost: int = 0
+    actual_cost: int = 0
+
+    def reset(self) -> None:
+        """Back to zero in place (the endpoint holds this object)."""
+        self.__dict__.update(GraphQLStats().__dict__)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "requests": self.requests,
+            "calls": dict(self.calls),
+            "throttled": dict(self.throttled),
+            "faults": dict(self.faults),
+            "cost": {"requested": self.requested_cost, "actual": self.actual_cost},
+        }
