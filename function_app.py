@@ -4,7 +4,7 @@ import logging
 
 import azure.functions as func
 
-from functions import catalog, dossier, operations, order_worker, recovery, webhooks
+from functions import catalog, dossier, operations, order_worker, portal_catalog, recovery, webhooks
 
 # Request URLs carry OData filters with customers' e-mail addresses: HTTP client logs stay out of telemetry.
 for chatty in ("httpx", "httpcore", "azure"):
@@ -12,5 +12,13 @@ for chatty in ("httpx", "httpcore", "azure"):
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
 
-for blueprint in (webhooks.bp, order_worker.bp, recovery.bp, catalog.bp, dossier.bp, operations.bp):
+for blueprint in (
+    webhooks.bp,
+    order_worker.bp,
+    recovery.bp,
+    catalog.bp,
+    portal_catalog.bp,
+    dossier.bp,
+    operations.bp,
+):
     app.register_functions(blueprint)

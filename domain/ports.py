@@ -6,8 +6,9 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from domain.catalog.availability import ItemKey, StockFacts
+from domain.catalog.availability import ItemKey, ItemSubstitution, StockFacts
 from domain.catalog.listing import CatalogItem, ListingChange, PushedListing, PushOutcome
+from domain.catalog.portal import PortalCustomer, PortalItem
 from domain.catalog.prices import CustomerPricing, PriceListLine
 from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku, WebOrderKey
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, SyncRun, WebhookEvent
@@ -171,3 +172,49 @@ class SyncRuns(Protocol):
     def latest(self, name: str, count: int) -> list[SyncRun]:
         """The newest runs of that name first."""
         ...
+
+
+class PortalSource(Protocol):
+    """What the portal needs from BC besides the catalog, read in full each run."""
+
+    def customers(self) -> Iterable[PortalCustomer]: ...
+
+    def substitutions(self) -> Mapping[str, Sequence[ItemSubstitution]]:
+        """The item substitution entries of each item, by item number."""
+        ...
+
+
+class PortalCatalog(Protocol):
+    """The portal's copy of BC's items and customers' terms, as the portal API reads it."""
+
+    def items(self, numbers: Iterable[str]) -> dict[str, PortalItem]:
+        """The stored ones among them, by item number."""
+        ...
+
+    def customer(self, number: str) -> PortalCustomer | None: ...
+
+
+class PortalCatalogStore(Protocol):
+    """The portal's copy of BC's items and customers' terms, as the portal catalog run keeps it."""
+
+    @property
+    def limit(self) -> int:
+        """The most items or customers one store call takes."""
+        ...
+
+    def item_fingerprints(self) -> Mapping[str, str]:
+        """The fingerprint of each stored item, by item number."""
+        ...
+
+    def store_items(self, items: Sequence[PortalItem]) -> Mapping[str, str]:
+        """Store each item in place of what was stored; the items it could not store, each with why (nothing is
+        kept of those)."""
+        ...
+
+    def remove_items(self, numbers: Sequence[str]) -> None: ...
+
+    def customer_fingerprints(self) -> Mapping[str, str]: ...
+
+    def store_customers(self, customers: Sequence[PortalCustomer]) -> None: ...
+
+    def remove_customers(self, numbers: Sequence[str]) -> None: ...

@@ -1,5 +1,6 @@
 """The catalog: a timer pushes BC's articles, prices and stock to the shops (schedule: KOPPEL_CATALOG_SCHEDULE);
-`GET /api/ops/sync/{name}` shows a run's latest summaries, `POST /api/ops/sync/{name}/run` runs it now."""
+`GET /api/ops/sync/{name}` shows a run's latest summaries, `POST /api/ops/sync/{name}/run` runs it now (any named
+run: the shops' catalogs and the portal's)."""
 
 from __future__ import annotations
 
@@ -27,17 +28,17 @@ def catalog_sync(timer: func.TimerRequest) -> None:
 def sync_runs(req: func.HttpRequest) -> func.HttpResponse:
     name = req.route_params["name"]
     runs = container().sync_runs.latest(name, RUNS_SHOWN)
-    if not runs and name not in container().catalog_syncs:
+    if not runs and name not in container().named_runs():
         return error_response(404, "not_found", f"no run is called {name}")
     return json_response({"name": name, "runs": [_summary(run) for run in runs]})
 
 
 @bp.route(route="ops/sync/{name}/run", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
 def run_sync_now(req: func.HttpRequest) -> func.HttpResponse:
-    sync = container().catalog_syncs.get(req.route_params["name"])
-    if sync is None:
+    run_now = container().named_runs().get(req.route_params["name"])
+    if run_now is None:
         return error_response(404, "not_found", f"no run is called {req.route_params['name']}")
-    run = sync_catalog(sync)
+    run = run_now()
     _log(run, past_due=False)
     return json_response(_summary(run))
 

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, partial
 
 import httpx
 
 from domain.mapping.business_central import ChargeAccounts
 from domain.ports import ShopOrderFeed
+from domain.records import SyncRun
 from domain.rules.controls import ControlPolicy
 from domain.services.ingest_webhook import Intake
+from domain.services.portal_prices import PortalPrices
+from domain.services.publish_portal_catalog import PortalCatalogRun, publish_portal_catalog
 from domain.services.recover_orders import OrderRecovery
-from domain.services.sync_catalog import CatalogSync
+from domain.services.sync_catalog import CatalogSync, sync_catalog
 from domain.services.sync_order import ImportPolicy, OrderSync
 from integrations.businesscentral.api import BusinessCentralApi
 from integrations.businesscentral.catalog import BusinessCentralCatalog
 from integrations.businesscentral.client import BusinessCentralClient
+from integrations.businesscentral.portal import BusinessCentralPortalSource
 from integrations.businesscentral.price_lists import BusinessCentralPriceLists
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
@@ -32,11 +37,13 @@ from integrations.storage.customer_bindings import TableCustomerBindings
 from integrations.storage.event_log import TableEventLog
 from integrations.storage.order_queue import StorageOrderQueue
 from integrations.storage.order_store import TableOrderStore
+from integrations.storage.portal_catalog import TablePortalCatalog
 from integrations.storage.pushed_listings import TablePushedListings
 from integrations.storage.sync_runs import TableSyncRuns
 from integrations.storage.sync_state import TableSyncState
 
 log = logging.getLogger(__name__)
+PORTAL_CATALOG_RUN = "portal-catalog"
 
 
 class SystemClock:
@@ -53,7 +60,19 @@ class Container:
     order_feeds: dict[tuple[str, str], ShopOrderFeed]
     catalog_syncs: dict[str, CatalogSync]
     """One catalog run per shop whose catalog Koppel writes, by run name."""
+    portal_catalog: PortalCatalogRun | None
+    """The run that keeps the portal's catalog; None when BC's pages are not published or its settings are invalid."""
+    portal_prices: PortalPrices | None
     sync_runs: TableSyncRuns
+
+    def named_runs(self) -> dict[str, Callable[[], SyncRun]]:
+        """Every timed run ops may look at or start now, by name."""
+        runs: dict[str, Callable[[], SyncRun]] = {
+            name: partial(sync_catalog, sync) for name, sync in self.catalog_syncs.items()
+        }
+        if self.portal_catalog is not None:
+            runs[self.portal_catalog.name] = partial(publish_portal_catalog, self.portal_catalog)
+        return runs
 
 
 @cache
@@ -66,6 +85,7 @@ def container() -> Container:
     intake = Intake(events=events, queue=queue, clock=clock)
     orders = TableOrderStore(account)
     bc = _bc_client(config)
+    portal_catalog, portal_prices = _portal(config, account, bc, clock)
     return Container(
         settings=config,
         intake=intake,
@@ -77,6 +97,8 @@ def container() -> Container:
         ),
         order_feeds=_order_feeds(config),
         catalog_syncs=_catalog_syncs(config, account, bc, clock),
+        portal_catalog=portal_catalog,
+        portal_prices=portal_prices,
         sync_runs=TableSyncRuns(account),
         order_sync=OrderSync(
             events=events,
@@ -123,6 +145,38 @@ def _catalog_syncs(
             state=TableSyncState(account),
         )
     return syncs
+
+
+def _portal(
+    config: Settings, account: StorageAccount, bc: BusinessCentralClient, clock: SystemClock
+) -> tuple[PortalCatalogRun | None, PortalPrices | None]:
+    """The portal's catalog run and price answers, when BC's price list, stock, customer and substitution pages
+    are published."""
+    services = (
+        config.bc_price_list_service,
+        config.bc_stock_service,
+        config.bc_customer_service,
+        config.bc_substitution_service,
+    )
+    price_lines, stock, customers, substitutions = (config.bc_web_service_url(service) for service in services)
+    if price_lines is None or stock is None or customers is None or substitutions is None:
+        return None, None
+    try:
+        policy = config.portal_policy()
+    except ValueError as error:
+        log.error("portal catalog not kept: its settings are invalid: %s", error)
+        return None, None
+    store = TablePortalCatalog(account)
+    run = PortalCatalogRun(
+        name=PORTAL_CATALOG_RUN,
+        catalog=BusinessCentralCatalog(bc, price_lines, stock, config.vat_percent_by_group),
+        terms=BusinessCentralPortalSource(bc, customers, substitutions),
+        store=store,
+        runs=TableSyncRuns(account),
+        clock=clock,
+        stock=policy.stock,
+    )
+    return run, PortalPrices(catalog=store, policy=policy, clock=clock)
 
 
 def _order_feeds(config: Settings) -> dict[tuple[str, str], ShopOrderFeed]:

@@ -12,8 +12,9 @@ from urllib.parse import quote
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from domain.catalog.availability import DisplayMode, StockPolicy
-from domain.catalog.listing import ListedField, ListingPolicy
+from domain.catalog.availability import DisplayMode
+from domain.catalog.listing import ListingPolicy
+from domain.catalog.portal import PortalPolicy
 from domain.mapping import portal
 
 BC_DEFAULT_API_URL = "https://api.businesscentral.dynamics.com"
@@ -46,6 +47,9 @@ class Settings(BaseSettings):
     bc_price_list_service: str = Field("", validation_alias="KOPPEL_BC_PRICE_LIST_SERVICE")
     bc_customer_service: str = Field("KoppelCustomers", validation_alias="KOPPEL_BC_CUSTOMER_SERVICE")
     bc_stock_service: str = Field("KoppelItemLocationStock", validation_alias="KOPPEL_BC_STOCK_SERVICE")
+    bc_substitution_service: str = Field(
+        "KoppelItemSubstitutions", validation_alias="KOPPEL_BC_ITEM_SUBSTITUTION_SERVICE"
+    )
     vat_percent_by_group: dict[str, Decimal] = Field(
         default_factory=lambda: {"HOOG": Decimal(21), "LAAG": Decimal(9), "NUL": Decimal(0)},
         validation_alias="KOPPEL_VAT_PERCENT_BY_GROUP",
@@ -71,6 +75,13 @@ class Settings(BaseSettings):
         "pending,authorized,partially_paid,paid", validation_alias="KOPPEL_SHOPIFY_IMPORT_STATUSES"
     )
     portal_secret: SecretStr = Field(SecretStr(""), validation_alias="KOPPEL_PORTAL_SECRET")
+    portal_stock_display: str = Field(
+        DisplayMode.QUANTITY_WITH_DATE.value, validation_alias="KOPPEL_PORTAL_STOCK_DISPLAY"
+    )
+    portal_safety_stock: str = Field("0", validation_alias="KOPPEL_PORTAL_SAFETY_STOCK")
+    portal_locations: str = Field("", validation_alias="KOPPEL_PORTAL_LOCATIONS")
+    portal_campaigns: str = Field("", validation_alias="KOPPEL_PORTAL_CAMPAIGNS")
+    portal_prices_include_vat: str = Field("false", validation_alias="KOPPEL_PORTAL_PRICES_INCLUDE_VAT")
     recovery_first_lookback_hours: float = Field(24.0, gt=0, validation_alias="KOPPEL_RECOVERY_FIRST_LOOKBACK_HOURS")
     max_webhook_bytes: int = Field(1_048_576, ge=1024, validation_alias="KOPPEL_MAX_WEBHOOK_BYTES")
     totals_tolerance: Decimal = Field(Decimal("0.02"), ge=0, validation_alias="KOPPEL_TOTALS_TOLERANCE")
@@ -154,15 +165,35 @@ class Settings(BaseSettings):
         def setting(kind: str, default: str = "") -> str:
             return os.environ.get(shop_setting(source, kind, shop), default)
 
-        return ListingPolicy(
-            stock=StockPolicy(
-                display=DisplayMode(setting("STOCK_DISPLAY", DisplayMode.EXACT_QUANTITY.value)),
-                safety_stock=Decimal(setting("SAFETY_STOCK", "0")),
-                locations=frozenset(names(setting("LOCATIONS"))),
-            ),
-            prices_include_vat=setting("PRICES_INCLUDE_VAT", "true").strip().lower() == "true",
-            campaigns=frozenset(names(setting("CAMPAIGNS"))),
-            owned=frozenset(ListedField(field) for field in names(setting("BC_OWNS", "name,status,prices,stock"))),
+        return ListingPolicy.model_validate(
+            {
+                "stock": {
+                    "display": setting("STOCK_DISPLAY", DisplayMode.EXACT_QUANTITY.value).strip(),
+                    "safety_stock": setting("SAFETY_STOCK", "0").strip(),
+                    "locations": names(setting("LOCATIONS")),
+                },
+                "prices_include_vat": setting("PRICES_INCLUDE_VAT", "true").strip().lower() == "true",
+                "campaigns": names(setting("CAMPAIGNS")),
+                "owned": names(setting("BC_OWNS", "name,status,prices,stock")),
+            }
+        )
+
+    def portal_policy(self) -> PortalPolicy:
+        """The portal's catalog choices, from KOPPEL_PORTAL_STOCK_DISPLAY, _SAFETY_STOCK, _LOCATIONS, _CAMPAIGNS and
+        _PRICES_INCLUDE_VAT; ValueError when one is invalid (checked here, so that it keeps only the portal out)."""
+        if self.portal_prices_include_vat.strip().lower() not in ("true", "false"):
+            raise ValueError("KOPPEL_PORTAL_PRICES_INCLUDE_VAT must be true or false")
+        return PortalPolicy.model_validate(
+            {
+                "stock": {
+                    "display": self.portal_stock_display.strip(),
+                    "safety_stock": self.portal_safety_stock.strip(),
+                    "locations": names(self.portal_locations),
+                },
+                "prices_include_vat": self.portal_prices_include_vat.strip().lower() == "true",
+                "campaigns": names(self.portal_campaigns),
+                "local_currency": self.local_currency,
+            }
         )
 
     def shopify_rest(self) -> dict[str, tuple[str, str]]:

@@ -87,6 +87,7 @@ class LocalStack:
             "KOPPEL_BC_PRICE_LIST_SERVICE": PRICE_LIST_LINES,
             "KOPPEL_RECOVERY_SCHEDULE": "0 */5 * * * *",
             "KOPPEL_CATALOG_SCHEDULE": "0 */15 * * * *",
+            "KOPPEL_PORTAL_CATALOG_SCHEDULE": "0 */15 * * * *",
         }
         return values | self._shop_settings() | self.extra_settings
 

@@ -37,6 +37,7 @@ def app_settings(azurite: Azurite, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         "KOPPEL_MAX_WEBHOOK_BYTES": "65536",
         "KOPPEL_RECOVERY_SCHEDULE": "0 */5 * * * *",
         "KOPPEL_CATALOG_SCHEDULE": "0 */15 * * * *",
+        "KOPPEL_PORTAL_CATALOG_SCHEDULE": "0 */15 * * * *",
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)

@@ -27,11 +27,12 @@ def test_a_shop_with_valid_settings_gets_its_run(app_settings: str, monkeypatch:
     assert sync.policy.stock.display.value == "in_stock_or_not"
 
 
-def test_an_invalid_stock_display_leaves_out_that_catalog_and_everything_else_is_built(
-    app_settings: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize(("kind", "value"), [("STOCK_DISPLAY", "everything"), ("SAFETY_STOCK", "veel")])
+def test_an_invalid_catalog_setting_leaves_out_that_catalog_and_everything_else_is_built(
+    app_settings: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, kind: str, value: str
 ):
     _catalog_published(monkeypatch, app_settings)
-    monkeypatch.setenv(_shop_setting("STOCK_DISPLAY", app_settings), "everything")
+    monkeypatch.setenv(_shop_setting(kind, app_settings), value)
 
     assert container().catalog_syncs == {}
     assert "catalog settings are invalid" in caplog.text
