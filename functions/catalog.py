@@ -49,8 +49,9 @@ def _summary(run: SyncRun) -> dict[str, object]:
 
 def _log(run: SyncRun, past_due: bool) -> None:
     log.info(
-        "%s: read %d, changed %d, pushed %d, failed %d in %.1f s%s%s",
+        "%s: %s read %d, changed %d, pushed %d, failed %d in %.1f s%s%s",
         run.name,
+        "full" if run.full else "delta",
         run.read,
         run.changed,
         run.pushed,
