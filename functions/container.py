@@ -11,7 +11,7 @@ from functools import cache, partial
 import httpx
 
 from domain.mapping.business_central import ChargeAccounts
-from domain.ports import ShopOrderFeed
+from domain.ports import ChannelCatalog, ShopOrderFeed
 from domain.records import SyncRun
 from domain.rules.controls import ControlPolicy
 from domain.services.ingest_webhook import Intake
@@ -29,6 +29,7 @@ from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
 from integrations.settings import Settings, names, settings
 from integrations.shops.shopify import ShopifyOrderFeed
+from integrations.shops.shopify_catalog import ShopifyCatalog
 from integrations.shops.woocommerce import WooCommerceOrderFeed
 from integrations.shops.woocommerce_catalog import WooCommerceCatalog
 from integrations.storage.account import StorageAccount
@@ -119,26 +120,34 @@ def container() -> Container:
 def _catalog_syncs(
     config: Settings, account: StorageAccount, bc: BusinessCentralClient, clock: SystemClock
 ) -> dict[str, CatalogSync]:
-    """A run per WooCommerce shop with REST credentials, when BC's price list page and stock query are published."""
+    """A run per WooCommerce shop with REST credentials and per Shopify shop with an Admin API token, when BC's
+    price list page and stock query are published."""
     price_lines = config.bc_web_service_url(config.bc_price_list_service)
     stock = config.bc_web_service_url(config.bc_stock_service)
     if price_lines is None or stock is None:
         return {}
     source = BusinessCentralCatalog(bc, price_lines, stock, config.vat_percent_by_group)
     http = httpx.Client(timeout=120)
+    channels: dict[tuple[str, str], ChannelCatalog] = {
+        ("woocommerce", shop): WooCommerceCatalog(http, url, key, secret)
+        for shop, (url, key, secret) in config.woocommerce_rest().items()
+    }
+    channels |= {
+        ("shopify", shop): ShopifyCatalog(http, url, token) for shop, (url, token) in config.shopify_rest().items()
+    }
     syncs: dict[str, CatalogSync] = {}
-    for shop, (url, key, secret) in config.woocommerce_rest().items():
+    for (kind, shop), channel in channels.items():
         try:
-            policy = config.listing_policy("woocommerce", shop)
+            policy = config.listing_policy(kind, shop)
         except ValueError as error:
-            log.error("catalog of woocommerce shop %s not run: its catalog settings are invalid: %s", shop, error)
+            log.error("catalog of %s shop %s not run: its catalog settings are invalid: %s", kind, shop, error)
             continue
-        name = f"catalog-woocommerce-{shop}"
+        name = f"catalog-{kind}-{shop}"
         syncs[name] = CatalogSync(
             name=name,
             source=source,
-            channel=WooCommerceCatalog(http, url, key, secret),
-            pushed=TablePushedListings(account, f"woocommerce:{shop}"),
+            channel=channel,
+            pushed=TablePushedListings(account, f"{kind}:{shop}"),
             runs=TableSyncRuns(account),
             clock=clock,
             policy=policy,

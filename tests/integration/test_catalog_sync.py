@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from localdev.stack import LocalStack
+from localdev.stack import SHOPIFY_SHOP, LocalStack
 
 RUN = "catalog-woocommerce-shop-a"
 LAAG_VAT = Decimal("1.09")
@@ -159,3 +159,24 @@ def test_stock_posted_for_one_variant_updates_that_variation_alone(stack: LocalS
 def test_an_unknown_run_is_404(stack: LocalStack):
     assert httpx.get(f"{stack.host_url}/api/ops/sync/catalog-nowhere", timeout=30).status_code == 404
     assert httpx.post(f"{stack.host_url}/api/ops/sync/catalog-nowhere/run", timeout=30).status_code == 404
+
+
+def test_the_shopify_shop_gets_the_same_catalog_through_its_own_run(stack: LocalStack):
+    """The stack's Shopify shop has an Admin API token, so it has a catalog run of its own: every BC item becomes a
+    product, draft when blocked."""
+    assert stack.shopify is not None
+    items = stack.bc_probe().all("items")
+    response = httpx.post(f"{stack.host_url}/api/ops/sync/catalog-shopify-{SHOPIFY_SHOP}/run", timeout=180)
+
+    assert response.status_code == 200, response.text
+    summary = response.json()
+    assert (summary["read"], summary["pushed"], summary["failed"], summary["completed"]) == (
+        len(items),
+        len(items),
+        0,
+        True,
+    )
+    products = httpx.get(f"{stack.shopify.url}/_sim/products", timeout=30).json()["products"]
+    assert len(products) == len(items)
+    blocked = {item["displayName"] for item in items if item["blocked"]}
+    assert {product["title"] for product in products if product["status"] == "DRAFT"} == blocked

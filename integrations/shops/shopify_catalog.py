@@ -1,0 +1,316 @@
+"""The ChannelCatalog port over Shopify's Admin GraphQL API (2026-01): each item is written whole with one
+synchronous `productSet`, then the quantities of the batch are set with `inventorySetQuantities`, at most 250 a call.
+
+`productSet` replaces the product's options and variants with the ones given (a variant left out is deleted), so
+every call carries all of an item's variants, whichever changed. An item without variants is Shopify's single
+"Title: Default Title" variant; an item with variants has one option, "Variant", whose values are the variants'.
+Only the fields BC owns are sent, so descriptions, images and SEO kept in the shop survive (a new product is
+always given its title, which Shopify requires).
+
+Every answer carries the query cost; a THROTTLED answer is waited out (as long as the bucket needs to refill for
+the call) and sent again, a few times. A shop that cannot be reached, fails, or refuses the token stops the run
+with RetryableError; a product or quantity Shopify refuses is answered as a refusal of its SKUs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from domain.catalog.availability import ChannelStock, StockStatus
+from domain.catalog.listing import (
+    ListedField,
+    Listing,
+    ListingChange,
+    ListingStatus,
+    Offer,
+    PushOutcome,
+)
+from domain.errors import RetryableError
+
+API_VERSION = "2026-01"
+BATCH_LIMIT = 100
+QUANTITIES_LIMIT = 250
+MAX_TRIES = 5
+DEFAULT_OPTION = "Title"
+DEFAULT_VALUE = "Default Title"
+VARIANT_OPTION = "Variant"
+_STATUS = {ListingStatus.PUBLISHED: "ACTIVE", ListingStatus.DRAFT: "DRAFT"}
+
+PRODUCT_SET = """
+mutation KoppelProductSet($input: ProductSetInput!, $identifier: ProductSetIdentifiers) {
+  productSet(input: $input, identifier: $identifier, synchronous: true) {
+    product { id variants(first: 250) { nodes { id sku inventoryItem { id } } } }
+    userErrors { field message code }
+  }
+}"""
+SET_QUANTITIES = """
+mutation KoppelSetQuantities($input: InventorySetQuantitiesInput!, $key: String!) {
+  inventorySetQuantities(input: $input) @idempotent(key: $key) {
+    userErrors { field message code }
+  }
+}"""
+FIRST_LOCATION = "query KoppelLocation { locations(first: 1) { nodes { id } } }"
+
+
+class _Refused(Exception):
+    """Shopify answered the call with top-level errors (not throttling): it did nothing."""
+
+
+@dataclass(frozen=True)
+class _Quantity:
+    """The available quantity to set for the inventory item of one SKU."""
+
+    sku: str
+    inventory_item_id: str
+    quantity: int
+
+
+class ShopifyCatalog:
+    def __init__(
+        self,
+        http: httpx.Client,
+        shop_url: str,
+        access_token: str,
+        location_id: str | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """`location_id` None: the shop's first location, asked once."""
+        self._http = http
+        self._url = f"{shop_url.rstrip('/')}/admin/api/{API_VERSION}/graphql.json"
+        self._headers = {"X-Shopify-Access-Token": access_token}
+        self._location_id = location_id
+        self._sleep = sleep
+
+    @property
+    def limit(self) -> int:
+        return BATCH_LIMIT
+
+    def push(self, changes: Sequence[ListingChange]) -> list[PushOutcome]:
+        """Each item with one productSet, then the quantities of the items Shopify accepted."""
+        outcomes: dict[str, PushOutcome] = {}
+        quantities: list[_Quantity] = []
+        for found in changes:
+            answered, stocked = self._set_product(found)
+            outcomes.update((outcome.sku, outcome) for outcome in answered)
+            quantities += stocked
+        push_id = uuid.uuid4().hex
+        for start in range(0, len(quantities), QUANTITIES_LIMIT):
+            for refusal in self._set_quantities(quantities[start : start + QUANTITIES_LIMIT], push_id):
+                outcomes[refusal.sku] = refusal
+        return list(outcomes.values())
+
+    def _set_product(self, found: ListingChange) -> tuple[list[PushOutcome], list[_Quantity]]:
+        """The outcomes of the SKUs the change sends, and the quantities to set for those Shopify accepted."""
+        product_id = found.channel_id(found.listing.sku)
+        variables = {
+            "input": product_input(found.listing, found.channel_ids),
+            "identifier": {"id": product_id} if product_id else None,
+        }
+        try:
+            payload = self._call(PRODUCT_SET, variables)["productSet"]
+        except _Refused as refused:
+            return _refuse_all(found, str(refused)), []
+        if payload["userErrors"] or not payload["product"]:
+            return _refuse_all(found, _user_errors(payload["userErrors"])), []
+        product = payload["product"]
+        by_sku = {node["sku"]: node for node in product["variants"]["nodes"]}
+        outcomes = [PushOutcome(sku=found.listing.sku, channel_id=product["id"])] if found.product_changed else []
+        outcomes += [_variant_outcome(variant.sku, by_sku) for variant in found.changed_variants]
+        stocked = [
+            _Quantity(offer.sku, by_sku[offer.sku]["inventoryItem"]["id"], quantity)
+            for offer in _stock_sent(found)
+            if offer.sku in by_sku and (quantity := tracked_quantity(offer.stock)) is not None
+        ]
+        return outcomes, stocked
+
+    def _set_quantities(self, quantities: Sequence[_Quantity], push_id: str) -> list[PushOutcome]:
+        """One all-or-nothing call; when Shopify refuses it, every SKU in it is refused (none was set), each
+        named in an error with that error."""
+        location_id = self._location()
+        stock_input = {
+            "name": "available",
+            "reason": "correction",
+            "quantities": [
+                {
+                    "inventoryItemId": quantity.inventory_item_id,
+                    "locationId": location_id,
+                    "quantity": quantity.quantity,
+                    "changeFromQuantity": None,
+                }
+                for quantity in quantities
+            ],
+        }
+        try:
+            errors = self._call(SET_QUANTITIES, {"input": stock_input, "key": _idempotency_key(push_id, stock_input)})[
+                "inventorySetQuantities"
+            ]["userErrors"]
+        except _Refused as refused:
+            return [PushOutcome(sku=quantity.sku, error=str(refused)) for quantity in quantities]
+        if not errors:
+            return []
+        return _quantity_refusals(quantities, errors)
+
+    def _location(self) -> str:
+        if self._location_id is None:
+            try:
+                nodes = self._call(FIRST_LOCATION, {})["locations"]["nodes"]
+            except _Refused as refused:
+                raise RetryableError(f"Shopify refused the locations query: {refused}") from refused
+            if not nodes:
+                raise RetryableError("Shopify has no location to keep stock at")
+            self._location_id = str(nodes[0]["id"])
+        return self._location_id
+
+    def _call(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        """The answer's data; a THROTTLED answer is waited out and sent again, at most MAX_TRIES times."""
+        for _ in range(MAX_TRIES):
+            body = self._post(query, variables)
+            errors = body.get("errors") or []
+            if not any(_code(error) == "THROTTLED" for error in errors):
+                if errors:
+                    raise _Refused("; ".join(f"{_code(error)}: {error.get('message', '')}" for error in errors))
+                data: dict[str, Any] = body["data"]
+                return data
+            self._sleep(_refill_seconds(body.get("extensions", {}).get("cost", {})))
+        raise RetryableError(f"Shopify throttled the call {MAX_TRIES} times in a row")
+
+    def _post(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        try:
+            response = self._http.post(self._url, json={"query": query, "variables": variables}, headers=self._headers)
+        except httpx.TransportError as error:
+            raise RetryableError(f"Shopify unreachable: {type(error).__name__}") from error
+        if response.status_code in (401, 403):
+            raise RetryableError(
+                f"Shopify refused the access token ({response.status_code}): check the app's Admin API token "
+                "and its write_products and write_inventory scopes"
+            )
+        if response.status_code >= 400:
+            raise RetryableError(f"Shopify answered {response.status_code} to a GraphQL call")
+        body: dict[str, Any] = response.json()
+        return body
+
+
+def product_input(found: Listing, channel_ids: Mapping[str, str]) -> dict[str, Any]:
+    """The ProductSetInput for an item: the fields BC owns, and all its variants (with their ids when known)."""
+    body: dict[str, Any] = {}
+    if ListedField.NAME in found.owned or not channel_ids.get(found.sku):
+        body["title"] = found.name
+    if ListedField.STATUS in found.owned:
+        body["status"] = _STATUS[found.status]
+    if not found.variants:
+        option = {"name": DEFAULT_OPTION, "values": [{"name": DEFAULT_VALUE}]}
+        return body | {"productOptions": [option], "variants": [_variant(found, DEFAULT_OPTION, DEFAULT_VALUE, "")]}
+    option = {"name": VARIANT_OPTION, "values": [{"name": variant.option} for variant in found.variants]}
+    variants = [
+        _variant(variant, VARIANT_OPTION, variant.option, channel_ids.get(variant.sku, ""))
+        for variant in found.variants
+    ]
+    return body | {"productOptions": [option], "variants": variants}
+
+
+def _variant(offer: Offer, option: str, value: str, variant_id: str) -> dict[str, Any]:
+    """A ProductVariantSetInput: its option value, SKU and the offer's fields BC owns."""
+    body: dict[str, Any] = {"id": variant_id} if variant_id else {}
+    body |= {"optionValues": [{"optionName": option, "name": value}], "sku": offer.sku}
+    if ListedField.PRICES in offer.owned:
+        body |= _prices(offer)
+    if ListedField.STOCK in offer.owned:
+        backorder = offer.stock.status is StockStatus.ON_BACKORDER
+        body |= {
+            "inventoryItem": {"tracked": tracked_quantity(offer.stock) is not None, "sku": offer.sku},
+            "inventoryPolicy": "CONTINUE" if backorder else "DENY",
+        }
+    return body
+
+
+def tracked_quantity(stock: ChannelStock) -> int | None:
+    """The quantity Shopify tracks for a variant, None for an untracked one (always sellable). Shopify has no stock
+    status without a quantity: a channel showing only in or out of stock tracks an out-of-stock variant at 0 and
+    leaves one in stock untracked."""
+    if not stock.shown:
+        return None
+    if stock.quantity is not None:
+        return int(stock.quantity)
+    return 0 if stock.status is StockStatus.OUT_OF_STOCK else None
+
+
+def _prices(offer: Offer) -> dict[str, Any]:
+    """Shopify has no sale price: the price is what a buyer pays, the regular price is struck through."""
+    if offer.sale_price is None:
+        return {"price": f"{offer.regular_price:f}", "compareAtPrice": None}
+    return {"price": f"{offer.sale_price:f}", "compareAtPrice": f"{offer.regular_price:f}"}
+
+
+def _sent_skus(found: ListingChange) -> list[str]:
+    product = [found.listing.sku] if found.product_changed else []
+    return product + [variant.sku for variant in found.changed_variants]
+
+
+def _refuse_all(found: ListingChange, error: str) -> list[PushOutcome]:
+    return [PushOutcome(sku=sku, error=error) for sku in _sent_skus(found)]
+
+
+def _stock_sent(found: ListingChange) -> list[Offer]:
+    """The offers of the change whose shown quantity Koppel sets: when BC owns the stock, of the SKUs sent."""
+    if ListedField.STOCK not in found.listing.owned:
+        return []
+    own: list[Offer] = [found.listing] if found.product_changed and not found.listing.variants else []
+    return [offer for offer in [*own, *found.changed_variants] if offer.stock.shown]
+
+
+def _variant_outcome(sku: str, by_sku: Mapping[str, Any]) -> PushOutcome:
+    node = by_sku.get(sku)
+    if node is None:
+        return PushOutcome(sku=sku, error="koppel_variant_missing: Shopify's answer has no variant with this SKU")
+    return PushOutcome(sku=sku, channel_id=str(node["id"]))
+
+
+def _user_errors(errors: Sequence[Mapping[str, Any]]) -> str:
+    return "; ".join(f"{error.get('code') or 'error'}: {error.get('message', '')}" for error in errors) or (
+        "koppel_no_product: Shopify answered without the product"
+    )
+
+
+def _quantity_refusals(quantities: Sequence[_Quantity], errors: Sequence[Mapping[str, Any]]) -> list[PushOutcome]:
+    """Each SKU an error's field points at (`["input", "quantities", "3", ...]`) refused with it, the others with
+    all the errors, since Shopify applied none of the call."""
+    named: dict[str, str] = {}
+    for error in errors:
+        index = _quantity_index(error.get("field") or [])
+        if index is not None and index < len(quantities):
+            named[quantities[index].sku] = _user_errors([error])
+    everything = f"not set, the call was refused: {_user_errors(errors)}"
+    return [PushOutcome(sku=quantity.sku, error=named.get(quantity.sku, everything)) for quantity in quantities]
+
+
+def _quantity_index(field: Sequence[str]) -> int | None:
+    if len(field) >= 3 and field[:2] == ["input", "quantities"] and str(field[2]).isdigit():
+        return int(field[2])
+    return None
+
+
+def _code(error: Mapping[str, Any]) -> str:
+    return str((error.get("extensions") or {}).get("code", "error"))
+
+
+def _refill_seconds(cost: Mapping[str, Any]) -> float:
+    """How long the bucket needs to hold the call's requested cost again; a second when Shopify does not say."""
+    status = cost.get("throttleStatus") or {}
+    rate = float(status.get("restoreRate") or 0)
+    missing = float(cost.get("requestedQueryCost") or 0) - float(status.get("currentlyAvailable") or 0)
+    return max(missing, 1.0) / rate if rate > 0 else 1.0
+
+
+def _idempotency_key(push_id: str, stock_input: Mapping[str, Any]) -> str:
+    """The same call of the same push gets the same key. The push's own id is in it because setting the same
+    quantities again later (5, then 7, then 5 again) must not be answered as a repeat and left undone."""
+    content = json.dumps(stock_input, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"{push_id}:{content}".encode()).hexdigest()
