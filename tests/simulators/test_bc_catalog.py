@@ -316,6 +316,26 @@ def test_item_substitutions_both_ways_when_interchangeable(bc):
     assert [r["Substitute_No"] for r in only] == ["KOF-1005"]
 
 
+def test_item_units_of_measure_are_served_as_page_5404_names_them(bc):
+    items = values(bc.get("items"))
+    rows = values(published(bc, "KoppelItemUnitsOfMeasure"))
+    boxes = values(published(bc, "KoppelItemUnitsOfMeasure", {"$filter": "Qty_per_Unit_of_Measure ne 1"}))
+
+    assert set(rows[0]) == {
+        "@odata.etag", "Item_No", "Code", "Qty_per_Unit_of_Measure", "Height", "Width", "Length", "Cubage", "Weight",
+        "Coupled_to_Dataverse",
+    }  # fmt: skip
+    base = {(row["Item_No"], row["Code"]) for row in rows if row["Qty_per_Unit_of_Measure"] == 1}
+    assert base == {(item["number"], item["baseUnitOfMeasureCode"]) for item in items}
+    kof = sorted(item["number"] for item in items if item["number"].startswith("KOF-"))
+    assert [(row["Item_No"], row["Code"], row["Qty_per_Unit_of_Measure"]) for row in boxes] == [
+        (number, "DOOS", 6) for number in kof
+    ]
+    assert len(rows) == len(items) + len(kof)
+    keys = [(row["Item_No"], row["Code"]) for row in rows]
+    assert keys == sorted(keys)
+
+
 def test_published_services_need_the_token_and_know_only_their_services_and_company(bc):
     unknown = published(bc, "KoppelNothing")
     other_company = bc.http.get(service_url(bc, "KoppelPriceListLines", "Someone Else BV"), headers=bc.headers)
@@ -452,6 +472,135 @@ def test_a_price_line_edit_gives_the_row_a_new_etag(fresh):
     assert fresh.control("PATCH", "priceListLines/S99999/10000", {"Unit_Price": 1}).status_code == 404
 
 
+def _order_with_lines(bc: BC, *lines: Row) -> tuple[Row, list[Row]]:
+    customer = bc.one("customers", "displayName eq 'Webshop Consumenten'")
+    created = bc.post("salesOrders", {"customerId": customer["id"], "salesOrderLines": list(lines)})
+    assert created.status_code == 201, created.text
+    order = created.json()
+    return order, values(bc.get(f"salesOrders({order['id']})/salesOrderLines"))
+
+
+def _stock_in(bc: BC, location: str, number: str) -> float:
+    """The item's stock in `location`, over every unit of measure its entries were posted in."""
+    filter_ = f"Item_No eq '{number}' and Location_Code eq '{location}'"
+    return float(
+        sum(row["Remaining_Quantity"] for row in values(published(bc, "KoppelItemLocationStock", {"$filter": filter_})))
+    )
+
+
+def test_a_sales_line_is_in_a_unit_of_measure_of_its_item(fresh):
+    refused = fresh.post(
+        "salesOrders",
+        {
+            "customerNumber": "C10000",
+            "salesOrderLines": [{"lineObjectNumber": "KOF-1001", "quantity": 1, "unitOfMeasureCode": "PAK"}],
+        },
+    )
+    _order, [boxed] = _order_with_lines(
+        fresh, {"lineObjectNumber": "KOF-1001", "quantity": 2, "unitOfMeasureCode": "doos"}
+    )
+
+    assert refused.status_code == 400
+    assert refused.json()["error"] == {
+        "code": "Application_DialogException",
+        "message": "The field Unit of Measure Code of table Sales Line contains a value (PAK) that cannot be found in "
+        "the related table (Item Unit of Measure).",
+    }
+    assert (boxed["unitOfMeasureCode"], boxed["quantity"], boxed["shipQuantity"]) == ("DOOS", 2, 2)
+
+
+def test_shipping_posts_each_lines_qty_to_ship_and_takes_it_from_stock_in_base_units(fresh):
+    main = fresh.one("locations", "code eq 'HOOFD'")
+    order, [boxed, shipping] = _order_with_lines(
+        fresh,
+        {"lineObjectNumber": "KOF-1001", "quantity": 2, "unitOfMeasureCode": "DOOS", "locationId": main["id"]},
+        {"lineType": "Account", "lineObjectNumber": "8090", "quantity": 1, "unitPrice": 6.95},
+    )
+    path = f"salesOrders({order['id']})/salesOrderLines({boxed['id']})"
+    since = max(e["lastModifiedDateTime"] for e in values(fresh.get("itemLedgerEntries")))
+    main_before = _stock_in(fresh, "HOOFD", "KOF-1001")
+    too_many = fresh.patch(path, {"shipQuantity": 3}, "*")
+    assert fresh.patch(path, {"shipQuantity": 1}, "*").status_code == 200
+
+    shipped = fresh.control("POST", f"salesOrders/{order['id']}/ship")
+
+    assert too_many.status_code == 400
+    assert too_many.json()["error"]["message"] == "You cannot ship more than 2 units."
+    assert shipped.json() == {"shipped": order["number"]}
+    after = {line["id"]: line for line in values(fresh.get(f"salesOrders({order['id']})/salesOrderLines"))}
+    assert (after[boxed["id"]]["shippedQuantity"], after[boxed["id"]]["shipQuantity"]) == (1, 1)
+    assert (after[shipping["id"]]["shippedQuantity"], after[shipping["id"]]["shipQuantity"]) == (1, 0)
+    entries = values(fresh.get("itemLedgerEntries", {"$filter": f"lastModifiedDateTime gt {since}"}))
+    assert [(e["itemNumber"], e["entryType"], e["quantity"], e["documentNumber"]) for e in entries] == [
+        ("KOF-1001", "Sale", -6, order["number"])
+    ]
+    assert _stock_in(fresh, "HOOFD", "KOF-1001") == main_before - 6
+    assert fresh.one("salesOrders", f"number eq '{order['number']}'")["fullyShipped"] is False
+    fresh.control("POST", f"salesOrders/{order['id']}/ship")
+    assert fresh.one("salesOrders", f"number eq '{order['number']}'")["fullyShipped"] is True
+
+
+def _picked(row: Row, wanted: Row) -> Row:
+    return {name: row[name] for name in wanted}
+
+
+def test_a_purchase_order_entered_by_a_purchaser_with_what_was_received_already(fresh):
+    locations = {loc["code"]: loc["id"] for loc in values(fresh.get("locations"))}
+    red = fresh.one("itemVariants", "itemNumber eq 'FLS-1002' and code eq 'ROOD'")
+    shop_before = _stock_in(fresh, "WINKEL", "KOF-1002")
+    lines = [
+        {"lineObjectNumber": "kof-1002", "unitOfMeasureCode": "DOOS", "quantity": 5, "received": 2,
+         "location": "winkel", "expectedReceiptDate": "2031-03-04"},
+        {"lineObjectNumber": "FLS-1002", "variant": "ROOD", "quantity": 12, "location": "HOOFD"},
+        {"lineType": "Account", "lineObjectNumber": "7000", "quantity": 1, "directUnitCost": 40.0},
+        {"lineType": "Comment", "description": "Levering via achterdeur"},
+    ]  # fmt: skip
+
+    created = fresh.control("POST", "purchaseOrders", {"vendorNumber": "V20000", "status": "Draft", "lines": lines})
+
+    assert created.status_code == 201, created.text
+    number = created.json()["number"]
+    [order] = values(fresh.get("purchaseOrders", {"$filter": f"number eq '{number}'", "$expand": "purchaseOrderLines"}))
+    assert (order["status"], order["vendorNumber"], order["orderDate"]) == ("Draft", "V20000", str(date.today()))
+    boxed, flask, freight, comment = order["purchaseOrderLines"]
+    boxed_wanted = {
+        "lineType": "Item", "unitOfMeasureCode": "DOOS", "quantity": 5, "receivedQuantity": 2, "receiveQuantity": 3,
+        "expectedReceiptDate": "2031-03-04", "locationId": locations["WINKEL"],
+        "unitOfMeasureId": fresh.one("unitsOfMeasure", "code eq 'DOOS'")["id"],
+    }  # fmt: skip
+    assert _picked(boxed, boxed_wanted) == boxed_wanted
+    flask_wanted = {
+        "itemVariantId": red["id"],
+        "locationId": locations["HOOFD"],
+        "expectedReceiptDate": str(date.today()),
+    }
+    assert _picked(flask, flask_wanted) == flask_wanted
+    assert (freight["lineType"], freight["lineObjectNumber"], freight["netAmount"]) == ("Account", "7000", 40)
+    assert (comment["lineType"], comment["quantity"]) == ("Comment", 0)
+    assert order["totalAmountExcludingTax"] == pytest.approx(sum(x["netAmount"] for x in order["purchaseOrderLines"]))
+    assert _stock_in(fresh, "WINKEL", "KOF-1002") == shop_before + 12
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"vendorNumber": "V99999", "lines": []}, "Identification fields and values: No.='V99999'"),
+        ({"status": "Released", "lines": []}, "status is one of"),
+        ({"lines": [{"lineObjectNumber": "NOPE-1", "quantity": 1}]}, "No.='NOPE-1'"),
+        ({"lines": [{"lineObjectNumber": "KOF-1001", "quantity": 1, "unitOfMeasureCode": "PAK"}]},
+         "table Purchase Line contains a value (PAK)"),
+        ({"lines": [{"lineObjectNumber": "KOF-1001", "quantity": 2, "received": 3}]}, "cannot receive more than 2"),
+        ({"lines": [{"lineObjectNumber": "KOF-1001", "quantity": 1, "location": "NOWHERE"}]}, "Code='NOWHERE'"),
+        ({"lines": [{"lineObjectNumber": "KOF-1001", "quantity": "many"}]}, "quantity must be a number"),
+    ],
+)  # fmt: skip
+def test_the_purchase_order_control_refuses_what_bc_would(fresh, body, message):
+    response = fresh.control("POST", "purchaseOrders", body)
+
+    assert response.status_code == 400
+    assert message in response.json()["error"]["message"]
+
+
 def test_with_a_page_extension_system_modified_at_gives_delta_reads_of_price_lines():
     with BusinessCentralSimulator(client_id=CLIENT_ID, client_secret=SECRET, price_lines_modified_at=True) as sim:
         bc = BC(sim)
@@ -485,6 +634,29 @@ def test_the_large_catalog_seed_gives_the_asked_counts():
     for (_location, number, _variant, _unit), quantity in store.stock.items():
         stocked[number] += quantity
     assert all(stocked[i["number"]] == i["inventory"] for i in random.Random(1).sample(store.items.values(), 500))
+    units = Counter(row["Code"] for row in store.item_units_of_measure.values())
+    assert units == {"STUK": 50_000, "DOOS": 2_000}
+
+
+def test_the_large_catalog_has_open_order_lines_for_a_few_percent_of_its_items():
+    store = Store()
+    seed_store(store, demo_data=False, catalog_items=50_000)
+
+    sales = [line for table in store.order_lines.values() for line in table.values()]
+    purchases = [line for table in store.purchase_lines.values() for line in table.values()]
+    for lines, done, share in ((sales, "shippedQuantity", 1 / 30), (purchases, "receivedQuantity", 1 / 40)):
+        items = {line["itemId"] for line in lines}
+        assert len(items) == len(lines)
+        assert share * 0.95 <= len(items) / 50_000 <= share
+        assert all(line["lineType"] == "Item" and line["quantity"] > line[done] for line in lines)
+        assert 0.2 <= sum(1 for line in lines if line[done]) / len(lines) <= 0.26
+        assert Counter(line["unitOfMeasureCode"] for line in lines)["DOOS"] == pytest.approx(len(lines) / 5, rel=0.05)
+        assert sum(1 for line in lines if line["itemVariantId"] != ZERO_GUID) / len(lines) == pytest.approx(
+            0.1, abs=0.03
+        )
+    for orders in (store.sales_orders, store.purchase_orders):
+        assert {order["status"] for order in orders.values()} == {"Draft", "Open"}
+    assert {order["customerName"] for order in store.sales_orders.values()} == {"Catalogus Groothandel B.V."}
 
 
 def test_the_large_catalog_is_deterministic_and_served_in_pages():

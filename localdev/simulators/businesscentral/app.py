@@ -13,6 +13,7 @@ from localdev.simulators.businesscentral.api import BusinessCentralApi, error_re
 from localdev.simulators.businesscentral.auth import OAuthError, TokenIssuer
 from localdev.simulators.businesscentral.catalog_controls import CatalogControls
 from localdev.simulators.businesscentral.config import SimulatorConfig
+from localdev.simulators.businesscentral.document_controls import DocumentControls
 from localdev.simulators.businesscentral.errors import BCError
 from localdev.simulators.businesscentral.faults import Fault, FaultPlan, FaultSettings
 from localdev.simulators.businesscentral.limits import Limits, LimitSettings
@@ -35,6 +36,7 @@ class Simulation:
         company_name = store.companies.values()[0]["name"]
         self.published = PublishedServices(store, company_name, config.page_size, config.price_lines_modified_at)
         self.controls = CatalogControls(store)
+        self.documents = DocumentControls(store)
         self.tokens = TokenIssuer(config.tenant, config.client_id, config.client_secret, config.token_lifetime_s)
         self.limits = Limits(
             LimitSettings(config.max_in_flight, config.max_queued, config.rate_limit, config.rate_window_s)
@@ -52,8 +54,8 @@ class Simulation:
             "Microsoft.NAV.release",
             self.release,
         )
-        app.router.add_post("/_sim/salesOrders/{order}/ship", self.ship)
         self.controls.routes(app)
+        self.documents.routes(app)
         app.router.add_get("/_sim/faults", self.get_faults)
         app.router.add_post("/_sim/faults", self.set_faults)
         app.router.add_delete("/_sim/faults", self.clear_faults)
@@ -140,16 +142,6 @@ class Simulation:
             return web.Response(status=204)
         except BCError as error:
             return error_response(error)
-
-    async def ship(self, request: web.Request) -> web.Response:
-        """Test control: a warehouse worker posts the shipment of the whole order (shippedQuantity = quantity)."""
-        order = self.api.store.sales_orders.get(request.match_info["order"].lower())
-        if order is None:
-            return web.json_response({"error": {"code": "NotFound", "message": "no such sales order"}}, status=404)
-        for line in self.api.store.lines_of(order["id"]).values():
-            line["shippedQuantity"] = line["quantity"]
-            self.api.store.lines_of(order["id"]).stamp(line)
-        return web.json_response({"shipped": order["number"]})
 
     async def get_faults(self, _request: web.Request) -> web.Response:
         return web.json_response(self.faults.describe())

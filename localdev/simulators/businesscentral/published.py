@@ -25,6 +25,7 @@ from localdev.simulators.businesscentral.published_schema import (
     CUSTOMER_LIST,
     GROUPED_ITEM_LEDGER_ENTRIES,
     ITEM_SUBSTITUTION_ENTRY,
+    ITEM_UNITS_OF_MEASURE,
     PRICE_LIST_LINE_REVIEW,
     SYSTEM_MODIFIED_AT,
 )
@@ -36,6 +37,7 @@ PRICE_LIST_LINES = "KoppelPriceListLines"
 ITEM_SUBSTITUTIONS = "KoppelItemSubstitutions"
 ITEM_LOCATION_STOCK = "KoppelItemLocationStock"
 CUSTOMERS = "KoppelCustomers"
+ITEM_UNITS = "KoppelItemUnitsOfMeasure"
 _PATH = re.compile(r"^/Company\('((?:[^']|'')*)'\)/([^/()]+)/?$")
 
 
@@ -73,6 +75,7 @@ class PublishedServices:
                 _named(GROUPED_ITEM_LEDGER_ENTRIES, ITEM_LOCATION_STOCK), lambda: stock_rows(store), False
             ),
             PublishedService(_named(CUSTOMER_LIST, CUSTOMERS), lambda: customer_rows(store.customers)),
+            PublishedService(_named(ITEM_UNITS_OF_MEASURE, ITEM_UNITS), store.item_units_of_measure.values),
         )
         self.services = {service.name: service for service in services}
 

@@ -137,3 +137,23 @@ GROUPED_ITEM_LEDGER_ENTRIES = _page(
 """Query 5756 "Grouped Item Ledger Entries": Sum(Remaining Quantity) of open item ledger entries per location, item,
 variant, unit of measure and item tracking. Remaining quantity is in the base unit whatever the entry's unit, so one
 item and location can come in several rows, one per unit of measure or lot; a location with nothing open has none."""
+
+ITEM_UNITS_OF_MEASURE = _page(
+    "ItemUnitsOfMeasure",
+    (
+        _code("Item_No"),
+        _code("Code"),
+        _field("Qty_per_Unit_of_Measure", Kind.DECIMAL),
+        _field("Height", Kind.DECIMAL),
+        _field("Width", Kind.DECIMAL),
+        _field("Length", Kind.DECIMAL),
+        _field("Cubage", Kind.DECIMAL),
+        _field("Weight", Kind.DECIMAL),
+        _field("Coupled_to_Dataverse", Kind.BOOL),
+    ),
+    key=("Item_No", "Code"),
+    internal=("id", "SystemModifiedAt"),
+)
+"""Page 5404 "Item Units of Measure" (List on table 5404 "Item Unit of Measure"): how many base units one unit of an
+item holds. Item No. is a hidden control (the page is opened from an item), still served; API v2.0 has no item
+units of measure, and its document lines carry only the unit's code."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from localdev.simulators.businesscentral.errors import bad_request, dialog, missing_reference
+from localdev.simulators.businesscentral.inventory import QUANTITY_PLACES, SALE, Movement, book
+from localdev.simulators.businesscentral.item_units import qty_per_unit
 from localdev.simulators.businesscentral.pricing import (
     ACCOUNT_TAX_CODE,
     VAT_RATES,
@@ -117,6 +119,41 @@ class SalesOrders:
         recalculate(draft, lines)
         self._commit(order, draft, lines)
 
+    def ship(self, order: Record, posting_date: date) -> None:
+        """Post the shipment as a warehouse worker does: each line's shipQuantity (Qty. to Ship) is shipped, an
+        inventory item's leaving its location as a Sale item ledger entry in base units; Qty. to Ship becomes what
+        is left to ship. The order record itself is not modified here (fullyShipped is a FlowField)."""
+        table = self.store.lines_of(order["id"])
+        lines = self.lines(order)
+        for line in lines:
+            quantity = line["shipQuantity"]
+            if not quantity:
+                continue
+            if line["lineType"] == "Item":
+                self._book_shipment(order, line, quantity, posting_date)
+            line["shippedQuantity"] = round(line["shippedQuantity"] + quantity, QUANTITY_PLACES)
+            line["shipQuantity"] = round(line["quantity"] - line["shippedQuantity"], QUANTITY_PLACES)
+            table.stamp(line)
+        order["fullyShipped"] = all(line["shippedQuantity"] >= line["quantity"] for line in lines)
+
+    def _book_shipment(self, order: Record, line: Record, quantity: float, posting_date: date) -> None:
+        item = self.store.items.get(line["itemId"])
+        if item is None or item["type"] != "Inventory":
+            return
+        location = self.store.locations.get(line["locationId"])
+        variant = self.store.item_variants.get(line["itemVariantId"])
+        base = quantity * qty_per_unit(self.store, item["number"], line["unitOfMeasureCode"])
+        movement = Movement(
+            location["code"] if location else "",
+            -base,
+            posting_date,
+            variant_code=variant["code"] if variant else "",
+            unit_of_measure_code=line["unitOfMeasureCode"],
+            entry_type=SALE,
+            document_number=order["number"],
+        )
+        book(self.store, item, movement)
+
     def _commit(self, order: Record, draft: Record, lines: list[Record]) -> None:
         """Write a fully validated draft back; only rows whose content changed get a new ETag."""
         table: Table = self.store.lines_of(order["id"])
@@ -201,6 +238,8 @@ class SalesOrders:
             line["taxPercent"] = float(_tax_rate(values["taxCode"], self._customer_of(order)))
         if "itemVariantId" in values:
             line["itemVariantId"] = self._variant_id(line, values["itemVariantId"])
+        if line["lineType"] == "Item" and "unitOfMeasureCode" in values:
+            qty_per_unit(self.store, line["lineObjectNumber"], line["unitOfMeasureCode"])
         if line["lineType"] == "Comment":
             line.update(quantity=0.0, unitPrice=0.0, discountPercent=0.0, discountAmount=0.0)
         elif "discountAmount" in values:
@@ -208,7 +247,10 @@ class SalesOrders:
         elif base is None or any(key in values for key in (*_PRICE_FIELDS, *_IDENTITY)):
             apply_discount_percent(line)
         line["invoiceQuantity"] = values.get("invoiceQuantity", line["quantity"])
-        line["shipQuantity"] = values.get("shipQuantity", line["quantity"])
+        outstanding = line["quantity"] - line["shippedQuantity"]
+        line["shipQuantity"] = values.get("shipQuantity", outstanding)
+        if line["shipQuantity"] > outstanding:
+            raise dialog(f"You cannot ship more than {_units(outstanding)} units.")
         return line
 
     def _customer_of(self, order: Record) -> Record:
@@ -281,6 +323,11 @@ class SalesOrders:
         if line["lineType"] != "Item" or variant["itemId"] != line["itemId"]:
             raise dialog(f"The item variant {variant['code']} does not belong to item {line['lineObjectNumber']}.")
         return variant_id
+
+
+def _units(quantity: float) -> str:
+    """A quantity as BC writes it in a message: 8, not 8.0."""
+    return f"{Decimal(str(quantity)).normalize():f}"
 
 
 def _content(record: Record) -> Record:

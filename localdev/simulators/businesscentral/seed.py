@@ -6,14 +6,18 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from localdev.simulators.businesscentral.catalog_reference import Reference, ensure_reference_data
+from localdev.simulators.businesscentral.catalog_reference import BOX_UNIT, Reference, ensure_reference_data
 from localdev.simulators.businesscentral.customers import CUSTOMER_DEFAULTS
+from localdev.simulators.businesscentral.item_units import add_unit
 from localdev.simulators.businesscentral.seed_bulk import seed_large_catalog
 from localdev.simulators.businesscentral.seed_catalog import seed_catalog
 from localdev.simulators.businesscentral.seed_random import gtin, guid
 from localdev.simulators.businesscentral.store import Record, Store
 
 COMPANY_NAME = "CRONUS Nederland Demo"
+BOXED_FAMILY = "KOF"
+BOX_SIZE = 6.0
+"""Coffee is also sold and stocked by the box of 6."""
 SHIPPING_ACCOUNT_NUMBER = "8090"
 WEBSHOP_CUSTOMER_NUMBER = "C10000"
 RANDOM_SEED = 20240501
@@ -370,6 +374,9 @@ def _seed_items(store: Store, rng: random.Random, reference: Reference) -> None:
                         **reference.item_fields(family.prefix, family.item_type, family.tax_group),
                     }
                 )
+                add_unit(store, item["number"], item["baseUnitOfMeasureCode"], 1.0)
+                if family.prefix == BOXED_FAMILY:
+                    add_unit(store, item["number"], BOX_UNIT, BOX_SIZE)
                 if family.variants:
                     _seed_variants(store, rng, item, family.variants)
 

@@ -1,6 +1,7 @@
-"""A large generated catalog for benchmarks: N items, a tenth of them with 3-8 variants, opening stock in both
-locations, and the lines of three price lists (all customers with quantity breaks, a customer price group, a
-campaign). The same N and day give the same data; everything carries one modification time, as after a migration.
+"""A large generated catalog for benchmarks: N items, a tenth of them with 3-8 variants, one in 25 also sold by
+the box of 12, opening stock in both locations, the lines of three price lists (all customers with quantity breaks, a
+customer price group, a campaign), and open sales and purchase orders for a few percent of the items. The same N and
+day give the same data; the catalog carries one modification time, as after a migration.
 """
 
 from __future__ import annotations
@@ -9,8 +10,11 @@ import random
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from localdev.simulators.businesscentral.catalog_reference import ITEM_CATEGORIES, ensure_reference_data
+from localdev.simulators.businesscentral.catalog_reference import BOX_UNIT, ITEM_CATEGORIES, ensure_reference_data
+from localdev.simulators.businesscentral.item_units import add_unit
 from localdev.simulators.businesscentral.price_lists import LINE_STEP, PriceList, price_line
+from localdev.simulators.businesscentral.schema import EMPTY_GUID
+from localdev.simulators.businesscentral.seed_bulk_orders import OrderedItem, seed_open_orders
 from localdev.simulators.businesscentral.seed_catalog import SHOP_SHARES, campaign_list, split_stock
 from localdev.simulators.businesscentral.seed_random import gtin, guid
 from localdev.simulators.businesscentral.store import Record, Store, utc_now_text
@@ -20,6 +24,10 @@ ITEM_PREFIX = "LC"
 VARIANT_SHARE = 0.1
 VARIANT_COUNTS = (3, 8)
 OUT_OF_STOCK_SHARE = 0.15
+BOXED_EVERY, BOX_SIZE = 25, 12.0
+SOLD, BOUGHT = (30, 5), (40, 15)
+"""(every, offset): one item in 30 is on an open sales order line, one in 40 on a purchase order line; a fifth of
+either is a boxed item, whose lines are in boxes, and some items are on both."""
 _TAX_GROUPS = ("HOOG", "HOOG", "LAAG")
 
 
@@ -45,13 +53,22 @@ def seed_large_catalog(store: Store, count: int, today: date) -> None:
 
     opening = today - timedelta(days=30)
     draw, new_id = (lambda: rng.choice(SHOP_SHARES)), (lambda: guid(rng))
+    sold: list[OrderedItem] = []
+    bought: list[OrderedItem] = []
     for n in range(1, count + 1):
         category = categories[n % len(categories)]
         price = round(rng.uniform(1.5, 450.0), 2)
         item = store.items.add(_item(n, category, price, rng, reference.item_fields), moment)
-        codes = _variants(store, item, rng, moment)
+        variants = _variants(store, item, rng, moment)
+        unit = _units(store, n, item, moment)
         item["inventory"] = 0.0 if rng.random() < OUT_OF_STOCK_SHARE else float(rng.randrange(1, 500))
+        codes = [variant["code"] for variant in variants]
         split_stock(store, item, codes, draw=draw, posting_date=opening, new_id=new_id, modified_at=moment)
+        ordered = OrderedItem(item, variants[0]["id"] if variants else EMPTY_GUID, unit)
+        if n % SOLD[0] == SOLD[1] and not item["blocked"]:
+            sold.append(ordered)
+        if n % BOUGHT[0] == BOUGHT[1]:
+            bought.append(ordered)
         add_line(lists[0], item, price)
         if rng.random() < 0.2:
             add_line(lists[0], item, round(price * 0.95, 2), 10.0)
@@ -59,6 +76,7 @@ def seed_large_catalog(store: Store, count: int, today: date) -> None:
             add_line(lists[1], item, round(price * 0.88, 2))
         if rng.random() < 0.1:
             add_line(lists[2], item, round(price * 0.8, 2))
+    seed_open_orders(store, reference, sold=sold, bought=bought, rng=rng, today=today)
 
 
 def _item(n: int, category: str, price: float, rng: random.Random, fields: Callable[[str, str, str], Record]) -> Record:
@@ -81,11 +99,11 @@ def _item(n: int, category: str, price: float, rng: random.Random, fields: Calla
     return record
 
 
-def _variants(store: Store, item: Record, rng: random.Random, moment: str) -> list[str]:
+def _variants(store: Store, item: Record, rng: random.Random, moment: str) -> list[Record]:
     if rng.random() >= VARIANT_SHARE:
         return []
     codes = [f"V{index:02d}" for index in range(1, rng.randint(*VARIANT_COUNTS) + 1)]
-    for code in codes:
+    return [
         store.item_variants.add(
             {
                 "id": guid(rng),
@@ -96,7 +114,17 @@ def _variants(store: Store, item: Record, rng: random.Random, moment: str) -> li
             },
             moment,
         )
-    return codes
+        for code in codes
+    ]
+
+
+def _units(store: Store, n: int, item: Record, moment: str) -> str:
+    """The item's base unit, and a box for every BOXED_EVERY-th item; the unit its order lines are in."""
+    add_unit(store, item["number"], item["baseUnitOfMeasureCode"], 1.0, moment)
+    if n % BOXED_EVERY:
+        return str(item["baseUnitOfMeasureCode"])
+    add_unit(store, item["number"], BOX_UNIT, BOX_SIZE, moment)
+    return BOX_UNIT
 
 
 def _gtin(n: int) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from localdev.simulators.businesscentral.catalog_reference import BOX_UNIT, MAIN_LOCATION, SHOP_LOCATION, Reference
 from localdev.simulators.businesscentral.inventory import SALE, Movement, book
 from localdev.simulators.businesscentral.price_lists import LINE_STEP, PriceList, add_lines, price_line
-from localdev.simulators.businesscentral.purchase_orders import PurchaseLine, Vendor, add_purchase_order
+from localdev.simulators.businesscentral.purchase_orders import VENDORS, PurchaseLine, add_purchase_order
 from localdev.simulators.businesscentral.sales_orders import SalesOrders
 from localdev.simulators.businesscentral.schema import EMPTY_GUID
 from localdev.simulators.businesscentral.seed_random import guid
@@ -39,10 +39,6 @@ PRICE_GROUPS = {
 }
 SHOP_SHARES = (0, 0, 1, 2, 3)
 """Tenths of a variant's stock kept in the shop."""
-_VENDORS = (
-    ("V10000", "Koffiebranderij Zuid B.V.", "Stationsplein 3", "Eindhoven", "5611 AB"),
-    ("V20000", "Servies Groothandel Oost B.V.", "Ceintuurbaan 40", "Zwolle", "8024 AA"),
-)
 
 
 def seed_catalog(store: Store, reference: Reference, today: date) -> None:
@@ -233,10 +229,7 @@ def _seed_substitutions(store: Store, rng: random.Random) -> None:
 
 def _seed_purchase_orders(store: Store, reference: Reference, rng: random.Random, today: date) -> None:
     """Open orders for items running low: one partly received, one line overdue, one for a variant, one draft."""
-    vendors = [
-        Vendor(guid(rng), number, name, street, city, postcode, "NL")
-        for number, name, street, city, postcode in _VENDORS
-    ]
+    vendors = list(VENDORS.values())
     with_variants = variants_by_item(store.item_variants.values())
     low = sorted(
         (

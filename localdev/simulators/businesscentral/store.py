@@ -19,7 +19,11 @@ from localdev.simulators.businesscentral.catalog_schema import (
     PURCHASE_ORDER_LINE,
     UNIT_OF_MEASURE,
 )
-from localdev.simulators.businesscentral.published_schema import ITEM_SUBSTITUTION_ENTRY, PRICE_LIST_LINE_REVIEW
+from localdev.simulators.businesscentral.published_schema import (
+    ITEM_SUBSTITUTION_ENTRY,
+    ITEM_UNITS_OF_MEASURE,
+    PRICE_LIST_LINE_REVIEW,
+)
 from localdev.simulators.businesscentral.schema import (
     ACCOUNT,
     COMPANY,
@@ -105,6 +109,8 @@ class Store:
     customers: Table = field(default_factory=lambda: Table(CUSTOMER))
     items: Table = field(default_factory=lambda: Table(ITEM))
     item_variants: Table = field(default_factory=lambda: Table(ITEM_VARIANT))
+    item_units_of_measure: Table = field(default_factory=lambda: Table(ITEM_UNITS_OF_MEASURE))
+    """Keyed by `item_units.unit_id(item number, code)`, so a line's unit is found without a scan."""
     item_categories: Table = field(default_factory=lambda: Table(ITEM_CATEGORY))
     units_of_measure: Table = field(default_factory=lambda: Table(UNIT_OF_MEASURE))
     locations: Table = field(default_factory=lambda: Table(LOCATION))
