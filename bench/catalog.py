@@ -37,6 +37,7 @@ from domain.catalog.reading import input_fingerprints
 from domain.services.sync_catalog import CatalogSync, sync_catalog
 from integrations.businesscentral.catalog import BusinessCentralCatalog
 from integrations.businesscentral.client import BusinessCentralClient
+from integrations.businesscentral.stock import BusinessCentralStock
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
 from integrations.settings import BC_DEFAULT_SCOPE
@@ -47,7 +48,7 @@ from integrations.storage.sync_runs import TableSyncRuns
 from integrations.storage.sync_state import TableSyncState
 from localdev.azurite import on_free_ports
 from localdev.simulators.businesscentral import BusinessCentralSimulator
-from localdev.simulators.businesscentral.published import ITEM_LOCATION_STOCK, PRICE_LIST_LINES
+from localdev.simulators.businesscentral.published import ITEM_LOCATION_STOCK, ITEM_UNITS, PRICE_LIST_LINES
 from localdev.simulators.woocommerce import WooCommerceSimulator
 
 ITEMS = int(os.environ.get("KOPPEL_BENCH_CATALOG_ITEMS", "50000"))
@@ -69,6 +70,7 @@ class Endpoints:
     bc_client_secret: str
     price_lines_url: str
     stock_url: str
+    units_url: str
     woo_url: str
     woo_key: str
     woo_secret: str
@@ -105,7 +107,8 @@ def _catalog(endpoints: Endpoints) -> tuple[BusinessCentralCatalog, httpx.Client
         http, endpoints.bc_token_url, endpoints.bc_client_id, endpoints.bc_client_secret, BC_DEFAULT_SCOPE
     )
     client = BusinessCentralClient(http, endpoints.bc_company_url, token, RequestThrottle(5, 5800))
-    return BusinessCentralCatalog(client, endpoints.price_lines_url, endpoints.stock_url, VAT), http
+    stock = BusinessCentralStock(client, endpoints.stock_url, endpoints.units_url)
+    return BusinessCentralCatalog(client, endpoints.price_lines_url, stock, VAT), http
 
 
 def _run(endpoints: Endpoints, naive: bool, answer: Any) -> None:
@@ -228,6 +231,7 @@ def main() -> None:
             bc_client_secret=bc.client_secret,
             price_lines_url=f"{company}/{PRICE_LIST_LINES}",
             stock_url=f"{company}/{ITEM_LOCATION_STOCK}",
+            units_url=f"{company}/{ITEM_UNITS}",
             woo_url=woo.url,
             woo_key=woo.consumer_key,
             woo_secret=woo.consumer_secret,

@@ -25,6 +25,7 @@ from integrations.businesscentral.catalog import BusinessCentralCatalog
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.portal import BusinessCentralPortalSource
 from integrations.businesscentral.price_lists import BusinessCentralPriceLists
+from integrations.businesscentral.stock import BusinessCentralStock
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
 from integrations.settings import Settings, names, settings
@@ -121,12 +122,10 @@ def _catalog_syncs(
     config: Settings, account: StorageAccount, bc: BusinessCentralClient, clock: SystemClock
 ) -> dict[str, CatalogSync]:
     """A run per WooCommerce shop with REST credentials and per Shopify shop with an Admin API token, when BC's
-    price list page and stock query are published."""
-    price_lines = config.bc_web_service_url(config.bc_price_list_service)
-    stock = config.bc_web_service_url(config.bc_stock_service)
-    if price_lines is None or stock is None:
+    catalog pages are published."""
+    source = _bc_catalog(config, bc)
+    if source is None:
         return {}
-    source = BusinessCentralCatalog(bc, price_lines, stock, config.vat_percent_by_group)
     http = httpx.Client(timeout=120)
     channels: dict[tuple[str, str], ChannelCatalog] = {
         ("woocommerce", shop): WooCommerceCatalog(http, url, key, secret)
@@ -156,19 +155,24 @@ def _catalog_syncs(
     return syncs
 
 
+def _bc_catalog(config: Settings, bc: BusinessCentralClient) -> BusinessCentralCatalog | None:
+    """BC's catalog, when the price list page, the stock query and the item units page are published."""
+    services = (config.bc_price_list_service, config.bc_stock_service, config.bc_item_units_service)
+    price_lines, stock, units = (config.bc_web_service_url(service) for service in services)
+    if price_lines is None or stock is None or units is None:
+        return None
+    return BusinessCentralCatalog(bc, price_lines, BusinessCentralStock(bc, stock, units), config.vat_percent_by_group)
+
+
 def _portal(
     config: Settings, account: StorageAccount, bc: BusinessCentralClient, clock: SystemClock
 ) -> tuple[PortalCatalogRun | None, PortalPrices | None]:
     """The portal's catalog run and price answers, when BC's price list, stock, customer and substitution pages
     are published."""
-    services = (
-        config.bc_price_list_service,
-        config.bc_stock_service,
-        config.bc_customer_service,
-        config.bc_substitution_service,
-    )
-    price_lines, stock, customers, substitutions = (config.bc_web_service_url(service) for service in services)
-    if price_lines is None or stock is None or customers is None or substitutions is None:
+    catalog = _bc_catalog(config, bc)
+    customers = config.bc_web_service_url(config.bc_customer_service)
+    substitutions = config.bc_web_service_url(config.bc_substitution_service)
+    if catalog is None or customers is None or substitutions is None:
         return None, None
     try:
         policy = config.portal_policy()
@@ -178,7 +182,7 @@ def _portal(
     store = TablePortalCatalog(account)
     run = PortalCatalogRun(
         name=PORTAL_CATALOG_RUN,
-        catalog=BusinessCentralCatalog(bc, price_lines, stock, config.vat_percent_by_group),
+        catalog=catalog,
         terms=BusinessCentralPortalSource(bc, customers, substitutions),
         store=store,
         runs=TableSyncRuns(account),

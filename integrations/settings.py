@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     bc_price_list_service: str = Field("", validation_alias="KOPPEL_BC_PRICE_LIST_SERVICE")
     bc_customer_service: str = Field("KoppelCustomers", validation_alias="KOPPEL_BC_CUSTOMER_SERVICE")
     bc_stock_service: str = Field("KoppelItemLocationStock", validation_alias="KOPPEL_BC_STOCK_SERVICE")
+    bc_item_units_service: str = Field("KoppelItemUnitsOfMeasure", validation_alias="KOPPEL_BC_ITEM_UNITS_SERVICE")
     bc_substitution_service: str = Field(
         "KoppelItemSubstitutions", validation_alias="KOPPEL_BC_ITEM_SUBSTITUTION_SERVICE"
     )

@@ -1,9 +1,8 @@
-"""The CatalogSource port over BC: items from API v2.0, price list lines and stock per location from the pages
-and the query an administrator publishes as OData v4 web services (API v2.0 has neither).
+"""The CatalogSource port over BC: items and variants from API v2.0, price list lines from the page an
+administrator publishes as an OData v4 web service (API v2.0 has none), stock from integrations.businesscentral.stock.
 
-Items are streamed page by page. Price list lines and stock are kept per item as compact tuples and turned into
-domain objects only when that item's listing is made, so a 50,000-item catalog is not held twice (raw and as
-models) in memory.
+Items are streamed page by page. Price list lines are kept per item as compact tuples and turned into domain
+objects only when that item's listing is made, so a 50,000-item catalog is not held twice (raw and as models).
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from domain.catalog.prices import PriceListLine
 from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.price_lists import PRICE_LINE_FIELDS, price_list_line
+from integrations.businesscentral.stock import BusinessCentralStock
 
 ITEM_FIELDS = (
     "number,displayName,blocked,unitPrice,priceIncludesTax,taxGroupCode,baseUnitOfMeasureCode,lastModifiedDateTime"
@@ -49,35 +49,18 @@ class _LinesByItem(Mapping[str, Sequence[PriceListLine]]):
         return len(self._rows)
 
 
-class _StockByItem(Mapping[ItemKey, StockFacts]):
-    """Stock kept as {location: quantity text} per (item, variant), made into StockFacts when read."""
-
-    def __init__(self, on_hand: dict[tuple[str, str], dict[str, str]]) -> None:
-        self._on_hand = on_hand
-
-    def __getitem__(self, key: ItemKey) -> StockFacts:
-        locations = self._on_hand[(key.item_number, key.variant_code)]
-        return StockFacts(item=key, on_hand={location: Decimal(quantity) for location, quantity in locations.items()})
-
-    def __iter__(self) -> Iterator[ItemKey]:
-        return (ItemKey(item_number=item, variant_code=variant) for item, variant in self._on_hand)
-
-    def __len__(self) -> int:
-        return len(self._on_hand)
-
-
 class BusinessCentralCatalog:
     def __init__(
         self,
         client: BusinessCentralClient,
         price_lines_url: str,
-        stock_url: str,
+        stock: BusinessCentralStock,
         vat_percent_by_group: Mapping[str, Decimal],
     ) -> None:
         """`vat_percent_by_group`: the VAT % of each item tax group code (HOOG 21, LAAG 9, ...)."""
         self._client = client
         self._price_lines_url = price_lines_url
-        self._stock_url = stock_url
+        self._stock = stock
         self._vat = dict(vat_percent_by_group)
 
     def items(self, since: datetime | None = None, numbers: Collection[str] = ()) -> Iterator[CatalogItem]:
@@ -144,15 +127,8 @@ class BusinessCentralCatalog:
         return _LinesByItem(dict(by_item))
 
     def stock(self) -> Mapping[ItemKey, StockFacts]:
-        """On hand per item, variant and location; sales demand and expected receipts are not read yet."""
-        on_hand: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-        for page in self._client.pages(self._stock_url):
-            for row in page:
-                locations = on_hand[(sys.intern(row["Item_No"]), sys.intern(row.get("Variant_Code") or ""))]
-                location = sys.intern(row.get("Location_Code") or "")
-                total = Decimal(locations.get(location, "0")) + Decimal(str(row.get("Remaining_Quantity") or 0))
-                locations[location] = str(total)
-        return _StockByItem(dict(on_hand))
+        """On hand, sales demand and expected receipts per item and variant (see integrations.businesscentral.stock)."""
+        return self._stock.facts()
 
 
 def _stamped_after(row: dict[str, Any], since: datetime) -> bool:

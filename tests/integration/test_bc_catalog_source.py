@@ -13,12 +13,13 @@ from domain.catalog.availability import ItemKey
 from domain.catalog.prices import PriceStatus
 from integrations.businesscentral.catalog import BusinessCentralCatalog
 from integrations.businesscentral.client import BusinessCentralClient
+from integrations.businesscentral.stock import BusinessCentralStock
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
 from integrations.settings import BC_DEFAULT_SCOPE
 from localdev.bc_probe import BcProbe
 from localdev.simulators.businesscentral import BusinessCentralSimulator
-from localdev.simulators.businesscentral.published import ITEM_LOCATION_STOCK, PRICE_LIST_LINES
+from localdev.simulators.businesscentral.published import ITEM_LOCATION_STOCK, ITEM_UNITS, PRICE_LIST_LINES
 
 VAT = {"HOOG": Decimal(21), "LAAG": Decimal(9), "NUL": Decimal(0)}
 
@@ -35,7 +36,8 @@ def catalog(bc: BusinessCentralSimulator) -> BusinessCentralCatalog:
     token = ClientCredentialsToken(http, bc.token_url, bc.client_id, bc.client_secret, BC_DEFAULT_SCOPE)
     client = BusinessCentralClient(http, f"{bc.api_base}/companies({bc.company_id})", token, RequestThrottle(5, 100))
     company = f"{bc.odata_base}/Company('{bc.company_name}')"
-    return BusinessCentralCatalog(client, f"{company}/{PRICE_LIST_LINES}", f"{company}/{ITEM_LOCATION_STOCK}", VAT)
+    stock = BusinessCentralStock(client, f"{company}/{ITEM_LOCATION_STOCK}", f"{company}/{ITEM_UNITS}")
+    return BusinessCentralCatalog(client, f"{company}/{PRICE_LIST_LINES}", stock, VAT)
 
 
 def _probe(bc: BusinessCentralSimulator) -> BcProbe:

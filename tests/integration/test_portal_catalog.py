@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -196,6 +197,41 @@ def test_a_sold_out_item_offers_its_interchangeable_substitute(stack: LocalStack
         "expectedDate": None,
         "expectedQuantity": None,
     }
+
+
+def test_a_sold_out_item_on_order_from_a_supplier_shows_when_and_how_many_come(
+    stack: LocalStack, first_run: dict[str, Any]
+):
+    """KOF-1003 sold out; a purchase order brings 24 in five days: the portal (quantity with date) says so."""
+    _bc(
+        stack, "POST", "items/KOF-1003/stock", {"location": "HOOFD", "quantity": -_item(stack, "KOF-1003")["inventory"]}
+    )
+    expected = datetime.now(UTC).date() + timedelta(days=5)
+    line = {"lineObjectNumber": "KOF-1003", "quantity": 24, "location": "HOOFD", "expectedReceiptDate": str(expected)}
+    _bc(stack, "POST", "purchaseOrders", {"orderDate": str(expected - timedelta(days=6)), "lines": [line]})
+    _run(stack)
+
+    koffie = _answer(stack, "C10000", {"itemNumber": "KOF-1003"})["KOF-1003"]
+
+    assert koffie["availability"] == {
+        "status": "on_backorder",
+        "quantity": "0",
+        "expectedDate": str(expected),
+        "expectedQuantity": str(24 - _open_sales_quantity(stack, "KOF-1003")),
+    }
+
+
+def _open_sales_quantity(stack: LocalStack, number: str) -> int:
+    """What BC's sales orders still have to ship of an item (0 in the demo seed for most items)."""
+    orders = stack.bc_probe().all("salesOrders", **{"$expand": "salesOrderLines"})
+    return int(
+        sum(
+            line["quantity"] - line["shippedQuantity"]
+            for order in orders
+            for line in order["salesOrderLines"]
+            if line["lineObjectNumber"] == number
+        )
+    )
 
 
 def test_bc_down_mid_run_leaves_the_run_incomplete_and_the_next_run_completes_it(

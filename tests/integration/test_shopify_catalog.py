@@ -35,13 +35,14 @@ from domain.records import SyncRun
 from domain.services.sync_catalog import CatalogSync, sync_catalog
 from integrations.businesscentral.catalog import BusinessCentralCatalog
 from integrations.businesscentral.client import BusinessCentralClient
+from integrations.businesscentral.stock import BusinessCentralStock
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
 from integrations.settings import BC_DEFAULT_SCOPE
 from integrations.shops.shopify_catalog import ShopifyCatalog
 from localdev.bc_probe import BcProbe
 from localdev.simulators.businesscentral import BusinessCentralSimulator
-from localdev.simulators.businesscentral.published import ITEM_LOCATION_STOCK, PRICE_LIST_LINES
+from localdev.simulators.businesscentral.published import ITEM_LOCATION_STOCK, ITEM_UNITS, PRICE_LIST_LINES
 from localdev.simulators.shopify import ShopifySimulator
 
 TOKEN = "shpat_koppel_catalog"
@@ -122,7 +123,8 @@ def source(bc: BusinessCentralSimulator) -> Iterator[BusinessCentralCatalog]:
             http, f"{bc.api_base}/companies({bc.company_id})", token, RequestThrottle(5, 100)
         )
         company = f"{bc.odata_base}/Company('{bc.company_name}')"
-        yield BusinessCentralCatalog(client, f"{company}/{PRICE_LIST_LINES}", f"{company}/{ITEM_LOCATION_STOCK}", VAT)
+        stock = BusinessCentralStock(client, f"{company}/{ITEM_LOCATION_STOCK}", f"{company}/{ITEM_UNITS}")
+        yield BusinessCentralCatalog(client, f"{company}/{PRICE_LIST_LINES}", stock, VAT)
 
 
 @pytest.fixture(scope="module")
