@@ -13,7 +13,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.catalog.availability import DisplayMode
-from domain.catalog.listing import ListingPolicy
+from domain.catalog.listing import DEFAULT_OWNED, ListingPolicy
 from domain.catalog.portal import PortalPolicy
 from domain.mapping import portal
 
@@ -161,7 +161,8 @@ class Settings(BaseSettings):
     def listing_policy(self, source: str, shop: str) -> ListingPolicy:
         """A shop's catalog choices, from KOPPEL_<CHANNEL>_<KIND>_<SHOP>: STOCK_DISPLAY (hidden, in_stock_or_not,
         exact_quantity, quantity_with_date), SAFETY_STOCK, LOCATIONS, CAMPAIGNS, BC_OWNS (name, status, prices,
-        stock) and PRICES_INCLUDE_VAT (true or false)."""
+        stock by default; category too when BC's item categories should set the shop's) and PRICES_INCLUDE_VAT
+        (true or false)."""
 
         def setting(kind: str, default: str = "") -> str:
             return os.environ.get(shop_setting(source, kind, shop), default)
@@ -175,7 +176,7 @@ class Settings(BaseSettings):
                 },
                 "prices_include_vat": setting("PRICES_INCLUDE_VAT", "true").strip().lower() == "true",
                 "campaigns": names(setting("CAMPAIGNS")),
-                "owned": names(setting("BC_OWNS", "name,status,prices,stock")),
+                "owned": names(setting("BC_OWNS", ",".join(sorted(DEFAULT_OWNED)))),
             }
         )
 

@@ -39,6 +39,8 @@ class CatalogItem(Frozen):
     vat_percent: Decimal = Field(default=Decimal(0), ge=0)
     """The VAT a consumer pays on it (from the item's VAT product posting group)."""
     variants: tuple[CatalogVariant, ...] = ()
+    category: str = ""
+    """The name of the item's category in BC ("" = none)."""
 
 
 class ListingStatus(StrEnum):
@@ -54,6 +56,12 @@ class ListedField(StrEnum):
     STATUS = "status"
     PRICES = "prices"
     STOCK = "stock"
+    CATEGORY = "category"
+    """The shop's category named as the item's BC category; shops often keep their own, so BC owns it only when
+    configured."""
+
+
+DEFAULT_OWNED = frozenset({ListedField.NAME, ListedField.STATUS, ListedField.PRICES, ListedField.STOCK})
 
 
 class ListingPolicy(Frozen):
@@ -64,7 +72,7 @@ class ListingPolicy(Frozen):
     """Consumer shops show prices including VAT."""
     campaigns: frozenset[str] = frozenset()
     """BC campaigns whose prices the channel shows as sale prices, with their dates."""
-    owned: frozenset[ListedField] = frozenset(ListedField)
+    owned: frozenset[ListedField] = DEFAULT_OWNED
     """What BC owns in this channel; what it does not own is never sent, so enrichment in the shop survives."""
 
 
@@ -77,7 +85,7 @@ class Offer(Frozen):
     sale_from: date | None = None
     sale_to: date | None = None
     stock: ChannelStock
-    owned: frozenset[ListedField] = frozenset(ListedField)
+    owned: frozenset[ListedField] = DEFAULT_OWNED
 
 
 class VariantListing(Offer):
@@ -96,6 +104,7 @@ class Listing(Offer):
 
     name: str
     status: ListingStatus
+    category: str = ""
     variants: tuple[VariantListing, ...] = ()
 
     def fingerprint(self) -> str:
@@ -106,7 +115,7 @@ class Listing(Offer):
         return _fingerprint(self, {"sku"} | _owned_names(self.owned, _PRODUCT_FIELDS), options)
 
 
-_PRODUCT_FIELDS = {ListedField.NAME: ("name",), ListedField.STATUS: ("status",)}
+_PRODUCT_FIELDS = {ListedField.NAME: ("name",), ListedField.STATUS: ("status",), ListedField.CATEGORY: ("category",)}
 _OFFER_FIELDS = {
     ListedField.PRICES: ("regular_price", "sale_price", "sale_from", "sale_to"),
     ListedField.STOCK: ("stock",),
@@ -158,6 +167,7 @@ def listing(
         sku=item.number,
         name=item.name,
         status=ListingStatus.DRAFT if item.blocked else ListingStatus.PUBLISHED,
+        category=item.category,
         **_offer(item_lines, request, policy),
         stock=presented(availability(ItemKey(item_number=item.number)), policy.stock),
         variants=variants,

@@ -23,7 +23,8 @@ from integrations.businesscentral.price_lists import PRICE_LINE_FIELDS, price_li
 from integrations.businesscentral.stock import BusinessCentralStock
 
 ITEM_FIELDS = (
-    "number,displayName,blocked,unitPrice,priceIncludesTax,taxGroupCode,baseUnitOfMeasureCode,lastModifiedDateTime"
+    "number,displayName,blocked,unitPrice,priceIncludesTax,taxGroupCode,baseUnitOfMeasureCode,itemCategoryCode,"
+    "lastModifiedDateTime"
 )
 VARIANT_FIELDS = "itemNumber,code,description,lastModifiedDateTime"
 NUMBERS_PER_FILTER = 40
@@ -67,6 +68,7 @@ class BusinessCentralCatalog:
         """Every item with its variants, or after `since` the items whose card or a variant BC stamped later and
         those in `numbers` (fetched by number, or in a full read when there are many)."""
         variants, restamped = self._variants(since)
+        categories = self._categories()
         wanted = set(numbers) | restamped
         if since is None or len(wanted) > READ_ALL_ABOVE:
             rows = self._item_rows({})
@@ -75,7 +77,7 @@ class BusinessCentralCatalog:
         else:
             rows = self._changed_item_rows(since, wanted)
         for row in rows:
-            yield self._item(row, variants.get(row["number"], ()))
+            yield self._item(row, variants.get(row["number"], ()), categories)
 
     def _changed_item_rows(self, since: datetime, wanted: set[str]) -> Iterator[dict[str, Any]]:
         seen: set[str] = set()
@@ -90,7 +92,10 @@ class BusinessCentralCatalog:
         for page in self._client.pages(f"{self._client.company_url}/items", {"$select": ITEM_FIELDS, **params}):
             yield from page
 
-    def _item(self, row: dict[str, Any], variants: tuple[CatalogVariant, ...]) -> CatalogItem:
+    def _item(
+        self, row: dict[str, Any], variants: tuple[CatalogVariant, ...], categories: Mapping[str, str]
+    ) -> CatalogItem:
+        category = row.get("itemCategoryCode") or ""
         return CatalogItem(
             number=row["number"],
             name=row.get("displayName") or row["number"],
@@ -100,7 +105,17 @@ class BusinessCentralCatalog:
             price_includes_vat=bool(row.get("priceIncludesTax")),
             vat_percent=self._vat.get(row.get("taxGroupCode") or "", Decimal(0)),
             variants=variants,
+            category=categories.get(category, category),
         )
+
+    def _categories(self) -> dict[str, str]:
+        """Each item category's name by code (its code when it has no name); few, read each run."""
+        url = f"{self._client.company_url}/itemCategories"
+        return {
+            row["code"]: row.get("displayName") or row["code"]
+            for page in self._client.pages(url, {"$select": "code,displayName"})
+            for row in page
+        }
 
     def _variants(self, since: datetime | None) -> tuple[dict[str, tuple[CatalogVariant, ...]], set[str]]:
         """Every item variant by item number, in BC's order (item, then code), and the item numbers with a

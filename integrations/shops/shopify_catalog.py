@@ -199,12 +199,15 @@ class ShopifyCatalog:
 
 
 def product_input(found: Listing, channel_ids: Mapping[str, str]) -> dict[str, Any]:
-    """The ProductSetInput for an item: the fields BC owns, and all its variants (with their ids when known)."""
+    """The ProductSetInput for an item: the fields BC owns (its category as the product type), and all its
+    variants (with their ids when known)."""
     body: dict[str, Any] = {}
     if ListedField.NAME in found.owned or not channel_ids.get(found.sku):
         body["title"] = found.name
     if ListedField.STATUS in found.owned:
         body["status"] = _STATUS[found.status]
+    if ListedField.CATEGORY in found.owned:
+        body["productType"] = found.category
     if not found.variants:
         option = {"name": DEFAULT_OPTION, "values": [{"name": DEFAULT_VALUE}]}
         return body | {"productOptions": [option], "variants": [_variant(found, DEFAULT_OPTION, DEFAULT_VALUE, "")]}

@@ -11,6 +11,7 @@ its id is looked up by SKU and the listing sent again as an update, in the same 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 import httpx
@@ -30,6 +31,7 @@ from domain.errors import RetryableError
 BATCH_LIMIT = 100
 OfferT = TypeVar("OfferT", bound=Offer)
 VARIANT_ATTRIBUTE = "Variant"
+NO_CATEGORY = "koppel_category_not_made: the shop has no product category of this name and did not make it"
 NOT_ACCEPTED = "koppel_product_not_accepted: the product of this variant was refused, see its SKU"
 DUPLICATE_SKU = "product_invalid_sku"
 _STATUS = {ListingStatus.PUBLISHED: "publish", ListingStatus.DRAFT: "draft"}
@@ -45,6 +47,8 @@ class WooCommerceCatalog:
         self._http = http
         self._products_url = site_url.rstrip("/") + "/wp-json/wc/v3/products"
         self._auth = httpx.BasicAuth(consumer_key, consumer_secret)
+        self._category_ids: dict[str, int] = {}
+        """The shop's product categories by lower-cased name, as far as this process has needed them."""
 
     @property
     def limit(self) -> int:
@@ -64,12 +68,20 @@ class WooCommerceCatalog:
         if not changes:
             return []
         ids = {found.listing.sku: found.channel_id(found.listing.sku) for found in changes}
-        outcomes = self._write(self._products_url, [found.listing for found in changes], ids, product)
-        return self._adopt_existing(
-            outcomes, {found.listing.sku: found.listing for found in changes if not ids[found.listing.sku]}
-        )
+        listings = [found.listing for found in changes]
+        categories = self._categories({_category(listing) for listing in listings} - {""})
+        unplaced = [listing for listing in listings if _category(listing) not in {"", *categories}]
+        sendable = [listing for listing in listings if listing not in unplaced]
+        body = partial(product, categories=categories)
+        outcomes = self._write(self._products_url, sendable, ids, body) if sendable else []
+        created = {listing.sku: listing for listing in sendable if not ids[listing.sku]}
+        return self._adopt_existing(outcomes, created, body) + [
+            PushOutcome(sku=listing.sku, error=f"{NO_CATEGORY}: {listing.category}") for listing in unplaced
+        ]
 
-    def _adopt_existing(self, outcomes: list[PushOutcome], created: dict[str, Listing]) -> list[PushOutcome]:
+    def _adopt_existing(
+        self, outcomes: list[PushOutcome], created: dict[str, Listing], body: Callable[[Listing, bool], dict[str, Any]]
+    ) -> list[PushOutcome]:
         """Creates refused for a SKU the shop has already: update those products instead."""
         taken = [
             outcome.sku for outcome in outcomes if outcome.error.startswith(DUPLICATE_SKU) and outcome.sku in created
@@ -80,8 +92,31 @@ class WooCommerceCatalog:
         found = [created[sku] for sku in taken if sku in ids]
         if not found:
             return outcomes
-        adopted = {outcome.sku: outcome for outcome in self._write(self._products_url, found, ids, product)}
+        adopted = {outcome.sku: outcome for outcome in self._write(self._products_url, found, ids, body)}
         return [adopted.get(outcome.sku, outcome) for outcome in outcomes]
+
+    def _categories(self, names: set[str]) -> dict[str, int]:
+        """The shop's category id for each name: looked up once, created when the shop has none of that name."""
+        if any(name.lower() not in self._category_ids for name in names):
+            self._read_categories()
+        missing = sorted(name for name in names if name.lower() not in self._category_ids)
+        for start in range(0, len(missing), BATCH_LIMIT):
+            chunk = missing[start : start + BATCH_LIMIT]
+            answer = self._batch(f"{self._products_url}/categories", {"create": [{"name": name} for name in chunk]})
+            for name, made in zip(chunk, answer.get("create", []), strict=False):
+                made_id = made.get("id") or made.get("error", {}).get("data", {}).get("resource_id")
+                if made_id:
+                    self._category_ids[name.lower()] = int(made_id)
+        return {name: self._category_ids[name.lower()] for name in names if name.lower() in self._category_ids}
+
+    def _read_categories(self) -> None:
+        url, page = f"{self._products_url}/categories", 1
+        while True:
+            found = self._send("GET", url, params={"per_page": str(BATCH_LIMIT), "page": str(page)})
+            self._category_ids |= {str(row["name"]).lower(): int(row["id"]) for row in found}
+            if len(found) < BATCH_LIMIT:
+                return
+            page += 1
 
     def _ids_by_sku(self, skus: Sequence[str]) -> dict[str, str]:
         params = {"sku": ",".join(skus), "per_page": str(BATCH_LIMIT), "_fields": "id,sku"}
@@ -131,19 +166,28 @@ class WooCommerceCatalog:
         return response.json()
 
 
-def product(found: Listing, create: bool = False) -> dict[str, Any]:
+def product(found: Listing, create: bool = False, categories: Mapping[str, int] | None = None) -> dict[str, Any]:
     """The product fields BC owns in this channel; a create also names the SKU and the type. A product with
-    variants is (or becomes) variable and carries their options; its prices and stock are its variations'."""
+    variants is (or becomes) variable and carries their options; its prices and stock are its variations'.
+    `categories`: the shop's category id by name."""
     body: dict[str, Any] = {"sku": found.sku, "type": "simple"} if create else {}
     if ListedField.NAME in found.owned:
         body["name"] = found.name
     if ListedField.STATUS in found.owned:
         body["status"] = _STATUS[found.status]
+    category_id = (categories or {}).get(found.category)
+    if ListedField.CATEGORY in found.owned and category_id:
+        body["categories"] = [{"id": category_id}]
     if not found.variants:
         return body | _offer(found)
     options = [variant.option for variant in found.variants]
     attribute = {"name": VARIANT_ATTRIBUTE, "visible": True, "variation": True, "options": options}
     return body | {"type": "variable", "manage_stock": False, "attributes": [attribute]}
+
+
+def _category(found: Listing) -> str:
+    """The category name the shop must have for the listing ("" when BC does not own its category)."""
+    return found.category if ListedField.CATEGORY in found.owned else ""
 
 
 def variation(found: VariantListing, create: bool = False) -> dict[str, Any]:

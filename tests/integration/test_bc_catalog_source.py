@@ -58,6 +58,16 @@ def test_every_item_with_its_vat_and_blocked_state(bc: BusinessCentralSimulator,
     }
 
 
+def test_each_item_carries_its_categorys_name(bc: BusinessCentralSimulator, catalog: BusinessCentralCatalog):
+    names = {row["code"]: row["displayName"] for row in _probe(bc).all("itemCategories")}
+    in_bc = {row["number"]: row["itemCategoryCode"] for row in _probe(bc).all("items")}
+
+    items = {item.number: item.category for item in catalog.items()}
+
+    assert items == {number: names.get(code, code) for number, code in in_bc.items()}
+    assert len(set(items.values()) - {""}) > 3
+
+
 def test_every_price_list_line_of_the_published_page(catalog: BusinessCentralCatalog):
     lines = [line for by_item in catalog.price_lines().values() for line in by_item]
 

@@ -589,3 +589,27 @@ def test_among_fifty_thousand_products_batches_and_sku_look_ups_find_the_right_o
     assert all(entry["price"] == "11.00" for entry in updated["update"])
     assert sum("error" in entry for entry in made["create"]) == 3
     assert [p["id"] for p in found] == [ids[-1]]
+
+
+def test_product_categories_are_listed_made_singly_and_in_batches_and_a_taken_name_is_term_exists(sim, api):
+    made = created(api.post("/products/categories", json={"name": "Koffie"}))
+    batch = api.post("/products/categories/batch", json={"create": [{"name": "Thee"}, {"name": "koffie"}, {}]}).json()
+    listed = api.get("/products/categories", params={"per_page": 2})
+
+    assert (made["name"], made["slug"], made["parent"]) == ("Koffie", "koffie", 0)
+    assert batch["create"][0]["name"] == "Thee"
+    assert batch["create"][1] == {
+        "id": 0,
+        "error": {
+            "code": "term_exists",
+            "message": "A term with the name provided already exists with this parent.",
+            "data": {"status": 400, "resource_id": made["id"]},
+        },
+    }
+    assert batch["create"][2]["error"]["code"] == "rest_missing_callback_param"
+    assert [term["name"] for term in listed.json()] == ["Koffie", "Thee"]
+    assert (listed.headers["X-WP-Total"], listed.headers["X-WP-TotalPages"]) == ("3", "2")
+    assert api.get("/products/categories", params={"per_page": 0}).status_code == 400
+    assert httpx.get(f"{sim.api_base}/products/categories").status_code == 401
+    product = created(api.post("/products", json={"name": "Bonen", "categories": [{"id": made["id"]}]}))
+    assert [term["name"] for term in product["categories"]] == ["Koffie"]

@@ -152,3 +152,10 @@ def test_a_channel_showing_only_in_or_out_of_stock_tracks_an_out_of_stock_varian
     assert tracked_quantity(ChannelStock(status=StockStatus.IN_STOCK)) is None
     assert tracked_quantity(ChannelStock(status=StockStatus.IN_STOCK, quantity=Decimal(4))) == 4
     assert tracked_quantity(ChannelStock(status=StockStatus.IN_STOCK, shown=False)) is None
+
+
+def test_the_category_is_the_product_type_only_when_bc_owns_it():
+    owning = SIMPLE.model_copy(update={"category": "Koffie", "owned": SIMPLE.owned | {ListedField.CATEGORY}})
+
+    assert product_input(owning, {})["productType"] == "Koffie"
+    assert "productType" not in product_input(SIMPLE.model_copy(update={"category": "Koffie"}), {})

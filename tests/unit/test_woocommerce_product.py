@@ -104,3 +104,10 @@ def test_an_item_with_variants_is_a_variable_product_with_one_attribute_and_no_p
         "meta_data": [{"key": "koppel_expected_on", "value": ""}, {"key": "koppel_expected_quantity", "value": ""}],
     }
     assert set(variation(red.model_copy(update={"owned": frozenset({ListedField.NAME})}))) == {"attributes"}
+
+
+def test_the_category_is_sent_by_the_shops_id_only_when_bc_owns_it():
+    owning = LISTED.model_copy(update={"category": "Koffie", "owned": frozenset({ListedField.CATEGORY})})
+
+    assert product(owning, categories={"Koffie": 31}) == {"categories": [{"id": 31}]}
+    assert "categories" not in product(LISTED.model_copy(update={"category": "Koffie"}), categories={"Koffie": 31})

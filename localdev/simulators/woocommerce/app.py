@@ -21,6 +21,7 @@ from localdev.simulators.woocommerce.batch import BATCH_LIMIT
 from localdev.simulators.woocommerce.catalog import Catalog
 from localdev.simulators.woocommerce.catalog_api import CatalogApi
 from localdev.simulators.woocommerce.catalog_faults import FaultPlan
+from localdev.simulators.woocommerce.categories_api import CategoriesApi
 from localdev.simulators.woocommerce.controls import OrderChanges, OrderDescription, WebhookSettings
 from localdev.simulators.woocommerce.errors import WooError, cannot_view, invalid_order_id, no_route
 from localdev.simulators.woocommerce.paging import paging_headers
@@ -67,6 +68,7 @@ class WooCommerceSite:
         app.router.add_get("/_sim/stats", self.get_stats)
         app.router.add_post("/_sim/stats/reset", self.reset_stats)
         self.catalog_api.routes(app, REST_BASE)
+        CategoriesApi(self.catalog, self._has_credentials).routes(app, REST_BASE)
         app.on_cleanup.append(lambda _app: self.webhook.close())
         return app
 
