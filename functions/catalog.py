@@ -20,8 +20,17 @@ RUNS_SHOWN = 10
 
 @bp.timer_trigger(arg_name="timer", schedule="%KOPPEL_CATALOG_SCHEDULE%", run_on_startup=False)
 def catalog_sync(timer: func.TimerRequest) -> None:
-    for sync in container().catalog_syncs.values():
-        _log(sync_catalog(sync), past_due=timer.past_due)
+    """Every shop's run, each on its own: one that fails (storage down, a shop answering nonsense) does not keep
+    the others from running; the invocation then fails, naming them."""
+    failed = []
+    for name, sync in container().catalog_syncs.items():
+        try:
+            _log(sync_catalog(sync), past_due=timer.past_due)
+        except Exception as error:
+            log.error("%s failed: %s", name, type(error).__name__)
+            failed.append(name)
+    if failed:
+        raise RuntimeError(f"catalog runs failed: {', '.join(failed)}")
 
 
 @bp.route(route="ops/sync/{name}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)

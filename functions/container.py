@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import cache, partial
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -49,8 +50,14 @@ PORTAL_CATALOG_RUN = "portal-catalog"
 
 
 class SystemClock:
+    """The time now in `zone`: UTC for records; the company's time zone where the date matters (prices are valid
+    from a day, a campaign ends on one)."""
+
+    def __init__(self, zone: tzinfo = UTC) -> None:
+        self._zone = zone
+
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        return datetime.now(self._zone)
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,8 @@ def container() -> Container:
     intake = Intake(events=events, queue=queue, clock=clock)
     orders = TableOrderStore(account)
     bc = _bc_client(config)
-    portal_catalog, portal_prices = _portal(config, account, bc, clock)
+    company_clock = SystemClock(ZoneInfo(config.time_zone))
+    portal_catalog, portal_prices = _portal(config, account, bc, company_clock)
     return Container(
         settings=config,
         intake=intake,
@@ -98,7 +106,7 @@ def container() -> Container:
             first_lookback=timedelta(hours=config.recovery_first_lookback_hours),
         ),
         order_feeds=_order_feeds(config),
-        catalog_syncs=_catalog_syncs(config, account, bc, clock),
+        catalog_syncs=_catalog_syncs(config, account, bc, company_clock),
         portal_catalog=portal_catalog,
         portal_prices=portal_prices,
         sync_runs=TableSyncRuns(account),

@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import cache, cached_property
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -63,6 +64,8 @@ class Settings(BaseSettings):
     shipping_account: str = Field(validation_alias="KOPPEL_BC_SHIPPING_ACCOUNT")
     fee_account: str = Field("", validation_alias="KOPPEL_BC_FEE_ACCOUNT")
     local_currency: str = Field("EUR", validation_alias="KOPPEL_BC_LOCAL_CURRENCY")
+    time_zone: str = Field("Europe/Amsterdam", validation_alias="KOPPEL_TIME_ZONE")
+    """The company's IANA time zone: the day on which BC's price lines and campaigns are valid."""
     default_customer_number: str = Field("", validation_alias="KOPPEL_BC_DEFAULT_CUSTOMER")
     new_customer_fields: dict[str, Any] = Field(default_factory=dict, validation_alias="KOPPEL_BC_NEW_CUSTOMER_FIELDS")
 
@@ -86,6 +89,15 @@ class Settings(BaseSettings):
     recovery_first_lookback_hours: float = Field(24.0, gt=0, validation_alias="KOPPEL_RECOVERY_FIRST_LOOKBACK_HOURS")
     max_webhook_bytes: int = Field(1_048_576, ge=1024, validation_alias="KOPPEL_MAX_WEBHOOK_BYTES")
     totals_tolerance: Decimal = Field(Decimal("0.02"), ge=0, validation_alias="KOPPEL_TOTALS_TOLERANCE")
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"KOPPEL_TIME_ZONE {value!r} is no IANA time zone (e.g. Europe/Amsterdam)") from None
+        return value
 
     @field_validator("woocommerce_shops", "shopify_shops")
     @classmethod

@@ -4,6 +4,7 @@ a fingerprint of exactly what BC owns, so that an unchanged item costs no call t
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -154,10 +155,11 @@ def listing(
         prices_include_vat=policy.prices_include_vat,
         vat_percent=item.vat_percent,
     )
+    options = _options(item.variants)
     variants = tuple(
         VariantListing(
             sku=f"{item.number}-{variant.code}",
-            option=variant.description or variant.code,
+            option=options[variant.code],
             **_offer(item_lines, request.model_copy(update={"variant_code": variant.code}), policy),
             stock=presented(availability(ItemKey(item_number=item.number, variant_code=variant.code)), policy.stock),
         )
@@ -172,6 +174,19 @@ def listing(
         stock=presented(availability(ItemKey(item_number=item.number)), policy.stock),
         variants=variants,
     )
+
+
+def _options(variants: Sequence[CatalogVariant]) -> dict[str, str]:
+    """How the shop names each variant, by code: its description, or its code when it has none; a description two
+    variants share (shops refuse or confuse equal options) gets the code added: "Rood (R-01)"."""
+    shared = Counter(variant.description for variant in variants)
+    return {variant.code: _option(variant, shared[variant.description] > 1) for variant in variants}
+
+
+def _option(variant: CatalogVariant, shared: bool) -> str:
+    if not variant.description:
+        return variant.code
+    return f"{variant.description} ({variant.code})" if shared else variant.description
 
 
 def _offer(lines: Sequence[PriceListLine], request: PriceRequest, policy: ListingPolicy) -> dict[str, Any]:

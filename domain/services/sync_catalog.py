@@ -7,9 +7,10 @@ may have changed are read from BC (see domain.catalog.reading). Every run leaves
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from domain.catalog.availability import Availability, ItemKey, StockFacts, availability
 from domain.catalog.listing import (
@@ -23,11 +24,15 @@ from domain.catalog.listing import (
 )
 from domain.catalog.reading import NO_INPUTS, RETRY, input_fingerprints, is_full_run
 from domain.errors import RetryableError
+from domain.models import Frozen
 from domain.ports import CatalogSource, ChannelCatalog, Clock, PushedListings, SyncRuns, SyncState
 from domain.records import SyncRun
 
 PROBLEMS_KEPT = 20
 WATERMARK = "watermark"
+WATERMARK_MARGIN = timedelta(minutes=5)
+"""Read again what BC stamped this long before the last run started: BC stamps a change when it is made, not
+when it is committed, and with its own clock."""
 
 
 @dataclass(frozen=True)
@@ -66,23 +71,24 @@ class _Tally:
 
 def sync_catalog(sync: CatalogSync, full: bool = False) -> SyncRun:
     """Push every listing whose fingerprint changed since the channel last accepted it; record the run. Only the
-    items that may have changed are read, unless `full` or `is_full_run` says to read all."""
+    items that may have changed are read, unless `full` or `is_full_run` says to read all. `clock` gives the
+    company's local time: its date is the day prices are valid on."""
     started = sync.clock.now()
-    watermark = _watermark(sync)
-    full = full or is_full_run(watermark, started)
+    last = _last_run(sync)
+    policy = _policy_fingerprint(sync.policy)
+    full = full or last is None or last.policy != policy or is_full_run(last.started_at, started)
+    since = None if full or last is None else last.started_at - WATERMARK_MARGIN
     tally = _Tally()
     completed = True
     try:
-        for batch in change_batches(
-            _changes(sync, started.date(), None if full else watermark, tally), sync.channel.limit
-        ):
+        for batch in change_batches(_changes(sync, started.date(), since, tally), sync.channel.limit):
             _push(sync, batch, tally)
         sync.pushed.remember(tally.refreshed)
     except RetryableError as error:
         completed = False
         tally.problem(f"stopped early: {error}")
     if completed:
-        sync.state.put(sync.name, WATERMARK, started.isoformat())
+        sync.state.put(sync.name, WATERMARK, _LastRun(started_at=started, policy=policy).model_dump_json())
     run = SyncRun(
         name=sync.name,
         started_at=started,
@@ -99,10 +105,22 @@ def sync_catalog(sync: CatalogSync, full: bool = False) -> SyncRun:
     return run
 
 
-def _watermark(sync: CatalogSync) -> datetime | None:
-    """When the last completed run started: what BC stamped later is read again."""
+class _LastRun(Frozen):
+    """The watermark: when the last completed run started, and with which channel policy."""
+
+    started_at: datetime
+    policy: str
+
+
+def _last_run(sync: CatalogSync) -> _LastRun | None:
     stored = sync.state.get(sync.name, WATERMARK)
-    return datetime.fromisoformat(stored) if stored else None
+    return _LastRun.model_validate_json(stored) if stored else None
+
+
+def _policy_fingerprint(policy: ListingPolicy) -> str:
+    """Changes when the channel's settings do (campaigns, safety stock, display, what BC owns ...): every
+    listing may change with them, so the next run reads everything."""
+    return hashlib.sha256(policy.model_dump_json().encode()).hexdigest()[:32]
 
 
 def _changes(sync: CatalogSync, today: date, since: datetime | None, tally: _Tally) -> Iterator[ListingChange]:
@@ -149,17 +167,21 @@ def _push(sync: CatalogSync, batch: Sequence[ListingChange], tally: _Tally) -> N
 
 
 def _accepted(found: ListingChange, outcomes: Mapping[str, PushOutcome], tally: _Tally) -> list[PushedListing]:
-    """The rows to remember for one item: each SKU the channel accepted, and the item's own row with the inputs
-    it was listed from, or with RETRY when the channel refused any of it (a refused product with no fingerprint),
-    so that it is read and sent again next run."""
+    """The rows to remember for one item: each SKU the channel accepted, each it refused but named an id for (it
+    made the product and then refused its stock, or another product holds the SKU) without a fingerprint, and the
+    item's own row with the inputs it was listed from, or with RETRY when the channel refused any of it, so that
+    it is read and sent again (to those ids) next run."""
     rows, refused = [], False
     for sku, fingerprint in _sent(found):
         outcome = outcomes.get(sku)
         if outcome is None or outcome.error or not outcome.channel_id:
             refused = True
             tally.problem(f"{sku}: {outcome.error if outcome else 'no answer for this item'}")
-        else:
-            rows.append(PushedListing(sku=sku, fingerprint=fingerprint, channel_id=outcome.channel_id))
+        if outcome is not None and outcome.channel_id:
+            accepted = not outcome.error
+            rows.append(
+                PushedListing(sku=sku, fingerprint=fingerprint if accepted else "", channel_id=outcome.channel_id)
+            )
     tally.failed += refused
     tally.pushed += not refused
     own_sku = found.listing.sku

@@ -27,6 +27,8 @@ ITEM_FIELDS = (
     "lastModifiedDateTime"
 )
 VARIANT_FIELDS = "itemNumber,code,description,lastModifiedDateTime"
+ITEM_ASSET = "Item"
+"""Asset_Type of a price list line for an item (served as is: no space to encode)."""
 NUMBERS_PER_FILTER = 40
 """Item numbers per `number eq .. or ..` filter: a URL of about 2 KB."""
 READ_ALL_ABOVE = 2_000
@@ -132,10 +134,11 @@ class BusinessCentralCatalog:
         return {number: tuple(variants) for number, variants in by_item.items()}, restamped
 
     def price_lines(self) -> Mapping[str, Sequence[PriceListLine]]:
-        """Every line of the published page, by item number."""
+        """Every line of the published page for an item, by item number (lines for item discount groups, resources
+        and the like are not an item's)."""
         by_item: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
         for page in self._client.pages(self._price_lines_url, {"$select": ",".join(PRICE_LINE_FIELDS)}):
-            for row in page:
+            for row in (row for row in page if row.get("Asset_Type") == ITEM_ASSET):
                 by_item[sys.intern(str(row.get("Asset_No", "")))].append(
                     tuple(_shared(row.get(field)) for field in PRICE_LINE_FIELDS)
                 )

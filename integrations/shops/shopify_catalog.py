@@ -94,7 +94,8 @@ class ShopifyCatalog:
         return BATCH_LIMIT
 
     def push(self, changes: Sequence[ListingChange]) -> list[PushOutcome]:
-        """Each item with one productSet, then the quantities of the items Shopify accepted."""
+        """Each item with one productSet, then the quantities of the items Shopify accepted. A SKU whose quantity
+        Shopify refused keeps the id its productSet gave it, so that it is not made again."""
         outcomes: dict[str, PushOutcome] = {}
         quantities: list[_Quantity] = []
         for found in changes:
@@ -104,7 +105,8 @@ class ShopifyCatalog:
         push_id = uuid.uuid4().hex
         for start in range(0, len(quantities), QUANTITIES_LIMIT):
             for refusal in self._set_quantities(quantities[start : start + QUANTITIES_LIMIT], push_id):
-                outcomes[refusal.sku] = refusal
+                made = outcomes.get(refusal.sku)
+                outcomes[refusal.sku] = refusal.model_copy(update={"channel_id": made.channel_id if made else ""})
         return list(outcomes.values())
 
     def _set_product(self, found: ListingChange) -> tuple[list[PushOutcome], list[_Quantity]]:
@@ -194,7 +196,10 @@ class ShopifyCatalog:
             )
         if response.status_code >= 400:
             raise RetryableError(f"Shopify answered {response.status_code} to a GraphQL call")
-        body: dict[str, Any] = response.json()
+        try:
+            body: dict[str, Any] = response.json()
+        except ValueError as error:
+            raise RetryableError("Shopify answered a GraphQL call with no JSON") from error
         return body
 
 

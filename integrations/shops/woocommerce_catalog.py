@@ -163,14 +163,18 @@ class WooCommerceCatalog:
             raise RetryableError(f"WooCommerce unreachable: {type(error).__name__}") from error
         if response.status_code >= 400:
             raise RetryableError(f"WooCommerce answered {response.status_code} to {method} {url.rsplit('/', 1)[-1]}")
-        return response.json()
+        try:
+            return response.json()
+        except ValueError as error:
+            raise RetryableError(f"WooCommerce answered {method} {url.rsplit('/', 1)[-1]} with no JSON") from error
 
 
 def product(found: Listing, create: bool = False, categories: Mapping[str, int] | None = None) -> dict[str, Any]:
-    """The product fields BC owns in this channel; a create also names the SKU and the type. A product with
-    variants is (or becomes) variable and carries their options; its prices and stock are its variations'.
+    """The product's type and the fields BC owns in this channel; a create also names the SKU. A product with
+    variants is (or becomes) variable and carries their options; its prices and stock are its variations'. One
+    that lost its variants becomes simple again (its old variations stay in the shop, no longer sold).
     `categories`: the shop's category id by name."""
-    body: dict[str, Any] = {"sku": found.sku, "type": "simple"} if create else {}
+    body: dict[str, Any] = {"sku": found.sku} if create else {}
     if ListedField.NAME in found.owned:
         body["name"] = found.name
     if ListedField.STATUS in found.owned:
@@ -179,7 +183,7 @@ def product(found: Listing, create: bool = False, categories: Mapping[str, int] 
     if ListedField.CATEGORY in found.owned and category_id:
         body["categories"] = [{"id": category_id}]
     if not found.variants:
-        return body | _offer(found)
+        return body | {"type": "simple"} | _offer(found)
     options = [variant.option for variant in found.variants]
     attribute = {"name": VARIANT_ATTRIBUTE, "visible": True, "variation": True, "options": options}
     return body | {"type": "variable", "manage_stock": False, "attributes": [attribute]}
@@ -232,7 +236,11 @@ def _stock(stock: ChannelStock) -> dict[str, Any]:
 
 
 def _outcome(found: Offer, item: dict[str, Any]) -> PushOutcome:
+    """The shop's answer for one object; a create refused because the SKU is taken names the product or variation
+    that has it, whose id the refusal carries (the next run updates that one)."""
     error = item.get("error")
-    if error:
-        return PushOutcome(sku=found.sku, error=f"{error.get('code', 'error')}: {error.get('message', '')}")
-    return PushOutcome(sku=found.sku, channel_id=str(item.get("id", "")))
+    if not error:
+        return PushOutcome(sku=found.sku, channel_id=str(item.get("id", "")))
+    holder = error.get("data", {}).get("resource_id") if error.get("code") == DUPLICATE_SKU else None
+    text = f"{error.get('code', 'error')}: {error.get('message', '')}"
+    return PushOutcome(sku=found.sku, channel_id=str(holder or ""), error=text)

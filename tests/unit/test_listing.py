@@ -194,3 +194,15 @@ def test_a_price_for_a_box_does_not_set_the_price_of_a_piece():
     assert listing(
         piece, (price_line(1, "All Customers", price="9.00"), box), IN_STOCK, POLICY, TODAY
     ).regular_price == Decimal("9.81")
+
+
+def test_variants_sharing_a_description_are_told_apart_by_their_codes():
+    mugs = MOKKEN.model_copy(
+        update={
+            "variants": (CatalogVariant(code="R1", description="Rood"), CatalogVariant(code="R2", description="Rood"))
+        }
+    )
+
+    listed = listing(mugs, (), stocked(1), POLICY, TODAY)
+
+    assert [variant.option for variant in listed.variants] == ["Rood (R1)", "Rood (R2)"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -57,11 +58,18 @@ class Source:
 class Channel:
     limit = 100
 
-    def __init__(self, refuse: frozenset[str] = frozenset(), fail_on_call: int | None = None) -> None:
+    def __init__(
+        self,
+        refuse: frozenset[str] = frozenset(),
+        fail_on_call: int | None = None,
+        held_by: dict[str, str] | None = None,
+    ) -> None:
         self.calls: list[list[tuple[str, str]]] = []
         """Per push, the SKUs sent (products, then each one's changed variants) with the channel ids given."""
         self._refuse = refuse
         self._fail_on_call = fail_on_call
+        self._held_by = held_by or {}
+        """SKUs another product of the shop already has, by that product's id: refused, naming it."""
 
     def push(self, changes: Sequence[ListingChange]) -> list[PushOutcome]:
         if len(self.calls) + 1 == self._fail_on_call:
@@ -75,8 +83,8 @@ class Channel:
         ]
         self.calls.append(sent)
         return [
-            PushOutcome(sku=sku, error="Invalid or duplicated SKU.")
-            if sku in self._refuse
+            PushOutcome(sku=sku, error="Invalid or duplicated SKU.", channel_id=self._held_by.get(sku, ""))
+            if sku in self._refuse or (sku in self._held_by and not channel_id)
             else PushOutcome(sku=sku, channel_id=channel_id or f"woo-{sku}")
             for sku, channel_id in sent
         ]
@@ -282,3 +290,40 @@ def test_a_run_that_stopped_early_keeps_the_old_watermark():
 
     assert (stopped.completed, stopped.pushed, stopped.full) == (False, 100, False)
     assert (resumed.full, resumed.read, resumed.changed, resumed.pushed) == (False, 150, 50, 50)
+
+
+def test_a_change_bc_stamped_shortly_before_the_last_run_started_is_still_read():
+    """BC stamps a change when it is made; committed later, the last run may not have seen it."""
+    source, pushed, state, clock = Source(10), Pushed(), State(), Clock()
+    sync_catalog(_sync(source, Channel(), pushed, state, clock))
+    source.edit(3, clock.moment - timedelta(minutes=2), name="Laat opgeslagen")
+    clock.moment += timedelta(minutes=15)
+
+    run = sync_catalog(_sync(source, Channel(), pushed, state, clock))
+
+    assert (run.full, run.read, run.changed) == (False, 1, 1)
+
+
+def test_new_channel_settings_make_the_next_run_read_everything():
+    source, pushed, state, clock = Source(10), Pushed(), State(), Clock()
+    sync_catalog(_sync(source, Channel(), pushed, state, clock))
+    sync = _sync(source, Channel(), pushed, state, clock)
+
+    in_or_out = StockPolicy(display=DisplayMode.IN_STOCK_OR_NOT)
+
+    run = sync_catalog(replace(sync, policy=POLICY.model_copy(update={"stock": in_or_out})))
+
+    assert (run.full, run.read, run.changed) == (True, 10, 10)
+
+
+def test_a_sku_the_shop_holds_elsewhere_is_refused_once_then_updated_where_the_shop_said():
+    """The shop refuses to create ART-00001 and names product 77 as having that SKU: the next run updates 77."""
+    source, pushed, state, clock = Source(3), Pushed(), State(), Clock()
+    first = sync_catalog(_sync(source, Channel(held_by={"ART-00001": "77"}), pushed, state, clock))
+
+    retry = Channel(held_by={"ART-00001": "77"})
+    second = sync_catalog(_sync(source, retry, pushed, state, clock))
+
+    assert (first.pushed, first.failed) == (2, 1)
+    assert retry.calls == [[("ART-00001", "77")]]
+    assert (second.read, second.pushed, pushed.rows["ART-00001"].channel_id) == (1, 1, "77")

@@ -40,7 +40,7 @@ def test_a_create_names_the_sku_and_every_owned_field():
 
 def test_an_update_sends_only_what_bc_owns_so_the_shops_enrichment_survives():
     prices_only = LISTED.model_copy(update={"owned": frozenset({ListedField.PRICES})})
-    assert set(product(prices_only)) == {"regular_price", "sale_price", "date_on_sale_from", "date_on_sale_to"}
+    assert set(product(prices_only)) == {"type", "regular_price", "sale_price", "date_on_sale_from", "date_on_sale_to"}
 
 
 def test_no_sale_clears_the_sale_price_and_a_blocked_item_is_a_draft():
@@ -109,5 +109,5 @@ def test_an_item_with_variants_is_a_variable_product_with_one_attribute_and_no_p
 def test_the_category_is_sent_by_the_shops_id_only_when_bc_owns_it():
     owning = LISTED.model_copy(update={"category": "Koffie", "owned": frozenset({ListedField.CATEGORY})})
 
-    assert product(owning, categories={"Koffie": 31}) == {"categories": [{"id": 31}]}
+    assert product(owning, categories={"Koffie": 31}) == {"categories": [{"id": 31}], "type": "simple"}
     assert "categories" not in product(LISTED.model_copy(update={"category": "Koffie"}), categories={"Koffie": 31})

@@ -1,0 +1,90 @@
+"""Products and variations the shop made before Koppel (same SKU): adopted, not duplicated."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from domain.catalog.availability import ChannelStock, StockStatus
+from domain.catalog.listing import Listing, ListingChange, ListingStatus, VariantListing
+from integrations.shops.woocommerce_catalog import WooCommerceCatalog
+from localdev.simulators.woocommerce import WooCommerceSimulator
+
+STOCK = ChannelStock(status=StockStatus.IN_STOCK, quantity=Decimal(4))
+
+
+@pytest.fixture(autouse=True)
+def no_faults() -> None:
+    """Replaces the package's fixture of that name: this module needs no local stack."""
+
+
+@pytest.fixture
+def woo() -> Iterator[WooCommerceSimulator]:
+    with WooCommerceSimulator() as running:
+        yield running
+
+
+def _api(woo: WooCommerceSimulator) -> httpx.Client:
+    return httpx.Client(base_url=woo.api_base, auth=(woo.consumer_key, woo.consumer_secret), timeout=30)
+
+
+def _shirt() -> Listing:
+    sizes = (("M", "Medium"), ("XL", "Extra Large"))
+    variants = tuple(
+        VariantListing(sku=f"TEX-1001-{code}", option=name, regular_price=Decimal("24.20"), stock=STOCK)
+        for code, name in sizes
+    )
+    return Listing(
+        sku="TEX-1001",
+        name="T-shirt",
+        status=ListingStatus.PUBLISHED,
+        regular_price=Decimal("24.20"),
+        stock=STOCK,
+        variants=variants,
+    )
+
+
+def _hand_made(woo: WooCommerceSimulator) -> tuple[int, int]:
+    """A variable product TEX-1001 with one variation, TEX-1001-XL, as the shop keeper made them."""
+    with _api(woo) as api:
+        attribute = {"name": "Variant", "variation": True, "visible": True, "options": ["Extra Large"]}
+        made: dict[str, Any] = api.post(
+            "/products", json={"name": "Shirt", "sku": "TEX-1001", "type": "variable", "attributes": [attribute]}
+        ).json()
+        variation: dict[str, Any] = api.post(
+            f"/products/{made['id']}/variations",
+            json={"sku": "TEX-1001-XL", "attributes": [{"name": "Variant", "option": "Extra Large"}]},
+        ).json()
+    return int(made["id"]), int(variation["id"])
+
+
+def test_a_variation_the_shop_has_is_refused_naming_it_then_updated_there(woo: WooCommerceSimulator):
+    product_id, variation_id = _hand_made(woo)
+    catalog = WooCommerceCatalog(httpx.Client(timeout=30), woo.url, woo.consumer_key, woo.consumer_secret)
+    shirt = _shirt()
+
+    first = {
+        o.sku: o
+        for o in catalog.push([ListingChange(listing=shirt, product_changed=True, changed_variants=shirt.variants)])
+    }
+    ids = {sku: outcome.channel_id for sku, outcome in first.items()}
+    retry = ListingChange(listing=shirt, product_changed=False, changed_variants=shirt.variants[1:], channel_ids=ids)
+    [second] = catalog.push([retry])
+
+    assert (first["TEX-1001"].channel_id, first["TEX-1001"].error) == (str(product_id), "")
+    assert first["TEX-1001-M"].error == ""
+    assert (first["TEX-1001-XL"].channel_id, first["TEX-1001-XL"].error[:19]) == (
+        str(variation_id),
+        "product_invalid_sku",
+    )
+    assert (second.channel_id, second.error) == (str(variation_id), "")
+    with _api(woo) as api:
+        variations = api.get(f"/products/{product_id}/variations").json()
+    assert sorted((v["sku"], v["regular_price"]) for v in variations) == [
+        ("TEX-1001-M", "24.20"),
+        ("TEX-1001-XL", "24.20"),
+    ]
