@@ -11,6 +11,11 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 
+def fingerprint_of(canonical: str) -> str:
+    """A short content hash of a canonical text: equal texts, equal fingerprints."""
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -159,7 +164,7 @@ class BcSalesOrder(Frozen):
             + [str(value.normalize()) for value in (line.quantity, line.unit_price, line.discount_amount)]
             for line in self.lines
         ]
-        return hashlib.sha256(json.dumps(content).encode()).hexdigest()[:32]
+        return fingerprint_of(json.dumps(content))
 
     @property
     def shipping_started(self) -> bool:

@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from domain.catalog.listing import PushedListing
 from domain.errors import ConcurrencyConflict
 from domain.mapping.business_central import ChargeAccounts
 from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku, WebOrderKey
-from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, WebhookEvent
+from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, SyncRun, WebhookEvent
 from domain.rules.document_changes import ChangePlan
 from domain.services.ingest_webhook import Intake
 from domain.services.sync_order import ImportPolicy, OrderSync
@@ -23,6 +24,50 @@ class FixedClock:
 
     def now(self) -> datetime:
         return self.moment
+
+
+class TickingClock:
+    """Starts at 06:00 UTC on 29 November 2026 and moves 10 ms each time it is read; `moment` may be moved on."""
+
+    def __init__(self) -> None:
+        self.moment = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        self.moment += timedelta(milliseconds=10)
+        return self.moment
+
+
+class MemorySyncState:
+    def __init__(self) -> None:
+        self.values: dict[tuple[str, str], str] = {}
+
+    def get(self, job: str, scope: str) -> str | None:
+        return self.values.get((job, scope))
+
+    def put(self, job: str, scope: str, value: str) -> None:
+        self.values[(job, scope)] = value
+
+
+class MemorySyncRuns:
+    def __init__(self) -> None:
+        self.recorded: list[SyncRun] = []
+
+    def record(self, run: SyncRun) -> None:
+        self.recorded.append(run)
+
+    def latest(self, name: str, count: int) -> list[SyncRun]:
+        return [run for run in reversed(self.recorded) if run.name == name][:count]
+
+
+class MemoryPushedListings:
+    def __init__(self) -> None:
+        self.rows: dict[str, PushedListing] = {}
+
+    def all(self) -> dict[str, PushedListing]:
+        return dict(self.rows)
+
+    def remember(self, pushed: Sequence[PushedListing]) -> None:
+        self.rows.update({row.sku: row for row in pushed})
 
 
 class MemoryEvents:

@@ -3,7 +3,6 @@ a fingerprint of exactly what BC owns, so that an unchanged item costs no call t
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
@@ -15,7 +14,7 @@ from pydantic import Field
 
 from domain.catalog.availability import Availability, ChannelStock, ItemKey, StockPolicy, presented
 from domain.catalog.prices import PriceListLine, PriceRequest, PriceSourceType, ResolvedPrice, best_price
-from domain.models import Frozen
+from domain.models import Frozen, fingerprint_of
 
 CENT = Decimal("0.01")
 
@@ -129,8 +128,7 @@ def _owned_names(owned: frozenset[ListedField], fields: Mapping[ListedField, tup
 
 def _fingerprint(model: Frozen, names: set[str], *extra: object) -> str:
     fields = sorted(model.model_dump(mode="json", include=names).items())
-    canonical = repr((fields, *extra) if extra else fields).encode()
-    return hashlib.sha256(canonical).hexdigest()[:32]
+    return fingerprint_of(repr((fields, *extra) if extra else fields))
 
 
 def listing(

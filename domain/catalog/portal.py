@@ -8,7 +8,6 @@ presents the availability by the portal's display mode and offers in-stock subst
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -39,7 +38,7 @@ from domain.catalog.prices import (
     best_price,
     quantity_breaks,
 )
-from domain.models import Frozen
+from domain.models import Frozen, fingerprint_of
 
 
 class PortalPolicy(Frozen):
@@ -94,7 +93,7 @@ class PortalCustomer(Frozen):
 
 def _fingerprint(stored: Frozen) -> str:
     """Changes exactly when what is stored changes."""
-    return hashlib.sha256(stored.model_dump_json().encode()).hexdigest()[:32]
+    return fingerprint_of(stored.model_dump_json())
 
 
 def portal_item(

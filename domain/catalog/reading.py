@@ -9,7 +9,6 @@ day reads everything.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -17,7 +16,7 @@ from datetime import datetime
 
 from domain.catalog.availability import ItemKey, StockFacts
 from domain.catalog.prices import PriceListLine
-from domain.models import Frozen
+from domain.models import Frozen, fingerprint_of
 
 RETRY = "retry"
 """The inputs remembered for an item the channel refused (part of): never a fingerprint, so it is read again."""
@@ -48,7 +47,7 @@ def input_fingerprints(
 def _fingerprint(lines: Sequence[PriceListLine], stock: Sequence[StockFacts]) -> str:
     """Independent of the order BC returned rows in."""
     parts = (sorted(_canonical(line) for line in lines), sorted(_canonical(facts) for facts in stock))
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+    return fingerprint_of(json.dumps(parts))
 
 
 def _canonical(model: Frozen) -> str:

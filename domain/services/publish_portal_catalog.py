@@ -18,7 +18,7 @@ from domain.catalog.portal import PortalItem, portal_item
 from domain.errors import RetryableError
 from domain.ports import CatalogSource, Clock, PortalCatalogStore, PortalSource, SyncRuns
 from domain.records import SyncRun
-from domain.services.sync_catalog import PROBLEMS_KEPT
+from domain.services.run_tally import RunTally
 
 
 @dataclass(frozen=True)
@@ -47,26 +47,11 @@ S = TypeVar("S", bound=_Stored)
 T = TypeVar("T")
 
 
-@dataclass
-class _Tally:
-    read: int = 0
-    changed: int = 0
-    stored: int = 0
-    failed: int = 0
-
-    def __post_init__(self) -> None:
-        self.problems: list[str] = []
-
-    def problem(self, text: str) -> None:
-        if len(self.problems) < PROBLEMS_KEPT:
-            self.problems.append(text)
-
-
 def publish_portal_catalog(run: PortalCatalogRun) -> SyncRun:
     """Store every customer and item whose fingerprint changed since the last run; record the run. `read`,
     `changed` and `pushed` count customers and items together; removed ones count as changed and pushed."""
     started = run.clock.now()
-    tally = _Tally()
+    tally = RunTally()
     completed = True
     try:
         _publish_customers(run, tally)
@@ -74,34 +59,24 @@ def publish_portal_catalog(run: PortalCatalogRun) -> SyncRun:
     except RetryableError as error:
         completed = False
         tally.problem(f"stopped early: {error}")
-    summary = SyncRun(
-        name=run.name,
-        started_at=started,
-        finished_at=run.clock.now(),
-        read=tally.read,
-        changed=tally.changed,
-        pushed=tally.stored,
-        failed=tally.failed,
-        completed=completed,
-        problems=tuple(tally.problems),
-    )
+    summary = tally.summary(run.name, started, run.clock.now(), completed)
     run.runs.record(summary)
     return summary
 
 
-def _publish_customers(run: PortalCatalogRun, tally: _Tally) -> None:
+def _publish_customers(run: PortalCatalogRun, tally: RunTally) -> None:
     stored = run.store.customer_fingerprints()
     seen: set[str] = set()
     for batch in _batches(_changed(run.terms.customers(), stored, seen, tally), run.store.limit):
         run.store.store_customers(batch)
-        tally.stored += len(batch)
+        tally.pushed += len(batch)
     gone = sorted(stored.keys() - seen)
     run.store.remove_customers(gone)
     tally.changed += len(gone)
-    tally.stored += len(gone)
+    tally.pushed += len(gone)
 
 
-def _publish_items(run: PortalCatalogRun, today: date, tally: _Tally) -> None:
+def _publish_items(run: PortalCatalogRun, today: date, tally: RunTally) -> None:
     stored = run.store.item_fingerprints()
     seen: set[str] = set()
     for batch in _batches(_changed(_portal_items(run, today), stored, seen, tally), run.store.limit):
@@ -109,11 +84,11 @@ def _publish_items(run: PortalCatalogRun, today: date, tally: _Tally) -> None:
         for number, reason in refused.items():
             tally.problem(f"{number}: {reason}")
         tally.failed += len(refused)
-        tally.stored += len(batch) - len(refused)
+        tally.pushed += len(batch) - len(refused)
     gone = sorted(stored.keys() - seen)
     run.store.remove_items(gone)
     tally.changed += len(gone)
-    tally.stored += len(gone)
+    tally.pushed += len(gone)
 
 
 def _portal_items(run: PortalCatalogRun, today: date) -> Iterator[PortalItem]:
@@ -126,7 +101,7 @@ def _portal_items(run: PortalCatalogRun, today: date) -> Iterator[PortalItem]:
         )
 
 
-def _changed(found: Iterable[S], stored: Mapping[str, str], seen: set[str], tally: _Tally) -> Iterator[S]:
+def _changed(found: Iterable[S], stored: Mapping[str, str], seen: set[str], tally: RunTally) -> Iterator[S]:
     """The rows whose fingerprint differs from the stored one (or that were never stored); each one read is seen."""
     for row in found:
         tally.read += 1

@@ -7,9 +7,8 @@ may have changed are read from BC (see domain.catalog.reading). Every run leaves
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from domain.catalog.availability import Availability, ItemKey, StockFacts, availability
@@ -24,11 +23,11 @@ from domain.catalog.listing import (
 )
 from domain.catalog.reading import NO_INPUTS, RETRY, input_fingerprints, is_full_run
 from domain.errors import RetryableError
-from domain.models import Frozen
+from domain.models import Frozen, fingerprint_of
 from domain.ports import CatalogSource, ChannelCatalog, Clock, PushedListings, SyncRuns, SyncState
 from domain.records import SyncRun
+from domain.services.run_tally import RunTally
 
-PROBLEMS_KEPT = 20
 WATERMARK = "watermark"
 WATERMARK_MARGIN = timedelta(minutes=5)
 """Read again what BC stamped this long before the last run started: BC stamps a change when it is made, not
@@ -50,23 +49,9 @@ class CatalogSync:
 
 
 @dataclass
-class _Tally:
-    read: int = 0
-    changed: int = 0
-    pushed: int = 0
-    failed: int = 0
-
-    def __post_init__(self) -> None:
-        self.problems: list[str] = []
-        self.refreshed: list[PushedListing] = []
-        """Rows of items the channel has as they are, listed from new inputs: remembered without a call."""
-
-    def refresh(self, row: PushedListing) -> None:
-        self.refreshed.append(row)
-
-    def problem(self, text: str) -> None:
-        if len(self.problems) < PROBLEMS_KEPT:
-            self.problems.append(text)
+class _Tally(RunTally):
+    refreshed: list[PushedListing] = field(default_factory=list)
+    """Rows of items the channel has as they are, listed from new inputs: remembered without a call."""
 
 
 def sync_catalog(sync: CatalogSync, full: bool = False) -> SyncRun:
@@ -89,18 +74,7 @@ def sync_catalog(sync: CatalogSync, full: bool = False) -> SyncRun:
         tally.problem(f"stopped early: {error}")
     if completed:
         sync.state.put(sync.name, WATERMARK, _LastRun(started_at=started, policy=policy).model_dump_json())
-    run = SyncRun(
-        name=sync.name,
-        started_at=started,
-        finished_at=sync.clock.now(),
-        full=full,
-        read=tally.read,
-        changed=tally.changed,
-        pushed=tally.pushed,
-        failed=tally.failed,
-        completed=completed,
-        problems=tuple(tally.problems),
-    )
+    run = tally.summary(sync.name, started, sync.clock.now(), completed, full)
     sync.runs.record(run)
     return run
 
@@ -120,7 +94,7 @@ def _last_run(sync: CatalogSync) -> _LastRun | None:
 def _policy_fingerprint(policy: ListingPolicy) -> str:
     """Changes when the channel's settings do (campaigns, safety stock, display, what BC owns ...): every
     listing may change with them, so the next run reads everything."""
-    return hashlib.sha256(policy.model_dump_json().encode()).hexdigest()[:32]
+    return fingerprint_of(policy.model_dump_json())
 
 
 def _changes(sync: CatalogSync, today: date, since: datetime | None, tally: _Tally) -> Iterator[ListingChange]:
@@ -145,7 +119,7 @@ def _changes(sync: CatalogSync, today: date, since: datetime | None, tally: _Tal
             tally.changed += 1
             yield changed
         elif _inputs(known, item.number) != found_inputs:
-            tally.refresh(known[item.number].model_copy(update={"inputs": found_inputs}))
+            tally.refreshed.append(known[item.number].model_copy(update={"inputs": found_inputs}))
 
 
 def _inputs(known: Mapping[str, PushedListing], number: str) -> str:

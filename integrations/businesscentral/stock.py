@@ -26,9 +26,8 @@ from typing import Any
 from domain.catalog.availability import ExpectedReceipt, ItemKey, SalesDemand, StockFacts
 from domain.errors import RetryableError
 from integrations.businesscentral.client import BusinessCentralClient
+from integrations.businesscentral.price_lists import BLANK_DATE
 
-BLANK_DATE = "0001-01-01"
-"""How BC serves a date field that holds no date."""
 BASE_PLACES = Decimal("0.00001")
 """BC rounds quantities in base units to 5 decimals."""
 

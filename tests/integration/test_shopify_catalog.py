@@ -26,7 +26,6 @@ from domain.catalog.listing import (
     ListingChange,
     ListingPolicy,
     ListingStatus,
-    PushedListing,
     VariantListing,
     listing,
 )
@@ -44,6 +43,7 @@ from localdev.bc_probe import BcProbe
 from localdev.simulators.businesscentral import BusinessCentralSimulator
 from localdev.simulators.businesscentral.published import ITEM_LOCATION_STOCK, ITEM_UNITS, PRICE_LIST_LINES
 from localdev.simulators.shopify import ShopifySimulator
+from tests.fakes import MemoryPushedListings, MemorySyncRuns, MemorySyncState
 
 TOKEN = "shpat_koppel_catalog"
 VAT = {"HOOG": Decimal(21), "LAAG": Decimal(9), "NUL": Decimal(0)}
@@ -59,39 +59,6 @@ def no_faults() -> None:
 class Clock:
     def now(self) -> datetime:
         return datetime.now(UTC)
-
-
-class Pushed:
-    def __init__(self) -> None:
-        self.rows: dict[str, PushedListing] = {}
-
-    def all(self) -> dict[str, PushedListing]:
-        return dict(self.rows)
-
-    def remember(self, pushed: Sequence[PushedListing]) -> None:
-        self.rows.update({row.sku: row for row in pushed})
-
-
-class State:
-    def __init__(self) -> None:
-        self.values: dict[tuple[str, str], str] = {}
-
-    def get(self, job: str, scope: str) -> str | None:
-        return self.values.get((job, scope))
-
-    def put(self, job: str, scope: str, value: str) -> None:
-        self.values[(job, scope)] = value
-
-
-class Runs:
-    def __init__(self) -> None:
-        self.recorded: list[SyncRun] = []
-
-    def record(self, run: SyncRun) -> None:
-        self.recorded.append(run)
-
-    def latest(self, name: str, count: int) -> list[SyncRun]:
-        return [run for run in reversed(self.recorded) if run.name == name][:count]
 
 
 class FakeClock:
@@ -139,13 +106,15 @@ def http() -> Iterator[httpx.Client]:
         yield client
 
 
-def _sync(source: BusinessCentralCatalog, channel: ShopifyCatalog, pushed: Pushed, state: State) -> CatalogSync:
+def _sync(
+    source: BusinessCentralCatalog, channel: ShopifyCatalog, pushed: MemoryPushedListings, state: MemorySyncState
+) -> CatalogSync:
     return CatalogSync(
         name="catalog-shopify-test",
         source=source,
         channel=channel,
         pushed=pushed,
-        runs=Runs(),
+        runs=MemorySyncRuns(),
         clock=Clock(),
         policy=POLICY,
         state=state,
@@ -158,8 +127,8 @@ class Run:
     def __init__(self, source: BusinessCentralCatalog, channel: ShopifyCatalog) -> None:
         self.source = source
         self.channel = channel
-        self.pushed = Pushed()
-        self.state = State()
+        self.pushed = MemoryPushedListings()
+        self.state = MemorySyncState()
 
     def __call__(self) -> SyncRun:
         return sync_catalog(_sync(self.source, self.channel, self.pushed, self.state))

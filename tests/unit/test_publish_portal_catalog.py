@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from domain.catalog.availability import DisplayMode, ItemKey, ItemSubstitution, StockFacts, StockPolicy
@@ -13,18 +13,10 @@ from domain.catalog.prices import PriceListLine
 from domain.errors import RetryableError
 from domain.records import SyncRun
 from domain.services.publish_portal_catalog import PortalCatalogRun, publish_portal_catalog
+from tests.fakes import MemorySyncRuns, TickingClock
 from tests.unit.price_lines import price_line
 
 RUN = "portal-catalog"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.moment = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        self.moment += timedelta(milliseconds=10)
-        return self.moment
 
 
 class Catalog:
@@ -103,26 +95,15 @@ class Store:
             self.stored_customers.pop(number, None)
 
 
-class Runs:
-    def __init__(self) -> None:
-        self.recorded: list[SyncRun] = []
-
-    def record(self, run: SyncRun) -> None:
-        self.recorded.append(run)
-
-    def latest(self, name: str, count: int) -> list[SyncRun]:
-        return [run for run in reversed(self.recorded) if run.name == name][:count]
-
-
-def _run(catalog: Catalog, store: Store, terms: Terms | None = None, runs: Runs | None = None) -> SyncRun:
+def _run(catalog: Catalog, store: Store, terms: Terms | None = None, runs: MemorySyncRuns | None = None) -> SyncRun:
     return publish_portal_catalog(
         PortalCatalogRun(
             name=RUN,
             catalog=catalog,
             terms=terms or Terms(),
             store=store,
-            runs=runs or Runs(),
-            clock=Clock(),
+            runs=runs or MemorySyncRuns(),
+            clock=TickingClock(),
             stock=StockPolicy(display=DisplayMode.QUANTITY_WITH_DATE),
         )
     )
@@ -133,7 +114,7 @@ def _counts(run: SyncRun) -> tuple[int, int, int, int, bool]:
 
 
 def test_the_first_run_stores_every_customer_and_item_in_batches_and_records_a_summary():
-    catalog, store, runs = Catalog(250), Store(), Runs()
+    catalog, store, runs = Catalog(250), Store(), MemorySyncRuns()
     catalog.lines["ART-00001"] = [price_line(1, "Customer", "C10300", price="9.00", asset_number="ART-00001")]
 
     run = _run(catalog, store, runs=runs)

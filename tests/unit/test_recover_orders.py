@@ -7,20 +7,9 @@ from domain.services.ingest_webhook import Delivery, receive_woocommerce
 from domain.services.recover_orders import JOB, OVERLAP, OrderRecovery, recover_missed_orders
 from domain.services.sync_order import sync_order
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
-from tests.fakes import memory_intake, memory_sync
+from tests.fakes import MemorySyncState, memory_intake, memory_sync
 
 SHOP = ("woocommerce", "shop-a")
-
-
-class MemoryState:
-    def __init__(self) -> None:
-        self.values: dict[tuple[str, str], str] = {}
-
-    def get(self, job: str, scope: str) -> str | None:
-        return self.values.get((job, scope))
-
-    def put(self, job: str, scope: str, value: str) -> None:
-        self.values[(job, scope)] = value
 
 
 class Feed:
@@ -43,7 +32,7 @@ def _body(order_id: int) -> bytes:
 def _setup():
     intake, *_ = memory_intake()
     sync = memory_sync(intake)
-    return intake, sync, OrderRecovery(intake=intake, orders=sync.orders, state=MemoryState())
+    return intake, sync, OrderRecovery(intake=intake, orders=sync.orders, state=MemorySyncState())
 
 
 def test_an_order_koppel_never_heard_of_is_taken_in_and_queued():

@@ -8,20 +8,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from domain.catalog.availability import DisplayMode, ItemKey, StockFacts, StockPolicy
-from domain.catalog.listing import CatalogItem, CatalogVariant, ListingChange, ListingPolicy, PushedListing, PushOutcome
+from domain.catalog.listing import CatalogItem, CatalogVariant, ListingChange, ListingPolicy, PushOutcome
 from domain.catalog.prices import PriceListLine
 from domain.errors import RetryableError
-from domain.records import SyncRun
 from domain.services.sync_catalog import CatalogSync, sync_catalog
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.moment = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        self.moment += timedelta(milliseconds=10)
-        return self.moment
+from tests.fakes import MemoryPushedListings, MemorySyncRuns, MemorySyncState, TickingClock
 
 
 class Source:
@@ -90,58 +81,25 @@ class Channel:
         ]
 
 
-class Pushed:
-    def __init__(self) -> None:
-        self.rows: dict[str, PushedListing] = {}
-
-    def all(self) -> dict[str, PushedListing]:
-        return dict(self.rows)
-
-    def remember(self, pushed: Sequence[PushedListing]) -> None:
-        self.rows.update({row.sku: row for row in pushed})
-
-
-class State:
-    def __init__(self) -> None:
-        self.values: dict[tuple[str, str], str] = {}
-
-    def get(self, job: str, scope: str) -> str | None:
-        return self.values.get((job, scope))
-
-    def put(self, job: str, scope: str, value: str) -> None:
-        self.values[(job, scope)] = value
-
-
-class Runs:
-    def __init__(self) -> None:
-        self.recorded: list[SyncRun] = []
-
-    def record(self, run: SyncRun) -> None:
-        self.recorded.append(run)
-
-    def latest(self, name: str, count: int) -> list[SyncRun]:
-        return [run for run in reversed(self.recorded) if run.name == name][:count]
-
-
 POLICY = ListingPolicy(stock=StockPolicy(display=DisplayMode.EXACT_QUANTITY))
 
 
 def _sync(
     source: Source,
     channel: Channel,
-    pushed: Pushed | None = None,
-    state: State | None = None,
-    clock: Clock | None = None,
+    pushed: MemoryPushedListings | None = None,
+    state: MemorySyncState | None = None,
+    clock: TickingClock | None = None,
 ) -> CatalogSync:
     return CatalogSync(
         name="catalog-woocommerce-shop-a",
         source=source,
         channel=channel,
-        pushed=pushed or Pushed(),
-        runs=Runs(),
-        clock=clock or Clock(),
+        pushed=pushed or MemoryPushedListings(),
+        runs=MemorySyncRuns(),
+        clock=clock or TickingClock(),
         policy=POLICY,
-        state=state or State(),
+        state=state or MemorySyncState(),
     )
 
 
@@ -159,7 +117,7 @@ def test_the_first_run_pushes_everything_in_as_few_calls_as_the_limit_allows():
 
 
 def test_an_unchanged_catalog_costs_no_call_and_one_change_one_call_with_the_channel_id():
-    source, pushed = Source(250), Pushed()
+    source, pushed = Source(250), MemoryPushedListings()
     sync_catalog(_sync(source, Channel(), pushed))
     source.catalog[7] = source.catalog[7].model_copy(update={"unit_price": Decimal("99.00")})
     source.on_hand[ItemKey(item_number="ART-00042")] = StockFacts(
@@ -177,7 +135,7 @@ def test_an_unchanged_catalog_costs_no_call_and_one_change_one_call_with_the_cha
 
 
 def test_a_refused_item_is_counted_noted_and_tried_again_next_run():
-    source, pushed = Source(5), Pushed()
+    source, pushed = Source(5), MemoryPushedListings()
     run = sync_catalog(_sync(source, Channel(refuse=frozenset({"ART-00003"})), pushed))
 
     assert (run.pushed, run.failed) == (4, 1)
@@ -189,7 +147,7 @@ def test_a_refused_item_is_counted_noted_and_tried_again_next_run():
 
 def test_a_run_stopped_by_the_channel_resumes_where_it_stopped():
     """The second call fails: 100 of 250 are in; the next run pushes only the other 150."""
-    source, pushed = Source(250), Pushed()
+    source, pushed = Source(250), MemoryPushedListings()
     stopped = sync_catalog(_sync(source, Channel(fail_on_call=2), pushed))
 
     assert (stopped.completed, stopped.pushed) == (False, 100)
@@ -203,7 +161,7 @@ def test_a_run_stopped_by_the_channel_resumes_where_it_stopped():
 def test_a_refused_variant_fails_its_item_and_alone_is_sent_again_with_the_ids_the_channel_gave():
     """MOK-2001 with variants ROOD and BLAUW; the shop refuses BLAUW once: the product and ROOD are remembered,
     the item counts as failed; the next run sends only BLAUW, to the product the shop made."""
-    source, pushed = Source(1), Pushed()
+    source, pushed = Source(1), MemoryPushedListings()
     source.catalog = [
         CatalogItem(
             number="MOK-2001",
@@ -227,7 +185,7 @@ def test_a_refused_variant_fails_its_item_and_alone_is_sent_again_with_the_ids_t
 def test_after_a_completed_run_only_items_bc_stamped_later_or_whose_prices_or_stock_moved_are_read():
     """Run 1 reads all 250; then BC stamps ART-00007 (new price) and stock moves for ART-00042 (no stamp): run 2,
     the same day, reads those two only and pushes both; run 3 reads nothing."""
-    source, pushed, state, clock = Source(250), Pushed(), State(), Clock()
+    source, pushed, state, clock = Source(250), MemoryPushedListings(), MemorySyncState(), TickingClock()
     first = sync_catalog(_sync(source, Channel(), pushed, state, clock))
     source.edit(7, clock.moment + timedelta(minutes=1), unit_price=Decimal("99.00"))
     source.on_hand[ItemKey(item_number="ART-00042")] = StockFacts(
@@ -245,7 +203,7 @@ def test_after_a_completed_run_only_items_bc_stamped_later_or_whose_prices_or_st
 
 def test_the_first_run_of_a_day_reads_everything_again():
     """Campaigns start and price lines end by date, without any stamp in BC."""
-    source, pushed, state, clock = Source(30), Pushed(), State(), Clock()
+    source, pushed, state, clock = Source(30), MemoryPushedListings(), MemorySyncState(), TickingClock()
     sync_catalog(_sync(source, Channel(), pushed, state, clock))
     clock.moment += timedelta(days=1)
 
@@ -255,7 +213,7 @@ def test_the_first_run_of_a_day_reads_everything_again():
 
 
 def test_an_item_the_channel_refused_is_read_again_by_the_next_delta_run():
-    source, pushed, state, clock = Source(5), Pushed(), State(), Clock()
+    source, pushed, state, clock = Source(5), MemoryPushedListings(), MemorySyncState(), TickingClock()
     sync_catalog(_sync(source, Channel(refuse=frozenset({"ART-00003"})), pushed, state, clock))
 
     retry = sync_catalog(_sync(source, Channel(), pushed, state, clock))
@@ -266,7 +224,7 @@ def test_an_item_the_channel_refused_is_read_again_by_the_next_delta_run():
 
 def test_moved_inputs_that_leave_the_listing_as_it_is_are_remembered_without_a_call():
     """A new stock row of 0 for ART-00001 in another location: its inputs moved, its listing did not."""
-    source, pushed, state, clock = Source(3), Pushed(), State(), Clock()
+    source, pushed, state, clock = Source(3), MemoryPushedListings(), MemorySyncState(), TickingClock()
     sync_catalog(_sync(source, Channel(), pushed, state, clock))
     source.on_hand[ItemKey(item_number="ART-00001")] = StockFacts(
         item=ItemKey(item_number="ART-00001"), on_hand={"WINKEL": Decimal(0)}
@@ -280,7 +238,7 @@ def test_moved_inputs_that_leave_the_listing_as_it_is_are_remembered_without_a_c
 
 
 def test_a_run_that_stopped_early_keeps_the_old_watermark():
-    source, pushed, state, clock = Source(250), Pushed(), State(), Clock()
+    source, pushed, state, clock = Source(250), MemoryPushedListings(), MemorySyncState(), TickingClock()
     sync_catalog(_sync(source, Channel(), pushed, state, clock))
     for index in range(50, 200):
         source.edit(index, clock.moment + timedelta(minutes=1), name=f"Nieuw {index}")
@@ -294,7 +252,7 @@ def test_a_run_that_stopped_early_keeps_the_old_watermark():
 
 def test_a_change_bc_stamped_shortly_before_the_last_run_started_is_still_read():
     """BC stamps a change when it is made; committed later, the last run may not have seen it."""
-    source, pushed, state, clock = Source(10), Pushed(), State(), Clock()
+    source, pushed, state, clock = Source(10), MemoryPushedListings(), MemorySyncState(), TickingClock()
     sync_catalog(_sync(source, Channel(), pushed, state, clock))
     source.edit(3, clock.moment - timedelta(minutes=2), name="Laat opgeslagen")
     clock.moment += timedelta(minutes=15)
@@ -305,7 +263,7 @@ def test_a_change_bc_stamped_shortly_before_the_last_run_started_is_still_read()
 
 
 def test_new_channel_settings_make_the_next_run_read_everything():
-    source, pushed, state, clock = Source(10), Pushed(), State(), Clock()
+    source, pushed, state, clock = Source(10), MemoryPushedListings(), MemorySyncState(), TickingClock()
     sync_catalog(_sync(source, Channel(), pushed, state, clock))
     sync = _sync(source, Channel(), pushed, state, clock)
 
@@ -318,7 +276,7 @@ def test_new_channel_settings_make_the_next_run_read_everything():
 
 def test_a_sku_the_shop_holds_elsewhere_is_refused_once_then_updated_where_the_shop_said():
     """The shop refuses to create ART-00001 and names product 77 as having that SKU: the next run updates 77."""
-    source, pushed, state, clock = Source(3), Pushed(), State(), Clock()
+    source, pushed, state, clock = Source(3), MemoryPushedListings(), MemorySyncState(), TickingClock()
     first = sync_catalog(_sync(source, Channel(held_by={"ART-00001": "77"}), pushed, state, clock))
 
     retry = Channel(held_by={"ART-00001": "77"})
