@@ -1,0 +1,53 @@
+"""Mollie API v2 payment objects (`GET /v2/payments/{id}`) as Payments: amounts are `{"currency", "value"}` with the
+value a string of fixed decimals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import ValidationError
+
+from domain.errors import Rejection, RequestRejected
+from domain.payments.matching import reference
+from domain.payments.payment import Money, Payment, PaymentStatus
+
+PROVIDER = "mollie"
+PAYMENT_ID = r"^tr_[A-Za-z0-9]{1,64}$"
+"""A Mollie payment id, as the classic webhook posts it (`id=tr_...`)."""
+
+
+def payment(account: str, body: dict[str, Any]) -> Payment:
+    """RequestRejected(MALFORMED) when Mollie's answer is not a payment Koppel can read."""
+    try:
+        amount = _money(body["amount"])
+        return Payment(
+            provider=PROVIDER,
+            account=account,
+            payment_id=body["id"],
+            status=PaymentStatus(body["status"]),
+            amount=amount,
+            refunded=_value(body.get("amountRefunded")),
+            charged_back=_value(body.get("amountChargedBack")),
+            reference=reference(_metadata(body), body.get("description") or ""),
+            created_at=datetime.fromisoformat(body["createdAt"]),
+            paid_at=datetime.fromisoformat(body["paidAt"]) if body.get("paidAt") else None,
+        )
+    except (KeyError, TypeError, ValueError, ValidationError, InvalidOperation) as error:
+        raise RequestRejected(Rejection.MALFORMED, f"not a Mollie payment: {type(error).__name__}") from None
+
+
+def _metadata(body: dict[str, Any]) -> dict[str, Any] | None:
+    """What the shop put on the payment: Mollie keeps any JSON there; a map is what shops send."""
+    metadata = body.get("metadata")
+    return metadata if isinstance(metadata, dict) else None
+
+
+def _money(raw: Any) -> Money:
+    return Money(amount=Decimal(str(raw["value"])), currency=str(raw["currency"]))
+
+
+def _value(raw: Any) -> Decimal:
+    """An amount's value, 0 when Mollie leaves it out (nothing refunded or charged back)."""
+    return Decimal(str(raw["value"])) if isinstance(raw, dict) and "value" in raw else Decimal(0)

@@ -1,0 +1,62 @@
+"""Stripe payment intents (`GET /v1/payment_intents/{id}`, with `latest_charge` expanded) as Payments: amounts are
+integers in the currency's smallest unit, currencies lower-case."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+
+from domain.errors import Rejection, RequestRejected
+from domain.payments.matching import reference
+from domain.payments.payment import Money, Payment, PaymentStatus
+
+PROVIDER = "stripe"
+ZERO_DECIMAL = frozenset(
+    {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"}
+)
+"""Currencies Stripe counts in whole units (its "zero-decimal currencies")."""
+_STATUS = {
+    "requires_payment_method": PaymentStatus.OPEN,
+    "requires_confirmation": PaymentStatus.OPEN,
+    "requires_action": PaymentStatus.OPEN,
+    "processing": PaymentStatus.PENDING,
+    "requires_capture": PaymentStatus.AUTHORIZED,
+    "succeeded": PaymentStatus.PAID,
+    "canceled": PaymentStatus.CANCELED,
+}
+
+
+def payment(account: str, intent: dict[str, Any]) -> Payment:
+    """RequestRejected(MALFORMED) when Stripe's answer is not a payment intent Koppel can read."""
+    try:
+        currency = str(intent["currency"]).lower()
+        charge = _object(intent.get("latest_charge"))
+        metadata = _object(intent.get("metadata"))
+        return Payment(
+            provider=PROVIDER,
+            account=account,
+            payment_id=intent["id"],
+            status=_STATUS[intent["status"]],
+            amount=Money(amount=minor_units(int(intent["amount"]), currency), currency=currency.upper()),
+            refunded=minor_units(int(charge.get("amount_refunded") or 0), currency),
+            charged_back=minor_units(int(charge.get("amount") or 0), currency)
+            if charge.get("disputed")
+            else Decimal(0),
+            reference=reference(metadata, intent.get("description") or ""),
+            created_at=datetime.fromtimestamp(int(intent["created"]), UTC),
+        )
+    except (KeyError, TypeError, ValueError, ValidationError) as error:
+        raise RequestRejected(Rejection.MALFORMED, f"not a Stripe payment intent: {type(error).__name__}") from None
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """An expanded object or a map; {} for an id that was not expanded, or nothing."""
+    return value if isinstance(value, dict) else {}
+
+
+def minor_units(amount: int, currency: str) -> Decimal:
+    """Stripe's integer amount as a decimal amount: 1050 EUR cents -> 10.50; 1050 JPY -> 1050."""
+    return Decimal(amount) if currency.lower() in ZERO_DECIMAL else Decimal(amount).scaleb(-2)

@@ -1,0 +1,83 @@
+"""Which web order a payment belongs to, and where the order stands once its payments are counted."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import ValidationError
+
+from domain.models import Frozen, WebOrderKey
+from domain.payments.payment import Money, Payment
+
+REFERENCE_KEYS = ("order_id", "orderId", "order_number", "orderNumber", "order")
+"""Metadata keys shops and their payment plugins put the order on (WooCommerce's Mollie and Stripe plugins:
+order_id)."""
+_IN_DESCRIPTION = re.compile(r"(?:order|bestelling)\s*(?:nr\.?|no\.?)?\s*#?\s*([A-Za-z0-9_-]{1,60})", re.IGNORECASE)
+
+
+def reference(metadata: Mapping[str, object] | None, description: str) -> str:
+    """The order a payment names: a metadata key shops use, else "Order 1234" / "Bestelling #1234" in its
+    description; "" when it names none."""
+    for key in REFERENCE_KEYS:
+        value = (metadata or {}).get(key)
+        if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
+            return str(value).strip()
+    found = _IN_DESCRIPTION.search(description or "")
+    return found.group(1) if found else ""
+
+
+def order_key(payment: Payment, source: str, shop: str) -> WebOrderKey | None:
+    """The web order of the shop that takes payments through this provider account; None without a usable
+    reference."""
+    if not payment.reference:
+        return None
+    try:
+        return WebOrderKey(source=source, shop=shop, order_id=payment.reference)
+    except ValidationError:
+        return None
+
+
+class Position(StrEnum):
+    UNPAID = "unpaid"
+    PARTLY_PAID = "partly_paid"
+    PAID = "paid"
+    OVERPAID = "overpaid"
+    CURRENCY_MISMATCH = "currency_mismatch"
+    """A payment in another currency than the order's: a person decides."""
+
+
+class Settlement(Frozen):
+    """An order's total against what its payments brought in; `difference` > 0 is still owed, < 0 overpaid."""
+
+    total: Money
+    received: Decimal
+    position: Position
+    difference: Decimal
+
+    @property
+    def needs_a_person(self) -> bool:
+        return self.position in (Position.OVERPAID, Position.CURRENCY_MISMATCH)
+
+
+def settlement(total: Money, payments: Sequence[Payment]) -> Settlement:
+    """Sum what the order's payments brought in (paid, less refunds and chargebacks); a payment in another
+    currency makes the position a mismatch, whatever the sums."""
+    if any(payment.amount.currency != total.currency for payment in payments):
+        received = sum((p.received for p in payments if p.amount.currency == total.currency), Decimal(0))
+        return Settlement(
+            total=total, received=received, position=Position.CURRENCY_MISMATCH, difference=total.amount - received
+        )
+    received = sum((payment.received for payment in payments), Decimal(0))
+    difference = total.amount - received
+    return Settlement(total=total, received=received, position=_position(received, difference), difference=difference)
+
+
+def _position(received: Decimal, difference: Decimal) -> Position:
+    if received <= 0:
+        return Position.UNPAID
+    if difference > 0:
+        return Position.PARTLY_PAID
+    return Position.PAID if difference == 0 else Position.OVERPAID

@@ -1,0 +1,131 @@
+"""Worked examples: payments read from Mollie and Stripe, the order they name, and where an order stands."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from domain.errors import RequestRejected
+from domain.mapping import mollie, stripe
+from domain.models import WebOrderKey
+from domain.payments.matching import Position, order_key, reference, settlement
+from domain.payments.payment import Money, Payment, PaymentStatus
+
+EUR_30 = Money(amount=Decimal("30.00"), currency="EUR")
+
+
+def mollie_payment(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "resource": "payment",
+        "id": "tr_WDqYK6vllg",
+        "mode": "test",
+        "createdAt": "2026-11-29T09:58:01+00:00",
+        "amount": {"currency": "EUR", "value": "30.00"},
+        "description": "Bestelling 1001",
+        "method": "ideal",
+        "metadata": {"order_id": "1001"},
+        "status": "paid",
+        "paidAt": "2026-11-29T09:59:12+00:00",
+    }
+    return body | changes
+
+
+def _paid(value: str, currency: str = "EUR", refunded: str = "0", status: str = "paid") -> Payment:
+    return Payment(
+        provider="mollie",
+        account="main",
+        payment_id="tr_1",
+        status=PaymentStatus(status),
+        amount=Money(amount=Decimal(value), currency=currency),
+        refunded=Decimal(refunded),
+        created_at=datetime(2026, 11, 29, tzinfo=UTC),
+    )
+
+
+def test_a_mollie_payment_keeps_its_amount_as_a_decimal_with_its_currency_and_names_its_order():
+    found = mollie.payment("main", mollie_payment(amountRefunded={"currency": "EUR", "value": "5.50"}))
+
+    assert (found.payment_id, found.status, found.amount) == ("tr_WDqYK6vllg", PaymentStatus.PAID, EUR_30)
+    assert (found.refunded, found.received, found.reference) == (Decimal("5.50"), Decimal("24.50"), "1001")
+    assert found.paid_at == datetime(2026, 11, 29, 9, 59, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [{"amount": {"currency": "EUR", "value": "dertig"}}, {"status": "kwijt"}, {"id": None}, {"amount": "30.00"}],
+)
+def test_what_is_not_a_mollie_payment_is_refused_as_malformed(broken: dict[str, Any]):
+    with pytest.raises(RequestRejected, match="not a Mollie payment"):
+        mollie.payment("main", mollie_payment(**broken))
+
+
+def test_a_stripe_payment_intent_in_cents_and_a_refund_on_its_charge():
+    intent = {
+        "id": "pi_3Q",
+        "object": "payment_intent",
+        "amount": 3000,
+        "currency": "eur",
+        "status": "succeeded",
+        "created": 1_796_032_800,
+        "metadata": {"order_id": "1001"},
+        "latest_charge": {"id": "ch_1", "amount": 3000, "amount_refunded": 1050, "disputed": False},
+    }
+
+    found = stripe.payment("main", intent)
+
+    assert (found.amount, found.refunded, found.received, found.reference) == (
+        EUR_30,
+        Decimal("10.50"),
+        Decimal("19.50"),
+        "1001",
+    )
+    assert stripe.minor_units(1050, "jpy") == Decimal(1050)
+    assert stripe.payment("main", intent | {"status": "processing"}).status is PaymentStatus.PENDING
+
+
+@pytest.mark.parametrize(
+    ("metadata", "description", "expected"),
+    [
+        ({"order_id": 1001}, "", "1001"),
+        ({"orderNumber": "WEB-77"}, "Order 1", "WEB-77"),
+        (None, "Bestelling #1002 bij Koffiebranderij", "1002"),
+        ({}, "Order nr. 1003", "1003"),
+        ({"order_id": True}, "koffie", ""),
+    ],
+)
+def test_the_order_a_payment_names(metadata: dict[str, Any] | None, description: str, expected: str):
+    assert reference(metadata, description) == expected
+
+
+def test_the_order_key_is_the_shop_of_the_provider_account_and_the_reference():
+    payment = _paid("30.00").model_copy(update={"reference": "1001"})
+
+    assert order_key(payment, "woocommerce", "shop-a") == WebOrderKey(
+        source="woocommerce", shop="shop-a", order_id="1001"
+    )
+    assert order_key(payment.model_copy(update={"reference": ""}), "woocommerce", "shop-a") is None
+    assert order_key(payment.model_copy(update={"reference": "a/b"}), "woocommerce", "shop-a") is None
+
+
+def test_an_order_is_paid_by_the_sum_of_its_payments_less_refunds():
+    """30.00 owed: 10 + 20 pays it; 10 alone is partial; 10 + 25 over by 5; 35 with 5 refunded pays it exactly;
+    an open or failed payment brings nothing."""
+    assert settlement(EUR_30, [_paid("10"), _paid("20")]).position is Position.PAID
+    assert settlement(EUR_30, [_paid("10")]).difference == Decimal("20.00")
+    over = settlement(EUR_30, [_paid("10"), _paid("25")])
+    assert (over.position, over.difference, over.needs_a_person) == (Position.OVERPAID, Decimal("-5.00"), True)
+    assert settlement(EUR_30, [_paid("35", refunded="5")]).position is Position.PAID
+    assert settlement(EUR_30, [_paid("30", status="open"), _paid("30", status="failed")]).position is Position.UNPAID
+
+
+def test_a_payment_in_another_currency_is_for_a_person_whatever_the_sums():
+    mismatch = settlement(EUR_30, [_paid("30", currency="USD")])
+
+    assert (mismatch.position, mismatch.received, mismatch.needs_a_person) == (
+        Position.CURRENCY_MISMATCH,
+        Decimal(0),
+        True,
+    )
