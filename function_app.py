@@ -4,7 +4,7 @@ import logging
 
 import azure.functions as func
 
-from functions import catalog, dossier, operations, order_worker, portal_catalog, recovery, webhooks
+from functions import catalog, dossier, operations, order_worker, payment_webhooks, portal_catalog, recovery, webhooks
 
 # Request URLs carry OData filters with customers' e-mail addresses: HTTP client logs stay out of telemetry.
 for chatty in ("httpx", "httpcore", "azure"):
@@ -14,6 +14,7 @@ app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
 
 for blueprint in (
     webhooks.bp,
+    payment_webhooks.bp,
     order_worker.bp,
     recovery.bp,
     catalog.bp,

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from domain.mapping.business_central import ChargeAccounts
+from domain.payments.accounts import PaymentAccount
 from domain.ports import ChannelCatalog, ShopOrderFeed
 from domain.records import SyncRun
 from domain.rules.controls import ControlPolicy
@@ -29,12 +30,13 @@ from integrations.businesscentral.price_lists import BusinessCentralPriceLists
 from integrations.businesscentral.stock import BusinessCentralStock
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
+from integrations.payments.stripe_events import StripeSignatures
 from integrations.settings import Settings, names, settings
 from integrations.shops.shopify import ShopifyOrderFeed
 from integrations.shops.shopify_catalog import ShopifyCatalog
 from integrations.shops.woocommerce import WooCommerceOrderFeed
 from integrations.shops.woocommerce_catalog import WooCommerceCatalog
-from integrations.storage.account import StorageAccount
+from integrations.storage.account import PAYMENTS_QUEUE, StorageAccount
 from integrations.storage.attention_list import TableAttentionList
 from integrations.storage.customer_bindings import TableCustomerBindings
 from integrations.storage.event_log import TableEventLog
@@ -64,6 +66,10 @@ class SystemClock:
 class Container:
     settings: Settings
     intake: Intake
+    payment_intake: Intake
+    """As `intake`, but queues to `payments`: the events of payment webhooks, keyed by provider:account:payment."""
+    payment_accounts: dict[tuple[str, str], PaymentAccount]
+    stripe_events: StripeSignatures
     order_sync: OrderSync
     recovery: OrderRecovery
     order_feeds: dict[tuple[str, str], ShopOrderFeed]
@@ -99,6 +105,9 @@ def container() -> Container:
     return Container(
         settings=config,
         intake=intake,
+        payment_intake=Intake(events=events, queue=StorageOrderQueue(account, PAYMENTS_QUEUE), clock=clock),
+        payment_accounts=config.payment_accounts(),
+        stripe_events=StripeSignatures(),
         recovery=OrderRecovery(
             intake=intake,
             orders=orders,

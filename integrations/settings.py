@@ -17,6 +17,7 @@ from domain.catalog.availability import DisplayMode
 from domain.catalog.listing import DEFAULT_OWNED, ListingPolicy
 from domain.catalog.portal import PortalPolicy
 from domain.mapping import portal
+from domain.payments.accounts import PaymentAccount
 
 BC_DEFAULT_API_URL = "https://api.businesscentral.dynamics.com"
 BC_DEFAULT_SCOPE = "https://api.businesscentral.dynamics.com/.default"
@@ -74,6 +75,12 @@ class Settings(BaseSettings):
         "processing,on-hold,completed", validation_alias="KOPPEL_WOOCOMMERCE_IMPORT_STATUSES"
     )
     shopify_shops: str = Field("", validation_alias="KOPPEL_SHOPIFY_SHOPS")
+    mollie_accounts: str = Field("", validation_alias="KOPPEL_MOLLIE_ACCOUNTS")
+    """Comma-separated Mollie account names: each is a webhook URL /api/webhooks/mollie/{account}."""
+    mollie_api_url: str = Field("https://api.mollie.com", validation_alias="KOPPEL_MOLLIE_API_URL")
+    stripe_accounts: str = Field("", validation_alias="KOPPEL_STRIPE_ACCOUNTS")
+    """Comma-separated Stripe account names: each is a webhook URL /api/webhooks/stripe/{account}."""
+    stripe_api_url: str = Field("https://api.stripe.com", validation_alias="KOPPEL_STRIPE_API_URL")
     shopify_api_version: str = Field("2025-10", validation_alias="KOPPEL_SHOPIFY_API_VERSION")
     shopify_import_statuses: str = Field(
         "pending,authorized,partially_paid,paid", validation_alias="KOPPEL_SHOPIFY_IMPORT_STATUSES"
@@ -99,7 +106,7 @@ class Settings(BaseSettings):
             raise ValueError(f"KOPPEL_TIME_ZONE {value!r} is no IANA time zone (e.g. Europe/Amsterdam)") from None
         return value
 
-    @field_validator("woocommerce_shops", "shopify_shops")
+    @field_validator("woocommerce_shops", "shopify_shops", "mollie_accounts", "stripe_accounts")
     @classmethod
     def _shop_names_are_keys(cls, value: str) -> str:
         """Shop names end up in URLs and storage keys."""
@@ -132,6 +139,27 @@ class Settings(BaseSettings):
     def shop_secret(self, source: str, shop: str) -> str | None:
         """The webhook secret of a configured shop, from KOPPEL_<CHANNEL>_SECRET_<SHOP>; None if unknown."""
         return self._shop_secrets.get((source, shop))
+
+    def payment_accounts(self) -> dict[tuple[str, str], PaymentAccount]:
+        """Per (provider, account) with KOPPEL_<PROVIDER>_SHOP_<ACCOUNT> naming a configured shop
+        (`woocommerce:shop-a`): the account, with its webhook secret from KOPPEL_<PROVIDER>_WEBHOOK_SECRET_<ACCOUNT>
+        (Stripe's `whsec_...`, Mollie's next-gen signing secret). An account whose shop is not configured is left
+        out."""
+        listed = {"mollie": self.mollie_accounts, "stripe": self.stripe_accounts}
+        found: dict[tuple[str, str], PaymentAccount] = {}
+        for provider, accounts in listed.items():
+            for account in names(accounts):
+                source, _, shop = os.environ.get(shop_setting(provider, "SHOP", account), "").partition(":")
+                if (source, shop) in self._shop_secrets:
+                    secret = os.environ.get(shop_setting(provider, "WEBHOOK_SECRET", account), "")
+                    found[(provider, account)] = PaymentAccount(
+                        provider=provider, account=account, source=source, shop=shop, webhook_secret=secret
+                    )
+        return found
+
+    def payment_api_key(self, provider: str, account: str) -> str:
+        """KOPPEL_<PROVIDER>_API_KEY_<ACCOUNT>: the key Koppel reads payments with (secret: Key Vault)."""
+        return os.environ.get(shop_setting(provider, "API_KEY", account), "")
 
     def document_prefixes(self) -> dict[str, str]:
         """Per shop, KOPPEL_<CHANNEL>_PREFIX_<SHOP>: put before web order numbers when shops share a company."""

@@ -28,6 +28,7 @@ SYNC_STATE_TABLE = "syncstate"
 SYNC_RUNS_TABLE = "syncruns"
 RAW_BODIES_CONTAINER = "webhooks"
 ORDERS_QUEUE = "orders"
+PAYMENTS_QUEUE = "payments"
 
 T = TypeVar("T")
 

@@ -1,0 +1,71 @@
+"""POST /api/webhooks/mollie/{account} and /api/webhooks/stripe/{account}: payment providers' webhooks in (anonymous:
+Mollie's classic calls are hints Koppel checks at Mollie; Stripe's and Mollie's next-gen events are signed)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import partial
+
+import azure.functions as func
+
+from domain.errors import RequestRejected, StorageUnavailable
+from domain.services.ingest_webhook import Accepted, Ignored
+from domain.services.receive_payment import PaymentDelivery, receive_mollie, receive_stripe
+from functions.container import container
+from functions.responses import error_response, json_response, rejection_response
+
+bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
+log = logging.getLogger(__name__)
+
+
+@bp.route(route="webhooks/mollie/{account}", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+def mollie_webhook(req: func.HttpRequest) -> func.HttpResponse:
+    delivery = _delivery(req, "mollie")
+    app = container()
+    receive = partial(receive_mollie, app.payment_intake, delivery, app.settings.max_webhook_bytes)
+    return _answer("mollie", delivery, receive, accepted_status=200)
+
+
+@bp.route(route="webhooks/stripe/{account}", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+def stripe_webhook(req: func.HttpRequest) -> func.HttpResponse:
+    delivery = _delivery(req, "stripe")
+    app = container()
+    receive = partial(receive_stripe, app.payment_intake, delivery, app.stripe_events, app.settings.max_webhook_bytes)
+    return _answer("stripe", delivery, receive)
+
+
+def _delivery(req: func.HttpRequest, provider: str) -> PaymentDelivery:
+    name = req.route_params.get("account", "")
+    return PaymentDelivery(
+        account_name=name,
+        account=container().payment_accounts.get((provider, name)),
+        headers=dict(req.headers),
+        body=req.get_body(),
+    )
+
+
+def _answer(
+    provider: str, delivery: PaymentDelivery, receive: Callable[[], Accepted | Ignored], accepted_status: int = 202
+) -> func.HttpResponse:
+    """202 accepted (Mollie: 200, the code its docs ask for), 200 duplicate or ignored, 4xx refused, 503 when
+    storage is down (the provider retries)."""
+    try:
+        outcome = receive()
+    except RequestRejected as rejected:
+        log.info("%s webhook refused: account=%s kind=%s", provider, delivery.account_name, rejected.kind.value)
+        return rejection_response(rejected)
+    except StorageUnavailable as error:
+        log.warning("%s webhook not stored, provider should retry: %s", provider, error)
+        return error_response(503, "storage_unavailable", "the delivery could not be stored; please retry")
+    if isinstance(outcome, Ignored):
+        return json_response({"status": "ignored", "reason": outcome.reason})
+    log.info(
+        "%s webhook accepted: payment=%s event=%s duplicate=%s",
+        provider,
+        outcome.order_key,
+        outcome.event_id,
+        outcome.duplicate,
+    )
+    body = {"eventId": outcome.event_id, "payment": str(outcome.order_key), "duplicate": outcome.duplicate}
+    return json_response(body, 200 if outcome.duplicate else accepted_status)
