@@ -11,6 +11,9 @@ from domain.catalog.listing import CatalogItem, ListingChange, PushedListing, Pu
 from domain.catalog.portal import PortalCustomer, PortalItem
 from domain.catalog.prices import CustomerPricing, PriceListLine
 from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku, WebOrderKey
+from domain.payments.accounts import PaymentAccount
+from domain.payments.payment import Payment
+from domain.payments.record import PaymentRecord
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, SyncRun, WebhookEvent
 from domain.rules.document_changes import ChangePlan
 
@@ -218,3 +221,25 @@ class PortalCatalogStore(Protocol):
     def store_customers(self, customers: Sequence[PortalCustomer]) -> None: ...
 
     def remove_customers(self, numbers: Sequence[str]) -> None: ...
+
+
+class PaymentReader(Protocol):
+    """One provider's API, read with the account's key: the only source Koppel trusts for a payment's state."""
+
+    def read(self, account: PaymentAccount, payment_id: str) -> Payment | None:
+        """The payment as the provider has it now; None when the provider does not know it (a forged hint)."""
+        ...
+
+
+class PaymentStore(Protocol):
+    def get(self, provider: str, account: str, payment_id: str) -> PaymentRecord | None: ...
+
+    def put(self, record: PaymentRecord) -> None:
+        """Store the record, and file it under its order when it has one."""
+        ...
+
+    def for_order(self, key: WebOrderKey) -> list[PaymentRecord]: ...
+
+    def needing_a_person(self) -> list[PaymentRecord]:
+        """Every payment that is not matched: waiting for its order or needing attention."""
+        ...

@@ -1,0 +1,31 @@
+"""Koppel's record of one payment: the payment as last read at its provider, the order it belongs to, and where
+that order stands with it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from domain.models import Frozen, WebOrderKey
+from domain.payments.matching import Settlement
+from domain.payments.payment import Payment
+
+
+class MatchStatus(StrEnum):
+    MATCHED = "matched"
+    WAITING_FOR_ORDER = "waiting_for_order"
+    """It names an order Koppel has not received yet: looked at again until it arrives, for a bounded time."""
+    NEEDS_ATTENTION = "needs_attention"
+    """A person decides: no order named, the order never came, over payment or another currency."""
+
+
+class PaymentRecord(Frozen):
+    payment: Payment
+    status: MatchStatus
+    order_key: WebOrderKey | None = None
+    settlement: Settlement | None = None
+    """The order's position counting this and its other payments, when matched."""
+    note: str = ""
+    """Why a person is needed, or what is awaited; never personal data."""
+    first_seen_at: datetime
+    updated_at: datetime

@@ -1,0 +1,113 @@
+"""The payment worker: a queued payment event -> the payment read at its provider -> matched to its web order ->
+recorded with where the order stands.
+
+Only the provider's own answer counts: a hint for a payment the provider does not know is ignored (a forged call
+can never mark anything paid). A payment for an order Koppel has not received yet waits: it is looked at again
+every `retry_every` until the order is there, and after `wait_for_order` a person is asked. Nothing is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from domain.models import WebOrderKey
+from domain.payments.accounts import PaymentAccount
+from domain.payments.matching import Position, Settlement, order_key, settlement
+from domain.payments.payment import Money, Payment
+from domain.payments.record import MatchStatus, PaymentRecord
+from domain.ports import Clock, EventLog, OrderQueue, OrderStore, PaymentReader, PaymentStore
+from domain.records import EventStatus, OrderMessage
+
+WAIT_FOR_ORDER = timedelta(hours=24)
+RETRY_EVERY = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class PaymentSync:
+    events: EventLog
+    accounts: Mapping[tuple[str, str], PaymentAccount]
+    readers: Mapping[str, PaymentReader]
+    """By provider (`mollie`, `stripe`)."""
+    payments: PaymentStore
+    orders: OrderStore
+    queue: OrderQueue
+    """The `payments` queue: a payment waiting for its order comes back through it."""
+    clock: Clock
+    wait_for_order: timedelta = WAIT_FOR_ORDER
+    retry_every: timedelta = RETRY_EVERY
+
+
+def sync_payment(sync: PaymentSync, message: OrderMessage) -> PaymentRecord | None:
+    """Read, match and record the payment the message names; None when there is nothing to record."""
+    key = message.order_key
+    account = sync.accounts.get((key.source, key.shop))
+    if account is None:
+        sync.events.mark(key, message.event_id, EventStatus.FAILED, "the payment account is no longer configured")
+        return None
+    payment = sync.readers[key.source].read(account, key.order_id)
+    if payment is None:
+        note = f"{key.source} does not know this payment: ignored (a forged or foreign call)"
+        sync.events.mark(key, message.event_id, EventStatus.PROCESSED, note)
+        return None
+    record = _matched(sync, account, payment, sync.clock.now())
+    sync.payments.put(record)
+    if record.status is MatchStatus.WAITING_FOR_ORDER:
+        sync.queue.send(message.model_copy(update={"body": None}), delay=sync.retry_every)
+    sync.events.mark(key, message.event_id, EventStatus.PROCESSED, record.note or f"payment {record.status.value}")
+    return record
+
+
+def _matched(sync: PaymentSync, account: PaymentAccount, payment: Payment, now: datetime) -> PaymentRecord:
+    previous = sync.payments.get(payment.provider, payment.account, payment.payment_id)
+    first_seen = previous.first_seen_at if previous else now
+    record = PaymentRecord(
+        payment=payment, status=MatchStatus.NEEDS_ATTENTION, first_seen_at=first_seen, updated_at=now
+    )
+    order = order_key(payment, account.source, account.shop)
+    if order is None:
+        return record.model_copy(update={"note": "the payment names no order Koppel can find (metadata, description)"})
+    found = sync.orders.get(order)
+    if found is None:
+        return _waiting(sync, record.model_copy(update={"order_key": order}), now - first_seen)
+    standing = _settlement(sync, found[0].web_total, found[0].web_currency, order, payment)
+    if standing is None:
+        return record.model_copy(update={"order_key": order, "note": "the order's total is not known"})
+    status = MatchStatus.NEEDS_ATTENTION if standing.needs_a_person else MatchStatus.MATCHED
+    return record.model_copy(
+        update={"order_key": order, "status": status, "settlement": standing, "note": _explained(standing)}
+    )
+
+
+def _waiting(sync: PaymentSync, record: PaymentRecord, waited: timedelta) -> PaymentRecord:
+    if waited < sync.wait_for_order:
+        return record.model_copy(
+            update={"status": MatchStatus.WAITING_FOR_ORDER, "note": "waiting for the order to arrive"}
+        )
+    hours = int(sync.wait_for_order.total_seconds() // 3600)
+    return record.model_copy(update={"note": f"the order it names did not arrive within {hours} hours"})
+
+
+def _settlement(
+    sync: PaymentSync, total: Decimal | None, currency: str, order: WebOrderKey, payment: Payment
+) -> Settlement | None:
+    """The order's position with this payment and the others recorded for it."""
+    if total is None or not currency:
+        return None
+    others = [
+        other.payment
+        for other in sync.payments.for_order(order)
+        if (other.payment.provider, other.payment.payment_id) != (payment.provider, payment.payment_id)
+    ]
+    return settlement(Money(amount=total, currency=currency.upper()), [*others, payment])
+
+
+def _explained(standing: Settlement) -> str:
+    """What a person needs to see: the difference, in the order's currency."""
+    if not standing.needs_a_person:
+        return ""
+    if standing.position is Position.CURRENCY_MISMATCH:
+        return f"a payment in another currency than the order's {standing.total.currency}"
+    return f"overpaid by {standing.total.currency} {-standing.difference:.2f}"

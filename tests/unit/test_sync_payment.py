@@ -1,0 +1,181 @@
+"""The payment worker with in-memory ports: only the provider's answer counts; a payment is matched to its order,
+waits for an order that has not come yet, and is put before a person when it does not add up."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from domain.models import WebOrderKey
+from domain.payments.accounts import PaymentAccount
+from domain.payments.matching import Position
+from domain.payments.payment import Money, Payment, PaymentStatus
+from domain.payments.record import MatchStatus, PaymentRecord
+from domain.records import EventStatus, OrderMessage, OrderRecord, WebhookEvent
+from domain.services.sync_payment import PaymentSync, sync_payment
+from tests.fakes import FixedClock, MemoryEvents, MemoryOrders, MemoryQueue
+
+ACCOUNT = PaymentAccount(provider="mollie", account="main", source="woocommerce", shop="shop-a")
+ORDER = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1001")
+
+
+class Mollie:
+    """What Mollie knows, by payment id."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, Payment] = {}
+
+    def read(self, account: PaymentAccount, payment_id: str) -> Payment | None:
+        return self.known.get(payment_id)
+
+
+class Payments:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str, str], PaymentRecord] = {}
+
+    def get(self, provider: str, account: str, payment_id: str) -> PaymentRecord | None:
+        return self.rows.get((provider, account, payment_id))
+
+    def put(self, record: PaymentRecord) -> None:
+        self.rows[(record.payment.provider, record.payment.account, record.payment.payment_id)] = record
+
+    def for_order(self, key: WebOrderKey) -> list[PaymentRecord]:
+        return [record for record in self.rows.values() if record.order_key == key]
+
+    def needing_a_person(self) -> list[PaymentRecord]:
+        return [record for record in self.rows.values() if record.status is not MatchStatus.MATCHED]
+
+
+class World:
+    def __init__(self) -> None:
+        self.events, self.orders, self.queue, self.clock = MemoryEvents(), MemoryOrders(), MemoryQueue(), FixedClock()
+        self.mollie, self.payments = Mollie(), Payments()
+        self.sync = PaymentSync(
+            events=self.events,
+            accounts={("mollie", "main"): ACCOUNT},
+            readers={"mollie": self.mollie},
+            payments=self.payments,
+            orders=self.orders,
+            queue=self.queue,
+            clock=self.clock,
+        )
+
+    def order(self, total: str, currency: str = "EUR") -> None:
+        self.orders.create(OrderRecord(key=ORDER, web_total=Decimal(total), web_currency=currency))
+
+    def paid(self, payment_id: str, value: str, reference: str = "1001", currency: str = "EUR") -> None:
+        self.mollie.known[payment_id] = Payment(
+            provider="mollie",
+            account="main",
+            payment_id=payment_id,
+            status=PaymentStatus.PAID,
+            amount=Money(amount=Decimal(value), currency=currency),
+            reference=reference,
+            created_at=datetime(2026, 11, 29, 9, tzinfo=UTC),
+        )
+
+    def hint(self, payment_id: str) -> PaymentRecord | None:
+        """Mollie's classic call for the payment, as intake stores and queues it."""
+        key = WebOrderKey(source="mollie", shop="main", order_id=payment_id)
+        event_id = f"evt-{len(self.events.rows)}"
+        event = WebhookEvent(
+            order_key=key,
+            event_id=event_id,
+            topic="payment.changed",
+            dedup_key=event_id,
+            blob_name="",
+            received_at=self.clock.now(),
+        )
+        self.events.add(event, f"id={payment_id}".encode())
+        return sync_payment(self.sync, OrderMessage(order_key=key, event_id=event_id))
+
+
+def test_a_payment_mollie_does_not_know_is_ignored_and_nothing_is_recorded():
+    world = World()
+    world.order("30.00")
+
+    assert world.hint("tr_forged") is None
+    [event] = world.events.rows.values()
+    assert (event.status, event.note[:31]) == (EventStatus.PROCESSED, "mollie does not know this payme")
+    assert world.payments.rows == {}
+
+
+def test_a_paid_payment_for_its_order_is_matched_and_pays_it():
+    world = World()
+    world.order("30.00")
+    world.paid("tr_1", "30.00")
+
+    record = world.hint("tr_1")
+
+    assert record is not None
+    assert (record.status, record.order_key, record.note) == (MatchStatus.MATCHED, ORDER, "")
+    assert record.settlement is not None
+    assert (record.settlement.position, record.settlement.difference) == (Position.PAID, Decimal("0.00"))
+
+
+def test_two_partial_payments_pay_the_order_together():
+    world = World()
+    world.order("30.00")
+    world.paid("tr_1", "10.00")
+    world.paid("tr_2", "20.00")
+
+    first, second = world.hint("tr_1"), world.hint("tr_2")
+
+    assert first is not None
+    assert first.settlement is not None
+    assert second is not None
+    assert second.settlement is not None
+    assert (first.settlement.position, first.settlement.difference) == (Position.PARTLY_PAID, Decimal("20.00"))
+    assert second.settlement.position is Position.PAID
+
+
+def test_a_payment_before_its_order_waits_comes_back_and_is_matched_when_the_order_is_there():
+    world = World()
+    world.paid("tr_1", "30.00")
+
+    waiting = world.hint("tr_1")
+    world.clock.moment += timedelta(minutes=15)
+    world.order("30.00")
+    matched = sync_payment(world.sync, world.queue.messages[0])
+
+    assert waiting is not None
+    assert waiting.status is MatchStatus.WAITING_FOR_ORDER
+    assert world.queue.delays == [timedelta(minutes=15)]
+    assert matched is not None
+    assert matched.status is MatchStatus.MATCHED
+    assert matched.first_seen_at == waiting.first_seen_at
+
+
+def test_a_payment_whose_order_never_comes_is_put_before_a_person_after_a_day():
+    world = World()
+    world.paid("tr_1", "30.00")
+    world.hint("tr_1")
+    world.clock.moment += timedelta(hours=24)
+
+    late = sync_payment(world.sync, world.queue.messages[0])
+
+    assert late is not None
+    assert (late.status, late.note) == (
+        MatchStatus.NEEDS_ATTENTION,
+        "the order it names did not arrive within 24 hours",
+    )
+    assert len(world.queue.messages) == 1, "not queued again"
+    assert world.payments.needing_a_person() == [late]
+
+
+def test_overpayment_a_foreign_currency_and_no_reference_need_a_person_with_the_reason():
+    world = World()
+    world.order("30.00")
+    world.paid("tr_over", "35.00")
+    world.paid("tr_usd", "30.00", currency="USD")
+    world.paid("tr_none", "30.00", reference="")
+
+    over, usd, unnamed = world.hint("tr_over"), world.hint("tr_usd"), world.hint("tr_none")
+
+    assert over is not None
+    assert over.note == "overpaid by EUR 5.00"
+    assert usd is not None
+    assert usd.note == "a payment in another currency than the order's EUR"
+    assert unnamed is not None
+    assert unnamed.order_key is None
+    assert {record.status for record in (over, usd, unnamed)} == {MatchStatus.NEEDS_ATTENTION}
