@@ -4,7 +4,17 @@ import logging
 
 import azure.functions as func
 
-from functions import catalog, dossier, operations, order_worker, payment_webhooks, portal_catalog, recovery, webhooks
+from functions import (
+    catalog,
+    dossier,
+    operations,
+    order_worker,
+    payment_webhooks,
+    payments,
+    portal_catalog,
+    recovery,
+    webhooks,
+)
 
 # Request URLs carry OData filters with customers' e-mail addresses: HTTP client logs stay out of telemetry.
 for chatty in ("httpx", "httpcore", "azure"):
@@ -15,6 +25,7 @@ app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
 for blueprint in (
     webhooks.bp,
     payment_webhooks.bp,
+    payments.bp,
     order_worker.bp,
     recovery.bp,
     catalog.bp,

@@ -22,6 +22,7 @@ from domain.services.publish_portal_catalog import PortalCatalogRun, publish_por
 from domain.services.recover_orders import OrderRecovery
 from domain.services.sync_catalog import CatalogSync, sync_catalog
 from domain.services.sync_order import ImportPolicy, OrderSync
+from domain.services.sync_payment import PaymentSync
 from integrations.businesscentral.api import BusinessCentralApi
 from integrations.businesscentral.catalog import BusinessCentralCatalog
 from integrations.businesscentral.client import BusinessCentralClient
@@ -30,6 +31,7 @@ from integrations.businesscentral.price_lists import BusinessCentralPriceLists
 from integrations.businesscentral.stock import BusinessCentralStock
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
+from integrations.payments.readers import mollie_reader, stripe_reader
 from integrations.payments.stripe_events import StripeSignatures
 from integrations.settings import Settings, names, settings
 from integrations.shops.shopify import ShopifyOrderFeed
@@ -42,6 +44,7 @@ from integrations.storage.customer_bindings import TableCustomerBindings
 from integrations.storage.event_log import TableEventLog
 from integrations.storage.order_queue import StorageOrderQueue
 from integrations.storage.order_store import TableOrderStore
+from integrations.storage.payment_store import TablePaymentStore
 from integrations.storage.portal_catalog import TablePortalCatalog
 from integrations.storage.pushed_listings import TablePushedListings
 from integrations.storage.sync_runs import TableSyncRuns
@@ -70,6 +73,7 @@ class Container:
     """As `intake`, but queues to `payments`: the events of payment webhooks, keyed by provider:account:payment."""
     payment_accounts: dict[tuple[str, str], PaymentAccount]
     stripe_events: StripeSignatures
+    payment_sync: PaymentSync
     order_sync: OrderSync
     recovery: OrderRecovery
     order_feeds: dict[tuple[str, str], ShopOrderFeed]
@@ -108,6 +112,7 @@ def container() -> Container:
         payment_intake=Intake(events=events, queue=StorageOrderQueue(account, PAYMENTS_QUEUE), clock=clock),
         payment_accounts=config.payment_accounts(),
         stripe_events=StripeSignatures(),
+        payment_sync=_payment_sync(config, account, events, orders, clock),
         recovery=OrderRecovery(
             intake=intake,
             orders=orders,
@@ -170,6 +175,28 @@ def _catalog_syncs(
             state=TableSyncState(account),
         )
     return syncs
+
+
+def _payment_sync(
+    config: Settings, account: StorageAccount, events: TableEventLog, orders: TableOrderStore, clock: SystemClock
+) -> PaymentSync:
+    http = httpx.Client(timeout=30)
+
+    def api_key(found: PaymentAccount) -> str:
+        return config.payment_api_key(found.provider, found.account)
+
+    return PaymentSync(
+        events=events,
+        accounts=config.payment_accounts(),
+        readers={
+            "mollie": mollie_reader(http, config.mollie_api_url, api_key),
+            "stripe": stripe_reader(http, config.stripe_api_url, api_key),
+        },
+        payments=TablePaymentStore(account),
+        orders=orders,
+        queue=StorageOrderQueue(account, PAYMENTS_QUEUE),
+        clock=clock,
+    )
 
 
 def _bc_catalog(config: Settings, bc: BusinessCentralClient) -> BusinessCentralCatalog | None:

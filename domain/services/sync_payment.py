@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from domain.errors import RequestRejected
 from domain.models import WebOrderKey
 from domain.payments.accounts import PaymentAccount
 from domain.payments.matching import Position, Settlement, order_key, settlement
@@ -47,7 +48,11 @@ def sync_payment(sync: PaymentSync, message: OrderMessage) -> PaymentRecord | No
     if account is None:
         sync.events.mark(key, message.event_id, EventStatus.FAILED, "the payment account is no longer configured")
         return None
-    payment = sync.readers[key.source].read(account, key.order_id)
+    try:
+        payment = sync.readers[key.source].read(account, key.order_id)
+    except RequestRejected as unreadable:
+        sync.events.mark(key, message.event_id, EventStatus.FAILED, f"{key.source} answered: {unreadable.message}")
+        return None
     if payment is None:
         note = f"{key.source} does not know this payment: ignored (a forged or foreign call)"
         sync.events.mark(key, message.event_id, EventStatus.PROCESSED, note)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from domain.errors import Rejection, RequestRejected
 from domain.models import WebOrderKey
 from domain.payments.accounts import PaymentAccount
 from domain.payments.matching import Position
@@ -26,6 +27,8 @@ class Mollie:
         self.known: dict[str, Payment] = {}
 
     def read(self, account: PaymentAccount, payment_id: str) -> Payment | None:
+        if payment_id == "tr_garbled":
+            raise RequestRejected(Rejection.MALFORMED, "not a Mollie payment: KeyError")
         return self.known.get(payment_id)
 
 
@@ -179,3 +182,11 @@ def test_overpayment_a_foreign_currency_and_no_reference_need_a_person_with_the_
     assert unnamed is not None
     assert unnamed.order_key is None
     assert {record.status for record in (over, usd, unnamed)} == {MatchStatus.NEEDS_ATTENTION}
+
+
+def test_an_answer_that_is_no_payment_fails_the_event_with_what_mollie_said():
+    world = World()
+
+    assert world.hint("tr_garbled") is None
+    [event] = world.events.rows.values()
+    assert (event.status, event.note) == (EventStatus.FAILED, "mollie answered: not a Mollie payment: KeyError")

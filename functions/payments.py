@@ -1,0 +1,38 @@
+"""Queue triggers: `payments` reads, matches and records one payment; `payments-poison` records the give-up.
+`GET /api/ops/payments/unmatched` lists the payments that need a person or still wait for their order."""
+
+from __future__ import annotations
+
+import logging
+
+import azure.functions as func
+
+from domain.records import EventStatus, OrderMessage
+from domain.services.sync_payment import sync_payment
+from functions.container import container
+from functions.responses import json_response
+from integrations.storage.account import PAYMENTS_QUEUE
+
+bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
+log = logging.getLogger(__name__)
+
+
+@bp.queue_trigger(arg_name="msg", queue_name=PAYMENTS_QUEUE, connection="AzureWebJobsStorage")
+def payment_worker(msg: func.QueueMessage) -> None:
+    message = OrderMessage.model_validate_json(msg.get_body())
+    record = sync_payment(container().payment_sync, message)
+    log.info("payment %s: %s", message.order_key, record.status.value if record else "nothing recorded")
+
+
+@bp.queue_trigger(arg_name="msg", queue_name=f"{PAYMENTS_QUEUE}-poison", connection="AzureWebJobsStorage")
+def payment_poison(msg: func.QueueMessage) -> None:
+    message = OrderMessage.model_validate_json(msg.get_body())
+    note = "gave up after repeated failures (provider or storage unavailable); the raw event is kept"
+    container().payment_sync.events.mark(message.order_key, message.event_id, EventStatus.FAILED, note)
+    log.error("payment %s gave up (event %s)", message.order_key, message.event_id)
+
+
+@bp.route(route="ops/payments/unmatched", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+def unmatched_payments(req: func.HttpRequest) -> func.HttpResponse:  # noqa: ARG001 - the host passes the request
+    records = container().payment_sync.payments.needing_a_person()
+    return json_response({"count": len(records), "payments": [record.model_dump(mode="json") for record in records]})
