@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -18,7 +20,10 @@ from localdev.simulators.businesscentral.errors import (
     not_found_segment,
     record_not_found,
 )
+from localdev.simulators.businesscentral.invoicing import NOTHING_TO_POST, ship_and_invoice
 from localdev.simulators.businesscentral.paths import Segment, parse_path
+from localdev.simulators.businesscentral.payments import CustomerPayments
+from localdev.simulators.businesscentral.payments_schema import SUBSCRIPTION
 from localdev.simulators.businesscentral.query import (
     QueryOptions,
     encode_skiptoken,
@@ -31,6 +36,7 @@ from localdev.simulators.businesscentral.query import (
 from localdev.simulators.businesscentral.sales_orders import SalesOrders
 from localdev.simulators.businesscentral.schema import EntityType
 from localdev.simulators.businesscentral.store import ETAG, Record, Store, Table, variants_by_item
+from localdev.simulators.businesscentral.webhooks import Webhooks
 
 ODATA_HEADERS = {"OData-Version": "4.0"}
 JSON_TYPE = "application/json; odata.metadata=minimal; odata.streaming=true"
@@ -42,7 +48,12 @@ _NAVIGATION = {
     ("items", "itemVariants"),
     ("salesOrders", "salesOrderLines"),
     ("purchaseOrders", "purchaseOrderLines"),
+    ("salesInvoices", "salesInvoiceLines"),
+    ("customerPaymentJournals", "customerPayments"),
 }
+_SUBSCRIPTIONS = re.compile(r"^/?subscriptions(?:\('([^']*)'\))?/?$")
+_ACTION_PREFIX = "Microsoft.NAV."
+_ACTIONS = {("salesOrders", "shipAndInvoice"), ("journals", "post")}
 _LINE_SETS = {"salesOrderLines": "salesOrders", "purchaseOrderLines": "purchaseOrders"}
 """Document lines addressed without their document: BC loads them only for a documentId or id filter."""
 _DOCUMENT_FILTER_FIELDS = frozenset({"documentId", "id"})
@@ -71,11 +82,13 @@ class Resource:
 
 
 class BusinessCentralApi:
-    def __init__(self, store: Store, page_size: int) -> None:
+    def __init__(self, store: Store, page_size: int, webhooks: Webhooks) -> None:
         self.store = store
         self.page_size = page_size
+        self.webhooks = webhooks
         self.orders = SalesOrders(store)
         self.customers = Customers(store)
+        self.payments = CustomerPayments(store)
         self.tables: dict[str, Table] = {
             "customers": store.customers,
             "items": store.items,
@@ -87,21 +100,78 @@ class BusinessCentralApi:
             "locations": store.locations,
             "purchaseOrders": store.purchase_orders,
             "itemLedgerEntries": store.item_ledger_entries,
+            "salesInvoices": store.sales_invoices,
+            "salesCreditMemos": store.sales_credit_memos,
+            "customerPaymentJournals": store.customer_payment_journals,
+            "journals": store.journals,
         }
         self.document_lines: dict[str, Callable[[Record], list[Record]]] = {
             "salesOrders": self.orders.lines,
             "purchaseOrders": self._purchase_lines,
+            "salesInvoices": self._invoice_lines,
         }
         """The lines of a document, in order, by the document's set."""
 
     async def handle(self, request: web.Request, tail: str, api_base: str) -> web.Response:
         body = await request.read() if request.method in ("POST", "PATCH", "PUT") else b""
         try:
-            resource = self.resolve(parse_path(tail))
+            subscription = _SUBSCRIPTIONS.match(tail)
+            if subscription is not None:
+                return await self.serve_subscriptions(request, subscription.group(1), body, api_base)
+            segments = parse_path(tail)
+            if segments and segments[-1].name.startswith(_ACTION_PREFIX):
+                return self.run_action(request, self.resolve(segments[:-1]), segments[-1].name)
+            resource = self.resolve(segments)
             query = {name: request.query[name] for name in request.query}
             return self.dispatch(request, resource, query, body, api_base)
         except BCError as error:
             return error_response(error)
+
+    def run_action(self, request: web.Request, resource: Resource, name: str) -> web.Response:
+        """A bound action: salesOrders shipAndInvoice, journals post; 204 as BC answers them."""
+        action = name.removeprefix(_ACTION_PREFIX)
+        set_name = resource.entity.set_name
+        if resource.record is None or (set_name, action) not in _ACTIONS:
+            raise not_found_segment(name)
+        if request.method != "POST":
+            raise _method_not_allowed(request.method, resource)
+        if set_name == "salesOrders":
+            ship_and_invoice(self.store, resource.record, datetime.now(UTC).date())
+        else:
+            journal = self.store.customer_payment_journals.get(resource.record["id"])
+            if journal is None:
+                raise dialog(NOTHING_TO_POST)
+            self.payments.post(journal)
+        return web.Response(status=204, headers=ODATA_HEADERS)
+
+    async def serve_subscriptions(
+        self, request: web.Request, key: str | None, body: bytes, api_base: str
+    ) -> web.Response:
+        """`api/v2.0/subscriptions` (not under a company), keyed by the subscriptionId string."""
+        context = f"{api_base}/$metadata#subscriptions"
+        webhooks, method = self.webhooks, request.method
+        if key is None and method == "GET":
+            return json_response({"@odata.context": context, "value": list(webhooks.subscriptions.values())})
+        if key is None and method == "POST":
+            created = await webhooks.create(_json(body))
+            location = f"{api_base}/subscriptions('{created['subscriptionId']}')"
+            return json_response({"@odata.context": f"{context}/$entity", **created}, 201, {"Location": location})
+        if key is not None and method in ("GET", "PATCH", "DELETE"):
+            subscription = webhooks.get(key)
+            if method == "GET":
+                return json_response({"@odata.context": f"{context}/$entity", **subscription})
+            check_if_match(request, subscription, SUBSCRIPTION)
+            if method == "DELETE":
+                webhooks.delete(key)
+                return web.Response(status=204, headers=ODATA_HEADERS)
+            updated = await webhooks.update(subscription, _json(body))
+            return json_response({"@odata.context": f"{context}/$entity", **updated})
+        raise BCError(
+            405,
+            "BadRequest_MethodNotAllowed",
+            f"'{method}' requests for 'subscriptions' are not allowed within Dynamics 365 Business Central OData "
+            "web services.",
+        )
 
     def resolve(self, segments: list[Segment]) -> Resource:
         if not segments or segments[0].name != "companies":
@@ -127,7 +197,7 @@ class BusinessCentralApi:
             if len(rest) > 1:
                 raise not_found_segment(rest[1].name)
             return Resource(entity, context, rows=self.tables[top.name].values)
-        record = self._row(self.tables[top.name], top.key, entity.name)
+        record = self._top_row(top.name, top.key, entity.name)
         if len(rest) == 1:
             return Resource(entity, context, record=record)
         return self._nested(top.name, record, rest[1:], f"{context}({record['id']})")
@@ -152,6 +222,8 @@ class BusinessCentralApi:
             return lambda: sort_records(
                 [v for v in variants.values() if v["itemId"] == parent["id"]], key_order(variants.entity)
             )
+        if parent_set == "customerPaymentJournals":
+            return lambda: self.payments.lines(parent)
         return lambda: self.document_lines[parent_set](parent)
 
     def _purchase_lines(self, order: Record) -> list[Record]:
@@ -173,6 +245,16 @@ class BusinessCentralApi:
         if record is None:
             raise record_not_found(entity.name, segment.key)
         return Resource(entity, context, record=record, parent=documents.get(record["documentId"]))
+
+    def _top_row(self, set_name: str, key: str, label: str) -> Record:
+        """A record by id; `journals({id})` finds a customer payment journal too, as the page's OnFindRecord gets any
+        journal batch by SystemId."""
+        if set_name == "journals" and self.store.customer_payment_journals.get(key) is not None:
+            return self._row(self.store.customer_payment_journals, key, label)
+        return self._row(self.tables[set_name], key, label)
+
+    def _invoice_lines(self, invoice: Record) -> list[Record]:
+        return sorted(self.store.invoice_lines_of(invoice["id"]).values(), key=lambda line: line["sequence"])
 
     @staticmethod
     def _row(table: Table, key: str, label: str) -> Record:
@@ -200,7 +282,7 @@ class BusinessCentralApi:
             if method == "GET":
                 return json_response(self._render(resource, record, options, api_base))
             if method in ("PATCH", "DELETE") and self._writable(resource, method):
-                _check_if_match(request, record, resource.entity)
+                check_if_match(request, record, resource.entity)
                 if method == "DELETE":
                     self._delete(resource, record)
                     return web.Response(status=204, headers=ODATA_HEADERS)
@@ -216,11 +298,18 @@ class BusinessCentralApi:
             return self.orders.add_line(resource.parent, body)
         if name == "customers":
             return self.customers.create(body)
+        if name == "customerPayments" and resource.parent is not None:
+            return self.payments.create(resource.parent, body)
         raise _method_not_allowed("POST", resource)
 
     @staticmethod
     def _writable(resource: Resource, method: str) -> bool:
-        allowed = {"customers": ("PATCH",), "salesOrders": ("PATCH", "DELETE"), "salesOrderLines": ("PATCH", "DELETE")}
+        allowed = {
+            "customers": ("PATCH",),
+            "salesOrders": ("PATCH", "DELETE"),
+            "salesOrderLines": ("PATCH", "DELETE"),
+            "customerPayments": ("PATCH", "DELETE"),
+        }
         return method in allowed.get(resource.entity.set_name, ())
 
     def _update(self, resource: Resource, record: Record, body: object) -> Record:
@@ -230,13 +319,18 @@ class BusinessCentralApi:
         if name == "salesOrders":
             return self.orders.update(record, body)
         assert resource.parent is not None
+        if name == "customerPayments":
+            return self.payments.update(resource.parent, record, body)
         return self.orders.update_line(resource.parent, record, body)
 
     def _delete(self, resource: Resource, record: Record) -> None:
         if resource.entity.set_name == "salesOrders":
             self.orders.delete(record)
+            return
+        assert resource.parent is not None
+        if resource.entity.set_name == "customerPayments":
+            self.payments.delete(resource.parent, record)
         else:
-            assert resource.parent is not None
             self.orders.delete_line(resource.parent, record)
 
     def _collection(
@@ -316,7 +410,7 @@ def _page_size(request: web.Request, page_size: int) -> int:
     return page_size
 
 
-def _check_if_match(request: web.Request, record: Record, entity: EntityType) -> None:
+def check_if_match(request: web.Request, record: Record, entity: EntityType) -> None:
     header = request.headers.get("If-Match")
     if header is None or not header.strip():
         raise BCError(400, "BadRequest_InvalidToken", _CONCURRENCY_MESSAGE)

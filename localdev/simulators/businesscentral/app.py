@@ -21,6 +21,7 @@ from localdev.simulators.businesscentral.paths import entity_of
 from localdev.simulators.businesscentral.published import PublishedServices, service_of
 from localdev.simulators.businesscentral.stats import Stats
 from localdev.simulators.businesscentral.store import Store
+from localdev.simulators.businesscentral.webhooks import WebhookControls, Webhooks, WebhookSettings
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -32,7 +33,17 @@ class Simulation:
 
     def __init__(self, config: SimulatorConfig, store: Store) -> None:
         self.config = config
-        self.api = BusinessCentralApi(store, config.page_size)
+        self.webhooks = Webhooks(
+            WebhookSettings(
+                delay_s=config.notification_delay_s,
+                collection_threshold=config.notification_collection_threshold,
+                retry_delay_s=config.notification_retry_delay_s,
+            ),
+            frozenset(company["id"] for company in store.companies.values()),
+        )
+        for table in (store.sales_invoices, store.sales_orders, store.sales_credit_memos, store.customers):
+            table.observer = self.webhooks.observe
+        self.api = BusinessCentralApi(store, config.page_size, self.webhooks)
         company_name = store.companies.values()[0]["name"]
         self.published = PublishedServices(store, company_name, config.page_size, config.price_lines_modified_at)
         self.controls = CatalogControls(store)
@@ -56,6 +67,7 @@ class Simulation:
         )
         self.controls.routes(app)
         self.documents.routes(app)
+        WebhookControls(self.webhooks).routes(app)
         app.router.add_get("/_sim/faults", self.get_faults)
         app.router.add_post("/_sim/faults", self.set_faults)
         app.router.add_delete("/_sim/faults", self.clear_faults)

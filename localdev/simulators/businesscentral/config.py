@@ -23,3 +23,7 @@ class SimulatorConfig:
     """Generated items added to the demo data, for benchmarks."""
     price_lines_modified_at: bool = False
     """Serve SystemModifiedAt on KoppelPriceListLines, as a page extension would (page 7005 does not show it)."""
+    notification_delay_s: float = 30.0
+    """Webhook notifications wait this long after the first change (BC online: 30 s)."""
+    notification_collection_threshold: int = 1000
+    notification_retry_delay_s: float = 60.0

@@ -2,6 +2,7 @@
 
 - POST /_sim/salesOrders/{id}/ship: a warehouse worker posts the shipment: each line's shipQuantity (Qty. to Ship,
   PATCH it through the API for a partial shipment) is shipped and leaves stock.
+- POST /_sim/salesInvoices/{id}/creditMemo: a user posts a credit memo for the invoice, applied to it or not.
 - POST /_sim/purchaseOrders: a purchaser enters a purchase order, perhaps partly received already:
   {"vendorNumber"?, "orderDate"?, "status"? ("Open" = Released, "Draft" = Open), "lines": [{"lineType"? ("Item",
   "Account", "Comment"), "lineObjectNumber", "quantity", "expectedReceiptDate", "location"?, "variant"?,
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from aiohttp import web
@@ -22,6 +24,7 @@ from aiohttp import web
 from localdev.simulators.businesscentral.catalog_schema import DOCUMENT_STATUSES
 from localdev.simulators.businesscentral.errors import BCError, bad_request, dialog, missing_reference
 from localdev.simulators.businesscentral.inventory import Movement, book, check_target
+from localdev.simulators.businesscentral.invoicing import post_credit_memo
 from localdev.simulators.businesscentral.item_units import qty_per_unit
 from localdev.simulators.businesscentral.purchase_orders import (
     VENDORS,
@@ -44,6 +47,21 @@ class DocumentControls:
     def routes(self, app: web.Application) -> None:
         app.router.add_post("/_sim/salesOrders/{order}/ship", self.ship)
         app.router.add_post("/_sim/purchaseOrders", self.add_purchase_order)
+        app.router.add_post("/_sim/salesInvoices/{invoice}/creditMemo", self.credit_memo)
+
+    async def credit_memo(self, request: web.Request) -> web.Response:
+        """A posted credit memo for the invoice: {"amount"? (incl. VAT, default the invoice total), "apply"? (true:
+        applied to the invoice)}."""
+        invoice = self.store.sales_invoices.get(request.match_info["invoice"].lower())
+        if invoice is None:
+            raise BCError(404, "NotFound", "no such sales invoice")
+        body = await _object(request) if request.can_read_body else {}
+        amount = Decimal(str(_number(body, "amount", 0.0))) if "amount" in body else None
+        apply = body.get("apply", True)
+        if not isinstance(apply, bool):
+            raise bad_request("apply must be true or false")
+        memo = post_credit_memo(self.store, invoice, amount, apply, date.today())
+        return web.json_response(memo, status=201)
 
     async def ship(self, request: web.Request) -> web.Response:
         order = self.store.sales_orders.get(request.match_info["order"].lower())

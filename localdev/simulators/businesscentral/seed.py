@@ -9,6 +9,7 @@ from datetime import date
 from localdev.simulators.businesscentral.catalog_reference import BOX_UNIT, Reference, ensure_reference_data
 from localdev.simulators.businesscentral.customers import CUSTOMER_DEFAULTS
 from localdev.simulators.businesscentral.item_units import add_unit
+from localdev.simulators.businesscentral.payments import seed_journals
 from localdev.simulators.businesscentral.seed_bulk import seed_large_catalog
 from localdev.simulators.businesscentral.seed_catalog import seed_catalog
 from localdev.simulators.businesscentral.seed_random import gtin, guid
@@ -334,6 +335,7 @@ def seed_store(store: Store, demo_data: bool = True, catalog_items: int = 0, tod
         seed_catalog(store, reference, today)
     if catalog_items:
         seed_large_catalog(store, catalog_items, today)
+    seed_journals(store)
     return company_id
 
 

@@ -33,6 +33,9 @@ class BusinessCentralSimulator:
         environment: str = "production",
         catalog_items: int = 0,
         price_lines_modified_at: bool = False,
+        notification_delay_s: float = 30.0,
+        notification_collection_threshold: int = 1000,
+        notification_retry_delay_s: float = 60.0,
     ) -> None:
         self.config = SimulatorConfig(
             client_id=client_id,
@@ -49,6 +52,9 @@ class BusinessCentralSimulator:
             seed=seed,
             catalog_items=catalog_items,
             price_lines_modified_at=price_lines_modified_at,
+            notification_delay_s=notification_delay_s,
+            notification_collection_threshold=notification_collection_threshold,
+            notification_retry_delay_s=notification_retry_delay_s,
         )
         self.store = Store()
         self.company_id = seed_store(self.store, demo_data=seed, catalog_items=catalog_items)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import base64
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from localdev.simulators.businesscentral.catalog_schema import (
@@ -18,6 +19,14 @@ from localdev.simulators.businesscentral.catalog_schema import (
     PURCHASE_ORDER,
     PURCHASE_ORDER_LINE,
     UNIT_OF_MEASURE,
+)
+from localdev.simulators.businesscentral.payments_schema import (
+    CUSTOMER_PAYMENT,
+    CUSTOMER_PAYMENT_JOURNAL,
+    JOURNAL,
+    SALES_CREDIT_MEMO,
+    SALES_INVOICE,
+    SALES_INVOICE_LINE,
 )
 from localdev.simulators.businesscentral.published_schema import (
     ITEM_SUBSTITUTION_ENTRY,
@@ -34,6 +43,8 @@ from localdev.simulators.businesscentral.schema import (
 )
 
 Record = dict[str, Any]
+Observer = Callable[[str, Record, str], None]
+"""Told (set name, record, change type "created" | "updated" | "deleted") after a record of a table changes."""
 ETAG = "@odata.etag"
 _versions = itertools.count(10_000_000_001)
 
@@ -59,6 +70,7 @@ class Table:
             (name for name in ("lastModifiedDateTime", "SystemModifiedAt") if name in self.names), None
         )
         """BC's SystemModifiedAt, whatever the page calls it."""
+        self.observer: Observer | None = None
 
     def add(self, record: Record, modified_at: str | None = None) -> Record:
         """Store the entity's own fields of `record`; `modified_at` stamps a bulk load with one moment."""
@@ -66,18 +78,26 @@ class Table:
         row.update((name, record[name]) for name in self.names if name in record)
         self.stamp(row, modified_at)
         self.rows[row["id"]] = row
+        self._tell(row, "created")
         return row
 
     def stamp(self, row: Record, modified_at: str | None = None) -> None:
         row[ETAG] = new_etag()
         if self.modified_field is not None:
             row[self.modified_field] = modified_at or utc_now_text()
+        if row.get("id") in self.rows:
+            self._tell(row, "updated")
 
     def get(self, key: str) -> Record | None:
         return self.rows.get(key.lower())
 
     def remove(self, key: str) -> None:
-        del self.rows[key.lower()]
+        row = self.rows.pop(key.lower())
+        self._tell(row, "deleted")
+
+    def _tell(self, row: Record, change: str) -> None:
+        if self.observer is not None:
+            self.observer(self.entity.set_name, row, change)
 
     def values(self) -> list[Record]:
         return list(self.rows.values())
@@ -95,6 +115,21 @@ class NumberSeries:
     def next(self) -> str:
         self.last += self.step
         return f"{self.prefix}{self.last}"
+
+
+@dataclass
+class LedgerEntry:
+    """A customer ledger entry (table 21): `amount` positive for an invoice, negative for a payment or credit memo;
+    `remaining` is what is not applied yet. API v2.0 serves none of them; customers.balanceDue sums them."""
+
+    entry_number: int
+    customer_id: str
+    document_type: str
+    document_number: str
+    posting_date: str
+    amount: Decimal
+    remaining: Decimal
+    external_document_number: str = ""
 
 
 StockKey = tuple[str, str, str, str]
@@ -127,12 +162,30 @@ class Store:
     order_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("S-ORD", 101000))
     purchase_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("P-ORD", 104000))
     customer_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("C", 9990, 10))
+    sales_invoices: Table = field(default_factory=lambda: Table(SALES_INVOICE))
+    invoice_lines: dict[str, Table] = field(default_factory=dict)
+    sales_credit_memos: Table = field(default_factory=lambda: Table(SALES_CREDIT_MEMO))
+    customer_payment_journals: Table = field(default_factory=lambda: Table(CUSTOMER_PAYMENT_JOURNAL))
+    journals: Table = field(default_factory=lambda: Table(JOURNAL))
+    """General journal batches (template ALGEMEEN); `journals({id})` also finds a customer payment journal."""
+    payment_lines: dict[str, Table] = field(default_factory=dict)
+    """The customerPayments (Gen. Journal Lines) of each customer payment journal, by journal id."""
+    customer_ledger: list[LedgerEntry] = field(default_factory=list)
+    invoice_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("S-INV", 102000))
+    credit_memo_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("S-CR", 104000))
+    payment_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("G0", 2000))
 
     def lines_of(self, order_id: str) -> Table:
         return self.order_lines.setdefault(order_id, Table(SALES_ORDER_LINE))
 
     def purchase_lines_of(self, order_id: str) -> Table:
         return self.purchase_lines.setdefault(order_id, Table(PURCHASE_ORDER_LINE))
+
+    def invoice_lines_of(self, invoice_id: str) -> Table:
+        return self.invoice_lines.setdefault(invoice_id, Table(SALES_INVOICE_LINE))
+
+    def payment_lines_of(self, journal_id: str) -> Table:
+        return self.payment_lines.setdefault(journal_id, Table(CUSTOMER_PAYMENT))
 
 
 def variants_by_item(variants: Iterable[Record]) -> dict[str, list[Record]]:

@@ -1,0 +1,191 @@
+"""Posting sales: shipAndInvoice turns an order into a posted salesInvoice; credit memos; the customer ledger."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+
+from localdev.simulators.businesscentral.errors import dialog
+from localdev.simulators.businesscentral.inventory import QUANTITY_PLACES
+from localdev.simulators.businesscentral.pricing import apply_discount_percent, cents, dec, recalculate
+from localdev.simulators.businesscentral.sales_orders import SalesOrders
+from localdev.simulators.businesscentral.schema import EMPTY_GUID
+from localdev.simulators.businesscentral.store import LedgerEntry, Record, Store
+
+PAYMENT_TERMS_DAYS = 14
+"""Assumed: every customer has payment terms of 14 days (the simulator has no paymentTerms entity)."""
+NOTHING_TO_POST = "There is nothing to post."
+_ZERO = Decimal(0)
+_HEADER_COPY = (
+    "externalDocumentNumber",
+    "customerId",
+    "customerNumber",
+    "customerName",
+    "billToCustomerId",
+    "billToCustomerNumber",
+    "billToName",
+    "currencyCode",
+    "pricesIncludeTax",
+)
+_LINE_COPY = (
+    "itemId",
+    "accountId",
+    "lineType",
+    "lineObjectNumber",
+    "description",
+    "unitOfMeasureCode",
+    "quantity",
+    "unitPrice",
+    "discountPercent",
+    "discountAmount",
+    "taxCode",
+    "taxPercent",
+    "shipmentDate",
+    "itemVariantId",
+    "locationId",
+)
+
+
+def ship_and_invoice(store: Store, order: Record, posting_date: date) -> Record:
+    """Microsoft.NAV.shipAndInvoice: ship each line's shipQuantity, invoice everything shipped and not yet invoiced
+    as one posted salesInvoice; the order is deleted once every line is fully invoiced, as BC does."""
+    orders = SalesOrders(store)
+    if not any(line["shipQuantity"] or _uninvoiced(line) for line in orders.lines(order)):
+        raise dialog(NOTHING_TO_POST)
+    orders.ship(order, posting_date)
+    lines = orders.lines(order)
+    quantities = {line["id"]: _uninvoiced(line) for line in lines}
+    complete = all(quantities[line["id"]] == line["quantity"] for line in lines)
+    invoice = _new_invoice(store, order, posting_date, complete)
+    invoice_lines = [_invoice_line(invoice, line, quantities[line["id"]]) for line in lines]
+    recalculate(invoice, invoice_lines)
+    invoice["remainingAmount"] = invoice["totalAmountIncludingTax"]
+    invoice["status"] = "Open" if invoice["remainingAmount"] else "Paid"
+    _mark_invoiced(store, order, lines, quantities)
+    stored = store.sales_invoices.add(invoice)
+    table = store.invoice_lines_of(stored["id"])
+    for line in invoice_lines:
+        table.add(line)
+    amount = dec(stored["totalAmountIncludingTax"])
+    add_ledger_entry(
+        store, stored["billToCustomerId"], stored, document_type="Invoice", amount=amount, remaining=amount
+    )
+    return stored
+
+
+def post_credit_memo(store: Store, invoice: Record, amount: Decimal | None, apply: bool, posting_date: date) -> Record:
+    """A posted salesCreditMemo for (part of) `invoice`, incl. VAT in the invoice's VAT ratio; applied to the invoice
+    (its remainingAmount goes down) or left open on the customer's account."""
+    total = dec(invoice["totalAmountIncludingTax"])
+    amount = total if amount is None else amount
+    if not _ZERO < amount <= total:
+        raise dialog(f"The credit memo amount must be between 0 and {total}.")
+    excluding = cents(amount * dec(invoice["totalAmountExcludingTax"]) / total) if total else amount
+    memo: Record = {field: invoice[field] for field in _HEADER_COPY}
+    memo.update(
+        id=str(uuid.uuid4()),
+        number=store.credit_memo_numbers.next(),
+        creditMemoDate=posting_date.isoformat(),
+        postingDate=posting_date.isoformat(),
+        dueDate=posting_date.isoformat(),
+        discountAmount=0.0,
+        totalAmountExcludingTax=float(excluding),
+        totalTaxAmount=float(amount - excluding),
+        totalAmountIncludingTax=float(amount),
+        invoiceId=invoice["id"] if apply else EMPTY_GUID,
+        invoiceNumber=invoice["number"] if apply else "",
+    )
+    applied = apply_to_invoice(store, invoice, amount) if apply else _ZERO
+    memo["status"] = "Paid" if applied == amount else "Open"
+    stored = store.sales_credit_memos.add(memo)
+    add_ledger_entry(
+        store,
+        invoice["billToCustomerId"],
+        stored,
+        document_type="Credit Memo",
+        amount=-amount,
+        remaining=applied - amount,
+    )
+    return stored
+
+
+def apply_to_invoice(store: Store, invoice: Record, amount: Decimal) -> Decimal:
+    """Apply a credit of `amount` to the invoice's open entry; what was applied (at most its remainingAmount)."""
+    remaining = dec(invoice["remainingAmount"])
+    applied = min(amount, remaining)
+    if not applied:
+        return _ZERO
+    invoice["remainingAmount"] = float(remaining - applied)
+    if remaining == applied:
+        invoice["status"] = "Paid"
+    store.sales_invoices.stamp(invoice)
+    entry = next(
+        e for e in store.customer_ledger if e.document_type == "Invoice" and e.document_number == invoice["number"]
+    )
+    entry.remaining -= applied
+    return applied
+
+
+def add_ledger_entry(
+    store: Store, customer_id: str, document: Record, *, document_type: str, amount: Decimal, remaining: Decimal
+) -> None:
+    """Post a customer ledger entry and refresh the customer's balanceDue (a FlowField: no new ETag)."""
+    store.customer_ledger.append(
+        LedgerEntry(
+            entry_number=len(store.customer_ledger) + 1,
+            customer_id=customer_id,
+            document_type=document_type,
+            document_number=document.get("number") or document["documentNumber"],
+            posting_date=document["postingDate"],
+            amount=amount,
+            remaining=remaining,
+            external_document_number=document["externalDocumentNumber"],
+        )
+    )
+    customer = store.customers.get(customer_id)
+    if customer is not None:
+        balance = sum((e.amount for e in store.customer_ledger if e.customer_id == customer_id), _ZERO)
+        customer["balanceDue"] = float(balance)
+
+
+def _uninvoiced(line: Record) -> float:
+    return float(round(line["shippedQuantity"] - line["invoicedQuantity"], QUANTITY_PLACES))
+
+
+def _new_invoice(store: Store, order: Record, posting_date: date, complete: bool) -> Record:
+    """The invoice header; the order's invoice discount is carried only when the whole order is invoiced at once."""
+    invoice: Record = {field: order[field] for field in _HEADER_COPY}
+    invoice.update(
+        id=str(uuid.uuid4()),
+        number=store.invoice_numbers.next(),
+        invoiceDate=posting_date.isoformat(),
+        postingDate=posting_date.isoformat(),
+        dueDate=(posting_date + timedelta(days=PAYMENT_TERMS_DAYS)).isoformat(),
+        orderId=order["id"],
+        orderNumber=order["number"],
+        discountAmount=order["discountAmount"] if complete else 0.0,
+    )
+    return invoice
+
+
+def _invoice_line(invoice: Record, line: Record, quantity: float) -> Record:
+    posted: Record = {field: line[field] for field in _LINE_COPY}
+    posted.update(id=str(uuid.uuid4()), documentId=invoice["id"], sequence=line["sequence"], quantity=quantity)
+    if line["lineType"] != "Comment":
+        apply_discount_percent(posted)
+    return posted
+
+
+def _mark_invoiced(store: Store, order: Record, lines: list[Record], quantities: dict[str, float]) -> None:
+    table = store.lines_of(order["id"])
+    for line in lines:
+        if quantities[line["id"]]:
+            line["invoicedQuantity"] = round(line["invoicedQuantity"] + quantities[line["id"]], QUANTITY_PLACES)
+            line["invoiceQuantity"] = round(line["quantity"] - line["invoicedQuantity"], QUANTITY_PLACES)
+            table.stamp(line)
+    if all(line["invoicedQuantity"] >= line["quantity"] for line in lines):
+        store.sales_orders.remove(order["id"])
+        store.order_lines.pop(order["id"], None)
+    else:
+        store.sales_orders.stamp(order)

@@ -1,0 +1,167 @@
+"""API v2.0 entity types of invoicing and payments.
+
+Field names follow the APIV2 pages in microsoft/BCApps (src/Apps/W1/APIV2/app/src/pages/) and the v2.0 API reference:
+salesInvoices 30012, salesInvoiceLines 30043, salesCreditMemos 30038, customerPaymentJournals 30013, customerPayments
+30055, journals 30016, subscriptions (the platform's webhook entity). Posted documents are read-only here; the
+simulator serves a subset of the header fields (see PAYMENTS.md).
+"""
+
+from __future__ import annotations
+
+from localdev.simulators.businesscentral.schema import EntityType, Kind, Prop, ro, rw
+
+POSTED_STATUSES = ("Draft", "In Review", "Open", "Paid", "Canceled", "Corrective")
+
+
+def _posted_header(date_field: str) -> tuple[Prop, ...]:
+    return (
+        ro("id", Kind.GUID),
+        ro("number"),
+        ro("externalDocumentNumber"),
+        ro(date_field, Kind.DATE),
+        ro("postingDate", Kind.DATE),
+        ro("dueDate", Kind.DATE),
+        ro("customerId", Kind.GUID),
+        ro("customerNumber"),
+        ro("customerName"),
+        ro("billToCustomerId", Kind.GUID),
+        ro("billToCustomerNumber"),
+        ro("billToName"),
+        ro("currencyCode"),
+        ro("pricesIncludeTax", Kind.BOOL),
+        ro("discountAmount", Kind.DECIMAL),
+        ro("totalAmountExcludingTax", Kind.DECIMAL),
+        ro("totalTaxAmount", Kind.DECIMAL),
+        ro("totalAmountIncludingTax", Kind.DECIMAL),
+        ro("status", Kind.ENUM, POSTED_STATUSES),
+        ro("lastModifiedDateTime", Kind.DATETIME),
+    )
+
+
+SALES_INVOICE = EntityType(
+    "salesInvoice",
+    "salesInvoices",
+    (
+        *_posted_header("invoiceDate"),
+        ro("orderId", Kind.GUID),
+        ro("orderNumber"),
+        ro("remainingAmount", Kind.DECIMAL),
+    ),
+    frozenset({"salesInvoiceLines"}),
+)
+
+SALES_INVOICE_LINE = EntityType(
+    "salesInvoiceLine",
+    "salesInvoiceLines",
+    (
+        ro("id", Kind.GUID),
+        ro("documentId", Kind.GUID),
+        ro("sequence", Kind.INT),
+        ro("itemId", Kind.GUID),
+        ro("accountId", Kind.GUID),
+        ro("lineType", Kind.ENUM),
+        ro("lineObjectNumber"),
+        ro("description"),
+        ro("unitOfMeasureCode"),
+        ro("quantity", Kind.DECIMAL),
+        ro("unitPrice", Kind.DECIMAL),
+        ro("discountAmount", Kind.DECIMAL),
+        ro("discountPercent", Kind.DECIMAL),
+        ro("amountExcludingTax", Kind.DECIMAL),
+        ro("taxCode"),
+        ro("taxPercent", Kind.DECIMAL),
+        ro("totalTaxAmount", Kind.DECIMAL),
+        ro("amountIncludingTax", Kind.DECIMAL),
+        ro("netAmount", Kind.DECIMAL),
+        ro("netTaxAmount", Kind.DECIMAL),
+        ro("netAmountIncludingTax", Kind.DECIMAL),
+        ro("shipmentDate", Kind.DATE),
+        ro("itemVariantId", Kind.GUID),
+        ro("locationId", Kind.GUID),
+    ),
+    key_order=("sequence",),
+)
+
+SALES_CREDIT_MEMO = EntityType(
+    "salesCreditMemo",
+    "salesCreditMemos",
+    (
+        *_posted_header("creditMemoDate"),
+        ro("invoiceId", Kind.GUID),
+        ro("invoiceNumber"),
+    ),
+)
+
+_JOURNAL_PROPS = (
+    ro("id", Kind.GUID),
+    ro("code"),
+    ro("displayName"),
+    ro("lastModifiedDateTime", Kind.DATETIME),
+    ro("balancingAccountId", Kind.GUID),
+    ro("balancingAccountNumber"),
+)
+
+CUSTOMER_PAYMENT_JOURNAL = EntityType(
+    "customerPaymentJournal",
+    "customerPaymentJournals",
+    _JOURNAL_PROPS,
+    frozenset({"customerPayments"}),
+    key_order=("code",),
+    internal=("templateDisplayName",),
+)
+
+JOURNAL = EntityType(
+    "journal",
+    "journals",
+    (*_JOURNAL_PROPS[:3], ro("templateDisplayName"), *_JOURNAL_PROPS[3:]),
+    key_order=("code",),
+)
+
+CUSTOMER_PAYMENT = EntityType(
+    "customerPayment",
+    "customerPayments",
+    (
+        ro("id", Kind.GUID),
+        rw("journalId", Kind.GUID),
+        ro("journalDisplayName"),
+        rw("lineNumber", Kind.INT),
+        rw("customerId", Kind.GUID),
+        rw("customerNumber", Kind.STRING, 20),
+        rw("contactId", Kind.STRING, 250),
+        rw("postingDate", Kind.DATE),
+        rw("documentNumber", Kind.STRING, 20),
+        rw("externalDocumentNumber", Kind.STRING, 35),
+        rw("amount", Kind.DECIMAL),
+        rw("appliesToInvoiceId", Kind.GUID),
+        rw("appliesToInvoiceNumber", Kind.STRING, 20),
+        rw("description", Kind.STRING, 100),
+        rw("comment", Kind.STRING, 250),
+        ro("lastModifiedDateTime", Kind.DATETIME),
+    ),
+    key_order=("lineNumber",),
+)
+
+SUBSCRIPTION = EntityType(
+    "subscription",
+    "subscriptions",
+    (
+        ro("subscriptionId"),
+        rw("notificationUrl"),
+        rw("resource"),
+        ro("userId", Kind.GUID),
+        ro("lastModifiedDateTime", Kind.DATETIME),
+        rw("clientState", Kind.STRING, 2048),
+        ro("expirationDateTime", Kind.DATETIME),
+    ),
+    key_order=("subscriptionId",),
+)
+
+PAYMENT_ENTITY_TYPES: tuple[EntityType, ...] = (
+    SALES_INVOICE,
+    SALES_INVOICE_LINE,
+    SALES_CREDIT_MEMO,
+    CUSTOMER_PAYMENT_JOURNAL,
+    JOURNAL,
+    CUSTOMER_PAYMENT,
+    SUBSCRIPTION,
+)
