@@ -1,0 +1,300 @@
+"""The Mollie API v2 payments routes behind the API key, the /_sim/ controls, and the webhook calls they cause."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import re
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from aiohttp import web
+
+from localdev.simulators.mollie.payments import (
+    WEBHOOK_STATUSES,
+    Amount,
+    Chargeback,
+    Ids,
+    MollieError,
+    Payment,
+    Refund,
+    chargeback_json,
+    listing,
+    payment_json,
+    refund_json,
+    timestamp,
+)
+from localdev.simulators.mollie.webhooks import Dispatcher, EventTarget
+
+logger = logging.getLogger(__name__)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+PAYMENT = r"/v2/payments/{payment_id}"
+VALUE = re.compile(r"^\d{1,10}\.\d{2}$")
+CURRENCY = re.compile(r"^[A-Z]{3}$")
+MISSING_KEY = "Missing authentication, or failed to authenticate"
+
+
+class Faults:
+    """The next `count` API calls answer `status` (500 or 503) in Mollie's error shape."""
+
+    def __init__(self) -> None:
+        self.status = 503
+        self.count = 0
+
+    def json(self) -> dict[str, int]:
+        return {"status": self.status, "count": self.count}
+
+
+class MollieAccount:
+    """All state of one simulated Mollie account; every coroutine runs on the server's loop."""
+
+    def __init__(self, api_key: str, seed: int, dispatcher: Dispatcher) -> None:
+        self.api_key = api_key
+        self.mode = "live" if api_key.startswith("live_") else "test"
+        self.base_url = ""
+        self.ids = Ids(seed)
+        self.dispatcher = dispatcher
+        self.faults = Faults()
+        self.calls: Counter[str] = Counter()
+        self.payments: dict[str, Payment] = {}
+
+    def application(self) -> web.Application:
+        app = web.Application(middlewares=[_errors, self._api_gate])
+        app.router.add_post("/v2/payments", self.create_payment)
+        app.router.add_get(PAYMENT, self.get_payment)
+        app.router.add_get(f"{PAYMENT}/refunds", self.list_refunds)
+        app.router.add_post(f"{PAYMENT}/refunds", self.create_refund)
+        app.router.add_get(f"{PAYMENT}/chargebacks", self.list_chargebacks)
+        app.router.add_post("/_sim/payments/{payment_id}/status", self.set_status)
+        app.router.add_post("/_sim/payments/{payment_id}/chargebacks", self.add_chargeback)
+        app.router.add_get("/_sim/faults", self.get_faults)
+        app.router.add_post("/_sim/faults", self.set_faults)
+        app.router.add_delete("/_sim/faults", self.clear_faults)
+        app.router.add_post("/_sim/event-webhook", self.set_event_webhook)
+        app.router.add_get("/_sim/stats", self.get_stats)
+        app.router.add_get("/_sim/deliveries", self.get_deliveries)
+        app.on_cleanup.append(lambda _app: self.dispatcher.close())
+        return app
+
+    async def idle(self) -> bool:
+        return not self.dispatcher.pending
+
+    async def create_payment(self, request: web.Request) -> web.Response:
+        body = await _json_body(request)
+        payment = Payment(
+            id=self.ids.next("tr_"),
+            mode=self.mode,
+            created_at=_now(),
+            amount=_amount(body.get("amount"), "amount"),
+            description=_required_text(body, "description"),
+            redirect_url=_optional_text(body, "redirectUrl"),
+            webhook_url=_optional_text(body, "webhookUrl"),
+            metadata=body.get("metadata"),
+        )
+        self.payments[payment.id] = payment
+        return _answer(payment_json(payment, self.base_url), 201)
+
+    async def get_payment(self, request: web.Request) -> web.Response:
+        return _answer(payment_json(self._payment(request), self.base_url))
+
+    async def list_refunds(self, request: web.Request) -> web.Response:
+        payment = self._payment(request)
+        refunds = [refund_json(payment, refund, self.base_url) for refund in payment.refunds]
+        return _answer(listing("refunds", refunds, f"{self.base_url}{request.path}"))
+
+    async def create_refund(self, request: web.Request) -> web.Response:
+        """Refunds the given amount, or what remains when no amount is given; calls the webhook again."""
+        payment = self._payment(request)
+        body = await _json_body(request)
+        raw_amount = body.get("amount")
+        amount = (
+            Amount(payment.remaining(), payment.amount.currency)
+            if raw_amount is None
+            else _amount(raw_amount, "amount")
+        )
+        refund = Refund(
+            self.ids.next("re_"), amount, _optional_text(body, "description") or "", body.get("metadata"), _now()
+        )
+        payment.refund(refund)
+        answer = refund_json(payment, refund, self.base_url)
+        self.dispatcher.classic(payment.id, payment.webhook_url)
+        self.dispatcher.event(self._event("refund.pending", refund.id, answer))
+        return _answer(answer, 201)
+
+    async def list_chargebacks(self, request: web.Request) -> web.Response:
+        payment = self._payment(request)
+        chargebacks = [chargeback_json(payment, chargeback, self.base_url) for chargeback in payment.chargebacks]
+        return _answer(listing("chargebacks", chargebacks, f"{self.base_url}{request.path}"))
+
+    async def set_status(self, request: web.Request) -> web.Response:
+        """`{"status": "paid", "method": "ideal"}`: moves the payment and calls its webhook (not for pending)."""
+        payment = self._payment(request)
+        body = await _json_body(request)
+        status = _required_text(body, "status")
+        payment.move_to(status, _optional_text(body, "method") or "ideal", _now())
+        answer = payment_json(payment, self.base_url)
+        if status in WEBHOOK_STATUSES:
+            self.dispatcher.classic(payment.id, payment.webhook_url)
+            self.dispatcher.event(self._event(f"payment.{status}", payment.id, answer))
+        return _answer(answer)
+
+    async def add_chargeback(self, request: web.Request) -> web.Response:
+        """`{"amount": "10.00", "reason": {"code": "AC01", "description": "..."}}`; no amount: the full amount."""
+        payment = self._payment(request)
+        body = await _json_body(request)
+        raw_value = body.get("amount")
+        value = payment.amount.value - payment.charged_back() if raw_value is None else _value(raw_value, "amount")
+        reason = body.get("reason")
+        chargeback = Chargeback(
+            self.ids.next("chb_"),
+            Amount(value, payment.amount.currency),
+            reason if isinstance(reason, dict) else None,
+            _now(),
+        )
+        payment.charge_back(chargeback)
+        self.dispatcher.classic(payment.id, payment.webhook_url)
+        return _answer(chargeback_json(payment, chargeback, self.base_url), 201)
+
+    async def get_faults(self, _request: web.Request) -> web.Response:
+        return _answer(self.faults.json())
+
+    async def set_faults(self, request: web.Request) -> web.Response:
+        """`{"status": 503, "count": 2}`: the next two API calls fail."""
+        body = await _json_body(request)
+        status, count = body.get("status", 503), body.get("count", 1)
+        if status not in (500, 503) or not isinstance(count, int) or count < 0:
+            raise MollieError(400, "status must be 500 or 503 and count a whole number >= 0")
+        self.faults.status, self.faults.count = status, count
+        return _answer(self.faults.json())
+
+    async def clear_faults(self, _request: web.Request) -> web.Response:
+        self.faults = Faults()
+        return _answer(self.faults.json())
+
+    async def set_event_webhook(self, request: web.Request) -> web.Response:
+        """`{"url": ..., "signing_secret": ...}` starts next-gen events; `{"url": null}` stops them."""
+        body = await _json_body(request)
+        url = _optional_text(body, "url")
+        secret = _optional_text(body, "signing_secret")
+        if url is not None and not secret:
+            raise MollieError(400, "a signing_secret is needed with a url", "signing_secret")
+        self.dispatcher.events = EventTarget(url, secret or "") if url is not None else None
+        return _answer({"url": url})
+
+    async def get_stats(self, _request: web.Request) -> web.Response:
+        return _answer(
+            {
+                "calls": dict(self.calls),
+                "payments": len(self.payments),
+                "refunds": sum(len(p.refunds) for p in self.payments.values()),
+                "chargebacks": sum(len(p.chargebacks) for p in self.payments.values()),
+                "deliveries": len(self.dispatcher.deliveries),
+            }
+        )
+
+    async def get_deliveries(self, _request: web.Request) -> web.Response:
+        return _answer([delivery._asdict() for delivery in self.dispatcher.deliveries])
+
+    def _payment(self, request: web.Request) -> Payment:
+        payment_id = request.match_info["payment_id"]
+        payment = self.payments.get(payment_id)
+        if payment is None:
+            raise MollieError(404, f"No payment exists with token {payment_id}.")
+        return payment
+
+    def _event(self, kind: str, entity_id: str, entity: dict[str, Any]) -> dict[str, Any]:
+        """A next-gen event with the entity as it is now (`_embedded.entity`, the "full" payload)."""
+        return {
+            "resource": "event",
+            "id": self.ids.next("event_"),
+            "type": kind,
+            "entityId": entity_id,
+            "createdAt": timestamp(_now()),
+            "_embedded": {"entity": entity},
+        }
+
+    @web.middleware
+    async def _api_gate(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """/v2/ calls need `Authorization: Bearer <api key>`; they are counted and may meet a planned fault."""
+        if not request.path.startswith("/v2/"):
+            return await handler(request)
+        resource = request.match_info.route.resource
+        self.calls[f"{request.method} {resource.canonical if resource else request.path}"] += 1
+        scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+        if scheme != "Bearer" or not hmac.compare_digest(key.encode(), self.api_key.encode()):
+            raise MollieError(401, MISSING_KEY, docs="authentication")
+        if self.faults.count > 0:
+            self.faults.count -= 1
+            raise MollieError(self.faults.status, "The simulator was told to fail this call")
+        return await handler(request)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _answer(body: object, status: int = 200) -> web.Response:
+    return web.Response(status=status, body=json.dumps(body).encode(), content_type="application/hal+json")
+
+
+async def _json_body(request: web.Request) -> dict[str, Any]:
+    raw = await request.read()
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise MollieError(400, "The request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise MollieError(400, "The request body must be a JSON object")
+    return body
+
+
+def _required_text(body: dict[str, Any], name: str) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not value:
+        raise MollieError(422, f"The '{name}' field is required", name)
+    return value
+
+
+def _optional_text(body: dict[str, Any], name: str) -> str | None:
+    value = body.get(name)
+    if value is not None and not isinstance(value, str):
+        raise MollieError(422, f"The '{name}' field should be a string", name)
+    return value
+
+
+def _amount(raw: Any, name: str) -> Amount:
+    """`{"currency": "EUR", "value": "10.00"}`: a string value with exactly two decimals, more than zero."""
+    if not isinstance(raw, dict):
+        raise MollieError(422, f"The '{name}' field is required", name)
+    currency = raw.get("currency")
+    if not isinstance(currency, str) or not CURRENCY.match(currency):
+        raise MollieError(422, "The currency is invalid", f"{name}.currency")
+    return Amount(_value(raw.get("value"), f"{name}.value"), currency)
+
+
+def _value(raw: Any, name: str) -> Decimal:
+    if not isinstance(raw, str) or not VALUE.match(raw) or Decimal(raw) <= 0:
+        raise MollieError(422, "The amount contains an invalid value", name)
+    return Decimal(raw)
+
+
+@web.middleware
+async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """MollieError and routing errors in Mollie's error shape; an unexpected bug as a logged 500."""
+    try:
+        return await handler(request)
+    except MollieError as error:
+        return _answer(error.body(), error.status)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return _answer(MollieError(exc.status, exc.reason).body(), exc.status)
+    except Exception:
+        logger.exception("Mollie simulator failed on %s %s", request.method, request.path)
+        return _answer(MollieError(500, "Internal Server Error").body(), 500)

@@ -1,0 +1,245 @@
+"""Mollie payments with their refunds and chargebacks, in memory, rendered as Mollie API v2 objects."""
+
+from __future__ import annotations
+
+import random
+import string
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+PROFILE_ID = "pfl_KoppelSim1"
+DOCS = "https://docs.mollie.com/reference"
+OPEN_FOR = timedelta(minutes=15)
+NEXT_STATUSES = {
+    "open": frozenset({"pending", "authorized", "paid", "failed", "canceled", "expired"}),
+    "pending": frozenset({"authorized", "paid", "failed", "canceled", "expired"}),
+    "authorized": frozenset({"paid", "canceled", "expired"}),
+}
+"""Where a payment can go from each status; paid, failed, canceled and expired are final."""
+WEBHOOK_STATUSES = frozenset({"authorized", "paid", "failed", "canceled", "expired"})
+"""Mollie calls the webhook when a payment reaches one of these."""
+
+
+class MollieError(Exception):
+    """An answer in Mollie's error shape: `{status, title, detail, field?, _links.documentation}`."""
+
+    TITLES = {
+        400: "Bad Request",
+        401: "Unauthorized Request",
+        404: "Not Found",
+        405: "Method Not Allowed",
+        422: "Unprocessable Entity",
+        500: "Internal Server Error",
+        503: "Service Unavailable",
+    }
+
+    def __init__(self, status: int, detail: str, field: str | None = None, docs: str = "handling-errors") -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.field = field
+        self.docs = docs
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"status": self.status, "title": self.TITLES.get(self.status, "Error")}
+        body["detail"] = self.detail
+        if self.field is not None:
+            body["field"] = self.field
+        body["_links"] = {"documentation": link(f"https://docs.mollie.com/overview/{self.docs}", "text/html")}
+        return body
+
+
+class Ids:
+    """Mollie-looking ids (`tr_` + 10 letters and digits) from a seeded generator: the same run, the same ids."""
+
+    def __init__(self, seed: int) -> None:
+        self._rng = random.Random(seed)
+
+    def next(self, prefix: str) -> str:
+        return prefix + "".join(self._rng.choices(string.ascii_letters + string.digits, k=10))
+
+
+@dataclass(frozen=True)
+class Amount:
+    value: Decimal
+    currency: str
+
+    def json(self) -> dict[str, str]:
+        return {"currency": self.currency, "value": f"{self.value:.2f}"}
+
+
+@dataclass(frozen=True)
+class Refund:
+    id: str
+    amount: Amount
+    description: str
+    metadata: Any
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Chargeback:
+    id: str
+    amount: Amount
+    reason: dict[str, str] | None
+    created_at: datetime
+
+
+@dataclass
+class Payment:
+    id: str
+    mode: str
+    created_at: datetime
+    amount: Amount
+    description: str
+    redirect_url: str | None
+    webhook_url: str | None
+    metadata: Any
+    status: str = "open"
+    method: str | None = None
+    reached_at: dict[str, datetime] = field(default_factory=dict)
+    refunds: list[Refund] = field(default_factory=list)
+    chargebacks: list[Chargeback] = field(default_factory=list)
+
+    def refunded(self) -> Decimal:
+        return sum((refund.amount.value for refund in self.refunds), Decimal(0))
+
+    def charged_back(self) -> Decimal:
+        return sum((chargeback.amount.value for chargeback in self.chargebacks), Decimal(0))
+
+    def remaining(self) -> Decimal:
+        """What can still be refunded: the amount less refunds and chargebacks."""
+        return self.amount.value - self.refunded() - self.charged_back()
+
+    def move_to(self, status: str, method: str, at: datetime) -> None:
+        if status not in NEXT_STATUSES.get(self.status, frozenset()):
+            raise MollieError(422, f"The payment cannot go from status {self.status} to {status}", "status")
+        self.status = status
+        self.reached_at[status] = at
+        if status in {"authorized", "paid"} and self.method is None:
+            self.method = method
+
+    def refund(self, refund: Refund) -> None:
+        if self.status != "paid":
+            raise MollieError(422, f"The payment with status {self.status} cannot be refunded", "amount")
+        if refund.amount.currency != self.amount.currency:
+            raise MollieError(422, "The refund currency must match the payment currency", "amount.currency")
+        if not Decimal(0) < refund.amount.value <= self.remaining():
+            raise MollieError(
+                422, f"The refund amount is higher than the amount remaining ({self.remaining():.2f})", "amount"
+            )
+        self.refunds.append(refund)
+
+    def charge_back(self, chargeback: Chargeback) -> None:
+        if self.status != "paid":
+            raise MollieError(422, f"A payment with status {self.status} cannot be charged back", "status")
+        if not Decimal(0) < chargeback.amount.value <= self.amount.value - self.charged_back():
+            raise MollieError(422, "The chargeback amount exceeds what was paid and not yet charged back", "amount")
+        self.chargebacks.append(chargeback)
+
+
+def timestamp(at: datetime) -> str:
+    return at.isoformat(timespec="seconds")
+
+
+def link(href: str, kind: str = "application/hal+json") -> dict[str, str]:
+    return {"href": href, "type": kind}
+
+
+def payment_json(payment: Payment, base: str) -> dict[str, Any]:
+    """The payment as `GET /v2/payments/{id}` shows it; fields Mollie leaves out stay out (`paidAt` before paying)."""
+    body: dict[str, Any] = {
+        "resource": "payment",
+        "id": payment.id,
+        "mode": payment.mode,
+        "createdAt": timestamp(payment.created_at),
+        "amount": payment.amount.json(),
+        "description": payment.description,
+        "method": payment.method,
+        "metadata": payment.metadata,
+        "status": payment.status,
+        "isCancelable": payment.status == "open",
+        "profileId": PROFILE_ID,
+        "sequenceType": "oneoff",
+        "redirectUrl": payment.redirect_url,
+        "webhookUrl": payment.webhook_url,
+    }
+    if payment.status == "open":
+        body["expiresAt"] = timestamp(payment.created_at + OPEN_FOR)
+    for status, at in payment.reached_at.items():
+        body[f"{status}At"] = timestamp(at)
+    currency = payment.amount.currency
+    if payment.status == "paid":
+        body["amountRefunded"] = Amount(payment.refunded(), currency).json()
+        body["amountRemaining"] = Amount(payment.remaining(), currency).json()
+        body["settlementAmount"] = Amount(payment.amount.value - payment.charged_back(), currency).json()
+    if payment.chargebacks:
+        body["amountChargedBack"] = Amount(payment.charged_back(), currency).json()
+    body["_links"] = _payment_links(payment, base)
+    return body
+
+
+def _payment_links(payment: Payment, base: str) -> dict[str, Any]:
+    own = f"{base}/v2/payments/{payment.id}"
+    links: dict[str, Any] = {"self": link(own)}
+    if payment.status == "open":
+        links["checkout"] = link(f"{base}/checkout/{payment.id}", "text/html")
+    links["dashboard"] = link(f"{base}/dashboard/payments/{payment.id}", "text/html")
+    if payment.refunds:
+        links["refunds"] = link(f"{own}/refunds")
+    if payment.chargebacks:
+        links["chargebacks"] = link(f"{own}/chargebacks")
+    links["documentation"] = link(f"{DOCS}/get-payment", "text/html")
+    return links
+
+
+def refund_json(payment: Payment, refund: Refund, base: str) -> dict[str, Any]:
+    """A refund stays `pending`: the simulator never pays it out."""
+    own = f"{base}/v2/payments/{payment.id}"
+    return {
+        "resource": "refund",
+        "id": refund.id,
+        "mode": payment.mode,
+        "amount": refund.amount.json(),
+        "status": "pending",
+        "createdAt": timestamp(refund.created_at),
+        "description": refund.description,
+        "metadata": refund.metadata,
+        "paymentId": payment.id,
+        "settlementAmount": Amount(-refund.amount.value, refund.amount.currency).json(),
+        "_links": {
+            "self": link(f"{own}/refunds/{refund.id}"),
+            "payment": link(own),
+            "documentation": link(f"{DOCS}/create-refund", "text/html"),
+        },
+    }
+
+
+def chargeback_json(payment: Payment, chargeback: Chargeback, base: str) -> dict[str, Any]:
+    own = f"{base}/v2/payments/{payment.id}"
+    return {
+        "resource": "chargeback",
+        "id": chargeback.id,
+        "amount": chargeback.amount.json(),
+        "settlementAmount": Amount(-chargeback.amount.value, chargeback.amount.currency).json(),
+        "createdAt": timestamp(chargeback.created_at),
+        "reason": chargeback.reason,
+        "reversedAt": None,
+        "paymentId": payment.id,
+        "_links": {
+            "self": link(f"{own}/chargebacks/{chargeback.id}"),
+            "payment": link(own),
+            "documentation": link(f"{DOCS}/get-chargeback", "text/html"),
+        },
+    }
+
+
+def listing(kind: str, items: list[dict[str, Any]], own: str) -> dict[str, Any]:
+    """A Mollie list answer: `{count, _embedded: {kind: [...]}, _links}`, one page."""
+    return {
+        "count": len(items),
+        "_embedded": {kind: items},
+        "_links": {"self": link(own), "previous": None, "next": None, "documentation": link(DOCS, "text/html")},
+    }
