@@ -196,6 +196,8 @@ def _payment_sync(
         orders=orders,
         queue=StorageOrderQueue(account, PAYMENTS_QUEUE),
         clock=clock,
+        wait_for_order=timedelta(hours=config.payment_wait_hours),
+        retry_every=timedelta(seconds=config.payment_retry_seconds),
     )
 
 

@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     stripe_accounts: str = Field("", validation_alias="KOPPEL_STRIPE_ACCOUNTS")
     """Comma-separated Stripe account names: each is a webhook URL /api/webhooks/stripe/{account}."""
     stripe_api_url: str = Field("https://api.stripe.com", validation_alias="KOPPEL_STRIPE_API_URL")
+    payment_retry_seconds: int = Field(900, ge=1, validation_alias="KOPPEL_PAYMENT_RETRY_SECONDS")
+    """How often a payment whose order has not arrived is looked at again."""
+    payment_wait_hours: int = Field(24, ge=1, validation_alias="KOPPEL_PAYMENT_WAIT_HOURS")
+    """How long a payment waits for its order before a person is asked."""
     shopify_api_version: str = Field("2025-10", validation_alias="KOPPEL_SHOPIFY_API_VERSION")
     shopify_import_statuses: str = Field(
         "pending,authorized,partially_paid,paid", validation_alias="KOPPEL_SHOPIFY_IMPORT_STATUSES"

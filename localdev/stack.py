@@ -28,12 +28,17 @@ from localdev.ports import free_port, wait_for_port
 from localdev.simulators.businesscentral import BusinessCentralSimulator
 from localdev.simulators.businesscentral.published import PRICE_LIST_LINES
 from localdev.simulators.businesscentral.seed import SHIPPING_ACCOUNT_NUMBER
+from localdev.simulators.mollie import MollieSimulator
 from localdev.simulators.shopify import ShopifySimulator
+from localdev.simulators.stripe import StripeSimulator
 from localdev.simulators.woocommerce import WooCommerceSimulator
 
 BC_CLIENT_ID = "koppel-local"
 WOOCOMMERCE_SHOP = "shop-a"
 SHOPIFY_SHOP = "shop-b"
+PAYMENT_ACCOUNT = "main"
+PAYMENT_RETRY_SCALE = 0.001
+"""Mollie's and Stripe's webhook retries (minutes to hours) take a thousandth of the time here."""
 
 
 @dataclass
@@ -59,6 +64,8 @@ class LocalStack:
     bc: BusinessCentralSimulator | None = None
     woocommerce: WooCommerceSimulator | None = None
     shopify: ShopifySimulator | None = None
+    mollie: MollieSimulator | None = None
+    stripe: StripeSimulator | None = None
     shopify_retry_delays_s: tuple[float, ...] = (1.0, 2.0, 4.0)
     _bc_secret: str = ""
     _saved_environ: dict[str, str] = field(default_factory=dict)
@@ -88,8 +95,25 @@ class LocalStack:
             "KOPPEL_RECOVERY_SCHEDULE": "0 */5 * * * *",
             "KOPPEL_CATALOG_SCHEDULE": "0 */15 * * * *",
             "KOPPEL_PORTAL_CATALOG_SCHEDULE": "0 */15 * * * *",
+            "KOPPEL_PAYMENT_RETRY_SECONDS": "2",
         }
-        return values | self._shop_settings() | self.extra_settings
+        return values | self._shop_settings() | self._payment_settings() | self.extra_settings
+
+    def _payment_settings(self) -> dict[str, str]:
+        """One Mollie and one Stripe account (`main`), both paying the WooCommerce shop's orders."""
+        assert self.mollie is not None
+        assert self.stripe is not None
+        return {
+            "KOPPEL_MOLLIE_ACCOUNTS": PAYMENT_ACCOUNT,
+            "KOPPEL_MOLLIE_API_URL": self.mollie.url,
+            shop_setting("mollie", "API_KEY", PAYMENT_ACCOUNT): self.mollie.api_key,
+            shop_setting("mollie", "SHOP", PAYMENT_ACCOUNT): f"woocommerce:{WOOCOMMERCE_SHOP}",
+            "KOPPEL_STRIPE_ACCOUNTS": PAYMENT_ACCOUNT,
+            "KOPPEL_STRIPE_API_URL": self.stripe.url,
+            shop_setting("stripe", "API_KEY", PAYMENT_ACCOUNT): self.stripe.api_key,
+            shop_setting("stripe", "SHOP", PAYMENT_ACCOUNT): f"woocommerce:{WOOCOMMERCE_SHOP}",
+            shop_setting("stripe", "WEBHOOK_SECRET", PAYMENT_ACCOUNT): self.stripe.webhook_secret or "",
+        }
 
     @property
     def shop_secrets(self) -> dict[str, str]:
@@ -133,6 +157,10 @@ class LocalStack:
             webhook_url=f"{self.host_url}/api/webhooks/shopify/{SHOPIFY_SHOP}",
             retry_delays_s=self.shopify_retry_delays_s,
         ).start()
+        self.mollie = MollieSimulator(time_scale=PAYMENT_RETRY_SCALE).start()
+        self.stripe = StripeSimulator(
+            webhook_url=f"{self.host_url}/api/webhooks/stripe/{PAYMENT_ACCOUNT}", time_scale=PAYMENT_RETRY_SCALE
+        ).start()
         if self.in_process:
             self._start_host_in_process()
         else:
@@ -169,7 +197,7 @@ class LocalStack:
                 settings.cache_clear()
                 container.cache_clear()
             self._host = None
-        for simulator in (self.shopify, self.woocommerce, self.bc):
+        for simulator in (self.stripe, self.mollie, self.shopify, self.woocommerce, self.bc):
             if simulator is not None:
                 simulator.stop()
         self.azurite.stop()

@@ -1,0 +1,133 @@
+"""Payments end to end: the Mollie and Stripe simulators call the local host's webhooks, the payment worker reads
+each payment at its provider and matches it to the WooCommerce order it names."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from domain.payments.matching import Position
+from domain.payments.record import MatchStatus, PaymentRecord
+from integrations.storage.account import StorageAccount
+from integrations.storage.payment_store import TablePaymentStore
+from localdev.stack import PAYMENT_ACCOUNT, LocalStack
+from tests.integration.support import a_catalog_order, deliver_order, next_order_id, settled_dossier, wait_for
+
+
+def _mollie(stack: LocalStack, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    assert stack.mollie is not None
+    headers = {"Authorization": f"Bearer {stack.mollie.api_key}"}
+    response = httpx.request(method, f"{stack.mollie.url}{path}", json=body, headers=headers, timeout=30)
+    response.raise_for_status()
+    found: dict[str, Any] = response.json()
+    return found
+
+
+def _mollie_payment(stack: LocalStack, order_id: int, value: Decimal) -> str:
+    """A payment the shop's Mollie plugin would make for the order, then paid by the buyer."""
+    payment = _mollie(
+        stack,
+        "POST",
+        "/v2/payments",
+        {
+            "amount": {"currency": "EUR", "value": f"{value:.2f}"},
+            "description": f"Bestelling {order_id}",
+            "redirectUrl": "https://shop.example.nl/bedankt",
+            "webhookUrl": f"{stack.host_url}/api/webhooks/mollie/{PAYMENT_ACCOUNT}",
+            "metadata": {"order_id": str(order_id)},
+        },
+    )
+    assert stack.mollie is not None
+    httpx.post(f"{stack.mollie.url}/_sim/payments/{payment['id']}/status", json={"status": "paid"}, timeout=30)
+    return str(payment["id"])
+
+
+def _record(stack: LocalStack, provider: str, payment_id: str, status: MatchStatus) -> PaymentRecord:
+    store = TablePaymentStore(StorageAccount(stack.azurite.connection_string))
+
+    def recorded() -> PaymentRecord | None:
+        found = store.get(provider, PAYMENT_ACCOUNT, payment_id)
+        return found if found is not None and found.status is status else None
+
+    return wait_for(recorded)
+
+
+def _order_total(stack: LocalStack, order_id: int) -> Decimal:
+    deliver_order(stack, a_catalog_order(stack, order_id))
+    return Decimal(str(settled_dossier(stack, order_id)["web_order"]["total"]))
+
+
+def _unmatched(stack: LocalStack) -> list[str]:
+    body = httpx.get(f"{stack.host_url}/api/ops/payments/unmatched", timeout=30).json()
+    return [entry["payment"]["payment_id"] for entry in body["payments"]]
+
+
+def test_a_paid_mollie_payment_is_read_at_mollie_and_pays_its_order(stack: LocalStack):
+    order_id = next_order_id()
+    total = _order_total(stack, order_id)
+
+    payment_id = _mollie_payment(stack, order_id, total)
+
+    record = _record(stack, "mollie", payment_id, MatchStatus.MATCHED)
+    assert record.order_key is not None
+    assert record.order_key.order_id == str(order_id)
+    assert record.settlement is not None
+    assert (record.settlement.position, record.settlement.received) == (Position.PAID, total)
+
+
+def test_a_forged_mollie_call_is_answered_200_and_marks_nothing_paid(stack: LocalStack):
+    response = httpx.post(
+        f"{stack.host_url}/api/webhooks/mollie/{PAYMENT_ACCOUNT}", content=b"id=tr_Forged123", timeout=30
+    )
+
+    def checked() -> dict[str, Any] | None:
+        body: dict[str, Any] = httpx.get(
+            f"{stack.host_url}/api/orders/mollie/{PAYMENT_ACCOUNT}/tr_Forged123", timeout=30
+        ).json()
+        return body if body["events"] and body["events"][0]["status"] == "processed" else None
+
+    assert response.status_code == 200
+    assert "does not know this payment" in wait_for(checked)["events"][0]["note"]
+    assert (
+        TablePaymentStore(StorageAccount(stack.azurite.connection_string)).get("mollie", "main", "tr_Forged123") is None
+    )
+
+
+def test_a_payment_before_its_order_waits_and_is_matched_when_the_order_arrives(stack: LocalStack):
+    order_id = next_order_id()
+    order = a_catalog_order(stack, order_id)
+    payment_id = _mollie_payment(stack, order_id, Decimal("10.00"))
+
+    _record(stack, "mollie", payment_id, MatchStatus.WAITING_FOR_ORDER)
+    assert payment_id in _unmatched(stack)
+    deliver_order(stack, order)
+
+    matched = _record(stack, "mollie", payment_id, MatchStatus.MATCHED)
+    assert matched.settlement is not None
+    assert matched.settlement.position is Position.PARTLY_PAID
+    assert payment_id not in _unmatched(stack)
+
+
+def test_a_stripe_payment_and_a_partial_refund_after_it(stack: LocalStack):
+    assert stack.stripe is not None
+    order_id = next_order_id()
+    total = _order_total(stack, order_id)
+    headers = {"Authorization": f"Bearer {stack.stripe.api_key}"}
+    form = {"amount": str(int(total * 100)), "currency": "eur", "metadata[order_id]": str(order_id)}
+    intent = httpx.post(f"{stack.stripe.url}/v1/payment_intents", data=form, headers=headers, timeout=30).json()
+    httpx.post(f"{stack.stripe.url}/_sim/payment_intents/{intent['id']}/succeed", json={}, timeout=30)
+
+    paid = _record(stack, "stripe", intent["id"], MatchStatus.MATCHED)
+    httpx.post(f"{stack.stripe.url}/_sim/payment_intents/{intent['id']}/refund", json={"amount": 500}, timeout=30)
+
+    def refunded() -> PaymentRecord | None:
+        found = _record(stack, "stripe", intent["id"], MatchStatus.MATCHED)
+        return found if found.payment.refunded == Decimal("5.00") else None
+
+    assert paid.settlement is not None
+    assert paid.settlement.position is Position.PAID
+    after = wait_for(refunded)
+    assert after.settlement is not None
+    assert (after.settlement.position, after.settlement.difference) == (Position.PARTLY_PAID, Decimal("5.00"))
