@@ -45,6 +45,8 @@ class OrderMessage(BaseModel):
     event_id: str
     body: str | None = None
     """The raw body when it travels along (small UTF-8 text): the worker need not read it back from the event log."""
+    recheck: bool = False
+    """Run the controls and the release gate again for a version already in BC (a payment came in)."""
 
 
 class OrderRecord(BaseModel):

@@ -112,7 +112,7 @@ def container() -> Container:
         payment_intake=Intake(events=events, queue=StorageOrderQueue(account, PAYMENTS_QUEUE), clock=clock),
         payment_accounts=config.payment_accounts(),
         stripe_events=StripeSignatures(),
-        payment_sync=_payment_sync(config, account, events, orders, clock),
+        payment_sync=_payment_sync(config, account, events=events, orders=orders, order_queue=queue, clock=clock),
         recovery=OrderRecovery(
             intake=intake,
             orders=orders,
@@ -136,6 +136,7 @@ def container() -> Container:
             clock=clock,
             policy=_import_policy(config),
             prices=_price_lists(config, bc),
+            payments=TablePaymentStore(account),
         ),
     )
 
@@ -178,7 +179,13 @@ def _catalog_syncs(
 
 
 def _payment_sync(
-    config: Settings, account: StorageAccount, events: TableEventLog, orders: TableOrderStore, clock: SystemClock
+    config: Settings,
+    account: StorageAccount,
+    *,
+    events: TableEventLog,
+    orders: TableOrderStore,
+    order_queue: StorageOrderQueue,
+    clock: SystemClock,
 ) -> PaymentSync:
     http = httpx.Client(timeout=30)
 
@@ -195,6 +202,7 @@ def _payment_sync(
         payments=TablePaymentStore(account),
         orders=orders,
         queue=StorageOrderQueue(account, PAYMENTS_QUEUE),
+        order_queue=order_queue,
         clock=clock,
         wait_for_order=timedelta(hours=config.payment_wait_hours),
         retry_every=timedelta(seconds=config.payment_retry_seconds),

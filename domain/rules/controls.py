@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from domain.catalog.prices import CustomerPricing, PriceRequest, best_price
 from domain.models import BcCustomer, BcSalesOrder, BcSalesOrderLine, Order, OrderLine, ResolvedSku
+from domain.payments.matching import Position, Settlement
 from domain.rules.totals import totals_problem
 
 EU_COUNTRIES = frozenset(
@@ -71,14 +72,16 @@ def run_controls(
     policy: ControlPolicy,
     *,
     pricing: CustomerPricing | None = None,
+    settlement: Settlement | None = None,
 ) -> list[ControlResult]:
-    """`pricing` None: BC's price lists are not read, and prices are checked against the item cards."""
+    """`pricing` None: BC's price lists are not read, and prices are checked against the item cards. `settlement`:
+    what the payments Koppel matched to the order (Mollie, Stripe) bring in, when it has any."""
     return [
         _price(order, document, skus, pricing, policy),
         _totals(order, document, policy),
         _vat(order, customer, policy),
         _stock(order, skus),
-        _payment(order, policy),
+        _payment(order, policy, settlement),
     ]
 
 
@@ -204,9 +207,12 @@ def _count(quantity: Decimal) -> str:
     return f"{quantity:f}".rstrip("0").rstrip(".") if "." in f"{quantity:f}" else f"{quantity:f}"
 
 
-def _payment(order: Order, policy: ControlPolicy) -> ControlResult:
+def _payment(order: Order, policy: ControlPolicy, settlement: Settlement | None) -> ControlResult:
     if order.key.source not in policy.prepayment_channels or order.payment_method in policy.on_account_methods:
         return ControlResult(control="payment", passed=True, detail="on account")
+    if settlement is not None and settlement.position is Position.PAID:
+        detail = f"paid: {settlement.total} received from the payment provider"
+        return ControlResult(control="payment", passed=True, detail=detail)
     if order.paid:
         return ControlResult(
             control="payment", passed=True, detail=f"paid ({order.payment_method or 'unknown method'})"

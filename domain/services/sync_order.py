@@ -24,6 +24,8 @@ from domain.errors import (
 from domain.mapping import business_central
 from domain.mapping.business_central import ChargeAccounts
 from domain.models import BcCustomer, BcSalesOrder, Order, OrderStatus, ResolvedSku
+from domain.payments.matching import Settlement, settlement
+from domain.payments.payment import Money
 from domain.ports import (
     AttentionList,
     BusinessCentral,
@@ -32,6 +34,7 @@ from domain.ports import (
     EventLog,
     OrderQueue,
     OrderStore,
+    PaymentStore,
     PriceLists,
 )
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord
@@ -86,6 +89,8 @@ class OrderSync:
     policy: ImportPolicy
     prices: PriceLists | None = None
     """None when BC's price lists are not published as web services: prices are checked against the item cards."""
+    payments: PaymentStore | None = None
+    """The payments Koppel matched to orders; None where no payment provider is configured."""
 
 
 @dataclass
@@ -98,6 +103,8 @@ class _Held:
 
 
 CLAIM_RACE_DELAY = timedelta(seconds=2)
+RELEASED = "released"
+"""OrderRecord.release once BC released the order."""
 CANCELLED_STATUSES = frozenset({"cancelled", "refunded", "failed", "trash"})
 """Web statuses (across the channels) that mean the order will not be delivered."""
 NEEDS_A_PERSON = frozenset({OrderStatus.NEEDS_ATTENTION, OrderStatus.FAILED})
@@ -128,7 +135,7 @@ def sync_order(sync: OrderSync, message: OrderMessage, worker: str) -> OrderReco
         return held.record
     if _claimed_by_other(sync, held.record, worker):
         return _defer(sync, held, message, "another worker is importing this order")
-    skip_reason = _skip_reason(sync, held.record, order)
+    skip_reason = "" if message.recheck and held.record.bc is not None else _skip_reason(sync, held.record, order)
     if skip_reason:
         _note_skipped(sync, held, order, message, skip_reason)
         return held.record
@@ -157,7 +164,15 @@ def _import_claimed(sync: OrderSync, held: _Held, order: Order, message: OrderMe
         return _record_cancelled(sync, held, order, message)
     document = imported.document
     pricing = _customer_pricing(sync, document, imported.skus)
-    controls = run_controls(order, document, imported.skus, imported.customer, sync.policy.controls, pricing=pricing)
+    controls = run_controls(
+        order,
+        document,
+        imported.skus,
+        imported.customer,
+        sync.policy.controls,
+        pricing=pricing,
+        settlement=_settlement(sync, order),
+    )
     blockers = release_blockers(controls)
     _save(
         sync,
@@ -176,6 +191,16 @@ def _import_claimed(sync: OrderSync, held: _Held, order: Order, message: OrderMe
     )
     sync.events.mark(order.key, message.event_id, EventStatus.PROCESSED, f"in BC as {document.number}{imported.note}")
     return held.record
+
+
+def _settlement(sync: OrderSync, order: Order) -> Settlement | None:
+    """What the order's matched payments bring in; None without payments or without a web total."""
+    if sync.payments is None or order.total is None:
+        return None
+    payments = [record.payment for record in sync.payments.for_order(order.key)]
+    if not payments:
+        return None
+    return settlement(Money(amount=order.total, currency=order.currency.upper()), payments)
 
 
 def _customer_pricing(sync: OrderSync, document: BcSalesOrder, skus: dict[str, ResolvedSku]) -> CustomerPricing | None:
@@ -255,7 +280,7 @@ def _release(sync: OrderSync, document: BcSalesOrder, blockers: list[str]) -> st
         released = sync.bc.release_sales_order(document.id)
     except BusinessCentralRejected as error:
         return f"ready, but BC refused the release: {error.message or error.code}"
-    return "released" if released else "ready: release it in BC (no release endpoint is configured)"
+    return RELEASED if released else "ready: release it in BC (no release endpoint is configured)"
 
 
 def give_up(sync: OrderSync, message: OrderMessage) -> None:

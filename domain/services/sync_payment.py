@@ -14,13 +14,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from domain.errors import RequestRejected
-from domain.models import WebOrderKey
+from domain.models import OrderStatus, WebOrderKey
 from domain.payments.accounts import PaymentAccount
 from domain.payments.matching import Position, Settlement, order_key, settlement
 from domain.payments.payment import Money, Payment
 from domain.payments.record import MatchStatus, PaymentRecord
 from domain.ports import Clock, EventLog, OrderQueue, OrderStore, PaymentReader, PaymentStore
 from domain.records import EventStatus, OrderMessage
+from domain.services.sync_order import RELEASED
 
 WAIT_FOR_ORDER = timedelta(hours=24)
 RETRY_EVERY = timedelta(minutes=15)
@@ -36,6 +37,8 @@ class PaymentSync:
     orders: OrderStore
     queue: OrderQueue
     """The `payments` queue: a payment waiting for its order comes back through it."""
+    order_queue: OrderQueue
+    """The `orders` queue: an order held for prepayment that a payment now pays is looked at again."""
     clock: Clock
     wait_for_order: timedelta = WAIT_FOR_ORDER
     retry_every: timedelta = RETRY_EVERY
@@ -61,6 +64,7 @@ def sync_payment(sync: PaymentSync, message: OrderMessage) -> PaymentRecord | No
     sync.payments.put(record)
     if record.status is MatchStatus.WAITING_FOR_ORDER:
         sync.queue.send(message.model_copy(update={"body": None}), delay=sync.retry_every)
+    _recheck_release(sync, record)
     sync.events.mark(key, message.event_id, EventStatus.PROCESSED, record.note or f"payment {record.status.value}")
     return record
 
@@ -84,6 +88,17 @@ def _matched(sync: PaymentSync, account: PaymentAccount, payment: Payment, now: 
     return record.model_copy(
         update={"order_key": order, "status": status, "settlement": standing, "note": _explained(standing)}
     )
+
+
+def _recheck_release(sync: PaymentSync, record: PaymentRecord) -> None:
+    """An order in BC, not released yet, that its payments now pay: its controls and release gate run again."""
+    paid = record.settlement is not None and record.settlement.position is Position.PAID
+    found = sync.orders.get(record.order_key) if paid and record.order_key is not None else None
+    if found is None:
+        return
+    order = found[0]
+    if order.status is OrderStatus.IN_BC and order.release != RELEASED and order.latest_event_id:
+        sync.order_queue.send(OrderMessage(order_key=order.key, event_id=order.latest_event_id, recheck=True))
 
 
 def _waiting(sync: PaymentSync, record: PaymentRecord, waited: timedelta) -> PaymentRecord:

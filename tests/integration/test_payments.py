@@ -12,8 +12,16 @@ from domain.payments.matching import Position
 from domain.payments.record import MatchStatus, PaymentRecord
 from integrations.storage.account import StorageAccount
 from integrations.storage.payment_store import TablePaymentStore
+from localdev.shop.woocommerce import ShopLine, ShopOrder
 from localdev.stack import PAYMENT_ACCOUNT, LocalStack
-from tests.integration.support import a_catalog_order, deliver_order, next_order_id, settled_dossier, wait_for
+from tests.integration.support import (
+    a_catalog_order,
+    deliver_order,
+    dossier,
+    next_order_id,
+    settled_dossier,
+    wait_for,
+)
 
 
 def _mollie(stack: LocalStack, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -131,3 +139,35 @@ def test_a_stripe_payment_and_a_partial_refund_after_it(stack: LocalStack):
     after = wait_for(refunded)
     assert after.settlement is not None
     assert (after.settlement.position, after.settlement.difference) == (Position.PARTLY_PAID, Decimal("5.00"))
+
+
+def test_an_order_held_for_prepayment_is_released_once_its_mollie_payment_pays_it(stack: LocalStack):
+    """An on-hold WooCommerce order (bank transfer, say) passes every control but payment; the buyer then pays
+    through Mollie: the payment control passes and BC releases the order."""
+    probe = stack.bc_probe()
+    stocked = [i for i in probe.all("items", **{"$top": "60"}) if not i["blocked"] and i["inventory"] >= 5]
+    hoog = [item for item in stocked if item["taxGroupCode"] == "HOOG"][:2]
+    lines = tuple(
+        ShopLine(
+            item["number"],
+            item["displayName"],
+            1,
+            (Decimal(str(item["unitPrice"])) * Decimal("1.21")).quantize(Decimal("0.01")),
+        )
+        for item in hoog
+    )
+    basket = a_catalog_order(stack)
+    order = ShopOrder(basket.order_id, basket.customer, lines, created=basket.created, status="on-hold")
+    deliver_order(stack, order)
+    held = settled_dossier(stack, order.order_id)
+    assert held["release"] == "held by payment: a person decides in BC"
+
+    _mollie_payment(stack, order.order_id, Decimal(str(held["web_order"]["total"])))
+
+    def released() -> dict[str, Any] | None:
+        body: dict[str, Any] = dossier(stack, order.order_id).json()
+        return body if body["release"] == "released" else None
+
+    after = wait_for(released)
+    assert {c["control"]: c["passed"] for c in after["controls"]}["payment"] is True
+    assert probe.sales_orders(str(order.order_id))[0]["status"] == "Open"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from domain.errors import Rejection, RequestRejected
-from domain.models import WebOrderKey
+from domain.models import OrderStatus, WebOrderKey
 from domain.payments.accounts import PaymentAccount
 from domain.payments.matching import Position
 from domain.payments.payment import Money, Payment, PaymentStatus
@@ -52,6 +52,7 @@ class Payments:
 class World:
     def __init__(self) -> None:
         self.events, self.orders, self.queue, self.clock = MemoryEvents(), MemoryOrders(), MemoryQueue(), FixedClock()
+        self.order_queue = MemoryQueue()
         self.mollie, self.payments = Mollie(), Payments()
         self.sync = PaymentSync(
             events=self.events,
@@ -60,6 +61,7 @@ class World:
             payments=self.payments,
             orders=self.orders,
             queue=self.queue,
+            order_queue=self.order_queue,
             clock=self.clock,
         )
 
@@ -190,3 +192,24 @@ def test_an_answer_that_is_no_payment_fails_the_event_with_what_mollie_said():
     assert world.hint("tr_garbled") is None
     [event] = world.events.rows.values()
     assert (event.status, event.note) == (EventStatus.FAILED, "mollie answered: not a Mollie payment: KeyError")
+
+
+def test_an_order_in_bc_held_for_its_payment_is_looked_at_again_once_paid_and_only_then():
+    world = World()
+    held = OrderRecord(
+        key=ORDER,
+        status=OrderStatus.IN_BC,
+        web_total=Decimal("30.00"),
+        web_currency="EUR",
+        latest_event_id="evt-order-1",
+        release="waiting: payment",
+    )
+    world.orders.create(held)
+    world.paid("tr_1", "10.00")
+    world.paid("tr_2", "20.00")
+
+    world.hint("tr_1")
+    assert world.order_queue.messages == [], "partly paid: nothing to look at again"
+    world.hint("tr_2")
+
+    assert world.order_queue.messages == [OrderMessage(order_key=ORDER, event_id="evt-order-1", recheck=True)]
