@@ -9,11 +9,10 @@ from functools import partial
 
 import azure.functions as func
 
-from domain.errors import RequestRejected, StorageUnavailable
 from domain.services.ingest_webhook import Accepted, Ignored
 from domain.services.receive_payment import PaymentDelivery, receive_mollie, receive_stripe
 from functions.container import container
-from functions.responses import error_response, json_response, rejection_response
+from functions.responses import json_response, stored_or_refused
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 log = logging.getLogger(__name__)
@@ -50,14 +49,9 @@ def _answer(
 ) -> func.HttpResponse:
     """202 accepted (Mollie: 200, the code its docs ask for), 200 duplicate or ignored, 4xx refused, 503 when
     storage is down (the provider retries)."""
-    try:
-        outcome = receive()
-    except RequestRejected as rejected:
-        log.info("%s webhook refused: account=%s kind=%s", provider, delivery.account_name, rejected.kind.value)
-        return rejection_response(rejected)
-    except StorageUnavailable as error:
-        log.warning("%s webhook not stored, provider should retry: %s", provider, error)
-        return error_response(503, "storage_unavailable", "the delivery could not be stored; please retry")
+    outcome = stored_or_refused(provider, delivery.account_name, receive)
+    if isinstance(outcome, func.HttpResponse):
+        return outcome
     if isinstance(outcome, Ignored):
         return json_response({"status": "ignored", "reason": outcome.reason})
     log.info(

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import azure.functions as func
 
-from domain.errors import Rejection, RequestRejected
+from domain.errors import Rejection, RequestRejected, StorageUnavailable
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 REJECTION_STATUS = {
     Rejection.UNKNOWN_SOURCE: 404,
@@ -27,3 +32,16 @@ def error_response(status: int, code: str, message: str) -> func.HttpResponse:
 
 def rejection_response(rejected: RequestRejected) -> func.HttpResponse:
     return error_response(REJECTION_STATUS[rejected.kind], rejected.kind.value, rejected.message)
+
+
+def stored_or_refused(source: str, sender: str, receive: Callable[[], T]) -> T | func.HttpResponse:
+    """What storing a webhook delivery came to, or the answer when it was refused (4xx) or storage is down (503,
+    so the sender retries); `sender` names the shop or account in the log line."""
+    try:
+        return receive()
+    except RequestRejected as rejected:
+        log.info("%s webhook refused: sender=%s kind=%s", source, sender, rejected.kind.value)
+        return rejection_response(rejected)
+    except StorageUnavailable as error:
+        log.warning("%s webhook not stored, sender should retry: %s", source, error)
+        return error_response(503, "storage_unavailable", "the delivery could not be stored; please retry")

@@ -8,11 +8,10 @@ from collections.abc import Callable
 import azure.functions as func
 
 from domain.channels import PORTAL, SHOPIFY, WOOCOMMERCE, Channel
-from domain.errors import RequestRejected, StorageUnavailable
 from domain.mapping.portal import SHOP as PORTAL_SHOP
 from domain.services.ingest_webhook import Accepted, Delivery, Ignored, Intake, Ping, receive, receive_woocommerce
 from functions.container import container
-from functions.responses import error_response, json_response, rejection_response
+from functions.responses import json_response, stored_or_refused
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 log = logging.getLogger(__name__)
@@ -52,14 +51,11 @@ def _answer(channel: Channel, delivery: Delivery, receiver: Receiver) -> func.Ht
     """202 accepted, 200 duplicate / ping / ignored, 4xx refused, 503 when storage is down (the sender retries)."""
     app = container()
     source = channel.source
-    try:
-        outcome = receiver(app.intake, delivery, app.settings.max_webhook_bytes)
-    except RequestRejected as rejected:
-        log.info("%s webhook refused: shop=%s kind=%s", source, delivery.shop, rejected.kind.value)
-        return rejection_response(rejected)
-    except StorageUnavailable as error:
-        log.warning("%s webhook not stored, sender should retry: %s", source, error)
-        return error_response(503, "storage_unavailable", "the delivery could not be stored; please retry")
+    outcome = stored_or_refused(
+        source, delivery.shop, lambda: receiver(app.intake, delivery, app.settings.max_webhook_bytes)
+    )
+    if isinstance(outcome, func.HttpResponse):
+        return outcome
     if isinstance(outcome, Ping):
         return json_response({"status": "ping acknowledged"})
     if isinstance(outcome, Ignored):
