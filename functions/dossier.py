@@ -20,7 +20,7 @@ def dossier(req: func.HttpRequest) -> func.HttpResponse:
     except RequestRejected as rejected:
         return rejection_response(rejected)
     sync = container().order_sync
-    found = order_dossier(sync.orders, sync.events, key)
+    found = order_dossier(sync.orders, sync.events, key, container().payment_sync.payments)
     if found is None:
         return error_response(404, "not_found", f"Koppel has no order {key}")
     return func.HttpResponse(found.model_dump_json(), status_code=200, mimetype="application/json")

@@ -1,15 +1,18 @@
-"""One web order in one look-up: the order, its BC document, its events and any problem."""
+"""One web order in one look-up: the order, its BC document, its events, its payments and any problem."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
 from domain.models import BcSalesOrder, OrderStatus, WebOrderKey
-from domain.ports import EventLog, OrderStore
-from domain.records import EventStatus, OrderRecord
+from domain.payments.payment import Money, PaymentStatus
+from domain.payments.record import MatchStatus, PaymentRecord
+from domain.ports import EventLog, OrderStore, PaymentStore
+from domain.records import EventStatus, OrderRecord, WebhookEvent
 from domain.rules.controls import ControlResult
 
 
@@ -34,6 +37,22 @@ class DossierEvent(_View):
     note: str
 
 
+class DossierPayment(_View):
+    """A payment matched to the order, as last read at its provider, with the deliveries that told Koppel of it."""
+
+    provider: str
+    account: str
+    payment_id: str
+    status: PaymentStatus
+    amount: Money
+    refunded: Decimal
+    charged_back: Decimal
+    match: MatchStatus
+    note: str
+    updated_at: datetime
+    history: list[DossierEvent]
+
+
 class Dossier(_View):
     key: str
     status: OrderStatus
@@ -47,18 +66,18 @@ class Dossier(_View):
     attempts: int
     updated_at: datetime | None
     events: list[DossierEvent]
+    payments: list[DossierPayment] = []
 
 
-def order_dossier(orders: OrderStore, events: EventLog, key: WebOrderKey) -> Dossier | None:
+def order_dossier(
+    orders: OrderStore, events: EventLog, key: WebOrderKey, payments: PaymentStore | None = None
+) -> Dossier | None:
     """None when Koppel has never heard of the order."""
     found = orders.get(key)
-    logged = sorted(events.for_order(key), key=lambda event: event.received_at)
+    logged = events.for_order(key)
     if found is None and not logged:
         return None
-    timeline = [
-        DossierEvent(event_id=e.event_id, topic=e.topic, received_at=e.received_at, status=e.status, note=e.note)
-        for e in logged
-    ]
+    timeline = _timeline(logged)
     record = found[0] if found else OrderRecord(key=key)
     return Dossier(
         key=str(key),
@@ -80,4 +99,30 @@ def order_dossier(orders: OrderStore, events: EventLog, key: WebOrderKey) -> Dos
         attempts=record.attempts,
         updated_at=record.updated_at,
         events=timeline,
+        payments=[_payment(record, events) for record in (payments.for_order(key) if payments else [])],
+    )
+
+
+def _timeline(logged: Iterable[WebhookEvent]) -> list[DossierEvent]:
+    return [
+        DossierEvent(event_id=e.event_id, topic=e.topic, received_at=e.received_at, status=e.status, note=e.note)
+        for e in sorted(logged, key=lambda event: event.received_at)
+    ]
+
+
+def _payment(record: PaymentRecord, events: EventLog) -> DossierPayment:
+    payment = record.payment
+    key = WebOrderKey(source=payment.provider, shop=payment.account, order_id=payment.payment_id)
+    return DossierPayment(
+        provider=payment.provider,
+        account=payment.account,
+        payment_id=payment.payment_id,
+        status=payment.status,
+        amount=payment.amount,
+        refunded=payment.refunded,
+        charged_back=payment.charged_back,
+        match=record.status,
+        note=record.note,
+        updated_at=record.updated_at,
+        history=_timeline(events.for_order(key)),
     )

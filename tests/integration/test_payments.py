@@ -83,6 +83,14 @@ def test_a_paid_mollie_payment_is_read_at_mollie_and_pays_its_order(stack: Local
     assert record.order_key.order_id == str(order_id)
     assert record.settlement is not None
     assert (record.settlement.position, record.settlement.received) == (Position.PAID, total)
+    [shown] = dossier(stack, order_id).json()["payments"]
+    assert (shown["payment_id"], shown["status"], shown["match"], shown["amount"]) == (
+        payment_id,
+        "paid",
+        "matched",
+        {"amount": f"{total:.2f}", "currency": "EUR"},
+    )
+    assert [event["status"] for event in shown["history"]] == ["processed"]
 
 
 def test_a_forged_mollie_call_is_answered_200_and_marks_nothing_paid(stack: LocalStack):
