@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
-import threading
-from types import FrameType
 
 from localdev.simulators.mollie.server import MollieSimulator
+from localdev.simulators.provider import serve_until_signalled
 
 KEY_VARIABLE = "MOLLIE_SIM_API_KEY"
 SECRET_VARIABLE = "MOLLIE_SIM_SIGNING_SECRET"
@@ -28,26 +26,16 @@ def main(argv: list[str] | None = None) -> int:
     if not api_key:
         print(f"error: set {KEY_VARIABLE} to the API key the simulator should accept", file=sys.stderr)
         return 2
-    stop = threading.Event()
-
-    def request_stop(_signum: int, _frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
-    simulator = MollieSimulator(
-        port=args.port,
-        api_key=api_key,
-        time_scale=args.time_scale,
-        event_webhook_url=args.event_url,
-        signing_secret=os.environ.get(SECRET_VARIABLE),
-    ).start()
-    print(f"Mollie simulator listening on {simulator.api_base}", flush=True)
-    try:
-        stop.wait()
-    finally:
-        simulator.stop()
-    return 0
+    return serve_until_signalled(
+        lambda: MollieSimulator(
+            port=args.port,
+            api_key=api_key,
+            time_scale=args.time_scale,
+            event_webhook_url=args.event_url,
+            signing_secret=os.environ.get(SECRET_VARIABLE),
+        ).start(),
+        lambda simulator: f"Mollie simulator listening on {simulator.api_base}",
+    )
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from localdev.simulators.mollie.payments import (
     timestamp,
 )
 from localdev.simulators.mollie.webhooks import Dispatcher, EventTarget
+from localdev.simulators.provider import FAULTS_RULE, Faults, add_fault_controls, count_call, json_object
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -36,17 +37,6 @@ PAYMENT = r"/v2/payments/{payment_id}"
 VALUE = re.compile(r"^\d{1,10}\.\d{2}$")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 MISSING_KEY = "Missing authentication, or failed to authenticate"
-
-
-class Faults:
-    """The next `count` API calls answer `status` (500 or 503) in Mollie's error shape."""
-
-    def __init__(self) -> None:
-        self.status = 503
-        self.count = 0
-
-    def json(self) -> dict[str, int]:
-        return {"status": self.status, "count": self.count}
 
 
 class MollieAccount:
@@ -58,7 +48,8 @@ class MollieAccount:
         self.base_url = ""
         self.ids = Ids(seed)
         self.dispatcher = dispatcher
-        self.faults = Faults()
+        self.faults = Faults(503)
+        """The next `count` API calls answer `status` (500 or 503) in Mollie's error shape."""
         self.calls: Counter[str] = Counter()
         self.payments: dict[str, Payment] = {}
 
@@ -71,17 +62,12 @@ class MollieAccount:
         app.router.add_get(f"{PAYMENT}/chargebacks", self.list_chargebacks)
         app.router.add_post("/_sim/payments/{payment_id}/status", self.set_status)
         app.router.add_post("/_sim/payments/{payment_id}/chargebacks", self.add_chargeback)
-        app.router.add_get("/_sim/faults", self.get_faults)
-        app.router.add_post("/_sim/faults", self.set_faults)
-        app.router.add_delete("/_sim/faults", self.clear_faults)
+        add_fault_controls(app, self.faults, _answer, _json_body, lambda: MollieError(400, FAULTS_RULE))
         app.router.add_post("/_sim/event-webhook", self.set_event_webhook)
         app.router.add_get("/_sim/stats", self.get_stats)
         app.router.add_get("/_sim/deliveries", self.get_deliveries)
         app.on_cleanup.append(lambda _app: self.dispatcher.close())
         return app
-
-    async def idle(self) -> bool:
-        return not self.dispatcher.pending
 
     async def create_payment(self, request: web.Request) -> web.Response:
         body = await _json_body(request)
@@ -159,22 +145,6 @@ class MollieAccount:
         self.dispatcher.classic(payment.id, payment.webhook_url)
         return _answer(chargeback_json(payment, chargeback, self.base_url), 201)
 
-    async def get_faults(self, _request: web.Request) -> web.Response:
-        return _answer(self.faults.json())
-
-    async def set_faults(self, request: web.Request) -> web.Response:
-        """`{"status": 503, "count": 2}`: the next two API calls fail."""
-        body = await _json_body(request)
-        status, count = body.get("status", 503), body.get("count", 1)
-        if status not in (500, 503) or not isinstance(count, int) or count < 0:
-            raise MollieError(400, "status must be 500 or 503 and count a whole number >= 0")
-        self.faults.status, self.faults.count = status, count
-        return _answer(self.faults.json())
-
-    async def clear_faults(self, _request: web.Request) -> web.Response:
-        self.faults = Faults()
-        return _answer(self.faults.json())
-
     async def set_event_webhook(self, request: web.Request) -> web.Response:
         """`{"url": ..., "signing_secret": ...}` starts next-gen events; `{"url": null}` stops them."""
         body = await _json_body(request)
@@ -222,14 +192,13 @@ class MollieAccount:
         """/v2/ calls need `Authorization: Bearer <api key>`; they are counted and may meet a planned fault."""
         if not request.path.startswith("/v2/"):
             return await handler(request)
-        resource = request.match_info.route.resource
-        self.calls[f"{request.method} {resource.canonical if resource else request.path}"] += 1
+        count_call(self.calls, request)
         scheme, _, key = request.headers.get("Authorization", "").partition(" ")
         if scheme != "Bearer" or not hmac.compare_digest(key.encode(), self.api_key.encode()):
             raise MollieError(401, MISSING_KEY, docs="authentication")
-        if self.faults.count > 0:
-            self.faults.count -= 1
-            raise MollieError(self.faults.status, "The simulator was told to fail this call")
+        fault = self.faults.take()
+        if fault is not None:
+            raise MollieError(fault, "The simulator was told to fail this call")
         return await handler(request)
 
 
@@ -242,16 +211,7 @@ def _answer(body: object, status: int = 200) -> web.Response:
 
 
 async def _json_body(request: web.Request) -> dict[str, Any]:
-    raw = await request.read()
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        raise MollieError(400, "The request body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise MollieError(400, "The request body must be a JSON object")
-    return body
+    return await json_object(request, "request body", lambda message: MollieError(400, message))
 
 
 def _required_text(body: dict[str, Any], name: str) -> str:

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
-import threading
-from types import FrameType
 
+from localdev.simulators.provider import serve_until_signalled
 from localdev.simulators.stripe.server import StripeSimulator
 
 KEY_VARIABLE = "STRIPE_SIM_API_KEY"
@@ -29,26 +27,16 @@ def main(argv: list[str] | None = None) -> int:
     if not api_key or (args.webhook_url and not secret):
         print(f"error: set {KEY_VARIABLE}, and {SECRET_VARIABLE} with --webhook-url", file=sys.stderr)
         return 2
-    stop = threading.Event()
-
-    def request_stop(_signum: int, _frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
-    simulator = StripeSimulator(
-        port=args.port,
-        api_key=api_key,
-        webhook_url=args.webhook_url,
-        webhook_secret=secret,
-        time_scale=args.time_scale,
-    ).start()
-    print(f"Stripe simulator listening on {simulator.url}", flush=True)
-    try:
-        stop.wait()
-    finally:
-        simulator.stop()
-    return 0
+    return serve_until_signalled(
+        lambda: StripeSimulator(
+            port=args.port,
+            api_key=api_key,
+            webhook_url=args.webhook_url,
+            webhook_secret=secret,
+            time_scale=args.time_scale,
+        ).start(),
+        lambda simulator: f"Stripe simulator listening on {simulator.url}",
+    )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from aiohttp import web
 
+from localdev.simulators.provider import FAULTS_RULE, Faults, add_fault_controls, count_call, json_object
 from localdev.simulators.stripe.form import Form, mapping, only, parse_form, positive_int, text
 from localdev.simulators.stripe.objects import (
     DECLINED,
@@ -50,17 +51,6 @@ class Stored(NamedTuple):
     answer: bytes
 
 
-class Faults:
-    """The next `count` API calls answer `status` (500 or 503) as `api_error`."""
-
-    def __init__(self) -> None:
-        self.status = 500
-        self.count = 0
-
-    def json(self) -> dict[str, int]:
-        return {"status": self.status, "count": self.count}
-
-
 class StripeAccount:
     """All state of one simulated Stripe account; every coroutine runs on the server's loop."""
 
@@ -73,7 +63,8 @@ class StripeAccount:
         self.dispatcher = dispatcher
         self.clock = clock
         self.ledger = Ledger()
-        self.faults = Faults()
+        self.faults = Faults(500)
+        """The next `count` API calls answer `status` (500 or 503) as `api_error`."""
         self.calls: Counter[str] = Counter()
         self.idempotent: dict[str, Stored] = {}
 
@@ -99,15 +90,10 @@ class StripeAccount:
         app.router.add_post("/_sim/hold", self.hold)
         app.router.add_post("/_sim/release", self.release)
         app.router.add_get("/_sim/deliveries", self.get_deliveries)
-        app.router.add_get("/_sim/faults", self.get_faults)
-        app.router.add_post("/_sim/faults", self.set_faults)
-        app.router.add_delete("/_sim/faults", self.clear_faults)
+        add_fault_controls(app, self.faults, _answer, _json_body, lambda: StripeError(400, FAULTS_RULE, param="status"))
         app.router.add_get("/_sim/stats", self.get_stats)
         app.on_cleanup.append(lambda _app: self.dispatcher.close())
         return app
-
-    async def idle(self) -> bool:
-        return not self.dispatcher.pending
 
     async def create_intent(self, request: web.Request) -> web.Response:
         form = await _form(request)
@@ -264,22 +250,6 @@ class StripeAccount:
     async def get_deliveries(self, _request: web.Request) -> web.Response:
         return _answer([delivery._asdict() for delivery in self.dispatcher.deliveries])
 
-    async def get_faults(self, _request: web.Request) -> web.Response:
-        return _answer(self.faults.json())
-
-    async def set_faults(self, request: web.Request) -> web.Response:
-        """`{"status": 500, "count": 2}`: the next two API calls fail."""
-        body = await _json_body(request)
-        status, count = body.get("status", 500), body.get("count", 1)
-        if status not in (500, 503) or not isinstance(count, int) or count < 0:
-            raise StripeError(400, "status must be 500 or 503 and count a whole number >= 0", param="status")
-        self.faults.status, self.faults.count = status, count
-        return _answer(self.faults.json())
-
-    async def clear_faults(self, _request: web.Request) -> web.Response:
-        self.faults = Faults()
-        return _answer(self.faults.json())
-
     async def get_stats(self, _request: web.Request) -> web.Response:
         ledger = self.ledger
         return _answer(
@@ -338,8 +308,7 @@ class StripeAccount:
         Request-Id; a POST with an Idempotency-Key seen before gets the first answer again."""
         if not request.path.startswith("/v1/"):
             return await handler(request)
-        resource = request.match_info.route.resource
-        self.calls[f"{request.method} {resource.canonical if resource else request.path}"] += 1
+        count_call(self.calls, request)
         request_id = self.ids.next("req_", 14)
         request[REQUEST_ID] = request_id
         try:
@@ -351,9 +320,9 @@ class StripeAccount:
 
     async def _answer_call(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         self._authenticate(request.headers.get("Authorization", ""))
-        if self.faults.count > 0:
-            self.faults.count -= 1
-            raise StripeError(self.faults.status, "An unknown error occurred", kind="api_error")
+        fault = self.faults.take()
+        if fault is not None:
+            raise StripeError(fault, "An unknown error occurred", kind="api_error")
         key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
         if key is None:
             return await handler(request)
@@ -395,16 +364,7 @@ async def _form(request: web.Request) -> Form:
 
 
 async def _json_body(request: web.Request) -> dict[str, Any]:
-    raw = await request.read()
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        raise StripeError(400, "The control body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise StripeError(400, "The control body must be a JSON object")
-    return body
+    return await json_object(request, "control body", lambda message: StripeError(400, message))
 
 
 def _cents(body: dict[str, Any]) -> int | None:

@@ -5,22 +5,20 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable, Sequence
-from types import TracebackType
 
-from localdev.simulators.background import BackgroundServer
+from localdev.simulators.provider import ProviderSimulator
 from localdev.simulators.stripe.app import StripeAccount
 from localdev.simulators.stripe.webhooks import RETRY_DELAYS_S, Dispatcher, Endpoint, StripeDelivery
 
-_CALL_TIMEOUT_S = 10.0
 
-
-class StripeSimulator:
+class StripeSimulator(ProviderSimulator[StripeDelivery]):
     """The secret key defaults to a random `sk_test_...` one; read it back from `api_key`.
 
     With `webhook_url` there is one endpoint from the start, signed with `webhook_secret` (a `whsec_...` secret,
     random when not given; read it back from `webhook_secret`). More endpoints come from `add_endpoint` or
     `POST /_sim/endpoints`. `time_scale` compresses the retry schedule (about three days at 1.0); `clock` gives
-    `created` and the signatures' `t=`. `seed` makes the ids repeat from run to run.
+    `created` and the signatures' `t=`. `seed` makes the ids repeat from run to run. A Stripe client is given `url`
+    instead of `https://api.stripe.com`.
     """
 
     def __init__(
@@ -43,40 +41,8 @@ class StripeSimulator:
         self.webhook_secret: str | None = None
         if webhook_url is not None:
             self.webhook_secret = self.add_endpoint(webhook_url, webhook_secret).secret
-        self._server = BackgroundServer("stripe", port)
-
-    @property
-    def url(self) -> str:
-        """The base URL a Stripe client is given instead of `https://api.stripe.com`."""
-        return self._server.url
-
-    @property
-    def deliveries(self) -> list[StripeDelivery]:
-        return list(self.account.dispatcher.deliveries)
+        super().__init__("stripe", port, self.account.application, dispatcher)
 
     def add_endpoint(self, url: str, secret: str | None = None) -> Endpoint:
         """Before `start` only; once running, use `POST /_sim/endpoints`."""
         return self.account.add_endpoint(url, secret)
-
-    def start(self, timeout: float = 10.0) -> StripeSimulator:
-        self._server.start(self.account.application, timeout)
-        return self
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._server.stop(timeout)
-
-    def wait_for_deliveries(self, timeout: float = 10.0) -> None:
-        """Return once no delivery is being sent or retried (held events do not count); TimeoutError otherwise."""
-        deadline = time.monotonic() + timeout
-        while not self._server.call(self.account.idle(), _CALL_TIMEOUT_S):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"webhook deliveries still pending after {timeout} s")
-            time.sleep(0.02)
-
-    def __enter__(self) -> StripeSimulator:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.stop()

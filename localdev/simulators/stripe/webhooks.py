@@ -8,13 +8,11 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-import aiohttp
-
-from localdev.simulators.delivery import post_webhook
+from localdev.simulators.provider import RetryingDispatcher
 
 RETRY_DELAYS_S = (60.0, 300.0, 1800.0, 3600.0, 10800.0, 21600.0, 43200.0, 86400.0, 86400.0)
 """Waits before attempts 2..10: about three days in all, as Stripe retries live-mode events (it publishes the span,
@@ -62,7 +60,7 @@ def tampered(body: bytes) -> bytes:
     return event_body(event)
 
 
-class Dispatcher:
+class Dispatcher(RetryingDispatcher[StripeDelivery]):
     """Sends each event to every endpoint; a non-2xx answer or a timeout is retried after each of `retry_delays_s`
     times `time_scale`. While `holding`, new events wait until `release` sends them in the order asked for."""
 
@@ -73,20 +71,11 @@ class Dispatcher:
         retry_delays_s: Sequence[float],
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.time_scale = time_scale
-        self.timeout_s = timeout_s
-        self.retry_delays_s = tuple(retry_delays_s)
+        super().__init__(time_scale, timeout_s, retry_delays_s)
         self.clock = clock
         self.endpoints: list[Endpoint] = []
-        self.deliveries: list[StripeDelivery] = []
         self.holding = False
         self._held: list[dict[str, Any]] = []
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._session: aiohttp.ClientSession | None = None
-
-    @property
-    def pending(self) -> bool:
-        return bool(self._tasks)
 
     @property
     def held(self) -> list[str]:
@@ -122,19 +111,6 @@ class Dispatcher:
         self.deliveries.extend(sent)
         return sent
 
-    async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
     async def _send_in_turn(self, events: list[dict[str, Any]]) -> None:
         for event in events:
             await asyncio.gather(*(self._deliver(endpoint, event) for endpoint in self.endpoints))
@@ -142,20 +118,16 @@ class Dispatcher:
     async def _deliver(self, endpoint: Endpoint, event: dict[str, Any]) -> None:
         """Each attempt is signed afresh with the time it is sent, as Stripe does."""
         body = event_body(event)
-        for attempt, delay in enumerate((0.0, *self.retry_delays_s), start=1):
-            await asyncio.sleep(delay * self.time_scale)
+
+        async def attempt(number: int) -> int | str:
             signed_at = int(self.clock())
             outcome = await self._post(endpoint.url, body, _headers(stripe_signature(body, endpoint.secret, signed_at)))
             self.deliveries.append(
-                StripeDelivery(event["id"], event["type"], endpoint.url, attempt, outcome, signed_at, "live")
+                StripeDelivery(event["id"], event["type"], endpoint.url, number, outcome, signed_at, "live")
             )
-            if isinstance(outcome, int) and 200 <= outcome < 300:
-                return
+            return outcome
 
-    async def _post(self, url: str, body: bytes, headers: dict[str, str]) -> int | str:
-        if self._session is None:
-            self._session = aiohttp.ClientSession()
-        return await post_webhook(self._session, url, body, headers, self.timeout_s)
+        await self._retry(attempt)
 
 
 def _headers(signature: str) -> dict[str, str]:
