@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from domain.errors import RequestRejected
 from domain.models import OrderStatus, WebOrderKey
@@ -20,7 +19,7 @@ from domain.payments.matching import Position, Settlement, order_key, settlement
 from domain.payments.payment import Money, Payment
 from domain.payments.record import MatchStatus, PaymentRecord
 from domain.ports import Clock, EventLog, OrderQueue, OrderStore, PaymentReader, PaymentStore
-from domain.records import EventStatus, OrderMessage
+from domain.records import EventStatus, OrderMessage, OrderRecord
 from domain.services.sync_order import RELEASED
 
 WAIT_FOR_ORDER = timedelta(hours=24)
@@ -60,28 +59,33 @@ def sync_payment(sync: PaymentSync, message: OrderMessage) -> PaymentRecord | No
         note = f"{key.source} does not know this payment: ignored (a forged or foreign call)"
         sync.events.mark(key, message.event_id, EventStatus.PROCESSED, note)
         return None
-    record = _matched(sync, account, payment, sync.clock.now())
+    order = order_key(payment, account.source, account.shop)
+    found = sync.orders.get(order) if order is not None else None
+    record = _matched(sync, payment, order, found[0] if found else None, sync.clock.now())
     sync.payments.put(record)
     if record.status is MatchStatus.WAITING_FOR_ORDER:
         sync.queue.send(message.model_copy(update={"body": None}), delay=sync.retry_every)
-    _recheck_release(sync, record)
+    if found is not None:
+        _recheck_release(sync, record, found[0])
     sync.events.mark(key, message.event_id, EventStatus.PROCESSED, record.note or f"payment {record.status.value}")
     return record
 
 
-def _matched(sync: PaymentSync, account: PaymentAccount, payment: Payment, now: datetime) -> PaymentRecord:
+def _matched(
+    sync: PaymentSync, payment: Payment, order: WebOrderKey | None, found: OrderRecord | None, now: datetime
+) -> PaymentRecord:
+    """The payment's record: matched to `found` (the order it names, `order`, when Koppel has it), waiting for
+    it, or put before a person."""
     previous = sync.payments.get(payment.provider, payment.account, payment.payment_id)
     first_seen = previous.first_seen_at if previous else now
     record = PaymentRecord(
         payment=payment, status=MatchStatus.NEEDS_ATTENTION, first_seen_at=first_seen, updated_at=now
     )
-    order = order_key(payment, account.source, account.shop)
     if order is None:
         return record.model_copy(update={"note": "the payment names no order Koppel can find (metadata, description)"})
-    found = sync.orders.get(order)
     if found is None:
         return _waiting(sync, record.model_copy(update={"order_key": order}), now - first_seen)
-    standing = _settlement(sync, found[0].web_total, found[0].web_currency, order, payment)
+    standing = _settlement(sync, found, payment)
     if standing is None:
         return record.model_copy(update={"order_key": order, "note": "the order's total is not known"})
     status = MatchStatus.NEEDS_ATTENTION if standing.needs_a_person else MatchStatus.MATCHED
@@ -90,14 +94,10 @@ def _matched(sync: PaymentSync, account: PaymentAccount, payment: Payment, now: 
     )
 
 
-def _recheck_release(sync: PaymentSync, record: PaymentRecord) -> None:
+def _recheck_release(sync: PaymentSync, record: PaymentRecord, order: OrderRecord) -> None:
     """An order in BC, not released yet, that its payments now pay: its controls and release gate run again."""
     paid = record.settlement is not None and record.settlement.position is Position.PAID
-    found = sync.orders.get(record.order_key) if paid and record.order_key is not None else None
-    if found is None:
-        return
-    order = found[0]
-    if order.status is OrderStatus.IN_BC and order.release != RELEASED and order.latest_event_id:
+    if paid and order.status is OrderStatus.IN_BC and order.release != RELEASED and order.latest_event_id:
         sync.order_queue.send(OrderMessage(order_key=order.key, event_id=order.latest_event_id, recheck=True))
 
 
@@ -110,18 +110,16 @@ def _waiting(sync: PaymentSync, record: PaymentRecord, waited: timedelta) -> Pay
     return record.model_copy(update={"note": f"the order it names did not arrive within {hours} hours"})
 
 
-def _settlement(
-    sync: PaymentSync, total: Decimal | None, currency: str, order: WebOrderKey, payment: Payment
-) -> Settlement | None:
+def _settlement(sync: PaymentSync, order: OrderRecord, payment: Payment) -> Settlement | None:
     """The order's position with this payment and the others recorded for it."""
-    if total is None or not currency:
+    if order.web_total is None or not order.web_currency:
         return None
     others = [
         other.payment
-        for other in sync.payments.for_order(order)
+        for other in sync.payments.for_order(order.key)
         if (other.payment.provider, other.payment.payment_id) != (payment.provider, payment.payment_id)
     ]
-    return settlement(Money(amount=total, currency=currency.upper()), [*others, payment])
+    return settlement(Money(amount=order.web_total, currency=order.web_currency.upper()), [*others, payment])
 
 
 def _explained(standing: Settlement) -> str:
