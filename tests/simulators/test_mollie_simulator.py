@@ -317,7 +317,7 @@ def test_next_gen_events_are_signed_with_the_signing_secret(receiver):
         expected = "sha256=" + hmac.new(SIGNING_SECRET.encode(), delivery.body, hashlib.sha256).hexdigest()
         assert hmac.compare_digest(delivery.headers["x-mollie-signature"], expected)
         assert delivery.headers["content-type"] == "application/json"
-    paid, refunded = json.loads(paid_event.body), json.loads(refund_event.body)
+    paid, refunded = sorted((json.loads(paid_event.body), json.loads(refund_event.body)), key=lambda e: e["type"])
     assert (paid["resource"], paid["type"], paid["entityId"]) == ("event", "payment.paid", payment_id)
     assert paid["id"].startswith("event_")
     assert paid["_embedded"]["entity"]["status"] == "paid"
