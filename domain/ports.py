@@ -12,6 +12,8 @@ from domain.catalog.portal import PortalCustomer, PortalItem
 from domain.catalog.prices import CustomerPricing, PriceListLine
 from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku, WebOrderKey
 from domain.payments.accounts import PaymentAccount
+from domain.payments.booking import PaymentLine
+from domain.payments.invoice import BcInvoice
 from domain.payments.payment import Payment
 from domain.payments.record import PaymentRecord
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, SyncRun, WebhookEvent
@@ -55,6 +57,11 @@ class OrderStore(Protocol):
 
     def replace(self, record: OrderRecord, etag: str) -> str:
         """Overwrite the record if its ETag still matches; ConcurrencyConflict otherwise."""
+        ...
+
+    def key_for_document(self, external_document_number: str) -> WebOrderKey | None:
+        """The web order whose BC document carries this externalDocumentNumber (filed when the record names its
+        BC document)."""
         ...
 
 
@@ -242,4 +249,35 @@ class PaymentStore(Protocol):
 
     def needing_a_person(self) -> list[PaymentRecord]:
         """Every payment that is not matched: waiting for its order or needing attention."""
+        ...
+
+
+class Invoices(Protocol):
+    """BC's posted sales invoices."""
+
+    def changed_since(self, since: datetime | None) -> Iterable[BcInvoice]:
+        """Every invoice BC stamped after `since` (all of them when None), oldest change first."""
+        ...
+
+    def at(self, resource: str) -> list[BcInvoice]:
+        """The invoices a webhook notification names: one invoice's URL or a collection URL with a filter; [] when
+        the invoice is gone."""
+        ...
+
+
+class PaymentJournal(Protocol):
+    """The customer payment journal in BC that Koppel books payments in."""
+
+    def lines(self, external_document_number: str) -> list[PaymentLine]:
+        """The journal's lines (not yet posted) carrying this externalDocumentNumber."""
+        ...
+
+    def add(self, line: PaymentLine) -> PaymentLine:
+        """Insert the line; returns it as BC stored it (with its id)."""
+        ...
+
+    def remove(self, line: PaymentLine) -> None: ...
+
+    def post(self) -> None:
+        """Post every line of the journal: all or nothing (BusinessCentralRejected names what BC refused)."""
         ...

@@ -9,6 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from domain.models import BcSalesOrder, Frozen, OrderStatus, WebOrderKey
+from domain.payments.invoice import BcInvoice
 from domain.rules.controls import ControlResult
 
 
@@ -67,6 +68,8 @@ class OrderRecord(BaseModel):
     """The document's lines as Koppel last wrote them, to notice a person's edits in BC."""
     """The web order version (its modification time) the BC document says."""
     bc_customer_number: str = ""
+    invoices: list[BcInvoice] = []
+    """The posted sales invoices of the order, as BC last showed them (oldest first)."""
     totals_agree: bool | None = None
     controls: list[ControlResult] = []
     release: str = ""

@@ -126,6 +126,12 @@ class MemoryOrders:
             raise ConcurrencyConflict("changed")
         return self._write(record)
 
+    def key_for_document(self, external_document_number: str) -> WebOrderKey | None:
+        for record, _etag in self.rows.values():
+            if record.bc is not None and record.bc.external_document_number.upper() == external_document_number.upper():
+                return record.key
+        return None
+
     def _write(self, record: OrderRecord) -> str:
         etag = f'W/"{next(self._etags)}"'
         self.rows[str(record.key)] = (record, etag)

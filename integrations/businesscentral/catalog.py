@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -83,7 +83,7 @@ class BusinessCentralCatalog:
 
     def _changed_item_rows(self, since: datetime, wanted: set[str]) -> Iterator[dict[str, Any]]:
         seen: set[str] = set()
-        for row in self._item_rows({"$filter": f"lastModifiedDateTime gt {_odata_time(since)}"}):
+        for row in self._item_rows({"$filter": f"lastModifiedDateTime gt {odata.moment(since)}"}):
             seen.add(row["number"])
             yield row
         rest = sorted(wanted - seen)
@@ -152,11 +152,6 @@ class BusinessCentralCatalog:
 def _stamped_after(row: dict[str, Any], since: datetime) -> bool:
     stamp = row.get("lastModifiedDateTime")
     return bool(stamp) and datetime.fromisoformat(str(stamp).replace("Z", "+00:00")) > since
-
-
-def _odata_time(moment: datetime) -> str:
-    """An OData v4 DateTimeOffset literal (no quotes), in UTC."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _shared(value: Any) -> Any:

@@ -44,6 +44,10 @@ class BusinessCentralClient:
     def get(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
         return self._send("GET", f"{self._company_url}/{path}", params=params)
 
+    def get_url(self, url: str, params: dict[str, str] | None = None) -> dict[str, Any]:
+        """GET at an absolute URL (a webhook notification's resource) with the same auth and limits."""
+        return self._send("GET", url, params=params)
+
     def get_all(self, path: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
         """Every entity of a collection, following @odata.nextLink."""
         return self.get_all_url(f"{self._company_url}/{path}", params)
@@ -63,6 +67,11 @@ class BusinessCentralClient:
     @property
     def company_url(self) -> str:
         return self._company_url
+
+    @property
+    def api_root(self) -> str:
+        """The URL BC's webhook resources (`api/v2.0/companies(...)/...`) are relative to."""
+        return self._company_url.split("/api/v2.0/", 1)[0]
 
     def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         return self._send("POST", f"{self._company_url}/{path}", json=body)

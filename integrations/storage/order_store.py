@@ -1,6 +1,9 @@
-"""Order records in Table Storage, one row per web order, written only with ETag conditions."""
+"""Order records in Table Storage, one row per web order, written only with ETag conditions; beside them, in
+partition `document:<externalDocumentNumber>`, which web order a BC document (and so its invoices) belongs to."""
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
@@ -12,6 +15,7 @@ from domain.records import OrderRecord
 from integrations.storage.account import ORDERS_TABLE, StorageAccount, storage_errors
 
 ROW = "order"
+DOCUMENT_PARTITION = "document"
 
 
 class TableOrderStore:
@@ -32,6 +36,7 @@ class TableOrderStore:
                 result = self._account.table(ORDERS_TABLE).create_entity(_entity(record))
             except ResourceExistsError:
                 raise ConcurrencyConflict(f"order record {record.key} exists already") from None
+        self._file_document(record)
         return str(result["etag"])
 
     def replace(self, record: OrderRecord, etag: str) -> str:
@@ -45,7 +50,28 @@ class TableOrderStore:
                 )
             except (ResourceModifiedError, ResourceNotFoundError):
                 raise ConcurrencyConflict(f"order record {record.key} was changed by someone else") from None
+        self._file_document(record)
         return str(result["etag"])
+
+    def key_for_document(self, external_document_number: str) -> WebOrderKey | None:
+        with storage_errors():
+            try:
+                row = self._account.table(ORDERS_TABLE).get_entity(_document_partition(external_document_number), ROW)
+            except ResourceNotFoundError:
+                return None
+        return WebOrderKey.parse(row["key"])
+
+    def _file_document(self, record: OrderRecord) -> None:
+        """Remember which web order the record's BC document belongs to (once it has one)."""
+        if record.bc is None or not record.bc.external_document_number:
+            return
+        entity = {
+            "PartitionKey": _document_partition(record.bc.external_document_number),
+            "RowKey": ROW,
+            "key": str(record.key),
+        }
+        with storage_errors():
+            self._account.table(ORDERS_TABLE).upsert_entity(entity, mode=UpdateMode.REPLACE)
 
 
 def _entity(record: OrderRecord) -> dict[str, object]:
@@ -55,3 +81,8 @@ def _entity(record: OrderRecord) -> dict[str, object]:
         "status": record.status.value,
         "record": record.model_dump_json(),
     }
+
+
+def _document_partition(external_document_number: str) -> str:
+    """BC keeps the number upper case; the characters Table keys forbid are escaped."""
+    return f"{DOCUMENT_PARTITION}:{quote(external_document_number.upper(), safe='')}"

@@ -1,0 +1,47 @@
+"""A payment's booking in BC: a customerPayments line in Koppel's customer payment journal, applied to the
+order's invoice, found again by the payment's id in externalDocumentNumber, then posted with the journal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from domain.models import Frozen
+
+MAX_EXTERNAL_DOCUMENT_NUMBER = 35
+
+
+class PaymentLine(Frozen):
+    """A customerPayments line as BC has it (amount negative: a payment credits the customer)."""
+
+    id: str = ""
+    etag: str = ""
+    customer_number: str
+    external_document_number: str
+    amount: Decimal
+    applies_to_invoice_id: str
+    description: str = ""
+
+
+class BookingState(StrEnum):
+    IN_JOURNAL = "in_journal"
+    """The line is in the journal; the next post books it."""
+    BOOKED = "booked"
+    """The journal was posted with the line in it: a customer ledger entry applied to the invoice."""
+
+
+class Booking(Frozen):
+    state: BookingState
+    invoice_id: str
+    invoice_number: str
+    external_document_number: str
+    amount: Decimal
+    """What was booked, positive: the payment's amount received when its line was made."""
+    journal_line_id: str
+    at: datetime
+
+
+def payment_reference(payment_id: str) -> str:
+    """The payment's id as BC keeps it in externalDocumentNumber (a Code field: upper case, 35 characters)."""
+    return payment_id.upper()[:MAX_EXTERNAL_DOCUMENT_NUMBER]
