@@ -248,7 +248,12 @@ class PaymentStore(Protocol):
     def for_order(self, key: WebOrderKey) -> list[PaymentRecord]: ...
 
     def needing_a_person(self) -> list[PaymentRecord]:
-        """Every payment that is not matched: waiting for its order or needing attention."""
+        """Every payment that is not matched (waiting for its order or needing attention) or whose booking in BC
+        needs a person."""
+        ...
+
+    def awaiting_booking(self, limit: int) -> list[PaymentRecord]:
+        """Up to `limit` payments whose booking in BC is due or unfinished (`PaymentRecord.to_book`)."""
         ...
 
 

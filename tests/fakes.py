@@ -12,6 +12,7 @@ from domain.catalog.listing import PushedListing
 from domain.errors import ConcurrencyConflict
 from domain.mapping.business_central import ChargeAccounts
 from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku, WebOrderKey
+from domain.payments.record import PaymentRecord
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, SyncRun, WebhookEvent
 from domain.rules.document_changes import ChangePlan
 from domain.services.ingest_webhook import Intake
@@ -262,3 +263,23 @@ def memory_sync(intake: Intake, bc: FakeBusinessCentral | None = None) -> OrderS
         clock=intake.clock,
         policy=ImportPolicy(accounts=ChargeAccounts(shipping="8090", fee="8091")),
     )
+
+
+class MemoryPayments:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str, str], PaymentRecord] = {}
+
+    def get(self, provider: str, account: str, payment_id: str) -> PaymentRecord | None:
+        return self.rows.get((provider, account, payment_id))
+
+    def put(self, record: PaymentRecord) -> None:
+        self.rows[(record.payment.provider, record.payment.account, record.payment.payment_id)] = record
+
+    def for_order(self, key: WebOrderKey) -> list[PaymentRecord]:
+        return [record for record in self.rows.values() if record.order_key == key]
+
+    def needing_a_person(self) -> list[PaymentRecord]:
+        return [record for record in self.rows.values() if record.needs_a_person]
+
+    def awaiting_booking(self, limit: int) -> list[PaymentRecord]:
+        return [record for record in self.rows.values() if record.to_book][:limit]

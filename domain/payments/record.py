@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.models import Frozen, WebOrderKey
+from domain.payments.booking import Booking, BookingState
 from domain.payments.matching import Settlement
 from domain.payments.payment import Payment
 
@@ -27,5 +28,23 @@ class PaymentRecord(Frozen):
     """The order's position counting this and its other payments, when matched."""
     note: str = ""
     """Why a person is needed, or what is awaited; never personal data."""
+    booking: Booking | None = None
+    """Its customer payment in BC, once Koppel made one."""
+    booking_problem: str = ""
+    """Why Koppel does not book it (or its refund) in BC: a person does."""
     first_seen_at: datetime
     updated_at: datetime
+
+    @property
+    def needs_a_person(self) -> bool:
+        """Not matched (waiting for its order counts: it shows how long), or its booking is stuck."""
+        return self.status is not MatchStatus.MATCHED or bool(self.booking_problem)
+
+    @property
+    def to_book(self) -> bool:
+        """Matched, money received, no problem in the way, and BC does not have what it received yet."""
+        if self.status is not MatchStatus.MATCHED or self.booking_problem:
+            return False
+        if self.booking is None:
+            return self.payment.received > 0
+        return self.booking.state is BookingState.IN_JOURNAL or self.booking.amount != self.payment.received

@@ -9,6 +9,8 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict
 
 from domain.models import BcSalesOrder, OrderStatus, WebOrderKey
+from domain.payments.booking import Booking
+from domain.payments.invoice import BcInvoice
 from domain.payments.payment import Money, PaymentStatus
 from domain.payments.record import MatchStatus, PaymentRecord
 from domain.ports import EventLog, OrderStore, PaymentStore
@@ -49,6 +51,9 @@ class DossierPayment(_View):
     charged_back: Decimal
     match: MatchStatus
     note: str
+    booking: Booking | None
+    """Its customer payment in BC: the invoice it is applied to, the journal line, booked or still in the journal."""
+    booking_problem: str
     updated_at: datetime
     history: list[DossierEvent]
 
@@ -66,6 +71,7 @@ class Dossier(_View):
     attempts: int
     updated_at: datetime | None
     events: list[DossierEvent]
+    invoices: list[BcInvoice] = []
     payments: list[DossierPayment] = []
 
 
@@ -99,6 +105,7 @@ def order_dossier(
         attempts=record.attempts,
         updated_at=record.updated_at,
         events=timeline,
+        invoices=record.invoices,
         payments=[_payment(record, events) for record in (payments.for_order(key) if payments else [])],
     )
 
@@ -123,6 +130,8 @@ def _payment(record: PaymentRecord, events: EventLog) -> DossierPayment:
         charged_back=payment.charged_back,
         match=record.status,
         note=record.note,
+        booking=record.booking,
+        booking_problem=record.booking_problem,
         updated_at=record.updated_at,
         history=_timeline(events.for_order(key)),
     )

@@ -79,7 +79,11 @@ def _matched(
     previous = sync.payments.get(payment.provider, payment.account, payment.payment_id)
     first_seen = previous.first_seen_at if previous else now
     record = PaymentRecord(
-        payment=payment, status=MatchStatus.NEEDS_ATTENTION, first_seen_at=first_seen, updated_at=now
+        payment=payment,
+        status=MatchStatus.NEEDS_ATTENTION,
+        booking=previous.booking if previous else None,
+        first_seen_at=first_seen,
+        updated_at=now,
     )
     if order is None:
         return record.model_copy(update={"note": "the payment names no order Koppel can find (metadata, description)"})

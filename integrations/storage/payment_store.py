@@ -1,7 +1,10 @@
-"""Payment records in table `payments`: one row per payment (partition `provider:account`, row the payment id),
-and a copy filed under its order (partition `order:<web order key>`) so an order's payments are one query."""
+"""Payment records in table `payments`: one row per payment (partition `provider:account`, row the payment id);
+a copy filed under its order (partition `order:<web order key>`) so an order's payments are one query, and one
+under partition `tobook` while its booking in BC is due, so a booking run never scans the table."""
 
 from __future__ import annotations
+
+from itertools import islice
 
 from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, UpdateMode
@@ -12,6 +15,7 @@ from integrations.storage.account import PAYMENTS_TABLE, StorageAccount, storage
 
 PAYMENT_ROW = "payment"
 ORDER_ROW = "order"
+TO_BOOK_PARTITION = "tobook"
 
 
 class TablePaymentStore:
@@ -35,6 +39,7 @@ class TablePaymentStore:
                 "RowKey": payment.payment_id,
                 "kind": PAYMENT_ROW,
                 "status": record.status.value,
+                "problem": bool(record.booking_problem),
                 "record": text,
             }
         ]
@@ -42,15 +47,20 @@ class TablePaymentStore:
             rows.append(
                 {
                     "PartitionKey": f"{ORDER_ROW}:{record.order_key}",
-                    "RowKey": f"{payment.provider}:{payment.account}:{payment.payment_id}",
+                    "RowKey": _payment_key(record),
                     "kind": ORDER_ROW,
                     "status": record.status.value,
                     "record": text,
                 }
             )
+        to_book = {"PartitionKey": TO_BOOK_PARTITION, "RowKey": _payment_key(record)}
         with storage_errors():
             for row in rows:
                 self._table().upsert_entity(row, mode=UpdateMode.REPLACE)
+            if record.to_book:
+                self._table().upsert_entity({**to_book, "record": text}, mode=UpdateMode.REPLACE)
+            else:
+                self._table().delete_entity(TO_BOOK_PARTITION, to_book["RowKey"])
 
     def for_order(self, key: WebOrderKey) -> list[PaymentRecord]:
         with storage_errors():
@@ -62,11 +72,23 @@ class TablePaymentStore:
     def needing_a_person(self) -> list[PaymentRecord]:
         with storage_errors():
             rows = self._table().query_entities(
-                "kind eq @kind and status ne @matched",
+                "kind eq @kind and (status ne @matched or problem eq true)",
                 parameters={"kind": PAYMENT_ROW, "matched": MatchStatus.MATCHED.value},
                 select=["record"],
             )
             return [PaymentRecord.model_validate_json(row["record"]) for row in rows]
 
+    def awaiting_booking(self, limit: int) -> list[PaymentRecord]:
+        with storage_errors():
+            rows = self._table().query_entities(
+                "PartitionKey eq @partition", parameters={"partition": TO_BOOK_PARTITION}, select=["record"]
+            )
+            return [PaymentRecord.model_validate_json(row["record"]) for row in islice(rows, limit)]
+
     def _table(self) -> TableClient:
         return self._account.table(PAYMENTS_TABLE)
+
+
+def _payment_key(record: PaymentRecord) -> str:
+    payment = record.payment
+    return f"{payment.provider}:{payment.account}:{payment.payment_id}"

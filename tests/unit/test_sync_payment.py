@@ -14,7 +14,7 @@ from domain.payments.payment import Money, Payment, PaymentStatus
 from domain.payments.record import MatchStatus, PaymentRecord
 from domain.records import EventStatus, OrderMessage, OrderRecord, WebhookEvent
 from domain.services.sync_payment import PaymentSync, sync_payment
-from tests.fakes import FixedClock, MemoryEvents, MemoryOrders, MemoryQueue
+from tests.fakes import FixedClock, MemoryEvents, MemoryOrders, MemoryPayments, MemoryQueue
 
 ACCOUNT = PaymentAccount(provider="mollie", account="main", source="woocommerce", shop="shop-a")
 ORDER = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1001")
@@ -32,28 +32,11 @@ class Mollie:
         return self.known.get(payment_id)
 
 
-class Payments:
-    def __init__(self) -> None:
-        self.rows: dict[tuple[str, str, str], PaymentRecord] = {}
-
-    def get(self, provider: str, account: str, payment_id: str) -> PaymentRecord | None:
-        return self.rows.get((provider, account, payment_id))
-
-    def put(self, record: PaymentRecord) -> None:
-        self.rows[(record.payment.provider, record.payment.account, record.payment.payment_id)] = record
-
-    def for_order(self, key: WebOrderKey) -> list[PaymentRecord]:
-        return [record for record in self.rows.values() if record.order_key == key]
-
-    def needing_a_person(self) -> list[PaymentRecord]:
-        return [record for record in self.rows.values() if record.status is not MatchStatus.MATCHED]
-
-
 class World:
     def __init__(self) -> None:
         self.events, self.orders, self.queue, self.clock = MemoryEvents(), MemoryOrders(), MemoryQueue(), FixedClock()
         self.order_queue = MemoryQueue()
-        self.mollie, self.payments = Mollie(), Payments()
+        self.mollie, self.payments = Mollie(), MemoryPayments()
         self.sync = PaymentSync(
             events=self.events,
             accounts={("mollie", "main"): ACCOUNT},

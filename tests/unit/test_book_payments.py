@@ -1,0 +1,313 @@
+"""The booking run: one customer payment per received payment, applied to the order's open invoice, found again
+after a crash at any point, posted in one go, and a refused line parks only its own payment."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from domain.errors import BusinessCentralRejected, RetryableError
+from domain.models import BcSalesOrder, OrderStatus, WebOrderKey
+from domain.payments.booking import BookingState, PaymentLine
+from domain.payments.invoice import BcInvoice
+from domain.payments.payment import Money, Payment, PaymentStatus
+from domain.payments.record import MatchStatus, PaymentRecord
+from domain.records import OrderRecord
+from domain.services.book_payments import PaymentBooking, book_payments
+from domain.services.track_invoices import InvoiceTracking
+from tests.fakes import FixedClock, MemoryOrders, MemoryPayments, MemorySyncRuns, MemorySyncState
+
+ORDER = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1001")
+
+
+class Invoices:
+    def __init__(self) -> None:
+        self.posted: list[BcInvoice] = []
+        self.unavailable = False
+
+    def changed_since(self, since: datetime | None) -> list[BcInvoice]:
+        if self.unavailable:
+            raise RetryableError("BC answered 503")
+        return list(self.posted)
+
+    def at(self, resource: str) -> list[BcInvoice]:
+        return []
+
+
+class Journal:
+    """A customer payment journal: lines until posted, then entries; `refuse` names payments BC will not post."""
+
+    def __init__(self) -> None:
+        self.open: dict[str, PaymentLine] = {}
+        self.entries: list[PaymentLine] = []
+        self.refuse: set[str] = set()
+        self.posts = 0
+        self._ids = itertools.count(1)
+
+    def lines(self, external_document_number: str) -> list[PaymentLine]:
+        return [line for line in self.open.values() if line.external_document_number == external_document_number]
+
+    def add(self, line: PaymentLine) -> PaymentLine:
+        stored = line.model_copy(update={"id": f"line-{next(self._ids)}", "etag": "W/1"})
+        self.open[stored.id] = stored
+        return stored
+
+    def remove(self, line: PaymentLine) -> None:
+        del self.open[line.id]
+
+    def post(self) -> None:
+        self.posts += 1
+        refused = [line for line in self.open.values() if line.external_document_number in self.refuse]
+        if refused:
+            raise BusinessCentralRejected(400, "Application_DialogException", "Amount must be negative")
+        self.entries.extend(self.open.values())
+        self.open.clear()
+
+
+class World:
+    def __init__(self) -> None:
+        self.orders, self.payments, self.clock = MemoryOrders(), MemoryPayments(), FixedClock()
+        self.invoices, self.journal, self.runs = Invoices(), Journal(), MemorySyncRuns()
+        self.booking = PaymentBooking(
+            tracking=InvoiceTracking(
+                invoices=self.invoices, orders=self.orders, state=MemorySyncState(), clock=self.clock
+            ),
+            journal=self.journal,
+            payments=self.payments,
+            orders=self.orders,
+            runs=self.runs,
+            clock=self.clock,
+            local_currency="EUR",
+        )
+
+    def order_in_bc(self, key: WebOrderKey = ORDER) -> None:
+        document = BcSalesOrder(
+            id=f"so-{key.order_id}",
+            number=f"S-ORD{key.order_id}",
+            status="Open",
+            customer_number="C00010",
+            external_document_number=f"WEB{key.order_id}",
+            total_excluding_tax=Decimal("24.79"),
+            total_tax=Decimal("5.21"),
+            total_including_tax=Decimal("30.00"),
+        )
+        self.orders.create(OrderRecord(key=key, status=OrderStatus.IN_BC, bc=document))
+
+    def invoiced(self, key: WebOrderKey = ORDER, remaining: str = "30.00", currency: str = "") -> BcInvoice:
+        invoice = BcInvoice(
+            id=f"inv-{key.order_id}-{len(self.invoices.posted)}",
+            number=f"S-INV{key.order_id}",
+            external_document_number=f"WEB{key.order_id}",
+            customer_number="C00010",
+            currency_code=currency,
+            total_including_tax=Decimal("30.00"),
+            remaining_amount=Decimal(remaining),
+            status="Open" if Decimal(remaining) else "Paid",
+            last_modified=self.clock.now(),
+        )
+        self.invoices.posted.append(invoice)
+        return invoice
+
+    def matched(self, payment_id: str, value: str, key: WebOrderKey = ORDER, refunded: str = "0") -> PaymentRecord:
+        payment = Payment(
+            provider="mollie",
+            account="main",
+            payment_id=payment_id,
+            status=PaymentStatus.PAID,
+            amount=Money(amount=Decimal(value), currency="EUR"),
+            refunded=Decimal(refunded),
+            reference=key.order_id,
+            created_at=datetime(2026, 11, 29, 9, tzinfo=UTC),
+        )
+        previous = self.payments.get("mollie", "main", payment_id)
+        record = PaymentRecord(
+            payment=payment,
+            status=MatchStatus.MATCHED,
+            order_key=key,
+            booking=previous.booking if previous else None,
+            first_seen_at=self.clock.now(),
+            updated_at=self.clock.now(),
+        )
+        self.payments.put(record)
+        return record
+
+    def record(self, payment_id: str) -> PaymentRecord:
+        found = self.payments.get("mollie", "main", payment_id)
+        assert found is not None
+        return found
+
+
+def test_a_payment_waits_for_its_invoice_then_is_booked_once_against_it():
+    world = World()
+    world.order_in_bc()
+    world.matched("tr_1", "30.00")
+
+    before_invoice = book_payments(world.booking)
+    invoice = world.invoiced()
+    booked = book_payments(world.booking)
+    again = book_payments(world.booking)
+
+    assert (before_invoice.pushed, before_invoice.read, world.journal.posts) == (0, 1, 1)
+    assert (booked.changed, booked.pushed) == (1, 1)
+    [entry] = world.journal.entries
+    assert (entry.amount, entry.applies_to_invoice_id, entry.external_document_number) == (
+        Decimal("-30.00"),
+        invoice.id,
+        "TR_1",
+    )
+    assert entry.customer_number == "C00010"
+    booking = world.record("tr_1").booking
+    assert booking is not None
+    assert (booking.state, booking.invoice_number, booking.amount) == (
+        BookingState.BOOKED,
+        "S-INV1001",
+        Decimal("30.00"),
+    )
+    assert (again.read, again.pushed, world.journal.posts) == (0, 0, 1)
+
+
+def test_payments_of_many_orders_are_posted_in_one_go():
+    world = World()
+    keys = [WebOrderKey(source="woocommerce", shop="shop-a", order_id=str(number)) for number in range(1001, 1011)]
+    for index, key in enumerate(keys):
+        world.order_in_bc(key)
+        world.invoiced(key)
+        world.matched(f"tr_{index}", "30.00", key)
+
+    run = book_payments(world.booking)
+
+    assert (run.read, run.pushed, world.journal.posts) == (10, 10, 1)
+    assert len(world.journal.entries) == 10
+
+
+def test_a_line_left_in_the_journal_by_a_crash_is_found_not_made_twice():
+    world = World()
+    world.order_in_bc()
+    invoice = world.invoiced()
+    world.matched("tr_1", "30.00")
+    world.journal.add(
+        PaymentLine(
+            customer_number="C00010",
+            external_document_number="TR_1",
+            amount=Decimal("-30.00"),
+            applies_to_invoice_id=invoice.id,
+        )
+    )
+
+    run = book_payments(world.booking)
+
+    assert run.pushed == 1
+    assert len(world.journal.entries) == 1
+
+
+def test_a_line_posted_before_a_crash_recorded_it_is_taken_as_booked():
+    world = World()
+    world.order_in_bc()
+    world.invoiced()
+    world.matched("tr_1", "30.00")
+
+    def crash_after_posting() -> None:
+        Journal.post(world.journal)
+        raise RetryableError("the worker stopped")
+
+    world.journal.post = crash_after_posting  # type: ignore[method-assign]
+    crashed = book_payments(world.booking)
+    del world.journal.post
+    resumed = book_payments(world.booking)
+
+    assert (crashed.completed, crashed.pushed) == (False, 0)
+    assert world.record("tr_1").booking is not None
+    assert (resumed.pushed, len(world.journal.entries), world.journal.posts) == (1, 1, 1)
+    booking = world.record("tr_1").booking
+    assert booking is not None
+    assert booking.state is BookingState.BOOKED
+
+
+def test_a_line_bc_will_not_post_parks_only_its_own_payment():
+    world = World()
+    for number in ("1001", "1002", "1003"):
+        key = WebOrderKey(source="woocommerce", shop="shop-a", order_id=number)
+        world.order_in_bc(key)
+        world.invoiced(key)
+        world.matched(f"tr_{number}", "30.00", key)
+    world.journal.refuse = {"TR_1002"}
+
+    run = book_payments(world.booking)
+
+    assert (run.pushed, run.failed) == (2, 1)
+    assert sorted(line.external_document_number for line in world.journal.entries) == ["TR_1001", "TR_1003"]
+    assert world.journal.open == {}
+    parked = world.record("tr_1002")
+    assert parked.booking_problem == "BC refused to post the payment: Amount must be negative"
+    assert parked.booking is None
+    assert [record.payment.payment_id for record in world.payments.needing_a_person()] == ["tr_1002"]
+    assert "line by line" in run.problems[0]
+
+
+def test_an_invoice_paid_already_in_bc_is_not_paid_twice():
+    world = World()
+    world.order_in_bc()
+    world.invoiced(remaining="0")
+    world.matched("tr_1", "30.00")
+
+    run = book_payments(world.booking)
+
+    assert (run.pushed, run.failed, world.journal.entries) == (0, 1, [])
+    assert world.record("tr_1").booking_problem.startswith("the order's invoices (S-INV1001) are paid in BC already")
+
+
+def test_an_invoice_in_another_currency_is_left_to_a_person():
+    world = World()
+    world.order_in_bc()
+    world.invoiced(currency="USD")
+    world.matched("tr_1", "30.00")
+
+    book_payments(world.booking)
+
+    assert world.record("tr_1").booking_problem == "invoice S-INV1001 is in USD, the payment in EUR"
+
+
+def test_a_refund_after_booking_is_put_before_a_person_with_the_amount():
+    world = World()
+    world.order_in_bc()
+    world.invoiced()
+    world.matched("tr_1", "30.00")
+    book_payments(world.booking)
+
+    world.matched("tr_1", "30.00", refunded="12.50")
+    run = book_payments(world.booking)
+
+    assert (run.read, run.failed, len(world.journal.entries)) == (1, 1, 1)
+    assert world.record("tr_1").booking_problem == (
+        "EUR 12.50 refunded or charged back after booking: book it against the credit memo"
+    )
+
+
+def test_bc_unavailable_stops_the_run_and_loses_nothing():
+    world = World()
+    world.order_in_bc()
+    world.matched("tr_1", "30.00")
+    world.invoices.unavailable = True
+
+    run = book_payments(world.booking)
+
+    assert run.completed is False
+    assert run.problems == ("stopped, the next run goes on: BC answered 503",)
+    assert world.record("tr_1").to_book
+    assert world.runs.recorded == [run]
+
+
+@pytest.mark.parametrize("status", [MatchStatus.WAITING_FOR_ORDER, MatchStatus.NEEDS_ATTENTION])
+def test_only_matched_payments_are_booked(status: MatchStatus):
+    world = World()
+    world.order_in_bc()
+    world.invoiced()
+    record = world.matched("tr_1", "30.00")
+    world.payments.put(record.model_copy(update={"status": status}))
+
+    run = book_payments(world.booking)
+
+    assert (run.read, world.journal.entries) == (0, [])

@@ -1,0 +1,93 @@
+"""Invoices are filed on the record of the web order whose BC document carries their externalDocumentNumber."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from domain.models import BcSalesOrder, OrderStatus, WebOrderKey
+from domain.payments.invoice import BcInvoice
+from domain.records import OrderRecord
+from domain.services.track_invoices import InvoiceTracking, link_invoices, poll_invoices
+from tests.fakes import FixedClock, MemoryOrders, MemorySyncState
+
+ORDER = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1001")
+STAMP = datetime(2026, 11, 29, 10, tzinfo=UTC)
+
+
+class Invoices:
+    def __init__(self, *posted: BcInvoice) -> None:
+        self.posted = list(posted)
+        self.asked: list[datetime | None] = []
+
+    def changed_since(self, since: datetime | None) -> list[BcInvoice]:
+        self.asked.append(since)
+        return self.posted
+
+    def at(self, resource: str) -> list[BcInvoice]:
+        return []
+
+
+def invoice(number: str, document: str = "WEB1001", remaining: str = "30.00", minutes: int = 0) -> BcInvoice:
+    return BcInvoice(
+        id=f"id-{number}",
+        number=number,
+        external_document_number=document,
+        customer_number="C00010",
+        total_including_tax=Decimal("30.00"),
+        remaining_amount=Decimal(remaining),
+        status="Open",
+        last_modified=STAMP + timedelta(minutes=minutes),
+    )
+
+
+def tracking(*posted: BcInvoice) -> InvoiceTracking:
+    orders = MemoryOrders()
+    document = BcSalesOrder(
+        id="so-1",
+        number="S-ORD1",
+        status="Open",
+        customer_number="C00010",
+        external_document_number="web1001",
+        total_excluding_tax=Decimal("24.79"),
+        total_tax=Decimal("5.21"),
+        total_including_tax=Decimal("30.00"),
+    )
+    orders.create(OrderRecord(key=ORDER, status=OrderStatus.IN_BC, bc=document))
+    return InvoiceTracking(invoices=Invoices(*posted), orders=orders, state=MemorySyncState(), clock=FixedClock())
+
+
+def invoices_of(track: InvoiceTracking) -> list[tuple[str, Decimal]]:
+    found = track.orders.get(ORDER)
+    assert found is not None
+    return [(each.number, each.remaining_amount) for each in found[0].invoices]
+
+
+def test_an_invoice_is_filed_on_its_order_and_others_are_passed_by():
+    track = tracking()
+
+    filed = link_invoices(track, [invoice("S-INV2"), invoice("S-INV9", document="MANUAL-7"), invoice("S-INV1")])
+
+    assert filed == 2
+    assert invoices_of(track) == [("S-INV1", Decimal("30.00")), ("S-INV2", Decimal("30.00"))]
+
+
+def test_a_newer_state_replaces_the_older_and_an_older_never_the_newer():
+    track = tracking()
+
+    link_invoices(track, [invoice("S-INV1", remaining="0", minutes=5)])
+    link_invoices(track, [invoice("S-INV1", remaining="30.00", minutes=1)])
+
+    assert invoices_of(track) == [("S-INV1", Decimal("0"))]
+
+
+def test_the_first_poll_looks_back_a_week_and_the_next_from_the_last_less_a_margin():
+    track = tracking(invoice("S-INV1"))
+    first_at = track.clock.now()
+
+    poll_invoices(track)
+    poll_invoices(track)
+
+    assert isinstance(track.invoices, Invoices)
+    assert track.invoices.asked == [first_at - timedelta(days=7), first_at - timedelta(minutes=5)]
+    assert invoices_of(track) == [("S-INV1", Decimal("30.00"))]
