@@ -1,0 +1,208 @@
+"""Booking payments in BC, over HTTP against the BC simulator with the records in Azurite: a matched payment waits
+for its order's invoice, then becomes one customer payment applied to it; responses lost on the way never book a
+payment twice."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from domain.models import BcSalesOrder, OrderStatus, WebOrderKey
+from domain.payments.booking import BookingState
+from domain.payments.payment import Money, Payment, PaymentStatus
+from domain.payments.record import MatchStatus, PaymentRecord
+from domain.records import OrderRecord
+from domain.services.book_payments import PaymentBooking, book_payments
+from domain.services.track_invoices import InvoiceTracking
+from integrations.businesscentral.client import BusinessCentralClient
+from integrations.businesscentral.invoices import BusinessCentralInvoices
+from integrations.businesscentral.payment_journal import BusinessCentralPaymentJournal
+from integrations.businesscentral.throttle import RequestThrottle
+from integrations.businesscentral.token import ClientCredentialsToken
+from integrations.settings import BC_DEFAULT_SCOPE
+from integrations.storage.account import StorageAccount
+from integrations.storage.order_store import TableOrderStore
+from integrations.storage.payment_store import TablePaymentStore
+from integrations.storage.sync_runs import TableSyncRuns
+from integrations.storage.sync_state import TableSyncState
+from localdev.azurite import Azurite
+from localdev.simulators.businesscentral import BusinessCentralSimulator
+from localdev.simulators.businesscentral.seed import SHIPPING_ACCOUNT_NUMBER
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass
+class World:
+    sim: BusinessCentralSimulator
+    client: BusinessCentralClient
+    orders: TableOrderStore
+    payments: TablePaymentStore
+    booking: PaymentBooking
+    shop: str
+
+    def customer(self) -> dict[str, Any]:
+        return self.client.post("customers", {"displayName": f"Klant {uuid.uuid4().hex[:6]}"})
+
+    def order(self, customer: dict[str, Any], number: int, price: str) -> tuple[WebOrderKey, dict[str, Any]]:
+        """A web order as the order worker leaves it: a sales order in BC and its record naming it."""
+        key = WebOrderKey(source="woocommerce", shop=self.shop, order_id=str(number))
+        line = {"lineType": "Account", "lineObjectNumber": SHIPPING_ACCOUNT_NUMBER, "quantity": 1}
+        body = {
+            "customerId": customer["id"],
+            "externalDocumentNumber": f"{self.shop}-{number}".upper(),
+            "salesOrderLines": [{**line, "unitPrice": float(price)}],
+        }
+        order = self.client.post("salesOrders", body)
+        document = BcSalesOrder(
+            id=order["id"],
+            number=order["number"],
+            status=order["status"],
+            customer_number=order["customerNumber"],
+            external_document_number=order["externalDocumentNumber"],
+            total_excluding_tax=Decimal(str(order["totalAmountExcludingTax"])),
+            total_tax=Decimal(str(order["totalTaxAmount"])),
+            total_including_tax=Decimal(str(order["totalAmountIncludingTax"])),
+        )
+        self.orders.create(OrderRecord(key=key, status=OrderStatus.IN_BC, bc=document))
+        return key, order
+
+    def paid(self, key: WebOrderKey, payment_id: str, amount: Decimal) -> None:
+        payment = Payment(
+            provider="mollie",
+            account="main",
+            payment_id=payment_id,
+            status=PaymentStatus.PAID,
+            amount=Money(amount=amount, currency="EUR"),
+            reference=key.order_id,
+            created_at=datetime.now(UTC),
+        )
+        now = datetime.now(UTC)
+        record = PaymentRecord(
+            payment=payment, status=MatchStatus.MATCHED, order_key=key, first_seen_at=now, updated_at=now
+        )
+        self.payments.put(record)
+
+    def invoice(self, order: dict[str, Any]) -> dict[str, Any]:
+        self.client.post(f"salesOrders({order['id']})/Microsoft.NAV.shipAndInvoice", {})
+        rows = self.client.get("salesInvoices", {"$filter": f"orderNumber eq '{order['number']}'"})["value"]
+        invoice: dict[str, Any] = rows[0]
+        return invoice
+
+    def refreshed(self, invoice: dict[str, Any]) -> dict[str, Any]:
+        return self.client.get(f"salesInvoices({invoice['id']})")
+
+    def balance(self, customer: dict[str, Any]) -> Decimal:
+        return Decimal(str(self.client.get(f"customers({customer['id']})")["balanceDue"]))
+
+    def booking_of(self, payment_id: str) -> PaymentRecord:
+        found = self.payments.get("mollie", "main", payment_id)
+        assert found is not None
+        return found
+
+    def faults(self, body: dict[str, Any]) -> None:
+        httpx.post(f"{self.sim.url}/_sim/faults", json=body, timeout=10).raise_for_status()
+
+
+@pytest.fixture
+def world(azurite: Azurite) -> Iterator[World]:
+    """A BC simulator of its own (its journal and ledger hold only this test's payments); a fresh shop name keeps
+    this test's records apart in the shared Azurite."""
+    with BusinessCentralSimulator(client_id="booking-test") as sim:
+        http = httpx.Client(timeout=30)
+        token = ClientCredentialsToken(http, sim.token_url, sim.client_id, sim.client_secret, BC_DEFAULT_SCOPE)
+        company = f"{sim.api_base}/companies({sim.company_id})"
+        client = BusinessCentralClient(http, company, token, RequestThrottle(5, 6000), max_attempts=8)
+        account = StorageAccount(azurite.connection_string)
+        orders, payments, state = TableOrderStore(account), TablePaymentStore(account), TableSyncState(account)
+        shop = f"book-{uuid.uuid4().hex[:8]}"
+        tracking = InvoiceTracking(
+            invoices=BusinessCentralInvoices(client), orders=orders, state=state, clock=SystemClock()
+        )
+        booking = PaymentBooking(
+            tracking=tracking,
+            journal=BusinessCentralPaymentJournal(client, "KOPPEL"),
+            payments=payments,
+            orders=orders,
+            runs=TableSyncRuns(account),
+            clock=SystemClock(),
+            local_currency="EUR",
+            name=f"payments-bc-{shop}",
+        )
+        yield World(sim=sim, client=client, orders=orders, payments=payments, booking=booking, shop=shop)
+        http.close()
+
+
+def test_a_payment_waits_for_the_invoice_then_pays_it_in_bc_once(world: World):
+    customer = world.customer()
+    key, order = world.order(customer, 1001, "42.00")
+    total = Decimal(str(order["totalAmountIncludingTax"]))
+    world.paid(key, "tr_book1", total)
+
+    before = book_payments(world.booking)
+    invoice = world.invoice(order)
+    booked = book_payments(world.booking)
+    again = book_payments(world.booking)
+
+    assert (before.read, before.pushed, before.completed) == (1, 0, True)
+    assert (booked.pushed, booked.failed, booked.completed) == (1, 0, True)
+    paid = world.refreshed(invoice)
+    assert (paid["remainingAmount"], paid["status"]) == (0, "Paid")
+    assert world.balance(customer) == 0
+    booking = world.booking_of("tr_book1").booking
+    assert booking is not None
+    assert (booking.state, booking.invoice_number, booking.amount) == (BookingState.BOOKED, invoice["number"], total)
+    assert booking.external_document_number == "TR_BOOK1"
+    record = world.orders.get(key)
+    assert record is not None
+    assert [each.number for each in record[0].invoices] == [invoice["number"]]
+    assert (again.read, again.pushed) == (0, 0)
+
+
+def test_two_partial_payments_pay_one_invoice_together(world: World):
+    customer = world.customer()
+    key, order = world.order(customer, 1002, "100.00")
+    total = Decimal(str(order["totalAmountIncludingTax"]))
+    world.paid(key, "tr_part1", Decimal("21.00"))
+    world.paid(key, "tr_part2", total - Decimal("21.00"))
+    invoice = world.invoice(order)
+
+    run = book_payments(world.booking)
+
+    assert run.pushed == 2
+    assert world.refreshed(invoice)["status"] == "Paid"
+    assert world.balance(customer) == 0
+
+
+def test_lost_answers_and_unavailable_bc_never_book_a_payment_twice(world: World):
+    customers = [world.customer() for _ in range(3)]
+    invoices = []
+    for number in range(20):
+        customer = customers[number % 3]
+        key, order = world.order(customer, 2000 + number, f"{10 + number}.50")
+        world.paid(key, f"tr_lost{number}", Decimal(str(order["totalAmountIncludingTax"])))
+        invoices.append(world.invoice(order))
+    world.faults({"rate_lost_response": 0.25, "rate_503": 0.1})
+
+    runs = []
+    for _ in range(40):
+        runs.append(book_payments(world.booking))
+        if runs[-1].completed and runs[-1].read == 0:
+            break
+    world.faults({"rate_lost_response": 0, "rate_503": 0})
+
+    assert runs[-1].read == 0, [run.problems for run in runs]
+    assert any(not run.completed for run in runs), "the faults never stopped a run: the test proves nothing"
+    assert sum(run.failed for run in runs) == 0
+    assert [world.refreshed(invoice)["remainingAmount"] for invoice in invoices] == [0] * 20
+    assert [world.balance(customer) for customer in customers] == [0, 0, 0]
