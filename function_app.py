@@ -5,10 +5,12 @@ import logging
 import azure.functions as func
 
 from functions import (
+    bc_notifications,
     catalog,
     dossier,
     operations,
     order_worker,
+    payment_booking,
     payment_webhooks,
     payments,
     portal_catalog,
@@ -26,6 +28,8 @@ for blueprint in (
     webhooks.bp,
     payment_webhooks.bp,
     payments.bp,
+    payment_booking.bp,
+    bc_notifications.bp,
     order_worker.bp,
     recovery.bp,
     catalog.bp,

@@ -18,6 +18,7 @@ from domain.payments.payment import Payment
 from domain.payments.record import PaymentRecord
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, SyncRun, WebhookEvent
 from domain.rules.document_changes import ChangePlan
+from domain.subscriptions import BcSubscription
 
 
 class Clock(Protocol):
@@ -285,4 +286,23 @@ class PaymentJournal(Protocol):
 
     def post(self) -> None:
         """Post every line of the journal: all or nothing (BusinessCentralRejected names what BC refused)."""
+        ...
+
+
+class Subscriptions(Protocol):
+    """BC's webhook subscriptions (`api/v2.0/subscriptions`, not under a company)."""
+
+    def all(self) -> list[BcSubscription]: ...
+
+    def get(self, subscription_id: str) -> BcSubscription | None:
+        """The subscription as BC has it now; None when BC no longer has it."""
+        ...
+
+    def create(self, resource: str, notification_url: str, client_state: str) -> BcSubscription:
+        """Subscribe; BC first calls `notification_url` with a validationToken (BusinessCentralRejected when that
+        handshake fails)."""
+        ...
+
+    def renew(self, subscription: BcSubscription, notification_url: str, client_state: str) -> BcSubscription:
+        """Three more days from now (If-Match), at this URL and client state; BC repeats the handshake."""
         ...

@@ -41,7 +41,8 @@ class Notification(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
     subscription_id: str = Field(alias="subscriptionId", min_length=1)
-    client_state: SecretStr = Field(alias="clientState")
+    client_state: SecretStr = Field(SecretStr(""), alias="clientState")
+    """Blank in the logged copy: Koppel keeps its secret out of storage."""
     expires_at: datetime | None = Field(None, alias="expirationDateTime")
     resource: str = Field(min_length=1)
     change_type: ChangeType = Field(alias="changeType")

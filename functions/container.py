@@ -16,19 +16,26 @@ from domain.payments.accounts import PaymentAccount
 from domain.ports import ChannelCatalog, ShopOrderFeed
 from domain.records import SyncRun
 from domain.rules.controls import ControlPolicy
+from domain.services.bc_notifications import NotificationWork
+from domain.services.book_payments import PaymentBooking
 from domain.services.ingest_webhook import Intake
+from domain.services.keep_subscriptions import SubscriptionKeeping, keep_subscriptions
 from domain.services.portal_prices import PortalPrices
 from domain.services.publish_portal_catalog import PortalCatalogRun, publish_portal_catalog
 from domain.services.recover_orders import OrderRecovery
 from domain.services.sync_catalog import CatalogSync, sync_catalog
 from domain.services.sync_order import ImportPolicy, OrderSync
 from domain.services.sync_payment import PaymentSync
+from domain.services.track_invoices import InvoiceTracking
 from integrations.businesscentral.api import BusinessCentralApi
 from integrations.businesscentral.catalog import BusinessCentralCatalog
 from integrations.businesscentral.client import BusinessCentralClient
+from integrations.businesscentral.invoices import BusinessCentralInvoices
+from integrations.businesscentral.payment_journal import BusinessCentralPaymentJournal
 from integrations.businesscentral.portal import BusinessCentralPortalSource
 from integrations.businesscentral.price_lists import BusinessCentralPriceLists
 from integrations.businesscentral.stock import BusinessCentralStock
+from integrations.businesscentral.subscriptions import BusinessCentralSubscriptions
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
 from integrations.payments.readers import mollie_reader, stripe_reader
@@ -38,7 +45,7 @@ from integrations.shops.shopify import ShopifyOrderFeed
 from integrations.shops.shopify_catalog import ShopifyCatalog
 from integrations.shops.woocommerce import WooCommerceOrderFeed
 from integrations.shops.woocommerce_catalog import WooCommerceCatalog
-from integrations.storage.account import PAYMENTS_QUEUE, StorageAccount
+from integrations.storage.account import BC_NOTIFICATIONS_QUEUE, PAYMENTS_QUEUE, StorageAccount
 from integrations.storage.attention_list import TableAttentionList
 from integrations.storage.customer_bindings import TableCustomerBindings
 from integrations.storage.event_log import TableEventLog
@@ -83,6 +90,14 @@ class Container:
     """The run that keeps the portal's catalog; None when BC's pages are not published or its settings are invalid."""
     portal_prices: PortalPrices | None
     sync_runs: TableSyncRuns
+    invoice_tracking: InvoiceTracking
+    bc_notification_intake: Intake
+    """As `intake`, but queues to `bc-notifications`: BC's webhook notifications, logged per day."""
+    bc_notifications: NotificationWork
+    payment_booking: PaymentBooking | None
+    """Books matched payments in BC; None without a payment journal (KOPPEL_BC_PAYMENT_JOURNAL)."""
+    subscription_keeping: SubscriptionKeeping | None
+    """Keeps BC's webhook subscriptions alive; None without a notification URL (invoices are then polled only)."""
 
     def named_runs(self) -> dict[str, Callable[[], SyncRun]]:
         """Every timed run ops may look at or start now, by name."""
@@ -91,6 +106,8 @@ class Container:
         }
         if self.portal_catalog is not None:
             runs[self.portal_catalog.name] = partial(publish_portal_catalog, self.portal_catalog)
+        if self.subscription_keeping is not None:
+            runs[self.subscription_keeping.name] = partial(keep_subscriptions, self.subscription_keeping)
         return runs
 
 
@@ -106,6 +123,9 @@ def container() -> Container:
     bc = _bc_client(config)
     company_clock = SystemClock(ZoneInfo(config.time_zone))
     portal_catalog, portal_prices = _portal(config, account, bc, company_clock)
+    invoice_tracking = InvoiceTracking(
+        invoices=BusinessCentralInvoices(bc), orders=orders, state=TableSyncState(account), clock=clock
+    )
     return Container(
         settings=config,
         intake=intake,
@@ -124,6 +144,13 @@ def container() -> Container:
         portal_catalog=portal_catalog,
         portal_prices=portal_prices,
         sync_runs=TableSyncRuns(account),
+        invoice_tracking=invoice_tracking,
+        bc_notification_intake=Intake(
+            events=events, queue=StorageOrderQueue(account, BC_NOTIFICATIONS_QUEUE), clock=clock
+        ),
+        bc_notifications=NotificationWork(events=events, tracking=invoice_tracking, company_id=config.bc_company_id),
+        subscription_keeping=_subscription_keeping(config, account, bc, clock),
+        payment_booking=_payment_booking(config, account, bc, invoice_tracking, clock),
         order_sync=OrderSync(
             events=events,
             orders=orders,
@@ -138,6 +165,51 @@ def container() -> Container:
             prices=_price_lists(config, bc),
             payments=TablePaymentStore(account),
         ),
+    )
+
+
+def _payment_booking(
+    config: Settings,
+    account: StorageAccount,
+    bc: BusinessCentralClient,
+    tracking: InvoiceTracking,
+    clock: SystemClock,
+) -> PaymentBooking | None:
+    if not config.bc_payment_journal:
+        log.info("payments are matched, not booked in BC: KOPPEL_BC_PAYMENT_JOURNAL is not set")
+        return None
+    return PaymentBooking(
+        tracking=tracking,
+        journal=BusinessCentralPaymentJournal(bc, config.bc_payment_journal),
+        payments=TablePaymentStore(account),
+        orders=tracking.orders,
+        runs=TableSyncRuns(account),
+        clock=clock,
+        local_currency=config.local_currency,
+        batch=config.booking_batch,
+    )
+
+
+def _subscription_keeping(
+    config: Settings, account: StorageAccount, bc: BusinessCentralClient, clock: SystemClock
+) -> SubscriptionKeeping | None:
+    """The keeper of BC's webhook subscriptions, when Koppel has a notification URL and a client state for them."""
+    if not config.bc_notification_url.get_secret_value():
+        log.info("no BC webhook subscription kept (KOPPEL_BC_NOTIFICATION_URL not set): invoices are polled only")
+        return None
+    if not config.bc_webhook_client_state.get_secret_value():
+        log.error("no BC webhook subscription kept: KOPPEL_BC_WEBHOOK_CLIENT_STATE is not set")
+        return None
+    return SubscriptionKeeping(
+        subscriptions=BusinessCentralSubscriptions(bc),
+        state=TableSyncState(account),
+        runs=TableSyncRuns(account),
+        clock=clock,
+        company_id=config.bc_company_id,
+        entity_sets=tuple(names(config.bc_subscription_resources)),
+        notification_url=config.bc_notification_url,
+        client_state=config.bc_webhook_client_state,
+        renew_within=timedelta(hours=config.bc_subscription_renew_hours),
     )
 
 

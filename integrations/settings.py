@@ -85,6 +85,11 @@ class Settings(BaseSettings):
     """How often a payment whose order has not arrived is looked at again."""
     payment_wait_hours: int = Field(24, ge=1, validation_alias="KOPPEL_PAYMENT_WAIT_HOURS")
     """How long a payment waits for its order before a person is asked."""
+    bc_payment_journal: str = Field("", max_length=10, validation_alias="KOPPEL_BC_PAYMENT_JOURNAL")
+    """The code of the customer payment journal (a Cash Receipt batch) Koppel books payments in, used by Koppel
+    alone: its post posts every line in it. Blank: payments are matched but not booked."""
+    booking_batch: int = Field(500, ge=1, le=5000, validation_alias="KOPPEL_BOOKING_BATCH")
+    """At most this many payments are looked at per booking run (the rest in the next)."""
     shopify_api_version: str = Field("2025-10", validation_alias="KOPPEL_SHOPIFY_API_VERSION")
     shopify_import_statuses: str = Field(
         "pending,authorized,partially_paid,paid", validation_alias="KOPPEL_SHOPIFY_IMPORT_STATUSES"
@@ -100,6 +105,14 @@ class Settings(BaseSettings):
     recovery_first_lookback_hours: float = Field(24.0, gt=0, validation_alias="KOPPEL_RECOVERY_FIRST_LOOKBACK_HOURS")
     max_webhook_bytes: int = Field(1_048_576, ge=1024, validation_alias="KOPPEL_MAX_WEBHOOK_BYTES")
     totals_tolerance: Decimal = Field(Decimal("0.02"), ge=0, validation_alias="KOPPEL_TOTALS_TOLERANCE")
+
+    bc_notification_url: SecretStr = Field(SecretStr(""), validation_alias="KOPPEL_BC_NOTIFICATION_URL")
+    """Koppel's public URL of /api/webhooks/businesscentral, function key included; without it no BC subscription is
+    kept and invoices are learned by polling alone."""
+    bc_webhook_client_state: SecretStr = Field(SecretStr(""), validation_alias="KOPPEL_BC_WEBHOOK_CLIENT_STATE")
+    bc_subscription_resources: str = Field("salesInvoices", validation_alias="KOPPEL_BC_SUBSCRIPTION_RESOURCES")
+    """Comma-separated entity sets of the company Koppel subscribes to."""
+    bc_subscription_renew_hours: float = Field(24.0, gt=0, lt=72, validation_alias="KOPPEL_BC_SUBSCRIPTION_RENEW_HOURS")
 
     @field_validator("time_zone")
     @classmethod

@@ -49,3 +49,11 @@ class BcProbe:
         return self.all(
             "salesOrders", **{"$filter": f"externalDocumentNumber eq {literal}", "$expand": "salesOrderLines"}
         )
+
+    def get(self, path: str) -> dict[str, Any]:
+        found: dict[str, Any] = self._http.get(path).raise_for_status().json()
+        return found
+
+    def ship_and_invoice(self, sales_order_id: str) -> None:
+        """Ship every line and post the invoice, as the warehouse and the bookkeeper would."""
+        self._http.post(f"salesOrders({sales_order_id})/Microsoft.NAV.shipAndInvoice").raise_for_status()

@@ -39,6 +39,8 @@ SHOPIFY_SHOP = "shop-b"
 PAYMENT_ACCOUNT = "main"
 PAYMENT_RETRY_SCALE = 0.001
 """Mollie's and Stripe's webhook retries (minutes to hours) take a thousandth of the time here."""
+BC_NOTIFICATION_DELAY_S = 1.0
+"""BC sends its webhook notifications some 30 s after a change; the simulator here after a second."""
 
 
 @dataclass
@@ -68,6 +70,7 @@ class LocalStack:
     stripe: StripeSimulator | None = None
     shopify_retry_delays_s: tuple[float, ...] = (1.0, 2.0, 4.0)
     _bc_secret: str = ""
+    _bc_client_state: str = ""
     _saved_environ: dict[str, str] = field(default_factory=dict)
     _host: Any = None
     _worker: subprocess.Popen[bytes] | None = None
@@ -96,8 +99,24 @@ class LocalStack:
             "KOPPEL_CATALOG_SCHEDULE": "0 */15 * * * *",
             "KOPPEL_PORTAL_CATALOG_SCHEDULE": "0 */15 * * * *",
             "KOPPEL_PAYMENT_RETRY_SECONDS": "2",
+            "KOPPEL_BC_PAYMENT_JOURNAL": "KOPPEL",
+            "KOPPEL_BOOKING_SCHEDULE": "*/5 * * * * *",
         }
-        return values | self._shop_settings() | self._payment_settings() | self.extra_settings
+        return (
+            values
+            | self._shop_settings()
+            | self._payment_settings()
+            | self._bc_webhook_settings()
+            | self.extra_settings
+        )
+
+    def _bc_webhook_settings(self) -> dict[str, str]:
+        """The host keeps a salesInvoices subscription with the BC simulator, which notifies the host's endpoint."""
+        return {
+            "KOPPEL_BC_NOTIFICATION_URL": f"{self.host_url}/api/webhooks/businesscentral",
+            "KOPPEL_BC_WEBHOOK_CLIENT_STATE": self._bc_client_state,
+            "KOPPEL_BC_SUBSCRIPTION_SCHEDULE": "0 0 * * * *",
+        }
 
     def _payment_settings(self) -> dict[str, str]:
         """One Mollie and one Stripe account (`main`), both paying the WooCommerce shop's orders."""
@@ -139,15 +158,25 @@ class LocalStack:
             "KOPPEL_SHOPIFY_API_VERSION": self.shopify.api_version,
         }
 
+    @property
+    def bc_client_secret(self) -> str:
+        """The secret of Koppel's client at the BC simulator, for tests that act as a BC user."""
+        return self._bc_secret
+
     def bc_probe(self) -> BcProbe:
         assert self.bc is not None
         return BcProbe(self.bc, BC_CLIENT_ID, self._bc_secret)
 
     def start(self) -> LocalStack:
         self._bc_secret = secrets.token_urlsafe(24)
+        self._bc_client_state = secrets.token_urlsafe(24)
         self.azurite.start()
         self.bc = BusinessCentralSimulator(
-            port=0, client_id=BC_CLIENT_ID, client_secret=self._bc_secret, latency_ms=self.bc_latency_ms
+            port=0,
+            client_id=BC_CLIENT_ID,
+            client_secret=self._bc_secret,
+            latency_ms=self.bc_latency_ms,
+            notification_delay_s=BC_NOTIFICATION_DELAY_S,
         ).start()
         self.host_port = self.host_port or free_port()
         self.woocommerce = WooCommerceSimulator(

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.catalog.listing import PushedListing
-from domain.errors import ConcurrencyConflict
+from domain.errors import BusinessCentralRejected, ConcurrencyConflict, RetryableError
 from domain.mapping.business_central import ChargeAccounts
 from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku, WebOrderKey
 from domain.payments.record import PaymentRecord
@@ -17,6 +17,7 @@ from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord
 from domain.rules.document_changes import ChangePlan
 from domain.services.ingest_webhook import Intake
 from domain.services.sync_order import ImportPolicy, OrderSync
+from domain.subscriptions import BcSubscription
 
 
 class FixedClock:
@@ -283,3 +284,74 @@ class MemoryPayments:
 
     def awaiting_booking(self, limit: int) -> list[PaymentRecord]:
         return [record for record in self.rows.values() if record.to_book][:limit]
+
+
+class MemorySubscriptions:
+    """BC's subscriptions: each lives three days from its creation or renewal on `clock`; `refuse_handshake` makes
+    BC refuse to create or renew (the notification URL did not answer), `unavailable` makes every call fail."""
+
+    def __init__(self, clock: FixedClock) -> None:
+        self.clock = clock
+        self.rows: dict[str, BcSubscription] = {}
+        self.client_states: dict[str, str] = {}
+        self.calls: list[str] = []
+        self.refuse_handshake = False
+        self.unavailable = False
+        self._ids = itertools.count(1)
+
+    def all(self) -> list[BcSubscription]:
+        self._call("all")
+        return list(self.rows.values())
+
+    def get(self, subscription_id: str) -> BcSubscription | None:
+        self._call("get")
+        return self.rows.get(subscription_id)
+
+    def create(self, resource: str, notification_url: str, client_state: str) -> BcSubscription:
+        self._call("create")
+        self._handshake()
+        number = next(self._ids)
+        made = BcSubscription(
+            id=f"{number:032x}",
+            resource=resource,
+            notification_url=notification_url,
+            expires_at=self.clock.now() + timedelta(days=3),
+            etag=f'W/"{number}"',
+        )
+        return self._store(made, client_state)
+
+    def renew(self, subscription: BcSubscription, notification_url: str, client_state: str) -> BcSubscription:
+        self._call("renew")
+        self._handshake()
+        current = self.rows.get(subscription.id)
+        if current is None:
+            raise RetryableError("BC answered 404 to PATCH: check the BC settings and permissions")
+        if current.etag != subscription.etag:
+            raise RetryableError("BC answered 409 (record changed or locked) to PATCH")
+        renewed = current.model_copy(
+            update={
+                "notification_url": notification_url,
+                "expires_at": self.clock.now() + timedelta(days=3),
+                "etag": f'W/"{next(self._ids)}"',
+            }
+        )
+        return self._store(renewed, client_state)
+
+    def _store(self, subscription: BcSubscription, client_state: str) -> BcSubscription:
+        self.rows[subscription.id] = subscription
+        self.client_states[subscription.id] = client_state
+        return subscription
+
+    def _call(self, name: str) -> None:
+        self.calls.append(name)
+        if self.unavailable:
+            raise RetryableError("BC did not accept GET after 6 attempts")
+
+    def _handshake(self) -> None:
+        if self.refuse_handshake:
+            raise BusinessCentralRejected(
+                400,
+                "BadRequest",
+                "The subscription could not be validated: the notification URL must answer the validation request "
+                "with 200 OK and the validationToken as its body.",
+            )

@@ -83,6 +83,10 @@ class BusinessCentralClient:
     def patch(self, path: str, body: dict[str, Any], etag: str) -> dict[str, Any]:
         return self._send("PATCH", f"{self._company_url}/{path}", json=body, headers={"If-Match": etag})
 
+    def patch_url(self, url: str, body: dict[str, Any], etag: str) -> dict[str, Any]:
+        """PATCH at an absolute URL (BC's subscriptions live beside the companies) with If-Match."""
+        return self._send("PATCH", url, json=body, headers={"If-Match": etag})
+
     def delete(self, path: str, etag: str) -> None:
         self._send("DELETE", f"{self._company_url}/{path}", headers={"If-Match": etag})
 

@@ -30,6 +30,7 @@ PAYMENTS_TABLE = "payments"
 RAW_BODIES_CONTAINER = "webhooks"
 ORDERS_QUEUE = "orders"
 PAYMENTS_QUEUE = "payments"
+BC_NOTIFICATIONS_QUEUE = "bc-notifications"
 
 T = TypeVar("T")
 

@@ -38,6 +38,8 @@ def app_settings(azurite: Azurite, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         "KOPPEL_RECOVERY_SCHEDULE": "0 */5 * * * *",
         "KOPPEL_CATALOG_SCHEDULE": "0 */15 * * * *",
         "KOPPEL_PORTAL_CATALOG_SCHEDULE": "0 */15 * * * *",
+        "KOPPEL_BC_SUBSCRIPTION_SCHEDULE": "0 0 * * * *",
+        "KOPPEL_BOOKING_SCHEDULE": "0 * * * * *",
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)

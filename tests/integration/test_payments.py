@@ -179,3 +179,53 @@ def test_an_order_held_for_prepayment_is_released_once_its_mollie_payment_pays_i
     after = wait_for(released)
     assert {c["control"]: c["passed"] for c in after["controls"]}["payment"] is True
     assert probe.sales_orders(str(order.order_id))[0]["status"] == "Open"
+
+
+def _booked(stack: LocalStack, order_id: int) -> dict[str, Any]:
+    """The dossier once BC's invoice is filed on the order and every payment on it is booked."""
+
+    def booked() -> dict[str, Any] | None:
+        body: dict[str, Any] = dossier(stack, order_id).json()
+        bookings = [payment["booking"] for payment in body["payments"]]
+        done = body["invoices"] and bookings and all(b and b["state"] == "booked" for b in bookings)
+        return body if done else None
+
+    return wait_for(booked, timeout=60)
+
+
+def test_a_paid_order_invoiced_in_bc_has_its_payment_booked_against_the_invoice(stack: LocalStack):
+    """Paid through Mollie, shipped and invoiced in BC: BC's webhook (or the poll) files the invoice on the order,
+    the booking timer puts the payment in Koppel's journal applied to it and posts it; a refund afterwards is put
+    before a person."""
+    order_id = next_order_id()
+    total = _order_total(stack, order_id)
+    payment_id = _mollie_payment(stack, order_id, total)
+    _record(stack, "mollie", payment_id, MatchStatus.MATCHED)
+    probe = stack.bc_probe()
+    probe.ship_and_invoice(settled_dossier(stack, order_id)["bc_document"]["id"])
+
+    body = _booked(stack, order_id)
+    [invoice] = body["invoices"]
+    [payment] = body["payments"]
+    in_bc = probe.get(f"salesInvoices({invoice['id']})")
+    assert (in_bc["remainingAmount"], in_bc["status"]) == (0, "Paid")
+    assert payment["booking"]["invoice_number"] == in_bc["number"]
+    assert payment["booking"]["external_document_number"] == payment_id.upper()
+    assert Decimal(payment["booking"]["amount"]) == total
+    assert probe.all(f"customerPaymentJournals({_koppel_journal(probe)})/customerPayments") == []
+
+    assert stack.mollie is not None
+    headers = {"Authorization": f"Bearer {stack.mollie.api_key}"}
+    httpx.post(f"{stack.mollie.url}/v2/payments/{payment_id}/refunds", json={}, headers=headers, timeout=30)
+
+    def parked() -> list[str] | None:
+        return [p for p in _unmatched(stack) if p == payment_id] or None
+
+    assert wait_for(parked, timeout=60) == [payment_id]
+    problem = dossier(stack, order_id).json()["payments"][0]["booking_problem"]
+    assert problem == f"EUR {total:.2f} refunded or charged back after booking: book it against the credit memo"
+
+
+def _koppel_journal(probe: Any) -> str:
+    [journal] = probe.all("customerPaymentJournals", **{"$filter": "code eq 'KOPPEL'"})
+    return str(journal["id"])

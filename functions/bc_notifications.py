@@ -1,0 +1,88 @@
+"""BC's webhooks: `POST /api/webhooks/businesscentral` answers the validation handshake and takes notifications in;
+the `bc-notifications` queue files the invoices they name (`-poison` records the give-up); a timer keeps the
+subscriptions alive (schedule: KOPPEL_BC_SUBSCRIPTION_SCHEDULE; `POST /api/ops/sync/bc-subscriptions/run` runs it
+now)."""
+
+from __future__ import annotations
+
+import logging
+
+import azure.functions as func
+
+from domain.records import EventStatus, OrderMessage
+from domain.services.bc_notifications import receive_notifications, work_notifications
+from domain.services.keep_subscriptions import keep_subscriptions
+from functions.container import container
+from functions.responses import json_response, stored_or_refused
+from integrations.storage.account import BC_NOTIFICATIONS_QUEUE
+
+bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
+log = logging.getLogger(__name__)
+
+
+@bp.route(route="webhooks/businesscentral", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+def bc_notification(req: func.HttpRequest) -> func.HttpResponse:
+    """The handshake (`?validationToken=...`: 200 with exactly the token as text) or a notification batch: 202
+    once stored and queued, 200 for a batch already taken in, 4xx refused (BC then deletes the subscription;
+    the keeper makes a new one), 503 when storage is down (BC retries)."""
+    token = req.params.get("validationToken")
+    if token is not None:
+        return func.HttpResponse(token, status_code=200, mimetype="text/plain")
+    app = container()
+    outcome = stored_or_refused(
+        "businesscentral",
+        "bc",
+        lambda: receive_notifications(
+            app.bc_notification_intake,
+            req.get_body(),
+            app.settings.bc_webhook_client_state,
+            app.settings.max_webhook_bytes,
+        ),
+    )
+    if isinstance(outcome, func.HttpResponse):
+        return outcome
+    log.info("BC notification accepted: event=%s duplicate=%s", outcome.event_id, outcome.duplicate)
+    body = {"eventId": outcome.event_id, "log": str(outcome.order_key), "duplicate": outcome.duplicate}
+    return json_response(body, 200 if outcome.duplicate else 202)
+
+
+@bp.queue_trigger(arg_name="msg", queue_name=BC_NOTIFICATIONS_QUEUE, connection="AzureWebJobsStorage")
+def bc_notification_worker(msg: func.QueueMessage) -> None:
+    message = OrderMessage.model_validate_json(msg.get_body())
+    worked = work_notifications(container().bc_notifications, message)
+    if worked is None:
+        log.warning("BC notification %s: its event is gone, nothing done", message.event_id)
+        return
+    log.info(
+        "BC notification %s: read %d, filed %d invoices, passed by %d",
+        message.event_id,
+        worked.read,
+        worked.filed,
+        worked.passed,
+    )
+
+
+@bp.queue_trigger(arg_name="msg", queue_name=f"{BC_NOTIFICATIONS_QUEUE}-poison", connection="AzureWebJobsStorage")
+def bc_notification_poison(msg: func.QueueMessage) -> None:
+    message = OrderMessage.model_validate_json(msg.get_body())
+    note = "gave up after repeated failures (BC or storage unavailable); the raw notification is kept"
+    container().bc_notifications.events.mark(message.order_key, message.event_id, EventStatus.FAILED, note)
+    log.error("BC notification %s gave up (%s)", message.event_id, message.order_key)
+
+
+@bp.timer_trigger(arg_name="timer", schedule="%KOPPEL_BC_SUBSCRIPTION_SCHEDULE%", run_on_startup=False)
+def bc_subscriptions(timer: func.TimerRequest) -> None:
+    keeping = container().subscription_keeping
+    if keeping is None:
+        return
+    run = keep_subscriptions(keeping)
+    log.info(
+        "%s: %d wanted, %d created or renewed, %d failed%s",
+        run.name,
+        run.read,
+        run.changed,
+        run.failed,
+        " (run was past due)" if timer.past_due else "",
+    )
+    for problem in run.problems:
+        log.error("%s: %s", run.name, problem)
