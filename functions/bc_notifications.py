@@ -14,6 +14,7 @@ from domain.services.bc_notifications import receive_notifications, work_notific
 from domain.services.keep_subscriptions import keep_subscriptions
 from functions.container import container
 from functions.responses import json_response, stored_or_refused
+from functions.run_log import log_run
 from integrations.storage.account import BC_NOTIFICATIONS_QUEUE
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
@@ -75,14 +76,4 @@ def bc_subscriptions(timer: func.TimerRequest) -> None:
     keeping = container().subscription_keeping
     if keeping is None:
         return
-    run = keep_subscriptions(keeping)
-    log.info(
-        "%s: %d wanted, %d created or renewed, %d failed%s",
-        run.name,
-        run.read,
-        run.changed,
-        run.failed,
-        " (run was past due)" if timer.past_due else "",
-    )
-    for problem in run.problems:
-        log.error("%s: %s", run.name, problem)
+    log_run(keep_subscriptions(keeping), timer.past_due, ("wanted", "changed", "created or renewed", "failed"))

@@ -12,6 +12,7 @@ from domain.records import SyncRun
 from domain.services.sync_catalog import sync_catalog
 from functions.container import container
 from functions.responses import error_response, json_response
+from functions.run_log import log_run
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ def catalog_sync(timer: func.TimerRequest) -> None:
     failed = []
     for name, sync in container().catalog_syncs.items():
         try:
-            _log(sync_catalog(sync), past_due=timer.past_due)
+            log_run(sync_catalog(sync), past_due=timer.past_due)
         except Exception as error:
             log.error("%s failed: %s", name, type(error).__name__)
             failed.append(name)
@@ -48,24 +49,9 @@ def run_sync_now(req: func.HttpRequest) -> func.HttpResponse:
     if run_now is None:
         return error_response(404, "not_found", f"no run is called {req.route_params['name']}")
     run = run_now()
-    _log(run, past_due=False)
+    log_run(run, past_due=False)
     return json_response(_summary(run))
 
 
 def _summary(run: SyncRun) -> dict[str, object]:
     return run.model_dump(mode="json") | {"seconds": round(run.seconds, 3)}
-
-
-def _log(run: SyncRun, past_due: bool) -> None:
-    log.info(
-        "%s: %s read %d, changed %d, pushed %d, failed %d in %.1f s%s%s",
-        run.name,
-        "full" if run.full else "delta",
-        run.read,
-        run.changed,
-        run.pushed,
-        run.failed,
-        run.seconds,
-        "" if run.completed else " (stopped early, resumes next run)",
-        " (run was past due)" if past_due else "",
-    )

@@ -13,6 +13,7 @@ from domain.services.portal_prices import quote_prices
 from domain.services.publish_portal_catalog import publish_portal_catalog
 from functions.container import container
 from functions.responses import error_response, json_response
+from functions.run_log import log_run
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 log = logging.getLogger(__name__)
@@ -24,18 +25,7 @@ def portal_catalog(timer: func.TimerRequest) -> None:
     if run is None:
         log.warning("portal catalog not kept: BC's pages are not published or the portal settings are invalid")
         return
-    summary = publish_portal_catalog(run)
-    log.info(
-        "%s: read %d, changed %d, stored %d, failed %d in %.1f s%s%s",
-        summary.name,
-        summary.read,
-        summary.changed,
-        summary.pushed,
-        summary.failed,
-        summary.seconds,
-        "" if summary.completed else " (stopped early, resumes next run)",
-        " (run was past due)" if timer.past_due else "",
-    )
+    log_run(publish_portal_catalog(run), timer.past_due, ("read", "changed", "stored", "failed"))
 
 
 @bp.route(route="portal/customers/{customerNumber}/prices", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)

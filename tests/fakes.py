@@ -11,7 +11,7 @@ from typing import Any
 from domain.catalog.listing import PushedListing
 from domain.errors import BusinessCentralRejected, ConcurrencyConflict, RetryableError
 from domain.mapping.business_central import ChargeAccounts
-from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku, WebOrderKey
+from domain.models import BcCustomer, BcSalesOrder, OrderStatus, Party, ResolvedSku, WebOrderKey
 from domain.payments.record import PaymentRecord
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, SyncRun, WebhookEvent
 from domain.rules.document_changes import ChangePlan
@@ -355,3 +355,18 @@ class MemorySubscriptions:
                 "The subscription could not be validated: the notification URL must answer the validation request "
                 "with 200 OK and the validationToken as its body.",
             )
+
+
+def order_in_bc(orders: MemoryOrders, key: WebOrderKey, external_document_number: str) -> None:
+    """A web order as the order worker leaves it: in BC as a 30.00 sales order of customer C00010."""
+    document = BcSalesOrder(
+        id=f"so-{key.order_id}",
+        number=f"S-ORD{key.order_id}",
+        status="Open",
+        customer_number="C00010",
+        external_document_number=external_document_number,
+        total_excluding_tax=Decimal("24.79"),
+        total_tax=Decimal("5.21"),
+        total_including_tax=Decimal("30.00"),
+    )
+    orders.create(OrderRecord(key=key, status=OrderStatus.IN_BC, bc=document))

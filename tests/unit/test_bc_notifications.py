@@ -12,13 +12,13 @@ import pytest
 from pydantic import SecretStr
 
 from domain.errors import BusinessCentralRejected, Rejection, RequestRejected
-from domain.models import BcSalesOrder, OrderStatus, WebOrderKey
+from domain.models import WebOrderKey
 from domain.payments.invoice import BcInvoice
-from domain.records import EventStatus, OrderRecord
+from domain.records import EventStatus
 from domain.services.bc_notifications import NotificationWork, receive_notifications, work_notifications
 from domain.services.track_invoices import InvoiceTracking
 from domain.subscriptions import entity_set
-from tests.fakes import FixedClock, MemoryOrders, MemorySyncState, memory_intake
+from tests.fakes import FixedClock, MemoryOrders, MemorySyncState, memory_intake, order_in_bc
 
 COMPANY = "5f0d6c1e-0000-4000-8000-00000000c0a1"
 CLIENT_STATE = SecretStr("client-state-456")
@@ -80,17 +80,7 @@ class World:
         self.intake, self.events, self.queue = memory_intake()
         self.invoices = Invoices(shown or {})
         orders = MemoryOrders()
-        document = BcSalesOrder(
-            id="so-1",
-            number="S-ORD1",
-            status="Open",
-            customer_number="C00010",
-            external_document_number="WEB1001",
-            total_excluding_tax=Decimal("24.79"),
-            total_tax=Decimal("5.21"),
-            total_including_tax=Decimal("30.00"),
-        )
-        orders.create(OrderRecord(key=ORDER, status=OrderStatus.IN_BC, bc=document))
+        order_in_bc(orders, ORDER, "WEB1001")
         self.orders = orders
         tracking = InvoiceTracking(invoices=self.invoices, orders=orders, state=MemorySyncState(), clock=FixedClock())
         self.work = NotificationWork(events=self.events, tracking=tracking, company_id=COMPANY)

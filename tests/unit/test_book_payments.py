@@ -10,15 +10,14 @@ from decimal import Decimal
 import pytest
 
 from domain.errors import BusinessCentralRejected, RetryableError
-from domain.models import BcSalesOrder, OrderStatus, WebOrderKey
+from domain.models import WebOrderKey
 from domain.payments.booking import BookingState, PaymentLine
 from domain.payments.invoice import BcInvoice
 from domain.payments.payment import Money, Payment, PaymentStatus
 from domain.payments.record import MatchStatus, PaymentRecord
-from domain.records import OrderRecord
 from domain.services.book_payments import PaymentBooking, book_payments
 from domain.services.track_invoices import InvoiceTracking
-from tests.fakes import FixedClock, MemoryOrders, MemoryPayments, MemorySyncRuns, MemorySyncState
+from tests.fakes import FixedClock, MemoryOrders, MemoryPayments, MemorySyncRuns, MemorySyncState, order_in_bc
 
 ORDER = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1001")
 
@@ -84,17 +83,7 @@ class World:
         )
 
     def order_in_bc(self, key: WebOrderKey = ORDER) -> None:
-        document = BcSalesOrder(
-            id=f"so-{key.order_id}",
-            number=f"S-ORD{key.order_id}",
-            status="Open",
-            customer_number="C00010",
-            external_document_number=f"WEB{key.order_id}",
-            total_excluding_tax=Decimal("24.79"),
-            total_tax=Decimal("5.21"),
-            total_including_tax=Decimal("30.00"),
-        )
-        self.orders.create(OrderRecord(key=key, status=OrderStatus.IN_BC, bc=document))
+        order_in_bc(self.orders, key, f"WEB{key.order_id}")
 
     def invoiced(self, key: WebOrderKey = ORDER, remaining: str = "30.00", currency: str = "") -> BcInvoice:
         invoice = BcInvoice(

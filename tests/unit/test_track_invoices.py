@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from domain.models import BcSalesOrder, OrderStatus, WebOrderKey
+from domain.models import WebOrderKey
 from domain.payments.invoice import BcInvoice
-from domain.records import OrderRecord
 from domain.services.track_invoices import InvoiceTracking, link_invoices, poll_invoices
-from tests.fakes import FixedClock, MemoryOrders, MemorySyncState
+from tests.fakes import FixedClock, MemoryOrders, MemorySyncState, order_in_bc
 
 ORDER = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1001")
 STAMP = datetime(2026, 11, 29, 10, tzinfo=UTC)
@@ -43,17 +42,7 @@ def invoice(number: str, document: str = "WEB1001", remaining: str = "30.00", mi
 
 def tracking(*posted: BcInvoice) -> InvoiceTracking:
     orders = MemoryOrders()
-    document = BcSalesOrder(
-        id="so-1",
-        number="S-ORD1",
-        status="Open",
-        customer_number="C00010",
-        external_document_number="web1001",
-        total_excluding_tax=Decimal("24.79"),
-        total_tax=Decimal("5.21"),
-        total_including_tax=Decimal("30.00"),
-    )
-    orders.create(OrderRecord(key=ORDER, status=OrderStatus.IN_BC, bc=document))
+    order_in_bc(orders, ORDER, "web1001")
     return InvoiceTracking(invoices=Invoices(*posted), orders=orders, state=MemorySyncState(), clock=FixedClock())
 
 

@@ -1,0 +1,28 @@
+"""One log line per timed run's summary, the same shape for every run; its problems as error lines."""
+
+from __future__ import annotations
+
+import logging
+
+from domain.records import SyncRun
+
+log = logging.getLogger("koppel.runs")
+COUNTS = ("read", "changed", "pushed", "failed")
+
+
+def log_run(run: SyncRun, past_due: bool, counts: tuple[str, str, str, str] = COUNTS) -> None:
+    """`counts` names what the run's read / changed / pushed / failed mean for it (e.g. "booked" for pushed)."""
+    figures = ", ".join(
+        f"{name} {value}" for name, value in zip(counts, (run.read, run.changed, run.pushed, run.failed), strict=True)
+    )
+    log.info(
+        "%s: %s%s in %.1f s%s%s",
+        run.name,
+        "" if run.full else "delta, ",
+        figures,
+        run.seconds,
+        "" if run.completed else " (stopped early, resumes next run)",
+        " (run was past due)" if past_due else "",
+    )
+    for problem in run.problems:
+        log.error("%s: %s", run.name, problem)
