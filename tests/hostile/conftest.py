@@ -1,8 +1,17 @@
-"""The hostile corpus runs against the same local stack as the integration tests: one per module.
+"""The hostile corpus runs against the integration tests' local stack (one per module), built by their own code
+so both suites run Koppel the same way, with one difference: the booking timer does not book (no payment journal),
+since it reads BC every few seconds and each case checks that it made Koppel send BC nothing."""
 
-The fixtures are the integration tests' own (imported, not copied), so both suites run Koppel the same way.
-"""
+from collections.abc import Iterator
 
-from tests.integration.conftest import no_faults, stack
+import pytest
+
+from localdev.stack import LocalStack
+from tests.integration.conftest import no_faults, running_stack
 
 __all__ = ["no_faults", "stack"]
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[LocalStack]:
+    yield from running_stack(KOPPEL_BC_PAYMENT_JOURNAL="")

@@ -25,18 +25,23 @@ FAST_QUEUES = {
 }
 
 
-@pytest.fixture(scope="module")
-def stack() -> Iterator[LocalStack]:
+def running_stack(**settings: str) -> Iterator[LocalStack]:
+    """The local stack the integration tests share, with fast queues; `settings` win over its own."""
     host_json = json.loads((ROOT / "host.json").read_text())
     host_json["extensions"]["queues"] = FAST_QUEUES
-    settings = {
+    own = {
         "KOPPEL_BC_MAX_ATTEMPTS": "4",
         "KOPPEL_MAX_WEBHOOK_BYTES": "65536",
         "KOPPEL_PORTAL_SECRET": PORTAL_SECRET,
         "KOPPEL_BC_RELEASE_API": "koppel/sales/v1.0",
     }
-    with LocalStack(host_json=host_json, extra_settings=settings) as running:
+    with LocalStack(host_json=host_json, extra_settings=own | settings) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[LocalStack]:
+    yield from running_stack()
 
 
 @pytest.fixture(autouse=True)

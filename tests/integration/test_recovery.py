@@ -61,6 +61,7 @@ def test_a_shopify_order_whose_webhooks_all_failed_is_recovered(stack: LocalStac
         placed = shopify.place_order(
             list(a_catalog_order(stack).lines), ShopCustomer("Kwijt", "Bericht", "kwijt@example.nl")
         )
+        shopify.wait_for_deliveries(timeout=30)
     finally:
         httpx.post(
             f"{shopify.url}/_sim/webhook", json={"url": f"{stack.host_url}/api/webhooks/shopify/{SHOPIFY_SHOP}"}
