@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from bench import catalog, chaos, intake, order_sync
+from bench import catalog, chaos, intake, order_sync, payments
 
-BENCHMARKS = {"intake": intake.main, "chaos": chaos.main, "order_sync": order_sync.main, "catalog": catalog.main}
+BENCHMARKS = {
+    "intake": intake.main,
+    "chaos": chaos.main,
+    "order_sync": order_sync.main,
+    "catalog": catalog.main,
+    "payments": payments.main,
+}
 
 
 def main(names: list[str]) -> int:

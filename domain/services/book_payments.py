@@ -94,13 +94,24 @@ def _stage(booking: PaymentBooking, record: PaymentRecord, run: _Run) -> None:
         if not lines and record.booking is not None:
             _mark_booked(booking, record, record.booking, run)
             return
-        line = lines[0] if lines else booking.journal.add(_line(record, invoice, reference))
+        line = lines[0] if lines else _add(booking.journal, _line(record, invoice, reference))
     except BusinessCentralRejected as refused:
         _park(booking, record, run, f"BC refused the payment line: {refused.message}")
+        return
+    if line is None:
         return
     entry = _entry(invoice, line, booking.clock.now())
     booking.payments.put(record.model_copy(update={"booking": entry, "updated_at": entry.at}))
     run.staged.append((record, entry, line))
+
+
+def _add(journal: PaymentJournal, line: PaymentLine) -> PaymentLine | None:
+    """Insert the line; when BC's answer is lost, look for it: there, or None (not made; the next run tries)."""
+    try:
+        return journal.add(line)
+    except AmbiguousWriteError:
+        found = journal.lines(line.external_document_number)
+        return found[0] if found else None
 
 
 def _invoice_to_apply(record: PaymentRecord, order: OrderRecord, local_currency: str) -> BcInvoice | str | None:
@@ -136,6 +147,9 @@ def _post(booking: PaymentBooking, run: _Run) -> None:
         return
     try:
         booking.journal.post()
+    except AmbiguousWriteError:
+        if booking.journal.lines(run.staged[0][2].external_document_number):
+            raise
     except BusinessCentralRejected as refused:
         run.problems.append(f"BC refused to post the journal ({refused.message}): posted line by line")
         _post_one_by_one(booking, run)

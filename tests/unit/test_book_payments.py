@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.errors import BusinessCentralRejected, RetryableError
+from domain.errors import AmbiguousWriteError, BusinessCentralRejected, RetryableError
 from domain.models import WebOrderKey
 from domain.payments.booking import BookingState, PaymentLine
 from domain.payments.invoice import BcInvoice
@@ -300,3 +300,39 @@ def test_only_matched_payments_are_booked(status: MatchStatus):
     run = book_payments(world.booking)
 
     assert (run.read, world.journal.entries) == (0, [])
+
+
+def test_a_lost_answer_to_an_insert_is_looked_up_and_the_run_goes_on():
+    world = World()
+    for number in ("1001", "1002"):
+        key = WebOrderKey(source="woocommerce", shop="shop-a", order_id=number)
+        world.order_in_bc(key)
+        world.invoiced(key)
+        world.matched(f"tr_{number}", "30.00", key)
+    inserts = []
+
+    def answer_lost(line: PaymentLine) -> PaymentLine:
+        inserts.append(Journal.add(world.journal, line))
+        raise AmbiguousWriteError("POST sent but no answer: ReadTimeout")
+
+    world.journal.add = answer_lost  # type: ignore[method-assign]
+    run = book_payments(world.booking)
+
+    assert (run.completed, run.pushed, len(inserts), world.journal.posts) == (True, 2, 2, 1)
+    assert len(world.journal.entries) == 2
+
+
+def test_a_lost_answer_to_the_post_is_settled_by_looking_at_the_journal():
+    world = World()
+    world.order_in_bc()
+    world.invoiced()
+    world.matched("tr_1", "30.00")
+
+    def answer_lost() -> None:
+        Journal.post(world.journal)
+        raise AmbiguousWriteError("POST answered 504; the write may have been committed")
+
+    world.journal.post = answer_lost  # type: ignore[method-assign]
+    run = book_payments(world.booking)
+
+    assert (run.completed, run.pushed, len(world.journal.entries)) == (True, 1, 1)
