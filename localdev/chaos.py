@@ -31,8 +31,9 @@ from azure.core.exceptions import AzureError
 from azure.storage.queue import QueueClient
 
 from integrations.storage.account import ORDERS_QUEUE
-from localdev.azurite import ROOT, on_free_ports
+from localdev.azurite import ROOT
 from localdev.demo import Catalog
+from localdev.proof import Tally, stack_on_disk
 from localdev.shop.woocommerce import ShopCustomer, ShopOrder, signed_delivery
 from localdev.simulators.woocommerce.store import OrderBook, StoredOrder
 from localdev.stack import SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
@@ -154,27 +155,13 @@ class ChaosReport:
         ]
 
 
-class _Tally:
-    """Counters shared by the placing threads."""
-
-    def __init__(self, counts: Counter[str]) -> None:
-        self.counts = counts
-        self._lock = threading.Lock()
-
-    def add(self, name: str, amount: int = 1) -> None:
-        with self._lock:
-            self.counts[name] += amount
-
-
 def run_chaos(plan: ChaosPlan, workdir: Path, say: Callable[[str], None] = print) -> ChaosReport:
     """Start a stack of its own under `workdir` (Azurite data, host log), run the plan, stop everything."""
     host_json = json.loads((ROOT / "host.json").read_text())
-    stack = LocalStack(
+    stack = stack_on_disk(
+        workdir,
         host_json=host_json,
-        in_process=False,
-        host_log=workdir / "host.log",
-        azurite=on_free_ports(location=workdir / "azurite"),
-        extra_settings={"KOPPEL_RECOVERY_SCHEDULE": plan.recovery_schedule},
+        extra_settings={"KOPPEL_RECOVERY_SCHEDULE": plan.recovery_schedule, "KOPPEL_BC_PAYMENT_JOURNAL": ""},
         shopify_retry_delays_s=SHOPIFY_RETRY_DELAYS_S,
     )
     try:
@@ -197,7 +184,7 @@ class _ChaosRun:
         self.say = say
         self.rng = random.Random(plan.seed)
         self.report = ChaosReport(plan)
-        self.tally = _Tally(self.report.counts)
+        self.tally = Tally(self.report.counts)
         self.placed = 0
         self._placed_lock = threading.Lock()
         self._late: list[dict[str, Any]] = []

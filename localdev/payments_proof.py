@@ -34,8 +34,9 @@ from azure.core.exceptions import AzureError
 from azure.storage.queue import QueueClient
 
 from integrations.storage.account import BC_NOTIFICATIONS_QUEUE, ORDERS_QUEUE, PAYMENTS_QUEUE
-from localdev.azurite import ROOT, on_free_ports
+from localdev.azurite import ROOT
 from localdev.demo import Catalog
+from localdev.proof import Tally, stack_on_disk
 from localdev.shop.woocommerce import ShopCustomer, ShopOrder, order_payload
 from localdev.stack import PAYMENT_ACCOUNT, WOOCOMMERCE_SHOP, LocalStack
 
@@ -203,24 +204,9 @@ class PaymentsReport:
         ]
 
 
-class _Tally:
-    def __init__(self, counts: Counter[str]) -> None:
-        self.counts = counts
-        self._lock = threading.Lock()
-
-    def add(self, name: str, amount: int = 1) -> None:
-        with self._lock:
-            self.counts[name] += amount
-
-
 def run_payments_proof(plan: PaymentsPlan, workdir: Path, say: Callable[[str], None] = print) -> PaymentsReport:
     """Start a stack of its own under `workdir` (Azurite data, host log), run the plan, stop everything."""
-    stack = LocalStack(
-        host_json=json.loads((ROOT / "host.json").read_text()),
-        in_process=False,
-        host_log=workdir / "host.log",
-        azurite=on_free_ports(location=workdir / "azurite"),
-    )
+    stack = stack_on_disk(workdir, host_json=json.loads((ROOT / "host.json").read_text()))
     try:
         stack.start()
         return _PaymentsRun(stack, plan, say).execute()
@@ -243,7 +229,7 @@ class _PaymentsRun:
         self.say = say
         self.rng = random.Random(plan.seed)
         self.report = PaymentsReport(plan)
-        self.tally = _Tally(self.report.counts)
+        self.tally = Tally(self.report.counts)
         self._http = httpx.Client(timeout=30)
 
     def execute(self) -> PaymentsReport:
