@@ -111,6 +111,11 @@ class Order(Frozen):
     customer_reference: str = ""
     paid: bool | None = None
     payment_method: str = ""
+    paid_amount: Decimal | None = None
+    """What the shop says it received for the order (WooCommerce date_paid, Shopify paid / partially paid)."""
+    paid_at: datetime | None = None
+    transaction_id: str = ""
+    """The shop's id of the payment (WooCommerce transaction_id); "" when it keeps none."""
 
 
 class OrderStatus(StrEnum):

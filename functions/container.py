@@ -359,7 +359,12 @@ def _price_lists(config: Settings, client: BusinessCentralClient) -> BusinessCen
 
 
 def _import_policy(config: Settings) -> ImportPolicy:
+    providers_paying: dict[str, frozenset[str]] = {}
+    for account in config.payment_accounts().values():
+        shop = f"{account.source}:{account.shop}"
+        providers_paying[shop] = providers_paying.get(shop, frozenset()) | {account.provider}
     return ImportPolicy(
+        providers_paying=providers_paying,
         accounts=ChargeAccounts(shipping=config.shipping_account, fee=config.fee_account or config.shipping_account),
         local_currency=config.local_currency,
         default_customer_number=config.default_customer_number or None,

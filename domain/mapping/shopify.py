@@ -82,6 +82,7 @@ class ShopifyOrder(_Lenient):
     taxes_included: bool = False
     total_price: Amount
     total_tax: Amount = Decimal(0)
+    total_outstanding: Amount | None = None
     financial_status: str | None = "pending"
     cancelled_at: Timestamp | None = None
     created_at: Timestamp
@@ -126,7 +127,19 @@ def to_order(shop: str, shopify: ShopifyOrder) -> Order:
         total_tax=shopify.total_tax,
         paid=shopify.financial_status == "paid",
         payment_method=shopify.payment_gateway_names[0] if shopify.payment_gateway_names else "",
+        paid_amount=_paid_amount(shopify),
+        paid_at=shopify.updated_at.astimezone(UTC) if _paid_amount(shopify) else None,
     )
+
+
+def _paid_amount(shopify: ShopifyOrder) -> Decimal | None:
+    """Paid: the total less what is outstanding; partially paid: only when Shopify says what is outstanding."""
+    outstanding = shopify.total_outstanding
+    if shopify.financial_status == "paid":
+        return shopify.total_price - (outstanding or Decimal(0))
+    if shopify.financial_status == "partially_paid" and outstanding is not None:
+        return shopify.total_price - outstanding
+    return None
 
 
 def _address(address: ShopifyAddress | None) -> Address:

@@ -72,7 +72,9 @@ class WooOrder(_Lenient):
     date_created: Timestamp
     date_modified: Timestamp
     date_paid: Timestamp | None = None
+    date_paid_gmt: Timestamp | None = None
     payment_method: str = Field("", max_length=100)
+    transaction_id: str = Field("", max_length=200)
     date_modified_gmt: Timestamp | None = None
     total: Amount
     total_tax: Amount = Decimal(0)
@@ -116,6 +118,9 @@ def to_order(shop: str, woo: WooOrder) -> Order:
         total_tax=woo.total_tax,
         paid=woo.date_paid is not None or woo.status in PAID_STATUSES,
         payment_method=woo.payment_method,
+        paid_amount=woo.total if woo.date_paid is not None else None,
+        paid_at=_as_utc(woo.date_paid_gmt or woo.date_paid) if woo.date_paid is not None else None,
+        transaction_id=woo.transaction_id,
     )
 
 

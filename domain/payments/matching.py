@@ -61,6 +61,15 @@ class Settlement(Frozen):
     def needs_a_person(self) -> bool:
         return self.position in (Position.OVERPAID, Position.CURRENCY_MISMATCH)
 
+    @property
+    def explanation(self) -> str:
+        """What a person needs to see: the difference, in the order's currency; "" when no person is needed."""
+        if self.position is Position.CURRENCY_MISMATCH:
+            return f"a payment in another currency than the order's {self.total.currency}"
+        if self.position is Position.OVERPAID:
+            return f"overpaid by {self.total.currency} {-self.difference:.2f}"
+        return ""
+
 
 def settlement(total: Money, payments: Sequence[Payment]) -> Settlement:
     """Sum what the order's payments brought in (paid, less refunds and chargebacks); a payment in another

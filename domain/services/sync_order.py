@@ -42,6 +42,7 @@ from domain.rules.controls import ControlPolicy, release_blockers, run_controls
 from domain.rules.document_changes import change_plan
 from domain.rules.totals import totals_problem
 from domain.services.customers import resolve_customer
+from domain.services.shop_payments import record_shop_payment
 
 DEFAULT_IMPORT_STATUSES = {
     "woocommerce": frozenset({"processing", "on-hold", "completed"}),
@@ -62,6 +63,8 @@ class ImportPolicy:
     claim_lease: timedelta = timedelta(minutes=10)
     recheck_after: timedelta = timedelta(seconds=5)
     controls: ControlPolicy = field(default_factory=ControlPolicy)
+    providers_paying: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """By `source:shop`: the payment providers whose accounts Koppel reads pay that shop's orders."""
 
     def imports(self, order: Order) -> bool:
         return order.status in self.import_statuses.get(order.key.source, frozenset())
@@ -133,6 +136,9 @@ def sync_order(sync: OrderSync, message: OrderMessage, worker: str) -> OrderReco
     order = _read(sync, held, message)
     if order is None:
         return held.record
+    if sync.payments is not None:
+        providers = sync.policy.providers_paying.get(f"{order.key.source}:{order.key.shop}", frozenset())
+        record_shop_payment(sync.payments, order, providers, sync.clock.now())
     if _claimed_by_other(sync, held.record, worker):
         return _defer(sync, held, message, "another worker is importing this order")
     skip_reason = "" if message.recheck and held.record.bc is not None else _skip_reason(sync, held.record, order)

@@ -94,7 +94,7 @@ def _matched(
         return record.model_copy(update={"order_key": order, "note": "the order's total is not known"})
     status = MatchStatus.NEEDS_ATTENTION if standing.needs_a_person else MatchStatus.MATCHED
     return record.model_copy(
-        update={"order_key": order, "status": status, "settlement": standing, "note": _explained(standing)}
+        update={"order_key": order, "status": status, "settlement": standing, "note": standing.explanation}
     )
 
 
@@ -124,12 +124,3 @@ def _settlement(sync: PaymentSync, order: OrderRecord, payment: Payment) -> Sett
         if (other.payment.provider, other.payment.payment_id) != (payment.provider, payment.payment_id)
     ]
     return settlement(Money(amount=order.web_total, currency=order.web_currency.upper()), [*others, payment])
-
-
-def _explained(standing: Settlement) -> str:
-    """What a person needs to see: the difference, in the order's currency."""
-    if not standing.needs_a_person:
-        return ""
-    if standing.position is Position.CURRENCY_MISMATCH:
-        return f"a payment in another currency than the order's {standing.total.currency}"
-    return f"overpaid by {standing.total.currency} {-standing.difference:.2f}"

@@ -56,6 +56,9 @@ class ShopOrder:
     vat_exempt: bool = False
     currency: str = "EUR"
     payment_method: str = "mollie_wc_gateway_ideal"
+    paid_at: datetime | None = None
+    """When the shop recorded the payment (WooCommerce's date_paid); None while unpaid."""
+    transaction_id: str = ""
 
 
 def _cents(value: Decimal) -> Decimal:
@@ -150,7 +153,9 @@ def order_payload(order: ShopOrder, modified: datetime | None = None) -> dict[st
         "shipping": _address(order.customer, with_contact=False),
         "payment_method": order.payment_method,
         "payment_method_title": "iDEAL",
-        "transaction_id": "",
+        "transaction_id": order.transaction_id,
+        "date_paid": _local(order.paid_at) if order.paid_at else None,
+        "date_paid_gmt": _gmt(order.paid_at) if order.paid_at else None,
         "meta_data": meta,
         "line_items": items,
         "tax_lines": [],
@@ -185,3 +190,12 @@ def signed_delivery(payload: dict[str, Any], secret: str, topic: str = "order.cr
         "X-WC-Webhook-Delivery-ID": str(next(_line_ids)),
     }
     return body, headers
+
+
+def _local(moment: datetime) -> str:
+    """WooCommerce's site time (the demo shop's: UTC+1), without a zone, as its REST API writes it."""
+    return (moment.astimezone(UTC) + timedelta(hours=1)).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def _gmt(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
