@@ -16,6 +16,7 @@ from domain.payments.booking import PaymentLine
 from domain.payments.invoice import BcInvoice
 from domain.payments.payment import Payment
 from domain.payments.record import PaymentRecord
+from domain.payments.unpaid import UnpaidOrder
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, SyncRun, WebhookEvent
 from domain.rules.document_changes import ChangePlan
 from domain.subscriptions import BcSubscription
@@ -305,4 +306,16 @@ class Subscriptions(Protocol):
 
     def renew(self, subscription: BcSubscription, notification_url: str, client_state: str) -> BcSubscription:
         """Three more days from now (If-Match), at this URL and client state; BC repeats the handshake."""
+        ...
+
+
+class UnpaidOrders(Protocol):
+    """Orders waiting for their money, per shop: where a payment without an order reference is looked for."""
+
+    def add(self, order: UnpaidOrder) -> None: ...
+
+    def remove(self, key: WebOrderKey) -> None: ...
+
+    def around(self, source: str, shop: str, moment: datetime, window: timedelta) -> list[UnpaidOrder]:
+        """The shop's unpaid orders ordered within `window` before or after `moment`."""
         ...

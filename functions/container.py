@@ -56,6 +56,7 @@ from integrations.storage.portal_catalog import TablePortalCatalog
 from integrations.storage.pushed_listings import TablePushedListings
 from integrations.storage.sync_runs import TableSyncRuns
 from integrations.storage.sync_state import TableSyncState
+from integrations.storage.unpaid_orders import TableUnpaidOrders
 
 log = logging.getLogger(__name__)
 PORTAL_CATALOG_RUN = "portal-catalog"
@@ -164,6 +165,7 @@ def container() -> Container:
             policy=_import_policy(config),
             prices=_price_lists(config, bc),
             payments=TablePaymentStore(account),
+            unpaid=TableUnpaidOrders(account),
         ),
     )
 
@@ -278,6 +280,8 @@ def _payment_sync(
         clock=clock,
         wait_for_order=timedelta(hours=config.payment_wait_hours),
         retry_every=timedelta(seconds=config.payment_retry_seconds),
+        unpaid=TableUnpaidOrders(account),
+        match_window=timedelta(hours=config.payment_match_window_hours),
     )
 
 

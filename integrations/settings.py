@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     """How often a payment whose order has not arrived is looked at again."""
     payment_wait_hours: int = Field(24, ge=1, validation_alias="KOPPEL_PAYMENT_WAIT_HOURS")
     """How long a payment waits for its order before a person is asked."""
+    payment_match_window_hours: int = Field(72, ge=1, le=24 * 31, validation_alias="KOPPEL_PAYMENT_MATCH_WINDOW_HOURS")
+    """A payment that names no order is matched to the one unpaid order of its amount (and payer) placed within
+    this many hours of it."""
     bc_payment_journal: str = Field("", max_length=10, validation_alias="KOPPEL_BC_PAYMENT_JOURNAL")
     """The code of the customer payment journal (a Cash Receipt batch) Koppel books payments in, used by Koppel
     alone: its post posts every line in it. Blank: payments are matched but not booked."""

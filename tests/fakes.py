@@ -13,6 +13,7 @@ from domain.errors import BusinessCentralRejected, ConcurrencyConflict, Retryabl
 from domain.mapping.business_central import ChargeAccounts
 from domain.models import BcCustomer, BcSalesOrder, OrderStatus, Party, ResolvedSku, WebOrderKey
 from domain.payments.record import PaymentRecord
+from domain.payments.unpaid import UnpaidOrder
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, SyncRun, WebhookEvent
 from domain.rules.document_changes import ChangePlan
 from domain.services.ingest_webhook import Intake
@@ -370,3 +371,21 @@ def order_in_bc(orders: MemoryOrders, key: WebOrderKey, external_document_number
         total_including_tax=Decimal("30.00"),
     )
     orders.create(OrderRecord(key=key, status=OrderStatus.IN_BC, bc=document))
+
+
+class MemoryUnpaidOrders:
+    def __init__(self) -> None:
+        self.rows: dict[str, UnpaidOrder] = {}
+
+    def add(self, order: UnpaidOrder) -> None:
+        self.rows[str(order.key)] = order
+
+    def remove(self, key: WebOrderKey) -> None:
+        self.rows.pop(str(key), None)
+
+    def around(self, source: str, shop: str, moment: datetime, window: timedelta) -> list[UnpaidOrder]:
+        return [
+            order
+            for order in self.rows.values()
+            if (order.key.source, order.key.shop) == (source, shop) and abs(order.ordered_at - moment) <= window
+        ]

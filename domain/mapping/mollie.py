@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from domain.errors import Rejection, RequestRejected
 from domain.payments.matching import reference
-from domain.payments.payment import Money, Payment, PaymentStatus
+from domain.payments.payment import Money, Payment, PaymentStatus, customer_digest
 
 PROVIDER = "mollie"
 PAYMENT_ID = r"^tr_[A-Za-z0-9]{1,64}$"
@@ -31,6 +31,7 @@ def payment(account: str, body: dict[str, Any]) -> Payment:
             refunded=_value(body.get("amountRefunded")),
             charged_back=_value(body.get("amountChargedBack")),
             reference=reference(_metadata(body), body.get("description") or ""),
+            customer=customer_digest(body.get("billingEmail") or (body.get("billingAddress") or {}).get("email")),
             created_at=datetime.fromisoformat(body["createdAt"]),
             paid_at=datetime.fromisoformat(body["paidAt"]) if body.get("paidAt") else None,
         )

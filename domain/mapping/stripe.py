@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from domain.errors import Rejection, RequestRejected
 from domain.payments.matching import reference
-from domain.payments.payment import Money, Payment, PaymentStatus
+from domain.payments.payment import Money, Payment, PaymentStatus, customer_digest
 
 PROVIDER = "stripe"
 ZERO_DECIMAL = frozenset(
@@ -46,6 +46,9 @@ def payment(account: str, intent: dict[str, Any]) -> Payment:
             if charge.get("disputed")
             else Decimal(0),
             reference=reference(metadata, intent.get("description") or ""),
+            customer=customer_digest(
+                intent.get("receipt_email") or _object(charge.get("billing_details")).get("email")
+            ),
             created_at=datetime.fromtimestamp(int(intent["created"]), UTC),
         )
     except (KeyError, TypeError, ValueError, ValidationError) as error:

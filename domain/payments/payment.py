@@ -3,6 +3,7 @@ never floats, and the order reference is whatever the shop put on the payment.""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -45,6 +46,8 @@ class Payment(Frozen):
     charged_back: Decimal = Field(default=Decimal(0), ge=0)
     reference: str = ""
     """The shop's order number or id the payment names (Mollie metadata / description, Stripe metadata)."""
+    customer: str = ""
+    """A digest of the payer's e-mail address where the provider has one (never the address itself)."""
     created_at: datetime
     paid_at: datetime | None = None
 
@@ -54,3 +57,9 @@ class Payment(Frozen):
         if self.status is not PaymentStatus.PAID:
             return Decimal(0)
         return self.amount.amount - self.refunded - self.charged_back
+
+
+def customer_digest(email: str | None) -> str:
+    """The same short digest for an e-mail address however it is written; "" without one."""
+    address = (email or "").strip().lower()
+    return hashlib.sha256(address.encode()).hexdigest()[:32] if address else ""

@@ -1,5 +1,6 @@
 """The order worker's part in payments: what a shop says it received for an order is recorded as that order's
-payment, matched at once (the shop names its own order), and counted and booked like a provider's."""
+payment, matched at once (the shop names its own order), and counted and booked like a provider's; an order still
+unpaid is kept where a payment that names no order looks for it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from domain.payments.matching import settlement
 from domain.payments.payment import Money
 from domain.payments.record import MatchStatus, PaymentRecord
 from domain.payments.shop_payment import shop_payment
-from domain.ports import PaymentStore
+from domain.payments.unpaid import unpaid
+from domain.ports import PaymentStore, UnpaidOrders
 
 
 def record_shop_payment(
@@ -43,3 +45,17 @@ def record_shop_payment(
     )
     payments.put(record)
     return record
+
+
+NOT_PAYABLE = frozenset({"cancelled", "refunded", "failed", "voided", "trash"})
+
+
+def track_unpaid(orders: UnpaidOrders, order: Order, providers: Collection[str]) -> None:
+    """An order of a shop that `providers` take payments for is a candidate while unpaid; paid or cancelled, not."""
+    if not providers:
+        return
+    candidate = unpaid(order)
+    if candidate is None or order.paid or order.status in NOT_PAYABLE:
+        orders.remove(order.key)
+    else:
+        orders.add(candidate)

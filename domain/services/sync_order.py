@@ -36,13 +36,14 @@ from domain.ports import (
     OrderStore,
     PaymentStore,
     PriceLists,
+    UnpaidOrders,
 )
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord
 from domain.rules.controls import ControlPolicy, release_blockers, run_controls
 from domain.rules.document_changes import change_plan
 from domain.rules.totals import totals_problem
 from domain.services.customers import resolve_customer
-from domain.services.shop_payments import record_shop_payment
+from domain.services.shop_payments import record_shop_payment, track_unpaid
 
 DEFAULT_IMPORT_STATUSES = {
     "woocommerce": frozenset({"processing", "on-hold", "completed"}),
@@ -94,6 +95,8 @@ class OrderSync:
     """None when BC's price lists are not published as web services: prices are checked against the item cards."""
     payments: PaymentStore | None = None
     """The payments Koppel matched to orders; None where no payment provider is configured."""
+    unpaid: UnpaidOrders | None = None
+    """Unpaid orders, where payments that name no order look; None where no payment provider is configured."""
 
 
 @dataclass
@@ -136,9 +139,7 @@ def sync_order(sync: OrderSync, message: OrderMessage, worker: str) -> OrderReco
     order = _read(sync, held, message)
     if order is None:
         return held.record
-    if sync.payments is not None:
-        providers = sync.policy.providers_paying.get(f"{order.key.source}:{order.key.shop}", frozenset())
-        record_shop_payment(sync.payments, order, providers, sync.clock.now())
+    _note_payment_state(sync, order)
     if _claimed_by_other(sync, held.record, worker):
         return _defer(sync, held, message, "another worker is importing this order")
     skip_reason = "" if message.recheck and held.record.bc is not None else _skip_reason(sync, held.record, order)
@@ -150,6 +151,15 @@ def sync_order(sync: OrderSync, message: OrderMessage, worker: str) -> OrderReco
     except ConcurrencyConflict:
         return _defer(sync, held, message, "the order record changed while claiming it", CLAIM_RACE_DELAY)
     return _import_claimed(sync, held, order, message)
+
+
+def _note_payment_state(sync: OrderSync, order: Order) -> None:
+    """What this version of the order says of its payment: a payment the shop took, or still unpaid."""
+    providers = sync.policy.providers_paying.get(f"{order.key.source}:{order.key.shop}", frozenset())
+    if sync.payments is not None:
+        record_shop_payment(sync.payments, order, providers, sync.clock.now())
+    if sync.unpaid is not None:
+        track_unpaid(sync.unpaid, order, providers)
 
 
 def _import_claimed(sync: OrderSync, held: _Held, order: Order, message: OrderMessage) -> OrderRecord:

@@ -18,12 +18,15 @@ from domain.payments.accounts import PaymentAccount
 from domain.payments.matching import Position, Settlement, order_key, settlement
 from domain.payments.payment import Money, Payment
 from domain.payments.record import MatchStatus, PaymentRecord
-from domain.ports import Clock, EventLog, OrderQueue, OrderStore, PaymentReader, PaymentStore
+from domain.payments.unpaid import Found, paid_order
+from domain.ports import Clock, EventLog, OrderQueue, OrderStore, PaymentReader, PaymentStore, UnpaidOrders
 from domain.records import EventStatus, OrderMessage, OrderRecord
 from domain.services.sync_order import RELEASED
 
 WAIT_FOR_ORDER = timedelta(hours=24)
 RETRY_EVERY = timedelta(minutes=15)
+MATCH_WINDOW = timedelta(hours=72)
+"""A payment without an order reference is looked for among orders placed this long before or after it."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,9 @@ class PaymentSync:
     clock: Clock
     wait_for_order: timedelta = WAIT_FOR_ORDER
     retry_every: timedelta = RETRY_EVERY
+    unpaid: UnpaidOrders | None = None
+    """Where a payment that names no order looks for the one it pays; None: such a payment goes to a person."""
+    match_window: timedelta = MATCH_WINDOW
 
 
 def sync_payment(sync: PaymentSync, message: OrderMessage) -> PaymentRecord | None:
@@ -60,9 +66,14 @@ def sync_payment(sync: PaymentSync, message: OrderMessage) -> PaymentRecord | No
         sync.events.mark(key, message.event_id, EventStatus.PROCESSED, note)
         return None
     order = order_key(payment, account.source, account.shop)
+    guess = _without_reference(sync, account, payment) if order is None else Found()
+    order = order or guess.key
     found = sync.orders.get(order) if order is not None else None
-    record = _matched(sync, payment, order, found[0] if found else None, sync.clock.now())
+    record = _matched(sync, payment, order, found[0] if found else None, sync.clock.now(), how=guess.note)
     sync.payments.put(record)
+    paid = record.settlement is not None and record.settlement.position is Position.PAID
+    if sync.unpaid is not None and paid and record.order_key is not None:
+        sync.unpaid.remove(record.order_key)
     if record.status is MatchStatus.WAITING_FOR_ORDER:
         sync.queue.send(message.model_copy(update={"body": None}), delay=sync.retry_every)
     if found is not None:
@@ -71,11 +82,25 @@ def sync_payment(sync: PaymentSync, message: OrderMessage) -> PaymentRecord | No
     return record
 
 
+def _without_reference(sync: PaymentSync, account: PaymentAccount, payment: Payment) -> Found:
+    """The one unpaid order of the account's shop with the payment's amount (and payer), placed around its time."""
+    if sync.unpaid is None:
+        return Found()
+    moment = payment.paid_at or payment.created_at
+    return paid_order(payment, sync.unpaid.around(account.source, account.shop, moment, sync.match_window))
+
+
 def _matched(
-    sync: PaymentSync, payment: Payment, order: WebOrderKey | None, found: OrderRecord | None, now: datetime
+    sync: PaymentSync,
+    payment: Payment,
+    order: WebOrderKey | None,
+    found: OrderRecord | None,
+    now: datetime,
+    *,
+    how: str = "",
 ) -> PaymentRecord:
     """The payment's record: matched to `found` (the order it names, `order`, when Koppel has it), waiting for
-    it, or put before a person."""
+    it, or put before a person; `how` says how an order was found for a payment that names none."""
     previous = sync.payments.get(payment.provider, payment.account, payment.payment_id)
     first_seen = previous.first_seen_at if previous else now
     record = PaymentRecord(
@@ -85,16 +110,18 @@ def _matched(
         first_seen_at=first_seen,
         updated_at=now,
     )
-    if order is None:
-        return record.model_copy(update={"note": "the payment names no order Koppel can find (metadata, description)"})
-    if found is None:
+    if order is None and (how or sync.unpaid is None):
+        return record.model_copy(
+            update={"note": how or "the payment names no order Koppel can find (metadata, description)"}
+        )
+    if order is None or found is None:
         return _waiting(sync, record.model_copy(update={"order_key": order}), now - first_seen)
     standing = _settlement(sync, found, payment)
     if standing is None:
         return record.model_copy(update={"order_key": order, "note": "the order's total is not known"})
     status = MatchStatus.NEEDS_ATTENTION if standing.needs_a_person else MatchStatus.MATCHED
     return record.model_copy(
-        update={"order_key": order, "status": status, "settlement": standing, "note": standing.explanation}
+        update={"order_key": order, "status": status, "settlement": standing, "note": standing.explanation or how}
     )
 
 
@@ -106,12 +133,13 @@ def _recheck_release(sync: PaymentSync, record: PaymentRecord, order: OrderRecor
 
 
 def _waiting(sync: PaymentSync, record: PaymentRecord, waited: timedelta) -> PaymentRecord:
+    named = record.order_key is not None
     if waited < sync.wait_for_order:
-        return record.model_copy(
-            update={"status": MatchStatus.WAITING_FOR_ORDER, "note": "waiting for the order to arrive"}
-        )
+        note = "waiting for the order to arrive" if named else "names no order: waiting for an order of its amount"
+        return record.model_copy(update={"status": MatchStatus.WAITING_FOR_ORDER, "note": note})
     hours = int(sync.wait_for_order.total_seconds() // 3600)
-    return record.model_copy(update={"note": f"the order it names did not arrive within {hours} hours"})
+    missing = "the order it names" if named else "no order of its amount, and it names none,"
+    return record.model_copy(update={"note": f"{missing} did not arrive within {hours} hours"})
 
 
 def _settlement(sync: PaymentSync, order: OrderRecord, payment: Payment) -> Settlement | None:

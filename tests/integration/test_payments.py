@@ -229,3 +229,33 @@ def test_a_paid_order_invoiced_in_bc_has_its_payment_booked_against_the_invoice(
 def _koppel_journal(probe: Any) -> str:
     [journal] = probe.all("customerPaymentJournals", **{"$filter": "code eq 'KOPPEL'"})
     return str(journal["id"])
+
+
+def test_a_payment_naming_no_order_pays_the_unpaid_order_of_its_amount_and_payer(stack: LocalStack):
+    """The buyer pays an on-hold order through a Mollie payment link that carries no order number: the amount,
+    the payer's e-mail and the time find the order."""
+    basket = a_catalog_order(stack)
+    order = ShopOrder(basket.order_id, basket.customer, basket.lines, created=basket.created, status="on-hold")
+    deliver_order(stack, order)
+    total = Decimal(str(settled_dossier(stack, order.order_id)["web_order"]["total"]))
+    payment = _mollie(
+        stack,
+        "POST",
+        "/v2/payments",
+        {
+            "amount": {"currency": "EUR", "value": f"{total:.2f}"},
+            "description": "Betaling webshop",
+            "redirectUrl": "https://shop.example.nl/bedankt",
+            "webhookUrl": f"{stack.host_url}/api/webhooks/mollie/{PAYMENT_ACCOUNT}",
+            "billingEmail": order.customer.email.upper(),
+        },
+    )
+    assert stack.mollie is not None
+    httpx.post(f"{stack.mollie.url}/_sim/payments/{payment['id']}/status", json={"status": "paid"}, timeout=30)
+
+    matched = _record(stack, "mollie", payment["id"], MatchStatus.MATCHED)
+    assert matched.order_key is not None
+    assert matched.order_key.order_id == str(order.order_id)
+    assert matched.note == "matched by amount, customer and time: the payment names no order"
+    assert matched.settlement is not None
+    assert matched.settlement.position is Position.PAID

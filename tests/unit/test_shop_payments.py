@@ -10,13 +10,14 @@ from decimal import Decimal
 from domain.mapping import shopify, woocommerce
 from domain.models import Order
 from domain.payments.matching import Position
+from domain.payments.payment import customer_digest
 from domain.payments.record import MatchStatus
 from domain.payments.shop_payment import shop_payment
 from domain.services.ingest_webhook import Accepted, Delivery, receive_woocommerce
-from domain.services.shop_payments import record_shop_payment
+from domain.services.shop_payments import record_shop_payment, track_unpaid
 from domain.services.sync_order import sync_order
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
-from tests.fakes import MemoryPayments, memory_intake, memory_sync
+from tests.fakes import MemoryPayments, MemoryUnpaidOrders, memory_intake, memory_sync
 
 PAID_AT = datetime(2026, 11, 27, 9, 5, tzinfo=UTC)
 ANNA = ShopCustomer("Anna", "de Vries", "anna@example.nl", customer_id=12)
@@ -105,3 +106,18 @@ def test_the_order_worker_records_the_shops_payment_with_the_order():
     assert sync.payments is not None
     [record] = sync.payments.for_order(woo(BANK_TRANSFER).key)
     assert (record.payment.payment_id, record.status) == ("order_1001", MatchStatus.MATCHED)
+
+
+def test_an_unpaid_order_of_a_shop_a_provider_pays_is_kept_until_it_is_paid():
+    unpaid_orders = MemoryUnpaidOrders()
+    waiting = woo(replace(BANK_TRANSFER, paid_at=None, status="on-hold"))
+
+    track_unpaid(unpaid_orders, waiting, providers={"mollie"})
+    kept = dict(unpaid_orders.rows)
+    track_unpaid(unpaid_orders, woo(BANK_TRANSFER), providers={"mollie"})
+    track_unpaid(unpaid_orders, waiting, providers=set())
+
+    [candidate] = kept.values()
+    assert (candidate.key, candidate.total.amount) == (waiting.key, waiting.total)
+    assert candidate.customer == customer_digest("anna@example.nl")
+    assert unpaid_orders.rows == {}

@@ -3,6 +3,7 @@ waits for an order that has not come yet, and is put before a person when it doe
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -10,11 +11,12 @@ from domain.errors import Rejection, RequestRejected
 from domain.models import OrderStatus, WebOrderKey
 from domain.payments.accounts import PaymentAccount
 from domain.payments.matching import Position
-from domain.payments.payment import Money, Payment, PaymentStatus
+from domain.payments.payment import Money, Payment, PaymentStatus, customer_digest
 from domain.payments.record import MatchStatus, PaymentRecord
+from domain.payments.unpaid import UnpaidOrder
 from domain.records import EventStatus, OrderMessage, OrderRecord, WebhookEvent
 from domain.services.sync_payment import PaymentSync, sync_payment
-from tests.fakes import FixedClock, MemoryEvents, MemoryOrders, MemoryPayments, MemoryQueue
+from tests.fakes import FixedClock, MemoryEvents, MemoryOrders, MemoryPayments, MemoryQueue, MemoryUnpaidOrders
 
 ACCOUNT = PaymentAccount(provider="mollie", account="main", source="woocommerce", shop="shop-a")
 ORDER = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1001")
@@ -196,3 +198,67 @@ def test_an_order_in_bc_held_for_its_payment_is_looked_at_again_once_paid_and_on
     world.hint("tr_2")
 
     assert world.order_queue.messages == [OrderMessage(order_key=ORDER, event_id="evt-order-1", recheck=True)]
+
+
+class Unreferenced(World):
+    """A world whose payments may name no order: unpaid orders of the shop are kept for them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unpaid = MemoryUnpaidOrders()
+        self.sync = replace(self.sync, unpaid=self.unpaid)
+
+    def unpaid_order(self, order_id: str, total: str, email: str, hours_ago: int = 1) -> WebOrderKey:
+        key = WebOrderKey(source="woocommerce", shop="shop-a", order_id=order_id)
+        ordered_at = datetime(2026, 11, 29, 9, tzinfo=UTC) - timedelta(hours=hours_ago)
+        total_money = Money(amount=Decimal(total), currency="EUR")
+        self.unpaid.add(UnpaidOrder(key=key, total=total_money, customer=customer_digest(email), ordered_at=ordered_at))
+        self.orders.create(OrderRecord(key=key, web_total=Decimal(total), web_currency="EUR"))
+        return key
+
+    def paid_by(self, payment_id: str, value: str, email: str = "") -> None:
+        self.paid(payment_id, value, reference="")
+        known = self.mollie.known[payment_id]
+        self.mollie.known[payment_id] = known.model_copy(update={"customer": customer_digest(email)})
+
+
+def test_a_payment_naming_no_order_pays_the_one_unpaid_order_of_its_amount_and_payer():
+    world = Unreferenced()
+    world.unpaid_order("2001", "42.50", "anna@example.nl")
+    other = world.unpaid_order("2002", "42.50", "bram@example.nl")
+    world.unpaid_order("2003", "10.00", "Bram@Example.nl")
+    world.paid_by("tr_1", "42.50", email=" BRAM@example.nl")
+
+    record = world.hint("tr_1")
+
+    assert record is not None
+    assert (record.status, record.order_key) == (MatchStatus.MATCHED, other)
+    assert record.note == "matched by amount, customer and time: the payment names no order"
+    assert str(other) not in world.unpaid.rows
+
+
+def test_two_unpaid_orders_alike_are_left_to_a_person():
+    world = Unreferenced()
+    world.unpaid_order("2001", "42.50", "anna@example.nl")
+    world.unpaid_order("2002", "42.50", "bram@example.nl")
+    world.paid_by("tr_1", "42.50")
+
+    record = world.hint("tr_1")
+
+    assert record is not None
+    assert (record.status, record.order_key) == (MatchStatus.NEEDS_ATTENTION, None)
+    assert record.note == "2 unpaid orders of EUR 42.50 around its time: the payment names none"
+
+
+def test_an_order_outside_the_window_is_not_a_candidate_and_the_payment_waits():
+    world = Unreferenced()
+    world.unpaid_order("2001", "42.50", "anna@example.nl", hours_ago=24 * 4)
+    world.paid_by("tr_1", "42.50", email="anna@example.nl")
+
+    record = world.hint("tr_1")
+
+    assert record is not None
+    assert (record.status, record.note) == (
+        MatchStatus.WAITING_FOR_ORDER,
+        "names no order: waiting for an order of its amount",
+    )

@@ -80,6 +80,7 @@ class MollieAccount:
             redirect_url=_optional_text(body, "redirectUrl"),
             webhook_url=_optional_text(body, "webhookUrl"),
             metadata=body.get("metadata"),
+            billing_email=_optional_text(body, "billingEmail"),
         )
         self.payments[payment.id] = payment
         return _answer(payment_json(payment, self.base_url), 201)

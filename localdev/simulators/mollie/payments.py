@@ -97,6 +97,7 @@ class Payment:
     redirect_url: str | None
     webhook_url: str | None
     metadata: Any
+    billing_email: str | None = None
     status: str = "open"
     method: str | None = None
     reached_at: dict[str, datetime] = field(default_factory=dict)
@@ -166,6 +167,8 @@ def payment_json(payment: Payment, base: str) -> dict[str, Any]:
         "redirectUrl": payment.redirect_url,
         "webhookUrl": payment.webhook_url,
     }
+    if payment.billing_email:
+        body["billingEmail"] = payment.billing_email
     if payment.status == "open":
         body["expiresAt"] = timestamp(payment.created_at + OPEN_FOR)
     for status, at in payment.reached_at.items():

@@ -113,6 +113,7 @@ class StripeAccount:
             metadata=mapping(form, "metadata"),
             created=self._now(),
             client_secret=f"{intent_id}_secret_{self.ids.next('', 25)}",
+            receipt_email=text(form, "receipt_email"),
         )
         self.ledger.intents[intent.id] = intent
         return _answer(intent.json())

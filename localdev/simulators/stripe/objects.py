@@ -125,6 +125,7 @@ class PaymentIntent:
     metadata: dict[str, str]
     created: int
     client_secret: str
+    receipt_email: str | None = None
     status: str = "requires_payment_method"
     charge: Charge | None = None
     last_payment_error: dict[str, Any] | None = None
@@ -175,6 +176,7 @@ class PaymentIntent:
             "next_action": None,
             "payment_method": self.payment_method,
             "payment_method_types": ["card"],
+            "receipt_email": self.receipt_email,
             "status": self.status,
         }
 

@@ -1,0 +1,50 @@
+"""Orders still waiting for their money, and finding the one a payment without an order reference pays: the same
+amount and currency, ordered around the time it was paid, and the same customer where the provider knows them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from domain.models import Frozen, Order, WebOrderKey
+from domain.payments.payment import Money, Payment, customer_digest
+
+
+class UnpaidOrder(Frozen):
+    key: WebOrderKey
+    total: Money
+    customer: str
+    """A digest of the buyer's e-mail address (domain.payments.payment.customer_digest)."""
+    ordered_at: datetime
+
+
+class Found(Frozen):
+    """The one order a payment pays, or why none is chosen."""
+
+    key: WebOrderKey | None = None
+    note: str = ""
+
+
+def unpaid(order: Order) -> UnpaidOrder | None:
+    """The order as a candidate for payments without a reference; None when it has no total."""
+    if order.total is None:
+        return None
+    return UnpaidOrder(
+        key=order.key,
+        total=Money(amount=order.total, currency=order.currency.upper()),
+        customer=customer_digest(order.customer.email),
+        ordered_at=order.modified_at,
+    )
+
+
+def paid_order(payment: Payment, candidates: Sequence[UnpaidOrder]) -> Found:
+    """Among unpaid orders ordered around the payment's time: the one with its amount (and its customer, when the
+    provider knows the payer). Several alike, or a known payer none of them has, is left to a person."""
+    alike = [order for order in candidates if order.total == payment.amount]
+    if payment.customer:
+        alike = [order for order in alike if order.customer == payment.customer]
+    if len(alike) == 1:
+        return Found(key=alike[0].key, note="matched by amount, customer and time: the payment names no order")
+    if len(alike) > 1:
+        return Found(note=f"{len(alike)} unpaid orders of {payment.amount} around its time: the payment names none")
+    return Found()
