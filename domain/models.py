@@ -116,6 +116,8 @@ class Order(Frozen):
     paid_at: datetime | None = None
     transaction_id: str = ""
     """The shop's id of the payment (WooCommerce transaction_id); "" when it keeps none."""
+    refunded_amount: Decimal = Decimal(0)
+    """What the shop says it paid back (WooCommerce refunds, Shopify refund transactions)."""
 
 
 class OrderStatus(StrEnum):

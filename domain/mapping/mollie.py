@@ -31,12 +31,19 @@ def payment(account: str, body: dict[str, Any]) -> Payment:
             refunded=_value(body.get("amountRefunded")),
             charged_back=_value(body.get("amountChargedBack")),
             reference=reference(_metadata(body), body.get("description") or ""),
-            customer=customer_digest(body.get("billingEmail") or (body.get("billingAddress") or {}).get("email")),
+            customer=customer_digest(_payer(body)),
             created_at=datetime.fromisoformat(body["createdAt"]),
             paid_at=datetime.fromisoformat(body["paidAt"]) if body.get("paidAt") else None,
         )
     except (KeyError, TypeError, ValueError, ValidationError, InvalidOperation) as error:
         raise RequestRejected(Rejection.MALFORMED, f"not a Mollie payment: {type(error).__name__}") from None
+
+
+def _payer(body: dict[str, Any]) -> str | None:
+    """The payer's e-mail address: billingEmail (bank transfers), else the billing address's."""
+    address = body.get("billingAddress")
+    found = body.get("billingEmail") or (address.get("email") if isinstance(address, dict) else None)
+    return found if isinstance(found, str) else None
 
 
 def _metadata(body: dict[str, Any]) -> dict[str, Any] | None:

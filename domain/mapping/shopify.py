@@ -74,6 +74,20 @@ class ShopifyNoteAttribute(_Lenient):
     value: object = None
 
 
+class ShopifyTransaction(_Lenient):
+    amount: Amount
+    kind: str = ""
+    status: str = ""
+
+    @property
+    def refunds_money(self) -> bool:
+        return self.kind == "refund" and self.status == "success"
+
+
+class ShopifyRefund(_Lenient):
+    transactions: list[ShopifyTransaction] = []
+
+
 class ShopifyOrder(_Lenient):
     id: ExactId
     name: str = Field(max_length=200)
@@ -83,6 +97,8 @@ class ShopifyOrder(_Lenient):
     total_price: Amount
     total_tax: Amount = Decimal(0)
     total_outstanding: Amount | None = None
+    processed_at: Timestamp | None = None
+    refunds: list[ShopifyRefund] = []
     financial_status: str | None = "pending"
     cancelled_at: Timestamp | None = None
     created_at: Timestamp
@@ -128,14 +144,18 @@ def to_order(shop: str, shopify: ShopifyOrder) -> Order:
         paid=shopify.financial_status == "paid",
         payment_method=shopify.payment_gateway_names[0] if shopify.payment_gateway_names else "",
         paid_amount=_paid_amount(shopify),
-        paid_at=shopify.updated_at.astimezone(UTC) if _paid_amount(shopify) else None,
+        paid_at=(shopify.processed_at or shopify.created_at).astimezone(UTC) if _paid_amount(shopify) else None,
+        refunded_amount=sum(
+            (t.amount for refund in shopify.refunds for t in refund.transactions if t.refunds_money),
+            Decimal(0),
+        ),
     )
 
 
 def _paid_amount(shopify: ShopifyOrder) -> Decimal | None:
     """Paid: the total less what is outstanding; partially paid: only when Shopify says what is outstanding."""
     outstanding = shopify.total_outstanding
-    if shopify.financial_status == "paid":
+    if shopify.financial_status in ("paid", "partially_refunded", "refunded"):
         return shopify.total_price - (outstanding or Decimal(0))
     if shopify.financial_status == "partially_paid" and outstanding is not None:
         return shopify.total_price - outstanding

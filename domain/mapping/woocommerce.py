@@ -43,6 +43,12 @@ class WooMeta(_Lenient):
     value: object = None
 
 
+class WooRefund(_Lenient):
+    """A refunds entry: its total is negative."""
+
+    total: SignedAmount
+
+
 class WooLineItem(_Lenient):
     id: int
     name: str = ""
@@ -74,7 +80,7 @@ class WooOrder(_Lenient):
     date_paid: Timestamp | None = None
     date_paid_gmt: Timestamp | None = None
     payment_method: str = Field("", max_length=100)
-    transaction_id: str = Field("", max_length=200)
+    transaction_id: str | None = ""
     date_modified_gmt: Timestamp | None = None
     total: Amount
     total_tax: Amount = Decimal(0)
@@ -85,6 +91,7 @@ class WooOrder(_Lenient):
     line_items: list[WooLineItem] = Field(min_length=1)
     shipping_lines: list[WooCharge] = []
     fee_lines: list[WooCharge] = []
+    refunds: list[WooRefund] = []
 
     @property
     def modified_utc(self) -> datetime:
@@ -120,7 +127,8 @@ def to_order(shop: str, woo: WooOrder) -> Order:
         payment_method=woo.payment_method,
         paid_amount=woo.total if woo.date_paid is not None else None,
         paid_at=_as_utc(woo.date_paid_gmt or woo.date_paid) if woo.date_paid is not None else None,
-        transaction_id=woo.transaction_id,
+        transaction_id=(woo.transaction_id or "")[:200],
+        refunded_amount=sum((-refund.total for refund in woo.refunds), Decimal(0)),
     )
 
 

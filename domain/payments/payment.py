@@ -59,7 +59,7 @@ class Payment(Frozen):
         return self.amount.amount - self.refunded - self.charged_back
 
 
-def customer_digest(email: str | None) -> str:
+def customer_digest(email: object) -> str:
     """The same short digest for an e-mail address however it is written; "" without one."""
-    address = (email or "").strip().lower()
+    address = email.strip().lower() if isinstance(email, str) else ""
     return hashlib.sha256(address.encode()).hexdigest()[:32] if address else ""

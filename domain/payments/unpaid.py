@@ -16,6 +16,7 @@ class UnpaidOrder(Frozen):
     customer: str
     """A digest of the buyer's e-mail address (domain.payments.payment.customer_digest)."""
     ordered_at: datetime
+    """When the order was last changed (the canonical order keeps its date, not its time of placing)."""
 
 
 class Found(Frozen):

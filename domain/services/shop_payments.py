@@ -6,33 +6,54 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from decimal import Decimal
 
 from domain.models import Order
-from domain.payments.matching import settlement
-from domain.payments.payment import Money
+from domain.payments.matching import Position, settlement
+from domain.payments.payment import Money, Payment, PaymentStatus
 from domain.payments.record import MatchStatus, PaymentRecord
-from domain.payments.shop_payment import shop_payment
+from domain.payments.shop_payment import shop_payment, shop_payment_id
 from domain.payments.unpaid import unpaid
 from domain.ports import PaymentStore, UnpaidOrders
 
+NOT_PAYABLE = frozenset({"cancelled", "refunded", "failed", "voided", "trash"})
+WITHDRAWN = "the shop no longer reports this payment (a provider took it, or it was undone): nothing counted"
+
 
 def record_shop_payment(
-    payments: PaymentStore, order: Order, providers: Collection[str], now: datetime
+    payments: PaymentStore,
+    order: Order,
+    providers: Collection[str],
+    on_account_methods: Collection[str],
+    now: datetime,
 ) -> PaymentRecord | None:
-    """Record the payment the shop reports for this version of the order (unless one of `providers` took it);
-    an unchanged payment is not written again."""
-    payment = shop_payment(order, providers)
-    if payment is None or order.total is None:
-        return None
-    previous = payments.get(payment.provider, payment.account, payment.payment_id)
-    if previous is not None and previous.payment == payment:
+    """Record the payment the shop reports for this version of the order (unless it is on account or one of
+    `providers` took it); an unchanged payment is not written again; one the shop no longer reports counts
+    nothing any more."""
+    previous = payments.get(order.key.source, order.key.shop, shop_payment_id(order))
+    payment = shop_payment(order, providers, on_account_methods)
+    if payment is None:
+        return _withdrawn(payments, previous, now)
+    if order.total is None or (previous is not None and previous.payment == payment):
         return previous
+    return _record(payments, order, order.total, payment, previous=previous, now=now)
+
+
+def _record(
+    payments: PaymentStore,
+    order: Order,
+    total: Decimal,
+    payment: Payment,
+    *,
+    previous: PaymentRecord | None,
+    now: datetime,
+) -> PaymentRecord:
     others = [
         record.payment
         for record in payments.for_order(order.key)
         if (record.payment.provider, record.payment.payment_id) != (payment.provider, payment.payment_id)
     ]
-    standing = settlement(Money(amount=order.total, currency=order.currency.upper()), [*others, payment])
+    standing = settlement(Money(amount=total, currency=order.currency.upper()), [*others, payment])
     record = PaymentRecord(
         payment=payment,
         status=MatchStatus.NEEDS_ATTENTION if standing.needs_a_person else MatchStatus.MATCHED,
@@ -47,15 +68,31 @@ def record_shop_payment(
     return record
 
 
-NOT_PAYABLE = frozenset({"cancelled", "refunded", "failed", "voided", "trash"})
+def _withdrawn(payments: PaymentStore, previous: PaymentRecord | None, now: datetime) -> PaymentRecord | None:
+    """A shop payment recorded before that this version no longer reports: it stays on record, receiving nothing
+    (booked already, the booking run puts the difference before a person)."""
+    if previous is None or previous.payment.status is PaymentStatus.CANCELED:
+        return previous
+    cancelled = previous.payment.model_copy(update={"status": PaymentStatus.CANCELED})
+    record = previous.model_copy(update={"payment": cancelled, "note": WITHDRAWN, "updated_at": now})
+    payments.put(record)
+    return record
 
 
-def track_unpaid(orders: UnpaidOrders, order: Order, providers: Collection[str]) -> None:
-    """An order of a shop that `providers` take payments for is a candidate while unpaid; paid or cancelled, not."""
+def track_unpaid(orders: UnpaidOrders, payments: PaymentStore, order: Order, providers: Collection[str]) -> None:
+    """An order of a shop that `providers` take payments for is a candidate while unpaid; paid (by the shop's
+    word or by the payments recorded for it) or cancelled, not."""
     if not providers:
         return
     candidate = unpaid(order)
-    if candidate is None or order.paid or order.status in NOT_PAYABLE:
+    if candidate is None or order.paid or order.status in NOT_PAYABLE or _settled(payments, order):
         orders.remove(order.key)
     else:
         orders.add(candidate)
+
+
+def _settled(payments: PaymentStore, order: Order) -> bool:
+    return any(
+        record.settlement is not None and record.settlement.position is Position.PAID
+        for record in payments.for_order(order.key)
+    )

@@ -139,7 +139,8 @@ def sync_order(sync: OrderSync, message: OrderMessage, worker: str) -> OrderReco
     order = _read(sync, held, message)
     if order is None:
         return held.record
-    _note_payment_state(sync, order)
+    if not message.recheck:
+        _note_payment_state(sync, held.record, order)
     if _claimed_by_other(sync, held.record, worker):
         return _defer(sync, held, message, "another worker is importing this order")
     skip_reason = "" if message.recheck and held.record.bc is not None else _skip_reason(sync, held.record, order)
@@ -153,13 +154,15 @@ def sync_order(sync: OrderSync, message: OrderMessage, worker: str) -> OrderReco
     return _import_claimed(sync, held, order, message)
 
 
-def _note_payment_state(sync: OrderSync, order: Order) -> None:
-    """What this version of the order says of its payment: a payment the shop took, or still unpaid."""
+def _note_payment_state(sync: OrderSync, record: OrderRecord, order: Order) -> None:
+    """What this version of the order says of its payment (a payment the shop took, or still unpaid); a version
+    older than the one recorded says nothing new."""
+    if sync.payments is None or (record.web_modified_at is not None and order.modified_at < record.web_modified_at):
+        return
     providers = sync.policy.providers_paying.get(f"{order.key.source}:{order.key.shop}", frozenset())
-    if sync.payments is not None:
-        record_shop_payment(sync.payments, order, providers, sync.clock.now())
+    record_shop_payment(sync.payments, order, providers, sync.policy.controls.on_account_methods, sync.clock.now())
     if sync.unpaid is not None:
-        track_unpaid(sync.unpaid, order, providers)
+        track_unpaid(sync.unpaid, sync.payments, order, providers)
 
 
 def _import_claimed(sync: OrderSync, held: _Held, order: Order, message: OrderMessage) -> OrderRecord:

@@ -10,21 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from domain.errors import RequestRejected
 from domain.models import OrderStatus, WebOrderKey
 from domain.payments.accounts import PaymentAccount
 from domain.payments.matching import Position, Settlement, order_key, settlement
-from domain.payments.payment import Money, Payment
+from domain.payments.payment import Money, Payment, PaymentStatus
 from domain.payments.record import MatchStatus, PaymentRecord
-from domain.payments.unpaid import Found, paid_order
+from domain.payments.unpaid import paid_order
 from domain.ports import Clock, EventLog, OrderQueue, OrderStore, PaymentReader, PaymentStore, UnpaidOrders
 from domain.records import EventStatus, OrderMessage, OrderRecord
 from domain.services.sync_order import RELEASED
 
 WAIT_FOR_ORDER = timedelta(hours=24)
 RETRY_EVERY = timedelta(minutes=15)
+NEVER_PAID = frozenset({PaymentStatus.CANCELED, PaymentStatus.EXPIRED, PaymentStatus.FAILED})
+"""An abandoned payment that names no order needs no one: nothing was received."""
 MATCH_WINDOW = timedelta(hours=72)
 """A payment without an order reference is looked for among orders placed this long before or after it."""
 
@@ -65,11 +67,14 @@ def sync_payment(sync: PaymentSync, message: OrderMessage) -> PaymentRecord | No
         note = f"{key.source} does not know this payment: ignored (a forged or foreign call)"
         sync.events.mark(key, message.event_id, EventStatus.PROCESSED, note)
         return None
-    order = order_key(payment, account.source, account.shop)
-    guess = _without_reference(sync, account, payment) if order is None else Found()
-    order = order or guess.key
+    previous = sync.payments.get(payment.provider, payment.account, payment.payment_id)
+    if previous is None and not payment.reference and payment.status in NEVER_PAID:
+        note = f"payment {payment.status.value}, naming no order: nothing to match"
+        sync.events.mark(key, message.event_id, EventStatus.PROCESSED, note)
+        return None
+    order, how = _order_for(sync, account, payment, previous)
     found = sync.orders.get(order) if order is not None else None
-    record = _matched(sync, payment, order, found[0] if found else None, sync.clock.now(), how=guess.note)
+    record = _matched(sync, payment, previous, order, found[0] if found else None, how=how)
     sync.payments.put(record)
     paid = record.settlement is not None and record.settlement.position is Position.PAID
     if sync.unpaid is not None and paid and record.order_key is not None:
@@ -82,26 +87,35 @@ def sync_payment(sync: PaymentSync, message: OrderMessage) -> PaymentRecord | No
     return record
 
 
-def _without_reference(sync: PaymentSync, account: PaymentAccount, payment: Payment) -> Found:
-    """The one unpaid order of the account's shop with the payment's amount (and payer), placed around its time."""
+def _order_for(
+    sync: PaymentSync, account: PaymentAccount, payment: Payment, previous: PaymentRecord | None
+) -> tuple[WebOrderKey | None, str]:
+    """The order the payment names; else the one it was matched to before; else the one unpaid order of the
+    account's shop with its amount (and payer) placed around its time. With how it was found, when not named."""
+    named = order_key(payment, account.source, account.shop)
+    if named is not None:
+        return named, ""
+    if previous is not None and previous.order_key is not None:
+        return previous.order_key, previous.note if previous.status is MatchStatus.MATCHED else ""
     if sync.unpaid is None:
-        return Found()
+        return None, ""
     moment = payment.paid_at or payment.created_at
-    return paid_order(payment, sync.unpaid.around(account.source, account.shop, moment, sync.match_window))
+    found = paid_order(payment, sync.unpaid.around(account.source, account.shop, moment, sync.match_window))
+    return found.key, found.note
 
 
 def _matched(
     sync: PaymentSync,
     payment: Payment,
+    previous: PaymentRecord | None,
     order: WebOrderKey | None,
     found: OrderRecord | None,
-    now: datetime,
     *,
     how: str = "",
 ) -> PaymentRecord:
     """The payment's record: matched to `found` (the order it names, `order`, when Koppel has it), waiting for
     it, or put before a person; `how` says how an order was found for a payment that names none."""
-    previous = sync.payments.get(payment.provider, payment.account, payment.payment_id)
+    now = sync.clock.now()
     first_seen = previous.first_seen_at if previous else now
     record = PaymentRecord(
         payment=payment,
