@@ -13,9 +13,11 @@ from domain.catalog.prices import CustomerPricing, PriceListLine
 from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku, WebOrderKey
 from domain.payments.accounts import PaymentAccount
 from domain.payments.booking import PaymentLine
+from domain.payments.credit_memo import BcCreditMemo
 from domain.payments.invoice import BcInvoice
 from domain.payments.payment import Payment
 from domain.payments.record import PaymentRecord
+from domain.payments.refund import RefundLine
 from domain.payments.unpaid import UnpaidOrder
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, SyncRun, WebhookEvent
 from domain.rules.document_changes import ChangePlan
@@ -64,6 +66,15 @@ class OrderStore(Protocol):
     def key_for_document(self, external_document_number: str) -> WebOrderKey | None:
         """The web order whose BC document carries this externalDocumentNumber (filed when the record names its
         BC document)."""
+        ...
+
+    def file_invoice(self, invoice_id: str, key: WebOrderKey) -> None:
+        """Remember that the BC invoice with this id belongs to the web order (for credit memos that name only the
+        invoice they are applied to)."""
+        ...
+
+    def key_for_invoice(self, invoice_id: str) -> WebOrderKey | None:
+        """The web order an invoice filed with `file_invoice` belongs to."""
         ...
 
 
@@ -272,6 +283,18 @@ class Invoices(Protocol):
         ...
 
 
+class CreditMemos(Protocol):
+    """BC's posted sales credit memos."""
+
+    def changed_since(self, since: datetime | None) -> Iterable[BcCreditMemo]:
+        """Every credit memo BC stamped after `since` (all of them when None), oldest change first."""
+        ...
+
+    def at(self, resource: str) -> list[BcCreditMemo]:
+        """The credit memos a webhook notification names; [] when the credit memo is gone."""
+        ...
+
+
 class PaymentJournal(Protocol):
     """The customer payment journal in BC that Koppel books payments in."""
 
@@ -288,6 +311,21 @@ class PaymentJournal(Protocol):
     def post(self) -> None:
         """Post every line of the journal: all or nothing (BusinessCentralRejected names what BC refused)."""
         ...
+
+
+class RefundJournal(Protocol):
+    """Refund lines in Koppel's customer payment journal, through Koppel's own API page (`KOPPEL_BC_REFUND_API`):
+    API v2.0 has no refund document. They are posted with the journal (`PaymentJournal.post`)."""
+
+    def lines(self, external_document_number: str) -> list[RefundLine]:
+        """The journal's refund lines (not yet posted) carrying this externalDocumentNumber."""
+        ...
+
+    def add(self, line: RefundLine) -> RefundLine:
+        """Insert the line; returns it as BC stored it (with its id)."""
+        ...
+
+    def remove(self, line: RefundLine) -> None: ...
 
 
 class Subscriptions(Protocol):

@@ -9,6 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from domain.models import BcSalesOrder, Frozen, OrderStatus, WebOrderKey
+from domain.payments.credit_memo import BcCreditMemo
 from domain.payments.invoice import BcInvoice
 from domain.rules.controls import ControlResult
 
@@ -70,6 +71,8 @@ class OrderRecord(BaseModel):
     bc_customer_number: str = ""
     invoices: list[BcInvoice] = []
     """The posted sales invoices of the order, as BC last showed them (oldest first)."""
+    credit_memos: list[BcCreditMemo] = []
+    """The posted sales credit memos of the order (returns, refunds), as BC last showed them (oldest first)."""
     totals_agree: bool | None = None
     controls: list[ControlResult] = []
     release: str = ""

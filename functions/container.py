@@ -30,10 +30,12 @@ from domain.services.track_invoices import InvoiceTracking
 from integrations.businesscentral.api import BusinessCentralApi
 from integrations.businesscentral.catalog import BusinessCentralCatalog
 from integrations.businesscentral.client import BusinessCentralClient
+from integrations.businesscentral.credit_memos import BusinessCentralCreditMemos
 from integrations.businesscentral.invoices import BusinessCentralInvoices
 from integrations.businesscentral.payment_journal import BusinessCentralPaymentJournal
 from integrations.businesscentral.portal import BusinessCentralPortalSource
 from integrations.businesscentral.price_lists import BusinessCentralPriceLists
+from integrations.businesscentral.refund_journal import BusinessCentralRefundJournal
 from integrations.businesscentral.stock import BusinessCentralStock
 from integrations.businesscentral.subscriptions import BusinessCentralSubscriptions
 from integrations.businesscentral.throttle import RequestThrottle
@@ -125,12 +127,17 @@ def container() -> Container:
     company_clock = SystemClock(ZoneInfo(config.time_zone))
     portal_catalog, portal_prices = _portal(config, account, bc, company_clock)
     invoice_tracking = InvoiceTracking(
-        invoices=BusinessCentralInvoices(bc), orders=orders, state=TableSyncState(account), clock=clock
+        invoices=BusinessCentralInvoices(bc),
+        orders=orders,
+        state=TableSyncState(account),
+        clock=clock,
+        credit_memos=BusinessCentralCreditMemos(bc),
     )
+    payment_intake = Intake(events=events, queue=StorageOrderQueue(account, PAYMENTS_QUEUE), clock=clock)
     return Container(
         settings=config,
         intake=intake,
-        payment_intake=Intake(events=events, queue=StorageOrderQueue(account, PAYMENTS_QUEUE), clock=clock),
+        payment_intake=payment_intake,
         payment_accounts=config.payment_accounts(),
         stripe_events=StripeSignatures(),
         payment_sync=_payment_sync(config, account, events=events, orders=orders, order_queue=queue, clock=clock),
@@ -166,6 +173,7 @@ def container() -> Container:
             prices=_price_lists(config, bc),
             payments=TablePaymentStore(account),
             unpaid=TableUnpaidOrders(account),
+            payment_intake=payment_intake,
         ),
     )
 
@@ -180,15 +188,19 @@ def _payment_booking(
     if not config.bc_payment_journal:
         log.info("payments are matched, not booked in BC: KOPPEL_BC_PAYMENT_JOURNAL is not set")
         return None
+    journal = BusinessCentralPaymentJournal(bc, config.bc_payment_journal)
+    refund_url = config.bc_refund_url
     return PaymentBooking(
         tracking=tracking,
-        journal=BusinessCentralPaymentJournal(bc, config.bc_payment_journal),
+        journal=journal,
         payments=TablePaymentStore(account),
         orders=tracking.orders,
         runs=TableSyncRuns(account),
         clock=clock,
         local_currency=config.local_currency,
         batch=config.booking_batch,
+        refunds=BusinessCentralRefundJournal(bc, refund_url, journal) if refund_url else None,
+        credit_memo_wait=timedelta(days=config.refund_credit_memo_wait_days),
     )
 
 
@@ -363,12 +375,12 @@ def _price_lists(config: Settings, client: BusinessCentralClient) -> BusinessCen
 
 
 def _import_policy(config: Settings) -> ImportPolicy:
-    providers_paying: dict[str, frozenset[str]] = {}
+    payment_accounts: dict[str, tuple[PaymentAccount, ...]] = {}
     for account in config.payment_accounts().values():
         shop = f"{account.source}:{account.shop}"
-        providers_paying[shop] = providers_paying.get(shop, frozenset()) | {account.provider}
+        payment_accounts[shop] = (*payment_accounts.get(shop, ()), account)
     return ImportPolicy(
-        providers_paying=providers_paying,
+        payment_accounts=payment_accounts,
         accounts=ChargeAccounts(shipping=config.shipping_account, fee=config.fee_account or config.shipping_account),
         local_currency=config.local_currency,
         default_customer_number=config.default_customer_number or None,

@@ -93,6 +93,11 @@ class Settings(BaseSettings):
     alone: its post posts every line in it. Blank: payments are matched but not booked."""
     booking_batch: int = Field(500, ge=1, le=5000, validation_alias="KOPPEL_BOOKING_BATCH")
     """At most this many payments are looked at per booking run (the rest in the next)."""
+    bc_refund_api: str = Field("", validation_alias="KOPPEL_BC_REFUND_API")
+    """`publisher/group/version` of Koppel's own API page `customerRefunds` (e.g. `koppel/payments/v1.0`): refunds
+    after booking are then booked against the order's credit memo. Blank: they go to a person."""
+    refund_credit_memo_wait_days: int = Field(14, ge=1, le=90, validation_alias="KOPPEL_REFUND_CREDIT_MEMO_WAIT_DAYS")
+    """How long a refund after booking waits for BC's credit memo before a person is asked (with the refund API)."""
     shopify_api_version: str = Field("2025-10", validation_alias="KOPPEL_SHOPIFY_API_VERSION")
     shopify_import_statuses: str = Field(
         "pending,authorized,partially_paid,paid", validation_alias="KOPPEL_SHOPIFY_IMPORT_STATUSES"
@@ -113,7 +118,9 @@ class Settings(BaseSettings):
     """Koppel's public URL of /api/webhooks/businesscentral, function key included; without it no BC subscription is
     kept and invoices are learned by polling alone."""
     bc_webhook_client_state: SecretStr = Field(SecretStr(""), validation_alias="KOPPEL_BC_WEBHOOK_CLIENT_STATE")
-    bc_subscription_resources: str = Field("salesInvoices", validation_alias="KOPPEL_BC_SUBSCRIPTION_RESOURCES")
+    bc_subscription_resources: str = Field(
+        "salesInvoices,salesCreditMemos", validation_alias="KOPPEL_BC_SUBSCRIPTION_RESOURCES"
+    )
     """Comma-separated entity sets of the company Koppel subscribes to."""
     bc_subscription_renew_hours: float = Field(24.0, gt=0, lt=72, validation_alias="KOPPEL_BC_SUBSCRIPTION_RENEW_HOURS")
 
@@ -196,6 +203,17 @@ class Settings(BaseSettings):
         base = self.bc_api_url.rstrip("/")
         return (
             f"{base}/v2.0/{self.bc_tenant_id}/{self.bc_environment}/api/{self.bc_release_api.strip('/')}"
+            f"/companies({self.bc_company_id})"
+        )
+
+    @property
+    def bc_refund_url(self) -> str | None:
+        """Company URL of Koppel's own refund API page (KOPPEL_BC_REFUND_API=koppel/payments/v1.0)."""
+        if not self.bc_refund_api:
+            return None
+        base = self.bc_api_url.rstrip("/")
+        return (
+            f"{base}/v2.0/{self.bc_tenant_id}/{self.bc_environment}/api/{self.bc_refund_api.strip('/')}"
             f"/companies({self.bc_company_id})"
         )
 

@@ -113,6 +113,7 @@ class MemoryQueue:
 class MemoryOrders:
     def __init__(self) -> None:
         self.rows: dict[str, tuple[OrderRecord, str]] = {}
+        self.invoice_keys: dict[str, WebOrderKey] = {}
         self._etags = itertools.count(1)
 
     def get(self, key: WebOrderKey) -> tuple[OrderRecord, str] | None:
@@ -134,6 +135,12 @@ class MemoryOrders:
             if record.bc is not None and record.bc.external_document_number.upper() == external_document_number.upper():
                 return record.key
         return None
+
+    def file_invoice(self, invoice_id: str, key: WebOrderKey) -> None:
+        self.invoice_keys[invoice_id] = key
+
+    def key_for_invoice(self, invoice_id: str) -> WebOrderKey | None:
+        return self.invoice_keys.get(invoice_id)
 
     def _write(self, record: OrderRecord) -> str:
         etag = f'W/"{next(self._etags)}"'

@@ -31,6 +31,21 @@ class BookingState(StrEnum):
     """The journal was posted with the line in it: a customer ledger entry applied to the invoice."""
 
 
+class RefundBooking(Frozen):
+    """A refund line Koppel made in its journal through its own API page, applied to the order's credit memo."""
+
+    state: BookingState
+    credit_memo_id: str
+    credit_memo_number: str
+    external_document_number: str
+    amount: Decimal
+    """This line's amount, positive."""
+    refunded_in_all: Decimal
+    """What had been given back of the payment in all when this line was made (this line included)."""
+    journal_line_id: str
+    at: datetime
+
+
 class Booking(Frozen):
     state: BookingState
     invoice_id: str
@@ -40,6 +55,10 @@ class Booking(Frozen):
     """What was booked, positive: the payment's amount received when its line was made."""
     journal_line_id: str
     at: datetime
+    refunds: tuple[RefundBooking, ...] = ()
+    """Refund lines made since (refunds and chargebacks after the booking), oldest first."""
+    credit_memo_awaited_since: datetime | None = None
+    """Since when a refund after the booking waits for BC's credit memo to be booked against."""
 
 
 def payment_reference(payment_id: str) -> str:

@@ -4,10 +4,11 @@ that order stands with it."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from domain.models import Frozen, WebOrderKey
-from domain.payments.booking import Booking, BookingState
+from domain.payments.booking import Booking, BookingState, RefundBooking
 from domain.payments.matching import Settlement
 from domain.payments.payment import Payment
 
@@ -47,4 +48,19 @@ class PaymentRecord(Frozen):
             return False
         if self.booking is None:
             return self.payment.received > 0
-        return self.booking.state is BookingState.IN_JOURNAL or self.booking.amount != self.payment.received
+        if self.booking.state is BookingState.IN_JOURNAL or self.refund_in_journal is not None:
+            return True
+        return self.booked_in_bc != self.payment.received
+
+    @property
+    def booked_in_bc(self) -> Decimal:
+        """What BC has of the payment: its booking less the refund lines Koppel made (posted or about to be)."""
+        if self.booking is None:
+            return Decimal(0)
+        return self.booking.amount - sum((refund.amount for refund in self.booking.refunds), Decimal(0))
+
+    @property
+    def refund_in_journal(self) -> RefundBooking | None:
+        """The refund line put in the journal and not known to be posted yet."""
+        refunds = self.booking.refunds if self.booking else ()
+        return next((each for each in refunds if each.state is BookingState.IN_JOURNAL), None)

@@ -13,10 +13,14 @@ import re
 from collections.abc import Collection
 
 from domain.models import Order
+from domain.payments.accounts import PaymentAccount
 from domain.payments.payment import Money, Payment, PaymentStatus
 
 PROVIDER_ID_PREFIXES = {"mollie": ("tr_", "ord_"), "stripe": ("pi_", "ch_", "py_")}
+PAYMENT_ID_PREFIXES = {"mollie": "tr_", "stripe": "pi_"}
+"""The ids Koppel reads a payment by at its provider (a Mollie payment, a Stripe payment intent)."""
 _NOT_IN_AN_ID = re.compile(r"[^A-Za-z0-9_]")
+_ID = re.compile(r"[A-Za-z0-9_]{1,100}")
 
 
 def shop_payment_id(order: Order) -> str:
@@ -42,6 +46,17 @@ def shop_payment(order: Order, providers: Collection[str], on_account_methods: C
         created_at=order.paid_at or order.modified_at,
         paid_at=order.paid_at,
     )
+
+
+def provider_payment(order: Order, accounts: Collection[PaymentAccount]) -> tuple[PaymentAccount, str] | None:
+    """The account and payment id when the shop names a provider payment Koppel can read (the shop's payment
+    plugin may have sent that provider's webhooks to the shop, not to Koppel)."""
+    transaction = order.transaction_id
+    for account in accounts:
+        prefix = PAYMENT_ID_PREFIXES.get(account.provider)
+        if prefix and transaction.startswith(prefix) and _ID.fullmatch(transaction):
+            return account, transaction
+    return None
 
 
 def taken_by_provider(order: Order, providers: Collection[str]) -> bool:

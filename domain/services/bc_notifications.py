@@ -3,7 +3,7 @@
 Intake checks the body's shape and that every entry carries Koppel's clientState, then logs the body under the day
 it came (`businesscentral:notifications:<date>`) and queues it; BC posts the same batch again when it retries, so
 the body's hash is the delivery id. The worker reads what each entry names from BC and files posted sales invoices
-on their web orders; deleted records and entity sets Koppel does not handle are passed by.
+and credit memos on their web orders; deleted records and entity sets Koppel does not handle are passed by.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from domain.models import WebOrderKey
 from domain.ports import EventLog
 from domain.records import EventStatus, OrderMessage
 from domain.services.ingest_webhook import Accepted, Intake, accept
-from domain.services.track_invoices import InvoiceTracking, link_invoices
+from domain.services.track_invoices import InvoiceTracking, link_credit_memos, link_invoices
 from domain.subscriptions import ChangeType, NotificationBatch, entity_set
 
 SOURCE = "businesscentral"
@@ -63,7 +63,7 @@ class Worked:
     read: int
     """Resources read from BC."""
     filed: int
-    """Invoices filed on web orders."""
+    """Invoices and credit memos filed on web orders."""
     passed: int
     """Entries passed by: deleted records, entity sets Koppel does not handle, resources of elsewhere."""
 
@@ -106,8 +106,13 @@ def _file_invoices(work: NotificationWork, resource: str) -> int:
     return link_invoices(work.tracking, work.tracking.invoices.at(resource))
 
 
+def _file_credit_memos(work: NotificationWork, resource: str) -> int:
+    memos = work.tracking.credit_memos
+    return link_credit_memos(work.tracking, memos.at(resource)) if memos is not None else 0
+
+
 Handler = Callable[[NotificationWork, str], int]
-HANDLERS: dict[str, Handler] = {"salesInvoices": _file_invoices}
+HANDLERS: dict[str, Handler] = {"salesInvoices": _file_invoices, "salesCreditMemos": _file_credit_memos}
 """What the worker does with a resource, by entity set; a subscription to a set not here is logged and passed by."""
 
 

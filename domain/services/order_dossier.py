@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from domain.models import BcSalesOrder, OrderStatus, WebOrderKey
 from domain.payments.booking import Booking
+from domain.payments.credit_memo import BcCreditMemo
 from domain.payments.invoice import BcInvoice
 from domain.payments.payment import Money, PaymentStatus
 from domain.payments.record import MatchStatus, PaymentRecord
@@ -52,7 +53,8 @@ class DossierPayment(_View):
     match: MatchStatus
     note: str
     booking: Booking | None
-    """Its customer payment in BC: the invoice it is applied to, the journal line, booked or still in the journal."""
+    """Its customer payment in BC: the invoice it is applied to, the journal line, booked or still in the journal;
+    with its refund lines against credit memos."""
     booking_problem: str
     updated_at: datetime
     history: list[DossierEvent]
@@ -72,6 +74,7 @@ class Dossier(_View):
     updated_at: datetime | None
     events: list[DossierEvent]
     invoices: list[BcInvoice] = []
+    credit_memos: list[BcCreditMemo] = []
     payments: list[DossierPayment] = []
 
 
@@ -106,6 +109,7 @@ def order_dossier(
         updated_at=record.updated_at,
         events=timeline,
         invoices=record.invoices,
+        credit_memos=record.credit_memos,
         payments=[_payment(record, events) for record in (payments.for_order(key) if payments else [])],
     )
 

@@ -23,9 +23,11 @@ from domain.errors import (
 )
 from domain.mapping import business_central
 from domain.mapping.business_central import ChargeAccounts
-from domain.models import BcCustomer, BcSalesOrder, Order, OrderStatus, ResolvedSku
+from domain.models import BcCustomer, BcSalesOrder, Order, OrderStatus, ResolvedSku, WebOrderKey
+from domain.payments.accounts import PaymentAccount
 from domain.payments.matching import Settlement, settlement
 from domain.payments.payment import Money
+from domain.payments.shop_payment import provider_payment
 from domain.ports import (
     AttentionList,
     BusinessCentral,
@@ -43,6 +45,7 @@ from domain.rules.controls import ControlPolicy, release_blockers, run_controls
 from domain.rules.document_changes import change_plan
 from domain.rules.totals import totals_problem
 from domain.services.customers import resolve_customer
+from domain.services.ingest_webhook import Intake, accept
 from domain.services.shop_payments import record_shop_payment, track_unpaid
 
 DEFAULT_IMPORT_STATUSES = {
@@ -64,8 +67,8 @@ class ImportPolicy:
     claim_lease: timedelta = timedelta(minutes=10)
     recheck_after: timedelta = timedelta(seconds=5)
     controls: ControlPolicy = field(default_factory=ControlPolicy)
-    providers_paying: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    """By `source:shop`: the payment providers whose accounts Koppel reads pay that shop's orders."""
+    payment_accounts: Mapping[str, tuple[PaymentAccount, ...]] = field(default_factory=dict)
+    """By `source:shop`: the payment provider accounts Koppel reads that pay that shop's orders."""
 
     def imports(self, order: Order) -> bool:
         return order.status in self.import_statuses.get(order.key.source, frozenset())
@@ -97,6 +100,8 @@ class OrderSync:
     """The payments Koppel matched to orders; None where no payment provider is configured."""
     unpaid: UnpaidOrders | None = None
     """Unpaid orders, where payments that name no order look; None where no payment provider is configured."""
+    payment_intake: Intake | None = None
+    """Queues a provider payment the shop names to the payment worker, which reads it at the provider."""
 
 
 @dataclass
@@ -159,10 +164,16 @@ def _note_payment_state(sync: OrderSync, record: OrderRecord, order: Order) -> N
     older than the one recorded says nothing new."""
     if sync.payments is None or (record.web_modified_at is not None and order.modified_at < record.web_modified_at):
         return
-    providers = sync.policy.providers_paying.get(f"{order.key.source}:{order.key.shop}", frozenset())
+    accounts = sync.policy.payment_accounts.get(f"{order.key.source}:{order.key.shop}", ())
+    providers = {account.provider for account in accounts}
     record_shop_payment(sync.payments, order, providers, sync.policy.controls.on_account_methods, sync.clock.now())
     if sync.unpaid is not None:
         track_unpaid(sync.unpaid, sync.payments, order, providers)
+    named = provider_payment(order, accounts)
+    if named is not None and sync.payment_intake is not None:
+        account, payment_id = named
+        key = WebOrderKey(source=account.provider, shop=account.account, order_id=payment_id)
+        accept(sync.payment_intake, key, "payment.named_by_shop", f"named-by:{order.key}", b"")
 
 
 def _import_claimed(sync: OrderSync, held: _Held, order: Order, message: OrderMessage) -> OrderRecord:

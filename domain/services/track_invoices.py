@@ -1,27 +1,35 @@
-"""Which web order each posted BC sales invoice belongs to.
+"""Which web order each posted BC sales invoice and sales credit memo belongs to.
 
-BC tells Koppel of new and changed invoices through a webhook subscription on salesInvoices; as a fallback every
-booking run also reads the invoices BC changed since the last poll. Either way an invoice is filed on the record of
-the web order whose BC document carries its externalDocumentNumber; invoices of documents Koppel did not make are
-passed by.
+BC tells Koppel of new and changed invoices and credit memos through webhook subscriptions on salesInvoices and
+salesCreditMemos; as a fallback every booking run also reads those BC changed since the last poll. Either way an
+invoice is filed on the record of the web order whose BC document carries its externalDocumentNumber, and a credit
+memo on the web order of its externalDocumentNumber or, when it carries none, of the invoice it is applied to;
+documents of orders Koppel did not make are passed by.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
 from domain.errors import ConcurrencyConflict, RetryableError
 from domain.models import WebOrderKey
+from domain.payments.credit_memo import BcCreditMemo
 from domain.payments.invoice import BcInvoice
-from domain.ports import Clock, Invoices, OrderStore, SyncState
+from domain.ports import Clock, CreditMemos, Invoices, OrderStore, SyncState
+from domain.records import OrderRecord
 
 JOB = "invoices"
 SCOPE = "salesInvoices"
+CREDIT_MEMO_SCOPE = "salesCreditMemos"
 OVERLAP = timedelta(minutes=5)
 """Read back this far before the last poll: BC's clock and commits that land late."""
 ATTEMPTS = 5
+_EMPTY_GUID = "00000000-0000-0000-0000-000000000000"
+
+Document = TypeVar("Document", BcInvoice, BcCreditMemo)
 
 
 @dataclass(frozen=True)
@@ -32,15 +40,28 @@ class InvoiceTracking:
     clock: Clock
     first_lookback: timedelta = timedelta(days=7)
     """How far back the very first poll reads."""
+    credit_memos: CreditMemos | None = None
+    """None: credit memos are not followed (refunds after booking go to a person)."""
 
 
 def poll_invoices(tracking: InvoiceTracking) -> int:
-    """File every invoice BC changed since the last poll; returns how many were filed on web orders."""
+    """File every invoice (and credit memo) BC changed since the last poll; returns how many were filed on web
+    orders."""
+    filed = _poll(tracking, SCOPE, lambda since: link_invoices(tracking, tracking.invoices.changed_since(since)))
+    memos = tracking.credit_memos
+    if memos is not None:
+        filed += _poll(
+            tracking, CREDIT_MEMO_SCOPE, lambda since: link_credit_memos(tracking, memos.changed_since(since))
+        )
+    return filed
+
+
+def _poll(tracking: InvoiceTracking, scope: str, link: Callable[[datetime], int]) -> int:
     started = tracking.clock.now()
-    watermark = tracking.state.get(JOB, SCOPE)
+    watermark = tracking.state.get(JOB, scope)
     since = datetime.fromisoformat(watermark) - OVERLAP if watermark else started - tracking.first_lookback
-    filed = link_invoices(tracking, tracking.invoices.changed_since(since))
-    tracking.state.put(JOB, SCOPE, started.isoformat())
+    filed = link(since)
+    tracking.state.put(JOB, scope, started.isoformat())
     return filed
 
 
@@ -50,37 +71,76 @@ def link_invoices(tracking: InvoiceTracking, invoices: Iterable[BcInvoice]) -> i
     filed = 0
     for invoice in invoices:
         key = tracking.orders.key_for_document(invoice.external_document_number)
-        if key is not None and _file(tracking.orders, key, invoice):
+        if key is None:
+            continue
+        tracking.orders.file_invoice(invoice.id, key)
+        if _file(tracking.orders, key, invoice, _with_invoice):
             filed += 1
     return filed
 
 
-def _file(orders: OrderStore, key: WebOrderKey, invoice: BcInvoice) -> bool:
+def link_credit_memos(tracking: InvoiceTracking, credit_memos: Iterable[BcCreditMemo]) -> int:
+    """File each credit memo on its web order's record: found by its externalDocumentNumber, else by the invoice
+    it is applied to; returns how many belonged to a web order."""
+    filed = 0
+    for memo in credit_memos:
+        key = _order_of(tracking.orders, memo)
+        if key is not None and _file(tracking.orders, key, memo, _with_credit_memo):
+            filed += 1
+    return filed
+
+
+def _order_of(orders: OrderStore, memo: BcCreditMemo) -> WebOrderKey | None:
+    if memo.external_document_number:
+        key = orders.key_for_document(memo.external_document_number)
+        if key is not None:
+            return key
+    if memo.invoice_id and memo.invoice_id != _EMPTY_GUID:
+        return orders.key_for_invoice(memo.invoice_id)
+    return None
+
+
+def _file(
+    orders: OrderStore,
+    key: WebOrderKey,
+    document: Document,
+    added: Callable[[OrderRecord, Document], OrderRecord | None],
+) -> bool:
     for _ in range(ATTEMPTS):
         found = orders.get(key)
         if found is None:
             return False
         record, etag = found
-        invoices = with_invoice(record.invoices, invoice)
-        if invoices == record.invoices:
+        changed = added(record, document)
+        if changed is None:
             return True
         try:
-            orders.replace(record.model_copy(update={"invoices": invoices}), etag)
+            orders.replace(changed, etag)
         except ConcurrencyConflict:
             continue
         return True
-    raise RetryableError(f"order record {key} kept changing while its invoice {invoice.number} was filed")
+    raise RetryableError(f"order record {key} kept changing while its BC document {document.number} was filed")
 
 
-def with_invoice(invoices: list[BcInvoice], invoice: BcInvoice) -> list[BcInvoice]:
-    """The order's invoices with this one added or brought up to date (an older state never replaces a newer)."""
-    current = {known.id: known for known in invoices}
-    known = current.get(invoice.id)
-    if known is not None and _stamp(known) > _stamp(invoice):
-        return invoices
-    current[invoice.id] = invoice
+def _with_invoice(record: OrderRecord, invoice: BcInvoice) -> OrderRecord | None:
+    invoices = with_document(record.invoices, invoice)
+    return None if invoices == record.invoices else record.model_copy(update={"invoices": invoices})
+
+
+def _with_credit_memo(record: OrderRecord, memo: BcCreditMemo) -> OrderRecord | None:
+    memos = with_document(record.credit_memos, memo)
+    return None if memos == record.credit_memos else record.model_copy(update={"credit_memos": memos})
+
+
+def with_document(documents: list[Document], document: Document) -> list[Document]:
+    """The order's documents with this one added or brought up to date (an older state never replaces a newer)."""
+    current = {known.id: known for known in documents}
+    known = current.get(document.id)
+    if known is not None and _stamp(known) > _stamp(document):
+        return documents
+    current[document.id] = document
     return sorted(current.values(), key=lambda each: (each.posting_date or date.min, each.number))
 
 
-def _stamp(invoice: BcInvoice) -> datetime:
-    return invoice.last_modified or datetime.min.replace(tzinfo=UTC)
+def _stamp(document: BcInvoice | BcCreditMemo) -> datetime:
+    return document.last_modified or datetime.min.replace(tzinfo=UTC)

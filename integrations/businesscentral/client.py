@@ -90,6 +90,10 @@ class BusinessCentralClient:
     def delete(self, path: str, etag: str) -> None:
         self._send("DELETE", f"{self._company_url}/{path}", headers={"If-Match": etag})
 
+    def delete_url(self, url: str, etag: str) -> None:
+        """DELETE at an absolute URL (a custom API page's record) with If-Match."""
+        self._send("DELETE", url, headers={"If-Match": etag})
+
     def _send(
         self,
         method: str,

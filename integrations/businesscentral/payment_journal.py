@@ -48,12 +48,13 @@ class BusinessCentralPaymentJournal:
         self._client.delete(f"{self._journal()}/customerPayments({line.id})", line.etag or "*")
 
     def post(self) -> None:
-        self._client.post(f"journals({self._journal_id()})/Microsoft.NAV.post", {})
+        self._client.post(f"journals({self.journal_id()})/Microsoft.NAV.post", {})
 
     def _journal(self) -> str:
-        return f"customerPaymentJournals({self._journal_id()})"
+        return f"customerPaymentJournals({self.journal_id()})"
 
-    def _journal_id(self) -> str:
+    def journal_id(self) -> str:
+        """The journal's id in BC (looked up by its code once)."""
         with self._lock:
             if not self._id:
                 rows = self._client.get(

@@ -1,5 +1,7 @@
 """Order records in Table Storage, one row per web order, written only with ETag conditions; beside them, in
-partition `document:<externalDocumentNumber>`, which web order a BC document (and so its invoices) belongs to."""
+partition `document:<externalDocumentNumber>`, which web order a BC document (and so its invoices) belongs to, and
+in partition `invoice:<invoice id>`, which web order a filed BC invoice (and so a credit memo applied to it)
+belongs to."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from integrations.storage.account import ORDERS_TABLE, StorageAccount, storage_e
 
 ROW = "order"
 DOCUMENT_PARTITION = "document"
+INVOICE_PARTITION = "invoice"
 
 
 class TableOrderStore:
@@ -54,9 +57,20 @@ class TableOrderStore:
         return str(result["etag"])
 
     def key_for_document(self, external_document_number: str) -> WebOrderKey | None:
+        return self._key_in(_document_partition(external_document_number))
+
+    def file_invoice(self, invoice_id: str, key: WebOrderKey) -> None:
+        entity = {"PartitionKey": _invoice_partition(invoice_id), "RowKey": ROW, "key": str(key)}
+        with storage_errors():
+            self._account.table(ORDERS_TABLE).upsert_entity(entity, mode=UpdateMode.REPLACE)
+
+    def key_for_invoice(self, invoice_id: str) -> WebOrderKey | None:
+        return self._key_in(_invoice_partition(invoice_id))
+
+    def _key_in(self, partition: str) -> WebOrderKey | None:
         with storage_errors():
             try:
-                row = self._account.table(ORDERS_TABLE).get_entity(_document_partition(external_document_number), ROW)
+                row = self._account.table(ORDERS_TABLE).get_entity(partition, ROW)
             except ResourceNotFoundError:
                 return None
         return WebOrderKey.parse(row["key"])
@@ -86,3 +100,7 @@ def _entity(record: OrderRecord) -> dict[str, object]:
 def _document_partition(external_document_number: str) -> str:
     """BC keeps the number upper case; the characters Table keys forbid are escaped."""
     return f"{DOCUMENT_PARTITION}:{quote(external_document_number.upper(), safe='')}"
+
+
+def _invoice_partition(invoice_id: str) -> str:
+    return f"{INVOICE_PARTITION}:{quote(invoice_id.lower(), safe='')}"

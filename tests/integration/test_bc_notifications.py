@@ -45,6 +45,10 @@ def _live(bc: httpx.Client) -> list[dict[str, Any]]:
     return [s for s in _subscriptions(bc) if datetime.fromisoformat(s["expirationDateTime"]) > now]
 
 
+def _of_invoices(subscriptions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [s for s in subscriptions if s["resource"].endswith("/salesInvoices")]
+
+
 def _invoiced_order(stack: LocalStack, bc: httpx.Client) -> tuple[int, str]:
     """A web order sent through the host into BC, then shipped and invoiced there; its id and the invoice number."""
     assert stack.bc is not None
@@ -71,11 +75,14 @@ def test_a_posted_invoice_reaches_its_order_through_the_subscription_the_keeper_
     first = _keep_now(stack)
     again = _keep_now(stack)
 
-    assert (first["read"], first["changed"], first["failed"], first["problems"]) == (1, 1, 0, [])
+    assert (first["read"], first["changed"], first["failed"], first["problems"]) == (2, 2, 0, [])
     assert (again["changed"], again["failed"]) == (0, 0), "a live subscription is kept, not made again"
-    [subscription] = _subscriptions(bc)
-    assert subscription["notificationUrl"] == f"{stack.host_url}/api/webhooks/businesscentral"
-    assert subscription["resource"] == f"api/v2.0/companies({stack.bc.company_id})/salesInvoices"
+    subscriptions = _subscriptions(bc)
+    assert {s["notificationUrl"] for s in subscriptions} == {f"{stack.host_url}/api/webhooks/businesscentral"}
+    assert sorted(s["resource"] for s in subscriptions) == [
+        f"api/v2.0/companies({stack.bc.company_id})/salesCreditMemos",
+        f"api/v2.0/companies({stack.bc.company_id})/salesInvoices",
+    ]
 
     order_id, number = _invoiced_order(stack, bc)
 
@@ -90,13 +97,13 @@ def test_an_expired_subscription_is_replaced_and_notifications_flow_again(stack:
     assert stack.bc is not None
     bc = _bc(stack)
     _keep_now(stack)
-    [before] = _live(bc)
+    [before] = _of_invoices(_live(bc))
     httpx.post(f"{stack.bc.url}/_sim/subscriptions/{before['subscriptionId']}/expire", timeout=30).raise_for_status()
 
     summary = _keep_now(stack)
 
     assert (summary["changed"], summary["failed"]) == (1, 0)
-    [after] = _live(bc)
+    [after] = _of_invoices(_live(bc))
     assert after["subscriptionId"] != before["subscriptionId"]
     order_id, number = _invoiced_order(stack, bc)
     assert wait_for(lambda: _filed(stack, order_id)) == [number]

@@ -22,8 +22,10 @@ from domain.records import OrderRecord
 from domain.services.book_payments import PaymentBooking, book_payments
 from domain.services.track_invoices import InvoiceTracking
 from integrations.businesscentral.client import BusinessCentralClient
+from integrations.businesscentral.credit_memos import BusinessCentralCreditMemos
 from integrations.businesscentral.invoices import BusinessCentralInvoices
 from integrations.businesscentral.payment_journal import BusinessCentralPaymentJournal
+from integrations.businesscentral.refund_journal import BusinessCentralRefundJournal
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
 from integrations.settings import BC_DEFAULT_SCOPE
@@ -77,19 +79,26 @@ class World:
         self.orders.create(OrderRecord(key=key, status=OrderStatus.IN_BC, bc=document))
         return key, order
 
-    def paid(self, key: WebOrderKey, payment_id: str, amount: Decimal) -> None:
+    def paid(self, key: WebOrderKey, payment_id: str, amount: Decimal, refunded: Decimal = Decimal(0)) -> None:
+        previous = self.payments.get("mollie", "main", payment_id)
         payment = Payment(
             provider="mollie",
             account="main",
             payment_id=payment_id,
             status=PaymentStatus.PAID,
             amount=Money(amount=amount, currency="EUR"),
+            refunded=refunded,
             reference=key.order_id,
             created_at=datetime.now(UTC),
         )
         now = datetime.now(UTC)
         record = PaymentRecord(
-            payment=payment, status=MatchStatus.MATCHED, order_key=key, first_seen_at=now, updated_at=now
+            payment=payment,
+            status=MatchStatus.MATCHED,
+            order_key=key,
+            booking=previous.booking if previous else None,
+            first_seen_at=now,
+            updated_at=now,
         )
         self.payments.put(record)
 
@@ -127,11 +136,18 @@ def world(azurite: Azurite) -> Iterator[World]:
         orders, payments, state = TableOrderStore(account), TablePaymentStore(account), TableSyncState(account)
         shop = f"book-{uuid.uuid4().hex[:8]}"
         tracking = InvoiceTracking(
-            invoices=BusinessCentralInvoices(client), orders=orders, state=state, clock=SystemClock()
+            invoices=BusinessCentralInvoices(client),
+            orders=orders,
+            state=state,
+            clock=SystemClock(),
+            credit_memos=BusinessCentralCreditMemos(client),
         )
+        journal = BusinessCentralPaymentJournal(client, "KOPPEL")
+        refund_api = f"{sim.url}/v2.0/{sim.config.tenant}/{sim.config.environment}/api/koppel/payments/v1.0"
         booking = PaymentBooking(
             tracking=tracking,
-            journal=BusinessCentralPaymentJournal(client, "KOPPEL"),
+            journal=journal,
+            refunds=BusinessCentralRefundJournal(client, f"{refund_api}/companies({sim.company_id})", journal),
             payments=payments,
             orders=orders,
             runs=TableSyncRuns(account),
@@ -207,3 +223,33 @@ def test_lost_answers_and_unavailable_bc_never_book_a_payment_twice(world: World
     assert sum(run.failed for run in runs) == 0
     assert [world.refreshed(invoice)["remainingAmount"] for invoice in invoices] == [0] * 20
     assert [world.balance(customer) for customer in customers] == [0, 0, 0]
+
+
+def test_a_refund_after_booking_pays_back_the_credit_memo_in_bc(world: World):
+    """Booked, credited in BC with a credit memo, refunded at the provider: the next run books a refund line against
+    the credit memo through Koppel's API page; the credit memo is paid back and the customer owes nothing."""
+    customer = world.customer()
+    key, order = world.order(customer, 1101, "42.00")
+    total = Decimal(str(order["totalAmountIncludingTax"]))
+    world.paid(key, "tr_refund1", total)
+    invoice = world.invoice(order)
+    book_payments(world.booking)
+    memo = httpx.post(f"{world.sim.url}/_sim/salesInvoices/{invoice['id']}/creditMemo", json={}, timeout=10).json()
+    assert world.balance(customer) == -total
+
+    world.paid(key, "tr_refund1", total, refunded=total)
+    run = book_payments(world.booking)
+    again = book_payments(world.booking)
+
+    assert (run.completed, run.pushed, run.failed) == (True, 1, 0)
+    assert (again.read, again.pushed) == (0, 0)
+    credit_memo = world.client.get(f"salesCreditMemos({memo['id']})")
+    assert credit_memo["status"] == "Paid"
+    assert world.balance(customer) == 0
+    record = world.booking_of("tr_refund1")
+    assert record.booking is not None
+    [refund] = record.booking.refunds
+    assert (refund.state, refund.credit_memo_number, refund.amount) == (BookingState.BOOKED, memo["number"], total)
+    found = world.orders.get(key)
+    assert found is not None
+    assert [each.number for each in found[0].credit_memos] == [memo["number"]]

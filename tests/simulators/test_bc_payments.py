@@ -478,3 +478,83 @@ def test_faults_apply_to_the_payment_endpoints(sim):
 
     assert (limited.status_code, after.status_code) == (429, 200)
     assert sim.control("GET", "stats").json()["by_entity"]["customerPayments"] == 2
+
+
+# --- Koppel's own refund API page --------------------------------------------------------------------------------
+
+
+def refunds_url(bc: BC) -> str:
+    base = bc.sim.api_base.replace("/api/v2.0", "/api/koppel/payments/v1.0")
+    return f"{base}/companies({bc.sim.company_id})/customerRefunds"
+
+
+def test_a_refund_line_posted_with_the_journal_pays_back_the_credit_memo(sim):
+    customer = new_customer(sim, "Terugbetaald B.V.")
+    invoice = invoice_order(sim, new_order(sim, customer, "WEB-RF-1"))
+    pay(sim, {"appliesToInvoiceId": invoice["id"], "amount": -42.29, "externalDocumentNumber": "TR_RF"})
+    assert sim.post(POST_JOURNAL, None).status_code == 204
+    memo = sim.control("POST", f"salesInvoices/{invoice['id']}/creditMemo", {}).json()
+    assert (memo["status"], balance(sim, customer)) == ("Open", -42.29)
+    body = {
+        "journalId": KOPPEL_JOURNAL_ID,
+        "externalDocumentNumber": "r1-tr_rf",
+        "amount": 42.29,
+        "appliesToCreditMemoId": memo["id"],
+        "description": "mollie tr_rf refund",
+    }
+
+    created = sim.http.post(refunds_url(sim), json=body, headers=sim.headers)
+    found = sim.http.get(
+        refunds_url(sim),
+        params={"$filter": f"journalId eq {KOPPEL_JOURNAL_ID} and externalDocumentNumber eq 'R1-TR_RF'"},
+        headers=sim.headers,
+    ).json()["value"]
+    posted = sim.post(POST_JOURNAL, None)
+
+    assert created.status_code == 201, created.text
+    line = created.json()
+    assert (line["customerNumber"], line["appliesToCreditMemoNumber"], line["externalDocumentNumber"]) == (
+        customer["number"],
+        memo["number"],
+        "R1-TR_RF",
+    )
+    assert [each["id"] for each in found] == [line["id"]]
+    assert sim.get(PAYMENTS).json()["value"] == []
+    assert posted.status_code == 204
+    after = sim.get(f"salesCreditMemos({memo['id']})").json()
+    assert after["status"] == "Paid"
+    assert after["@odata.etag"] != memo["@odata.etag"]
+    assert balance(sim, customer) == 0
+    assert sim.http.get(refunds_url(sim), headers=sim.headers).json()["value"] == []
+
+
+def test_a_negative_refund_is_not_posted_and_a_refund_line_can_be_deleted(sim):
+    customer = new_customer(sim, "Min B.V.")
+    invoice = invoice_order(sim, new_order(sim, customer, "WEB-RF-2"))
+    memo = sim.control("POST", f"salesInvoices/{invoice['id']}/creditMemo", {"apply": False}).json()
+    body = {"journalId": KOPPEL_JOURNAL_ID, "amount": -5, "appliesToCreditMemoId": memo["id"]}
+    line = sim.http.post(refunds_url(sim), json=body, headers=sim.headers).json()
+
+    refused = sim.post(POST_JOURNAL, None)
+    without_etag = sim.http.delete(f"{refunds_url(sim)}({line['id']})", headers=sim.headers)
+    deleted = sim.http.delete(
+        f"{refunds_url(sim)}({line['id']})", headers={**sim.headers, "If-Match": line["@odata.etag"]}
+    )
+
+    assert refused.status_code == 400
+    assert refused.json()["error"]["message"].startswith("Amount must be positive in Gen. Journal Line")
+    assert (without_etag.status_code, deleted.status_code) == (400, 204)
+    assert sim.get(f"salesCreditMemos({memo['id']})").json()["status"] == "Open"
+
+
+def test_a_refund_for_an_unknown_credit_memo_is_refused(sim):
+    body = {
+        "journalId": KOPPEL_JOURNAL_ID,
+        "amount": 5,
+        "appliesToCreditMemoId": "6b0f1c2e-0000-0000-0000-000000000000",
+    }
+
+    response = sim.http.post(refunds_url(sim), json=body, headers=sim.headers)
+
+    assert response.status_code == 400
+    assert "appliesToCreditMemoId" in response.json()["error"]["message"]

@@ -1,10 +1,11 @@
 """The booking run: one customer payment per received payment, applied to the order's open invoice, found again
-after a crash at any point, posted in one go, and a refused line parks only its own payment."""
+after a crash at any point, posted in one go, and a refused line parks only its own payment; refunds and
+chargebacks after booking booked the same way against the order's credit memo."""
 
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,9 +13,11 @@ import pytest
 from domain.errors import AmbiguousWriteError, BusinessCentralRejected, RetryableError
 from domain.models import WebOrderKey
 from domain.payments.booking import BookingState, PaymentLine
+from domain.payments.credit_memo import BcCreditMemo
 from domain.payments.invoice import BcInvoice
 from domain.payments.payment import Money, Payment, PaymentStatus
 from domain.payments.record import MatchStatus, PaymentRecord
+from domain.payments.refund import RefundLine
 from domain.services.book_payments import PaymentBooking, book_payments
 from domain.services.track_invoices import InvoiceTracking
 from tests.fakes import FixedClock, MemoryOrders, MemoryPayments, MemorySyncRuns, MemorySyncState, order_in_bc
@@ -36,12 +39,25 @@ class Invoices:
         return []
 
 
+class CreditMemos:
+    def __init__(self) -> None:
+        self.posted: list[BcCreditMemo] = []
+
+    def changed_since(self, since: datetime | None) -> list[BcCreditMemo]:
+        return list(self.posted)
+
+    def at(self, resource: str) -> list[BcCreditMemo]:
+        return []
+
+
 class Journal:
     """A customer payment journal: lines until posted, then entries; `refuse` names payments BC will not post."""
 
     def __init__(self) -> None:
         self.open: dict[str, PaymentLine] = {}
         self.entries: list[PaymentLine] = []
+        self.refunds_open: dict[str, RefundLine] = {}
+        self.refunds: list[RefundLine] = []
         self.refuse: set[str] = set()
         self.posts = 0
         self._ids = itertools.count(1)
@@ -64,15 +80,46 @@ class Journal:
             raise BusinessCentralRejected(400, "Application_DialogException", "Amount must be negative")
         self.entries.extend(self.open.values())
         self.open.clear()
+        self.refunds.extend(self.refunds_open.values())
+        self.refunds_open.clear()
+
+
+class Refunds:
+    """Koppel's refund API page: refund lines in the same journal, posted with it."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+        self._ids = itertools.count(1)
+
+    def lines(self, external_document_number: str) -> list[RefundLine]:
+        return [
+            line
+            for line in self.journal.refunds_open.values()
+            if line.external_document_number == external_document_number
+        ]
+
+    def add(self, line: RefundLine) -> RefundLine:
+        stored = line.model_copy(update={"id": f"refund-{next(self._ids)}", "etag": "W/1"})
+        self.journal.refunds_open[stored.id] = stored
+        return stored
+
+    def remove(self, line: RefundLine) -> None:
+        del self.journal.refunds_open[line.id]
 
 
 class World:
-    def __init__(self) -> None:
+    def __init__(self, refund_api: bool = False) -> None:
         self.orders, self.payments, self.clock = MemoryOrders(), MemoryPayments(), FixedClock()
         self.invoices, self.journal, self.runs = Invoices(), Journal(), MemorySyncRuns()
+        self.credit_memos = CreditMemos()
+        self.refunds = Refunds(self.journal)
         self.booking = PaymentBooking(
             tracking=InvoiceTracking(
-                invoices=self.invoices, orders=self.orders, state=MemorySyncState(), clock=self.clock
+                invoices=self.invoices,
+                orders=self.orders,
+                state=MemorySyncState(),
+                clock=self.clock,
+                credit_memos=self.credit_memos,
             ),
             journal=self.journal,
             payments=self.payments,
@@ -80,6 +127,7 @@ class World:
             runs=self.runs,
             clock=self.clock,
             local_currency="EUR",
+            refunds=self.refunds if refund_api else None,
         )
 
     def order_in_bc(self, key: WebOrderKey = ORDER) -> None:
@@ -100,7 +148,26 @@ class World:
         self.invoices.posted.append(invoice)
         return invoice
 
-    def matched(self, payment_id: str, value: str, key: WebOrderKey = ORDER, refunded: str = "0") -> PaymentRecord:
+    def credited(self, amount: str = "30.00", key: WebOrderKey = ORDER, external: bool = True) -> BcCreditMemo:
+        """BC posts a credit memo for the order's invoice (carrying the web order's number, or only the invoice)."""
+        [invoice] = [each for each in self.invoices.posted if each.external_document_number == f"WEB{key.order_id}"]
+        memo = BcCreditMemo(
+            id=f"cm-{key.order_id}-{len(self.credit_memos.posted)}",
+            number=f"S-CR{key.order_id}",
+            external_document_number=invoice.external_document_number if external else "",
+            customer_number=invoice.customer_number,
+            total_including_tax=Decimal(amount),
+            status="Open",
+            invoice_id=invoice.id,
+            invoice_number=invoice.number,
+            last_modified=self.clock.now(),
+        )
+        self.credit_memos.posted.append(memo)
+        return memo
+
+    def matched(
+        self, payment_id: str, value: str, key: WebOrderKey = ORDER, refunded: str = "0", charged_back: str = "0"
+    ) -> PaymentRecord:
         payment = Payment(
             provider="mollie",
             account="main",
@@ -108,6 +175,7 @@ class World:
             status=PaymentStatus.PAID,
             amount=Money(amount=Decimal(value), currency="EUR"),
             refunded=Decimal(refunded),
+            charged_back=Decimal(charged_back),
             reference=key.order_id,
             created_at=datetime(2026, 11, 29, 9, tzinfo=UTC),
         )
@@ -336,3 +404,172 @@ def test_a_lost_answer_to_the_post_is_settled_by_looking_at_the_journal():
     run = book_payments(world.booking)
 
     assert (run.completed, run.pushed, len(world.journal.entries)) == (True, 1, 1)
+
+
+def _booked_then(world: World, refunded: str = "0", charged_back: str = "0") -> None:
+    """The payment tr_1 of 30.00 booked against the order's invoice, then changed at Mollie."""
+    world.order_in_bc()
+    world.invoiced()
+    world.matched("tr_1", "30.00")
+    book_payments(world.booking)
+    world.matched("tr_1", "30.00", refunded=refunded, charged_back=charged_back)
+
+
+def test_a_refund_after_booking_is_booked_against_the_credit_memo():
+    world = World(refund_api=True)
+    _booked_then(world, refunded="12.50")
+    memo = world.credited("12.50")
+
+    run = book_payments(world.booking)
+    again = book_payments(world.booking)
+
+    assert (run.pushed, world.journal.posts, again.read) == (1, 2, 0)
+    [refund] = world.journal.refunds
+    assert (refund.amount, refund.applies_to_credit_memo_id, refund.external_document_number) == (
+        Decimal("12.50"),
+        memo.id,
+        "R1-TR_1",
+    )
+    assert refund.customer_number == "C00010"
+    record = world.record("tr_1")
+    assert record.booking is not None
+    [booked] = record.booking.refunds
+    assert (booked.state, booked.credit_memo_number, booked.refunded_in_all) == (
+        BookingState.BOOKED,
+        "S-CR1001",
+        Decimal("12.50"),
+    )
+    assert (record.booked_in_bc, record.to_book, record.booking_problem) == (Decimal("17.50"), False, "")
+
+
+def test_a_credit_memo_naming_only_its_invoice_is_found_through_the_invoice():
+    world = World(refund_api=True)
+    _booked_then(world, refunded="30.00")
+    memo = world.credited(external=False)
+
+    book_payments(world.booking)
+
+    [refund] = world.journal.refunds
+    assert refund.applies_to_credit_memo_id == memo.id
+    [order] = [record for record, _etag in world.orders.rows.values()]
+    assert [each.number for each in order.credit_memos] == ["S-CR1001"]
+
+
+def test_each_further_refund_gets_a_line_of_its_own():
+    world = World(refund_api=True)
+    _booked_then(world, refunded="10.00")
+    world.credited()
+    book_payments(world.booking)
+
+    world.matched("tr_1", "30.00", refunded="25.00")
+    book_payments(world.booking)
+
+    assert [(line.external_document_number, line.amount) for line in world.journal.refunds] == [
+        ("R1-TR_1", Decimal("10.00")),
+        ("R2-TR_1", Decimal("15.00")),
+    ]
+    record = world.record("tr_1")
+    assert record.booking is not None
+    assert [each.refunded_in_all for each in record.booking.refunds] == [Decimal("10.00"), Decimal("25.00")]
+
+
+def test_a_refund_line_left_in_the_journal_by_a_crash_is_found_not_made_twice():
+    world = World(refund_api=True)
+    _booked_then(world, refunded="12.50")
+    memo = world.credited("12.50")
+    world.refunds.add(
+        RefundLine(
+            customer_number="C00010",
+            external_document_number="R1-TR_1",
+            amount=Decimal("12.50"),
+            applies_to_credit_memo_id=memo.id,
+        )
+    )
+
+    run = book_payments(world.booking)
+
+    assert run.pushed == 1
+    assert [line.external_document_number for line in world.journal.refunds] == ["R1-TR_1"]
+
+
+def test_a_refund_line_posted_before_a_crash_recorded_it_is_taken_as_booked():
+    world = World(refund_api=True)
+    _booked_then(world, refunded="12.50")
+    world.credited("12.50")
+
+    def crash_after_posting() -> None:
+        Journal.post(world.journal)
+        raise RetryableError("the worker stopped")
+
+    world.journal.post = crash_after_posting  # type: ignore[method-assign]
+    crashed = book_payments(world.booking)
+    del world.journal.post
+    pending = world.record("tr_1")
+    resumed = book_payments(world.booking)
+
+    assert (crashed.completed, crashed.pushed) == (False, 0)
+    assert pending.refund_in_journal is not None
+    assert pending.to_book
+    assert (resumed.pushed, len(world.journal.refunds), world.journal.posts) == (1, 1, 2)
+    record = world.record("tr_1")
+    assert record.booking is not None
+    assert [each.state for each in record.booking.refunds] == [BookingState.BOOKED]
+    assert not record.to_book
+
+
+def test_without_the_refund_api_a_refund_is_parked_naming_the_credit_memo():
+    world = World()
+    _booked_then(world, refunded="12.50")
+    world.credited("12.50")
+
+    run = book_payments(world.booking)
+
+    assert (run.failed, world.journal.refunds) == (1, [])
+    assert world.record("tr_1").booking_problem == (
+        "EUR 12.50 refunded or charged back after booking: book it against credit memo S-CR1001"
+    )
+
+
+def test_a_chargeback_after_booking_is_booked_against_the_credit_memo():
+    world = World(refund_api=True)
+    _booked_then(world, charged_back="30.00")
+    world.credited()
+
+    run = book_payments(world.booking)
+
+    assert run.pushed == 1
+    [refund] = world.journal.refunds
+    assert refund.amount == Decimal("30.00")
+    assert world.record("tr_1").booked_in_bc == 0
+
+
+def test_a_refund_waits_for_bcs_credit_memo_then_goes_to_a_person():
+    world = World(refund_api=True)
+    _booked_then(world, refunded="12.50")
+
+    waiting = book_payments(world.booking)
+    world.clock.moment += timedelta(days=13)
+    still = book_payments(world.booking)
+    world.clock.moment += timedelta(days=1)
+    parked = book_payments(world.booking)
+
+    assert (waiting.read, waiting.failed, still.read, still.failed) == (1, 0, 1, 0)
+    assert parked.failed == 1
+    assert world.record("tr_1").booking_problem == (
+        "EUR 12.50 refunded or charged back after booking, and BC has no credit memo for it after 14 days: "
+        "credit the invoice in BC (or book it by hand)"
+    )
+
+
+def test_a_credit_memo_paid_back_already_is_not_paid_twice():
+    world = World(refund_api=True)
+    _booked_then(world, refunded="12.50")
+    world.credited("12.50")
+    world.credit_memos.posted[0] = world.credit_memos.posted[0].model_copy(
+        update={"status": "Paid", "last_modified": world.clock.now() + timedelta(seconds=1)}
+    )
+
+    book_payments(world.booking)
+
+    assert world.journal.refunds == []
+    assert world.record("tr_1").booking_problem.startswith("the order's credit memos (S-CR1001) are paid back")

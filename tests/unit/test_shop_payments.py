@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from domain.mapping import shopify, woocommerce
 from domain.models import Order
+from domain.payments.accounts import PaymentAccount
 from domain.payments.matching import Position
 from domain.payments.payment import PaymentStatus, customer_digest
 from domain.payments.record import MatchStatus
@@ -161,3 +162,23 @@ def test_an_unpaid_order_whose_recorded_payments_pay_it_is_no_candidate():
     track_unpaid(unpaid_orders, payments, still_on_hold.model_copy(update={"paid": False}), providers={"mollie"})
 
     assert unpaid_orders.rows == {}
+
+
+def test_a_provider_payment_the_shop_names_is_queued_to_be_read_at_the_provider():
+    intake, _events, queue = memory_intake()
+    payment_intake, _payment_events, payment_queue = memory_intake()
+    mollie = PaymentAccount(provider="mollie", account="main", source="woocommerce", shop="shop-a")
+    base = memory_sync(intake)
+    policy = replace(base.policy, payment_accounts={"woocommerce:shop-a": (mollie,)})
+    sync = replace(base, payments=MemoryPayments(), payment_intake=payment_intake, policy=policy)
+    by_plugin = replace(BANK_TRANSFER, payment_method="mollie_wc_gateway_ideal", transaction_id="tr_WDqYK6vllg")
+    for version in (by_plugin, replace(by_plugin, status="completed")):
+        body, headers = signed_delivery(order_payload(version), "s")
+        receive_woocommerce(intake, Delivery("shop-a", "s", headers, body), 1 << 20)
+        sync_order(sync, queue.messages[-1], worker="m1")
+
+    assert {(str(m.order_key), m.event_id) for m in payment_queue.messages} == {
+        ("mollie:main:tr_WDqYK6vllg", payment_queue.messages[0].event_id)
+    }
+    assert sync.payments is not None
+    assert sync.payments.for_order(woo(by_plugin).key) == []

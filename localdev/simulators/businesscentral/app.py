@@ -19,6 +19,7 @@ from localdev.simulators.businesscentral.faults import Fault, FaultPlan, FaultSe
 from localdev.simulators.businesscentral.limits import Limits, LimitSettings
 from localdev.simulators.businesscentral.paths import entity_of
 from localdev.simulators.businesscentral.published import PublishedServices, service_of
+from localdev.simulators.businesscentral.refund_api import RefundApi
 from localdev.simulators.businesscentral.stats import Stats
 from localdev.simulators.businesscentral.store import Store
 from localdev.simulators.businesscentral.webhooks import WebhookControls, Webhooks, WebhookSettings
@@ -44,6 +45,7 @@ class Simulation:
         for table in (store.sales_invoices, store.sales_orders, store.sales_credit_memos, store.customers):
             table.observer = self.webhooks.observe
         self.api = BusinessCentralApi(store, config.page_size, self.webhooks)
+        self.refund_api = RefundApi(self.api.payments, config.page_size)
         company_name = store.companies.values()[0]["name"]
         self.published = PublishedServices(store, company_name, config.page_size, config.price_lines_modified_at)
         self.controls = CatalogControls(store)
@@ -64,6 +66,11 @@ class Simulation:
             "/v2.0/{tenant}/{environment}/api/koppel/sales/v1.0/companies({company})/salesOrders({order})/"
             "Microsoft.NAV.release",
             self.release,
+        )
+        app.router.add_route(
+            "*",
+            "/v2.0/{tenant}/{environment}/api/koppel/payments/v1.0/companies({company})/{tail:customerRefunds.*}",
+            self.serve_refunds,
         )
         self.controls.routes(app)
         self.documents.routes(app)
@@ -95,6 +102,14 @@ class Simulation:
             return await self.api.handle(request, tail, api_base)
 
         return await self._guarded(request, entity_of(tail), call)
+
+    async def serve_refunds(self, request: web.Request) -> web.StreamResponse:
+        """Koppel's own API page customerRefunds (not standard BC): the same token, limits and faults as the API."""
+
+        async def call() -> web.StreamResponse:
+            return await self.refund_api.handle(request)
+
+        return await self._guarded(request, "customerRefunds", call)
 
     async def serve_odata(self, request: web.Request) -> web.StreamResponse:
         """Published OData v4 web services: the same token, limits and faults as the API."""

@@ -3,6 +3,8 @@
 Validation follows page 30055 "APIV2 - Customer Payments" (its error labels are quoted); posting follows the journals
 page's post action (Gen. Jnl.-Post): every line becomes a customer ledger entry, is applied to its invoice, and the
 journal is emptied. The amount is stored as sent: a payment is a credit to the customer, so BC expects it negative.
+The journal's refund lines (Koppel's own customerRefunds page, refunds.py) share its line numbers and are posted
+with it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from localdev.simulators.businesscentral.errors import dialog
 from localdev.simulators.businesscentral.invoicing import NOTHING_TO_POST, add_ledger_entry, apply_to_invoice
 from localdev.simulators.businesscentral.payments_schema import CUSTOMER_PAYMENT
 from localdev.simulators.businesscentral.pricing import dec
+from localdev.simulators.businesscentral.refunds import CustomerRefunds
 from localdev.simulators.businesscentral.sales_orders import SEQUENCE_STEP
 from localdev.simulators.businesscentral.schema import EMPTY_GUID
 from localdev.simulators.businesscentral.store import Record, Store, Table
@@ -36,6 +39,11 @@ JOURNAL_MISMATCH = "The Journal Id and Journal Display Name do not match."
 class CustomerPayments:
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.refunds = CustomerRefunds(store)
+
+    def next_line_number(self, journal: Record) -> int:
+        """After the journal's last line, payment or refund (they are Gen. Journal Lines of one batch)."""
+        return _next_line_number([*self.lines(journal), *self.refunds.lines(journal)])
 
     def lines(self, journal: Record) -> list[Record]:
         return sorted(self._table(journal).values(), key=lambda line: line["lineNumber"])
@@ -44,8 +52,7 @@ class CustomerPayments:
         values = validate_body(CUSTOMER_PAYMENT, body)
         if str(values.get("journalId", journal["id"])).lower() != journal["id"]:
             raise dialog(JOURNAL_MISMATCH)
-        existing = self.lines(journal)
-        number = int(values.pop("lineNumber", _next_line_number(existing)))
+        number = int(values.pop("lineNumber", self.next_line_number(journal)))
         self._check_free(journal, number, None)
         line: Record = {
             "id": str(uuid.uuid4()),
@@ -86,14 +93,20 @@ class CustomerPayments:
     def post(self, journal: Record) -> None:
         """Gen. Jnl.-Post: check every line first, then post them all as customer ledger entries and empty the
         journal (all or nothing, as one transaction)."""
-        lines = self.lines(journal)
-        if not lines:
+        payments, refunds = self.lines(journal), self.refunds.lines(journal)
+        if not payments and not refunds:
             raise dialog(NOTHING_TO_POST)
-        for line in lines:
+        for line in payments:
             _check_postable(journal, line)
-        for line in lines:
-            self._post_line(line)
-            self._table(journal).remove(line["id"])
+        for refund in refunds:
+            self.refunds.check_postable(journal, refund)
+        for line in sorted([*payments, *refunds], key=lambda each: each["lineNumber"]):
+            if line in refunds:
+                self.refunds.post_line(line)
+                self.refunds.delete(line)
+            else:
+                self._post_line(line)
+                self._table(journal).remove(line["id"])
 
     def _post_line(self, line: Record) -> None:
         amount = dec(line["amount"])
@@ -162,7 +175,10 @@ class CustomerPayments:
             )
 
     def _check_free(self, journal: Record, number: int, own_id: str | None) -> None:
-        if any(x["lineNumber"] == number and x["id"] != own_id for x in self.lines(journal)):
+        if any(
+            x["lineNumber"] == number and x["id"] != own_id
+            for x in [*self.lines(journal), *self.refunds.lines(journal)]
+        ):
             raise dialog(
                 "The Gen. Journal Line already exists. Identification fields and values: Journal Template Name="
                 f"'{CUSTOMER_PAYMENTS_TEMPLATE}',Journal Batch Name='{journal['code']}',Line No.='{number}'"

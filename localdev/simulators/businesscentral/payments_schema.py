@@ -141,6 +141,30 @@ CUSTOMER_PAYMENT = EntityType(
     key_order=("lineNumber",),
 )
 
+CUSTOMER_REFUND = EntityType(
+    "customerRefund",
+    "customerRefunds",
+    (
+        ro("id", Kind.GUID),
+        rw("journalId", Kind.GUID),
+        ro("journalDisplayName"),
+        ro("lineNumber", Kind.INT),
+        rw("customerId", Kind.GUID),
+        rw("customerNumber", Kind.STRING, 20),
+        rw("postingDate", Kind.DATE),
+        rw("documentNumber", Kind.STRING, 20),
+        rw("externalDocumentNumber", Kind.STRING, 35),
+        rw("amount", Kind.DECIMAL),
+        rw("appliesToCreditMemoId", Kind.GUID),
+        ro("appliesToCreditMemoNumber"),
+        rw("description", Kind.STRING, 100),
+        ro("lastModifiedDateTime", Kind.DATETIME),
+    ),
+    key_order=("lineNumber",),
+)
+"""Not standard BC: Koppel's own API page (koppel/payments/v1.0) over Gen. Journal Lines of Document Type Refund in a
+customer payment journal; see PAYMENTS.md."""
+
 SUBSCRIPTION = EntityType(
     "subscription",
     "subscriptions",

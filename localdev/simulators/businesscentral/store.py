@@ -23,6 +23,7 @@ from localdev.simulators.businesscentral.catalog_schema import (
 from localdev.simulators.businesscentral.payments_schema import (
     CUSTOMER_PAYMENT,
     CUSTOMER_PAYMENT_JOURNAL,
+    CUSTOMER_REFUND,
     JOURNAL,
     SALES_CREDIT_MEMO,
     SALES_INVOICE,
@@ -170,6 +171,8 @@ class Store:
     """General journal batches (template ALGEMEEN); `journals({id})` also finds a customer payment journal."""
     payment_lines: dict[str, Table] = field(default_factory=dict)
     """The customerPayments (Gen. Journal Lines) of each customer payment journal, by journal id."""
+    refund_lines: dict[str, Table] = field(default_factory=dict)
+    """The refund lines (Koppel's customerRefunds page) of each customer payment journal, by journal id."""
     customer_ledger: list[LedgerEntry] = field(default_factory=list)
     invoice_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("S-INV", 102000))
     credit_memo_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("S-CR", 104000))
@@ -186,6 +189,9 @@ class Store:
 
     def payment_lines_of(self, journal_id: str) -> Table:
         return self.payment_lines.setdefault(journal_id, Table(CUSTOMER_PAYMENT))
+
+    def refund_lines_of(self, journal_id: str) -> Table:
+        return self.refund_lines.setdefault(journal_id, Table(CUSTOMER_REFUND))
 
 
 def variants_by_item(variants: Iterable[Record]) -> dict[str, list[Record]]:

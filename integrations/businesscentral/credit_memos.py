@@ -1,0 +1,62 @@
+"""The CreditMemos port over BC's salesCreditMemos: the ones changed since a moment, or those a notification names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from domain.errors import BusinessCentralRejected
+from domain.payments.credit_memo import BcCreditMemo
+from integrations.businesscentral import odata
+from integrations.businesscentral.client import BusinessCentralClient
+
+CREDIT_MEMO_FIELDS = (
+    "id,number,externalDocumentNumber,customerNumber,currencyCode,totalAmountIncludingTax,status,invoiceId,"
+    "invoiceNumber,postingDate,lastModifiedDateTime"
+)
+"""No remainingAmount: API v2.0's salesCreditMemos is not known to carry one; `status` says whether it is open."""
+EMPTY_GUID = "00000000-0000-0000-0000-000000000000"
+
+
+class BusinessCentralCreditMemos:
+    def __init__(self, client: BusinessCentralClient) -> None:
+        self._client = client
+
+    def changed_since(self, since: datetime | None) -> Iterator[BcCreditMemo]:
+        params = {"$select": CREDIT_MEMO_FIELDS, "$orderby": "lastModifiedDateTime"}
+        if since is not None:
+            params["$filter"] = f"lastModifiedDateTime gt {odata.moment(since)}"
+        for page in self._client.pages(f"{self._client.company_url}/salesCreditMemos", params):
+            yield from (credit_memo(row) for row in page)
+
+    def at(self, resource: str) -> list[BcCreditMemo]:
+        url = resource if resource.startswith("http") else f"{self._client.api_root}/{resource.lstrip('/')}"
+        if "?" in url or url.rstrip("/").endswith("salesCreditMemos"):
+            return [credit_memo(row) for page in self._client.pages(url) for row in page]
+        try:
+            return [credit_memo(self._client.get_url(url, {"$select": CREDIT_MEMO_FIELDS}))]
+        except BusinessCentralRejected as rejected:
+            if rejected.status == 404:
+                return []
+            raise
+
+
+def credit_memo(row: dict[str, Any]) -> BcCreditMemo:
+    invoice_id = str(row.get("invoiceId") or "")
+    remaining = row.get("remainingAmount")
+    return BcCreditMemo(
+        id=row["id"],
+        number=row["number"],
+        external_document_number=row.get("externalDocumentNumber") or "",
+        customer_number=row.get("customerNumber") or "",
+        currency_code=row.get("currencyCode") or "",
+        total_including_tax=Decimal(str(row.get("totalAmountIncludingTax", 0))),
+        status=row.get("status") or "",
+        invoice_id="" if invoice_id == EMPTY_GUID else invoice_id,
+        invoice_number=row.get("invoiceNumber") or "",
+        remaining_amount=None if remaining is None else Decimal(str(remaining)),
+        posting_date=date.fromisoformat(row["postingDate"]) if row.get("postingDate") else None,
+        last_modified=datetime.fromisoformat(row["lastModifiedDateTime"]) if row.get("lastModifiedDateTime") else None,
+    )
