@@ -252,10 +252,22 @@ class PaymentReader(Protocol):
 
 
 class PaymentStore(Protocol):
+    """Every writer reads a record with its ETag and writes it back on that ETag, so that no writer (the payment
+    worker, the order worker, the booking run) ever overwrites what another wrote in between."""
+
     def get(self, provider: str, account: str, payment_id: str) -> PaymentRecord | None: ...
 
+    def read(self, provider: str, account: str, payment_id: str) -> tuple[PaymentRecord, str] | None:
+        """The record and its ETag, or None."""
+        ...
+
+    def write(self, record: PaymentRecord, etag: str | None) -> str:
+        """Store the record if its ETag still matches (None: only if there is none yet), file it under its order
+        and among the payments to book as it says; returns the new ETag. ConcurrencyConflict otherwise."""
+        ...
+
     def put(self, record: PaymentRecord) -> None:
-        """Store the record, and file it under its order when it has one."""
+        """Store the record whatever is there (seeding, tests); writers use `write`."""
         ...
 
     def for_order(self, key: WebOrderKey) -> list[PaymentRecord]: ...
@@ -265,8 +277,9 @@ class PaymentStore(Protocol):
         needs a person."""
         ...
 
-    def awaiting_booking(self, limit: int) -> list[PaymentRecord]:
-        """Up to `limit` payments whose booking in BC is due or unfinished (`PaymentRecord.to_book`)."""
+    def awaiting_booking(self) -> Iterable[PaymentRecord]:
+        """The payments whose booking in BC is due or unfinished (`PaymentRecord.to_book`), page by page: copies
+        as last written, to read again before acting on them."""
         ...
 
 

@@ -92,7 +92,7 @@ class Settings(BaseSettings):
     """The code of the customer payment journal (a Cash Receipt batch) Koppel books payments in, used by Koppel
     alone: its post posts every line in it. Blank: payments are matched but not booked."""
     booking_batch: int = Field(500, ge=1, le=5000, validation_alias="KOPPEL_BOOKING_BATCH")
-    """At most this many payments are looked at per booking run (the rest in the next)."""
+    """At most this many journal lines are made and posted per booking run (the rest in the next)."""
     bc_refund_api: str = Field("", validation_alias="KOPPEL_BC_REFUND_API")
     """`publisher/group/version` of Koppel's own API page `customerRefunds` (e.g. `koppel/payments/v1.0`): refunds
     after booking are then booked against the order's credit memo. Blank: they go to a person."""

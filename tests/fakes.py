@@ -277,12 +277,27 @@ def memory_sync(intake: Intake, bc: FakeBusinessCentral | None = None) -> OrderS
 class MemoryPayments:
     def __init__(self) -> None:
         self.rows: dict[tuple[str, str, str], PaymentRecord] = {}
+        self.etags: dict[tuple[str, str, str], str] = {}
+        self._versions = itertools.count(1)
 
     def get(self, provider: str, account: str, payment_id: str) -> PaymentRecord | None:
         return self.rows.get((provider, account, payment_id))
 
+    def read(self, provider: str, account: str, payment_id: str) -> tuple[PaymentRecord, str] | None:
+        key = (provider, account, payment_id)
+        return (self.rows[key], self.etags[key]) if key in self.rows else None
+
+    def write(self, record: PaymentRecord, etag: str | None) -> str:
+        key = (record.payment.provider, record.payment.account, record.payment.payment_id)
+        if self.etags.get(key) != etag:
+            raise ConcurrencyConflict("changed")
+        self.put(record)
+        return self.etags[key]
+
     def put(self, record: PaymentRecord) -> None:
-        self.rows[(record.payment.provider, record.payment.account, record.payment.payment_id)] = record
+        key = (record.payment.provider, record.payment.account, record.payment.payment_id)
+        self.rows[key] = record
+        self.etags[key] = f'W/"{next(self._versions)}"'
 
     def for_order(self, key: WebOrderKey) -> list[PaymentRecord]:
         return [record for record in self.rows.values() if record.order_key == key]
@@ -290,8 +305,8 @@ class MemoryPayments:
     def needing_a_person(self) -> list[PaymentRecord]:
         return [record for record in self.rows.values() if record.needs_a_person]
 
-    def awaiting_booking(self, limit: int) -> list[PaymentRecord]:
-        return [record for record in self.rows.values() if record.to_book][:limit]
+    def awaiting_booking(self) -> list[PaymentRecord]:
+        return [record for record in self.rows.values() if record.to_book]
 
 
 class MemorySubscriptions:

@@ -3,11 +3,13 @@ order's invoice, found again by the payment's id in externalDocumentNumber, then
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
 from domain.models import Frozen
+from domain.payments.payment import Payment
 
 MAX_EXTERNAL_DOCUMENT_NUMBER = 35
 
@@ -61,6 +63,20 @@ class Booking(Frozen):
     """Since when a refund after the booking waits for BC's credit memo to be booked against."""
 
 
-def payment_reference(payment_id: str) -> str:
-    """The payment's id as BC keeps it in externalDocumentNumber (a Code field: upper case, 35 characters)."""
-    return payment_id.upper()[:MAX_EXTERNAL_DOCUMENT_NUMBER]
+PROVIDERS_WITH_UNIQUE_IDS = frozenset({"mollie", "stripe"})
+"""Providers whose payment ids are unique across all their accounts (tr_..., pi_...)."""
+
+
+def payment_reference(payment: Payment) -> str:
+    """The payment as BC keeps it in externalDocumentNumber (a Code field: upper case, 35 characters): a
+    provider's own id as it is; a shop's payment (order_1001) with its shop in front, as two shops number their
+    orders alike; a digest where that would be too long, so two payments never share a reference."""
+    text = (
+        payment.payment_id
+        if payment.provider in PROVIDERS_WITH_UNIQUE_IDS
+        else f"{payment.account}-{payment.payment_id}"
+    )
+    if len(text) <= MAX_EXTERNAL_DOCUMENT_NUMBER:
+        return text.upper()
+    digest = hashlib.sha256(f"{payment.provider}:{payment.account}:{payment.payment_id}".encode()).hexdigest()
+    return digest[:MAX_EXTERNAL_DOCUMENT_NUMBER].upper()

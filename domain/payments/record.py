@@ -43,13 +43,16 @@ class PaymentRecord(Frozen):
 
     @property
     def to_book(self) -> bool:
-        """Matched, money received, no problem in the way, and BC does not have what it received yet."""
+        """A line of its in the journal (the next post takes it, whatever happened since: the run sees it through);
+        else matched, money received, no problem in the way, and BC does not have what it received yet."""
+        if self.booking is not None and (
+            self.booking.state is BookingState.IN_JOURNAL or self.refund_in_journal is not None
+        ):
+            return True
         if self.status is not MatchStatus.MATCHED or self.booking_problem:
             return False
         if self.booking is None:
             return self.payment.received > 0
-        if self.booking.state is BookingState.IN_JOURNAL or self.refund_in_journal is not None:
-            return True
         return self.booked_in_bc != self.payment.received
 
     @property

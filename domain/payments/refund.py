@@ -26,14 +26,14 @@ class RefundLine(Frozen):
     description: str = ""
 
 
-def refund_reference(payment_id: str, number: int) -> str:
-    """`R<n>-<PAYMENT ID>` for the payment's n-th refund line, as BC keeps a Code field (upper case, 35
-    characters); a payment id too long for that is replaced by a digest of it, so references never collide.
+def refund_reference(payment_reference: str, number: int) -> str:
+    """`R<n>-<payment reference>` for the payment's n-th refund line, as BC keeps a Code field (upper case, 35
+    characters); a reference too long for that is replaced by a digest of it, so references never collide.
 
     Numbered, not named by the amount refunded in all: a line left unrecorded by a crash is found again even when
     more was refunded before the next run (its amount is then taken as it is, and the rest gets the next line)."""
     head = f"{REFUND_PREFIX}{number}-"
-    tail = payment_id.upper()
+    tail = payment_reference
     if len(head) + len(tail) > MAX_EXTERNAL_DOCUMENT_NUMBER:
-        tail = hashlib.sha256(payment_id.encode()).hexdigest()[: MAX_EXTERNAL_DOCUMENT_NUMBER - len(head)].upper()
+        tail = hashlib.sha256(tail.encode()).hexdigest()[: MAX_EXTERNAL_DOCUMENT_NUMBER - len(head)].upper()
     return head + tail

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from domain.errors import AmbiguousWriteError, BusinessCentralRejected, RetryableError
+from domain.errors import AmbiguousWriteError, BusinessCentralRejected, ConcurrencyConflict, RetryableError
 from domain.payments.booking import Booking, BookingState, PaymentLine, RefundBooking, payment_reference
 from domain.payments.credit_memo import BcCreditMemo
 from domain.payments.invoice import BcInvoice
@@ -33,6 +33,7 @@ from domain.services.track_invoices import InvoiceTracking, poll_invoices
 
 RUN_NAME = "payments-bc"
 BATCH = 500
+MARK_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,21 @@ class PaymentBooking:
 
 @dataclass(frozen=True)
 class _Staged:
-    """A line in the journal to be posted: the payment's record before the line, as stored with it, and the line."""
+    """A line in the journal to be posted: the payment's record before the line, as stored with it (and that
+    version's ETag), and the line."""
 
     before: PaymentRecord
     stored: PaymentRecord
+    etag: str
     line: PaymentLine | RefundLine
+
+
+@dataclass(frozen=True)
+class _Current:
+    """A payment's record as stored now, with the ETag every write of this run is conditioned on."""
+
+    record: PaymentRecord
+    etag: str
 
 
 @dataclass
@@ -76,10 +87,13 @@ def book_payments(booking: PaymentBooking) -> SyncRun:
     filed, read, completed = 0, 0, True
     try:
         filed = poll_invoices(booking.tracking)
-        records = booking.payments.awaiting_booking(booking.batch)
-        read = len(records)
-        for record in records:
-            _stage(booking, record, run)
+        for listed in booking.payments.awaiting_booking():
+            if len(run.staged) >= booking.batch:
+                break
+            read += 1
+            current = _current(booking, listed)
+            if current is not None:
+                _stage(booking, current, run)
         _post(booking, run)
     except (RetryableError, AmbiguousWriteError) as stopped:
         completed = False
@@ -99,33 +113,62 @@ def book_payments(booking: PaymentBooking) -> SyncRun:
     return summary
 
 
-def _stage(booking: PaymentBooking, record: PaymentRecord, run: _Run) -> None:
+def _current(booking: PaymentBooking, listed: PaymentRecord) -> _Current | None:
+    """The payment's record as stored now (the list of payments to book holds copies); None when it is no longer
+    to book."""
+    payment = listed.payment
+    found = booking.payments.read(payment.provider, payment.account, payment.payment_id)
+    if found is None or not found[0].to_book:
+        return None
+    return _Current(*found)
+
+
+def _stage(booking: PaymentBooking, current: _Current, run: _Run) -> None:
     """Put the payment's line in the journal (or find it there), or say why it waits or needs a person."""
+    record = current.record
     if record.booking is not None and record.booking.state is BookingState.BOOKED:
-        _stage_refund(booking, record, record.booking, run)
+        _stage_refund(booking, current, record.booking, run)
         return
     found = booking.orders.get(record.order_key) if record.order_key else None
     invoice = _invoice_to_apply(record, found[0], booking.local_currency) if found else None
     if isinstance(invoice, str):
-        _park(booking, record, run, invoice)
+        _park(booking, current, run, invoice)
     if not isinstance(invoice, BcInvoice):
         return
-    reference = payment_reference(record.payment.payment_id)
+    reference = payment_reference(record.payment)
     try:
         lines = booking.journal.lines(reference)
         if not lines and record.booking is not None:
-            _mark_booked(booking, record, record.booking.journal_line_id, run)
+            _mark_booked(booking, current, record.booking.journal_line_id, run)
             return
         line = lines[0] if lines else _add(booking.journal, _line(record, invoice, reference))
     except BusinessCentralRejected as refused:
-        _park(booking, record, run, f"BC refused the payment line: {refused.message}")
+        _park(booking, current, run, f"BC refused the payment line: {refused.message}")
         return
     if line is None:
         return
     entry = _entry(invoice, line, booking.clock.now())
-    stored = record.model_copy(update={"booking": entry, "updated_at": entry.at})
-    booking.payments.put(stored)
-    run.staged.append(_Staged(record, stored, line))
+    _stage_line(booking, current, record.model_copy(update={"booking": entry, "updated_at": entry.at}), line, run)
+
+
+def _stage_line(
+    booking: PaymentBooking, current: _Current, stored: PaymentRecord, line: PaymentLine | RefundLine, run: _Run
+) -> None:
+    """Record that the line is in the journal before anything posts it; when the record changed meanwhile, take
+    the line out again (a line in the journal that no record names would be posted, then made again)."""
+    etag = _save(booking, stored, current.etag)
+    if etag is None:
+        _remove(booking, line)
+        return
+    run.staged.append(_Staged(current.record, stored, etag, line))
+
+
+def _save(booking: PaymentBooking, record: PaymentRecord, etag: str) -> str | None:
+    """Write the record on the ETag it was read with; None when someone else wrote it in between."""
+    try:
+        return booking.payments.write(record, etag)
+    except ConcurrencyConflict:
+        return None
 
 
 def _add(journal: PaymentJournal, line: PaymentLine) -> PaymentLine | None:
@@ -178,7 +221,7 @@ def _post(booking: PaymentBooking, run: _Run) -> None:
         _post_one_by_one(booking, run)
         return
     for staged in run.staged:
-        _mark_booked(booking, staged.stored, staged.line.id, run)
+        _mark_booked(booking, _Current(staged.stored, staged.etag), staged.line.id, run)
 
 
 def _in_journal(booking: PaymentBooking, line: PaymentLine | RefundLine) -> bool:
@@ -188,19 +231,30 @@ def _in_journal(booking: PaymentBooking, line: PaymentLine | RefundLine) -> bool
 
 
 def _post_one_by_one(booking: PaymentBooking, run: _Run) -> None:
-    """Take the lines out again, then put each back and post it alone: only the line BC refuses is parked."""
+    """Take the lines out again (each record back to before its line, first), then put each back and post it
+    alone: only the line BC refuses is parked. Whatever stops this half way leaves every record true."""
+    undone = []
     for staged in run.staged:
+        etag = _save(booking, staged.before, staged.etag)
         _remove(booking, staged.line)
-    for staged in run.staged:
-        alone = _put_back(booking, staged.line)
+        if etag is not None:
+            undone.append(_Current(staged.before, etag))
+    run.staged = []
+    for current in undone:
+        _stage(booking, current, run)
+        if not run.staged:
+            continue
+        staged = run.staged.pop()
         try:
             booking.journal.post()
         except BusinessCentralRejected as refused:
-            _remove(booking, alone)
-            what = "refund" if isinstance(alone, RefundLine) else "payment"
-            _park(booking, staged.before, run, f"BC refused to post the {what}: {refused.message}")
+            _remove(booking, staged.line)
+            what = "refund" if isinstance(staged.line, RefundLine) else "payment"
+            back = _save(booking, staged.before, staged.etag)
+            if back is not None:
+                _park(booking, _Current(staged.before, back), run, f"BC refused to post the {what}: {refused.message}")
             continue
-        _mark_booked(booking, staged.stored, alone.id, run)
+        _mark_booked(booking, _Current(staged.stored, staged.etag), staged.line.id, run)
 
 
 def _remove(booking: PaymentBooking, line: PaymentLine | RefundLine) -> None:
@@ -211,17 +265,28 @@ def _remove(booking: PaymentBooking, line: PaymentLine | RefundLine) -> None:
         booking.journal.remove(line)
 
 
-def _put_back(booking: PaymentBooking, line: PaymentLine | RefundLine) -> PaymentLine | RefundLine:
-    if isinstance(line, RefundLine):
-        assert booking.refunds is not None
-        return booking.refunds.add(line.model_copy(update={"id": "", "etag": ""}))
-    return booking.journal.add(line.model_copy(update={"id": "", "etag": ""}))
+def _mark_booked(booking: PaymentBooking, current: _Current, line_id: str, run: _Run) -> None:
+    """The record's line in the journal (its refund line when it has one, else its payment line) was posted. When
+    someone wrote the record in between, it is read again: still naming the line, it is marked on that version;
+    if that fails too, the next run finds the line gone from the journal and marks it then."""
+    run.booked += 1
+    for _attempt in range(MARK_ATTEMPTS):
+        if _save(booking, _posted(current.record, line_id, booking.clock.now()), current.etag) is not None:
+            return
+        payment = current.record.payment
+        found = booking.payments.read(payment.provider, payment.account, payment.payment_id)
+        if found is None or not _names_a_line(found[0]):
+            return
+        current = _Current(*found)
 
 
-def _mark_booked(booking: PaymentBooking, record: PaymentRecord, line_id: str, run: _Run) -> None:
-    """The record's line in the journal (its refund line when it has one, else its payment line) was posted."""
+def _names_a_line(record: PaymentRecord) -> bool:
+    booked = record.booking
+    return booked is not None and (booked.state is BookingState.IN_JOURNAL or record.refund_in_journal is not None)
+
+
+def _posted(record: PaymentRecord, line_id: str, now: datetime) -> PaymentRecord:
     assert record.booking is not None
-    now = booking.clock.now()
     pending = record.refund_in_journal
     if pending is not None:
         posted = pending.model_copy(update={"state": BookingState.BOOKED, "journal_line_id": line_id, "at": now})
@@ -229,8 +294,7 @@ def _mark_booked(booking: PaymentBooking, record: PaymentRecord, line_id: str, r
         done = record.booking.model_copy(update={"refunds": refunds})
     else:
         done = record.booking.model_copy(update={"state": BookingState.BOOKED, "journal_line_id": line_id, "at": now})
-    booking.payments.put(record.model_copy(update={"booking": done, "updated_at": now}))
-    run.booked += 1
+    return record.model_copy(update={"booking": done, "updated_at": now})
 
 
 def _entry(invoice: BcInvoice, line: PaymentLine, now: datetime) -> Booking:
@@ -246,40 +310,41 @@ def _entry(invoice: BcInvoice, line: PaymentLine, now: datetime) -> Booking:
     )
 
 
-def _stage_refund(booking: PaymentBooking, record: PaymentRecord, booked: Booking, run: _Run) -> None:
+def _stage_refund(booking: PaymentBooking, current: _Current, booked: Booking, run: _Run) -> None:
     """Put a refund line for what was given back since the last line in the journal (or find it there), or say
     why it waits or needs a person."""
+    record = current.record
     pending = record.refund_in_journal
     change = record.booked_in_bc - record.payment.received
     if pending is None and change <= 0:
         if change < 0:
             what = f"{record.payment.amount.currency} {-change:.2f}"
-            _park(booking, record, run, f"{what} more received after booking: book it by hand")
+            _park(booking, current, run, f"{what} more received after booking: book it by hand")
         return
-    memo = _refund_target(booking, record, booked, pending=pending, change=change, run=run)
+    memo = _refund_target(booking, current, booked, pending=pending, change=change, run=run)
     if memo is None or booking.refunds is None:
         return
     reference = (
         pending.external_document_number
         if pending
-        else refund_reference(record.payment.payment_id, len(booked.refunds) + 1)
+        else refund_reference(payment_reference(record.payment), len(booked.refunds) + 1)
     )
     try:
         lines = booking.refunds.lines(reference)
         if not lines and pending is not None:
-            _mark_booked(booking, record, pending.journal_line_id, run)
+            _mark_booked(booking, current, pending.journal_line_id, run)
             return
         line = lines[0] if lines else _add_refund(booking.refunds, _refund_line(record, memo, change, reference))
     except BusinessCentralRejected as refused:
-        _park(booking, record, run, f"BC refused the refund line: {refused.message}")
+        _park(booking, current, run, f"BC refused the refund line: {refused.message}")
         return
     if line is not None:
-        _stage_refund_line(booking, record, booked, pending=pending, line=line, memo=memo, run=run)
+        _stage_refund_line(booking, current, booked, pending=pending, line=line, memo=memo, run=run)
 
 
 def _refund_target(
     booking: PaymentBooking,
-    record: PaymentRecord,
+    current: _Current,
     booked: Booking,
     *,
     pending: RefundBooking | None,
@@ -287,16 +352,17 @@ def _refund_target(
     run: _Run,
 ) -> BcCreditMemo | None:
     """The credit memo the refund line is applied to; None when the refund waits for one or was parked."""
+    record = current.record
     found = booking.orders.get(record.order_key) if record.order_key else None
     memo = _credit_memo_to_apply(record, pending, found[0] if found else None, booking.local_currency)
     what = f"{record.payment.amount.currency} {change:.2f}"
     if isinstance(memo, str):
-        _park(booking, record, run, memo)
+        _park(booking, current, run, memo)
     elif booking.refunds is None:
         against = f"credit memo {memo.number}" if memo else "the credit memo"
-        _park(booking, record, run, f"{what} refunded or charged back after booking: book it against {against}")
+        _park(booking, current, run, f"{what} refunded or charged back after booking: book it against {against}")
     elif memo is None:
-        _await_credit_memo(booking, record, booked, run, what)
+        _await_credit_memo(booking, current, booked, run, what)
     else:
         return memo
     return None
@@ -304,7 +370,7 @@ def _refund_target(
 
 def _stage_refund_line(
     booking: PaymentBooking,
-    record: PaymentRecord,
+    current: _Current,
     booked: Booking,
     *,
     pending: RefundBooking | None,
@@ -313,6 +379,7 @@ def _stage_refund_line(
     run: _Run,
 ) -> None:
     """Record the refund line as in the journal (before the post), and stage it."""
+    record = current.record
     now = booking.clock.now()
     entry = RefundBooking(
         state=BookingState.IN_JOURNAL,
@@ -326,9 +393,7 @@ def _stage_refund_line(
     )
     kept = tuple(each for each in booked.refunds if each is not pending)
     entered = booked.model_copy(update={"refunds": (*kept, entry), "credit_memo_awaited_since": None})
-    stored = record.model_copy(update={"booking": entered, "updated_at": now})
-    booking.payments.put(stored)
-    run.staged.append(_Staged(record, stored, line))
+    _stage_line(booking, current, record.model_copy(update={"booking": entered, "updated_at": now}), line, run)
 
 
 def _add_refund(journal: RefundJournal, line: RefundLine) -> RefundLine | None:
@@ -371,20 +436,23 @@ def _refund_line(record: PaymentRecord, memo: BcCreditMemo, change: Decimal, ref
     )
 
 
-def _await_credit_memo(booking: PaymentBooking, record: PaymentRecord, booked: Booking, run: _Run, what: str) -> None:
+def _await_credit_memo(booking: PaymentBooking, current: _Current, booked: Booking, run: _Run, what: str) -> None:
     """No credit memo in BC yet: wait for it (the record stays due), up to `credit_memo_wait`."""
+    record = current.record
     now = booking.clock.now()
     since = booked.credit_memo_awaited_since or now
     if now - since >= booking.credit_memo_wait:
         days = booking.credit_memo_wait.days
         why = f"{what} refunded or charged back after booking, and BC has no credit memo for it after {days} days"
-        _park(booking, record, run, f"{why}: credit the invoice in BC (or book it by hand)")
+        _park(booking, current, run, f"{why}: credit the invoice in BC (or book it by hand)")
         return
     if booked.credit_memo_awaited_since is None:
         waiting = booked.model_copy(update={"credit_memo_awaited_since": now})
-        booking.payments.put(record.model_copy(update={"booking": waiting, "updated_at": now}))
+        _save(booking, record.model_copy(update={"booking": waiting, "updated_at": now}), current.etag)
 
 
-def _park(booking: PaymentBooking, record: PaymentRecord, run: _Run, why: str) -> None:
-    booking.payments.put(record.model_copy(update={"booking_problem": why, "updated_at": booking.clock.now()}))
-    run.parked += 1
+def _park(booking: PaymentBooking, current: _Current, run: _Run, why: str) -> None:
+    """Put the payment before a person; when someone wrote it in between, the next run looks at it again."""
+    parked = current.record.model_copy(update={"booking_problem": why, "updated_at": booking.clock.now()})
+    if _save(booking, parked, current.etag) is not None:
+        run.parked += 1

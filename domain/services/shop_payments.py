@@ -8,6 +8,7 @@ from collections.abc import Collection
 from datetime import datetime
 from decimal import Decimal
 
+from domain.errors import ConcurrencyConflict, RetryableError
 from domain.models import Order
 from domain.payments.matching import Position, settlement
 from domain.payments.payment import Money, Payment, PaymentStatus
@@ -16,6 +17,7 @@ from domain.payments.shop_payment import shop_payment, shop_payment_id
 from domain.payments.unpaid import unpaid
 from domain.ports import PaymentStore, UnpaidOrders
 
+ATTEMPTS = 3
 NOT_PAYABLE = frozenset({"cancelled", "refunded", "failed", "voided", "trash"})
 WITHDRAWN = "the shop no longer reports this payment (a provider took it, or it was undone): nothing counted"
 
@@ -29,14 +31,20 @@ def record_shop_payment(
 ) -> PaymentRecord | None:
     """Record the payment the shop reports for this version of the order (unless it is on account or one of
     `providers` took it); an unchanged payment is not written again; one the shop no longer reports counts
-    nothing any more."""
-    previous = payments.get(order.key.source, order.key.shop, shop_payment_id(order))
-    payment = shop_payment(order, providers, on_account_methods)
-    if payment is None:
-        return _withdrawn(payments, previous, now)
-    if order.total is None or (previous is not None and previous.payment == payment):
-        return previous
-    return _record(payments, order, order.total, payment, previous=previous, now=now)
+    nothing any more. Written on the ETag it was read with, read again when someone wrote it in between."""
+    for _attempt in range(ATTEMPTS):
+        stored = payments.read(order.key.source, order.key.shop, shop_payment_id(order))
+        previous, etag = stored if stored else (None, None)
+        payment = shop_payment(order, providers, on_account_methods)
+        try:
+            if payment is None:
+                return _withdrawn(payments, previous, etag, now)
+            if order.total is None or (previous is not None and previous.payment == payment):
+                return previous
+            return _record(payments, order, order.total, payment, previous=previous, etag=etag, now=now)
+        except ConcurrencyConflict:
+            continue
+    raise RetryableError(f"the shop payment of {order.key} kept changing while it was recorded")
 
 
 def _record(
@@ -46,6 +54,7 @@ def _record(
     payment: Payment,
     *,
     previous: PaymentRecord | None,
+    etag: str | None,
     now: datetime,
 ) -> PaymentRecord:
     others = [
@@ -64,18 +73,20 @@ def _record(
         first_seen_at=previous.first_seen_at if previous else now,
         updated_at=now,
     )
-    payments.put(record)
+    payments.write(record, etag)
     return record
 
 
-def _withdrawn(payments: PaymentStore, previous: PaymentRecord | None, now: datetime) -> PaymentRecord | None:
+def _withdrawn(
+    payments: PaymentStore, previous: PaymentRecord | None, etag: str | None, now: datetime
+) -> PaymentRecord | None:
     """A shop payment recorded before that this version no longer reports: it stays on record, receiving nothing
     (booked already, the booking run puts the difference before a person)."""
     if previous is None or previous.payment.status is PaymentStatus.CANCELED:
         return previous
     cancelled = previous.payment.model_copy(update={"status": PaymentStatus.CANCELED})
     record = previous.model_copy(update={"payment": cancelled, "note": WITHDRAWN, "updated_at": now})
-    payments.put(record)
+    payments.write(record, etag)
     return record
 
 

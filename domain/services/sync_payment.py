@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from domain.errors import RequestRejected
+from domain.errors import ConcurrencyConflict, RequestRejected, RetryableError
 from domain.models import OrderStatus, WebOrderKey
 from domain.payments.accounts import PaymentAccount
 from domain.payments.matching import Position, Settlement, order_key, settlement
@@ -67,7 +67,8 @@ def sync_payment(sync: PaymentSync, message: OrderMessage) -> PaymentRecord | No
         note = f"{key.source} does not know this payment: ignored (a forged or foreign call)"
         sync.events.mark(key, message.event_id, EventStatus.PROCESSED, note)
         return None
-    previous = sync.payments.get(payment.provider, payment.account, payment.payment_id)
+    stored = sync.payments.read(payment.provider, payment.account, payment.payment_id)
+    previous, etag = stored if stored else (None, None)
     if previous is None and not payment.reference and payment.status in NEVER_PAID:
         note = f"payment {payment.status.value}, naming no order: nothing to match"
         sync.events.mark(key, message.event_id, EventStatus.PROCESSED, note)
@@ -75,7 +76,10 @@ def sync_payment(sync: PaymentSync, message: OrderMessage) -> PaymentRecord | No
     order, how = _order_for(sync, account, payment, previous)
     found = sync.orders.get(order) if order is not None else None
     record = _matched(sync, payment, previous, order, found[0] if found else None, how=how)
-    sync.payments.put(record)
+    try:
+        sync.payments.write(record, etag)
+    except ConcurrencyConflict:
+        raise RetryableError("the payment's record changed while it was matched: it is looked at again") from None
     paid = record.settlement is not None and record.settlement.position is Position.PAID
     if sync.unpaid is not None and paid and record.order_key is not None:
         sync.unpaid.remove(record.order_key)

@@ -4,11 +4,13 @@ under partition `tobook` while its booking in BC is due, so a booking run never 
 
 from __future__ import annotations
 
-from itertools import islice
+from collections.abc import Iterator
 
-from azure.core.exceptions import ResourceNotFoundError
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import TableClient, UpdateMode
 
+from domain.errors import ConcurrencyConflict
 from domain.models import WebOrderKey
 from domain.payments.record import MatchStatus, PaymentRecord
 from integrations.storage.account import PAYMENTS_TABLE, StorageAccount, storage_errors
@@ -23,44 +25,55 @@ class TablePaymentStore:
         self._account = account
 
     def get(self, provider: str, account: str, payment_id: str) -> PaymentRecord | None:
+        found = self.read(provider, account, payment_id)
+        return found[0] if found else None
+
+    def read(self, provider: str, account: str, payment_id: str) -> tuple[PaymentRecord, str] | None:
         with storage_errors():
             try:
                 row = self._table().get_entity(f"{provider}:{account}", payment_id)
             except ResourceNotFoundError:
                 return None
-        return PaymentRecord.model_validate_json(row["record"])
+        return PaymentRecord.model_validate_json(row["record"]), str(row.metadata["etag"])
+
+    def write(self, record: PaymentRecord, etag: str | None) -> str:
+        """The payment's own row first, on its ETag; then the copies derived from it (under its order, among the
+        payments to book), which any later write of the record puts right."""
+        main = _payment_row(record)
+        with storage_errors():
+            try:
+                if etag is None:
+                    result = self._table().create_entity(main)
+                else:
+                    result = self._table().update_entity(
+                        main, mode=UpdateMode.REPLACE, etag=etag, match_condition=MatchConditions.IfNotModified
+                    )
+            except (ResourceExistsError, ResourceModifiedError, ResourceNotFoundError):
+                raise ConcurrencyConflict(f"payment {_payment_key(record)} was changed by someone else") from None
+            self._file_copies(record)
+        return str(result["etag"])
 
     def put(self, record: PaymentRecord) -> None:
-        payment = record.payment
+        with storage_errors():
+            self._table().upsert_entity(_payment_row(record), mode=UpdateMode.REPLACE)
+            self._file_copies(record)
+
+    def _file_copies(self, record: PaymentRecord) -> None:
         text = record.model_dump_json()
-        rows = [
-            {
-                "PartitionKey": f"{payment.provider}:{payment.account}",
-                "RowKey": payment.payment_id,
-                "kind": PAYMENT_ROW,
+        if record.order_key is not None:
+            copy = {
+                "PartitionKey": f"{ORDER_ROW}:{record.order_key}",
+                "RowKey": _payment_key(record),
+                "kind": ORDER_ROW,
                 "status": record.status.value,
-                "problem": bool(record.booking_problem),
                 "record": text,
             }
-        ]
-        if record.order_key is not None:
-            rows.append(
-                {
-                    "PartitionKey": f"{ORDER_ROW}:{record.order_key}",
-                    "RowKey": _payment_key(record),
-                    "kind": ORDER_ROW,
-                    "status": record.status.value,
-                    "record": text,
-                }
-            )
-        to_book = {"PartitionKey": TO_BOOK_PARTITION, "RowKey": _payment_key(record)}
-        with storage_errors():
-            for row in rows:
-                self._table().upsert_entity(row, mode=UpdateMode.REPLACE)
-            if record.to_book:
-                self._table().upsert_entity({**to_book, "record": text}, mode=UpdateMode.REPLACE)
-            else:
-                self._table().delete_entity(TO_BOOK_PARTITION, to_book["RowKey"])
+            self._table().upsert_entity(copy, mode=UpdateMode.REPLACE)
+        if record.to_book:
+            row = {"PartitionKey": TO_BOOK_PARTITION, "RowKey": _payment_key(record), "record": text}
+            self._table().upsert_entity(row, mode=UpdateMode.REPLACE)
+        else:
+            self._table().delete_entity(TO_BOOK_PARTITION, _payment_key(record))
 
     def for_order(self, key: WebOrderKey) -> list[PaymentRecord]:
         with storage_errors():
@@ -78,12 +91,12 @@ class TablePaymentStore:
             )
             return [PaymentRecord.model_validate_json(row["record"]) for row in rows]
 
-    def awaiting_booking(self, limit: int) -> list[PaymentRecord]:
+    def awaiting_booking(self) -> Iterator[PaymentRecord]:
         with storage_errors():
             rows = self._table().query_entities(
                 "PartitionKey eq @partition", parameters={"partition": TO_BOOK_PARTITION}, select=["record"]
             )
-            return [PaymentRecord.model_validate_json(row["record"]) for row in islice(rows, limit)]
+            yield from (PaymentRecord.model_validate_json(row["record"]) for row in rows)
 
     def _table(self) -> TableClient:
         return self._account.table(PAYMENTS_TABLE)
@@ -92,3 +105,15 @@ class TablePaymentStore:
 def _payment_key(record: PaymentRecord) -> str:
     payment = record.payment
     return f"{payment.provider}:{payment.account}:{payment.payment_id}"
+
+
+def _payment_row(record: PaymentRecord) -> dict[str, object]:
+    payment = record.payment
+    return {
+        "PartitionKey": f"{payment.provider}:{payment.account}",
+        "RowKey": payment.payment_id,
+        "kind": PAYMENT_ROW,
+        "status": record.status.value,
+        "problem": bool(record.booking_problem),
+        "record": record.model_dump_json(),
+    }

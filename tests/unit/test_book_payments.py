@@ -5,6 +5,7 @@ chargebacks after booking booked the same way against the order's credit memo.""
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -23,6 +24,11 @@ from domain.services.track_invoices import InvoiceTracking
 from tests.fakes import FixedClock, MemoryOrders, MemoryPayments, MemorySyncRuns, MemorySyncState, order_in_bc
 
 ORDER = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1001")
+
+
+def document(key: WebOrderKey) -> str:
+    """The externalDocumentNumber of the order's BC document: shop-a's own numbers, other shops' with a prefix."""
+    return f"WEB{key.order_id}" if key.shop == "shop-a" else f"{key.shop}-{key.order_id}".upper()
 
 
 class Invoices:
@@ -131,13 +137,13 @@ class World:
         )
 
     def order_in_bc(self, key: WebOrderKey = ORDER) -> None:
-        order_in_bc(self.orders, key, f"WEB{key.order_id}")
+        order_in_bc(self.orders, key, document(key))
 
     def invoiced(self, key: WebOrderKey = ORDER, remaining: str = "30.00", currency: str = "") -> BcInvoice:
         invoice = BcInvoice(
             id=f"inv-{key.order_id}-{len(self.invoices.posted)}",
             number=f"S-INV{key.order_id}",
-            external_document_number=f"WEB{key.order_id}",
+            external_document_number=document(key),
             customer_number="C00010",
             currency_code=currency,
             total_including_tax=Decimal("30.00"),
@@ -573,3 +579,124 @@ def test_a_credit_memo_paid_back_already_is_not_paid_twice():
 
     assert world.journal.refunds == []
     assert world.record("tr_1").booking_problem.startswith("the order's credit memos (S-CR1001) are paid back")
+
+
+def test_a_record_changed_while_its_line_was_made_takes_the_line_out_and_is_booked_once_later():
+    """The payment worker writes the record (a webhook for the same payment) while the run makes its line: the
+    run's write fails on the ETag, so the line leaves the journal instead of being posted unrecorded."""
+    world = World()
+    world.order_in_bc()
+    world.invoiced()
+    world.matched("tr_1", "30.00")
+
+    def add_while_the_worker_writes(line: PaymentLine) -> PaymentLine:
+        made = Journal.add(world.journal, line)
+        world.matched("tr_1", "30.00")
+        return made
+
+    world.journal.add = add_while_the_worker_writes  # type: ignore[method-assign]
+    raced = book_payments(world.booking)
+    del world.journal.add
+    next_run = book_payments(world.booking)
+
+    assert (raced.pushed, world.journal.open) == (0, {})
+    assert next_run.pushed == 1
+    assert [line.external_document_number for line in world.journal.entries] == ["TR_1"]
+
+
+def test_bc_going_away_while_lines_are_posted_one_by_one_books_each_payment_once():
+    world = World()
+    for number in ("1001", "1002"):
+        key = WebOrderKey(source="woocommerce", shop="shop-a", order_id=number)
+        world.order_in_bc(key)
+        world.invoiced(key)
+        world.matched(f"tr_{number}", "30.00", key)
+    world.journal.refuse = {"TR_1002"}
+    posts = []
+
+    def unavailable_after_the_first_refusal() -> None:
+        posts.append(1)
+        if len(posts) > 1:
+            raise RetryableError("BC answered 503")
+        Journal.post(world.journal)
+
+    world.journal.post = unavailable_after_the_first_refusal  # type: ignore[method-assign]
+    stopped = book_payments(world.booking)
+    del world.journal.post
+    world.journal.refuse = set()
+    resumed = book_payments(world.booking)
+
+    assert stopped.completed is False
+    assert resumed.completed is True
+    assert sorted(line.external_document_number for line in world.journal.entries) == ["TR_1001", "TR_1002"]
+    assert world.journal.open == {}
+
+
+def test_two_shops_payments_for_orders_numbered_alike_are_two_lines():
+    world = World()
+    for shop in ("shop-a", "shop-b"):
+        key = WebOrderKey(source="woocommerce", shop=shop, order_id="1001")
+        world.order_in_bc(key)
+        world.invoiced(key)
+        payment = Payment(
+            provider="woocommerce",
+            account=shop,
+            payment_id="order_1001",
+            status=PaymentStatus.PAID,
+            amount=Money(amount=Decimal("30.00"), currency="EUR"),
+            reference="1001",
+            created_at=datetime(2026, 11, 29, 9, tzinfo=UTC),
+        )
+        now = world.clock.now()
+        record = PaymentRecord(
+            payment=payment, status=MatchStatus.MATCHED, order_key=key, first_seen_at=now, updated_at=now
+        )
+        world.payments.put(record)
+
+    run = book_payments(world.booking)
+
+    assert run.pushed == 2
+    assert sorted(line.external_document_number for line in world.journal.entries) == [
+        "SHOP-A-ORDER_1001",
+        "SHOP-B-ORDER_1001",
+    ]
+
+
+def test_a_line_in_the_journal_is_seen_through_though_the_payment_now_needs_a_person():
+    world = World()
+    world.order_in_bc()
+    world.invoiced()
+    world.matched("tr_1", "30.00")
+
+    def crash_after_the_line() -> None:
+        raise RetryableError("the worker stopped")
+
+    world.journal.post = crash_after_the_line  # type: ignore[method-assign]
+    book_payments(world.booking)
+    del world.journal.post
+    staged = world.record("tr_1")
+    world.payments.put(staged.model_copy(update={"status": MatchStatus.NEEDS_ATTENTION}))
+
+    run = book_payments(world.booking)
+
+    assert run.pushed == 1
+    assert [line.external_document_number for line in world.journal.entries] == ["TR_1"]
+    booking = world.record("tr_1").booking
+    assert booking is not None
+    assert booking.state is BookingState.BOOKED
+
+
+def test_payments_still_waiting_for_an_invoice_never_keep_others_from_their_turn():
+    world = World()
+    world.booking = replace(world.booking, batch=2)
+    for number in range(1001, 1011):
+        key = WebOrderKey(source="woocommerce", shop="shop-a", order_id=str(number))
+        world.order_in_bc(key)
+        world.matched(f"tr_{number}", "30.00", key)
+    late = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1010")
+    world.invoiced(late)
+
+    first = book_payments(world.booking)
+
+    assert (first.read, first.pushed) == (10, 1)
+    assert [line.external_document_number for line in world.journal.entries] == ["TR_1010"]

@@ -262,3 +262,31 @@ def test_an_order_outside_the_window_is_not_a_candidate_and_the_payment_waits():
         MatchStatus.WAITING_FOR_ORDER,
         "names no order: waiting for an order of its amount",
     )
+
+
+def test_a_payment_matched_by_amount_keeps_its_order_when_it_is_refunded_later():
+    world = Unreferenced()
+    key = world.unpaid_order("2001", "42.50", "anna@example.nl")
+    world.paid_by("tr_1", "42.50", email="anna@example.nl")
+    world.hint("tr_1")
+    known = world.mollie.known["tr_1"]
+    world.mollie.known["tr_1"] = known.model_copy(update={"refunded": Decimal("10.00")})
+
+    refunded = world.hint("tr_1")
+
+    assert refunded is not None
+    assert (refunded.status, refunded.order_key) == (MatchStatus.MATCHED, key)
+    assert refunded.settlement is not None
+    assert refunded.settlement.position is Position.PARTLY_PAID
+
+
+def test_an_abandoned_payment_naming_no_order_is_not_put_before_anyone():
+    world = Unreferenced()
+    world.paid_by("tr_1", "42.50")
+    known = world.mollie.known["tr_1"]
+    world.mollie.known["tr_1"] = known.model_copy(update={"status": PaymentStatus.EXPIRED})
+
+    assert world.hint("tr_1") is None
+    assert world.payments.rows == {}
+    [event] = world.events.rows.values()
+    assert event.note == "payment expired, naming no order: nothing to match"
