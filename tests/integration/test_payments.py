@@ -259,3 +259,37 @@ def test_a_payment_naming_no_order_pays_the_unpaid_order_of_its_amount_and_payer
     assert matched.note == "matched by amount, customer and time: the payment names no order"
     assert matched.settlement is not None
     assert matched.settlement.position is Position.PAID
+
+
+def test_stripe_events_arriving_newest_first_leave_the_payment_as_stripe_has_it(stack: LocalStack):
+    """Stripe promises no order: the refund's event arrives before the payment's. Koppel reads the payment
+    intent at Stripe for each, so the record ends as Stripe has it: paid, 5.00 refunded."""
+    assert stack.stripe is not None
+    order_id = next_order_id()
+    total = _order_total(stack, order_id)
+    headers = {"Authorization": f"Bearer {stack.stripe.api_key}"}
+    form = {"amount": str(int(total * 100)), "currency": "eur", "metadata[order_id]": str(order_id)}
+    intent = httpx.post(f"{stack.stripe.url}/v1/payment_intents", data=form, headers=headers, timeout=30).json()
+    sim = f"{stack.stripe.url}/_sim"
+    httpx.post(f"{sim}/hold", json={}, timeout=30).raise_for_status()
+    httpx.post(f"{sim}/payment_intents/{intent['id']}/succeed", json={}, timeout=30).raise_for_status()
+    httpx.post(f"{sim}/payment_intents/{intent['id']}/refund", json={"amount": 500}, timeout=30).raise_for_status()
+    released = httpx.post(f"{sim}/release", json={"order": "newest_first"}, timeout=30).json()["released"]
+
+    def both_processed() -> PaymentRecord | None:
+        found = _record(stack, "stripe", intent["id"], MatchStatus.MATCHED)
+        events = _payment_events(stack, intent["id"])["events"]
+        done = len(events) == 2 and all(event["status"] == "processed" for event in events)
+        return found if done else None
+
+    record = wait_for(both_processed)
+    assert len(released) == 2
+    assert (record.payment.status.value, record.payment.refunded) == ("paid", Decimal("5.00"))
+    assert record.settlement is not None
+    assert (record.settlement.position, record.settlement.difference) == (Position.PARTLY_PAID, Decimal("5.00"))
+
+
+def _payment_events(stack: LocalStack, payment_id: str) -> dict[str, Any]:
+    response = httpx.get(f"{stack.host_url}/api/orders/stripe/{PAYMENT_ACCOUNT}/{payment_id}", timeout=30)
+    found: dict[str, Any] = response.json()
+    return found
