@@ -12,7 +12,6 @@ Shared by tests/reliability/test_chaos.py (a size that fits `make test`) and `py
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 import time
@@ -31,9 +30,8 @@ from azure.core.exceptions import AzureError
 from azure.storage.queue import QueueClient
 
 from integrations.storage.account import ORDERS_QUEUE
-from localdev.azurite import ROOT
 from localdev.demo import Catalog
-from localdev.proof import Tally, stack_on_disk
+from localdev.proof import Tally, on_own_stack
 from localdev.shop.woocommerce import ShopCustomer, ShopOrder, signed_delivery
 from localdev.simulators.woocommerce.store import OrderBook, StoredOrder
 from localdev.stack import SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
@@ -157,18 +155,12 @@ class ChaosReport:
 
 def run_chaos(plan: ChaosPlan, workdir: Path, say: Callable[[str], None] = print) -> ChaosReport:
     """Start a stack of its own under `workdir` (Azurite data, host log), run the plan, stop everything."""
-    host_json = json.loads((ROOT / "host.json").read_text())
-    stack = stack_on_disk(
+    return on_own_stack(
         workdir,
-        host_json=host_json,
+        lambda stack: _ChaosRun(stack, plan, say).execute(),
         extra_settings={"KOPPEL_RECOVERY_SCHEDULE": plan.recovery_schedule, "KOPPEL_BC_PAYMENT_JOURNAL": ""},
         shopify_retry_delays_s=SHOPIFY_RETRY_DELAYS_S,
     )
-    try:
-        stack.start()
-        return _ChaosRun(stack, plan, say).execute()
-    finally:
-        stack.stop()
 
 
 class _ChaosRun:

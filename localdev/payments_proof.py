@@ -16,7 +16,6 @@ Shared by tests/reliability/test_payments_proof.py (a size that fits `make test`
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 import time
@@ -34,9 +33,8 @@ from azure.core.exceptions import AzureError
 from azure.storage.queue import QueueClient
 
 from integrations.storage.account import BC_NOTIFICATIONS_QUEUE, ORDERS_QUEUE, PAYMENTS_QUEUE
-from localdev.azurite import ROOT
 from localdev.demo import Catalog
-from localdev.proof import Tally, stack_on_disk
+from localdev.proof import Tally, on_own_stack
 from localdev.shop.woocommerce import ShopCustomer, ShopOrder, order_payload
 from localdev.stack import PAYMENT_ACCOUNT, WOOCOMMERCE_SHOP, LocalStack
 
@@ -206,12 +204,7 @@ class PaymentsReport:
 
 def run_payments_proof(plan: PaymentsPlan, workdir: Path, say: Callable[[str], None] = print) -> PaymentsReport:
     """Start a stack of its own under `workdir` (Azurite data, host log), run the plan, stop everything."""
-    stack = stack_on_disk(workdir, host_json=json.loads((ROOT / "host.json").read_text()))
-    try:
-        stack.start()
-        return _PaymentsRun(stack, plan, say).execute()
-    finally:
-        stack.stop()
+    return on_own_stack(workdir, lambda stack: _PaymentsRun(stack, plan, say).execute())
 
 
 class _PaymentsRun:

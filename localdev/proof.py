@@ -3,20 +3,34 @@ to."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from localdev.azurite import on_free_ports
+from localdev.azurite import ROOT, on_free_ports
 from localdev.stack import LocalStack
 
+R = TypeVar("R")
 
-def stack_on_disk(workdir: Path, **options: Any) -> LocalStack:
-    """The host in a process of its own (its log in `workdir`), Azurite keeping its data under `workdir`."""
-    return LocalStack(
-        in_process=False, host_log=workdir / "host.log", azurite=on_free_ports(location=workdir / "azurite"), **options
+
+def on_own_stack(workdir: Path, run: Callable[[LocalStack], R], **options: Any) -> R:
+    """Start a stack of its own: the host in a process of its own (its log in `workdir`), Azurite keeping its data
+    under `workdir`, the repository's host.json; run `run` on it, stop everything."""
+    stack = LocalStack(
+        host_json=json.loads((ROOT / "host.json").read_text()),
+        in_process=False,
+        host_log=workdir / "host.log",
+        azurite=on_free_ports(location=workdir / "azurite"),
+        **options,
     )
+    try:
+        stack.start()
+        return run(stack)
+    finally:
+        stack.stop()
 
 
 class Tally:

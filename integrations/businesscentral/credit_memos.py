@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from domain.errors import BusinessCentralRejected
 from domain.payments.credit_memo import BcCreditMemo
-from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
+from integrations.businesscentral.posted_documents import PostedDocuments
 
 CREDIT_MEMO_FIELDS = (
     "id,number,externalDocumentNumber,customerNumber,currencyCode,totalAmountIncludingTax,status,invoiceId,"
@@ -20,27 +18,9 @@ CREDIT_MEMO_FIELDS = (
 EMPTY_GUID = "00000000-0000-0000-0000-000000000000"
 
 
-class BusinessCentralCreditMemos:
+class BusinessCentralCreditMemos(PostedDocuments[BcCreditMemo]):
     def __init__(self, client: BusinessCentralClient) -> None:
-        self._client = client
-
-    def changed_since(self, since: datetime | None) -> Iterator[BcCreditMemo]:
-        params = {"$select": CREDIT_MEMO_FIELDS, "$orderby": "lastModifiedDateTime"}
-        if since is not None:
-            params["$filter"] = f"lastModifiedDateTime gt {odata.moment(since)}"
-        for page in self._client.pages(f"{self._client.company_url}/salesCreditMemos", params):
-            yield from (credit_memo(row) for row in page)
-
-    def at(self, resource: str) -> list[BcCreditMemo]:
-        url = resource if resource.startswith("http") else f"{self._client.api_root}/{resource.lstrip('/')}"
-        if "?" in url or url.rstrip("/").endswith("salesCreditMemos"):
-            return [credit_memo(row) for page in self._client.pages(url) for row in page]
-        try:
-            return [credit_memo(self._client.get_url(url, {"$select": CREDIT_MEMO_FIELDS}))]
-        except BusinessCentralRejected as rejected:
-            if rejected.status == 404:
-                return []
-            raise
+        super().__init__(client, "salesCreditMemos", CREDIT_MEMO_FIELDS, credit_memo)
 
 
 def credit_memo(row: dict[str, Any]) -> BcCreditMemo:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from domain.errors import BusinessCentralRejected
 from domain.payments.invoice import BcInvoice
-from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
+from integrations.businesscentral.posted_documents import PostedDocuments
 
 INVOICE_FIELDS = (
     "id,number,externalDocumentNumber,customerNumber,currencyCode,totalAmountIncludingTax,remainingAmount,status,"
@@ -18,27 +16,9 @@ INVOICE_FIELDS = (
 )
 
 
-class BusinessCentralInvoices:
+class BusinessCentralInvoices(PostedDocuments[BcInvoice]):
     def __init__(self, client: BusinessCentralClient) -> None:
-        self._client = client
-
-    def changed_since(self, since: datetime | None) -> Iterator[BcInvoice]:
-        params = {"$select": INVOICE_FIELDS, "$orderby": "lastModifiedDateTime"}
-        if since is not None:
-            params["$filter"] = f"lastModifiedDateTime gt {odata.moment(since)}"
-        for page in self._client.pages(f"{self._client.company_url}/salesInvoices", params):
-            yield from (invoice(row) for row in page)
-
-    def at(self, resource: str) -> list[BcInvoice]:
-        url = resource if resource.startswith("http") else f"{self._client.api_root}/{resource.lstrip('/')}"
-        if "?" in url or url.rstrip("/").endswith("salesInvoices"):
-            return [invoice(row) for page in self._client.pages(url) for row in page]
-        try:
-            return [invoice(self._client.get_url(url, {"$select": INVOICE_FIELDS}))]
-        except BusinessCentralRejected as rejected:
-            if rejected.status == 404:
-                return []
-            raise
+        super().__init__(client, "salesInvoices", INVOICE_FIELDS, invoice)
 
 
 def invoice(row: dict[str, Any]) -> BcInvoice:
