@@ -3,10 +3,12 @@ each payment at its provider and matches it to the WooCommerce order it names.""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import httpx
+import pytest
 
 from domain.payments.matching import Position
 from domain.payments.record import MatchStatus, PaymentRecord
@@ -14,6 +16,7 @@ from integrations.storage.account import StorageAccount
 from integrations.storage.payment_store import TablePaymentStore
 from localdev.shop.woocommerce import ShopLine, ShopOrder
 from localdev.stack import PAYMENT_ACCOUNT, LocalStack
+from tests.integration.conftest import running_stack
 from tests.integration.support import (
     a_catalog_order,
     deliver_order,
@@ -22,6 +25,12 @@ from tests.integration.support import (
     settled_dossier,
     wait_for,
 )
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[LocalStack]:
+    """The integration stack, with Koppel's refund API page (the BC simulator serves it)."""
+    yield from running_stack(KOPPEL_BC_REFUND_API="koppel/payments/v1.0")
 
 
 def _mollie(stack: LocalStack, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -195,8 +204,8 @@ def _booked(stack: LocalStack, order_id: int) -> dict[str, Any]:
 
 def test_a_paid_order_invoiced_in_bc_has_its_payment_booked_against_the_invoice(stack: LocalStack):
     """Paid through Mollie, shipped and invoiced in BC: BC's webhook (or the poll) files the invoice on the order,
-    the booking timer puts the payment in Koppel's journal applied to it and posts it; a refund afterwards is put
-    before a person."""
+    the booking timer puts the payment in Koppel's journal applied to it and posts it. Refunded afterwards: the
+    refund waits for BC's credit memo, then a refund line (Koppel's API page) pays the credit memo back."""
     order_id = next_order_id()
     total = _order_total(stack, order_id)
     payment_id = _mollie_payment(stack, order_id, total)
@@ -217,13 +226,19 @@ def test_a_paid_order_invoiced_in_bc_has_its_payment_booked_against_the_invoice(
     assert stack.mollie is not None
     headers = {"Authorization": f"Bearer {stack.mollie.api_key}"}
     httpx.post(f"{stack.mollie.url}/v2/payments/{payment_id}/refunds", json={}, headers=headers, timeout=30)
+    assert stack.bc is not None
+    memo = httpx.post(f"{stack.bc.url}/_sim/salesInvoices/{invoice['id']}/creditMemo", json={"apply": False}).json()
 
-    def parked() -> list[str] | None:
-        return [p for p in _unmatched(stack) if p == payment_id] or None
+    def refunded() -> dict[str, Any] | None:
+        [shown] = dossier(stack, order_id).json()["payments"]
+        refunds = shown["booking"]["refunds"]
+        return shown if refunds and all(each["state"] == "booked" for each in refunds) else None
 
-    assert wait_for(parked, timeout=60) == [payment_id]
-    problem = dossier(stack, order_id).json()["payments"][0]["booking_problem"]
-    assert problem == f"EUR {total:.2f} refunded or charged back after booking: book it against the credit memo"
+    [refund] = wait_for(refunded, timeout=60)["booking"]["refunds"]
+    assert (refund["credit_memo_number"], Decimal(refund["amount"])) == (memo["number"], total)
+    assert probe.get(f"salesCreditMemos({memo['id']})")["status"] == "Paid"
+    assert probe.get(f"customers({in_bc['customerId']})")["balanceDue"] == 0
+    assert payment_id not in _unmatched(stack)
 
 
 def _koppel_journal(probe: Any) -> str:
