@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 
-from domain.models import Frozen
+from domain.payments.posted_document import BcPostedDocument
 
 OPEN = "Open"
 
 
-class BcCreditMemo(Frozen):
-    id: str
-    number: str
-    external_document_number: str
-    """Carried over from the invoice or order it credits: how Koppel finds the web order."""
-    customer_number: str
-    currency_code: str = ""
-    """Blank for the company's local currency, as BC keeps it."""
-    total_including_tax: Decimal
-    status: str
-    """`Open` while BC has not closed its customer ledger entry, then `Paid`."""
+class BcCreditMemo(BcPostedDocument):
+    """`status` is `Open` while BC has not closed its customer ledger entry, then `Paid`."""
+
     invoice_id: str = ""
     """The invoice it is applied to; blank when it stands alone."""
     invoice_number: str = ""
     remaining_amount: Decimal | None = None
     """What is still open of it, when BC shows it (API v2.0's salesCreditMemos is not promised to)."""
-    posting_date: date | None = None
-    last_modified: datetime | None = None
 
     @property
     def open(self) -> bool:

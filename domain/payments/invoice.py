@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 
-from domain.models import Frozen
+from domain.payments.posted_document import BcPostedDocument
 
 
-class BcInvoice(Frozen):
-    id: str
-    number: str
-    external_document_number: str
-    """Carried over from the sales order: how Koppel finds the web order."""
-    customer_number: str
-    currency_code: str = ""
-    """Blank for the company's local currency, as BC keeps it."""
-    total_including_tax: Decimal
+class BcInvoice(BcPostedDocument):
     remaining_amount: Decimal
-    status: str
     order_number: str = ""
-    posting_date: date | None = None
-    last_modified: datetime | None = None
 
     @property
     def open(self) -> bool:

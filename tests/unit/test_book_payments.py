@@ -139,6 +139,12 @@ class World:
     def order_in_bc(self, key: WebOrderKey = ORDER) -> None:
         order_in_bc(self.orders, key, document(key))
 
+    def paid_and_invoiced(self, payment_id: str = "tr_1", key: WebOrderKey = ORDER) -> None:
+        """An order in BC, invoiced, and a 30.00 payment matched to it."""
+        self.order_in_bc(key)
+        self.invoiced(key)
+        self.matched(payment_id, "30.00", key)
+
     def invoiced(self, key: WebOrderKey = ORDER, remaining: str = "30.00", currency: str = "") -> BcInvoice:
         invoice = BcInvoice(
             id=f"inv-{key.order_id}-{len(self.invoices.posted)}",
@@ -268,9 +274,7 @@ def test_a_line_left_in_the_journal_by_a_crash_is_found_not_made_twice():
 
 def test_a_line_posted_before_a_crash_recorded_it_is_taken_as_booked():
     world = World()
-    world.order_in_bc()
-    world.invoiced()
-    world.matched("tr_1", "30.00")
+    world.paid_and_invoiced()
 
     def crash_after_posting() -> None:
         Journal.post(world.journal)
@@ -293,9 +297,7 @@ def test_a_line_bc_will_not_post_parks_only_its_own_payment():
     world = World()
     for number in ("1001", "1002", "1003"):
         key = WebOrderKey(source="woocommerce", shop="shop-a", order_id=number)
-        world.order_in_bc(key)
-        world.invoiced(key)
-        world.matched(f"tr_{number}", "30.00", key)
+        world.paid_and_invoiced(f"tr_{number}", key)
     world.journal.refuse = {"TR_1002"}
 
     run = book_payments(world.booking)
@@ -335,9 +337,7 @@ def test_an_invoice_in_another_currency_is_left_to_a_person():
 
 def test_a_refund_after_booking_is_put_before_a_person_with_the_amount():
     world = World()
-    world.order_in_bc()
-    world.invoiced()
-    world.matched("tr_1", "30.00")
+    world.paid_and_invoiced()
     book_payments(world.booking)
 
     world.matched("tr_1", "30.00", refunded="12.50")
@@ -380,9 +380,7 @@ def test_a_lost_answer_to_an_insert_is_looked_up_and_the_run_goes_on():
     world = World()
     for number in ("1001", "1002"):
         key = WebOrderKey(source="woocommerce", shop="shop-a", order_id=number)
-        world.order_in_bc(key)
-        world.invoiced(key)
-        world.matched(f"tr_{number}", "30.00", key)
+        world.paid_and_invoiced(f"tr_{number}", key)
     inserts = []
 
     def answer_lost(line: PaymentLine) -> PaymentLine:
@@ -398,9 +396,7 @@ def test_a_lost_answer_to_an_insert_is_looked_up_and_the_run_goes_on():
 
 def test_a_lost_answer_to_the_post_is_settled_by_looking_at_the_journal():
     world = World()
-    world.order_in_bc()
-    world.invoiced()
-    world.matched("tr_1", "30.00")
+    world.paid_and_invoiced()
 
     def answer_lost() -> None:
         Journal.post(world.journal)
@@ -414,9 +410,7 @@ def test_a_lost_answer_to_the_post_is_settled_by_looking_at_the_journal():
 
 def _booked_then(world: World, refunded: str = "0", charged_back: str = "0") -> None:
     """The payment tr_1 of 30.00 booked against the order's invoice, then changed at Mollie."""
-    world.order_in_bc()
-    world.invoiced()
-    world.matched("tr_1", "30.00")
+    world.paid_and_invoiced()
     book_payments(world.booking)
     world.matched("tr_1", "30.00", refunded=refunded, charged_back=charged_back)
 
@@ -585,9 +579,7 @@ def test_a_record_changed_while_its_line_was_made_takes_the_line_out_and_is_book
     """The payment worker writes the record (a webhook for the same payment) while the run makes its line: the
     run's write fails on the ETag, so the line leaves the journal instead of being posted unrecorded."""
     world = World()
-    world.order_in_bc()
-    world.invoiced()
-    world.matched("tr_1", "30.00")
+    world.paid_and_invoiced()
 
     def add_while_the_worker_writes(line: PaymentLine) -> PaymentLine:
         made = Journal.add(world.journal, line)
@@ -608,9 +600,7 @@ def test_bc_going_away_while_lines_are_posted_one_by_one_books_each_payment_once
     world = World()
     for number in ("1001", "1002"):
         key = WebOrderKey(source="woocommerce", shop="shop-a", order_id=number)
-        world.order_in_bc(key)
-        world.invoiced(key)
-        world.matched(f"tr_{number}", "30.00", key)
+        world.paid_and_invoiced(f"tr_{number}", key)
     world.journal.refuse = {"TR_1002"}
     posts = []
 
@@ -664,9 +654,7 @@ def test_two_shops_payments_for_orders_numbered_alike_are_two_lines():
 
 def test_a_line_in_the_journal_is_seen_through_though_the_payment_now_needs_a_person():
     world = World()
-    world.order_in_bc()
-    world.invoiced()
-    world.matched("tr_1", "30.00")
+    world.paid_and_invoiced()
 
     def crash_after_the_line() -> None:
         raise RetryableError("the worker stopped")
