@@ -25,7 +25,7 @@ from domain.errors import AmbiguousWriteError, BusinessCentralRejected, Concurre
 from domain.payments.booking import Booking, BookingState, PaymentLine, RefundBooking, payment_reference
 from domain.payments.credit_memo import BcCreditMemo
 from domain.payments.invoice import BcInvoice
-from domain.payments.record import PaymentRecord
+from domain.payments.record import MatchStatus, PaymentRecord
 from domain.payments.refund import RefundLine, refund_reference
 from domain.ports import Clock, OrderStore, PaymentJournal, PaymentStore, RefundJournal, SyncRuns
 from domain.records import OrderRecord, SyncRun
@@ -131,6 +131,8 @@ def _stage(booking: PaymentBooking, current: _Current, run: _Run) -> None:
         return
     found = booking.orders.get(record.order_key) if record.order_key else None
     invoice = _invoice_to_apply(record, found[0], booking.local_currency) if found else None
+    if isinstance(invoice, BcInvoice) and record.booking is None and found is not None:
+        invoice = _more_than_the_total(booking, record, found[0]) or invoice
     if isinstance(invoice, str):
         _park(booking, current, run, invoice)
     if not isinstance(invoice, BcInvoice):
@@ -178,6 +180,19 @@ def _add(journal: PaymentJournal, line: PaymentLine) -> PaymentLine | None:
     except AmbiguousWriteError:
         found = journal.lines(line.external_document_number)
         return found[0] if found else None
+
+
+def _more_than_the_total(booking: PaymentBooking, record: PaymentRecord, order: OrderRecord) -> str:
+    """Why no payment of the order is booked when its matched payments add up to more than its total (two
+    payments read at the same moment, neither seeing the other); "" when they do not."""
+    if order.web_total is None or record.order_key is None:
+        return ""
+    matched = [each for each in booking.payments.for_order(record.order_key) if each.status is MatchStatus.MATCHED]
+    received = sum((each.payment.received for each in matched), Decimal(0))
+    if received <= order.web_total:
+        return ""
+    currency = record.payment.amount.currency
+    return f"the order's payments bring in {currency} {received:.2f}, more than its total {order.web_total:.2f}"
 
 
 def _invoice_to_apply(record: PaymentRecord, order: OrderRecord, local_currency: str) -> BcInvoice | str | None:

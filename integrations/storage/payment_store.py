@@ -1,6 +1,7 @@
 """Payment records in table `payments`: one row per payment (partition `provider:account`, row the payment id);
-a copy filed under its order (partition `order:<web order key>`) so an order's payments are one query, and one
-under partition `tobook` while its booking in BC is due, so a booking run never scans the table."""
+a copy filed under its order (partition `order:<web order key>`) so an order's payments are one query, one under
+partition `tobook` while its booking in BC is due and one under partition `person` while it needs a person, so
+neither the booking run nor the list of what needs a person ever scans the table."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from azure.data.tables import TableClient, UpdateMode
 
 from domain.errors import ConcurrencyConflict
 from domain.models import WebOrderKey
-from domain.payments.record import MatchStatus, PaymentRecord
+from domain.payments.record import PaymentRecord
 from integrations.storage.account import PAYMENTS_TABLE, StorageAccount, storage_errors
 
 PAYMENT_ROW = "payment"
 ORDER_ROW = "order"
 TO_BOOK_PARTITION = "tobook"
+PERSON_PARTITION = "person"
 
 
 class TablePaymentStore:
@@ -69,11 +71,16 @@ class TablePaymentStore:
                 "record": text,
             }
             self._table().upsert_entity(copy, mode=UpdateMode.REPLACE)
-        if record.to_book:
-            row = {"PartitionKey": TO_BOOK_PARTITION, "RowKey": _payment_key(record), "record": text}
+        self._file_if(record.to_book, TO_BOOK_PARTITION, record, text)
+        self._file_if(record.needs_a_person, PERSON_PARTITION, record, text)
+
+    def _file_if(self, wanted: bool, partition: str, record: PaymentRecord, text: str) -> None:
+        """A copy in `partition` while `wanted`, none otherwise."""
+        if wanted:
+            row = {"PartitionKey": partition, "RowKey": _payment_key(record), "record": text}
             self._table().upsert_entity(row, mode=UpdateMode.REPLACE)
         else:
-            self._table().delete_entity(TO_BOOK_PARTITION, _payment_key(record))
+            self._table().delete_entity(partition, _payment_key(record))
 
     def for_order(self, key: WebOrderKey) -> list[PaymentRecord]:
         with storage_errors():
@@ -85,9 +92,7 @@ class TablePaymentStore:
     def needing_a_person(self) -> list[PaymentRecord]:
         with storage_errors():
             rows = self._table().query_entities(
-                "kind eq @kind and (status ne @matched or problem eq true)",
-                parameters={"kind": PAYMENT_ROW, "matched": MatchStatus.MATCHED.value},
-                select=["record"],
+                "PartitionKey eq @partition", parameters={"partition": PERSON_PARTITION}, select=["record"]
             )
             return [PaymentRecord.model_validate_json(row["record"]) for row in rows]
 
@@ -114,6 +119,5 @@ def _payment_row(record: PaymentRecord) -> dict[str, object]:
         "RowKey": payment.payment_id,
         "kind": PAYMENT_ROW,
         "status": record.status.value,
-        "problem": bool(record.booking_problem),
         "record": record.model_dump_json(),
     }

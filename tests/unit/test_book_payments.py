@@ -688,3 +688,17 @@ def test_payments_still_waiting_for_an_invoice_never_keep_others_from_their_turn
 
     assert (first.read, first.pushed) == (10, 1)
     assert [line.external_document_number for line in world.journal.entries] == ["TR_1010"]
+
+
+def test_payments_adding_up_to_more_than_the_order_are_left_to_a_person():
+    """Two payments read at the same moment both matched a 30.00 order: neither is booked."""
+    world = World()
+    world.paid_and_invoiced("tr_1")
+    record, etag = world.orders.rows[str(ORDER)]
+    world.orders.rows[str(ORDER)] = (record.model_copy(update={"web_total": Decimal("30.00")}), etag)
+    world.matched("tr_2", "30.00")
+
+    run = book_payments(world.booking)
+
+    assert (run.pushed, run.failed, world.journal.entries) == (0, 2, [])
+    assert world.record("tr_2").booking_problem == "the order's payments bring in EUR 60.00, more than its total 30.00"
