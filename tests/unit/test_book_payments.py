@@ -66,6 +66,10 @@ class Journal:
         self.refunds: list[RefundLine] = []
         self.refuse: set[str] = set()
         self.posts = 0
+        self.fail_post: Exception | None = None
+        """Raised instead of posting (the worker stopped, BC unavailable)."""
+        self.lose_post_answer: Exception | None = None
+        """Raised after posting (the answer lost, or the worker stopped before recording it)."""
         self._ids = itertools.count(1)
 
     def lines(self, external_document_number: str) -> list[PaymentLine]:
@@ -80,6 +84,8 @@ class Journal:
         del self.open[line.id]
 
     def post(self) -> None:
+        if self.fail_post is not None:
+            raise self.fail_post
         self.posts += 1
         refused = [line for line in self.open.values() if line.external_document_number in self.refuse]
         if refused:
@@ -88,6 +94,8 @@ class Journal:
         self.open.clear()
         self.refunds.extend(self.refunds_open.values())
         self.refunds_open.clear()
+        if self.lose_post_answer is not None:
+            raise self.lose_post_answer
 
 
 class Refunds:
@@ -276,13 +284,9 @@ def test_a_line_posted_before_a_crash_recorded_it_is_taken_as_booked():
     world = World()
     world.paid_and_invoiced()
 
-    def crash_after_posting() -> None:
-        Journal.post(world.journal)
-        raise RetryableError("the worker stopped")
-
-    world.journal.post = crash_after_posting  # type: ignore[method-assign]
+    world.journal.lose_post_answer = RetryableError("the worker stopped")
     crashed = book_payments(world.booking)
-    del world.journal.post
+    world.journal.lose_post_answer = None
     resumed = book_payments(world.booking)
 
     assert (crashed.completed, crashed.pushed) == (False, 0)
@@ -398,11 +402,7 @@ def test_a_lost_answer_to_the_post_is_settled_by_looking_at_the_journal():
     world = World()
     world.paid_and_invoiced()
 
-    def answer_lost() -> None:
-        Journal.post(world.journal)
-        raise AmbiguousWriteError("POST answered 504; the write may have been committed")
-
-    world.journal.post = answer_lost  # type: ignore[method-assign]
+    world.journal.lose_post_answer = AmbiguousWriteError("POST answered 504; the write may have been committed")
     run = book_payments(world.booking)
 
     assert (run.completed, run.pushed, len(world.journal.entries)) == (True, 1, 1)
@@ -497,13 +497,9 @@ def test_a_refund_line_posted_before_a_crash_recorded_it_is_taken_as_booked():
     _booked_then(world, refunded="12.50")
     world.credited("12.50")
 
-    def crash_after_posting() -> None:
-        Journal.post(world.journal)
-        raise RetryableError("the worker stopped")
-
-    world.journal.post = crash_after_posting  # type: ignore[method-assign]
+    world.journal.lose_post_answer = RetryableError("the worker stopped")
     crashed = book_payments(world.booking)
-    del world.journal.post
+    world.journal.lose_post_answer = None
     pending = world.record("tr_1")
     resumed = book_payments(world.booking)
 
@@ -656,12 +652,9 @@ def test_a_line_in_the_journal_is_seen_through_though_the_payment_now_needs_a_pe
     world = World()
     world.paid_and_invoiced()
 
-    def crash_after_the_line() -> None:
-        raise RetryableError("the worker stopped")
-
-    world.journal.post = crash_after_the_line  # type: ignore[method-assign]
+    world.journal.fail_post = RetryableError("the worker stopped")
     book_payments(world.booking)
-    del world.journal.post
+    world.journal.fail_post = None
     staged = world.record("tr_1")
     world.payments.put(staged.model_copy(update={"status": MatchStatus.NEEDS_ATTENTION}))
 
