@@ -16,6 +16,23 @@ def fingerprint_of(canonical: str) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
+def canonical_json(model: BaseModel) -> str:
+    """A model as text that depends on its values alone: keys sorted, and every set's members sorted. A plain dump
+    writes a set in its iteration order, which for strings follows the hash Python randomises per process, so a
+    fingerprint of it would differ from one process to the next."""
+    return json.dumps(_sets_sorted(model.model_dump(mode="python")), sort_keys=True, default=str)
+
+
+def _sets_sorted(value: object) -> object:
+    if isinstance(value, dict):
+        return {key: _sets_sorted(member) for key, member in value.items()}
+    if isinstance(value, set | frozenset):
+        return sorted((_sets_sorted(member) for member in value), key=str)
+    if isinstance(value, list | tuple):
+        return [_sets_sorted(member) for member in value]
+    return value
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -75,6 +92,8 @@ class OrderLine(Frozen):
     """
 
     sku: str
+    shop_product_id: str = ""
+    """The shop's id of the product, to name a line the shop gives no SKU for (its product deleted, say)."""
     description: str = ""
     quantity: Decimal = Field(gt=0)
     unit_price: Decimal | None

@@ -38,7 +38,7 @@ from domain.catalog.prices import (
     best_price,
     quantity_breaks,
 )
-from domain.models import Frozen, fingerprint_of
+from domain.models import Frozen, canonical_json, fingerprint_of
 
 
 class PortalPolicy(Frozen):
@@ -93,7 +93,7 @@ class PortalCustomer(Frozen):
 
 def _fingerprint(stored: Frozen) -> str:
     """Changes exactly when what is stored changes."""
-    return fingerprint_of(stored.model_dump_json())
+    return fingerprint_of(canonical_json(stored))
 
 
 def portal_item(

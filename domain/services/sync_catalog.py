@@ -23,7 +23,7 @@ from domain.catalog.listing import (
 )
 from domain.catalog.reading import NO_INPUTS, RETRY, input_fingerprints, is_full_run
 from domain.errors import RetryableError
-from domain.models import Frozen, fingerprint_of
+from domain.models import Frozen, canonical_json, fingerprint_of
 from domain.ports import CatalogSource, ChannelCatalog, Clock, PushedListings, SyncRuns, SyncState
 from domain.records import SyncRun
 from domain.services.run_tally import RunTally
@@ -94,7 +94,7 @@ def _last_run(sync: CatalogSync) -> _LastRun | None:
 def _policy_fingerprint(policy: ListingPolicy) -> str:
     """Changes when the channel's settings do (campaigns, safety stock, display, what BC owns ...): every
     listing may change with them, so the next run reads everything."""
-    return fingerprint_of(policy.model_dump_json())
+    return fingerprint_of(canonical_json(policy))
 
 
 def _changes(sync: CatalogSync, today: date, since: datetime | None, tally: _Tally) -> Iterator[ListingChange]:

@@ -1,7 +1,10 @@
 """OData query text, built so that webshop text can never change the meaning of a filter."""
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
+
+_ENCODED_CHARACTER = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 def literal(value: str) -> str:
@@ -17,3 +20,16 @@ def any_of(field: str, values: Iterable[str]) -> str:
 def moment(value: datetime) -> str:
     """An OData v4 DateTimeOffset literal (no quotes), in UTC."""
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def enum_value(served: object) -> str:
+    """An enum member as BC means it, from the name its OData layer serves.
+
+    API v2.0 and published pages serve enum members by name with every character not allowed in an identifier
+    XML-encoded: "In Review" is `In_x0020_Review`, "G/L Account" `G_x002F_L_x0020_Account`, a blank member
+    `_x0020_` (which decodes to " " and is stripped to ""). Every enum read from BC goes through here once, in
+    the adapter, so the domain compares plain values. A value already plain passes unchanged; null is "".
+    """
+    if served is None:
+        return ""
+    return _ENCODED_CHARACTER.sub(lambda match: chr(int(match.group(1), 16)), str(served)).strip()

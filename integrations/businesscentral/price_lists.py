@@ -7,7 +7,6 @@ per customer for a few minutes, so an order for known items and a known customer
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Sequence
 from datetime import date
@@ -51,7 +50,6 @@ PRICE_LINE_FIELDS = (
 )
 """The fields of page 7005 that `price_list_line` reads."""
 BLANK_DATE = "0001-01-01"
-_ENCODED_CHARACTER = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 class BusinessCentralPriceLists:
@@ -126,10 +124,10 @@ def price_list_line(row: dict[str, Any]) -> PriceListLine | None:
             price_list_code=row["Price_List_Code"],
             line_number=int(row["Line_No"]),
             price_type=PriceType.SALE,
-            status=PriceStatus(_enum(row["Status"])),
-            source_type=PriceSourceType(_enum(row["Source_Type"])),
+            status=PriceStatus(odata.enum_value(row["Status"])),
+            source_type=PriceSourceType(odata.enum_value(row["Source_Type"])),
             source_number=row.get("Source_No") or "",
-            asset_type=PriceAssetType(_enum(row["Asset_Type"])),
+            asset_type=PriceAssetType(odata.enum_value(row["Asset_Type"])),
             asset_number=row["Asset_No"],
             variant_code=row.get("Variant_Code") or "",
             unit_of_measure_code=row.get("Unit_of_Measure_Code") or "",
@@ -137,7 +135,7 @@ def price_list_line(row: dict[str, Any]) -> PriceListLine | None:
             starting_date=_date(row.get("Starting_Date")),
             ending_date=_date(row.get("Ending_Date")),
             minimum_quantity=Decimal(str(row.get("Minimum_Quantity") or 0)),
-            amount_type=PriceAmountType(_enum(row["Amount_Type"])),
+            amount_type=PriceAmountType(odata.enum_value(row["Amount_Type"])),
             unit_price=Decimal(str(row.get("Unit_Price") or 0)),
             line_discount_percent=Decimal(str(row.get("Line_Discount_Percent") or 0)),
             allow_line_discount=bool(row.get("Allow_Line_Disc", True)),
@@ -145,11 +143,6 @@ def price_list_line(row: dict[str, Any]) -> PriceListLine | None:
         )
     except (KeyError, ValueError, ValidationError):
         return None
-
-
-def _enum(value: str) -> str:
-    """BC's OData name of an enum value back to the value: `All_x0020_Customers` is "All Customers"."""
-    return _ENCODED_CHARACTER.sub(lambda match: chr(int(match.group(1), 16)), value)
 
 
 def _date(value: str | None) -> date | None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -272,6 +275,35 @@ def test_new_channel_settings_make_the_next_run_read_everything():
     run = sync_catalog(replace(sync, policy=POLICY.model_copy(update={"stock": in_or_out})))
 
     assert (run.full, run.read, run.changed) == (True, 10, 10)
+
+
+def test_the_same_settings_in_another_process_are_no_settings_change():
+    """Python randomises string hashing per process, and with it the order in which a set is written out: the
+    settings' fingerprint the watermark keeps must not follow it, or the first run of every new process (each
+    Functions host start) reads the whole catalog again."""
+    watermarks = {
+        subprocess.run(  # noqa: S603 - fixed argv, no shell
+            [sys.executable, "-c", f"from {__name__} import watermark_kept; print(watermark_kept())"],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(1, 9)
+    }
+
+    assert len(watermarks) == 1
+
+
+def watermark_kept() -> str | None:
+    """The watermark a first run keeps, for a channel whose settings hold sets (campaigns, owned fields)."""
+    state = MemorySyncState()
+    sync = replace(_sync(Source(1), Channel(), state=state), policy=POLICY.model_copy(update={"campaigns": CAMPAIGNS}))
+    sync_catalog(sync)
+    return state.get(sync.name, "watermark")
+
+
+CAMPAIGNS = frozenset({"ACTIE-WINTER", "ACTIE-ZOMER", "OPRUIMING", "NIEUW"})
 
 
 def test_a_sku_the_shop_holds_elsewhere_is_refused_once_then_updated_where_the_shop_said():
