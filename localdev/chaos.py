@@ -101,6 +101,8 @@ class ChaosReport:
     poison_left: int = -1
     created_in_run: int = 0
     events: list[str] = field(default_factory=list)
+    struck: dict[str, int] = field(default_factory=dict)
+    """Per fault (`host_kill`, `azurite_restart`), how many orders were placed when it struck."""
     elapsed_s: float = 0.0
     placing_s: float = 0.0
     settle_s: float = 0.0
@@ -341,24 +343,33 @@ class _ChaosRun:
     # -- chaos ---------------------------------------------------------------------------------------------------
 
     def _chaos(self, total: int) -> None:
-        """Kill the host process, start it again, then restart Azurite, each once enough orders are placed."""
-        self._wait_placed(round(total * self.plan.kill_host_after))
-        waiting = self._not_yet_in_bc()
-        down = time.monotonic()
+        """Kill the host process, start it again, then restart Azurite, each once its share of the orders is placed.
+        Where each struck is the count placed at that instant; what was in BC is looked at after the fault, so
+        that looking never delays it."""
+        planned = round(total * self.plan.kill_host_after)
+        self._wait_placed(planned)
+        struck, down = self.placed, time.monotonic()
         self.stack.kill_host()
         self.tally.add("host_kills")
         self.stack.start_host()
         self.tally.add("host_down_ms", round((time.monotonic() - down) * 1000))
-        self.report.events.append(f"host SIGKILLed after {self.placed} of {total} orders placed ({waiting}), restarted")
+        self._struck("host_kill", "host SIGKILLed, restarted", struck, planned, total)
         self._keep_woo_webhook_enabled()
-        self._wait_placed(round(total * self.plan.restart_azurite_after))
-        waiting = self._not_yet_in_bc()
-        down = time.monotonic()
+        planned = round(total * self.plan.restart_azurite_after)
+        self._wait_placed(planned)
+        struck, down = self.placed, time.monotonic()
         self.stack.restart_azurite()
         self.tally.add("azurite_restarts")
         self.tally.add("azurite_down_ms", round((time.monotonic() - down) * 1000))
-        self.report.events.append(f"Azurite restarted after {self.placed} of {total} orders placed ({waiting})")
+        self._struck("azurite_restart", "Azurite restarted", struck, planned, total)
         self._keep_woo_webhook_enabled()
+
+    def _struck(self, fault: str, what: str, struck: int, planned: int, total: int) -> None:
+        self.report.struck[fault] = struck
+        self.report.events.append(
+            f"{what} after {struck} of {total} orders placed (planned: {planned}); once back, "
+            f"{self.placed} placed, {self._not_yet_in_bc()}"
+        )
 
     def _not_yet_in_bc(self) -> str:
         in_bc = sum(1 for number, count in self._bc_numbers().items() if count and number)

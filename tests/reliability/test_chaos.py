@@ -18,6 +18,8 @@ def test_every_web_order_lands_in_bc_exactly_once_through_duplicates_faults_and_
     assert report.delivered_twice >= 0.2 * 150
     assert report.counts["host_kills"] == 1
     assert report.counts["azurite_restarts"] == 1
+    assert 45 <= report.struck["host_kill"] <= 45 + 15, "the kill lands where the plan puts it (30%)"
+    assert 98 <= report.struck["azurite_restart"] < 150, "Azurite restarts while orders are still placed"
     assert sum(report.faults.values()) > 0
     assert report.unsettled == 0, "not every order was in BC or parked before the deadline"
     assert report.parked == {}, "retryable faults must end in BC, not parked"
