@@ -27,7 +27,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -41,6 +40,7 @@ from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.stock import BusinessCentralStock
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
+from integrations.businesscentral.vat import BusinessCentralVat
 from integrations.settings import BC_DEFAULT_SCOPE
 from integrations.shops.woocommerce_catalog import BATCH_LIMIT, WooCommerceCatalog
 from integrations.storage.account import StorageAccount
@@ -49,12 +49,13 @@ from integrations.storage.sync_runs import TableSyncRuns
 from integrations.storage.sync_state import TableSyncState
 from localdev.azurite import on_free_ports
 from localdev.simulators.businesscentral import BusinessCentralSimulator
-from localdev.simulators.businesscentral.published import ITEM_LOCATION_STOCK, ITEM_UNITS, PRICE_LIST_LINES
+from localdev.simulators.businesscentral.catalog_reference import DOMESTIC_VAT_GROUP
+from localdev.simulators.businesscentral.published import ITEM_LOCATION_STOCK, ITEM_UNITS, PRICE_LIST_LINES, VAT_SETUP
+from localdev.simulators.businesscentral.published import ITEMS as ITEM_LIST_SERVICE
 from localdev.simulators.woocommerce import WooCommerceSimulator
 
 ITEMS = int(os.environ.get("KOPPEL_BENCH_CATALOG_ITEMS", "50000"))
 CHANGED_SHARE = 0.01
-VAT = {"HOOG": Decimal(21), "LAAG": Decimal(9), "NUL": Decimal(0)}
 CHANNEL = "woocommerce:bench"
 MEMORY_TARGET_MB = 300
 POLICY = ListingPolicy(stock=StockPolicy(display=DisplayMode.EXACT_QUANTITY))
@@ -72,6 +73,8 @@ class Endpoints:
     price_lines_url: str
     stock_url: str
     units_url: str
+    item_list_url: str
+    vat_setup_url: str
     woo_url: str
     woo_key: str
     woo_secret: str
@@ -111,7 +114,8 @@ def _catalog(endpoints: Endpoints) -> tuple[BusinessCentralCatalog, httpx.Client
     )
     client = BusinessCentralClient(http, endpoints.bc_company_url, token, RequestThrottle(5, 5800))
     stock = BusinessCentralStock(client, endpoints.stock_url, endpoints.units_url)
-    return BusinessCentralCatalog(client, endpoints.price_lines_url, stock, VAT), http
+    vat = BusinessCentralVat(client, endpoints.item_list_url, endpoints.vat_setup_url, DOMESTIC_VAT_GROUP)
+    return BusinessCentralCatalog(client, endpoints.price_lines_url, stock, vat), http
 
 
 def _run(endpoints: Endpoints, naive: bool, answer: Any) -> None:
@@ -263,6 +267,8 @@ def main() -> None:
             price_lines_url=f"{company}/{PRICE_LIST_LINES}",
             stock_url=f"{company}/{ITEM_LOCATION_STOCK}",
             units_url=f"{company}/{ITEM_UNITS}",
+            item_list_url=f"{company}/{ITEM_LIST_SERVICE}",
+            vat_setup_url=f"{company}/{VAT_SETUP}",
             woo_url=woo.url,
             woo_key=woo.consumer_key,
             woo_secret=woo.consumer_secret,

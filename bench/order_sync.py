@@ -164,7 +164,7 @@ def _catalog(bc: BusinessCentralSimulator) -> list[Sku]:
     rows = [
         row
         for row in bc.store.items.values()
-        if not row["blocked"] and row["taxGroupCode"] == "HOOG" and row["type"] == "Inventory"
+        if not row["blocked"] and row["vatProductPostingGroup"] == "HOOG" and row["type"] == "Inventory"
     ]
     return [
         Sku(row["number"], row["displayName"], row["id"], Decimal(str(row["unitPrice"])))

@@ -173,7 +173,10 @@ class BcSalesOrder(Frozen):
     id: str
     number: str
     status: str
+    """The member of BC's enum "Sales Order Entity Buffer Status" ("Draft", "In Review", "Open"), decoded by the
+    adapter."""
     customer_number: str
+    """The sell-to customer."""
     external_document_number: str
     total_excluding_tax: Decimal
     total_tax: Decimal
@@ -182,6 +185,13 @@ class BcSalesOrder(Frozen):
     etag: str = ""
     header: dict[str, str] = {}
     """Contact and ship-to fields as BC has them, to change only what differs."""
+
+    bill_to_customer_number: str = ""
+    """The customer BC prices and invoices the order for (blank in records stored before it was read)."""
+
+    @property
+    def billed_customer_number(self) -> str:
+        return self.bill_to_customer_number or self.customer_number
 
     def fingerprint(self) -> str:
         """The lines' content (not their ETags): equal as long as nobody changed what the lines say."""
@@ -206,12 +216,13 @@ class BcCustomer(Frozen):
     id: str
     number: str
     blocked: str = ""
+    """The member of BC's Customer Blocked enum ("", "Ship", "Invoice", "All"), decoded by the adapter."""
     tax_registration_number: str = ""
 
     @property
     def blocked_for_orders(self) -> bool:
         """BC refuses any sales document for a customer blocked "All"; "Ship" and "Invoice" stop later steps."""
-        return self.blocked.strip() == "All"
+        return self.blocked == "All"
 
 
 class ResolvedSku(Frozen):

@@ -63,9 +63,19 @@ class OrderStore(Protocol):
         """Overwrite the record if its ETag still matches; ConcurrencyConflict otherwise."""
         ...
 
+    def claim_document(self, external_document_number: str, key: WebOrderKey) -> WebOrderKey:
+        """Claim the BC document number for the web order, before its document is created, with an insert that
+        fails when the number is claimed already: returns the web order that holds it (`key` when the claim is new
+        or was its own)."""
+        ...
+
+    def release_document(self, external_document_number: str, key: WebOrderKey) -> None:
+        """Give the number up, if `key` holds it (its BC document was deleted with the web order)."""
+        ...
+
     def key_for_document(self, external_document_number: str) -> WebOrderKey | None:
-        """The web order whose BC document carries this externalDocumentNumber (filed when the record names its
-        BC document)."""
+        """The web order that holds this externalDocumentNumber (claimed before its BC document was created; filed
+        as well whenever a record names its BC document)."""
         ...
 
     def file_invoice(self, invoice_id: str, key: WebOrderKey) -> None:
@@ -284,7 +294,7 @@ class PaymentStore(Protocol):
 
 
 class Invoices(Protocol):
-    """BC's posted sales invoices."""
+    """BC's sales invoices: posted ones, and the unposted (Draft, In Review) ones salesInvoices lists too."""
 
     def changed_since(self, since: datetime | None) -> Iterable[BcInvoice]:
         """Every invoice BC stamped after `since` (all of them when None), oldest change first."""
@@ -293,6 +303,10 @@ class Invoices(Protocol):
     def at(self, resource: str) -> list[BcInvoice]:
         """The invoices a webhook notification names: one invoice's URL or a collection URL with a filter; [] when
         the invoice is gone."""
+        ...
+
+    def get(self, invoice_id: str) -> BcInvoice | None:
+        """The invoice as BC has it now (one GET); None when it is gone."""
         ...
 
 

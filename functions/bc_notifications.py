@@ -6,6 +6,7 @@ now)."""
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 
 import azure.functions as func
 
@@ -13,7 +14,7 @@ from domain.records import EventStatus, OrderMessage
 from domain.services.bc_notifications import receive_notifications, work_notifications
 from domain.services.keep_subscriptions import keep_subscriptions
 from functions.container import container
-from functions.responses import json_response, stored_or_refused
+from functions.responses import error_response, json_response, stored_or_refused
 from functions.run_log import log_run
 from integrations.storage.account import BC_NOTIFICATIONS_QUEUE
 
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 def bc_notification(req: func.HttpRequest) -> func.HttpResponse:
     """The handshake (`?validationToken=...`: 200 with exactly the token as text) or a notification batch: 202
     once stored and queued, 200 for a batch already taken in, 4xx refused (BC then deletes the subscription;
-    the keeper makes a new one), 503 when storage is down (BC retries)."""
+    the keeper makes a new one), 503 when storage is down or the body is over the intake limit (BC retries)."""
     token = req.params.get("validationToken")
     if token is not None:
         return func.HttpResponse(token, status_code=200, mimetype="text/plain")
@@ -41,10 +42,20 @@ def bc_notification(req: func.HttpRequest) -> func.HttpResponse:
         ),
     )
     if isinstance(outcome, func.HttpResponse):
-        return outcome
+        return _retried_when_too_large(outcome)
     log.info("BC notification accepted: event=%s duplicate=%s", outcome.event_id, outcome.duplicate)
     body = {"eventId": outcome.event_id, "log": str(outcome.order_key), "duplicate": outcome.duplicate}
     return json_response(body, 200 if outcome.duplicate else 202)
+
+
+def _retried_when_too_large(refused: func.HttpResponse) -> func.HttpResponse:
+    """BC deletes a subscription whose notification is answered with anything but 2xx, 408, 429 or 5xx ("Working
+    with webhooks in Dynamics 365 Business Central"): a body over Koppel's limit is answered 503, so BC retries and
+    the subscription stays; the invoice poll files what it named meanwhile."""
+    if refused.status_code != HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
+        return refused
+    log.warning("BC notification larger than KOPPEL_MAX_WEBHOOK_BYTES: answered 503 (BC retries), not stored")
+    return error_response(503, "too_large", "the notification is larger than Koppel takes in; the poll files it")
 
 
 @bp.queue_trigger(arg_name="msg", queue_name=BC_NOTIFICATIONS_QUEUE, connection="AzureWebJobsStorage")

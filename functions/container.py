@@ -40,10 +40,12 @@ from integrations.businesscentral.stock import BusinessCentralStock
 from integrations.businesscentral.subscriptions import BusinessCentralSubscriptions
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
+from integrations.businesscentral.vat import BusinessCentralVat
 from integrations.payments.readers import mollie_reader, stripe_reader
 from integrations.payments.stripe_events import StripeSignatures
 from integrations.settings import Settings, names, settings
 from integrations.shops.shopify import ShopifyOrderFeed
+from integrations.shops.shopify_admin import ShopifyAdmin, access_token
 from integrations.shops.shopify_catalog import ShopifyCatalog
 from integrations.shops.woocommerce import WooCommerceOrderFeed
 from integrations.shops.woocommerce_catalog import WooCommerceCatalog
@@ -165,7 +167,10 @@ def container() -> Container:
             attention=TableAttentionList(account),
             queue=queue,
             bc=BusinessCentralApi(
-                bc, release_api_url=config.bc_release_url, new_customer_fields=config.new_customer_fields
+                bc,
+                release_api_url=config.bc_release_url,
+                new_customer_fields=config.new_customer_fields,
+                customer_cards_url=_customer_cards_url(config),
             ),
             customers=TableCustomerBindings(account),
             clock=clock,
@@ -176,6 +181,17 @@ def container() -> Container:
             payment_intake=payment_intake,
         ),
     )
+
+
+def _customer_cards_url(config: Settings) -> str | None:
+    """Page 21 "Customer Card" as published, for finding customers by VAT number; None (said once) without it."""
+    url = config.bc_web_service_url(config.bc_customer_card_service)
+    if url is None:
+        log.info(
+            'customers are not looked up by VAT number: set KOPPEL_BC_CUSTOMER_CARD_SERVICE (page 21 "Customer Card" '
+            "published as a web service) and KOPPEL_BC_COMPANY_NAME"
+        )
+    return url
 
 
 def _payment_booking(
@@ -230,19 +246,19 @@ def _subscription_keeping(
 def _catalog_syncs(
     config: Settings, account: StorageAccount, bc: BusinessCentralClient, clock: SystemClock
 ) -> dict[str, CatalogSync]:
-    """A run per WooCommerce shop with REST credentials and per Shopify shop with an Admin API token, when BC's
+    """A run per WooCommerce shop with REST credentials and per Shopify shop with Admin API access, when BC's
     catalog pages are published."""
     source = _bc_catalog(config, bc)
     if source is None:
         return {}
     http = httpx.Client(timeout=120)
     channels: dict[tuple[str, str], ChannelCatalog] = {
-        ("woocommerce", shop): WooCommerceCatalog(http, url, key, secret)
+        ("woocommerce", shop): WooCommerceCatalog(
+            http, url, key, secret, key_in_query=config.woocommerce_key_in_query(shop)
+        )
         for shop, (url, key, secret) in config.woocommerce_rest().items()
     }
-    channels |= {
-        ("shopify", shop): ShopifyCatalog(http, url, token) for shop, (url, token) in config.shopify_rest().items()
-    }
+    channels |= {("shopify", shop): ShopifyCatalog(admin) for shop, admin in _shopify_admins(config, http).items()}
     syncs: dict[str, CatalogSync] = {}
     for (kind, shop), channel in channels.items():
         try:
@@ -298,12 +314,20 @@ def _payment_sync(
 
 
 def _bc_catalog(config: Settings, bc: BusinessCentralClient) -> BusinessCentralCatalog | None:
-    """BC's catalog, when the price list page, the stock query and the item units page are published."""
-    services = (config.bc_price_list_service, config.bc_stock_service, config.bc_item_units_service)
-    price_lines, stock, units = (config.bc_web_service_url(service) for service in services)
-    if price_lines is None or stock is None or units is None:
+    """BC's catalog, when the price list page, the stock query, the item units page, the item list and the VAT
+    posting setup are published."""
+    services = (
+        config.bc_price_list_service,
+        config.bc_stock_service,
+        config.bc_item_units_service,
+        config.bc_item_list_service,
+        config.bc_vat_setup_service,
+    )
+    price_lines, stock, units, items, vat_setup = (config.bc_web_service_url(service) for service in services)
+    if price_lines is None or stock is None or units is None or items is None or vat_setup is None:
         return None
-    return BusinessCentralCatalog(bc, price_lines, BusinessCentralStock(bc, stock, units), config.vat_percent_by_group)
+    vat = BusinessCentralVat(bc, items, vat_setup, config.bc_vat_business_group)
+    return BusinessCentralCatalog(bc, price_lines, BusinessCentralStock(bc, stock, units), vat)
 
 
 def _portal(
@@ -337,14 +361,23 @@ def _portal(
 def _order_feeds(config: Settings) -> dict[tuple[str, str], ShopOrderFeed]:
     http = httpx.Client(timeout=60)
     feeds: dict[tuple[str, str], ShopOrderFeed] = {
-        ("woocommerce", shop): WooCommerceOrderFeed(http, url, key, secret)
+        ("woocommerce", shop): WooCommerceOrderFeed(
+            http, url, key, secret, key_in_query=config.woocommerce_key_in_query(shop)
+        )
         for shop, (url, key, secret) in config.woocommerce_rest().items()
     }
-    feeds |= {
-        ("shopify", shop): ShopifyOrderFeed(http, url, config.shopify_api_version, token)
-        for shop, (url, token) in config.shopify_rest().items()
-    }
+    feeds |= {("shopify", shop): ShopifyOrderFeed(admin) for shop, admin in _shopify_admins(config, http).items()}
     return feeds
+
+
+def _shopify_admins(config: Settings, http: httpx.Client) -> dict[str, ShopifyAdmin]:
+    """Per Shopify shop with Admin API access: its API at the one configured version, with its app's token."""
+    return {
+        shop: ShopifyAdmin(
+            http, url, config.shopify_api_version, access_token(http, url, token, client_id, client_secret)
+        )
+        for shop, (url, token, client_id, client_secret) in config.shopify_rest().items()
+    }
 
 
 def _bc_client(config: Settings) -> BusinessCentralClient:

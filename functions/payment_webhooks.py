@@ -9,7 +9,7 @@ from functools import partial
 
 import azure.functions as func
 
-from domain.services.ingest_webhook import Accepted, Ignored
+from domain.services.ingest_webhook import Accepted, Ignored, Kept
 from domain.services.receive_payment import PaymentDelivery, receive_mollie, receive_stripe
 from functions.container import container
 from functions.responses import json_response, stored_or_refused
@@ -45,15 +45,21 @@ def _delivery(req: func.HttpRequest, provider: str) -> PaymentDelivery:
 
 
 def _answer(
-    provider: str, delivery: PaymentDelivery, receive: Callable[[], Accepted | Ignored], accepted_status: int = 202
+    provider: str,
+    delivery: PaymentDelivery,
+    receive: Callable[[], Accepted | Kept | Ignored],
+    accepted_status: int = 202,
 ) -> func.HttpResponse:
-    """202 accepted (Mollie: 200, the code its docs ask for), 200 duplicate or ignored, 4xx refused, 503 when
-    storage is down (the provider retries)."""
+    """202 accepted (Mollie: 200, the code its docs ask for), 200 duplicate, kept (stored for a person: it names no
+    payment Koppel reads) or ignored, 4xx refused, 503 when storage is down (the provider retries)."""
     outcome = stored_or_refused(provider, delivery.account_name, receive)
     if isinstance(outcome, func.HttpResponse):
         return outcome
     if isinstance(outcome, Ignored):
         return json_response({"status": "ignored", "reason": outcome.reason})
+    if isinstance(outcome, Kept):
+        log.warning("%s webhook kept for a person: %s event=%s", provider, outcome.key, outcome.event_id)
+        return json_response({"status": "kept", "eventId": outcome.event_id, "reason": outcome.reason})
     log.info(
         "%s webhook accepted: payment=%s event=%s duplicate=%s",
         provider,

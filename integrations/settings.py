@@ -23,6 +23,7 @@ BC_DEFAULT_API_URL = "https://api.businesscentral.dynamics.com"
 BC_DEFAULT_SCOPE = "https://api.businesscentral.dynamics.com/.default"
 SHOP_NAME = re.compile(r"[A-Za-z0-9_-]{1,60}")
 ENTRA_TOKEN_URL = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"  # noqa: S105 - a URL
+SHOPIFY_OLDEST_VERSION = "2026-01"
 
 
 class Settings(BaseSettings):
@@ -48,15 +49,20 @@ class Settings(BaseSettings):
     bc_company_name: str = Field("", validation_alias="KOPPEL_BC_COMPANY_NAME")
     bc_price_list_service: str = Field("", validation_alias="KOPPEL_BC_PRICE_LIST_SERVICE")
     bc_customer_service: str = Field("KoppelCustomers", validation_alias="KOPPEL_BC_CUSTOMER_SERVICE")
+    bc_customer_card_service: str = Field("", validation_alias="KOPPEL_BC_CUSTOMER_CARD_SERVICE")
+    """Page 21 "Customer Card" published as a web service: customers found by VAT number (its VAT_Registration_No;
+    page 22 and API v2.0 cannot be filtered on it). Empty: no look-up by VAT number."""
     bc_stock_service: str = Field("KoppelItemLocationStock", validation_alias="KOPPEL_BC_STOCK_SERVICE")
     bc_item_units_service: str = Field("KoppelItemUnitsOfMeasure", validation_alias="KOPPEL_BC_ITEM_UNITS_SERVICE")
     bc_substitution_service: str = Field(
         "KoppelItemSubstitutions", validation_alias="KOPPEL_BC_ITEM_SUBSTITUTION_SERVICE"
     )
-    vat_percent_by_group: dict[str, Decimal] = Field(
-        default_factory=lambda: {"HOOG": Decimal(21), "LAAG": Decimal(9), "NUL": Decimal(0)},
-        validation_alias="KOPPEL_VAT_PERCENT_BY_GROUP",
-    )
+    bc_item_list_service: str = Field("KoppelItems", validation_alias="KOPPEL_BC_ITEM_LIST_SERVICE")
+    """Page 31 "Item List" published: each item's VAT Prod. Posting Group (not on API v2.0 items)."""
+    bc_vat_setup_service: str = Field("KoppelVatPostingSetup", validation_alias="KOPPEL_BC_VAT_SETUP_SERVICE")
+    """Page 472 "VAT Posting Setup" published: the VAT % of each VAT business and product posting group."""
+    bc_vat_business_group: str = Field("BINNENLAND", validation_alias="KOPPEL_BC_VAT_BUSINESS_GROUP")
+    """The VAT Bus. Posting Group of the company's domestic customers: shop and portal prices include its VAT."""
     company_country: str = Field("NL", pattern=r"^[A-Z]{2}$", validation_alias="KOPPEL_COMPANY_COUNTRY")
     price_tolerance_percent: Decimal = Field(Decimal(1), ge=0, validation_alias="KOPPEL_PRICE_TOLERANCE_PERCENT")
     prepayment_channels: str = Field("woocommerce,shopify", validation_alias="KOPPEL_PREPAYMENT_CHANNELS")
@@ -98,9 +104,13 @@ class Settings(BaseSettings):
     after booking are then booked against the order's credit memo. Blank: they go to a person."""
     refund_credit_memo_wait_days: int = Field(14, ge=1, le=90, validation_alias="KOPPEL_REFUND_CREDIT_MEMO_WAIT_DAYS")
     """How long a refund after booking waits for BC's credit memo before a person is asked (with the refund API)."""
-    shopify_api_version: str = Field("2025-10", validation_alias="KOPPEL_SHOPIFY_API_VERSION")
+    shopify_api_version: str = Field(
+        SHOPIFY_OLDEST_VERSION, pattern=r"^\d{4}-(01|04|07|10)$", validation_alias="KOPPEL_SHOPIFY_API_VERSION"
+    )
+    """The Admin API version of every Shopify call (order recovery and the catalog): 2026-01 or later, where the
+    catalog's `@idempotent` keys and `changeFromQuantity` exist."""
     shopify_import_statuses: str = Field(
-        "pending,authorized,partially_paid,paid", validation_alias="KOPPEL_SHOPIFY_IMPORT_STATUSES"
+        "pending,authorized,partially_paid,paid,partially_refunded", validation_alias="KOPPEL_SHOPIFY_IMPORT_STATUSES"
     )
     portal_secret: SecretStr = Field(SecretStr(""), validation_alias="KOPPEL_PORTAL_SECRET")
     portal_stock_display: str = Field(
@@ -131,6 +141,13 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"KOPPEL_TIME_ZONE {value!r} is no IANA time zone (e.g. Europe/Amsterdam)") from None
+        return value
+
+    @field_validator("shopify_api_version")
+    @classmethod
+    def _shopify_version_koppel_speaks(cls, value: str) -> str:
+        if value < SHOPIFY_OLDEST_VERSION:
+            raise ValueError(f"KOPPEL_SHOPIFY_API_VERSION {value} is older than {SHOPIFY_OLDEST_VERSION}")
         return value
 
     @field_validator("woocommerce_shops", "shopify_shops", "mollie_accounts", "stripe_accounts")
@@ -236,6 +253,11 @@ class Settings(BaseSettings):
         }
         return {shop: (url, key, secret) for shop, (url, key, secret) in found.items() if url and key and secret}
 
+    def woocommerce_key_in_query(self, shop: str) -> bool:
+        """KOPPEL_WOOCOMMERCE_KEY_IN_QUERY_<SHOP>=true: send the REST key as query parameters (over HTTPS), for a
+        site whose server or proxy strips the Authorization header; HTTP Basic otherwise."""
+        return os.environ.get(shop_setting("woocommerce", "KEY_IN_QUERY", shop), "").strip().lower() == "true"
+
     def listing_policy(self, source: str, shop: str) -> ListingPolicy:
         """A shop's catalog choices, from KOPPEL_<CHANNEL>_<KIND>_<SHOP>: STOCK_DISPLAY (hidden, in_stock_or_not,
         exact_quantity, quantity_with_date), SAFETY_STOCK, LOCATIONS, CAMPAIGNS, BC_OWNS (name, status, prices,
@@ -276,17 +298,23 @@ class Settings(BaseSettings):
             }
         )
 
-    def shopify_rest(self) -> dict[str, tuple[str, str]]:
-        """Per shop with KOPPEL_SHOPIFY_URL_<SHOP> and KOPPEL_SHOPIFY_TOKEN_<SHOP> set: (shop URL, Admin API token)."""
+    def shopify_rest(self) -> dict[str, tuple[str, str, str, str]]:
+        """Per shop with KOPPEL_SHOPIFY_URL_<SHOP> and either KOPPEL_SHOPIFY_CLIENT_ID_/_CLIENT_SECRET_<SHOP> (an app
+        made in the Dev Dashboard) or KOPPEL_SHOPIFY_TOKEN_<SHOP> (a custom app's Admin API token) set: (shop URL,
+        token, client id, client secret)."""
         found = {
-            shop: (
-                os.environ.get(shop_setting("shopify", "URL", shop), ""),
-                os.environ.get(shop_setting("shopify", "TOKEN", shop), ""),
+            shop: tuple(
+                os.environ.get(shop_setting("shopify", kind, shop), "")
+                for kind in ("URL", "TOKEN", "CLIENT_ID", "CLIENT_SECRET")
             )
             for source, shop in self._shop_secrets
             if source == "shopify"
         }
-        return {shop: (url, token) for shop, (url, token) in found.items() if url and token}
+        return {
+            shop: (url, token, client_id, client_secret)
+            for shop, (url, token, client_id, client_secret) in found.items()
+            if url and (token or (client_id and client_secret))
+        }
 
     def import_statuses(self) -> dict[str, frozenset[str]]:
         return {

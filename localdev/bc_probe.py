@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from localdev.simulators.businesscentral import BusinessCentralSimulator
+from localdev.simulators.businesscentral.published import ITEMS
 
 
 class BcProbe:
@@ -25,6 +26,8 @@ class BcProbe:
             headers={"Authorization": f"Bearer {token}"},
             timeout=30,
         )
+        escaped = bc.company_name.replace("'", "''")
+        self._published = f"{bc.odata_base}/Company('{escaped}')"
 
     def all(self, entity: str, **params: str) -> list[dict[str, Any]]:
         """Every entity of a collection, following @odata.nextLink."""
@@ -36,6 +39,15 @@ class BcProbe:
             page = self._http.get(link).raise_for_status().json()
             values.extend(page["value"])
         return values
+
+    def vat_groups(self) -> dict[str, str]:
+        """Each item's VAT Prod. Posting Group (HOOG, LAAG, NUL) by item number, from the published page 31: API v2.0
+        items have none (their taxGroupCode is the US sales tax group, blank in a Dutch company)."""
+        url = f"{self._published}/{ITEMS}"
+        return {
+            row["No"]: row["VAT_Prod_Posting_Group"]
+            for row in self.all(url, **{"$select": "No,VAT_Prod_Posting_Group"})
+        }
 
     def patch(self, path: str, changes: dict[str, Any]) -> dict[str, Any]:
         """Change an entity as a BC user would, e.g. patch("customers(<id>)", {"blocked": " "})."""

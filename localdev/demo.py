@@ -26,6 +26,7 @@ from typing import Any
 import httpx
 from standardwebhooks import Webhook
 
+from integrations.businesscentral.odata import enum_value
 from localdev.azurite import ROOT
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, signed_delivery
 from localdev.stack import SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
@@ -59,17 +60,18 @@ class Catalog:
     def __init__(self, stack: LocalStack, rng: random.Random) -> None:
         probe = stack.bc_probe()
         items = {item["id"]: item for item in probe.all("items") if not item["blocked"]}
+        rates = {number: VAT_RATES[group] for number, group in probe.vat_groups().items()}
         self.items = list(items.values())
-        self.lines = [_sellable(item["number"], item["displayName"], item) for item in items.values()]
+        self.lines = [_sellable(item["number"], item["displayName"], item, rates) for item in items.values()]
         self.lines += [
-            _sellable(f"{items[v['itemId']]['number']}-{v['code']}", v["description"], items[v["itemId"]])
+            _sellable(f"{items[v['itemId']]['number']}-{v['code']}", v["description"], items[v["itemId"]], rates)
             for v in probe.all("itemVariants")
             if v["itemId"] in items
         ]
         customers = probe.all("customers")
-        self.consumers = [c for c in customers if c["type"] == "Person" and c["blocked"].strip() == "" and c["email"]]
-        self.companies = [c for c in customers if c["type"] == "Company" and c["blocked"].strip() == ""]
-        self.blocked = next(c for c in customers if c["blocked"].strip() == "All")
+        self.consumers = [c for c in customers if c["type"] == "Person" and not enum_value(c["blocked"]) and c["email"]]
+        self.companies = [c for c in customers if c["type"] == "Company" and not enum_value(c["blocked"])]
+        self.blocked = next(c for c in customers if enum_value(c["blocked"]) == "All")
         self.eu_business = next(c for c in customers if not c["taxLiable"])
         self.rng = rng
 
@@ -80,9 +82,11 @@ class Catalog:
         )
 
 
-def _sellable(sku: str, name: str, item: dict[str, Any]) -> tuple[str, str, Decimal, Decimal]:
-    """SKU, name, price including VAT and VAT rate, as the shop shows a BC item or variant."""
-    rate = VAT_RATES.get(item["taxGroupCode"], Decimal(21))
+def _sellable(
+    sku: str, name: str, item: dict[str, Any], rates: dict[str, Decimal]
+) -> tuple[str, str, Decimal, Decimal]:
+    """SKU, name, price including VAT and VAT rate (`rates` by item number), as the shop shows a BC item or variant."""
+    rate = rates[item["number"]]
     return sku, name, (Decimal(str(item["unitPrice"])) * (1 + rate / 100)).quantize(Decimal("0.01")), rate
 
 

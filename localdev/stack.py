@@ -19,14 +19,14 @@ import httpx
 
 from function_app import app
 from functions.container import container
-from integrations.settings import settings, shop_setting
+from integrations.settings import SHOPIFY_OLDEST_VERSION, settings, shop_setting
 from localdev.azurite import ROOT, Azurite, on_free_ports
 from localdev.bc_probe import BcProbe
 from localdev.host import LocalHost
 from localdev.host.metadata import HttpFunction, read_functions
 from localdev.ports import free_port, wait_for_port
 from localdev.simulators.businesscentral import BusinessCentralSimulator
-from localdev.simulators.businesscentral.published import PRICE_LIST_LINES
+from localdev.simulators.businesscentral.published import CUSTOMER_CARDS, PRICE_LIST_LINES
 from localdev.simulators.businesscentral.seed import SHIPPING_ACCOUNT_NUMBER
 from localdev.simulators.mollie import MollieSimulator
 from localdev.simulators.shopify import ShopifySimulator
@@ -95,6 +95,7 @@ class LocalStack:
             "KOPPEL_BC_SHIPPING_ACCOUNT": SHIPPING_ACCOUNT_NUMBER,
             "KOPPEL_BC_COMPANY_NAME": self.bc.company_name,
             "KOPPEL_BC_PRICE_LIST_SERVICE": PRICE_LIST_LINES,
+            "KOPPEL_BC_CUSTOMER_CARD_SERVICE": CUSTOMER_CARDS,
             "KOPPEL_RECOVERY_SCHEDULE": "0 */5 * * * *",
             "KOPPEL_CATALOG_SCHEDULE": "0 */15 * * * *",
             "KOPPEL_PORTAL_CATALOG_SCHEDULE": "0 */15 * * * *",
@@ -154,7 +155,8 @@ class LocalStack:
             "KOPPEL_SHOPIFY_SHOPS": SHOPIFY_SHOP,
             shop_setting("shopify", "SECRET", SHOPIFY_SHOP): self.shop_secrets[SHOPIFY_SHOP],
             shop_setting("shopify", "URL", SHOPIFY_SHOP): self.shopify.url,
-            shop_setting("shopify", "TOKEN", SHOPIFY_SHOP): self.shopify.access_token,
+            shop_setting("shopify", "CLIENT_ID", SHOPIFY_SHOP): self.shopify.client_id,
+            shop_setting("shopify", "CLIENT_SECRET", SHOPIFY_SHOP): self.shopify.client_secret,
             "KOPPEL_SHOPIFY_API_VERSION": self.shopify.api_version,
         }
 
@@ -183,6 +185,8 @@ class LocalStack:
             webhook_url=f"{self.host_url}/api/webhooks/woocommerce/{WOOCOMMERCE_SHOP}"
         ).start()
         self.shopify = ShopifySimulator(
+            api_version=SHOPIFY_OLDEST_VERSION,
+            access_token="",
             webhook_url=f"{self.host_url}/api/webhooks/shopify/{SHOPIFY_SHOP}",
             retry_delays_s=self.shopify_retry_delays_s,
         ).start()

@@ -11,7 +11,7 @@ from typing import Any
 from domain.catalog.listing import PushedListing
 from domain.errors import BusinessCentralRejected, ConcurrencyConflict, RetryableError
 from domain.mapping.business_central import ChargeAccounts
-from domain.models import BcCustomer, BcSalesOrder, OrderStatus, Party, ResolvedSku, WebOrderKey
+from domain.models import BcCustomer, BcSalesOrder, BcSalesOrderLine, OrderStatus, Party, ResolvedSku, WebOrderKey
 from domain.payments.record import PaymentRecord
 from domain.payments.unpaid import UnpaidOrder
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, SyncRun, WebhookEvent
@@ -114,6 +114,8 @@ class MemoryOrders:
     def __init__(self) -> None:
         self.rows: dict[str, tuple[OrderRecord, str]] = {}
         self.invoice_keys: dict[str, WebOrderKey] = {}
+        self.documents: dict[str, WebOrderKey] = {}
+        """The web order holding each BC document number (upper case), as the `document:<number>` rows."""
         self._etags = itertools.count(1)
 
     def get(self, key: WebOrderKey) -> tuple[OrderRecord, str] | None:
@@ -130,11 +132,15 @@ class MemoryOrders:
             raise ConcurrencyConflict("changed")
         return self._write(record)
 
+    def claim_document(self, external_document_number: str, key: WebOrderKey) -> WebOrderKey:
+        return self.documents.setdefault(external_document_number.upper(), key)
+
+    def release_document(self, external_document_number: str, key: WebOrderKey) -> None:
+        if self.documents.get(external_document_number.upper()) == key:
+            del self.documents[external_document_number.upper()]
+
     def key_for_document(self, external_document_number: str) -> WebOrderKey | None:
-        for record, _etag in self.rows.values():
-            if record.bc is not None and record.bc.external_document_number.upper() == external_document_number.upper():
-                return record.key
-        return None
+        return self.documents.get(external_document_number.upper())
 
     def file_invoice(self, invoice_id: str, key: WebOrderKey) -> None:
         self.invoice_keys[invoice_id] = key
@@ -145,6 +151,8 @@ class MemoryOrders:
     def _write(self, record: OrderRecord) -> str:
         etag = f'W/"{next(self._etags)}"'
         self.rows[str(record.key)] = (record, etag)
+        if record.bc is not None and record.bc.external_document_number:
+            self.claim_document(record.bc.external_document_number, record.key)
         return etag
 
 
@@ -194,18 +202,21 @@ class FakeBusinessCentral:
         self.released: list[str] = []
         self.plans: list[ChangePlan] = []
         self.can_release = False
+        self.answers_without_lines = False
+        """Answer a create with the header as it stood before its lines went in (no lines, totals 0)."""
+        self.read_back: list[str] = []
+        """The ids of the sales orders read with `sales_order`."""
 
     def find_sales_orders(self, external_document_number: str) -> list[BcSalesOrder]:
         found = self.orders.get(external_document_number)
         return [found] if found else []
 
     def create_sales_order(self, payload: dict[str, Any]) -> BcSalesOrder:
+        """Stores the order with its lines (prices including 21% VAT) and answers it whole, unless
+        `answers_without_lines`."""
         self.payloads.append(payload)
-        total = sum(
-            Decimal(str(line["quantity"])) * Decimal(str(line["unitPrice"]))
-            - Decimal(str(line.get("discountAmount", 0)))
-            for line in payload["salesOrderLines"]
-        )
+        lines = tuple(_line(line) for line in payload["salesOrderLines"])
+        total = sum((line.quantity * line.unit_price - line.discount_amount for line in lines), Decimal(0))
         tax = (total - total / Decimal("1.21")).quantize(Decimal("0.01"))
         order = BcSalesOrder(
             id=f"so-{len(self.orders) + 1}",
@@ -216,11 +227,18 @@ class FakeBusinessCentral:
             total_excluding_tax=total - tax,
             total_tax=tax,
             total_including_tax=total,
+            lines=lines,
         )
         self.orders[order.external_document_number] = order
+        if self.answers_without_lines:
+            zero = Decimal(0)
+            return order.model_copy(
+                update={"lines": (), "total_excluding_tax": zero, "total_tax": zero, "total_including_tax": zero}
+            )
         return order
 
     def sales_order(self, sales_order_id: str) -> BcSalesOrder | None:
+        self.read_back.append(sales_order_id)
         return next((order for order in self.orders.values() if order.id == sales_order_id), None)
 
     def apply_changes(self, document: BcSalesOrder, plan: ChangePlan) -> BcSalesOrder:
@@ -254,6 +272,21 @@ class FakeBusinessCentral:
 
     def resolve_skus(self, skus: Sequence[str]) -> dict[str, ResolvedSku]:
         return {sku: self.skus[sku] for sku in skus if sku in self.skus}
+
+
+def _line(sent: dict[str, Any]) -> BcSalesOrderLine:
+    """A line as BC stores a deep-inserted one (the fields Koppel reads)."""
+    return BcSalesOrderLine(
+        line_type=sent["lineType"],
+        item_id=sent.get("itemId", ""),
+        variant_id=sent.get("itemVariantId", ""),
+        object_number=sent.get("lineObjectNumber", ""),
+        description=sent.get("description", ""),
+        quantity=Decimal(str(sent.get("quantity", 0))),
+        unit_price=Decimal(str(sent.get("unitPrice", 0))),
+        discount_amount=Decimal(str(sent.get("discountAmount", 0))),
+        tax_percent=Decimal(21),
+    )
 
 
 def memory_intake() -> tuple[Intake, MemoryEvents, MemoryQueue]:

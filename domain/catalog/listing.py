@@ -36,11 +36,18 @@ class CatalogItem(Frozen):
     base_unit_of_measure: str = ""
     """The unit shops sell in; price list lines for other units (a box of 6) do not set the shop's price."""
     price_includes_vat: bool = False
-    vat_percent: Decimal = Field(default=Decimal(0), ge=0)
-    """The VAT a consumer pays on it (from the item's VAT product posting group)."""
+    vat_percent: Decimal | None = Field(default=Decimal(0), ge=0)
+    """The VAT a consumer pays on it (BC's VAT posting setup for the item's VAT Prod. Posting Group); None when BC
+    gives none: such an item is not priced for anyone (see `unpriceable`), never at 0 %."""
     variants: tuple[CatalogVariant, ...] = ()
     category: str = ""
     """The name of the item's category in BC ("" = none)."""
+
+    def unpriceable(self) -> str:
+        """Why the item cannot be offered at a price ("" when it can): a run problem naming it."""
+        if self.vat_percent is None:
+            return f"{self.number}: not published, VAT unknown (no VAT Prod. Posting Group or no VAT posting setup)"
+        return ""
 
 
 class ListingStatus(StrEnum):

@@ -112,18 +112,20 @@ def _reference_lines(order: Order) -> list[dict[str, Any]]:
 
 
 def _item_line(line: OrderLine, sku: ResolvedSku) -> dict[str, Any]:
-    """Only what the order says: without a price or description, BC fills in its own."""
-    body: dict[str, Any] = {"lineType": "Item", "itemId": sku.item_id, "quantity": _number(line.quantity)}
-    if line.description:
-        body["description"] = line.description[:MAX_DESCRIPTION]
-    if line.unit_price is not None:
-        body["unitPrice"] = _number(line.unit_price)
-    if line.unit_of_measure:
-        body["unitOfMeasureCode"] = line.unit_of_measure
+    """Only what the order says: without a price or description, BC fills in its own (price and line discount from
+    its price lists). Item, variant, unit and quantity come before the price: validating each of them makes BC
+    price the line again; a line the shop priced also carries its discount, so BC's own line discount % (which a new
+    unitPrice keeps) cannot come on top of the shop's final price."""
+    body: dict[str, Any] = {"lineType": "Item", "itemId": sku.item_id}
     if sku.variant_id:
         body["itemVariantId"] = sku.variant_id
-    if line.discount_amount:
-        body["discountAmount"] = _number(line.discount_amount)
+    if line.unit_of_measure:
+        body["unitOfMeasureCode"] = line.unit_of_measure
+    if line.description:
+        body["description"] = line.description[:MAX_DESCRIPTION]
+    body["quantity"] = _number(line.quantity)
+    if line.unit_price is not None:
+        body |= _priced(line.unit_price, line.discount_amount)
     return body
 
 
@@ -133,8 +135,15 @@ def _charge_line(charge: ChargeLine, accounts: ChargeAccounts) -> dict[str, Any]
         "lineObjectNumber": accounts.for_charge(charge),
         "description": charge.description[:MAX_DESCRIPTION],
         "quantity": 1,
-        "unitPrice": _number(charge.amount),
+        **_priced(charge.amount, Decimal(0)),
     }
+
+
+def _priced(unit_price: Decimal, discount_amount: Decimal) -> dict[str, float]:
+    """The shop's price and its discount on the line, together: a unitPrice alone keeps the Line Discount % BC's
+    price calculation set (Sales Line "Unit Price" OnValidate re-validates "Line Discount %"), and discountAmount
+    replaces it (0 when the shop gave none)."""
+    return {"unitPrice": _number(unit_price), "discountAmount": _number(discount_amount)}
 
 
 def _number(value: Decimal) -> float:

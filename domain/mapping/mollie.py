@@ -40,9 +40,10 @@ def payment(account: str, body: dict[str, Any]) -> Payment:
 
 
 def _payer(body: dict[str, Any]) -> str | None:
-    """The payer's e-mail address: billingEmail (bank transfers), else the billing address's."""
+    """The payer's e-mail address: the billing address's, when the shop sent one with it. A payment has no
+    `billingEmail` (only a creation parameter of bank transfers): without a billing address there is none."""
     address = body.get("billingAddress")
-    found = body.get("billingEmail") or (address.get("email") if isinstance(address, dict) else None)
+    found = address.get("email") if isinstance(address, dict) else None
     return found if isinstance(found, str) else None
 
 

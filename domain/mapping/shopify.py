@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.mapping.values import Amount, ExactId, Timestamp, parse_json
+from domain.mapping.values import Amount, ExactId, SignedAmount, Timestamp, parse_json
 from domain.models import Address, ChargeLine, Order, OrderLine, Party, WebOrderKey
 
 SOURCE = "shopify"
+CENT = Decimal("0.01")
 VAT_NUMBER_ATTRIBUTES = frozenset({"vat_number", "vat", "btw_nummer", "tax_id"})
 
 
@@ -43,6 +44,7 @@ class ShopifyAllocation(_Lenient):
 class ShopifyLineItem(_Lenient):
     id: ExactId
     sku: str | None = ""
+    product_id: ExactId | None = None
     title: str = ""
     variant_title: str | None = ""
     quantity: int = Field(gt=0, le=10**6)
@@ -53,16 +55,27 @@ class ShopifyLineItem(_Lenient):
     discount_allocations: list[ShopifyAllocation] = []
 
     @property
+    def ordered_quantity(self) -> int:
+        """What the buyer has now: `current_quantity` (order edits and refunds taken off), else `quantity`."""
+        return self.quantity if self.current_quantity is None else self.current_quantity
+
+    @property
     def discount(self) -> Decimal:
-        """Shopify reports a line's discounts as allocations; older payloads only as total_discount."""
+        """Shopify reports a line's discounts as allocations (older payloads only as total_discount), for the
+        quantity first ordered and never re-stated: the part of it that falls on the current quantity."""
         allocated = sum((allocation.amount for allocation in self.discount_allocations), Decimal(0))
-        return allocated or self.total_discount
+        whole = allocated or self.total_discount
+        if self.ordered_quantity == self.quantity:
+            return whole
+        return (whole * self.ordered_quantity / self.quantity).quantize(CENT)
 
 
 class ShopifyShippingLine(_Lenient):
     title: str = ""
     price: Amount
     discounted_price: Amount | None = None
+    is_removed: bool | None = False
+    """True once an order edit removed the shipping line; it stays on the order."""
 
     @property
     def amount(self) -> Decimal:
@@ -96,7 +109,11 @@ class ShopifyOrder(_Lenient):
     taxes_included: bool = False
     total_price: Amount
     total_tax: Amount = Decimal(0)
-    total_outstanding: Amount | None = None
+    current_total_price: Amount | None = None
+    """The total after order edits, returns and refunds (`total_price` stays what was first ordered)."""
+    current_total_tax: Amount | None = None
+    total_outstanding: SignedAmount | None = None
+    """Negative when the buyer paid more than the order now comes to (an edit or refund took lines off)."""
     processed_at: Timestamp | None = None
     refunds: list[ShopifyRefund] = []
     financial_status: str | None = "pending"
@@ -110,6 +127,18 @@ class ShopifyOrder(_Lenient):
     customer: ShopifyCustomer | None = None
     note_attributes: list[ShopifyNoteAttribute] = []
     payment_gateway_names: list[str] = []
+
+    @property
+    def total(self) -> Decimal:
+        return self.total_price if self.current_total_price is None else self.current_total_price
+
+    @property
+    def tax(self) -> Decimal:
+        return self.total_tax if self.current_total_tax is None else self.current_total_tax
+
+    @property
+    def refunded(self) -> Decimal:
+        return sum((t.amount for refund in self.refunds for t in refund.transactions if t.refunds_money), Decimal(0))
 
     @property
     def status(self) -> str:
@@ -137,28 +166,26 @@ def to_order(shop: str, shopify: ShopifyOrder) -> Order:
         charges=tuple(
             ChargeLine(kind="shipping", description=line.title or "Shipping", amount=line.amount)
             for line in shopify.shipping_lines
-            if line.amount
+            if line.amount and not line.is_removed
         ),
-        total=shopify.total_price,
-        total_tax=shopify.total_tax,
-        paid=shopify.financial_status == "paid",
+        total=shopify.total,
+        total_tax=shopify.tax,
+        paid=shopify.financial_status in ("paid", "partially_refunded"),
         payment_method=shopify.payment_gateway_names[0] if shopify.payment_gateway_names else "",
         paid_amount=_paid_amount(shopify),
         paid_at=(shopify.processed_at or shopify.created_at).astimezone(UTC) if _paid_amount(shopify) else None,
-        refunded_amount=sum(
-            (t.amount for refund in shopify.refunds for t in refund.transactions if t.refunds_money),
-            Decimal(0),
-        ),
+        refunded_amount=shopify.refunded,
     )
 
 
 def _paid_amount(shopify: ShopifyOrder) -> Decimal | None:
-    """Paid: the total less what is outstanding; partially paid: only when Shopify says what is outstanding."""
+    """What the buyer paid: the current total less what is outstanding, plus what was paid back (the current total
+    has the refunds taken off already); partially paid only when Shopify says what is outstanding."""
     outstanding = shopify.total_outstanding
     if shopify.financial_status in ("paid", "partially_refunded", "refunded"):
-        return shopify.total_price - (outstanding or Decimal(0))
+        return shopify.total - (outstanding or Decimal(0)) + shopify.refunded
     if shopify.financial_status == "partially_paid" and outstanding is not None:
-        return shopify.total_price - outstanding
+        return shopify.total - outstanding + shopify.refunded
     return None
 
 
@@ -199,8 +226,9 @@ def _line(item: ShopifyLineItem) -> OrderLine:
     description = f"{item.title} - {item.variant_title}" if item.variant_title else item.title
     return OrderLine(
         sku=(item.sku or "").strip(),
+        shop_product_id=str(item.product_id or ""),
         description=description,
-        quantity=Decimal(item.quantity if item.current_quantity is None else item.current_quantity),
+        quantity=Decimal(item.ordered_quantity),
         unit_price=item.price,
         discount_amount=item.discount,
     )

@@ -1,8 +1,10 @@
-"""Stripe payment intents (`GET /v1/payment_intents/{id}`, with `latest_charge` expanded) as Payments: amounts are
-integers in the currency's smallest unit, currencies lower-case."""
+"""Stripe payment intents (`GET /v1/payment_intents/{id}`, with `latest_charge` expanded, and the intent's disputes
+from `GET /v1/disputes?payment_intent=` when its charge is disputed) as Payments: amounts are integers in the
+currency's smallest unit, currencies lower-case."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -18,6 +20,10 @@ ZERO_DECIMAL = frozenset(
     {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"}
 )
 """Currencies Stripe counts in whole units (its "zero-decimal currencies")."""
+LOST = frozenset({"lost"})
+"""The dispute statuses that take the money back for good (stripe-python stripe/_dispute.py `status`)."""
+UNDECIDED = frozenset({"warning_needs_response", "warning_under_review", "needs_response", "under_review"})
+"""An inquiry (`warning_*`: nothing withdrawn) or a dispute (money withdrawn until won) still open."""
 _STATUS = {
     "requires_payment_method": PaymentStatus.OPEN,
     "requires_confirmation": PaymentStatus.OPEN,
@@ -29,8 +35,8 @@ _STATUS = {
 }
 
 
-def payment(account: str, intent: dict[str, Any]) -> Payment:
-    """RequestRejected(MALFORMED) when Stripe's answer is not a payment intent Koppel can read."""
+def payment(account: str, intent: dict[str, Any], disputes: Sequence[Mapping[str, Any]] = ()) -> Payment:
+    """RequestRejected(MALFORMED) when Stripe's answers are not a payment intent and disputes Koppel can read."""
     try:
         currency = str(intent["currency"]).lower()
         charge = _object(intent.get("latest_charge"))
@@ -42,9 +48,8 @@ def payment(account: str, intent: dict[str, Any]) -> Payment:
             status=_STATUS[intent["status"]],
             amount=Money(amount=minor_units(int(intent["amount"]), currency), currency=currency.upper()),
             refunded=minor_units(int(charge.get("amount_refunded") or 0), currency),
-            charged_back=minor_units(int(charge.get("amount") or 0), currency)
-            if charge.get("disputed")
-            else Decimal(0),
+            charged_back=_disputes(disputes, LOST, currency),
+            disputed=_disputes(disputes, UNDECIDED, currency),
             reference=reference(metadata, intent.get("description") or ""),
             customer=customer_digest(
                 intent.get("receipt_email") or _object(charge.get("billing_details")).get("email")
@@ -53,6 +58,17 @@ def payment(account: str, intent: dict[str, Any]) -> Payment:
         )
     except (KeyError, TypeError, ValueError, ValidationError) as error:
         raise RequestRejected(Rejection.MALFORMED, f"not a Stripe payment intent: {type(error).__name__}") from None
+
+
+def disputed(intent: dict[str, Any]) -> bool:
+    """Whether the intent's charge was ever disputed (it stays so once won): its disputes must be read too."""
+    return _object(intent.get("latest_charge")).get("disputed") is True
+
+
+def _disputes(disputes: Sequence[Mapping[str, Any]], statuses: frozenset[str], currency: str) -> Decimal:
+    """The disputed amounts (a dispute's own amount, not the charge's) of the disputes in these statuses."""
+    found = (minor_units(int(each["amount"]), currency) for each in disputes if each.get("status") in statuses)
+    return sum(found, Decimal(0))
 
 
 def _object(value: Any) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import hashlib
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.mapping.values import Amount, SignedAmount, Timestamp, parse_json
 from domain.models import Address, ChargeLine, Order, OrderLine, Party, WebOrderKey
@@ -52,7 +52,11 @@ class WooRefund(_Lenient):
 class WooLineItem(_Lenient):
     id: int
     name: str = ""
-    sku: str = ""
+    product_id: int = 0
+    sku: str | None = ""
+    """`null` once the product is deleted: WooCommerce reads the SKU from the product when it renders the order
+    (woocommerce/woocommerce includes/rest-api/Controllers/Version2/class-wc-rest-orders-v2-controller.php,
+    get_order_item_data)."""
     quantity: Decimal = Field(gt=0, le=MAX_QUANTITY, allow_inf_nan=False)
     subtotal: Amount
     subtotal_tax: Amount = Decimal(0)
@@ -61,12 +65,12 @@ class WooLineItem(_Lenient):
 
 
 class WooCharge(_Lenient):
-    """A shipping_lines or fee_lines entry."""
+    """A shipping_lines or fee_lines entry; a negative fee (a discount) carries negative tax."""
 
     method_title: str = ""
     name: str = ""
     total: SignedAmount
-    total_tax: Amount = Decimal(0)
+    total_tax: SignedAmount = Decimal(0)
 
 
 class WooOrder(_Lenient):
@@ -88,10 +92,18 @@ class WooOrder(_Lenient):
     billing: WooAddress = WooAddress()
     shipping: WooAddress = WooAddress()
     meta_data: list[WooMeta] = []
-    line_items: list[WooLineItem] = Field(min_length=1)
+    line_items: list[WooLineItem] = []
     shipping_lines: list[WooCharge] = []
     fee_lines: list[WooCharge] = []
     refunds: list[WooRefund] = []
+
+    @model_validator(mode="after")
+    def _something_sold(self) -> WooOrder:
+        """A "simple payment" (the WooCommerce app, POS) has a fee line and no products; an order with neither has
+        nothing to sell."""
+        if not self.line_items and not self.fee_lines:
+            raise ValueError("an order needs line_items or fee_lines")
+        return self
 
     @property
     def modified_utc(self) -> datetime:
@@ -169,7 +181,8 @@ def _line(item: WooLineItem, prices_include_tax: bool) -> OrderLine:
     gross = item.subtotal + (item.subtotal_tax if prices_include_tax else 0)
     net = item.total + (item.total_tax if prices_include_tax else 0)
     return OrderLine(
-        sku=item.sku.strip(),
+        sku=(item.sku or "").strip(),
+        shop_product_id=str(item.product_id) if item.product_id else "",
         description=item.name,
         quantity=item.quantity,
         unit_price=(gross / item.quantity).quantize(Decimal("0.00001")),

@@ -7,6 +7,8 @@ from decimal import Decimal
 from domain.payments.posted_document import BcPostedDocument
 
 OPEN = "Open"
+POSTED = frozenset({OPEN, "Paid", "Canceled", "Corrective"})
+"""Enum "Sales Cr. Memo Entity Buffer Status" also has Draft and In Review: salesCreditMemos lists unposted ones."""
 
 
 class BcCreditMemo(BcPostedDocument):
@@ -19,8 +21,12 @@ class BcCreditMemo(BcPostedDocument):
     """What is still open of it, when BC shows it (API v2.0's salesCreditMemos is not promised to)."""
 
     @property
+    def posted(self) -> bool:
+        return self.status in POSTED
+
+    @property
     def open(self) -> bool:
-        """Not yet paid back: its remaining amount when known, else its status."""
-        if self.remaining_amount is not None:
-            return self.remaining_amount > 0
-        return self.status == OPEN
+        """Posted, and not yet paid back (status Open; and something left, when BC shows what is left)."""
+        if self.status != OPEN:
+            return False
+        return self.remaining_amount is None or self.remaining_amount > 0

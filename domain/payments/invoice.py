@@ -1,4 +1,8 @@
-"""A posted BC sales invoice as Koppel keeps it on the order record: what a payment is applied to."""
+"""A BC sales invoice as Koppel keeps it on the order record: what a payment is applied to.
+
+salesInvoices lists unposted invoices too (Draft, In Review) with their full amount as remainingAmount; a payment
+can be applied only to a posted one (customerPayments looks its invoice up among Sales Invoice Headers), and only
+one that is Open has anything left to pay (enum 5477 "Invoice Entity Aggregate Status" in microsoft/BCApps)."""
 
 from __future__ import annotations
 
@@ -6,11 +10,21 @@ from decimal import Decimal
 
 from domain.payments.posted_document import BcPostedDocument
 
+OPEN = "Open"
+PAID = "Paid"
+POSTED = frozenset({OPEN, PAID, "Canceled", "Corrective"})
+
 
 class BcInvoice(BcPostedDocument):
     remaining_amount: Decimal
     order_number: str = ""
 
     @property
+    def posted(self) -> bool:
+        """Not a Draft or In Review (or blank) invoice that BC has yet to post."""
+        return self.status in POSTED
+
+    @property
     def open(self) -> bool:
-        return self.remaining_amount > 0
+        """Posted and not yet paid: a payment can be applied to it."""
+        return self.status == OPEN and self.remaining_amount > 0

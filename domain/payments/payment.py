@@ -44,6 +44,9 @@ class Payment(Frozen):
     amount: Money
     refunded: Decimal = Field(default=Decimal(0), ge=0)
     charged_back: Decimal = Field(default=Decimal(0), ge=0)
+    """Taken back by the payer's bank for good: a chargeback (Mollie), a lost dispute (Stripe)."""
+    disputed: Decimal = Field(default=Decimal(0), ge=0)
+    """Under a dispute or inquiry not decided yet: shown, counted as charged back only once lost."""
     reference: str = ""
     """The shop's order number or id the payment names (Mollie metadata / description, Stripe metadata)."""
     customer: str = ""

@@ -45,7 +45,14 @@ def paid_order(payment: Payment, candidates: Sequence[UnpaidOrder]) -> Found:
     if payment.customer:
         alike = [order for order in alike if order.customer == payment.customer]
     if len(alike) == 1:
-        return Found(key=alike[0].key, note="matched by amount, customer and time: the payment names no order")
+        return Found(key=alike[0].key, note=_matched_by(payment))
     if len(alike) > 1:
         return Found(note=f"{len(alike)} unpaid orders of {payment.amount} around its time: the payment names none")
     return Found()
+
+
+def _matched_by(payment: Payment) -> str:
+    """What the match rests on: the payer's e-mail only when the provider knows it."""
+    if payment.customer:
+        return "matched by amount, payer's e-mail and time: the payment names no order"
+    return f"matched by amount and time only: the payment names no order and {payment.provider} knows no payer's e-mail"

@@ -97,7 +97,7 @@ def _price(
     pricing: CustomerPricing | None,
     policy: ControlPolicy,
 ) -> ControlResult:
-    """Each web line's net price excluding VAT against the price BC would give this customer on the order date:
+    """Each web line's net price excluding VAT against the price BC would give the bill-to customer on the order date:
     its best price list line (less the line discount), else the item card's unit price."""
     if all(line.unit_price is None for line in order.lines):
         return ControlResult(control="price", passed=True, detail="BC prices used")
@@ -140,7 +140,7 @@ def _bc_price(
     resolved = best_price(
         pricing.lines,
         PriceRequest(
-            customer_number=document.customer_number,
+            customer_number=document.billed_customer_number,
             customer_price_group=pricing.customer_price_group,
             customer_discount_group=pricing.customer_discount_group,
             item_number=found.item_number,

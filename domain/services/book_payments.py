@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from domain.errors import AmbiguousWriteError, BusinessCentralRejected, RetryableError
 from domain.payments.booking import Booking, BookingState, PaymentLine, payment_reference
-from domain.payments.invoice import BcInvoice
+from domain.payments.invoice import PAID, BcInvoice
 from domain.payments.record import MatchStatus, PaymentRecord
 from domain.payments.refund import RefundLine
 from domain.records import OrderRecord, SyncRun
@@ -33,7 +33,7 @@ from domain.services.booking_run import (
     save,
     stage_line,
 )
-from domain.services.track_invoices import poll_invoices
+from domain.services.track_invoices import link_invoices, poll_invoices
 
 __all__ = ["PaymentBooking", "book_payments"]
 
@@ -101,7 +101,14 @@ def _stage(booking: PaymentBooking, current: Current, run: Run) -> None:
         if not lines and record.booking is not None:
             mark_booked(booking, current, record.booking.journal_line_id, run)
             return
-        line = lines[0] if lines else add_line(booking.journal, _line(record, invoice, reference))
+        if lines:
+            line: PaymentLine | None = lines[0]
+        else:
+            payable = _as_bc_has_it(booking, current, run, invoice)
+            if payable is None:
+                return
+            invoice = payable
+            line = add_line(booking.journal, _line(record, invoice, reference))
     except BusinessCentralRejected as refused:
         park(booking, current, run, f"BC refused the payment line: {refused.message}")
         return
@@ -109,6 +116,23 @@ def _stage(booking: PaymentBooking, current: Current, run: Run) -> None:
         return
     entry = _entry(invoice, line, booking.clock.now())
     stage_line(booking, current, record.model_copy(update={"booking": entry, "updated_at": entry.at}), line, run)
+
+
+def _as_bc_has_it(booking: PaymentBooking, current: Current, run: Run, invoice: BcInvoice) -> BcInvoice | None:
+    """The invoice read again right before a line is made for it, and filed on its order: a payment in BC changes
+    its remainingAmount without stamping it (only a change of status does), so the copy filed may be stale. None
+    when it is no longer open: the payment waits, or goes to a person for what its order's invoices now say."""
+    fresh = booking.tracking.invoices.get(invoice.id)
+    if fresh is not None:
+        link_invoices(booking.tracking, [fresh])
+        if fresh.open:
+            return fresh
+    record = current.record
+    found = booking.orders.get(record.order_key) if record.order_key else None
+    why = _invoice_to_apply(record, found[0], booking.local_currency) if found else None
+    if isinstance(why, str):
+        park(booking, current, run, why)
+    return None
 
 
 def _more_than_the_total(booking: PaymentBooking, record: PaymentRecord, order: OrderRecord) -> str:
@@ -126,25 +150,39 @@ def _more_than_the_total(booking: PaymentBooking, record: PaymentRecord, order: 
 
 def _invoice_to_apply(record: PaymentRecord, order: OrderRecord, local_currency: str) -> BcInvoice | str | None:
     """The invoice the payment is applied to: the one its line already names, else the order's first open one;
-    None while the order has none; a reason for a person when its invoices are paid already or in another
-    currency."""
-    if not order.invoices:
-        return None
+    None while the order has none open and one is still to come (none yet, or a Draft / In Review one); a reason
+    for a person when none of its invoices is open, or the invoice is not in the local currency."""
     named = [each for each in order.invoices if record.booking and each.id == record.booking.invoice_id]
     invoice = next(iter(named), None) or next((each for each in order.invoices if each.open), None)
     if invoice is None:
-        numbers = ", ".join(each.number for each in order.invoices)
-        return f"the order's invoices ({numbers}) are paid in BC already: was the payment booked by hand?"
-    currency = invoice.currency_code or local_currency
-    if currency.upper() != record.payment.amount.currency:
+        return _none_open(order.invoices)
+    currency = (invoice.currency_code or local_currency).upper()
+    if currency != local_currency.upper():
+        return (
+            f"invoice {invoice.number} is in {currency}, not in the local currency {local_currency}: customerPayments "
+            f"has no currency, so a payment line would be booked in {local_currency}; book it by hand"
+        )
+    if currency != record.payment.amount.currency:
         return f"invoice {invoice.number} is in {currency}, the payment in {record.payment.amount.currency}"
     return invoice
+
+
+def _none_open(invoices: list[BcInvoice]) -> str | None:
+    """None while the order has no invoice, or one BC has yet to post (it is waited for); else why a person is
+    needed."""
+    if not invoices or not all(each.posted for each in invoices):
+        return None
+    if all(each.status == PAID for each in invoices):
+        numbers = ", ".join(each.number for each in invoices)
+        return f"the order's invoices ({numbers}) are paid in BC already: was the payment booked by hand?"
+    states = ", ".join(f"{each.number} {each.status}" for each in invoices)
+    return f"none of the order's invoices is open in BC ({states}): was the payment booked by hand?"
 
 
 def _line(record: PaymentRecord, invoice: BcInvoice, reference: str) -> PaymentLine:
     payment = record.payment
     return PaymentLine(
-        customer_number=invoice.customer_number,
+        customer_number=invoice.billed_customer_number,
         external_document_number=reference,
         amount=-payment.received,
         applies_to_invoice_id=invoice.id,

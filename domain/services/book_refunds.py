@@ -108,18 +108,25 @@ def _credit_memo_to_apply(
     record: PaymentRecord, pending: RefundBooking | None, order: OrderRecord | None, local_currency: str
 ) -> BcCreditMemo | str | None:
     """The credit memo a refund is applied to: the one its line already names, else the order's first open one;
-    None while the order has none; a reason for a person when its credit memos are paid back already or in
-    another currency."""
+    None while the order has none BC posted (none yet, or unposted ones only); a reason for a person when its credit
+    memos are paid back already or not in the local currency."""
     memos = order.credit_memos if order else []
     if not memos:
         return None
     named = [each for each in memos if pending and each.id == pending.credit_memo_id]
     memo = next(iter(named), None) or next((each for each in memos if each.open), None)
+    if memo is None and not all(each.posted for each in memos):
+        return None
     if memo is None:
         numbers = ", ".join(each.number for each in memos)
         return f"the order's credit memos ({numbers}) are paid back in BC already: was the refund booked by hand?"
-    currency = memo.currency_code or local_currency
-    if currency.upper() != record.payment.amount.currency:
+    currency = (memo.currency_code or local_currency).upper()
+    if currency != local_currency.upper():
+        return (
+            f"credit memo {memo.number} is in {currency}, not in the local currency {local_currency}: a refund line "
+            f"has no currency and would be booked in {local_currency}; book it by hand"
+        )
+    if currency != record.payment.amount.currency:
         return f"credit memo {memo.number} is in {currency}, the payment in {record.payment.amount.currency}"
     return memo
 
@@ -127,7 +134,7 @@ def _credit_memo_to_apply(
 def _refund_line(record: PaymentRecord, memo: BcCreditMemo, change: Decimal, reference: str) -> RefundLine:
     payment = record.payment
     return RefundLine(
-        customer_number=memo.customer_number,
+        customer_number=memo.billed_customer_number,
         external_document_number=reference,
         amount=change,
         applies_to_credit_memo_id=memo.id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from domain.errors import PermanentError
-from domain.models import BcCustomer, Order
+from domain.models import BcCustomer, Order, Party
 from domain.ports import BusinessCentral, CustomerBindings
 
 
@@ -13,7 +13,8 @@ def resolve_customer(
     bc: BusinessCentral, bindings: CustomerBindings, order: Order, default_customer_number: str | None
 ) -> BcCustomer:
     """The BC customer the channel names (portal), else: binding, BC by VAT number, BC by e-mail, the configured
-    default customer, a new BC customer."""
+    default customer, a new BC customer; a buyer with nothing to name a customer by (no e-mail, no billing name)
+    and no default customer parks the order."""
     party = order.customer
     if party.bc_customer_number:
         return _usable(_named_customer(bc, party.bc_customer_number))
@@ -29,11 +30,22 @@ def resolve_customer(
         customer = bc.customer_by_number(default_customer_number)
         if customer is None:
             raise PermanentError(f"The default customer {default_customer_number} does not exist in BC")
+    if customer is None and _anonymous(party):
+        raise PermanentError(
+            "The buyer gave no e-mail and no billing name (a guest, a point-of-sale sale): set "
+            "KOPPEL_BC_DEFAULT_CUSTOMER to the BC customer such sales go to, or enter the order in BC, then replay"
+        )
     if customer is None:
         customer = bc.create_customer(party)
     if external_id and customer.number != bound_number:
         bindings.put(source, external_id, customer.number)
     return _usable(customer)
+
+
+def _anonymous(party: Party) -> bool:
+    """Nothing to name a new BC customer by (business_central.customer): each such buyer would become another
+    nameless customer."""
+    return not (party.email or party.billing.name or party.billing.company)
 
 
 def _named_customer(bc: BusinessCentral, number: str) -> BcCustomer:

@@ -45,6 +45,16 @@ class Ignored:
 
 
 @dataclass(frozen=True)
+class Kept:
+    """An event Koppel cannot act on itself (it names nothing Koppel reads): answered 2xx so the sender does not retry
+    it for days, and stored with its raw body for a person, not queued."""
+
+    event_id: str
+    key: WebOrderKey
+    reason: str
+
+
+@dataclass(frozen=True)
 class Delivery:
     """One webhook request as a channel sent it; `secret` is None when the shop is not configured."""
 
@@ -86,15 +96,8 @@ def receive(intake: Intake, channel: Channel, delivery: Delivery, max_body_bytes
 
 def accept(intake: Intake, key: WebOrderKey, topic: str, dedup_key: str, body: bytes) -> Accepted:
     """Log the event with its raw body once and enqueue it; a duplicate not yet processed is enqueued again."""
-    event_id = _event_id(key, dedup_key)
-    event = WebhookEvent(
-        order_key=key,
-        event_id=event_id,
-        topic=topic,
-        dedup_key=dedup_key,
-        blob_name=f"{key.source}/{key.shop}/{key.order_id}/{event_id}.json",
-        received_at=intake.clock.now(),
-    )
+    event = _logged(intake, key, topic, dedup_key)
+    event_id = event.event_id
     first_time = intake.events.add(event, body)
     if not first_time:
         stored = intake.events.get(key, event_id)
@@ -103,6 +106,26 @@ def accept(intake: Intake, key: WebOrderKey, topic: str, dedup_key: str, body: b
     carried = _carried(body) if first_time else None
     intake.queue.send(OrderMessage(order_key=key, event_id=event_id, body=carried))
     return Accepted(event_id=event_id, order_key=key, duplicate=not first_time)
+
+
+def keep(intake: Intake, key: WebOrderKey, topic: str, dedup_key: str, body: bytes, *, reason: str) -> Kept:
+    """Log the event with its raw body once, parked with the reason, and queue nothing."""
+    event = _logged(intake, key, topic, dedup_key)
+    if intake.events.add(event, body):
+        intake.events.mark(key, event.event_id, EventStatus.PARKED, reason)
+    return Kept(event_id=event.event_id, key=key, reason=reason)
+
+
+def _logged(intake: Intake, key: WebOrderKey, topic: str, dedup_key: str) -> WebhookEvent:
+    event_id = _event_id(key, dedup_key)
+    return WebhookEvent(
+        order_key=key,
+        event_id=event_id,
+        topic=topic,
+        dedup_key=dedup_key,
+        blob_name=f"{key.source}/{key.shop}/{key.order_id}/{event_id}.json",
+        received_at=intake.clock.now(),
+    )
 
 
 def _carried(body: bytes) -> str | None:

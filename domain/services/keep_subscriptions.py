@@ -49,7 +49,9 @@ class SubscriptionKeeping:
     name: str = RUN_NAME
 
     def resource(self, entity_set: str) -> str:
-        return f"api/v2.0/companies({self.company_id})/{entity_set}"
+        """As Microsoft's examples write it: `/api/v2.0/companies({id})/customers` (MicrosoftDocs/
+        dynamics365smb-devitpro-pb dev-itpro/api-reference/v2.0/dynamics-subscriptions.md)."""
+        return f"/api/v2.0/companies({self.company_id})/{entity_set}"
 
 
 def keep_subscriptions(keeping: SubscriptionKeeping) -> SyncRun:

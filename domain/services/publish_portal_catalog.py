@@ -79,7 +79,7 @@ def _publish_customers(run: PortalCatalogRun, tally: RunTally) -> None:
 def _publish_items(run: PortalCatalogRun, today: date, tally: RunTally) -> None:
     stored = run.store.item_fingerprints()
     seen: set[str] = set()
-    for batch in _batches(_changed(_portal_items(run, today), stored, seen, tally), run.store.limit):
+    for batch in _batches(_changed(_portal_items(run, today, tally), stored, seen, tally), run.store.limit):
         refused = run.store.store_items(batch)
         for number, reason in refused.items():
             tally.problem(f"{number}: {reason}")
@@ -91,11 +91,15 @@ def _publish_items(run: PortalCatalogRun, today: date, tally: RunTally) -> None:
     tally.pushed += len(gone)
 
 
-def _portal_items(run: PortalCatalogRun, today: date) -> Iterator[PortalItem]:
+def _portal_items(run: PortalCatalogRun, today: date, tally: RunTally) -> Iterator[PortalItem]:
+    """Every item the portal can price; one it cannot is a problem, and left out (so removed if it was stored)."""
     lines = run.catalog.price_lines()
     stock = run.catalog.stock()
     substitutions = run.terms.substitutions()
     for item in run.catalog.items():
+        if unpriceable := item.unpriceable():
+            tally.problem(unpriceable)
+            continue
         yield portal_item(
             item, lines.get(item.number, ()), stock, substitutions.get(item.number, ()), policy=run.stock, today=today
         )

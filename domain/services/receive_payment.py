@@ -4,6 +4,10 @@ Mollie's classic webhook carries only `id=tr_...` and no signature: it is stored
 reads the payment from Mollie itself, so a forged call can never mark anything paid. Every call counts (Mollie calls
 again on each status change, refund and chargeback with the same body). Mollie's next-gen events and Stripe's events
 are signed and deduplicated on their event id.
+
+An event of a kind Koppel handles that names no payment Koppel can read (a Mollie payment link or order, a "simple"
+next-gen payload without its entity, a Stripe charge without a payment intent) is answered 200 and kept for a person:
+a 4xx would only have the provider retry it for a day (Mollie) or three (Stripe).
 """
 
 from __future__ import annotations
@@ -21,9 +25,14 @@ from domain.errors import Rejection, RequestRejected
 from domain.mapping.mollie import PAYMENT_ID
 from domain.models import WebOrderKey
 from domain.payments.accounts import PaymentAccount
-from domain.services.ingest_webhook import Accepted, Ignored, Intake, accept
+from domain.services.ingest_webhook import Accepted, Ignored, Intake, Kept, accept, keep
 
 MOLLIE_PAYMENT = re.compile(PAYMENT_ID)
+MOLLIE_ID = re.compile(r"^[a-z]{2,8}_[A-Za-z0-9]{1,64}$")
+"""Any Mollie resource id: `tr_` payments, `ord_` orders, `re_` refunds, `chb_` chargebacks, `pl_` payment links."""
+MOLLIE_EVENT_TYPES = ("payment.", "refund.", "chargeback.", "payment-link.")
+"""Next-gen event types about money a payment brings in (docs.mollie.com/reference/payments-api-webhooks,
+refunds-api-webhooks, chargebacks-api-webhooks, payment-links-api-webhooks); others are answered 200 and not stored."""
 STRIPE_TOPICS = frozenset(
     {
         "payment_intent.succeeded",
@@ -55,27 +64,39 @@ class PaymentDelivery:
     body: bytes
 
 
-def receive_mollie(intake: Intake, delivery: PaymentDelivery, max_body_bytes: int) -> Accepted:
+def receive_mollie(intake: Intake, delivery: PaymentDelivery, max_body_bytes: int) -> Accepted | Kept | Ignored:
     account = _checked(delivery, "mollie", max_body_bytes)
     headers = {name.lower(): value for name, value in delivery.headers.items()}
     if "x-mollie-signature" in headers:
         return _mollie_event(intake, account, headers["x-mollie-signature"], delivery.body)
-    payment_id = _form_id(delivery.body)
-    key = _payment_key(account, payment_id)
-    return accept(intake, key, "payment.changed", f"{payment_id}@{intake.clock.now().isoformat()}", delivery.body)
+    resource_id = _form_id(delivery.body)
+    key = _payment_key(account, resource_id)
+    dedup_key = f"{resource_id}@{intake.clock.now().isoformat()}"
+    if not MOLLIE_PAYMENT.fullmatch(resource_id):
+        reason = f"a Mollie call about {resource_id}, which is not a payment (tr_...)"
+        return keep(intake, key, "payment.changed", dedup_key, delivery.body, reason=reason)
+    return accept(intake, key, "payment.changed", dedup_key, delivery.body)
 
 
 def receive_stripe(
     intake: Intake, delivery: PaymentDelivery, events: StripeEvents, max_body_bytes: int
-) -> Accepted | Ignored:
+) -> Accepted | Kept | Ignored:
     account = _checked(delivery, "stripe", max_body_bytes)
     signature = {name.lower(): value for name, value in delivery.headers.items()}.get("stripe-signature", "")
     event = events.verified(delivery.body, signature, account.webhook_secret)
-    topic = str(event.get("type", ""))
+    topic, event_id = str(event.get("type", "")), str(event.get("id", ""))
     if topic not in STRIPE_TOPICS:
         return Ignored(f"event type '{topic}' is not handled")
-    key = _payment_key(account, _payment_intent(event))
-    return accept(intake, key, topic, str(event.get("id", "")), delivery.body)
+    if not event_id:
+        raise RequestRejected(Rejection.MALFORMED, "a Stripe event has an id")
+    found = _stripe_object(event)
+    intent = _payment_intent(found)
+    if intent is None:
+        subject = found.get("id")
+        key = _payment_key(account, subject if isinstance(subject, str) and subject else event_id)
+        reason = f"a Stripe {topic} event names no payment intent"
+        return keep(intake, key, topic, event_id, delivery.body, reason=reason)
+    return accept(intake, _payment_key(account, intent), topic, event_id, delivery.body)
 
 
 def _checked(delivery: PaymentDelivery, provider: str, max_body_bytes: int) -> PaymentAccount:
@@ -89,38 +110,56 @@ def _checked(delivery: PaymentDelivery, provider: str, max_body_bytes: int) -> P
 
 
 def _form_id(body: bytes) -> str:
-    """The `id` of Mollie's classic form body, which must look like a payment id (`tr_...`)."""
+    """The `id` of Mollie's classic form body, which must look like a Mollie id (a payment's is `tr_...`)."""
     try:
         values = parse_qs(body.decode("ascii"), strict_parsing=True).get("id", [])
     except (UnicodeDecodeError, ValueError):
         values = []
-    if len(values) != 1 or not MOLLIE_PAYMENT.fullmatch(values[0]):
-        raise RequestRejected(Rejection.MALFORMED, "expected a form body id=tr_... (a Mollie payment id)")
+    if len(values) != 1 or not MOLLIE_ID.fullmatch(values[0]):
+        raise RequestRejected(Rejection.MALFORMED, "expected a form body id=tr_... (a Mollie id)")
     return values[0]
 
 
-def _mollie_event(intake: Intake, account: PaymentAccount, signature: str, body: bytes) -> Accepted:
+def _mollie_event(intake: Intake, account: PaymentAccount, signature: str, body: bytes) -> Accepted | Kept | Ignored:
     """A next-gen event: hex HMAC-SHA256 of the raw body with the signing secret, perhaps prefixed `sha256=`."""
     expected = hmac.new(account.webhook_secret.encode(), body, hashlib.sha256).hexdigest()
     given = signature.strip().removeprefix("sha256=").encode("utf-8", "replace")
     if not account.webhook_secret or not hmac.compare_digest(expected.encode(), given):
         raise RequestRejected(Rejection.UNAUTHENTICATED, "the X-Mollie-Signature does not match the body")
     event = _json_object(body)
-    entity = str(event.get("entityId", ""))
-    if not MOLLIE_PAYMENT.fullmatch(entity) or not str(event.get("id", "")):
-        raise RequestRejected(Rejection.MALFORMED, "a Mollie event names an event id and a payment (entityId tr_...)")
-    return accept(intake, _payment_key(account, entity), str(event.get("type", "")), str(event["id"]), body)
+    event_id, kind, entity = (str(event.get(name, "")) for name in ("id", "type", "entityId"))
+    if not event_id:
+        raise RequestRejected(Rejection.MALFORMED, "a Mollie event has an id")
+    if not kind.startswith(MOLLIE_EVENT_TYPES):
+        return Ignored(f"event type '{kind}' is not handled")
+    payment_id = _mollie_payment(event)
+    if payment_id is None:
+        key = _payment_key(account, entity if MOLLIE_ID.fullmatch(entity) else event_id)
+        reason = f"a Mollie {kind} event names no payment Koppel can read"
+        return keep(intake, key, kind, event_id, body, reason=reason)
+    return accept(intake, _payment_key(account, payment_id), kind, event_id, body)
 
 
-def _payment_intent(event: dict[str, Any]) -> str:
-    """The payment intent an event is about: the object itself, or the charge's / dispute's payment_intent."""
+def _mollie_payment(event: dict[str, Any]) -> str | None:
+    """The payment an event is about: its entity (`tr_...`), or the `paymentId` of the entity embedded in a "full"
+    payload (a refund's, a chargeback's); None when it names none (a payment link, a "simple" payload)."""
+    embedded = event.get("_embedded")
+    entity = embedded.get("entity") if isinstance(embedded, dict) else None
+    named = (event.get("entityId"), entity.get("paymentId") if isinstance(entity, dict) else None)
+    return next((each for each in named if isinstance(each, str) and MOLLIE_PAYMENT.fullmatch(each)), None)
+
+
+def _stripe_object(event: dict[str, Any]) -> dict[str, Any]:
+    """The object a Stripe event carries (`data.object`): a payment intent, charge or dispute; {} without one."""
     data = event.get("data")
     found = data.get("object") if isinstance(data, dict) else None
-    found = found if isinstance(found, dict) else {}
+    return found if isinstance(found, dict) else {}
+
+
+def _payment_intent(found: dict[str, Any]) -> str | None:
+    """The payment intent an event's object is, or belongs to (a charge's, a dispute's); None without one."""
     intent = found.get("id") if found.get("object") == "payment_intent" else found.get("payment_intent")
-    if not isinstance(intent, str) or not intent.startswith("pi_"):
-        raise RequestRejected(Rejection.MALFORMED, "the Stripe event names no payment intent")
-    return intent
+    return intent if isinstance(intent, str) and intent.startswith("pi_") else None
 
 
 def _payment_key(account: PaymentAccount, payment_id: str) -> WebOrderKey:

@@ -112,6 +112,9 @@ def _changes(sync: CatalogSync, today: date, since: datetime | None, tally: _Tal
         read = sync.source.items(since=since, numbers=moved)
     for item in read:
         tally.read += 1
+        if unpriceable := item.unpriceable():
+            tally.problem(unpriceable)
+            continue
         found = listing(item, lines.get(item.number, ()), _availability(stock, sync.policy, today), sync.policy, today)
         found_inputs = inputs.get(item.number, NO_INPUTS)
         changed = change(found, known, found_inputs)

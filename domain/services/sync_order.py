@@ -1,8 +1,11 @@
 """The order worker's use case: one accepted order event -> exactly one BC salesOrder.
 
-Exactly once rests on three things: an ETag-conditional claim on the order record (renewed right before the
-create), a look-up by externalDocumentNumber before every create, and never sending a second create while an
-unanswered one may still land in BC (the claim is kept until its lease runs out; other copies wait meanwhile).
+Exactly once rests on four things: an ETag-conditional claim on the order record (renewed right before the
+create), a claim on the BC document number in storage (so two web orders that map to one externalDocumentNumber
+never both create: BC accepts duplicates), a look-up by externalDocumentNumber before every create, and never sending
+a second create while an unanswered one may still land in BC (the claim is kept until its lease runs out; other
+copies wait meanwhile). What is fingerprinted and controlled is the document as BC stored it, read back when the
+create's answer cannot be all of it.
 """
 
 from __future__ import annotations
@@ -42,15 +45,17 @@ from domain.ports import (
 )
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord
 from domain.rules.controls import ControlPolicy, release_blockers, run_controls
+from domain.rules.create_answer import incomplete_answer
 from domain.rules.document_changes import change_plan
-from domain.rules.totals import totals_problem
+from domain.rules.totals import totals_differences
 from domain.services.customers import resolve_customer
 from domain.services.ingest_webhook import Intake, accept
 from domain.services.shop_payments import record_shop_payment, track_unpaid
 
 DEFAULT_IMPORT_STATUSES = {
     "woocommerce": frozenset({"processing", "on-hold", "completed"}),
-    "shopify": frozenset({"pending", "authorized", "partially_paid", "paid"}),
+    # partially_refunded: paid, and part paid back; what is left (the current quantities) is what ships
+    "shopify": frozenset({"pending", "authorized", "partially_paid", "paid", "partially_refunded"}),
     "portal": frozenset({"placed"}),
 }
 
@@ -236,11 +241,14 @@ def _settlement(sync: OrderSync, order: Order) -> Settlement | None:
 def _customer_pricing(sync: OrderSync, document: BcSalesOrder, skus: dict[str, ResolvedSku]) -> CustomerPricing | None:
     if sync.prices is None:
         return None
-    return sync.prices.customer_pricing(document.customer_number, sorted({sku.item_number for sku in skus.values()}))
+    items = sorted({sku.item_number for sku in skus.values()})
+    return sync.prices.customer_pricing(document.billed_customer_number, items)
 
 
 def _record_cancelled(sync: OrderSync, held: _Held, order: Order, message: OrderMessage) -> OrderRecord:
-    number = held.record.bc.number if held.record.bc else ""
+    """The BC order is gone with the web order: so is the web order's hold on its document number."""
+    deleted = held.record.bc
+    number = deleted.number if deleted else ""
     _save(
         sync,
         held,
@@ -251,6 +259,8 @@ def _record_cancelled(sync: OrderSync, held: _Held, order: Order, message: Order
         problem="",
         claim_owner="",
     )
+    if deleted is not None:
+        sync.orders.release_document(deleted.external_document_number, order.key)
     sync.events.mark(
         order.key, message.event_id, EventStatus.PROCESSED, f"cancelled in the shop: BC order {number} deleted"
     )
@@ -417,8 +427,10 @@ def _claim(sync: OrderSync, held: _Held, order: Order, message: OrderMessage, wo
 
 
 def _import(sync: OrderSync, held: _Held, order: Order) -> _Imported:
-    """Find the order in BC by externalDocumentNumber, else create it; a lost reply is looked up, not re-sent."""
+    """Claim the document number, find the order in BC by it, else create it; a lost reply is looked up, not
+    re-sent."""
     number = sync.policy.document_number(order)
+    _claim_document(sync, order.key, number)
     try:
         existing = _existing_document(sync, order, number)
         if existing is not None:
@@ -432,14 +444,38 @@ def _import(sync: OrderSync, held: _Held, order: Order) -> _Imported:
         )
         _save(sync, held, claim_expires_at=sync.clock.now() + sync.policy.claim_lease)
         try:
-            return _Imported(sync.bc.create_sales_order(payload), skus, customer)
+            answer = sync.bc.create_sales_order(payload)
         except AmbiguousWriteError:
             created = _existing_document(sync, order, number)
             if created is None:
                 raise _UnansweredCreate from None
             return _Imported(created, skus, customer)
+        return _as_stored(sync, answer, len(payload["salesOrderLines"]), skus, customer)
     except BusinessCentralRejected as error:
         raise PermanentError(f"BC refused: {error.message or error.code}") from None
+
+
+def _claim_document(sync: OrderSync, key: WebOrderKey, number: str) -> None:
+    """Hold the BC document number before anything is created: BC itself accepts a second order with it."""
+    holder = sync.orders.claim_document(number, key)
+    if holder != key:
+        raise PermanentError(
+            f"BC document number {number} is held by web order {holder}: two web orders map to one "
+            "externalDocumentNumber; give each shop its own document prefix (KOPPEL_<CHANNEL>_PREFIX_<SHOP>), then "
+            "replay"
+        )
+
+
+def _as_stored(
+    sync: OrderSync, answer: BcSalesOrder, lines_sent: int, skus: dict[str, ResolvedSku], customer: BcCustomer
+) -> _Imported:
+    """The created document as BC stored it: its answer, or, when the answer cannot be the whole document (lines
+    missing, totals that do not fit them), the order read back once."""
+    incomplete = incomplete_answer(answer, lines_sent)
+    if not incomplete:
+        return _Imported(answer, skus, customer)
+    stored = sync.bc.sales_order(answer.id)
+    return _Imported(stored or answer, skus, customer, f"; read back ({incomplete})")
 
 
 def _existing_document(sync: OrderSync, order: Order, number: str) -> BcSalesOrder | None:
@@ -456,11 +492,12 @@ def _existing_document(sync: OrderSync, order: Order, number: str) -> BcSalesOrd
             f"BC already has sales order {found[0].number} with externalDocumentNumber {number} for customer "
             f"{found[0].customer_number}, not {named_customer}: give this channel a document prefix, then replay"
         )
-    if totals_problem(order, found[0], sync.policy.controls.totals_tolerance):
+    differences = totals_differences(order, found[0], sync.policy.controls.totals_tolerance)
+    if differences:
         raise PermanentError(
-            f"BC already has sales order {found[0].number} with externalDocumentNumber {number}, but its total "
-            f"{found[0].total_including_tax} is not the web order's {order.total}: if it belongs to another shop "
-            "or was keyed by hand, give this shop a document prefix; if it is this order, correct it; then replay"
+            f"BC already has sales order {found[0].number} with externalDocumentNumber {number}, but its amounts "
+            f"are not the web order's ({'; '.join(differences)}): if it belongs to another shop or was keyed by "
+            "hand, give this shop a document prefix; if it is this order, correct it; then replay"
         )
     return found[0]
 
@@ -469,7 +506,12 @@ def _resolve_skus(bc: BusinessCentral, order: Order) -> dict[str, ResolvedSku]:
     skus = bc.resolve_skus(sorted({line.sku for line in order.lines if line.sku}))
     for position, line in enumerate(order.lines, start=1):
         if not line.sku:
-            raise PermanentError(f"Line {position} ('{line.description}') has no SKU in the shop")
+            product = f", {order.key.source} product {line.shop_product_id}" if line.shop_product_id else ""
+            raise PermanentError(
+                f"Line {position} ('{line.description}'{product}) has no SKU in the shop: its product was deleted "
+                "or has no SKU. Restore the product or give it its SKU and save the order in the shop again, "
+                "or enter the order in BC by hand"
+            )
         found = skus.get(line.sku)
         if found is None:
             raise PermanentError(

@@ -75,7 +75,7 @@ def sync_payment(sync: PaymentSync, message: OrderMessage) -> PaymentRecord | No
         return None
     order, how = _order_for(sync, account, payment, previous)
     found = sync.orders.get(order) if order is not None else None
-    record = _matched(sync, payment, previous, order, found[0] if found else None, how=how)
+    record = _with_dispute(_matched(sync, payment, previous, order, found[0] if found else None, how=how))
     try:
         sync.payments.write(record, etag)
     except ConcurrencyConflict:
@@ -141,6 +141,15 @@ def _matched(
     return record.model_copy(
         update={"order_key": order, "status": status, "settlement": standing, "note": standing.explanation or how}
     )
+
+
+def _with_dispute(record: PaymentRecord) -> PaymentRecord:
+    """A dispute not decided yet is told with whatever else the note says (it counts only once lost)."""
+    payment = record.payment
+    if not payment.disputed:
+        return record
+    dispute = f"{payment.amount.currency} {payment.disputed:.2f} disputed at {payment.provider}: counted only if lost"
+    return record.model_copy(update={"note": "; ".join(note for note in (record.note, dispute) if note)})
 
 
 def _recheck_release(sync: PaymentSync, record: PaymentRecord, order: OrderRecord) -> None:

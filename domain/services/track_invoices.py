@@ -1,4 +1,5 @@
-"""Which web order each posted BC sales invoice and sales credit memo belongs to.
+"""Which web order each BC sales invoice and sales credit memo belongs to (posted ones, and the Draft / In Review
+ones salesInvoices and salesCreditMemos list too: filed, but nothing is applied to them until BC posts them).
 
 BC tells Koppel of new and changed invoices and credit memos through webhook subscriptions on salesInvoices and
 salesCreditMemos; as a fallback every booking run also reads those BC changed since the last poll. Either way an

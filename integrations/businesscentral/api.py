@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -17,14 +19,19 @@ from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
 
 SALES_ORDER_FIELDS = (
-    "id,number,status,customerNumber,externalDocumentNumber,"
+    "id,number,status,customerNumber,billToCustomerNumber,externalDocumentNumber,"
     "totalAmountExcludingTax,totalTaxAmount,totalAmountIncludingTax"
 )
 CUSTOMER_FIELDS = "id,number,blocked,taxRegistrationNumber"
+CUSTOMER_CARD_FIELDS = "No,VAT_Registration_No"
+"""Of page 21 "Customer Card" published as a web service: "VAT Registration No." is a table field there."""
 ITEM_FIELDS = "id,number,blocked,unitPrice,inventory"
-VARIANT_FIELDS = "id,itemId,code"
+VARIANT_FIELDS = "id,itemNumber,code"
 FILTER_CHUNK = 15
 VARIANT_SEPARATOR = "-"
+_VAT_PUNCTUATION = re.compile(r"[\s.\-]")
+
+log = logging.getLogger(__name__)
 
 
 class BusinessCentralApi:
@@ -35,11 +42,16 @@ class BusinessCentralApi:
         new_customer_fields: dict[str, Any] | None = None,
         cache_size: int = 4096,
         cache_seconds: float = 300.0,
+        *,
+        customer_cards_url: str | None = None,
     ) -> None:
         """`release_api_url`: the company URL of the optional custom API page with a release action;
-        `new_customer_fields`: the template every new customer gets (payment terms, shipment method, ...)."""
+        `new_customer_fields`: the template every new customer gets (payment terms, shipment method, ...);
+        `customer_cards_url`: page 21 "Customer Card" published as a web service, for the look-up by VAT number
+        (None: customers are not looked up by VAT number)."""
         self._client = client
         self._release_api_url = release_api_url
+        self._customer_cards_url = customer_cards_url
         self._new_customer_fields = dict(new_customer_fields or {})
         self._customers: TTLCache[str, BcCustomer] = TTLCache(cache_size, cache_seconds)
         self._skus: TTLCache[str, ResolvedSku] = TTLCache(cache_size, cache_seconds)
@@ -110,7 +122,23 @@ class BusinessCentralApi:
         return self._first_customer(f"email eq {odata.literal(email)}")
 
     def customer_by_vat_number(self, vat_number: str) -> BcCustomer | None:
-        return self._first_customer(f"taxRegistrationNumber eq {odata.literal(vat_number)}")
+        """The one customer whose "VAT Registration No." is `vat_number` (compared without case, spaces, dots or
+        dashes), read from page 21: API v2.0's taxRegistrationNumber is a page variable, which BC cannot filter on
+        (it refuses, or ignores the filter and answers with the first customer). A row is taken only when its number
+        is the one asked, so an ignored filter binds nobody. None when the page is not configured, nobody has the
+        number, or several customers share it (then the next way of finding the customer decides)."""
+        wanted = _vat_key(vat_number)
+        if self._customer_cards_url is None or not wanted:
+            return None
+        spellings = sorted({vat_number.strip(), wanted})
+        rows = self._client.get_all_url(
+            self._customer_cards_url,
+            {"$filter": odata.any_of("VAT_Registration_No", spellings), "$select": CUSTOMER_CARD_FIELDS},
+        )
+        numbers = sorted({row["No"] for row in rows if _vat_key(row.get("VAT_Registration_No") or "") == wanted})
+        if len(numbers) > 1:
+            log.warning("VAT number %s is on customers %s: not used to choose one", wanted, ", ".join(numbers))
+        return self.customer_by_number(numbers[0]) if len(numbers) == 1 else None
 
     def create_customer(self, party: Party) -> BcCustomer:
         body = {**business_central.customer(party), **self._new_customer_fields}
@@ -135,7 +163,7 @@ class BusinessCentralApi:
 
     def _remember(self, customer: BcCustomer) -> BcCustomer:
         """Cache a usable customer; a blocked one is asked again, so unblocking it in BC takes effect at once."""
-        if not customer.blocked.strip():
+        if not customer.blocked:
             with self._lock:
                 self._customers[customer.number] = customer
         return customer
@@ -156,21 +184,21 @@ class BusinessCentralApi:
         return resolved
 
     def _variants(self, skus: Iterable[str]) -> dict[str, ResolvedSku]:
-        """A SKU `ITEM-CODE` is item ITEM's variant CODE when both exist."""
+        """A SKU `ITEM-CODE` is item ITEM's variant CODE when both exist. BC's `$filter` takes `or` only between
+        conditions on one field, so the variants are read by item number and the code is matched here."""
         split = {sku: sku.rsplit(VARIANT_SEPARATOR, 1) for sku in skus if VARIANT_SEPARATOR in sku}
         items = self._items_by_number(sorted({item for item, _ in split.values()}))
-        wanted = [(sku, items[item], code) for sku, (item, code) in split.items() if item in items]
-        resolved: dict[str, ResolvedSku] = {}
-        for chunk in _chunks(wanted):
-            condition = " or ".join(
-                f"(itemId eq {item.item_id} and code eq {odata.literal(code)})" for _, item, code in chunk
+        variant_ids: dict[tuple[str, str], str] = {}
+        for chunk in _chunks(sorted({item for item, _ in split.values() if item in items})):
+            query = {"$filter": odata.any_of("itemNumber", chunk), "$select": VARIANT_FIELDS}
+            variant_ids.update(
+                {(row["itemNumber"], row["code"]): row["id"] for row in self._client.get_all("itemVariants", query)}
             )
-            rows = self._client.get_all("itemVariants", {"$filter": condition, "$select": VARIANT_FIELDS})
-            by_key = {(row["itemId"], row["code"]): row["id"] for row in rows}
-            for sku, item, code in chunk:
-                variant_id = by_key.get((item.item_id, code))
-                if variant_id:
-                    resolved[sku] = item.model_copy(update={"variant_id": variant_id, "variant_code": code})
+        resolved: dict[str, ResolvedSku] = {}
+        for sku, (item_number, code) in split.items():
+            variant_id = variant_ids.get((item_number, code))
+            if variant_id:
+                resolved[sku] = items[item_number].model_copy(update={"variant_id": variant_id, "variant_code": code})
         return resolved
 
 
@@ -179,11 +207,17 @@ def _chunks(values: list[Any]) -> list[list[Any]]:
     return [values[i : i + FILTER_CHUNK] for i in range(0, len(values), FILTER_CHUNK)]
 
 
+def _vat_key(vat_number: str) -> str:
+    """A VAT number as compared: upper case, without spaces, dots or dashes ("nl 8537.26.432.B01" is
+    "NL853726432B01")."""
+    return _VAT_PUNCTUATION.sub("", vat_number).upper()
+
+
 def _customer(row: dict[str, Any]) -> BcCustomer:
     return BcCustomer(
         id=row["id"],
         number=row["number"],
-        blocked=str(row.get("blocked") or ""),
+        blocked=odata.enum_value(row.get("blocked")),
         tax_registration_number=str(row.get("taxRegistrationNumber") or ""),
     )
 
@@ -192,8 +226,9 @@ def _sales_order(row: dict[str, Any]) -> BcSalesOrder:
     return BcSalesOrder(
         id=row["id"],
         number=row["number"],
-        status=row.get("status", ""),
+        status=odata.enum_value(row.get("status")),
         customer_number=row.get("customerNumber", ""),
+        bill_to_customer_number=row.get("billToCustomerNumber") or "",
         external_document_number=row.get("externalDocumentNumber", ""),
         total_excluding_tax=Decimal(str(row.get("totalAmountExcludingTax", 0))),
         total_tax=Decimal(str(row.get("totalTaxAmount", 0))),
@@ -208,7 +243,7 @@ def _sales_order(row: dict[str, Any]) -> BcSalesOrder:
 
 def _line(row: dict[str, Any]) -> BcSalesOrderLine:
     return BcSalesOrderLine(
-        line_type=row.get("lineType", ""),
+        line_type=odata.enum_value(row.get("lineType")),
         id=row.get("id", ""),
         etag=str(row.get("@odata.etag", "")),
         item_id=row.get("itemId") or "",

@@ -1,5 +1,6 @@
 """The CatalogSource port over BC: items and variants from API v2.0, price list lines from the page an
-administrator publishes as an OData v4 web service (API v2.0 has none), stock from integrations.businesscentral.stock.
+administrator publishes as an OData v4 web service (API v2.0 has none), each item's VAT % from
+integrations.businesscentral.vat (published pages too), stock from integrations.businesscentral.stock.
 
 Items are streamed page by page. Price list lines are kept per item as compact tuples and turned into domain
 objects only when that item's listing is made, so a 50,000-item catalog is not held twice (raw and as models).
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -21,10 +22,10 @@ from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.price_lists import PRICE_LINE_FIELDS, price_list_line
 from integrations.businesscentral.stock import BusinessCentralStock
+from integrations.businesscentral.vat import BusinessCentralVat
 
 ITEM_FIELDS = (
-    "number,displayName,blocked,unitPrice,priceIncludesTax,taxGroupCode,baseUnitOfMeasureCode,itemCategoryCode,"
-    "lastModifiedDateTime"
+    "number,displayName,blocked,unitPrice,priceIncludesTax,baseUnitOfMeasureCode,itemCategoryCode,lastModifiedDateTime"
 )
 VARIANT_FIELDS = "itemNumber,code,description,lastModifiedDateTime"
 ITEM_ASSET = "Item"
@@ -58,28 +59,34 @@ class BusinessCentralCatalog:
         client: BusinessCentralClient,
         price_lines_url: str,
         stock: BusinessCentralStock,
-        vat_percent_by_group: Mapping[str, Decimal],
+        vat: BusinessCentralVat,
     ) -> None:
-        """`vat_percent_by_group`: the VAT % of each item tax group code (HOOG 21, LAAG 9, ...)."""
         self._client = client
         self._price_lines_url = price_lines_url
         self._stock = stock
-        self._vat = dict(vat_percent_by_group)
+        self._vat = vat
 
     def items(self, since: datetime | None = None, numbers: Collection[str] = ()) -> Iterator[CatalogItem]:
         """Every item with its variants, or after `since` the items whose card or a variant BC stamped later and
-        those in `numbers` (fetched by number, or in a full read when there are many)."""
+        those in `numbers` (fetched by number, or in a full read when there are many). An item's VAT % is None when
+        BC gives no VAT for a domestic sale of it (no VAT Prod. Posting Group, or no usable VAT posting setup)."""
         variants, restamped = self._variants(since)
         categories = self._categories()
+        rates = self._vat.rates()
         wanted = set(numbers) | restamped
+        rows: Iterable[dict[str, Any]]
         if since is None or len(wanted) > READ_ALL_ABOVE:
+            groups = self._vat.groups()
             rows = self._item_rows({})
             if since is not None:
                 rows = (row for row in rows if row["number"] in wanted or _stamped_after(row, since))
         else:
-            rows = self._changed_item_rows(since, wanted)
+            rows = list(self._changed_item_rows(since, wanted))
+            groups = self._vat.groups([row["number"] for row in rows])
         for row in rows:
-            yield self._item(row, variants.get(row["number"], ()), categories)
+            group = groups.get(row["number"], "")
+            vat = rates.get(group) if group else None
+            yield self._item(row, variants.get(row["number"], ()), categories, vat)
 
     def _changed_item_rows(self, since: datetime, wanted: set[str]) -> Iterator[dict[str, Any]]:
         seen: set[str] = set()
@@ -95,7 +102,11 @@ class BusinessCentralCatalog:
             yield from page
 
     def _item(
-        self, row: dict[str, Any], variants: tuple[CatalogVariant, ...], categories: Mapping[str, str]
+        self,
+        row: dict[str, Any],
+        variants: tuple[CatalogVariant, ...],
+        categories: Mapping[str, str],
+        vat_percent: Decimal | None,
     ) -> CatalogItem:
         category = row.get("itemCategoryCode") or ""
         return CatalogItem(
@@ -105,7 +116,7 @@ class BusinessCentralCatalog:
             unit_price=Decimal(str(row.get("unitPrice") or 0)),
             base_unit_of_measure=row.get("baseUnitOfMeasureCode") or "",
             price_includes_vat=bool(row.get("priceIncludesTax")),
-            vat_percent=self._vat.get(row.get("taxGroupCode") or "", Decimal(0)),
+            vat_percent=vat_percent,
             variants=variants,
             category=categories.get(category, category),
         )

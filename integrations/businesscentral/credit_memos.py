@@ -7,12 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from domain.payments.credit_memo import BcCreditMemo
+from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.posted_documents import PostedDocuments
 
 CREDIT_MEMO_FIELDS = (
-    "id,number,externalDocumentNumber,customerNumber,currencyCode,totalAmountIncludingTax,status,invoiceId,"
-    "invoiceNumber,postingDate,lastModifiedDateTime"
+    "id,number,externalDocumentNumber,customerNumber,billToCustomerNumber,currencyCode,totalAmountIncludingTax,status,"
+    "invoiceId,invoiceNumber,postingDate,lastModifiedDateTime"
 )
 """No remainingAmount: API v2.0's salesCreditMemos is not known to carry one; `status` says whether it is open."""
 EMPTY_GUID = "00000000-0000-0000-0000-000000000000"
@@ -31,9 +32,10 @@ def credit_memo(row: dict[str, Any]) -> BcCreditMemo:
         number=row["number"],
         external_document_number=row.get("externalDocumentNumber") or "",
         customer_number=row.get("customerNumber") or "",
+        bill_to_customer_number=row.get("billToCustomerNumber") or "",
         currency_code=row.get("currencyCode") or "",
         total_including_tax=Decimal(str(row.get("totalAmountIncludingTax", 0))),
-        status=row.get("status") or "",
+        status=odata.enum_value(row.get("status")),
         invoice_id="" if invoice_id == EMPTY_GUID else invoice_id,
         invoice_number=row.get("invoiceNumber") or "",
         remaining_amount=None if remaining is None else Decimal(str(remaining)),

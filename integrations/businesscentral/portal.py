@@ -10,6 +10,7 @@ from typing import Any
 
 from domain.catalog.availability import ItemKey, ItemSubstitution
 from domain.catalog.portal import PortalCustomer
+from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
 
 CUSTOMER_FIELDS = "No,Customer_Price_Group,Customer_Disc_Group,Currency_Code"
@@ -39,7 +40,7 @@ class BusinessCentralPortalSource:
         by_item: dict[str, list[ItemSubstitution]] = defaultdict(list)
         for page in self._client.pages(self._substitutions_url, {"$select": SUBSTITUTION_FIELDS}):
             for row in page:
-                if row.get("Type") == ITEM and row.get("Substitute_Type") == ITEM:
+                if odata.enum_value(row.get("Type")) == ITEM == odata.enum_value(row.get("Substitute_Type")):
                     by_item[row["No"]].append(_substitution(row))
         return dict(by_item)
 

@@ -35,9 +35,17 @@ class PostedDocuments(Generic[D]):
         url = resource if resource.startswith("http") else f"{self._client.api_root}/{resource.lstrip('/')}"
         if "?" in url or url.rstrip("/").endswith(self._entity_set):
             return [self._parse(row) for page in self._client.pages(url) for row in page]
+        found = self._one(url)
+        return [] if found is None else [found]
+
+    def get(self, document_id: str) -> D | None:
+        """The document as BC has it now; None when it is gone."""
+        return self._one(f"{self._client.company_url}/{self._entity_set}({document_id})")
+
+    def _one(self, url: str) -> D | None:
         try:
-            return [self._parse(self._client.get_url(url, {"$select": self._fields}))]
+            return self._parse(self._client.get_url(url, {"$select": self._fields}))
         except BusinessCentralRejected as rejected:
             if rejected.status == 404:
-                return []
+                return None
             raise

@@ -25,6 +25,7 @@ from typing import Any
 
 from domain.catalog.availability import ExpectedReceipt, ItemKey, SalesDemand, StockFacts
 from domain.errors import RetryableError
+from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.price_lists import BLANK_DATE
 
@@ -194,7 +195,7 @@ class _Resolver:
 
 def _open_line(row: dict[str, Any], documents: _Documents, order_date: str) -> _OpenLine | None:
     """The line if it is an Item line with something left to ship or receive; its own date, else the order's."""
-    if row.get("lineType") != "Item":
+    if odata.enum_value(row.get("lineType")) != "Item":
         return None
     outstanding = Decimal(str(row.get("quantity") or 0)) - Decimal(str(row.get(documents.done) or 0))
     if outstanding <= 0:

@@ -8,6 +8,11 @@ from typing import Any
 from domain.subscriptions import BcSubscription
 from integrations.businesscentral.client import BusinessCentralClient
 
+ANY_VERSION = "*"
+"""If-Match for a subscription listed without `@odata.etag` (Microsoft's examples show none:
+MicrosoftDocs/dynamics365smb-devitpro-pb dev-itpro/api-reference/v2.0/api/dynamics_subscriptions_get.md); PATCH
+requires If-Match (dynamics_subscriptions_update.md)."""
+
 
 class BusinessCentralSubscriptions:
     def __init__(self, client: BusinessCentralClient) -> None:
@@ -41,5 +46,5 @@ def from_row(row: dict[str, Any]) -> BcSubscription:
         resource=row["resource"],
         notification_url=row["notificationUrl"],
         expires_at=datetime.fromisoformat(row["expirationDateTime"]),
-        etag=row["@odata.etag"],
+        etag=row.get("@odata.etag") or ANY_VERSION,
     )

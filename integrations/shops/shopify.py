@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import httpx
 
 from domain.errors import RetryableError
+from integrations.shops.shopify_admin import ShopifyAdmin
 
 PAGE_SIZE = 250
 MAX_ATTEMPTS = 4
@@ -18,10 +19,9 @@ MAX_ATTEMPTS = 4
 class ShopifyOrderFeed:
     """GET /admin/api/{version}/orders.json?updated_at_min=..., following the Link header's next page."""
 
-    def __init__(self, http: httpx.Client, shop_url: str, api_version: str, access_token: str) -> None:
-        self._http = http
-        self._orders_url = f"{shop_url.rstrip('/')}/admin/api/{api_version}/orders.json"
-        self._headers = {"X-Shopify-Access-Token": access_token}
+    def __init__(self, admin: ShopifyAdmin) -> None:
+        self._admin = admin
+        self._orders_url = admin.url("orders.json")
 
     def modified_since(self, since: datetime) -> Iterator[bytes]:
         params: dict[str, str] | None = {
@@ -40,10 +40,7 @@ class ShopifyOrderFeed:
     def _get(self, url: str, params: dict[str, str] | None) -> httpx.Response:
         """Shopify's leaky bucket answers 429 with Retry-After: wait that long, a few times."""
         for _ in range(MAX_ATTEMPTS):
-            try:
-                response = self._http.get(url, params=params, headers=self._headers)
-            except httpx.TransportError as error:
-                raise RetryableError(f"Shopify unreachable: {type(error).__name__}") from error
+            response = self._admin.send("GET", url, params=params)
             if response.status_code != 429:
                 break
             time.sleep(min(float(response.headers.get("Retry-After", "2")), 10.0))

@@ -1,9 +1,12 @@
-"""The ChannelCatalog port over Shopify's Admin GraphQL API (2026-01): each item is written whole with one
-synchronous `productSet`, then the quantities of the batch are set with `inventorySetQuantities`, at most 250 a call.
+"""The ChannelCatalog port over Shopify's Admin GraphQL API (2026-01 or later, for `@idempotent` and
+`changeFromQuantity`): each item is written whole with one synchronous `productSet`, then the quantities of the batch
+are set with `inventorySetQuantities`, at most 250 a call.
 
 `productSet` replaces the product's options and variants with the ones given (a variant left out is deleted), so
-every call carries all of an item's variants, whichever changed. An item without variants is Shopify's single
-"Title: Default Title" variant; an item with variants has one option, "Variant", whose values are the variants'.
+every call carries all of an item's variants, whichever changed, each with its Shopify id once it has one: a variant
+sent without its id is a new one, and the old one is deleted with its inventory item. An item without variants is
+Shopify's single "Title: Default Title" variant, whose id is kept with the product's as the item's channel id (see
+ItemIds); an item with variants has one option, "Variant", whose values are the variants'.
 Only the fields BC owns are sent, so descriptions, images and SEO kept in the shop survive (a new product is
 always given its title, which Shopify requires).
 
@@ -22,8 +25,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from domain.catalog.availability import ChannelStock, StockStatus
 from domain.catalog.listing import (
     ListedField,
@@ -34,8 +35,8 @@ from domain.catalog.listing import (
     PushOutcome,
 )
 from domain.errors import RetryableError
+from integrations.shops.shopify_admin import ShopifyAdmin
 
-API_VERSION = "2026-01"
 BATCH_LIMIT = 100
 QUANTITIES_LIMIT = 250
 MAX_TRIES = 5
@@ -58,6 +59,24 @@ mutation KoppelSetQuantities($input: InventorySetQuantitiesInput!, $key: String!
   }
 }"""
 FIRST_LOCATION = "query KoppelLocation { locations(first: 1) { nodes { id } } }"
+ONLY_VARIANT = "query KoppelOnlyVariant($id: ID!) { product(id: $id) { variants(first: 2) { nodes { id } } } }"
+
+
+@dataclass(frozen=True)
+class ItemIds:
+    """The channel id Koppel keeps for an item's own SKU: its product's id and, for an item without variants, the
+    id of its one variant, separated by a space (a product's id alone before Koppel kept the variant's)."""
+
+    product: str
+    variant: str = ""
+
+    @classmethod
+    def parse(cls, channel_id: str) -> ItemIds:
+        product, _, variant = channel_id.partition(" ")
+        return cls(product, variant)
+
+    def __str__(self) -> str:
+        return f"{self.product} {self.variant}".rstrip()
 
 
 class _Refused(Exception):
@@ -76,16 +95,13 @@ class _Quantity:
 class ShopifyCatalog:
     def __init__(
         self,
-        http: httpx.Client,
-        shop_url: str,
-        access_token: str,
+        admin: ShopifyAdmin,
         location_id: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         """`location_id` None: the shop's first location, asked once."""
-        self._http = http
-        self._url = f"{shop_url.rstrip('/')}/admin/api/{API_VERSION}/graphql.json"
-        self._headers = {"X-Shopify-Access-Token": access_token}
+        self._admin = admin
+        self._url = admin.url("graphql.json")
         self._location_id = location_id
         self._sleep = sleep
 
@@ -111,10 +127,10 @@ class ShopifyCatalog:
 
     def _set_product(self, found: ListingChange) -> tuple[list[PushOutcome], list[_Quantity]]:
         """The outcomes of the SKUs the change sends, and the quantities to set for those Shopify accepted."""
-        product_id = found.channel_id(found.listing.sku)
+        ids = self._item_ids(found)
         variables = {
-            "input": product_input(found.listing, found.channel_ids),
-            "identifier": {"id": product_id} if product_id else None,
+            "input": product_input(found.listing, found.channel_ids | {found.listing.sku: str(ids)}),
+            "identifier": {"id": ids.product} if ids.product else None,
         }
         try:
             payload = self._call(PRODUCT_SET, variables)["productSet"]
@@ -124,7 +140,7 @@ class ShopifyCatalog:
             return _refuse_all(found, _user_errors(payload["userErrors"])), []
         product = payload["product"]
         by_sku = {node["sku"]: node for node in product["variants"]["nodes"]}
-        outcomes = [PushOutcome(sku=found.listing.sku, channel_id=product["id"])] if found.product_changed else []
+        outcomes = [_product_outcome(found.listing, product["id"], by_sku)] if found.product_changed else []
         outcomes += [_variant_outcome(variant.sku, by_sku) for variant in found.changed_variants]
         stocked = [
             _Quantity(offer.sku, by_sku[offer.sku]["inventoryItem"]["id"], quantity)
@@ -132,6 +148,20 @@ class ShopifyCatalog:
             if offer.sku in by_sku and (quantity := tracked_quantity(offer.stock)) is not None
         ]
         return outcomes, stocked
+
+    def _item_ids(self, found: ListingChange) -> ItemIds:
+        """The ids kept for the item's own SKU. One listed before Koppel kept the variant's id with the product's
+        has the product's alone: for an item without variants, the id of the product's one variant is asked (once:
+        the push keeps it), so that it is not made anew."""
+        ids = ItemIds.parse(found.channel_id(found.listing.sku))
+        if found.listing.variants or not ids.product or ids.variant:
+            return ids
+        try:
+            product = self._call(ONLY_VARIANT, {"id": ids.product})["product"]
+        except _Refused:
+            return ids
+        variants = product["variants"]["nodes"] if product else []
+        return ItemIds(ids.product, variants[0]["id"]) if len(variants) == 1 else ids
 
     def _set_quantities(self, quantities: Sequence[_Quantity], push_id: str) -> list[PushOutcome]:
         """One all-or-nothing call; when Shopify refuses it, every SKU in it is refused (none was set), each
@@ -185,13 +215,10 @@ class ShopifyCatalog:
         raise RetryableError(f"Shopify throttled the call {MAX_TRIES} times in a row")
 
     def _post(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-        try:
-            response = self._http.post(self._url, json={"query": query, "variables": variables}, headers=self._headers)
-        except httpx.TransportError as error:
-            raise RetryableError(f"Shopify unreachable: {type(error).__name__}") from error
+        response = self._admin.send("POST", self._url, json={"query": query, "variables": variables})
         if response.status_code in (401, 403):
             raise RetryableError(
-                f"Shopify refused the access token ({response.status_code}): check the app's Admin API token "
+                f"Shopify refused the access token ({response.status_code}): check the app's credentials "
                 "and its write_products and write_inventory scopes"
             )
         if response.status_code >= 400:
@@ -215,7 +242,11 @@ def product_input(found: Listing, channel_ids: Mapping[str, str]) -> dict[str, A
         body["productType"] = found.category
     if not found.variants:
         option = {"name": DEFAULT_OPTION, "values": [{"name": DEFAULT_VALUE}]}
-        return body | {"productOptions": [option], "variants": [_variant(found, DEFAULT_OPTION, DEFAULT_VALUE, "")]}
+        variant_id = ItemIds.parse(channel_ids.get(found.sku, "")).variant
+        return body | {
+            "productOptions": [option],
+            "variants": [_variant(found, DEFAULT_OPTION, DEFAULT_VALUE, variant_id)],
+        }
     option = {"name": VARIANT_OPTION, "values": [{"name": variant.option} for variant in found.variants]}
     variants = [
         _variant(variant, VARIANT_OPTION, variant.option, channel_ids.get(variant.sku, ""))
@@ -272,6 +303,12 @@ def _stock_sent(found: ListingChange) -> list[Offer]:
         return []
     own: list[Offer] = [found.listing] if found.product_changed and not found.listing.variants else []
     return [offer for offer in [*own, *found.changed_variants] if offer.stock.shown]
+
+
+def _product_outcome(found: Listing, product_id: str, by_sku: Mapping[str, Any]) -> PushOutcome:
+    """The item's own SKU accepted: the product's id, with its one variant's when the item has no variants."""
+    default_variant = "" if found.variants else str(by_sku.get(found.sku, {}).get("id", ""))
+    return PushOutcome(sku=found.sku, channel_id=str(ItemIds(product_id, default_variant)))
 
 
 def _variant_outcome(sku: str, by_sku: Mapping[str, Any]) -> PushOutcome:

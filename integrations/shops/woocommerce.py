@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import logging
+import re
+from collections.abc import Generator, Iterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -11,6 +13,40 @@ import httpx
 from domain.errors import RetryableError
 
 PAGE_SIZE = 100
+_SECRET_IN_URL = re.compile(r"(consumer_secret=)[^&\s\"]*")
+
+
+class QueryStringKey(httpx.Auth):
+    """The REST key as `consumer_key`/`consumer_secret` query parameters, which WooCommerce takes over HTTPS where a
+    proxy or server strips the Authorization header (https://woocommerce.github.io/woocommerce-rest-api-docs/
+    #authentication-over-https). The secret is masked in httpx's request log."""
+
+    def __init__(self, consumer_key: str, consumer_secret: str) -> None:
+        self._params = {"consumer_key": consumer_key, "consumer_secret": consumer_secret}
+        _mask_secrets_in(logging.getLogger("httpx"))
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.url = request.url.copy_merge_params(self._params)
+        yield request
+
+
+def rest_auth(consumer_key: str, consumer_secret: str, key_in_query: bool) -> httpx.Auth:
+    """HTTP Basic with the REST key, or the key in the query string where Basic does not reach WooCommerce."""
+    if key_in_query:
+        return QueryStringKey(consumer_key, consumer_secret)
+    return httpx.BasicAuth(consumer_key, consumer_secret)
+
+
+class _MaskSecrets(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_SECRET_IN_URL.sub(r"\1***", str(arg)) for arg in record.args)
+        return True
+
+
+def _mask_secrets_in(logger: logging.Logger) -> None:
+    if not any(isinstance(existing, _MaskSecrets) for existing in logger.filters):
+        logger.addFilter(_MaskSecrets())
 
 
 def _query(modified_after: datetime, page: int) -> dict[str, str]:
@@ -28,10 +64,12 @@ def _query(modified_after: datetime, page: int) -> dict[str, str]:
 class WooCommerceOrderFeed:
     """GET /wp-json/wc/v3/orders?modified_after=..., oldest change first."""
 
-    def __init__(self, http: httpx.Client, site_url: str, consumer_key: str, consumer_secret: str) -> None:
+    def __init__(
+        self, http: httpx.Client, site_url: str, consumer_key: str, consumer_secret: str, key_in_query: bool = False
+    ) -> None:
         self._http = http
         self._orders_url = site_url.rstrip("/") + "/wp-json/wc/v3/orders"
-        self._auth = httpx.BasicAuth(consumer_key, consumer_secret)
+        self._auth = rest_auth(consumer_key, consumer_secret, key_in_query)
 
     def modified_since(self, since: datetime) -> Iterator[bytes]:
         """Keyset paging on the modification time, not page numbers: an order changed while the list is read moves

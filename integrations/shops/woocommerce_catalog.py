@@ -27,6 +27,7 @@ from domain.catalog.listing import (
     VariantListing,
 )
 from domain.errors import RetryableError
+from integrations.shops.woocommerce import rest_auth
 
 BATCH_LIMIT = 100
 OfferT = TypeVar("OfferT", bound=Offer)
@@ -43,10 +44,12 @@ _STOCK_STATUS = {
 
 
 class WooCommerceCatalog:
-    def __init__(self, http: httpx.Client, site_url: str, consumer_key: str, consumer_secret: str) -> None:
+    def __init__(
+        self, http: httpx.Client, site_url: str, consumer_key: str, consumer_secret: str, key_in_query: bool = False
+    ) -> None:
         self._http = http
         self._products_url = site_url.rstrip("/") + "/wp-json/wc/v3/products"
-        self._auth = httpx.BasicAuth(consumer_key, consumer_secret)
+        self._auth = rest_auth(consumer_key, consumer_secret, key_in_query)
         self._category_ids: dict[str, int] = {}
         """The shop's product categories by lower-cased name, as far as this process has needed them."""
 
@@ -210,11 +213,15 @@ def _offer(found: Offer) -> dict[str, Any]:
 
 
 def _prices(found: Offer) -> dict[str, Any]:
+    """Sale dates in the site's time zone (WooCommerce reads a date without an offset so): the first day from its
+    start, the last day to its end, as the shop's own product form does (a bare date would end the sale as the last
+    day begins). "" clears a date; null would leave it as it was (the products controller sets a date only
+    `isset()`)."""
     return {
         "regular_price": f"{found.regular_price:f}",
         "sale_price": f"{found.sale_price:f}" if found.sale_price is not None else "",
-        "date_on_sale_from": found.sale_from.isoformat() if found.sale_from else None,
-        "date_on_sale_to": found.sale_to.isoformat() if found.sale_to else None,
+        "date_on_sale_from": f"{found.sale_from.isoformat()}T00:00:00" if found.sale_from else "",
+        "date_on_sale_to": f"{found.sale_to.isoformat()}T23:59:59" if found.sale_to else "",
     }
 
 

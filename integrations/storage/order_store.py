@@ -1,7 +1,8 @@
 """Order records in Table Storage, one row per web order, written only with ETag conditions; beside them, in
-partition `document:<externalDocumentNumber>`, which web order a BC document (and so its invoices) belongs to, and
-in partition `invoice:<invoice id>`, which web order a filed BC invoice (and so a credit memo applied to it)
-belongs to."""
+partition `document:<externalDocumentNumber>`, which web order holds a BC document number (claimed with an insert
+before the document is created, so two web orders never both create one; and so which web order a BC document and
+its invoices belong to), and in partition `invoice:<invoice id>`, which web order a filed BC invoice (and so a
+credit memo applied to it) belongs to."""
 
 from __future__ import annotations
 
@@ -56,6 +57,28 @@ class TableOrderStore:
         self._file_document(record)
         return str(result["etag"])
 
+    def claim_document(self, external_document_number: str, key: WebOrderKey) -> WebOrderKey:
+        partition = _document_partition(external_document_number)
+        if self._insert_key(partition, key):
+            return key
+        holder = self._key_in(partition)
+        if holder is None:
+            raise ConcurrencyConflict(f"the claim on {external_document_number} was given up while claiming it")
+        return holder
+
+    def release_document(self, external_document_number: str, key: WebOrderKey) -> None:
+        partition = _document_partition(external_document_number)
+        table = self._account.table(ORDERS_TABLE)
+        with storage_errors():
+            try:
+                row = table.get_entity(partition, ROW)
+                if row["key"] == str(key):
+                    table.delete_entity(
+                        partition, ROW, etag=row.metadata["etag"], match_condition=MatchConditions.IfNotModified
+                    )
+            except (ResourceNotFoundError, ResourceModifiedError):
+                return
+
     def key_for_document(self, external_document_number: str) -> WebOrderKey | None:
         return self._key_in(_document_partition(external_document_number))
 
@@ -76,16 +99,20 @@ class TableOrderStore:
         return WebOrderKey.parse(row["key"])
 
     def _file_document(self, record: OrderRecord) -> None:
-        """Remember which web order the record's BC document belongs to (once it has one)."""
-        if record.bc is None or not record.bc.external_document_number:
-            return
-        entity = {
-            "PartitionKey": _document_partition(record.bc.external_document_number),
-            "RowKey": ROW,
-            "key": str(record.key),
-        }
+        """Remember which web order the record's BC document belongs to (once it has one), unless its number is
+        held already: by this web order's claim, or by another's, which is never overwritten."""
+        if record.bc is not None and record.bc.external_document_number:
+            self._insert_key(_document_partition(record.bc.external_document_number), record.key)
+
+    def _insert_key(self, partition: str, key: WebOrderKey) -> bool:
+        """Insert the row naming `key`; False when the partition's row exists."""
+        entity = {"PartitionKey": partition, "RowKey": ROW, "key": str(key)}
         with storage_errors():
-            self._account.table(ORDERS_TABLE).upsert_entity(entity, mode=UpdateMode.REPLACE)
+            try:
+                self._account.table(ORDERS_TABLE).create_entity(entity)
+            except ResourceExistsError:
+                return False
+        return True
 
 
 def _entity(record: OrderRecord) -> dict[str, object]:

@@ -118,6 +118,22 @@ def test_a_malformed_body_is_refused_400_with_a_json_error(bc_webhooks: str, raw
     assert _answer(response)["error"]["code"] == "malformed"
 
 
+def test_a_body_over_the_intake_limit_is_answered_503_never_413(bc_webhooks: str, monkeypatch: pytest.MonkeyPatch):
+    """BC retries a notification only on 408, 429 and 5xx; any other answer makes it delete the subscription
+    ("Working with webhooks", MicrosoftDocs/dynamics365smb-devitpro-pb dev-itpro/api-reference/v2.0/
+    dynamics-subscriptions.md). A body Koppel will not take is answered 503: BC retries, the subscription stays, and
+    the invoice poll files what the body named."""
+    monkeypatch.setenv("KOPPEL_MAX_WEBHOOK_BYTES", "1024")
+    settings.cache_clear()
+    container.cache_clear()
+    entries = json.loads(_notification())["value"] * 10
+
+    response = _post(json.dumps({"value": entries}).encode())
+
+    assert response.status_code == 503
+    assert _answer(response)["error"]["code"] == "too_large"
+
+
 def test_without_a_client_state_setting_notifications_are_refused(app_settings: str):
     response = _post(_notification())
 
@@ -153,5 +169,5 @@ def test_with_a_notification_url_the_keeper_is_a_named_run(bc_webhooks: str, mon
     keeping = container().subscription_keeping
 
     assert keeping is not None
-    assert keeping.resource("salesInvoices") == f"api/v2.0/companies({COMPANY})/salesInvoices"
+    assert keeping.resource("salesInvoices") == f"/api/v2.0/companies({COMPANY})/salesInvoices"
     assert "bc-subscriptions" in container().named_runs()

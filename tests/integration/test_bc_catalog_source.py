@@ -16,12 +16,21 @@ from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.stock import BusinessCentralStock
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
+from integrations.businesscentral.vat import BusinessCentralVat
 from integrations.settings import BC_DEFAULT_SCOPE
 from localdev.bc_probe import BcProbe
 from localdev.simulators.businesscentral import BusinessCentralSimulator
-from localdev.simulators.businesscentral.published import ITEM_LOCATION_STOCK, ITEM_UNITS, PRICE_LIST_LINES
+from localdev.simulators.businesscentral.catalog_reference import DOMESTIC_VAT_GROUP
+from localdev.simulators.businesscentral.published import (
+    ITEM_LOCATION_STOCK,
+    ITEM_UNITS,
+    ITEMS,
+    PRICE_LIST_LINES,
+    VAT_SETUP,
+)
 
 VAT = {"HOOG": Decimal(21), "LAAG": Decimal(9), "NUL": Decimal(0)}
+"""The seeded VAT posting setup for domestic customers (BINNENLAND)."""
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +46,8 @@ def catalog(bc: BusinessCentralSimulator) -> BusinessCentralCatalog:
     client = BusinessCentralClient(http, f"{bc.api_base}/companies({bc.company_id})", token, RequestThrottle(5, 100))
     company = f"{bc.odata_base}/Company('{bc.company_name}')"
     stock = BusinessCentralStock(client, f"{company}/{ITEM_LOCATION_STOCK}", f"{company}/{ITEM_UNITS}")
-    return BusinessCentralCatalog(client, f"{company}/{PRICE_LIST_LINES}", stock, VAT)
+    vat = BusinessCentralVat(client, f"{company}/{ITEMS}", f"{company}/{VAT_SETUP}", DOMESTIC_VAT_GROUP)
+    return BusinessCentralCatalog(client, f"{company}/{PRICE_LIST_LINES}", stock, vat)
 
 
 def _probe(bc: BusinessCentralSimulator) -> BcProbe:
@@ -45,14 +55,22 @@ def _probe(bc: BusinessCentralSimulator) -> BcProbe:
 
 
 def test_every_item_with_its_vat_and_blocked_state(bc: BusinessCentralSimulator, catalog: BusinessCentralCatalog):
+    """The VAT % comes from the item's VAT Prod. Posting Group (published page 31) and the VAT posting setup (page
+    472): API v2.0 items serve taxGroupCode, the US sales tax group, blank in a Dutch company (APIV2Items.Page.al,
+    microsoft/BCApps), which once priced every item at 0 %."""
     in_bc = {row["number"]: row for row in _probe(bc).all("items")}
+    groups = _probe(bc).vat_groups()
 
     items = {item.number: item for item in catalog.items()}
 
     assert items.keys() == in_bc.keys()
+    assert {row["taxGroupCode"] for row in in_bc.values()} == {""}
     koffie = items["KOF-1001"]
     assert koffie.unit_price == Decimal(str(in_bc["KOF-1001"]["unitPrice"]))
-    assert koffie.vat_percent == VAT[in_bc["KOF-1001"]["taxGroupCode"]]
+    assert koffie.vat_percent == Decimal(9)
+    assert {number: item.vat_percent for number, item in items.items()} == {
+        number: VAT[group] for number, group in groups.items()
+    }
     assert {item.number for item in items.values() if item.blocked} == {
         number for number, row in in_bc.items() if row["blocked"]
     }
@@ -114,3 +132,19 @@ def test_after_a_watermark_only_the_items_bc_stamped_later_and_those_asked_for_a
     assert edited == ["THE-1002"]
     assert sorted(with_asked) == ["KOF-1003", "THE-1002"]
     assert [item.unit_price for item in catalog.items(since=watermark)] == [Decimal("3.75")]
+
+
+def test_an_item_without_a_vat_group_has_no_vat_percent(bc: BusinessCentralSimulator, catalog: BusinessCentralCatalog):
+    """Never 0 %: the catalog runs leave such an item out and name it (tests/unit/test_catalog_vat.py)."""
+    control = f"{bc.url}/_sim/items/THE-1001"
+    httpx.patch(control, json={"vatProductPostingGroup": ""}).raise_for_status()
+    try:
+        since = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
+        full = {item.number: item for item in catalog.items()}
+        delta = {item.number: item for item in catalog.items(since=since, numbers=["THE-1001", "KOF-1001"])}
+    finally:
+        httpx.patch(control, json={"vatProductPostingGroup": "LAAG"}).raise_for_status()
+
+    assert full["THE-1001"].vat_percent is None
+    assert delta["THE-1001"].vat_percent is None
+    assert delta["KOF-1001"].vat_percent == Decimal(9)

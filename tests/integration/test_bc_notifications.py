@@ -80,8 +80,8 @@ def test_a_posted_invoice_reaches_its_order_through_the_subscription_the_keeper_
     subscriptions = _subscriptions(bc)
     assert {s["notificationUrl"] for s in subscriptions} == {f"{stack.host_url}/api/webhooks/businesscentral"}
     assert sorted(s["resource"] for s in subscriptions) == [
-        f"api/v2.0/companies({stack.bc.company_id})/salesCreditMemos",
-        f"api/v2.0/companies({stack.bc.company_id})/salesInvoices",
+        f"/api/v2.0/companies({stack.bc.company_id})/salesCreditMemos",
+        f"/api/v2.0/companies({stack.bc.company_id})/salesInvoices",
     ]
 
     order_id, number = _invoiced_order(stack, bc)

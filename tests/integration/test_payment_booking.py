@@ -36,7 +36,8 @@ from integrations.storage.sync_runs import TableSyncRuns
 from integrations.storage.sync_state import TableSyncState
 from localdev.azurite import Azurite
 from localdev.simulators.businesscentral import BusinessCentralSimulator
-from localdev.simulators.businesscentral.seed import SHIPPING_ACCOUNT_NUMBER
+from localdev.simulators.businesscentral.payments import KOPPEL_JOURNAL_ID
+from localdev.simulators.businesscentral.seed import BRANCHES, BRANCHES_BILLED_TO, SHIPPING_ACCOUNT_NUMBER
 
 
 class SystemClock:
@@ -55,6 +56,10 @@ class World:
 
     def customer(self) -> dict[str, Any]:
         return self.client.post("customers", {"displayName": f"Klant {uuid.uuid4().hex[:6]}"})
+
+    def customer_named(self, name: str) -> dict[str, Any]:
+        [found] = self.client.get("customers", {"$filter": f"displayName eq '{name}'"})["value"]
+        return found
 
     def order(self, customer: dict[str, Any], number: int, price: str) -> tuple[WebOrderKey, dict[str, Any]]:
         """A web order as the order worker leaves it: a sales order in BC and its record naming it."""
@@ -79,14 +84,16 @@ class World:
         self.orders.create(OrderRecord(key=key, status=OrderStatus.IN_BC, bc=document))
         return key, order
 
-    def paid(self, key: WebOrderKey, payment_id: str, amount: Decimal, refunded: Decimal = Decimal(0)) -> None:
+    def paid(
+        self, key: WebOrderKey, payment_id: str, amount: Decimal, refunded: Decimal = Decimal(0), currency: str = "EUR"
+    ) -> None:
         previous = self.payments.get("mollie", "main", payment_id)
         payment = Payment(
             provider="mollie",
             account="main",
             payment_id=payment_id,
             status=PaymentStatus.PAID,
-            amount=Money(amount=amount, currency="EUR"),
+            amount=Money(amount=amount, currency=currency),
             refunded=refunded,
             reference=key.order_id,
             created_at=datetime.now(UTC),
@@ -253,3 +260,81 @@ def test_a_refund_after_booking_pays_back_the_credit_memo_in_bc(world: World):
     found = world.orders.get(key)
     assert found is not None
     assert [each.number for each in found[0].credit_memos] == [memo["number"]]
+
+
+def test_an_order_billed_to_another_customer_is_paid_and_refunded_on_that_customer(world: World):
+    """BC books an invoice on its bill-to customer (Customer "Bill-to Customer No." on the card; salesInvoices and
+    salesCreditMemos serve it as billToCustomerNumber: microsoft/BCApps src/Apps/W1/APIV2/app/src/pages/
+    APIV2SalesInvoices.Page.al, APIV2SalesCreditMemos.Page.al); a payment or refund line naming the sell-to customer
+    finds no open entry of that customer to apply to. The branch's order is paid and refunded on its head office."""
+    branch, head_office = world.customer_named(BRANCHES[0][0]), world.customer_named(BRANCHES_BILLED_TO)
+    before = world.balance(head_office)
+    key, order = world.order(branch, 1201, "42.00")
+    total = Decimal(str(order["totalAmountIncludingTax"]))
+    world.paid(key, "tr_branch1", total)
+    invoice = world.invoice(order)
+    assert (invoice["customerNumber"], invoice["billToCustomerNumber"]) == (branch["number"], head_office["number"])
+
+    booked = book_payments(world.booking)
+
+    assert (booked.pushed, booked.failed) == (1, 0), world.booking_of("tr_branch1").booking_problem
+    assert world.refreshed(invoice)["status"] == "Paid"
+    assert (world.balance(branch), world.balance(head_office)) == (Decimal(0), before)
+
+    httpx.post(f"{world.sim.url}/_sim/salesInvoices/{invoice['id']}/creditMemo", json={}, timeout=10).raise_for_status()
+    world.paid(key, "tr_branch1", total, refunded=total)
+    refunded = book_payments(world.booking)
+
+    assert (refunded.pushed, refunded.failed) == (1, 0), world.booking_of("tr_branch1").booking_problem
+    assert (world.balance(branch), world.balance(head_office)) == (Decimal(0), before)
+
+
+@pytest.mark.parametrize("status", ["Draft", "In Review"])
+def test_an_unposted_invoice_is_filed_and_paid_only_once_posted(world: World, status: str):
+    """salesInvoices lists unposted invoices (Draft; In Review served as `In_x0020_Review`) with their full amount as
+    remainingAmount (microsoft/BCApps src/Layers/W1/BaseApp/Integration/Entity/SalesInvoiceAggregator.Codeunit.al);
+    customerPayments refuses one as appliesToInvoiceId (APIV2CustomerPayments.Page.al). Koppel files it and waits."""
+    customer = world.customer()
+    key, order = world.order(customer, 1301, "42.00")
+    total = Decimal(str(order["totalAmountIncludingTax"]))
+    world.paid(key, "tr_draft1", total)
+    made = httpx.post(f"{world.sim.url}/_sim/salesOrders/{order['id']}/draftInvoice", json={"status": status})
+    draft = made.json()
+
+    waiting = book_payments(world.booking)
+
+    assert (waiting.pushed, waiting.failed, waiting.completed) == (0, 0, True), waiting.problems
+    assert world.booking_of("tr_draft1").booking_problem == ""
+    found = world.orders.get(key)
+    assert found is not None
+    assert [(each.number, each.status) for each in found[0].invoices] == [(draft["number"], status)]
+    if status != "Draft":
+        return
+    httpx.post(f"{world.sim.url}/_sim/salesInvoices/{draft['id']}/post", timeout=10).raise_for_status()
+    booked = book_payments(world.booking)
+    assert (booked.pushed, booked.failed) == (1, 0)
+    assert world.refreshed(draft)["status"] == "Paid"
+    assert world.balance(customer) == 0
+
+
+@pytest.mark.parametrize("currency", ["USD", "EUR"])
+def test_a_payment_for_an_invoice_in_a_foreign_currency_goes_to_a_person_never_to_the_journal(
+    world: World, currency: str
+):
+    """customerPayments has no currency field (microsoft/BCApps src/Apps/W1/APIV2/app/src/pages/
+    APIV2CustomerPayments.Page.al): a line for a USD invoice would be booked in the local currency. The invoice takes
+    its currency from the (bill-to) customer, as BC's Sales Header does."""
+    customer = world.client.post("customers", {"displayName": f"Klant {uuid.uuid4().hex[:6]}", "currencyCode": "USD"})
+    key, order = world.order(customer, 1401, "42.00")
+    world.paid(key, "tr_usd1", Decimal(str(order["totalAmountIncludingTax"])), currency=currency)
+    invoice = world.invoice(order)
+    assert invoice["currencyCode"] == "USD"
+
+    run = book_payments(world.booking)
+
+    assert (run.pushed, run.failed) == (0, 1)
+    assert world.booking_of("tr_usd1").booking_problem.startswith(
+        f"invoice {invoice['number']} is in USD, not in the local currency EUR"
+    )
+    assert world.client.get(f"customerPaymentJournals({KOPPEL_JOURNAL_ID})/customerPayments")["value"] == []
+    assert world.refreshed(invoice)["remainingAmount"] == invoice["totalAmountIncludingTax"]

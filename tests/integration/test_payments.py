@@ -10,11 +10,14 @@ from typing import Any
 import httpx
 import pytest
 
+from domain.payments.accounts import PaymentAccount
 from domain.payments.matching import Position
 from domain.payments.record import MatchStatus, PaymentRecord
+from integrations.payments.readers import STRIPE_API_VERSION, stripe_reader
 from integrations.storage.account import StorageAccount
 from integrations.storage.payment_store import TablePaymentStore
 from localdev.shop.woocommerce import ShopLine, ShopOrder
+from localdev.simulators.stripe import StripeSimulator
 from localdev.stack import PAYMENT_ACCOUNT, LocalStack
 from tests.integration.conftest import running_stack
 from tests.integration.support import (
@@ -163,7 +166,8 @@ def test_an_order_held_for_prepayment_is_released_once_its_mollie_payment_pays_i
     through Mollie: the payment control passes and BC releases the order."""
     probe = stack.bc_probe()
     stocked = [i for i in probe.all("items", **{"$top": "60"}) if not i["blocked"] and i["inventory"] >= 5]
-    hoog = [item for item in stocked if item["taxGroupCode"] == "HOOG"][:2]
+    vat_groups = probe.vat_groups()
+    hoog = [item for item in stocked if vat_groups[item["number"]] == "HOOG"][:2]
     lines = tuple(
         ShopLine(
             item["number"],
@@ -246,9 +250,25 @@ def _koppel_journal(probe: Any) -> str:
     return str(journal["id"])
 
 
-def test_a_payment_naming_no_order_pays_the_unpaid_order_of_its_amount_and_payer(stack: LocalStack):
-    """The buyer pays an on-hold order through a Mollie payment link that carries no order number: the amount,
-    the payer's e-mail and the time find the order."""
+@pytest.mark.parametrize(
+    ("payer", "note"),
+    [
+        (
+            lambda email: {"billingAddress": {"email": email, "country": "NL"}},
+            "matched by amount, payer's e-mail and time: the payment names no order",
+        ),
+        (
+            lambda email: {"billingEmail": email},
+            "matched by amount and time only: the payment names no order and mollie knows no payer's e-mail",
+        ),
+    ],
+    ids=["billing-address", "bank-transfer-billing-email"],
+)
+def test_a_payment_naming_no_order_pays_the_unpaid_order_of_its_amount(stack: LocalStack, payer: Any, note: str):
+    """The buyer pays an on-hold order through a Mollie payment that carries no order number: the amount and the
+    time find the order, and the payer's e-mail when Mollie has one. Mollie shows `billingAddress.email`; the bank
+    transfer's `billingEmail` is a creation parameter it never shows (mollie/mollie-api-python
+    mollie/api/objects/payment.py), so the note must not claim the payer matched."""
     basket = a_catalog_order(stack)
     order = ShopOrder(basket.order_id, basket.customer, basket.lines, created=basket.created, status="on-hold")
     deliver_order(stack, order)
@@ -262,8 +282,8 @@ def test_a_payment_naming_no_order_pays_the_unpaid_order_of_its_amount_and_payer
             "description": "Betaling webshop",
             "redirectUrl": "https://shop.example.nl/bedankt",
             "webhookUrl": f"{stack.host_url}/api/webhooks/mollie/{PAYMENT_ACCOUNT}",
-            "billingEmail": order.customer.email.upper(),
-        },
+        }
+        | payer(order.customer.email.upper()),
     )
     assert stack.mollie is not None
     httpx.post(f"{stack.mollie.url}/_sim/payments/{payment['id']}/status", json={"status": "paid"}, timeout=30)
@@ -271,7 +291,7 @@ def test_a_payment_naming_no_order_pays_the_unpaid_order_of_its_amount_and_payer
     matched = _record(stack, "mollie", payment["id"], MatchStatus.MATCHED)
     assert matched.order_key is not None
     assert matched.order_key.order_id == str(order.order_id)
-    assert matched.note == "matched by amount, customer and time: the payment names no order"
+    assert matched.note == note
     assert matched.settlement is not None
     assert matched.settlement.position is Position.PAID
 
@@ -304,7 +324,71 @@ def test_stripe_events_arriving_newest_first_leave_the_payment_as_stripe_has_it(
     assert (record.settlement.position, record.settlement.difference) == (Position.PARTLY_PAID, Decimal("5.00"))
 
 
+def test_a_stripe_dispute_is_told_while_open_and_charged_back_only_once_lost(stack: LocalStack):
+    """`charge.dispute.created` (needs_response: the money is withdrawn, the outcome open) and
+    `charge.dispute.closed` (lost): Koppel reads the intent's disputes at Stripe each time (stripe-python
+    stripe/_dispute.py statuses); the order is short only by the disputed amount, and only once it is lost."""
+    assert stack.stripe is not None
+    order_id = next_order_id()
+    total = _order_total(stack, order_id)
+    headers = {"Authorization": f"Bearer {stack.stripe.api_key}"}
+    form = {"amount": str(int(total * 100)), "currency": "eur", "metadata[order_id]": str(order_id)}
+    intent = httpx.post(f"{stack.stripe.url}/v1/payment_intents", data=form, headers=headers, timeout=30).json()
+    sim = f"{stack.stripe.url}/_sim"
+    httpx.post(f"{sim}/payment_intents/{intent['id']}/succeed", json={}, timeout=30).raise_for_status()
+    _record(stack, "stripe", intent["id"], MatchStatus.MATCHED)
+    dispute = httpx.post(f"{sim}/payment_intents/{intent['id']}/dispute", json={"amount": 500}, timeout=30).json()
+
+    def told() -> PaymentRecord | None:
+        found = _record(stack, "stripe", intent["id"], MatchStatus.MATCHED)
+        return found if found.payment.disputed else None
+
+    open_dispute = wait_for(told)
+    httpx.post(f"{sim}/disputes/{dispute['id']}/status", json={"status": "lost"}, timeout=30).raise_for_status()
+
+    def lost() -> PaymentRecord | None:
+        found = _record(stack, "stripe", intent["id"], MatchStatus.MATCHED)
+        return found if found.payment.charged_back else None
+
+    after = wait_for(lost)
+    assert (open_dispute.payment.charged_back, open_dispute.note) == (
+        Decimal(0),
+        "EUR 5.00 disputed at stripe: counted only if lost",
+    )
+    assert open_dispute.settlement is not None
+    assert open_dispute.settlement.position is Position.PAID
+    assert (after.payment.charged_back, after.payment.disputed, after.note) == (Decimal("5.00"), Decimal(0), "")
+    assert after.settlement is not None
+    assert (after.settlement.position, after.settlement.difference) == (Position.PARTLY_PAID, Decimal("5.00"))
+
+
 def _payment_events(stack: LocalStack, payment_id: str) -> dict[str, Any]:
     response = httpx.get(f"{stack.host_url}/api/orders/stripe/{PAYMENT_ACCOUNT}/{payment_id}", timeout=30)
     found: dict[str, Any] = response.json()
     return found
+
+
+def test_the_stripe_reader_pins_its_api_version_and_counts_only_a_lost_dispute():
+    """Every Stripe call names the pinned `Stripe-Version` (stripe-python stripe/_api_requestor.py sends one on every
+    call), so the account's default version never changes what Koppel reads. A dispute withdraws the money at once
+    but counts as charged back only once lost, for the disputed amount (stripe-python stripe/_dispute.py)."""
+    account = PaymentAccount(provider="stripe", account="main", source="woocommerce", shop="shop-a")
+    with StripeSimulator(api_version="2020-08-27") as sim, httpx.Client(timeout=10) as http:
+        reader = stripe_reader(http, sim.url, lambda _account: sim.api_key)
+        headers = {"Authorization": f"Bearer {sim.api_key}"}
+        form = {"amount": "3000", "currency": "eur", "metadata[order_id]": "1001"}
+        intent = httpx.post(f"{sim.url}/v1/payment_intents", data=form, headers=headers).json()
+        httpx.post(f"{sim.url}/_sim/payment_intents/{intent['id']}/succeed", json={})
+        dispute = httpx.post(f"{sim.url}/_sim/payment_intents/{intent['id']}/dispute", json={"amount": 1000}).json()
+
+        open_dispute = reader.read(account, intent["id"])
+        httpx.post(f"{sim.url}/_sim/disputes/{dispute['id']}/status", json={"status": "lost"})
+        lost = reader.read(account, intent["id"])
+        versions = httpx.get(f"{sim.url}/_sim/stats").json()["versions"]
+
+    assert open_dispute is not None
+    assert lost is not None
+    assert (open_dispute.charged_back, open_dispute.disputed) == (Decimal(0), Decimal("10.00"))
+    assert (lost.charged_back, lost.disputed, lost.received) == (Decimal("10.00"), Decimal(0), Decimal("20.00"))
+    assert set(versions) == {"", STRIPE_API_VERSION}, "only the test's own calls go unpinned"
+    assert versions[STRIPE_API_VERSION] == 4, "two payment intents and two dispute lists, each pinned"

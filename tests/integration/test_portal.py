@@ -50,7 +50,7 @@ def _portal_order(order_id: str, customer_number: str, lines: list[dict[str, Any
 
 def test_a_portal_order_lands_in_bc_for_its_customer_at_bc_prices(stack: LocalStack):
     probe = stack.bc_probe()
-    company = next(c for c in probe.all("customers") if c["type"] == "Company" and c["blocked"] == " ")
+    company = next(c for c in probe.all("customers") if c["type"] == "Company" and c["blocked"] == "_x0020_")
     variant = probe.all("itemVariants", **{"$top": "1"})[0]
     item = next(i for i in probe.all("items", **{"$top": "30"}) if not i["blocked"] and i["id"] != variant["itemId"])
     lines = [

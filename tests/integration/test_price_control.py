@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder
+from localdev.simulators.businesscentral.seed import BRANCHES
 from localdev.simulators.businesscentral.seed_catalog import SPECIAL_PRICE_CUSTOMER
 from localdev.stack import LocalStack
 from tests.integration.support import deliver_order, next_order_id, settled_dossier
@@ -14,10 +15,11 @@ from tests.integration.support import deliver_order, next_order_id, settled_doss
 KOFFIE_VAT = Decimal(9)
 
 
-def _order_at(stack: LocalStack, net_price: Decimal) -> ShopOrder:
-    """One KOF-1001 for the customer with the price agreement, matched by e-mail, at this price excluding VAT."""
+def _order_at(stack: LocalStack, net_price: Decimal, name: str = SPECIAL_PRICE_CUSTOMER) -> ShopOrder:
+    """One KOF-1001 for the customer with the price agreement (or another, by name), matched by e-mail, at this
+    price excluding VAT."""
     probe = stack.bc_probe()
-    [customer] = probe.all("customers", **{"$filter": f"displayName eq '{SPECIAL_PRICE_CUSTOMER}'"})
+    [customer] = probe.all("customers", **{"$filter": f"displayName eq '{name}'"})
     gross = (net_price * (1 + KOFFIE_VAT / 100)).quantize(Decimal("0.01"))
     line = ShopLine("KOF-1001", "Koffiebonen", 1, gross, vat_rate=KOFFIE_VAT)
     buyer = ShopCustomer("Zwaan", "Inkoop", customer["email"])
@@ -54,3 +56,19 @@ def test_the_agreed_price_passes(stack: LocalStack):
     control = _price_control(found)
     assert control["passed"], control
     assert control["detail"] == "every line within the tolerance of BC's price lists for this customer"
+
+
+def test_a_branch_billed_to_the_customer_with_the_agreement_gets_the_agreed_price(stack: LocalStack):
+    """BC prices an order for its bill-to customer (microsoft/BCApps src/Layers/W1/BaseApp/Sales/Pricing/
+    SalesLinePrice.Codeunit.al, AddSources: `SalesHeader."Bill-to Customer No."`): the branch's order at the head
+    office's agreed price passes the price control, which asks for billToCustomerNumber's prices."""
+    [item] = stack.bc_probe().all("items", **{"$filter": "number eq 'KOF-1001'"})
+    agreed = (Decimal(str(item["unitPrice"])) * Decimal("0.80")).quantize(Decimal("0.01"))
+    order = _order_at(stack, agreed, BRANCHES[0][0])
+
+    deliver_order(stack, order)
+    found = settled_dossier(stack, order.order_id)
+
+    assert found["status"] == "in_bc", found
+    control = _price_control(found)
+    assert control["passed"], control

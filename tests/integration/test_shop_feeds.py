@@ -9,6 +9,7 @@ from decimal import Decimal
 import httpx
 
 from integrations.shops.shopify import ShopifyOrderFeed
+from integrations.shops.shopify_admin import ShopifyAdmin, StaticToken
 from integrations.shops.woocommerce import PAGE_SIZE, WooCommerceOrderFeed
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder
 from localdev.simulators.shopify import ShopifySimulator
@@ -33,7 +34,8 @@ def test_the_shopify_feed_follows_the_link_header():
     start = datetime.now(UTC) - timedelta(minutes=1)
     with ShopifySimulator() as shopify:
         placed = [shopify.place_order(LINE, ShopCustomer("A", "B", f"a{n}@example.nl")) for n in range(5)]
-        feed = ShopifyOrderFeed(httpx.Client(), shopify.url, shopify.api_version, shopify.access_token)
+        http = httpx.Client()
+        feed = ShopifyOrderFeed(ShopifyAdmin(http, shopify.url, shopify.api_version, StaticToken(shopify.access_token)))
         feed_page = feed.modified_since(start)
         ids = [json.loads(body)["id"] for body in feed_page]
     assert sorted(ids) == sorted(order["id"] for order in placed)

@@ -37,16 +37,23 @@ from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.stock import BusinessCentralStock
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
-from integrations.settings import BC_DEFAULT_SCOPE
+from integrations.businesscentral.vat import BusinessCentralVat
+from integrations.settings import BC_DEFAULT_SCOPE, SHOPIFY_OLDEST_VERSION
+from integrations.shops.shopify_admin import ShopifyAdmin, StaticToken
 from integrations.shops.shopify_catalog import ShopifyCatalog
 from localdev.bc_probe import BcProbe
 from localdev.simulators.businesscentral import BusinessCentralSimulator
-from localdev.simulators.businesscentral.published import ITEM_LOCATION_STOCK, ITEM_UNITS, PRICE_LIST_LINES
+from localdev.simulators.businesscentral.published import (
+    ITEM_LOCATION_STOCK,
+    ITEM_UNITS,
+    ITEMS,
+    PRICE_LIST_LINES,
+    VAT_SETUP,
+)
 from localdev.simulators.shopify import ShopifySimulator
 from tests.fakes import MemoryPushedListings, MemorySyncRuns, MemorySyncState
 
 TOKEN = "shpat_koppel_catalog"
-VAT = {"HOOG": Decimal(21), "LAAG": Decimal(9), "NUL": Decimal(0)}
 POLICY = ListingPolicy(stock=StockPolicy(display=DisplayMode.EXACT_QUANTITY))
 CENT = Decimal("0.01")
 
@@ -87,11 +94,12 @@ def source(bc: BusinessCentralSimulator) -> Iterator[BusinessCentralCatalog]:
     with httpx.Client(timeout=30) as http:
         token = ClientCredentialsToken(http, bc.token_url, bc.client_id, bc.client_secret, BC_DEFAULT_SCOPE)
         client = BusinessCentralClient(
-            http, f"{bc.api_base}/companies({bc.company_id})", token, RequestThrottle(5, 100)
+            http, f"{bc.api_base}/companies({bc.company_id})", token, RequestThrottle(5, 1000)
         )
         company = f"{bc.odata_base}/Company('{bc.company_name}')"
         stock = BusinessCentralStock(client, f"{company}/{ITEM_LOCATION_STOCK}", f"{company}/{ITEM_UNITS}")
-        yield BusinessCentralCatalog(client, f"{company}/{PRICE_LIST_LINES}", stock, VAT)
+        vat = BusinessCentralVat(client, f"{company}/{ITEMS}", f"{company}/{VAT_SETUP}", "BINNENLAND")
+        yield BusinessCentralCatalog(client, f"{company}/{PRICE_LIST_LINES}", stock, vat)
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +112,11 @@ def shop() -> Iterator[ShopifySimulator]:
 def http() -> Iterator[httpx.Client]:
     with httpx.Client(timeout=30) as client:
         yield client
+
+
+def _admin(http: httpx.Client, shop_url: str, token: str = TOKEN) -> ShopifyAdmin:
+    """The shop's Admin API at Koppel's default version, with a custom app's static token."""
+    return ShopifyAdmin(http, shop_url, SHOPIFY_OLDEST_VERSION, StaticToken(token))
 
 
 def _sync(
@@ -167,7 +180,7 @@ def _listings(source: BusinessCentralCatalog) -> dict[str, Listing]:
 
 @pytest.fixture(scope="module")
 def run(source: BusinessCentralCatalog, shop: ShopifySimulator, http: httpx.Client) -> Run:
-    return Run(source, ShopifyCatalog(http, shop.url, TOKEN))
+    return Run(source, ShopifyCatalog(_admin(http, shop.url)))
 
 
 @pytest.fixture(scope="module")
@@ -252,7 +265,7 @@ def test_a_small_cost_bucket_makes_the_adapter_wait_and_the_run_complete(
     with ShopifySimulator(
         access_token=TOKEN, graphql_bucket_size=40.0, graphql_restore_rate=10.0, clock=clock
     ) as small:
-        throttled = Run(source, ShopifyCatalog(http, small.url, TOKEN, sleep=clock.sleep))()
+        throttled = Run(source, ShopifyCatalog(_admin(http, small.url), sleep=clock.sleep))()
         stats = _stats(small, http)
         stored = len(small.catalog_products())
 
@@ -265,7 +278,7 @@ def test_a_small_cost_bucket_makes_the_adapter_wait_and_the_run_complete(
 
 def test_a_wrong_token_stops_the_run_with_a_clear_problem(source: BusinessCentralCatalog, http: httpx.Client):
     with ShopifySimulator(access_token=TOKEN) as other:
-        refused = Run(source, ShopifyCatalog(http, other.url, "shpat_wrong"))()
+        refused = Run(source, ShopifyCatalog(_admin(http, other.url, "shpat_wrong")))()
 
     assert refused.completed is False
     assert refused.problems[0].startswith("stopped early: Shopify refused the access token (401)")
@@ -302,7 +315,7 @@ def _shirt(quantities: Sequence[int], product_id: str = "", number: str = "TEX-9
 def test_a_product_shopify_refuses_refuses_all_its_skus_and_the_others_go_on(
     fresh: ShopifySimulator, http: httpx.Client
 ):
-    channel = ShopifyCatalog(http, fresh.url, TOKEN)
+    channel = ShopifyCatalog(_admin(http, fresh.url))
 
     outcomes = channel.push([_shirt([1], product_id="gid://shopify/Product/1"), _shirt([2], number="TEX-8")])
 
@@ -318,7 +331,7 @@ def test_a_product_shopify_refuses_refuses_all_its_skus_and_the_others_go_on(
 
 
 def test_a_refused_quantity_refuses_its_sku_and_the_rest_of_its_call(fresh: ShopifySimulator, http: httpx.Client):
-    channel = ShopifyCatalog(http, fresh.url, TOKEN)
+    channel = ShopifyCatalog(_admin(http, fresh.url))
 
     outcomes = {o.sku: o for o in channel.push([_shirt([3, 2_000_000_000])])}
 
@@ -330,7 +343,7 @@ def test_a_refused_quantity_refuses_its_sku_and_the_rest_of_its_call(fresh: Shop
 
 def test_a_failing_shop_stops_the_push_and_endless_throttling_gives_up(fresh: ShopifySimulator, http: httpx.Client):
     waits: list[float] = []
-    channel = ShopifyCatalog(http, fresh.url, TOKEN, sleep=waits.append)
+    channel = ShopifyCatalog(_admin(http, fresh.url), sleep=waits.append)
 
     http.post(f"{fresh.url}/_sim/graphql/faults", json={"fail_next": 1, "fail_status": 503})
     with pytest.raises(RetryableError, match="Shopify answered 503"):
@@ -341,3 +354,65 @@ def test_a_failing_shop_stops_the_push_and_endless_throttling_gives_up(fresh: Sh
 
     assert len(waits) == 5
     assert channel.push([_shirt([1])])[0].channel_id.startswith("gid://shopify/Product/")
+
+
+def _default_only(variant: dict[str, Any]) -> bool:
+    """The variant is the one "Default Title" variant of an item without variants, and its stock is tracked."""
+    return bool(variant["title"] == "Default Title" and variant["inventoryItem"]["tracked"])
+
+
+def _ids(shop: ShopifySimulator, http: httpx.Client) -> dict[str, tuple[str, str]]:
+    """Each SKU's variant id and inventory item id in the shop."""
+    return {sku: (variant["id"], variant["inventoryItem"]["id"]) for sku, (_, variant) in _by_sku(shop, http).items()}
+
+
+def test_an_item_pushed_again_keeps_its_variants_and_inventory_items(
+    bc: BusinessCentralSimulator, shop: ShopifySimulator, http: httpx.Client, run: Run, first_run: SyncRun
+):
+    """productSet creates a variant sent without its id and deletes the one it replaces, with its inventory item
+    (Shopify's ProductVariantSetInput.id: "Specifies the product variant to update or create a new variant if
+    absent"; productSet deletes list entries not included). Koppel sends every variant's id, the one "Default Title"
+    variant of an item without variants too, so the shop keeps its variants, their stock history and its orders'
+    links to them. Runs last in this module: it edits BC items."""
+    simple, (_, variant) = next((sku, found) for sku, found in _by_sku(shop, http).items() if _default_only(found[1]))
+    level, before = _available(variant), _ids(shop, http)
+    for number in (simple, "TEX-1001"):
+        http.patch(f"{bc.url}/_sim/items/{number}", json={"displayName": f"{number} nieuw"}).raise_for_status()
+    http.post(f"{bc.url}/_sim/items/{simple}/stock", json={"location": "HOOFD", "quantity": 3}).raise_for_status()
+    again = run()
+    product, variant = _by_sku(shop, http)[simple]
+
+    assert (again.changed, again.failed) == (2, 0), again.problems
+    assert _ids(shop, http) == before
+    assert (product["title"], _available(variant)) == (f"{simple} nieuw", level + 3)
+
+
+def _coffee(channel_id: str = "", quantity: int = 5) -> ListingChange:
+    found = Listing(
+        sku="KOF-9",
+        name="Koffie",
+        status=ListingStatus.PUBLISHED,
+        regular_price=Decimal("9.95"),
+        stock=ChannelStock(status=StockStatus.IN_STOCK, quantity=Decimal(quantity)),
+    )
+    return ListingChange(listing=found, product_changed=True, channel_ids={"KOF-9": channel_id} if channel_id else {})
+
+
+def test_an_item_without_variants_keeps_its_variant_also_when_only_its_product_id_was_kept(
+    fresh: ShopifySimulator, http: httpx.Client
+):
+    """Rows written before Koppel kept the "Default Title" variant's id hold the product's alone: the variant's id
+    is asked once, not made anew (productSet would delete the old one with its inventory item)."""
+    channel = ShopifyCatalog(_admin(http, fresh.url))
+    [made] = channel.push([_coffee()])
+    product_id, variant_id = made.channel_id.split(" ")
+    item = _ids(fresh, http)["KOF-9"][1]
+
+    [updated] = channel.push([_coffee(made.channel_id, quantity=6)])
+    [upgraded] = channel.push([_coffee(product_id, quantity=7)])
+
+    assert (product_id.split("/")[-2], variant_id.split("/")[-2]) == ("Product", "ProductVariant")
+    assert updated.channel_id == upgraded.channel_id == made.channel_id
+    assert _ids(fresh, http)["KOF-9"] == (variant_id, item)
+    assert _available(_by_sku(fresh, http)["KOF-9"][1]) == 7
+    assert _stats(fresh, http)["calls"] == {"productSet": 3, "inventorySetQuantities": 3, "locations": 1, "product": 1}

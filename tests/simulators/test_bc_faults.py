@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from localdev.simulators.businesscentral import BusinessCentralSimulator
-from localdev.simulators.businesscentral.seed import WEBSHOP_CUSTOMER_NUMBER
+from localdev.simulators.businesscentral.seed import SHIPPING_ACCOUNT_NUMBER, WEBSHOP_CUSTOMER_NUMBER
 from tests.simulators.conftest import BC, CLIENT_ID, SECRET, token_form
 
 
@@ -122,3 +122,39 @@ def test_stats_count_requests_by_method_and_entity_and_reset(fresh):
     assert stats["max_in_flight_seen"] == 1
     reset = fresh.control("POST", "stats/reset").json()
     assert (reset["requests"], reset["by_entity"], reset["max_in_flight_seen"]) == (0, {}, 0)
+
+
+def test_a_create_without_lines_answers_the_header_only_and_stores_the_whole_order(fresh):
+    """Microsoft documents that a deep insert answers "a salesOrders object" (MicrosoftDocs/dynamics365smb-devitpro-pb
+    dev-itpro/api-reference/v2.0/api/dynamics_salesOrder_create.md), not that the answer carries its lines or the
+    totals that include them: the switch answers as the page's OnInsertRecord left the header."""
+    fresh.control("POST", "faults", {"next": [{"fault": "create_without_lines"}]})
+    shipping = {"lineType": "Account", "lineObjectNumber": SHIPPING_ACCOUNT_NUMBER, "quantity": 1, "unitPrice": 4.95}
+    body = {
+        "customerNumber": WEBSHOP_CUSTOMER_NUMBER,
+        "externalDocumentNumber": "WEB-BARE-1",
+        "salesOrderLines": [shipping],
+    }
+
+    untouched = fresh.get("items", {"$top": "1"})
+    answer = fresh.post("salesOrders", body, {"$expand": "salesOrderLines"})
+
+    assert untouched.status_code == 200
+    assert answer.status_code == 201
+    assert "salesOrderLines" not in answer.json()
+    assert answer.json()["totalAmountIncludingTax"] == 0
+    stored = fresh.get(f"salesOrders({answer.json()['id']})", {"$expand": "salesOrderLines"}).json()
+    assert len(stored["salesOrderLines"]) == 1
+    assert stored["totalAmountIncludingTax"] > 0
+    assert fresh.control("GET", "faults").json()["next"] == []
+
+
+def test_a_create_without_lines_leaves_other_writes_alone(fresh):
+    fresh.control("POST", "faults", {"rate_create_without_lines": 1.0})
+    order = fresh.post("salesOrders", {"customerNumber": WEBSHOP_CUSTOMER_NUMBER}).json()
+    shipping = {"lineType": "Account", "lineObjectNumber": SHIPPING_ACCOUNT_NUMBER, "quantity": 1, "unitPrice": 4.95}
+
+    line = fresh.post(f"salesOrders({order['id']})/salesOrderLines", shipping)
+
+    assert line.status_code == 201
+    assert line.json()["amountExcludingTax"] == 4.95

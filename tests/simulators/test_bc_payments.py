@@ -15,7 +15,7 @@ import pytest
 
 from localdev.simulators.businesscentral import BusinessCentralSimulator
 from localdev.simulators.businesscentral.payments import KOPPEL_JOURNAL_ID
-from localdev.simulators.businesscentral.seed import SHIPPING_ACCOUNT_NUMBER
+from localdev.simulators.businesscentral.seed import BRANCHES, BRANCHES_BILLED_TO, SHIPPING_ACCOUNT_NUMBER
 from tests.simulators.conftest import BC, CLIENT_ID, SECRET
 
 ZERO_GUID = "00000000-0000-0000-0000-000000000000"
@@ -285,6 +285,84 @@ def test_posting_applies_payments_closes_the_invoice_and_empties_the_journal(sim
     assert (again.status_code, again.json()["error"]["message"]) == (400, "There is nothing to post.")
 
 
+def test_a_branch_s_order_is_billed_to_its_head_office_which_the_payment_must_name(sim):
+    """Customer "Bill-to Customer No." makes a document's bill-to customer (microsoft/BCApps src/Layers/W1/BaseApp/
+    Sales/Document/SalesHeader.Table.al); its ledger entry is the bill-to customer's, and customerPayments fills the
+    bill-to customer from the invoice (APIV2CustomerPayments.Page.al)."""
+    [branch] = sim.get("customers", {"$filter": f"displayName eq '{BRANCHES[0][0]}'"}).json()["value"]
+    [office] = sim.get("customers", {"$filter": f"displayName eq '{BRANCHES_BILLED_TO}'"}).json()["value"]
+    before = balance(sim, office)
+    order = new_order(sim, branch, "WEB-BRANCH-1")
+    invoice = invoice_order(sim, order)
+
+    refused = sim.post(PAYMENTS, {"customerId": branch["id"], "appliesToInvoiceId": invoice["id"], "amount": -1})
+    line = pay(sim, {"appliesToInvoiceId": invoice["id"], "amount": -42.29})
+
+    assert (order["customerNumber"], order["billToCustomerNumber"]) == (branch["number"], office["number"])
+    assert (invoice["billToCustomerId"], invoice["billToName"]) == (office["id"], office["displayName"])
+    assert (balance(sim, branch), balance(sim, office)) == (0, before + 42.29)
+    assert refused.status_code == 400
+    assert line["customerNumber"] == office["number"]
+    assert sim.post(POST_JOURNAL, None).status_code == 204
+    assert balance(sim, office) == before
+
+
+def test_a_partial_payment_does_not_stamp_the_invoice_and_the_last_one_does(sim):
+    """remainingAmount is a page variable (APIV2SalesInvoices.Page.al GetRemainingAmount); the invoice record is
+    modified only when its status changes (microsoft/BCApps src/Layers/W1/BaseApp/Integration/Entity/
+    SalesInvoiceAggregator.Codeunit.al, SetStatusOptionFromCustLedgerEntry -> UpdateStatusIfChanged)."""
+    invoice = invoice_order(sim, new_order(sim, new_customer(sim, "Deler B.V."), "WEB-PART-1"))
+    pay(sim, {"appliesToInvoiceId": invoice["id"], "amount": -20})
+    assert sim.post(POST_JOURNAL, None).status_code == 204
+
+    partly = sim.get(f"salesInvoices({invoice['id']})").json()
+    pay(sim, {"appliesToInvoiceId": invoice["id"], "amount": -22.29})
+    assert sim.post(POST_JOURNAL, None).status_code == 204
+    paid = sim.get(f"salesInvoices({invoice['id']})").json()
+
+    assert (partly["remainingAmount"], partly["status"]) == (22.29, "Open")
+    assert (partly["@odata.etag"], partly["lastModifiedDateTime"]) == (
+        invoice["@odata.etag"],
+        invoice["lastModifiedDateTime"],
+    )
+    assert (paid["remainingAmount"], paid["status"]) == (0, "Paid")
+    assert paid["@odata.etag"] != invoice["@odata.etag"]
+
+
+@pytest.mark.parametrize(("status", "served"), [("Draft", "Draft"), ("In Review", "In_x0020_Review")])
+def test_unposted_invoices_are_listed_and_take_no_payment_until_posted(sim, status, served):
+    """salesInvoices lists unposted invoices (Draft, In Review) with their full amount as remainingAmount
+    (SalesInvoiceAggregator.Codeunit.al, APIV2SalesInvoices.Page.al GetRemainingAmount); customerPayments finds only
+    posted ones (APIV2CustomerPayments.Page.al: GetSalesInvoiceHeaderFromId, SalesInvoiceHeader.Get). Posting keeps
+    the id ("Draft Invoice SystemId")."""
+    order = new_order(sim, new_customer(sim, "Concept B.V."), "WEB-DRAFT-1")
+    response = sim.http.post(f"{sim.sim.url}/_sim/salesOrders/{order['id']}/draftInvoice", json={"status": status})
+    assert response.status_code == 201, response.text
+    draft = sim.one("salesInvoices", "externalDocumentNumber eq 'WEB-DRAFT-1'")
+
+    by_id = sim.post(PAYMENTS, {"appliesToInvoiceId": draft["id"], "amount": -42.29})
+    by_number = pay(sim, {"appliesToInvoiceNumber": draft["number"], "amount": -42.29})
+
+    assert (draft["status"], draft["remainingAmount"]) == (served, 42.29)
+    assert by_id.status_code == 400
+    assert by_id.json()["error"]["message"] == (
+        'The "appliesToInvoiceId" should be the ID of an Open, Paid, Corrective, or Canceled Invoice.'
+    )
+    assert (by_number["appliesToInvoiceId"], by_number["customerId"]) == (ZERO_GUID, ZERO_GUID)
+    assert sim.delete(f"{PAYMENTS}({by_number['id']})", "*").status_code == 204
+    posting = sim.http.post(f"{sim.sim.url}/_sim/salesInvoices/{draft['id']}/post")
+    if status != "Draft":
+        assert posting.status_code == 400
+        return
+    assert posting.status_code == 200, posting.text
+    posted = sim.get(f"salesInvoices({draft['id']})").json()
+    assert (posted["status"], posted["remainingAmount"]) == ("Open", 42.29)
+    assert posted["number"].startswith("S-INV")
+    pay(sim, {"appliesToInvoiceId": draft["id"], "amount": -42.29})
+    assert sim.post(POST_JOURNAL, None).status_code == 204
+    assert sim.get(f"salesInvoices({draft['id']})").json()["status"] == "Paid"
+
+
 def test_a_positive_payment_or_one_without_customer_is_not_posted_and_nothing_is(sim):
     customer = new_customer(sim, "Teken B.V.")
     invoice = invoice_order(sim, new_order(sim, customer, "WEB-POST-3"))
@@ -409,7 +487,7 @@ def test_many_changes_at_once_give_one_collection_notification(sim, receiver):
     wait_for(lambda: len(receiver.notifications) == 1)
     (entry,) = receiver.notifications[0]["value"]
     assert (entry["subscriptionId"], entry["changeType"]) == (subscription["subscriptionId"], "collection")
-    prefix = f"api/v2.0/companies({sim.sim.company_id})/salesInvoices?$filter=lastModifiedDateTime%20gt%20"
+    prefix = f"/api/v2.0/companies({sim.sim.company_id})/salesInvoices?$filter=lastModifiedDateTime%20gt%20"
     assert entry["resource"].startswith(prefix)
     since = entry["resource"].removeprefix(prefix)
     changed = sim.get("salesInvoices", {"$filter": f"lastModifiedDateTime gt {since}"}).json()["value"]

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from localdev.simulators.businesscentral import BusinessCentralSimulator
-from localdev.simulators.businesscentral.seed import WEBSHOP_CUSTOMER_NUMBER
+from localdev.simulators.businesscentral.seed import BRANCHES, WEBSHOP_CUSTOMER_NUMBER
 from tests.simulators.conftest import BC, CLIENT_ID, SECRET
 
 
@@ -20,7 +20,7 @@ def test_collection_shape(bc):
     body = bc.get("customers").json()
 
     assert body["@odata.context"].endswith(f"$metadata#companies({bc.sim.company_id})/customers")
-    assert len(body["value"]) == 50
+    assert len(body["value"]) == 50 + len(BRANCHES)
     assert "@odata.nextLink" not in body
     assert all(c["@odata.etag"].startswith('W/"') for c in body["value"])
     numbers = [c["number"] for c in body["value"]]
@@ -35,15 +35,62 @@ def test_filter_string_with_a_doubled_quote(bc):
 
 def test_filter_with_and_or_and_parentheses(bc):
     eu = values(bc.get("customers", {"$filter": "(country eq 'BE' or country eq 'DE') and taxLiable eq false"}))
-    blocked_or_belgian = values(bc.get("customers", {"$filter": "blocked eq 'All' or country eq 'BE'"}))
     not_nl = values(bc.get("customers", {"$filter": "not (country eq 'NL')"}))
 
     assert len(eu) == 6
     assert {c["country"] for c in eu} == {"BE", "DE"}
-    assert {c["number"] for c in blocked_or_belgian} == {
-        c["number"] for c in values(bc.get("customers")) if c["blocked"] == "All" or c["country"] == "BE"
-    }
     assert {c["number"] for c in not_nl} == {c["number"] for c in eu}
+
+
+@pytest.mark.parametrize(
+    ("path", "filter_"),
+    [
+        ("customers", "blocked eq 'All' or country eq 'BE'"),
+        ("itemVariants", "(itemNumber eq 'A' and code eq 'X') or (itemNumber eq 'B' and code eq 'Y')"),
+        ("items", "number eq 'A' or (number eq 'B' and blocked eq false)"),
+    ],
+)
+def test_or_across_two_fields_is_refused_on_api_pages_too(bc, path, filter_):
+    """MicrosoftDocs/dynamics365smb-devitpro-pb dev-itpro/webservices/odata-known-limitations.md ("Filters") and
+    use-filter-expressions-in-odata-uris.md: `or` only between conditions on one field, in BC's words."""
+    response = bc.get(path, {"$filter": filter_})
+
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "code": "BadRequest",
+        "message": "The 'OR' operator is not supported on distinct fields on an OData filter.",
+    }
+
+
+def test_or_on_one_field_joined_by_and_to_another_is_accepted(bc):
+    variant = values(bc.get("itemVariants", {"$top": "1"}))[0]
+    filter_ = f"(itemNumber eq '{variant['itemNumber']}' or itemNumber eq 'NONE') and code eq '{variant['code']}'"
+
+    found = values(bc.get("itemVariants", {"$filter": filter_}))
+
+    assert [v["id"] for v in found] == [variant["id"]]
+
+
+def test_a_page_variable_cannot_be_filtered_on(bc):
+    """APIV2Customers.Page.al (microsoft/BCApps src/Apps/W1/APIV2): taxRegistrationNumber and currencyCode are page
+    variables, not table fields, so BC has nothing to put the filter on."""
+    for filter_ in ("taxRegistrationNumber eq 'NL123456789B01'", "currencyCode eq 'EUR'"):
+        response = bc.get("customers", {"$filter": filter_})
+
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "BadRequest"
+    assert all("taxRegistrationNumber" in c for c in values(bc.get("customers", {"$top": "3"})))
+
+
+def test_enums_are_served_and_filtered_by_their_odata_names(bc):
+    """API v2.0 serves enum members XML-encoded (MicrosoftDocs/dynamics365smb-devitpro-pb
+    dev-itpro/api-reference/v2.0/api/dynamics_itemledgerentry_get.md: "_x0020_", "Positive_x0020_Adjmt_x002E_")."""
+    customers = values(bc.get("customers"))
+    unblocked = values(bc.get("customers", {"$filter": "blocked eq '_x0020_'"}))
+
+    assert {c["blocked"] for c in customers} >= {"_x0020_", "All"}
+    assert " " not in {c["blocked"] for c in customers}
+    assert {c["number"] for c in unblocked} == {c["number"] for c in customers if c["blocked"] == "_x0020_"}
 
 
 def test_filter_on_numbers_booleans_guids_dates_and_functions(bc):
@@ -208,3 +255,32 @@ def test_unknown_company_tenant_and_paths(bc):
     assert other_tenant.status_code == 404
     assert nowhere.status_code == 404
     assert nowhere.json()["error"]["code"] == "BadRequest_NotFound"
+
+
+def test_an_order_in_review_is_served_with_its_encoded_status(bc):
+    """Enum "Sales Order Entity Buffer Status" (microsoft/BCApps src/Layers/W1/BaseApp/Integration/Entity/
+    SalesOrderEntityBufferStatus.Enum.al) member "In Review", served by its OData name."""
+    created = bc.post(
+        "salesOrders", {"customerNumber": WEBSHOP_CUSTOMER_NUMBER, "externalDocumentNumber": "WEB-REVIEW"}
+    )
+    order = created.json()
+    bc.sim.store.sales_orders.get(order["id"])["status"] = "In Review"
+
+    read = bc.get(f"salesOrders({order['id']})").json()
+    listed = bc.one("salesOrders", "status eq 'In_x0020_Review' and externalDocumentNumber eq 'WEB-REVIEW'")
+
+    assert (order["status"], read["status"], listed["id"]) == ("Draft", "In_x0020_Review", order["id"])
+
+
+def test_the_customer_card_page_is_filtered_on_the_vat_registration_number(bc):
+    """Page 21 "Customer Card" (microsoft/BCApps src/Layers/W1/BaseApp/Sales/Customer/CustomerCard.Page.al) has the
+    table field "VAT Registration No."; page 22 "Customer List" (CustomerList.Page.al) does not."""
+    company = next(c for c in values(bc.get("customers")) if c["taxRegistrationNumber"])
+    base = f"{bc.sim.odata_base}/Company('{bc.sim.company_name}')"
+    filter_ = f"VAT_Registration_No eq '{company['taxRegistrationNumber']}'"
+
+    cards = values(bc.get(f"{base}/KoppelCustomerCards", {"$filter": filter_}))
+    on_the_list = bc.get(f"{base}/KoppelCustomers", {"$filter": filter_})
+
+    assert [(c["No"], c["Blocked"]) for c in cards] == [(company["number"], company["blocked"])]
+    assert on_the_list.status_code == 400

@@ -100,6 +100,22 @@ def test_a_new_payment_is_open_with_mollies_fields(sim, api, receiver):
     assert receiver.received == []
 
 
+def test_a_billing_address_is_shown_back_and_a_billing_email_never(api):
+    """Mollie's Payment object has `billingAddress` (with `email`) and no `billingEmail`: mollie/mollie-api-python
+    mollie/api/objects/payment.py and tests/responses/payment_single_no_links.json; `billingEmail` is a deprecated
+    creation parameter of bank transfers (docs.mollie.com/reference/extra-payment-parameters)."""
+    address = {"givenName": "Bram", "familyName": "Smit", "email": "bram@example.nl", "country": "NL"}
+    with_address = create(api, billingAddress=address)
+    with_email = create(api, billingEmail="bram@example.nl")
+
+    assert with_address["billingAddress"] == address
+    assert api.get(f"/payments/{with_address['id']}").json()["billingAddress"] == address
+    assert "billingEmail" not in with_email
+    assert "billingEmail" not in api.get(f"/payments/{with_email['id']}").json()
+    assert "billingAddress" not in with_email
+    assert api.post("/payments", json={**ORDER, "billingAddress": "Bram"}).json()["field"] == "billingAddress"
+
+
 def test_ids_repeat_with_the_same_seed(receiver):
     ids = []
     for _ in range(2):
@@ -338,6 +354,42 @@ def test_events_can_be_switched_on_through_the_control(sim, api, receiver):
     (event,) = receiver.wait_for(1)
     assert json.loads(event.body)["type"] == "payment.canceled"
     assert [d.kind for d in sim.deliveries] == ["event"]
+
+
+def test_refund_chargeback_and_payment_link_events_name_the_payment_only_in_the_embedded_entity(sim, api, receiver):
+    """Next-gen events as Mollie documents them (docs.mollie.com/reference/webhooks-new; refunds-api-webhooks,
+    chargebacks-api-webhooks, payment-links-api-webhooks): `entityId` is the refund (`re_`), chargeback (`chb_`) or
+    payment link (`pl_`); a refund's and a chargeback's payment is `_embedded.entity.paymentId`; a payment link
+    names no payment. The "simple" payload leaves `_embedded` out."""
+    control(sim, "event-webhook", {"url": receiver.url, "signing_secret": SIGNING_SECRET})
+    payment = create(api)
+    control(sim, f"payments/{payment['id']}/status", {"status": "paid"})
+    api.post(f"/payments/{payment['id']}/refunds", json={"amount": {"currency": "EUR", "value": "5.00"}})
+    control(sim, f"payments/{payment['id']}/chargebacks", {"amount": "10.00"})
+    link = api.post(
+        "/payment-links", json={"amount": {"currency": "EUR", "value": "24.95"}, "description": "Bestelling 1001"}
+    ).json()
+    paid_link = control(sim, f"payment-links/{link['id']}/pay").json()
+    sim.wait_for_deliveries(5)
+
+    events = {event["type"]: event for event in (json.loads(d.body) for d in receiver.wait_for(5))}
+    refund, chargeback = events["refund.pending"], events["chargeback.received"]
+    assert (refund["entityId"][:3], refund["_embedded"]["entity"]["paymentId"]) == ("re_", payment["id"])
+    assert (chargeback["entityId"][:4], chargeback["_embedded"]["entity"]["paymentId"]) == ("chb_", payment["id"])
+    assert (link["id"][:3], link["resource"], link["paidAt"]) == ("pl_", "payment-link", None)
+    link_event = events["payment-link.paid"]
+    assert (link_event["entityId"], link_event["_embedded"]["entity"]["resource"]) == (link["id"], "payment-link")
+    assert "paymentId" not in link_event["_embedded"]["entity"]
+    assert events["payment.paid"]["entityId"] in {payment["id"], paid_link["payment"]["id"]}
+    assert paid_link["payment"]["status"] == "paid"
+    assert api.get(f"/payment-links/{link['id']}").json()["paidAt"] is not None
+    assert control(sim, f"payment-links/{link['id']}/pay").status_code == 422
+
+    control(sim, "event-webhook", {"url": receiver.url, "signing_secret": SIGNING_SECRET, "payload": "simple"})
+    control(sim, f"payments/{payment['id']}/chargebacks", {"amount": "1.00"})
+    sim.wait_for_deliveries(5)
+    simple = json.loads(receiver.wait_for(6)[-1].body)
+    assert (simple["type"], "_embedded" in simple) == ("chargeback.received", False)
 
 
 def test_the_cli_serves_until_sigterm():

@@ -216,7 +216,7 @@ def test_product_set_update_removes_unlisted_variants_and_keeps_what_was_not_giv
         "id": created["id"],
         "title": "Mok XL",
         "productOptions": [{"name": "Kleur", "values": [{"name": "Rood"}, {"name": "Groen"}]}],
-        "variants": [variant("Rood", "MOK-R", "14.95", compareAtPrice="16.95"), variant("Groen", "MOK-G")],
+        "variants": [variant("Rood", "MOK-R", "14.95", compareAtPrice="16.95", id=red_id), variant("Groen", "MOK-G")],
     }
     updated = admin.product_set(update)
     read = admin.data(READ_PRODUCT, {"id": created["id"]})["product"]
@@ -233,6 +233,38 @@ def test_product_set_update_removes_unlisted_variants_and_keeps_what_was_not_giv
     assert read["options"][0]["values"] == ["Rood", "Groen"]
     assert codes(gone) == ["INVALID_INVENTORY_ITEM"]
     assert gone["userErrors"][0]["field"] == ["input", "quantities", "0", "inventoryItemId"]
+
+
+def test_a_variant_sent_without_its_id_is_a_new_variant_and_the_old_one_goes_with_its_stock(admin):
+    """Shopify's ProductVariantSetInput.id "Specifies the product variant to update or create a new variant if
+    absent", and productSet deletes the list entries not included (shopify.dev/docs/api/admin-graphql/latest/
+    input-objects/ProductVariantSetInput, .../mutations/productSet): the same option values do not make it the same
+    variant."""
+    created = admin.product_set(mug())["product"]
+    red, blue = created["variants"]["nodes"]
+    location = admin.location()
+    admin.set_stock([quantity(red["inventoryItem"]["id"], location, 7)], ignoreCompareQuantity=True)
+
+    again = admin.product_set({"id": created["id"], **{k: mug()[k] for k in ("productOptions", "variants")}})
+    nodes = again["product"]["variants"]["nodes"]
+    gone = admin.set_stock([quantity(red["inventoryItem"]["id"], location, 5)], ignoreCompareQuantity=True)
+    kept = admin.product_set(
+        {
+            "id": created["id"],
+            "productOptions": mug()["productOptions"],
+            "variants": [variant("Rood", "MOK-R", id=nodes[0]["id"]), variant("Blauw", "MOK-B", id=nodes[1]["id"])],
+        }
+    )
+
+    assert again["userErrors"] == []
+    assert [v["sku"] for v in nodes] == ["MOK-R", "MOK-B"]
+    assert {v["id"] for v in nodes}.isdisjoint({red["id"], blue["id"]})
+    assert nodes[0]["inventoryItem"]["id"] != red["inventoryItem"]["id"]
+    assert codes(gone) == ["INVALID_INVENTORY_ITEM"]
+    assert admin.data(STOCK, {"item": nodes[0]["inventoryItem"]["id"], "location": location})["inventoryItem"][
+        "inventoryLevel"
+    ]["quantities"][0] == {"name": "available", "quantity": 0}
+    assert kept["product"]["variants"]["nodes"] == nodes
 
 
 def test_product_set_replaces_given_metafields_and_keeps_variants_when_options_are_not_given(admin):

@@ -237,6 +237,61 @@ def test_a_dispute_sends_charge_dispute_created_and_blocks_refunds(sim, api, rec
     assert charge["latest_charge"]["disputed"] is True
 
 
+def test_a_dispute_is_listed_by_payment_intent_and_closes_won_or_lost(sim, api, receiver):
+    """Dispute statuses as stripe-python stripe/_dispute.py lists them; `GET /v1/disputes?payment_intent=` as
+    stripe/params/_dispute_list_params.py. A partial dispute is for its own amount; the charge stays `disputed`."""
+    lost, won = create(api), create(api)
+    for intent in (lost, won):
+        control(sim, f"payment_intents/{intent['id']}/succeed")
+    partial = control(sim, f"payment_intents/{lost['id']}/dispute", {"amount": 1000}).json()
+    whole = control(sim, f"payment_intents/{won['id']}/dispute").json()
+
+    listed = api.get("/v1/disputes", params={"payment_intent": lost["id"]}).json()
+    reviewed = control(sim, f"disputes/{partial['id']}/status", {"status": "under_review"})
+    closed = control(sim, f"disputes/{partial['id']}/status", {"status": "lost"})
+    control(sim, f"disputes/{whole['id']}/status", {"status": "won"})
+    again = control(sim, f"disputes/{partial['id']}/status", {"status": "won"})
+    sim.wait_for_deliveries(5)
+
+    assert (listed["object"], listed["has_more"], [d["id"] for d in listed["data"]]) == ("list", False, [partial["id"]])
+    assert (listed["data"][0]["amount"], listed["data"][0]["status"]) == (1000, "needs_response")
+    assert (reviewed.json()["status"], closed.json()["status"], again.status_code) == ("under_review", "lost", 400)
+    assert api.get("/v1/disputes", params={"charge": whole["charge"]}).json()["data"][0]["status"] == "won"
+    assert [e["type"] for e in events(receiver, 7) if e["type"].startswith("charge.dispute.")] == [
+        "charge.dispute.created",
+        "charge.dispute.created",
+        "charge.dispute.updated",
+        "charge.dispute.closed",
+        "charge.dispute.closed",
+    ]
+    charge = api.get(f"/v1/payment_intents/{lost['id']}", params={"expand[]": "latest_charge"}).json()
+    assert charge["latest_charge"]["disputed"] is True
+    assert api.get("/v1/disputes", params={"customer": "cus_1"}).json()["error"]["code"] == "parameter_unknown"
+
+
+def test_an_inquiry_withdraws_nothing_and_leaves_the_charge_refundable(sim, api):
+    intent = create(api)
+    control(sim, f"payment_intents/{intent['id']}/succeed")
+
+    inquiry = control(sim, f"payment_intents/{intent['id']}/dispute", {"inquiry": True}).json()
+    refund = api.post("/v1/refunds", data={"payment_intent": intent["id"], "amount": "495"})
+    closed = control(sim, f"disputes/{inquiry['id']}/status", {"status": "warning_closed"}).json()
+
+    assert (inquiry["status"], inquiry["is_charge_refundable"]) == ("warning_needs_response", True)
+    assert refund.status_code == 200
+    assert closed["status"] == "warning_closed"
+
+
+def test_the_stripe_version_a_call_pins_is_counted_and_answered(sim, api):
+    """Stripe answers in the version the `Stripe-Version` header names, else in the account's default
+    (stripe-python stripe/_api_requestor.py sends it on every call)."""
+    pinned = api.get("/v1/payment_intents/pi_unknown", headers={"Stripe-Version": "2024-06-20"})
+    unpinned = api.get("/v1/payment_intents/pi_unknown")
+
+    assert (pinned.headers["Stripe-Version"], unpinned.headers["Stripe-Version"]) == ("2024-06-20", "2024-06-20")
+    assert httpx.get(f"{sim.url}/_sim/stats").json()["versions"] == {"2024-06-20": 1, "": 1}
+
+
 def test_a_failed_delivery_is_retried_and_each_attempt_signed_afresh(sim, api, receiver):
     receiver.answer_with(500, 502)
     intent = create(api)

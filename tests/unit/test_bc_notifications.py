@@ -74,6 +74,9 @@ class Invoices:
             raise BusinessCentralRejected(400, "BadRequest", "the filter is not valid")
         return self.shown.get(resource, [])
 
+    def get(self, invoice_id: str) -> BcInvoice | None:
+        raise AssertionError("a notification reads what it names")
+
 
 class World:
     def __init__(self, shown: dict[str, list[BcInvoice]] | None = None) -> None:
@@ -143,7 +146,9 @@ def test_without_a_configured_client_state_no_notification_is_taken_in():
 
 
 def test_the_worker_files_the_invoices_created_updated_and_collection_entries_name():
-    collection = f"api/v2.0/companies({COMPANY})/salesInvoices?$filter=lastModifiedDateTime%20gt%202026-11-29T11:00:00Z"
+    collection = (
+        f"/api/v2.0/companies({COMPANY})/salesInvoices?$filter=lastModifiedDateTime%20gt%202026-11-29T11:00:00Z"
+    )
     updated = f"api/v2.0/companies({COMPANY})/salesInvoices(0c1d2e3f-0000-4000-8000-000000000002)"
     world = World({INVOICE_URL: [invoice("S-INV1")], updated: [invoice("S-INV2")], collection: [invoice("S-INV3")]})
     event_id = world.receive(body(entry(), entry(updated, "updated"), entry(collection, "collection")))

@@ -32,9 +32,14 @@ def document(key: WebOrderKey) -> str:
 
 
 class Invoices:
+    """`posted` as BC lists them by lastModifiedDateTime; `now` what BC has now where that differs (a payment in BC
+    changes remainingAmount without stamping the invoice)."""
+
     def __init__(self) -> None:
         self.posted: list[BcInvoice] = []
+        self.now: dict[str, BcInvoice] = {}
         self.unavailable = False
+        self.read: list[str] = []
 
     def changed_since(self, since: datetime | None) -> list[BcInvoice]:
         if self.unavailable:
@@ -43,6 +48,10 @@ class Invoices:
 
     def at(self, resource: str) -> list[BcInvoice]:
         return []
+
+    def get(self, invoice_id: str) -> BcInvoice | None:
+        self.read.append(invoice_id)
+        return self.now.get(invoice_id) or next((each for each in self.posted if each.id == invoice_id), None)
 
 
 class CreditMemos:
@@ -153,7 +162,9 @@ class World:
         self.invoiced(key)
         self.matched(payment_id, "30.00", key)
 
-    def invoiced(self, key: WebOrderKey = ORDER, remaining: str = "30.00", currency: str = "") -> BcInvoice:
+    def invoiced(
+        self, key: WebOrderKey = ORDER, remaining: str = "30.00", currency: str = "", status: str = ""
+    ) -> BcInvoice:
         invoice = BcInvoice(
             id=f"inv-{key.order_id}-{len(self.invoices.posted)}",
             number=f"S-INV{key.order_id}",
@@ -162,10 +173,17 @@ class World:
             currency_code=currency,
             total_including_tax=Decimal("30.00"),
             remaining_amount=Decimal(remaining),
-            status="Open" if Decimal(remaining) else "Paid",
+            status=status or ("Open" if Decimal(remaining) else "Paid"),
             last_modified=self.clock.now(),
         )
         self.invoices.posted.append(invoice)
+        return invoice
+
+    def posted(self, draft: BcInvoice) -> BcInvoice:
+        """BC posts the draft: the same id (its "Draft Invoice SystemId"), a posted number, status Open."""
+        self.clock.moment += timedelta(minutes=1)
+        invoice = draft.model_copy(update={"number": "S-INV9001", "status": "Open", "last_modified": self.clock.now()})
+        self.invoices.posted = [invoice if each.id == draft.id else each for each in self.invoices.posted]
         return invoice
 
     def credited(self, amount: str = "30.00", key: WebOrderKey = ORDER, external: bool = True) -> BcCreditMemo:
@@ -186,14 +204,21 @@ class World:
         return memo
 
     def matched(
-        self, payment_id: str, value: str, key: WebOrderKey = ORDER, refunded: str = "0", charged_back: str = "0"
+        self,
+        payment_id: str,
+        value: str,
+        key: WebOrderKey = ORDER,
+        *,
+        refunded: str = "0",
+        charged_back: str = "0",
+        currency: str = "EUR",
     ) -> PaymentRecord:
         payment = Payment(
             provider="mollie",
             account="main",
             payment_id=payment_id,
             status=PaymentStatus.PAID,
-            amount=Money(amount=Decimal(value), currency="EUR"),
+            amount=Money(amount=Decimal(value), currency=currency),
             refunded=Decimal(refunded),
             charged_back=Decimal(charged_back),
             reference=key.order_id,
@@ -328,6 +353,34 @@ def test_an_invoice_paid_already_in_bc_is_not_paid_twice():
     assert world.record("tr_1").booking_problem.startswith("the order's invoices (S-INV1001) are paid in BC already")
 
 
+def test_the_invoice_is_read_again_before_each_line_and_only_then():
+    """Payments in BC do not stamp an invoice unless its status changes (microsoft/BCApps src/Layers/W1/BaseApp/
+    Integration/Entity/SalesInvoiceAggregator.Codeunit.al, UpdateStatusIfChanged; remainingAmount is a page
+    variable of APIV2SalesInvoices.Page.al), and the filed copy may predate a change the poll has not seen: the
+    invoice is read once right before a line is made for it, never for a payment that waits."""
+    world = World()
+    paid_by_hand = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1002")
+    not_invoiced = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1003")
+    world.paid_and_invoiced("tr_1")
+    world.paid_and_invoiced("tr_2", paid_by_hand)
+    world.order_in_bc(not_invoiced)
+    world.matched("tr_3", "30.00", not_invoiced)
+    first, stale = world.invoices.posted
+    world.invoices.now[stale.id] = stale.model_copy(update={"remaining_amount": Decimal(0), "status": "Paid"})
+
+    run = book_payments(world.booking)
+
+    assert (run.pushed, run.failed) == (1, 1)
+    assert [entry.external_document_number for entry in world.journal.entries] == ["TR_1"]
+    assert world.record("tr_2").booking_problem == (
+        "the order's invoices (S-INV1002) are paid in BC already: was the payment booked by hand?"
+    )
+    assert world.invoices.read == [first.id, stale.id]
+    found = world.orders.get(paid_by_hand)
+    assert found is not None
+    assert [each.status for each in found[0].invoices] == ["Paid"]
+
+
 def test_an_invoice_in_another_currency_is_left_to_a_person():
     world = World()
     world.order_in_bc()
@@ -336,7 +389,78 @@ def test_an_invoice_in_another_currency_is_left_to_a_person():
 
     book_payments(world.booking)
 
-    assert world.record("tr_1").booking_problem == "invoice S-INV1001 is in USD, the payment in EUR"
+    assert world.record("tr_1").booking_problem == (
+        "invoice S-INV1001 is in USD, not in the local currency EUR: customerPayments has no currency, so a payment "
+        "line would be booked in EUR; book it by hand"
+    )
+
+
+def test_a_payment_in_the_invoices_foreign_currency_is_left_to_a_person_too():
+    """customerPayments has no currency field (microsoft/BCApps src/Apps/W1/APIV2/app/src/pages/
+    APIV2CustomerPayments.Page.al): a line Koppel makes is in the local currency whatever the invoice's."""
+    world = World()
+    world.order_in_bc()
+    world.invoiced(currency="USD")
+    world.matched("tr_1", "30.00", currency="USD")
+
+    run = book_payments(world.booking)
+
+    assert (run.pushed, run.failed, world.journal.open, world.journal.entries) == (0, 1, {}, [])
+    assert world.record("tr_1").booking_problem.startswith("invoice S-INV1001 is in USD, not in the local currency")
+
+
+def test_a_payment_in_another_currency_than_the_local_invoice_is_left_to_a_person():
+    world = World()
+    world.order_in_bc()
+    world.invoiced(currency="EUR")
+    world.matched("tr_1", "30.00", currency="USD")
+
+    book_payments(world.booking)
+
+    assert world.record("tr_1").booking_problem == "invoice S-INV1001 is in EUR, the payment in USD"
+
+
+@pytest.mark.parametrize("status", ["Draft", "In Review"])
+def test_an_unposted_invoice_is_filed_but_paid_only_once_bc_posts_it(status: str):
+    """salesInvoices lists unposted invoices (Draft, In Review) with their full amount as remainingAmount
+    (microsoft/BCApps src/Layers/W1/BaseApp/Integration/Entity/SalesInvoiceAggregator.Codeunit.al; enum 5477
+    "Invoice Entity Aggregate Status"); only a posted (Open) invoice takes a payment (APIV2CustomerPayments.Page.al
+    finds appliesToInvoiceId among Sales Invoice Headers only)."""
+    world = World()
+    world.order_in_bc()
+    draft = world.invoiced(status=status)
+    world.matched("tr_1", "30.00")
+
+    waiting = book_payments(world.booking)
+    filed = world.orders.get(ORDER)
+    posted = world.posted(draft)
+    booked = book_payments(world.booking)
+
+    assert (waiting.pushed, waiting.failed, world.journal.posts) == (0, 0, 1)
+    assert filed is not None
+    assert [(each.number, each.status) for each in filed[0].invoices] == [("S-INV1001", status)]
+    assert world.record("tr_1").booking_problem == ""
+    assert (booked.pushed, booked.failed) == (1, 0)
+    [entry] = world.journal.entries
+    assert entry.applies_to_invoice_id == posted.id
+    booking = world.record("tr_1").booking
+    assert booking is not None
+    assert booking.invoice_number == "S-INV9001"
+
+
+@pytest.mark.parametrize("status", ["Canceled", "Corrective"])
+def test_an_order_whose_invoices_are_not_open_goes_to_a_person_naming_their_status(status: str):
+    world = World()
+    world.order_in_bc()
+    world.invoiced(status=status, remaining="0")
+    world.matched("tr_1", "30.00")
+
+    run = book_payments(world.booking)
+
+    assert (run.pushed, run.failed, world.journal.entries) == (0, 1, [])
+    assert world.record("tr_1").booking_problem == (
+        f"none of the order's invoices is open in BC (S-INV1001 {status}): was the payment booked by hand?"
+    )
 
 
 def test_a_refund_after_booking_is_put_before_a_person_with_the_amount():
@@ -555,6 +679,38 @@ def test_a_refund_waits_for_bcs_credit_memo_then_goes_to_a_person():
         "EUR 12.50 refunded or charged back after booking, and BC has no credit memo for it after 14 days: "
         "credit the invoice in BC (or book it by hand)"
     )
+
+
+def test_an_unposted_credit_memo_is_waited_for_until_bc_posts_it():
+    """salesCreditMemos lists unposted credit memos (enum "Sales Cr. Memo Entity Buffer Status": Draft, In Review,
+    Open, Canceled, Corrective, Paid in microsoft/BCApps src/Layers/W1/BaseApp/Integration/Entity/)."""
+    world = World(refund_api=True)
+    _booked_then(world, refunded="12.50")
+    draft = world.credited("12.50").model_copy(update={"status": "Draft"})
+    world.credit_memos.posted[0] = draft
+
+    waiting = book_payments(world.booking)
+    world.credit_memos.posted[0] = draft.model_copy(
+        update={"status": "Open", "last_modified": world.clock.now() + timedelta(seconds=1)}
+    )
+    booked = book_payments(world.booking)
+
+    assert (waiting.pushed, waiting.failed, world.record("tr_1").booking_problem) == (0, 0, "")
+    assert (booked.pushed, booked.failed) == (1, 0)
+    [refund] = world.journal.refunds
+    assert refund.applies_to_credit_memo_id == draft.id
+
+
+def test_a_refund_against_a_credit_memo_in_another_currency_is_left_to_a_person():
+    world = World(refund_api=True)
+    _booked_then(world, refunded="12.50")
+    world.credit_memos.posted.append(world.credited("12.50").model_copy(update={"currency_code": "USD"}))
+    world.credit_memos.posted.pop(0)
+
+    book_payments(world.booking)
+
+    assert world.journal.refunds_open == {}
+    assert world.record("tr_1").booking_problem.startswith("credit memo S-CR1001 is in USD, not in the local currency")
 
 
 def test_a_credit_memo_paid_back_already_is_not_paid_twice():

@@ -41,6 +41,7 @@ def test_sales_order_is_a_deep_insert_keyed_by_the_web_order_number():
         "description": lines[0]["description"],
         "quantity": 2.0,
         "unitPrice": 24.95,
+        "discountAmount": 0.0,
     }
     assert len(lines[0]["description"]) == business_central.MAX_DESCRIPTION
     assert lines[1]["itemVariantId"] == "var-1"
@@ -50,7 +51,30 @@ def test_sales_order_is_a_deep_insert_keyed_by_the_web_order_number():
         "description": "PostNL",
         "quantity": 1,
         "unitPrice": 4.95,
+        "discountAmount": 0.0,
     }
+
+
+def test_every_priced_line_names_its_discount_after_everything_that_makes_bc_price_it_again():
+    """BC's price calculation sets Line Discount % when item, variant, unit or quantity are validated, and a new
+    unitPrice keeps it (Base App SalesLine.Table.al, "Unit Price" OnValidate; StefanMaron/MSDyn365BC.Code.History).
+    discountAmount replaces it, so it rides with every unitPrice, last (APIV2SalesOrderLines.Page.al, BCApps)."""
+    payload = business_central.sales_order(_order(), "1001", CUSTOMER, SKUS, accounts=ACCOUNTS, local_currency="EUR")
+
+    for line in payload["salesOrderLines"]:
+        assert list(line)[-2:] == ["unitPrice", "discountAmount"], line
+    assert list(payload["salesOrderLines"][1])[:3] == ["lineType", "itemId", "itemVariantId"]
+
+
+def test_a_line_bc_prices_carries_neither_price_nor_discount():
+    order = _order()
+    unpriced = order.model_copy(
+        update={"lines": tuple(line.model_copy(update={"unit_price": None}) for line in order.lines)}
+    )
+
+    payload = business_central.sales_order(unpriced, "1001", CUSTOMER, SKUS, accounts=ACCOUNTS, local_currency="EUR")
+
+    assert not {"unitPrice", "discountAmount"} & set(payload["salesOrderLines"][0])
 
 
 def test_long_address_fields_are_cut_to_bc_field_lengths():

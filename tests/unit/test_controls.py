@@ -190,6 +190,24 @@ def test_a_line_discount_counts_in_the_net_price():
     )
 
 
+def test_prices_are_those_of_the_bill_to_customer():
+    """BC prices a sales line for the header's Bill-to Customer No. (codeunit 7020's source list in microsoft/BCApps
+    src/Layers/W1/BaseApp/Sales/Pricing/SalesLinePrice.Codeunit.al, AddSources); salesOrders serves it as
+    billToCustomerNumber. A price line for the sell-to customer C1 does not apply when the order is billed to C2."""
+    pricing = CustomerPricing(
+        lines=(
+            price_line(10000, "All Customers", price="20.62"),
+            price_line(20000, "Customer", "C1", discount="10", amount_type="Discount"),
+            price_line(30000, "Customer", "C2", discount="10", amount_type="Discount"),
+        )
+    )
+    billed_elsewhere = _document().model_copy(update={"bill_to_customer_number": "C3"})
+    billed_to_c2 = _document().model_copy(update={"customer_number": "C3", "bill_to_customer_number": "C2"})
+
+    assert _results(_order(price="24.95"), billed_elsewhere, pricing=pricing)["price"].passed
+    assert not _results(_order(price="24.95"), billed_to_c2, pricing=pricing)["price"].passed
+
+
 def test_prices_in_a_foreign_currency_are_not_checked_against_lcy():
     order = _order(price="99.00").model_copy(update={"currency": "USD"})
     result = _results(order)["price"]

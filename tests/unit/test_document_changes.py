@@ -68,9 +68,21 @@ def test_a_new_quantity_and_coupon_change_the_line_in_place():
     plan = change_plan(
         _document(COFFEE, SHIPPING), {"salesOrderLines": [_item(quantity=3.0, discountAmount=7.49), _shipping()]}
     )
-    assert [(u.line.id, u.changes) for u in plan.update] == [("l1", {"quantity": 3.0, "discountAmount": 7.49})]
+    assert [(u.line.id, u.changes) for u in plan.update] == [
+        ("l1", {"quantity": 3.0, "unitPrice": 24.95, "discountAmount": 7.49})
+    ]
     assert not plan.add
     assert not plan.remove
+
+
+def test_a_line_bc_priced_keeps_bcs_price_and_discount():
+    """Portal lines carry no price: BC's price list price and line discount stand, whatever the quantity."""
+    discounted = COFFEE.model_copy(update={"discount_amount": Decimal("5.00")})
+    unpriced = {k: v for k, v in _item(quantity=3.0).items() if k != "unitPrice"}
+
+    plan = change_plan(_document(discounted, SHIPPING), {"salesOrderLines": [unpriced, _shipping()]})
+
+    assert [u.changes for u in plan.update] == [{"quantity": 3.0}]
 
 
 def test_another_item_replaces_the_line_and_an_extra_line_is_added():
@@ -84,7 +96,7 @@ def test_another_item_replaces_the_line_and_an_extra_line_is_added():
 
 def test_a_dropped_line_is_removed_and_a_dropped_discount_set_to_zero():
     discounted = COFFEE.model_copy(update={"discount_amount": Decimal("5.00")})
-    plan = change_plan(_document(discounted, SHIPPING), {"salesOrderLines": [_item()]})
+    plan = change_plan(_document(discounted, SHIPPING), {"salesOrderLines": [_item(discountAmount=0)]})
     assert [u.changes for u in plan.update] == [{"discountAmount": 0}]
     assert [line.id for line in plan.remove] == ["l2"]
 

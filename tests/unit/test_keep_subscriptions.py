@@ -14,7 +14,9 @@ from tests.fakes import FixedClock, MemorySubscriptions, MemorySyncRuns, MemoryS
 COMPANY = "5f0d6c1e-0000-4000-8000-00000000c0a1"
 URL = "https://koppel.example.net/api/webhooks/businesscentral?code=function-key-123"
 CLIENT_STATE = "client-state-456"
-INVOICES = f"api/v2.0/companies({COMPANY})/salesInvoices"
+INVOICES = f"/api/v2.0/companies({COMPANY})/salesInvoices"
+"""As Microsoft's examples write a subscription's resource (MicrosoftDocs/dynamics365smb-devitpro-pb
+dev-itpro/api-reference/v2.0/dynamics-subscriptions.md: `/api/v2.0/companies(...)/customers`)."""
 
 
 class World:
@@ -165,5 +167,5 @@ def test_credit_memos_are_kept_beside_invoices_when_configured():
     keep_subscriptions(world.keeping)
 
     resources = sorted(subscription.resource for subscription in world.bc.rows.values())
-    assert resources == [f"api/v2.0/companies({COMPANY})/salesCreditMemos", INVOICES]
+    assert resources == [f"/api/v2.0/companies({COMPANY})/salesCreditMemos", INVOICES]
     assert world.stored("salesCreditMemos") != world.stored("salesInvoices")

@@ -12,7 +12,7 @@ from domain.errors import RequestRejected
 from domain.mapping import mollie, stripe
 from domain.models import WebOrderKey
 from domain.payments.matching import Position, order_key, reference, settlement
-from domain.payments.payment import Money, Payment, PaymentStatus
+from domain.payments.payment import Money, Payment, PaymentStatus, customer_digest
 
 EUR_30 = Money(amount=Decimal("30.00"), currency="EUR")
 
@@ -53,6 +53,18 @@ def test_a_mollie_payment_keeps_its_amount_as_a_decimal_with_its_currency_and_na
     assert found.paid_at == datetime(2026, 11, 29, 9, 59, 12, tzinfo=UTC)
 
 
+def test_the_mollie_payer_is_the_billing_address_email_and_billing_email_is_never_read():
+    """Mollie's Payment has `billingAddress` (with `email`) and no `billingEmail`, which is only a creation parameter
+    of bank transfers (mollie/mollie-api-python mollie/api/objects/payment.py; docs.mollie.com/reference/
+    extra-payment-parameters)."""
+    with_address = mollie_payment(billingAddress={"givenName": "Bram", "email": " Bram@Example.nl"})
+    with_email_only = mollie_payment(billingEmail="bram@example.nl")
+
+    assert mollie.payment("main", with_address).customer == customer_digest("bram@example.nl")
+    assert mollie.payment("main", with_email_only).customer == ""
+    assert mollie.payment("main", mollie_payment(billingAddress={"country": "NL"})).customer == ""
+
+
 @pytest.mark.parametrize(
     "broken",
     [{"amount": {"currency": "EUR", "value": "dertig"}}, {"status": "kwijt"}, {"id": None}, {"amount": "30.00"}],
@@ -84,6 +96,44 @@ def test_a_stripe_payment_intent_in_cents_and_a_refund_on_its_charge():
     )
     assert stripe.minor_units(1050, "jpy") == Decimal(1050)
     assert stripe.payment("main", intent | {"status": "processing"}).status is PaymentStatus.PENDING
+
+
+def _dispute(status: str, amount: int) -> dict[str, Any]:
+    return {"id": f"dp_{status}", "object": "dispute", "amount": amount, "currency": "eur", "status": status}
+
+
+@pytest.mark.parametrize(
+    ("disputes", "charged_back", "disputed"),
+    [
+        ([_dispute("lost", 1000)], "10.00", "0"),
+        ([_dispute("won", 3000)], "0", "0"),
+        ([_dispute("needs_response", 3000)], "0", "30.00"),
+        ([_dispute("under_review", 1200)], "0", "12.00"),
+        ([_dispute("warning_needs_response", 3000)], "0", "30.00"),
+        ([_dispute("warning_closed", 3000)], "0", "0"),
+        ([_dispute("prevented", 3000)], "0", "0"),
+    ],
+)
+def test_a_stripe_charge_counts_as_charged_back_only_for_a_lost_dispute_for_its_amount(
+    disputes: list[dict[str, Any]], charged_back: str, disputed: str
+):
+    """Dispute.status and Dispute.amount (the disputed amount, which may differ from the charge's) as stripe-python
+    stripe/_dispute.py has them; `charge.disputed` stays true after a dispute is won (stripe/_charge.py). An inquiry
+    (`warning_*`) withdraws nothing; an open dispute is shown, not counted."""
+    intent = {
+        "id": "pi_3Q",
+        "object": "payment_intent",
+        "amount": 3000,
+        "currency": "eur",
+        "status": "succeeded",
+        "created": 1_796_032_800,
+        "latest_charge": {"id": "ch_1", "amount": 3000, "amount_refunded": 0, "disputed": True},
+    }
+
+    found = stripe.payment("main", intent, disputes)
+
+    assert (found.charged_back, found.disputed) == (Decimal(charged_back), Decimal(disputed))
+    assert stripe.disputed(intent) is True
 
 
 @pytest.mark.parametrize(

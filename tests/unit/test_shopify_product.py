@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from domain.catalog.availability import ChannelStock, StockStatus
 from domain.catalog.listing import ListedField, Listing, ListingStatus, VariantListing
-from integrations.shops.shopify_catalog import product_input, tracked_quantity
+from integrations.shops.shopify_catalog import ItemIds, product_input, tracked_quantity
 
 IN_STOCK = ChannelStock(status=StockStatus.IN_STOCK, quantity=Decimal(12))
 SIMPLE = Listing(
@@ -56,6 +56,21 @@ def test_an_item_without_variants_is_one_default_variant_with_its_sku_and_every_
             }
         ],
     }
+
+
+def test_an_item_without_variants_sends_its_one_variants_id_kept_with_the_products():
+    """Without its id Shopify makes the variant anew and deletes the old one with its inventory item
+    (ProductVariantSetInput.id: "Specifies the product variant to update or create a new variant if absent")."""
+    kept = str(ItemIds("gid://shopify/Product/1", "gid://shopify/ProductVariant/2"))
+
+    [variant] = product_input(SIMPLE, {"KOF-1001": kept})["variants"]
+
+    assert kept == "gid://shopify/Product/1 gid://shopify/ProductVariant/2"
+    assert variant["id"] == "gid://shopify/ProductVariant/2"
+    assert ItemIds.parse(kept) == ItemIds("gid://shopify/Product/1", "gid://shopify/ProductVariant/2")
+    assert ItemIds.parse("gid://shopify/Product/1") == ItemIds("gid://shopify/Product/1")
+    assert str(ItemIds("gid://shopify/Product/1")) == "gid://shopify/Product/1"
+    assert "id" not in product_input(SIMPLE, {"KOF-1001": "gid://shopify/Product/1"})["variants"][0]
 
 
 def test_an_item_with_variants_lists_all_of_them_under_one_option_with_their_ids_when_known():

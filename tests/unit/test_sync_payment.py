@@ -171,6 +171,22 @@ def test_overpayment_a_foreign_currency_and_no_reference_need_a_person_with_the_
     assert {record.status for record in (over, usd, unnamed)} == {MatchStatus.NEEDS_ATTENTION}
 
 
+def test_a_dispute_not_decided_yet_is_told_on_the_matched_payment_and_counts_nothing():
+    """A Stripe dispute withdraws the money at once but is won or lost later (stripe-python stripe/_dispute.py):
+    only a lost one is charged back; an open one is shown."""
+    world = World()
+    world.order("30.00")
+    world.paid("tr_1", "30.00")
+    world.mollie.known["tr_1"] = world.mollie.known["tr_1"].model_copy(update={"disputed": Decimal("10.00")})
+
+    record = world.hint("tr_1")
+
+    assert record is not None
+    assert (record.status, record.note) == (MatchStatus.MATCHED, "EUR 10.00 disputed at mollie: counted only if lost")
+    assert record.settlement is not None
+    assert record.settlement.position is Position.PAID
+
+
 def test_an_answer_that_is_no_payment_fails_the_event_with_what_mollie_said():
     world = World()
 
@@ -233,8 +249,24 @@ def test_a_payment_naming_no_order_pays_the_one_unpaid_order_of_its_amount_and_p
 
     assert record is not None
     assert (record.status, record.order_key) == (MatchStatus.MATCHED, other)
-    assert record.note == "matched by amount, customer and time: the payment names no order"
+    assert record.note == "matched by amount, payer's e-mail and time: the payment names no order"
     assert str(other) not in world.unpaid.rows
+
+
+def test_a_payment_whose_payer_the_provider_does_not_know_says_it_matched_by_amount_and_time_only():
+    """A Mollie payment has no payer e-mail unless the shop sent a billing address (there is no `billingEmail` on
+    it: mollie/mollie-api-python mollie/api/objects/payment.py): the note must not claim a customer match."""
+    world = Unreferenced()
+    key = world.unpaid_order("2001", "42.50", "anna@example.nl")
+    world.paid_by("tr_1", "42.50")
+
+    record = world.hint("tr_1")
+
+    assert record is not None
+    assert (record.status, record.order_key) == (MatchStatus.MATCHED, key)
+    assert record.note == (
+        "matched by amount and time only: the payment names no order and mollie knows no payer's e-mail"
+    )
 
 
 def test_two_unpaid_orders_alike_are_left_to_a_person():

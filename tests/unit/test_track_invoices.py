@@ -26,6 +26,9 @@ class Invoices:
     def at(self, resource: str) -> list[BcInvoice]:
         return []
 
+    def get(self, invoice_id: str) -> BcInvoice | None:
+        return next((each for each in self.posted if each.id == invoice_id), None)
+
 
 def invoice(number: str, document: str = "WEB1001", remaining: str = "30.00", minutes: int = 0) -> BcInvoice:
     return BcInvoice(

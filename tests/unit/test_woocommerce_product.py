@@ -29,8 +29,8 @@ def test_a_create_names_the_sku_and_every_owned_field():
         "status": "publish",
         "regular_price": "10.90",
         "sale_price": "8.18",
-        "date_on_sale_from": "2026-11-22",
-        "date_on_sale_to": "2026-12-20",
+        "date_on_sale_from": "2026-11-22T00:00:00",
+        "date_on_sale_to": "2026-12-20T23:59:59",
         "manage_stock": True,
         "stock_quantity": 12,
         "backorders": "no",
@@ -48,7 +48,7 @@ def test_no_sale_clears_the_sale_price_and_a_blocked_item_is_a_draft():
         update={"sale_price": None, "sale_from": None, "sale_to": None, "status": ListingStatus.DRAFT}
     )
     body = product(plain)
-    assert (body["sale_price"], body["date_on_sale_from"], body["status"]) == ("", None, "draft")
+    assert (body["sale_price"], body["date_on_sale_from"], body["status"]) == ("", "", "draft")
 
 
 def test_stock_without_a_quantity_sets_only_the_status_and_a_backorder_carries_its_date():
@@ -96,8 +96,8 @@ def test_an_item_with_variants_is_a_variable_product_with_one_attribute_and_no_p
         "attributes": [{"name": "Variant", "option": "Rood"}],
         "regular_price": "9.68",
         "sale_price": "",
-        "date_on_sale_from": None,
-        "date_on_sale_to": None,
+        "date_on_sale_from": "",
+        "date_on_sale_to": "",
         "manage_stock": True,
         "stock_quantity": 0,
         "backorders": "no",

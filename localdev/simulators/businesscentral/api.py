@@ -151,7 +151,7 @@ class BusinessCentralApi:
         context = f"{api_base}/$metadata#subscriptions"
         webhooks, method = self.webhooks, request.method
         if key is None and method == "GET":
-            return json_response({"@odata.context": context, "value": list(webhooks.subscriptions.values())})
+            return json_response({"@odata.context": context, "value": webhooks.listed()})
         if key is None and method == "POST":
             created = await webhooks.create(_json(body))
             location = f"{api_base}/subscriptions('{created['subscriptionId']}')"
@@ -361,10 +361,14 @@ class BusinessCentralApi:
     ) -> Record:
         """The record as served, with what $expand asked for; `variants` by item id, read once per page (else the
         record's own are looked up)."""
-        shaped = project(record, options.select, entity.internal)
+        shaped = project(record, options.select, entity.internal, entity.enums)
         for line_set, document_set in _LINE_SETS.items():
             if line_set in options.expand:
-                shaped[line_set] = [dict(line) for line in self.document_lines[document_set](record)]
+                lines = ENTITY_TYPES[line_set]
+                shaped[line_set] = [
+                    project(line, None, lines.internal, lines.enums)
+                    for line in self.document_lines[document_set](record)
+                ]
         if "itemVariants" in options.expand:
             own = variants.get(record["id"], []) if variants is not None else self._children("items", record)()
             shaped["itemVariants"] = [dict(v) for v in own]

@@ -15,7 +15,8 @@ from localdev.simulators.businesscentral.catalog_controls import CatalogControls
 from localdev.simulators.businesscentral.config import SimulatorConfig
 from localdev.simulators.businesscentral.document_controls import DocumentControls
 from localdev.simulators.businesscentral.errors import BCError
-from localdev.simulators.businesscentral.faults import Fault, FaultPlan, FaultSettings
+from localdev.simulators.businesscentral.faults import Fault, FaultPlan, FaultSettings, header_only
+from localdev.simulators.businesscentral.invoice_controls import InvoiceControls
 from localdev.simulators.businesscentral.limits import Limits, LimitSettings
 from localdev.simulators.businesscentral.paths import entity_of
 from localdev.simulators.businesscentral.published import PublishedServices, service_of
@@ -74,6 +75,7 @@ class Simulation:
         )
         self.controls.routes(app)
         self.documents.routes(app)
+        InvoiceControls(self.api.store).routes(app)
         WebhookControls(self.webhooks).routes(app)
         app.router.add_get("/_sim/faults", self.get_faults)
         app.router.add_post("/_sim/faults", self.set_faults)
@@ -154,6 +156,8 @@ class Simulation:
         response = await call()
         if fault is not None and fault.kind == "lost_response" and request.transport is not None:
             request.transport.close()
+        if fault is not None and fault.kind == "create_without_lines":
+            _answer_header_only(response)
         return response
 
     async def release(self, request: web.Request) -> web.StreamResponse:
@@ -193,6 +197,12 @@ class Simulation:
         self.stats = Stats()
         self.limits.reset_seen()
         return web.json_response(self.stats.to_json(self.limits.max_in_flight_seen()))
+
+
+def _answer_header_only(response: web.StreamResponse) -> None:
+    """A created sales order answered as its header stood before the nested lines went in (faults.header_only)."""
+    if isinstance(response, web.Response) and response.status == 201 and isinstance(response.body, bytes):
+        response.body = header_only(response.body)
 
 
 def _injected(fault: Fault) -> BCError:

@@ -1,6 +1,7 @@
 """Test controls under /_sim/ that change the catalog as BC users would, so tests can watch delta reads.
 
-- PATCH /_sim/items/{number}: an item card edit (price, cost, blocked ...): new ETag and lastModifiedDateTime.
+- PATCH /_sim/items/{number}: an item card edit (price, cost, blocked, vatProductPostingGroup ...): new ETag and
+  lastModifiedDateTime. The VAT Prod. Posting Group is not on API v2.0 items; page 31 serves it.
 - POST /_sim/items/{number}/stock {"location", "quantity", "variant"?}: an item journal line posted (quantity in
   base units, negative takes stock out): a new item ledger entry; items.inventory follows, the item record does not
   change (Inventory is a FlowField).
@@ -26,6 +27,7 @@ from localdev.simulators.businesscentral.store import Store
 from localdev.simulators.businesscentral.validation import check_value
 
 ITEM_FIELDS = frozenset({"displayName", "displayName2", "unitPrice", "unitCost", "blocked", "gtin", "priceIncludesTax"})
+VAT_GROUP = "vatProductPostingGroup"
 PRICE_LINE_FIELDS = frozenset(
     {"Unit_Price", "Minimum_Quantity", "Line_Discount_Percent", "Status", "Starting_Date", "Ending_Date"}
 )
@@ -42,7 +44,14 @@ class CatalogControls:
 
     async def change_item(self, request: web.Request) -> web.Response:
         item = self._item(request.match_info["number"])
-        item.update(_changes(await _body(request), ITEM, ITEM_FIELDS))
+        body = await _body(request)
+        group = body.pop(VAT_GROUP, None)
+        changes = _changes(body, ITEM, ITEM_FIELDS)
+        if group is not None:
+            if not isinstance(group, str):
+                raise bad_request(f"{VAT_GROUP} is a code (a string; blank for none)")
+            changes[VAT_GROUP] = group.upper()
+        item.update(changes)
         self.store.items.stamp(item)
         return web.json_response(item)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from localdev.simulators.businesscentral.pricing import VAT_RATES
 from localdev.simulators.businesscentral.schema import EMPTY_GUID
 from localdev.simulators.businesscentral.seed_random import guid
 from localdev.simulators.businesscentral.store import Record, Store, Table
@@ -17,6 +18,8 @@ MAIN_LOCATION = "HOOFD"
 SHOP_LOCATION = "WINKEL"
 BASE_UNIT = "STUK"
 BOX_UNIT = "DOOS"
+DOMESTIC_VAT_GROUP = "BINNENLAND"
+"""The VAT Bus. Posting Group of customers in the Netherlands (the EU ones have EU: reverse charge)."""
 
 _PARENT_CATEGORIES = (("DRANK", "Koffie en thee"), ("NONFOOD", "Non-food"), ("OVERIG", "Overig"))
 _CATEGORIES = (
@@ -44,7 +47,6 @@ _LOCATIONS = (
 )
 ITEM_CATEGORIES: dict[str, str] = {code: name for code, name, _parent in _CATEGORIES}
 """The categories items belong to (their parents hold no items), by code."""
-_TAX_GROUPS = ("HOOG", "LAAG", "NUL")
 _POSTING_GROUPS = ("HANDEL", "DIENSTEN")
 
 
@@ -55,17 +57,19 @@ class Reference:
     categories: dict[str, str]
     units: dict[str, str]
     locations: dict[str, str]
-    tax_groups: dict[str, str]
     posting_groups: dict[str, str]
 
-    def item_fields(self, category: str, item_type: str, tax_group: str) -> Record:
-        """The references of an item: category, base unit, tax group and posting groups."""
+    def item_fields(self, category: str, item_type: str, vat_group: str) -> Record:
+        """The references of an item: category, base unit and posting groups; no tax group (US sales tax), as in a
+        Dutch company: VAT comes from the VAT Prod. Posting Group."""
         posting = "DIENSTEN" if item_type == "Service" else "HANDEL"
         inventory_group = "HANDEL" if item_type == "Inventory" else ""
         return {
             "itemCategoryId": self.categories[category],
             "itemCategoryCode": category,
-            "taxGroupId": self.tax_groups[tax_group],
+            "taxGroupId": EMPTY_GUID,
+            "taxGroupCode": "",
+            "vatProductPostingGroup": vat_group,
             "baseUnitOfMeasureId": self.units[BASE_UNIT],
             "baseUnitOfMeasureCode": BASE_UNIT,
             "generalProductPostingGroupId": self.posting_groups[posting],
@@ -99,9 +103,32 @@ def ensure_reference_data(store: Store) -> Reference:
         code: _ensure(store.locations, rng, code, _location(name, street, city, postcode, phone))
         for code, name, street, city, postcode, phone in _LOCATIONS
     }
-    tax_groups = {code: guid(rng) for code in _TAX_GROUPS}
     posting_groups = {code: guid(rng) for code in _POSTING_GROUPS}
-    return Reference(categories, units, locations, tax_groups, posting_groups)
+    _ensure_vat_posting_setup(store)
+    return Reference(categories, units, locations, posting_groups)
+
+
+def _ensure_vat_posting_setup(store: Store) -> None:
+    """Domestic sales at the Dutch rates; sales to EU businesses reverse charged (0 %)."""
+    for group, rate in VAT_RATES.items():
+        for business, percent, kind in (
+            (DOMESTIC_VAT_GROUP, float(rate), "Normal VAT"),
+            ("EU", 0.0, "Reverse Charge VAT"),
+        ):
+            key = f"{business}/{group}".lower()
+            if store.vat_posting_setup.get(key) is None:
+                store.vat_posting_setup.add(
+                    {
+                        "id": key,
+                        "VAT_Bus_Posting_Group": business,
+                        "VAT_Prod_Posting_Group": group,
+                        "Description": f"{business} {group}",
+                        "Blocked": False,
+                        "VAT_Identifier": group if business == DOMESTIC_VAT_GROUP else f"{group}-EU",
+                        "VAT_Percent": percent,
+                        "VAT_Calculation_Type": kind,
+                    }
+                )
 
 
 def _ensure(table: Table, rng: random.Random, code: str, values: Record) -> str:

@@ -45,7 +45,10 @@ ITEM = EntityType(
         ro("lastModifiedDateTime", Kind.DATETIME),
     ),
     frozenset({"itemVariants"}),
+    internal=("vatProductPostingGroup",),
 )
+"""taxGroupCode is the item's Tax Group Code (US sales tax), blank in this Dutch company; its VAT Prod. Posting
+Group (HOOG, LAAG, NUL) is not on the APIV2 page (APIV2Items.Page.al, BCApps) and served by page 31 only."""
 
 ITEM_VARIANT = EntityType(
     "itemVariant",

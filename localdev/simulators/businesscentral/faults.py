@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FaultKind = Literal["429", "503", "lost_response", "slow"]
+FaultKind = Literal["429", "503", "lost_response", "slow", "create_without_lines"]
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+SALES_ORDER_TOTALS = ("totalAmountExcludingTax", "totalTaxAmount", "totalAmountIncludingTax")
+
+
+def creates_sales_order(method: str, path: str) -> bool:
+    """A deep insert: POST to the salesOrders collection (not to an order's lines)."""
+    return method == "POST" and path.partition("?")[0].rstrip("/").endswith("/salesOrders")
+
+
+def header_only(answer: bytes) -> bytes:
+    """The create's answer as the API page's OnInsertRecord left the header, before its nested lines were inserted:
+    no salesOrderLines, totals 0. Microsoft documents that a deep insert answers "a salesOrders object", not that
+    the answer carries the lines or totals that include them (dynamics_salesOrder_create.md)."""
+    document = json.loads(answer)
+    document.pop("salesOrderLines", None)
+    document.update(dict.fromkeys(SALES_ORDER_TOTALS, 0))
+    return json.dumps(document).encode()
 
 
 class NextFault(BaseModel):
@@ -26,6 +43,8 @@ class NextFault(BaseModel):
     def matches(self, method: str, path: str) -> bool:
         if self.fault == "lost_response" and method not in WRITE_METHODS:
             return False
+        if self.fault == "create_without_lines" and not creates_sales_order(method, path):
+            return False
         if self.method is not None and self.method.upper() != method:
             return False
         return self.path_contains is None or self.path_contains in path
@@ -40,6 +59,8 @@ class FaultSettings(BaseModel):
     rate_503: float = Field(0.0, ge=0, le=1)
     rate_lost_response: float = Field(0.0, ge=0, le=1)
     rate_slow: float = Field(0.0, ge=0, le=1)
+    rate_create_without_lines: float = Field(0.0, ge=0, le=1)
+    """Share of sales order creates answered with the header only (`header_only`); the order is stored whole."""
     latency_ms: int = Field(0, ge=0)
     slow_ms: int = Field(2000, ge=0)
     next: list[NextFault] = Field(default_factory=list)
@@ -89,11 +110,13 @@ class FaultPlan:
         roll = self.rng.random()
         settings = self.settings
         lost_rate = settings.rate_lost_response if method in WRITE_METHODS else 0.0
+        bare_rate = settings.rate_create_without_lines if creates_sales_order(method, path) else 0.0
         chances: tuple[tuple[FaultKind, float], ...] = (
             ("429", settings.rate_429),
             ("503", settings.rate_503),
             ("lost_response", lost_rate),
             ("slow", settings.rate_slow),
+            ("create_without_lines", bare_rate),
         )
         for kind, chance in chances:
             if roll < chance:

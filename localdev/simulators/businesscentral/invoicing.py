@@ -16,6 +16,11 @@ from localdev.simulators.businesscentral.store import LedgerEntry, Record, Store
 PAYMENT_TERMS_DAYS = 14
 """Assumed: every customer has payment terms of 14 days (the simulator has no paymentTerms entity)."""
 NOTHING_TO_POST = "There is nothing to post."
+UNPOSTED = ("Draft", "In Review")
+"""salesInvoices lists unposted invoices too (Sales Invoice Entity Aggregate: a Sales Header of type Invoice is
+Draft, or In Review while pending approval), with remainingAmount = their full amount (microsoft/BCApps
+src/Layers/W1/BaseApp/Integration/Entity/SalesInvoiceAggregator.Codeunit.al, APIV2SalesInvoices.Page.al
+GetRemainingAmount)."""
 _ZERO = Decimal(0)
 _HEADER_COPY = (
     "externalDocumentNumber",
@@ -47,9 +52,12 @@ _LINE_COPY = (
 )
 
 
-def ship_and_invoice(store: Store, order: Record, posting_date: date) -> Record:
+def ship_and_invoice(store: Store, order: Record, posting_date: date, unposted: str | None = None) -> Record:
     """Microsoft.NAV.shipAndInvoice: ship each line's shipQuantity, invoice everything shipped and not yet invoiced
-    as one posted salesInvoice; the order is deleted once every line is fully invoiced, as BC does."""
+    as one posted salesInvoice; the order is deleted once every line is fully invoiced, as BC does.
+
+    `unposted` ("Draft" or "In Review"): the invoice is made but not posted, as a user making a sales invoice from
+    the shipments would (simplified: the order's lines count as invoiced at once)."""
     orders = SalesOrders(store)
     if not any(line["shipQuantity"] or _uninvoiced(line) for line in orders.lines(order)):
         raise dialog(NOTHING_TO_POST)
@@ -62,21 +70,61 @@ def ship_and_invoice(store: Store, order: Record, posting_date: date) -> Record:
     recalculate(invoice, invoice_lines)
     invoice["remainingAmount"] = invoice["totalAmountIncludingTax"]
     invoice["status"] = "Open" if invoice["remainingAmount"] else "Paid"
+    if unposted is not None:
+        invoice.update(status=unposted, number=store.draft_invoice_numbers.next())
     _mark_invoiced(store, order, lines, quantities)
     stored = store.sales_invoices.add(invoice)
     table = store.invoice_lines_of(stored["id"])
     for line in invoice_lines:
         table.add(line)
-    amount = dec(stored["totalAmountIncludingTax"])
-    add_ledger_entry(
-        store, stored["billToCustomerId"], stored, document_type="Invoice", amount=amount, remaining=amount
-    )
+    if unposted is None:
+        _add_invoice_entry(store, stored)
     return stored
+
+
+def post_invoice(store: Store, invoice: Record, posting_date: date) -> Record:
+    """Post an unposted invoice: it gets a posted number and a customer ledger entry and becomes Open; it keeps its
+    id (the posted invoice's "Draft Invoice SystemId", which salesInvoices serves as its id). One pending approval
+    is refused (message as BC's approval check words it)."""
+    if invoice["status"] not in UNPOSTED:
+        raise dialog(f"Sales Invoice {invoice['number']} has been posted already.")
+    if invoice["status"] != "Draft":
+        raise dialog(
+            f"Sales Invoice {invoice['number']} must be approved and released before you can perform this action."
+        )
+    invoice.update(
+        number=store.invoice_numbers.next(),
+        postingDate=posting_date.isoformat(),
+        invoiceDate=posting_date.isoformat(),
+        dueDate=(posting_date + timedelta(days=PAYMENT_TERMS_DAYS)).isoformat(),
+        status="Open" if invoice["remainingAmount"] else "Paid",
+    )
+    store.sales_invoices.stamp(invoice)
+    _add_invoice_entry(store, invoice)
+    return invoice
+
+
+def posted_invoice(store: Store, invoice_id: str = "", number: str = "") -> Record | None:
+    """A posted sales invoice by id or number (Sales Invoice Header): unposted ones are not found, as customerPayments
+    looks invoices up (SalesInvoiceAggregator.GetSalesInvoiceHeaderFromId, SalesInvoiceHeader.Get)."""
+    invoice = store.sales_invoices.get(invoice_id) if invoice_id else None
+    if invoice is None and number:
+        invoice = store.sales_invoices.find("number", number)
+    return invoice if invoice is not None and invoice["status"] not in UNPOSTED else None
+
+
+def _add_invoice_entry(store: Store, invoice: Record) -> None:
+    amount = dec(invoice["totalAmountIncludingTax"])
+    add_ledger_entry(
+        store, invoice["billToCustomerId"], invoice, document_type="Invoice", amount=amount, remaining=amount
+    )
 
 
 def post_credit_memo(store: Store, invoice: Record, amount: Decimal | None, apply: bool, posting_date: date) -> Record:
     """A posted salesCreditMemo for (part of) `invoice`, incl. VAT in the invoice's VAT ratio; applied to the invoice
     (its remainingAmount goes down) or left open on the customer's account."""
+    if invoice["status"] in UNPOSTED:
+        raise dialog(f"Sales Invoice {invoice['number']} is not posted: there is nothing to credit.")
     total = dec(invoice["totalAmountIncludingTax"])
     amount = total if amount is None else amount
     if not _ZERO < amount <= total:
@@ -111,7 +159,10 @@ def post_credit_memo(store: Store, invoice: Record, amount: Decimal | None, appl
 
 
 def apply_to_invoice(store: Store, invoice: Record, amount: Decimal) -> Decimal:
-    """Apply a credit of `amount` to the invoice's open entry; what was applied (at most its remainingAmount)."""
+    """Apply a credit of `amount` to the invoice's open entry; what was applied (at most its remainingAmount). Only a
+    change of status stamps the invoice (new ETag, lastModifiedDateTime, a webhook notification): remainingAmount is
+    a page variable, and the aggregate record is modified only when its status changes (SalesInvoiceAggregator
+    SetStatusOptionFromCustLedgerEntry -> UpdateStatusIfChanged)."""
     remaining = dec(invoice["remainingAmount"])
     applied = min(amount, remaining)
     if not applied:
@@ -119,7 +170,7 @@ def apply_to_invoice(store: Store, invoice: Record, amount: Decimal) -> Decimal:
     invoice["remainingAmount"] = float(remaining - applied)
     if remaining == applied:
         invoice["status"] = "Paid"
-    store.sales_invoices.stamp(invoice)
+        store.sales_invoices.stamp(invoice)
     entry = next(
         e for e in store.customer_ledger if e.document_type == "Invoice" and e.document_number == invoice["number"]
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from localdev.simulators.businesscentral.enum_names import odata_enum_name
 from localdev.simulators.businesscentral.errors import BCError, bad_request, could_not_find_property
 from localdev.simulators.businesscentral.schema import EntityType, Kind
 
@@ -44,6 +45,9 @@ _STRING_FUNCTIONS: dict[str, Callable[[str, str], bool]] = {
 }
 _KIND_FAMILY = {Kind.ENUM: Kind.STRING, Kind.INT: Kind.DECIMAL}
 _NULL = "null"
+PAGE_VARIABLE_FILTER = "The filter on '{name}' cannot be applied: the field is not bound to a table field."
+"""The simulator's words (unconfirmed which answer real BC gives: a 400, or the filter silently ignored). The property
+is a page variable in Microsoft's page source, so BC has no table field to put the filter on."""
 
 
 @dataclass(frozen=True)
@@ -66,13 +70,16 @@ class _Operand:
 
 
 OR_ACROSS_FIELDS = "The 'OR' operator is not supported on distinct fields on an OData filter."
+"""BC's answer, word for word, to `or` between two fields (MicrosoftDocs/dynamics365smb-devitpro-pb
+dev-itpro/webservices/odata-known-limitations.md, "Filters")."""
 
 
-def parse_filter(text: str, entity: EntityType, single_field_or: bool = False) -> tuple[Predicate, frozenset[str]]:
+def parse_filter(text: str, entity: EntityType) -> tuple[Predicate, frozenset[str]]:
     """A predicate over records of `entity` and the fields the filter names; a 400 BCError for anything malformed.
-    With `single_field_or`, as BC turns the filter into AL field filters, `or` may only join conditions on one and
-    the same field."""
-    parser = _Parser(_tokenize(text), entity, single_field_or)
+    As BC turns the filter into AL filters on the source table's fields (API v2.0 and published pages alike), `or`
+    may only join conditions on one and the same field, and a field bound to a page variable cannot be named.
+    Enum fields compare by their members' OData names (`blocked eq '_x0020_'`)."""
+    parser = _Parser(_tokenize(text), entity)
     predicate = parser.parse_or()
     if parser.peek() is not None:
         raise _syntax_error(text)
@@ -97,12 +104,11 @@ def _syntax_error(text: str) -> BCError:
 
 
 class _Parser:
-    def __init__(self, tokens: list[_Token], entity: EntityType, single_field_or: bool = False) -> None:
+    def __init__(self, tokens: list[_Token], entity: EntityType) -> None:
         self.tokens = tokens
         self.position = 0
         self.entity = entity
         self.text = " ".join(t.text for t in tokens)
-        self.single_field_or = single_field_or
         self.fields: list[str] = []
         """The fields named so far, in order: what each `or` term refers to."""
 
@@ -132,7 +138,7 @@ class _Parser:
         terms = [self.parse_and()]
         while self.accept_word("or"):
             terms.append(self.parse_and())
-        if len(terms) > 1 and self.single_field_or and len(set(self.fields[first_field:])) > 1:
+        if len(terms) > 1 and len(set(self.fields[first_field:])) > 1:
             raise bad_request(OR_ACROSS_FIELDS)
         return terms[0] if len(terms) == 1 else (lambda record: any(term(record) for term in terms))
 
@@ -228,6 +234,8 @@ class _Parser:
         prop = self.entity.prop(word)
         if prop is None:
             raise could_not_find_property(word, self.entity.type_name)
+        if prop.page_variable:
+            raise bad_request(PAGE_VARIABLE_FILTER.format(name=word))
         self.fields.append(word)
         return _Operand(_field_reader(word, prop.kind), prop.kind, prop.is_code)
 
@@ -239,6 +247,8 @@ def _field_reader(name: str, kind: Kind) -> Callable[[Record], Any]:
             return None
         if kind is Kind.GUID:
             return str(value).lower()
+        if kind is Kind.ENUM:
+            return odata_enum_name(str(value))
         if kind is Kind.DATE:
             return date.fromisoformat(value)
         if kind is Kind.DATETIME:

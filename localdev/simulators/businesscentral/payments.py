@@ -15,7 +15,12 @@ from decimal import Decimal
 from typing import Any
 
 from localdev.simulators.businesscentral.errors import dialog
-from localdev.simulators.businesscentral.invoicing import NOTHING_TO_POST, add_ledger_entry, apply_to_invoice
+from localdev.simulators.businesscentral.invoicing import (
+    NOTHING_TO_POST,
+    add_ledger_entry,
+    apply_to_invoice,
+    posted_invoice,
+)
 from localdev.simulators.businesscentral.payments_schema import CUSTOMER_PAYMENT
 from localdev.simulators.businesscentral.pricing import dec
 from localdev.simulators.businesscentral.refunds import CustomerRefunds
@@ -110,9 +115,9 @@ class CustomerPayments:
 
     def _post_line(self, line: Record) -> None:
         amount = dec(line["amount"])
-        invoice = self.store.sales_invoices.get(line["appliesToInvoiceId"])
-        if invoice is None and line["appliesToInvoiceNumber"]:
-            invoice = self.store.sales_invoices.find("number", line["appliesToInvoiceNumber"])
+        invoice = posted_invoice(self.store, line["appliesToInvoiceId"]) or posted_invoice(
+            self.store, number=line["appliesToInvoiceNumber"]
+        )
         applied = apply_to_invoice(self.store, invoice, -amount) if invoice is not None else Decimal(0)
         add_ledger_entry(
             self.store, line["customerId"], line, document_type="Payment", amount=amount, remaining=amount + applied
@@ -149,16 +154,18 @@ class CustomerPayments:
         line["customerNumber"] = customer["number"] if customer else ""
 
     def _set_invoice(self, line: Record, values: dict[str, Any]) -> None:
+        """Only posted invoices are found: an unposted one (Draft, In Review) is refused by id like an unknown one
+        and not found by number (page 30055 looks in Sales Invoice Header)."""
         invoice = None
         if values.get("appliesToInvoiceId", EMPTY_GUID) != EMPTY_GUID:
-            invoice = self.store.sales_invoices.get(values["appliesToInvoiceId"])
+            invoice = posted_invoice(self.store, values["appliesToInvoiceId"])
             if invoice is None:
                 raise dialog(INVOICE_ID_UNKNOWN)
         number = str(values.get("appliesToInvoiceNumber", "")).upper()
         if number and invoice is not None and invoice["number"] != number:
             raise dialog(INVOICES_DIFFER)
         if number and invoice is None:
-            invoice = self.store.sales_invoices.find("number", number)
+            invoice = posted_invoice(self.store, number=number)
         line["appliesToInvoiceId"] = invoice["id"] if invoice else EMPTY_GUID
         line["appliesToInvoiceNumber"] = invoice["number"] if invoice else number
         if invoice is not None and line["customerId"] == EMPTY_GUID:

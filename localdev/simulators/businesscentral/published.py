@@ -22,12 +22,15 @@ from localdev.simulators.businesscentral.enum_names import odata_enum_name
 from localdev.simulators.businesscentral.errors import BCError, not_found_segment
 from localdev.simulators.businesscentral.inventory import stock_rows
 from localdev.simulators.businesscentral.published_schema import (
+    CUSTOMER_CARD,
     CUSTOMER_LIST,
     GROUPED_ITEM_LEDGER_ENTRIES,
+    ITEM_LIST,
     ITEM_SUBSTITUTION_ENTRY,
     ITEM_UNITS_OF_MEASURE,
     PRICE_LIST_LINE_REVIEW,
     SYSTEM_MODIFIED_AT,
+    VAT_POSTING_SETUP,
 )
 from localdev.simulators.businesscentral.query import parse_query, project
 from localdev.simulators.businesscentral.schema import EntityType
@@ -37,7 +40,10 @@ PRICE_LIST_LINES = "KoppelPriceListLines"
 ITEM_SUBSTITUTIONS = "KoppelItemSubstitutions"
 ITEM_LOCATION_STOCK = "KoppelItemLocationStock"
 CUSTOMERS = "KoppelCustomers"
+CUSTOMER_CARDS = "KoppelCustomerCards"
 ITEM_UNITS = "KoppelItemUnitsOfMeasure"
+ITEMS = "KoppelItems"
+VAT_SETUP = "KoppelVatPostingSetup"
 _PATH = re.compile(r"^/Company\('((?:[^']|'')*)'\)/([^/()]+)/?$")
 
 
@@ -75,7 +81,10 @@ class PublishedServices:
                 _named(GROUPED_ITEM_LEDGER_ENTRIES, ITEM_LOCATION_STOCK), lambda: stock_rows(store), False
             ),
             PublishedService(_named(CUSTOMER_LIST, CUSTOMERS), lambda: customer_rows(store.customers)),
+            PublishedService(_named(CUSTOMER_CARD, CUSTOMER_CARDS), lambda: customer_card_rows(store.customers)),
             PublishedService(_named(ITEM_UNITS_OF_MEASURE, ITEM_UNITS), store.item_units_of_measure.values),
+            PublishedService(_named(ITEM_LIST, ITEMS), lambda: item_rows(store.items)),
+            PublishedService(_named(VAT_POSTING_SETUP, VAT_SETUP), store.vat_posting_setup.values),
         )
         self.services = {service.name: service for service in services}
 
@@ -109,14 +118,15 @@ class PublishedServices:
 
     def _collection(self, request: web.Request, service: PublishedService, odata_base: str) -> web.Response:
         query = {name: request.query[name] for name in request.query}
-        options = parse_query(query, service.entity, single_field_or=True)
+        options = parse_query(query, service.entity)
         served = tuple(prop.name for prop in service.entity.props)
+        enums = service.entity.enums
         escaped = self.company_name.replace("'", "''")
         company_segment = quote(f"Company('{escaped}')", safe="()'")
         context = f"{odata_base}/$metadata#{company_segment}/{service.name}"
 
         def shape(records: list[Record]) -> list[Record]:
-            return [project(_row(row, served, service.etag), options.select) for row in records]
+            return [project(_row(row, served, service.etag), options.select, enums=enums) for row in records]
 
         return collection_response(request, context, service.rows(), options, page_size=self.page_size, shape=shape)
 
@@ -146,6 +156,45 @@ def customer_rows(customers: Table) -> list[Record]:
             "Blocked": odata_enum_name(customer["blocked"]),
             "Last_Date_Modified": customer["lastModifiedDateTime"][:10],
             "Balance_LCY": customer["balanceDue"],
+        }
+        for customer in customers.values()
+    ]
+
+
+def item_rows(items: Table) -> list[Record]:
+    """Page 31 "Item List" over the same records API v2.0 serves as items (so the same ETags)."""
+    return [
+        {
+            ETAG: item[ETAG],
+            "No": item["number"],
+            "Description": item["displayName"],
+            "Base_Unit_of_Measure": item["baseUnitOfMeasureCode"],
+            "Unit_Price": item["unitPrice"],
+            "Gen_Prod_Posting_Group": item["generalProductPostingGroupCode"],
+            "VAT_Prod_Posting_Group": item["vatProductPostingGroup"],
+            "Blocked": item["blocked"],
+            "Last_Date_Modified": item["lastModifiedDateTime"][:10],
+        }
+        for item in items.values()
+    ]
+
+
+def customer_card_rows(customers: Table) -> list[Record]:
+    """Page 21 "Customer Card" over the same records API v2.0 serves as customers: the customer's own
+    "VAT Registration No." (API v2.0 shows it as taxRegistrationNumber)."""
+    return [
+        {
+            ETAG: customer[ETAG],
+            "No": customer["number"],
+            "Name": customer["displayName"],
+            "Blocked": odata_enum_name(customer["blocked"]),
+            "Country_Region_Code": customer["country"],
+            "E_Mail": customer["email"],
+            "Bill_to_Customer_No": customer.get("billToCustomerNumber", ""),
+            "VAT_Registration_No": customer["taxRegistrationNumber"],
+            "Currency_Code": customer["currencyCode"],
+            "Customer_Price_Group": customer.get("customerPriceGroup", ""),
+            "Customer_Disc_Group": "",
         }
         for customer in customers.values()
     ]

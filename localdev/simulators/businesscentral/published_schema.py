@@ -21,6 +21,7 @@ AMOUNT_TYPES = ("Any", "Price", "Discount")
 SUBSTITUTION_TYPES = odata_enum_names("Item", "Nonstock Item")
 CUSTOMER_BLOCKED = odata_enum_names(*API_CUSTOMER_BLOCKED)
 BLANK_OPTION = odata_enum_name(" ")
+VAT_CALCULATION_TYPES = odata_enum_names("Normal VAT", "Reverse Charge VAT", "Full VAT", "Sales Tax")
 
 
 def _field(name: str, kind: Kind = Kind.STRING, choices: tuple[str, ...] = ()) -> Prop:
@@ -120,6 +121,27 @@ CUSTOMER_LIST = _page(
 )
 """Page 22 "Customer List", the part of its controls Koppel needs: API v2.0 customers have no price group."""
 
+CUSTOMER_CARD = _page(
+    "CustomerCard",
+    (
+        _code("No"),
+        _field("Name"),
+        _field("Blocked", Kind.ENUM, CUSTOMER_BLOCKED),
+        _code("Country_Region_Code"),
+        _field("E_Mail"),
+        _code("Bill_to_Customer_No"),
+        _field("VAT_Registration_No"),
+        _code("Currency_Code"),
+        _code("Customer_Price_Group"),
+        _code("Customer_Disc_Group"),
+    ),
+    key=("No",),
+)
+"""Page 21 "Customer Card" (PageType Card on table 18), the part of its controls Koppel needs: "VAT Registration No."
+(table field 86, Text[20]) is on the card (microsoft/BCApps src/Layers/W1/BaseApp/Sales/Customer/CustomerCard.Page.al,
+NL layer alike) and not on page 22 "Customer List" (CustomerList.Page.al), and API v2.0 customers serve it only through
+a page variable. A card page published as a web service is read as a collection like a list."""
+
 GROUPED_ITEM_LEDGER_ENTRIES = _page(
     "GroupedItemLedgerEntries",
     (
@@ -157,3 +179,38 @@ ITEM_UNITS_OF_MEASURE = _page(
 """Page 5404 "Item Units of Measure" (List on table 5404 "Item Unit of Measure"): how many base units one unit of an
 item holds. Item No. is a hidden control (the page is opened from an item), still served; API v2.0 has no item
 units of measure, and its document lines carry only the unit's code."""
+
+ITEM_LIST = _page(
+    "ItemList",
+    (
+        _code("No"),
+        _field("Description"),
+        _code("Base_Unit_of_Measure"),
+        _field("Unit_Price", Kind.DECIMAL),
+        _code("Gen_Prod_Posting_Group"),
+        _code("VAT_Prod_Posting_Group"),
+        _field("Blocked", Kind.BOOL),
+        _field("Last_Date_Modified", Kind.DATE),
+    ),
+    key=("No",),
+)
+"""Page 31 "Item List" (table 27 Item), the part of its controls Koppel needs: API v2.0 items have no VAT Prod.
+Posting Group (their taxGroupCode is the US sales tax group, blank in a VAT country). The control is named
+"VAT Prod. Posting Group" (hidden by default, still served): Base App Inventory/Item/ItemList.Page.al."""
+
+VAT_POSTING_SETUP = _page(
+    "VatPostingSetup",
+    (
+        _code("VAT_Bus_Posting_Group"),
+        _code("VAT_Prod_Posting_Group"),
+        _field("Description"),
+        _field("Blocked", Kind.BOOL),
+        _code("VAT_Identifier"),
+        _field("VAT_Percent", Kind.DECIMAL),
+        _field("VAT_Calculation_Type", Kind.ENUM, VAT_CALCULATION_TYPES),
+    ),
+    key=("VAT_Bus_Posting_Group", "VAT_Prod_Posting_Group"),
+    internal=("id",),
+)
+"""Page 472 "VAT Posting Setup" (table 325): the VAT % of each VAT business and product posting group pair, the
+part of its controls Koppel needs (Base App Finance/VAT/Setup/VATPostingSetup.Page.al)."""

@@ -142,7 +142,7 @@ def _line(
         "itemVariantId": line.variant_id,
         "locationId": line.location_id,
         **_quantities(line.quantity, line.received),
-        **_amounts(line.quantity, dec(item["unitCost"]), item["taxGroupCode"]),
+        **_amounts(line.quantity, dec(item["unitCost"]), item["vatProductPostingGroup"]),
     }
 
 

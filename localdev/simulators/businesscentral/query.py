@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from localdev.simulators.businesscentral.enum_names import odata_enum_name
 from localdev.simulators.businesscentral.errors import bad_request, could_not_find_property
 from localdev.simulators.businesscentral.odata_filter import Predicate, parse_filter
 from localdev.simulators.businesscentral.schema import EntityType
@@ -37,15 +38,15 @@ class Page:
     next_offset: int | None
 
 
-def parse_query(query: Mapping[str, str], entity: EntityType, single_field_or: bool = False) -> QueryOptions:
-    """The query options of a request; `single_field_or` as in `parse_filter`."""
+def parse_query(query: Mapping[str, str], entity: EntityType) -> QueryOptions:
+    """The query options of a request."""
     for name in query:
         if name.startswith("$") and name not in KNOWN_OPTIONS:
             raise bad_request(f"The query parameter '{name}' is not supported.")
     predicate: Predicate | None = None
     filtered: frozenset[str] = frozenset()
     if "$filter" in query:
-        predicate, filtered = parse_filter(query["$filter"], entity, single_field_or)
+        predicate, filtered = parse_filter(query["$filter"], entity)
     return QueryOptions(
         predicate=predicate,
         filtered=filtered,
@@ -96,11 +97,16 @@ def key_order(entity: EntityType) -> tuple[tuple[str, bool], ...]:
     return tuple((name, False) for name in entity.key_order)
 
 
-def project(record: Record, select: tuple[str, ...] | None, hidden: tuple[str, ...] = ()) -> Record:
-    """The record as served: the $select-ed fields (all if None) and its ETag, never the `hidden` ones."""
+def project(
+    record: Record, select: tuple[str, ...] | None, hidden: tuple[str, ...] = (), enums: frozenset[str] = frozenset()
+) -> Record:
+    """The record as served: the $select-ed fields (all if None) and its ETag, never the `hidden` ones; the `enums`
+    by their members' OData names, as BC serves every enum ("In Review" as `In_x0020_Review`, " " as `_x0020_`)."""
     if select is None:
-        return {k: v for k, v in record.items() if k not in hidden}
-    return {k: v for k, v in record.items() if k == "@odata.etag" or k in select}
+        shown = {k: v for k, v in record.items() if k not in hidden}
+    else:
+        shown = {k: v for k, v in record.items() if k == "@odata.etag" or k in select}
+    return {k: odata_enum_name(v) if k in enums and isinstance(v, str) else v for k, v in shown.items()}
 
 
 def _sort_key(name: str) -> Callable[[Record], tuple[bool, Any]]:

@@ -11,6 +11,7 @@ from typing import Any
 from localdev.simulators.businesscentral.errors import bad_request, dialog, missing_reference
 from localdev.simulators.businesscentral.inventory import QUANTITY_PLACES, SALE, Movement, book
 from localdev.simulators.businesscentral.item_units import qty_per_unit
+from localdev.simulators.businesscentral.price_lists import SalesLinePricing, sales_line_price
 from localdev.simulators.businesscentral.pricing import (
     ACCOUNT_TAX_CODE,
     VAT_RATES,
@@ -31,6 +32,8 @@ _BLOCKING_ORDERS = ("All", "Invoice")
 _ADDRESS = ("AddressLine1", "AddressLine2", "City", "Country", "State", "PostCode")
 _CUSTOMER_ADDRESS = ("addressLine1", "addressLine2", "city", "country", "state", "postalCode")
 _PRICE_FIELDS = ("quantity", "unitPrice", "discountPercent")
+_PRICED_BY = (*_IDENTITY, "itemVariantId", "unitOfMeasureCode", "quantity")
+"""Item line fields whose validation runs BC's price calculation."""
 
 
 class SalesOrders:
@@ -68,7 +71,7 @@ class SalesOrders:
         if "customerId" in values or "customerNumber" in values:
             customer = self._customer(values)
             self._check_customer(customer)
-            _fill_from_customer(draft, customer)
+            _fill_from_customer(draft, customer, bill_to_customer(self.store, customer))
             for line in lines:
                 line["taxPercent"] = float(_tax_rate(line["taxCode"], customer))
         if "pricesIncludeTax" in values and values["pricesIncludeTax"] != draft["pricesIncludeTax"]:
@@ -211,7 +214,7 @@ class SalesOrders:
             "fullyShipped": False,
             "status": "Draft",
         }
-        _fill_from_customer(order, customer)
+        _fill_from_customer(order, customer, bill_to_customer(self.store, customer))
         order.update(_header_values(values))
         return order
 
@@ -228,8 +231,6 @@ class SalesOrders:
             "locationId",
             "unitOfMeasureId",
             "quantity",
-            "unitPrice",
-            "discountPercent",
         ):
             if key in values:
                 line[key] = values[key]
@@ -238,8 +239,11 @@ class SalesOrders:
             line["taxPercent"] = float(_tax_rate(values["taxCode"], self._customer_of(order)))
         if "itemVariantId" in values:
             line["itemVariantId"] = self._variant_id(line, values["itemVariantId"])
-        if line["lineType"] == "Item" and "unitOfMeasureCode" in values:
-            qty_per_unit(self.store, line["lineObjectNumber"], line["unitOfMeasureCode"])
+        if line["lineType"] == "Item" and (base is None or any(key in values for key in _PRICED_BY)):
+            self._price(order, line)
+        for key in ("unitPrice", "discountPercent"):
+            if key in values:
+                line[key] = values[key]
         if line["lineType"] == "Comment":
             line.update(quantity=0.0, unitPrice=0.0, discountPercent=0.0, discountAmount=0.0)
         elif "discountAmount" in values:
@@ -265,17 +269,12 @@ class SalesOrders:
             item = self._reference(self.store.items, "Item", values.get("itemId"), number)
             if item["blocked"]:
                 raise dialog(f"Blocked must be equal to 'No'  in Item: No.={item['number']}. Current value is 'Yes'.")
-            tax_code = item["taxGroupCode"]
-            price = dec(item["unitPrice"])
-            if order["pricesIncludeTax"]:
-                price = cents(price * (1 + _tax_rate(tax_code, customer) / 100))
             line.update(
                 itemId=item["id"],
                 lineObjectNumber=item["number"],
                 description=item["displayName"],
                 unitOfMeasureCode=item["baseUnitOfMeasureCode"],
-                unitPrice=float(price),
-                taxCode=tax_code,
+                taxCode=item["vatProductPostingGroup"],
             )
         elif line_type == "Account":
             account = self._reference(self.store.accounts, "G/L Account", values.get("accountId"), number)
@@ -298,6 +297,32 @@ class SalesOrders:
         else:
             raise bad_request(f"The lineType '{line_type}' is not supported by this Business Central simulator.")
         line["taxPercent"] = float(_tax_rate(line["taxCode"], customer)) if line["taxCode"] else 0.0
+
+    def _price(self, order: Record, line: Record) -> None:
+        """What validating an item line's item, variant, unit or quantity does in BC (Sales Line "No." and Quantity
+        OnValidate, codeunit 7020 "Price Calculation Mgt."): Unit Price and Line Discount % from the price lists for
+        the bill-to customer on the header's Order Date (the work date), else the item card's price per unit. A
+        unitPrice written later keeps the %; only discountPercent or discountAmount change it."""
+        item = self.store.items.get(line["itemId"])
+        assert item is not None
+        variant = self.store.item_variants.get(line["itemVariantId"])
+        per_unit = qty_per_unit(self.store, item["number"], line["unitOfMeasureCode"])
+        found = sales_line_price(
+            self.store,
+            SalesLinePricing(
+                customer=self._customer({"customerId": order["billToCustomerId"]}),
+                item=item,
+                variant_code=variant["code"] if variant else "",
+                unit_code=line["unitOfMeasureCode"],
+                qty_per_unit=per_unit,
+                quantity=float(line["quantity"]),
+                on=datetime.now(UTC).date(),
+            ),
+        )
+        price = found.unit_price if found.unit_price is not None else dec(item["unitPrice"]) * dec(per_unit)
+        if order["pricesIncludeTax"]:
+            price *= 1 + dec(line["taxPercent"]) / 100
+        line.update(unitPrice=float(cents(price)), discountPercent=float(found.line_discount_percent))
 
     def _reference(self, table: Table, label: str, key: str | None, number: str | None) -> Record:
         if key is not None:
@@ -383,23 +408,33 @@ def _header_values(values: dict[str, Any]) -> dict[str, Any]:
     return header
 
 
-def _fill_from_customer(order: Record, customer: Record) -> None:
+def bill_to_customer(store: Store, customer: Record) -> Record:
+    """The customer the document is billed to: the card's Bill-to Customer No. when set, else the customer itself
+    (Sales Header's CheckCreditMaxBeforeInsert / Validate "Sell-to Customer No." in microsoft/BCApps
+    src/Layers/W1/BaseApp/Sales/Document/SalesHeader.Table.al)."""
+    number = customer.get("billToCustomerNumber") or ""
+    return (store.customers.find("number", number) if number else None) or customer
+
+
+def _fill_from_customer(order: Record, customer: Record, bill_to: Record) -> None:
+    """Sell-to and ship-to from the customer; bill-to, and the currency, from its bill-to customer (SalesHeader:
+    "Currency Code" := BillToCustomer."Currency Code")."""
     order.update(
         customerId=customer["id"],
         customerNumber=customer["number"],
         customerName=customer["displayName"],
-        billToCustomerId=customer["id"],
-        billToCustomerNumber=customer["number"],
-        billToName=customer["displayName"],
+        billToCustomerId=bill_to["id"],
+        billToCustomerNumber=bill_to["number"],
+        billToName=bill_to["displayName"],
         shipToName=customer["displayName"],
         shipToContact="",
         phoneNumber=customer["phoneNumber"],
         email=customer["email"],
-        currencyCode=customer["currencyCode"],
+        currencyCode=bill_to["currencyCode"],
     )
-    for prefix in ("sellTo", "billTo", "shipTo"):
+    for prefix, party in (("sellTo", customer), ("billTo", bill_to), ("shipTo", customer)):
         for suffix, source in zip(_ADDRESS, _CUSTOMER_ADDRESS, strict=True):
-            order[f"{prefix}{suffix}"] = customer[source]
+            order[f"{prefix}{suffix}"] = party[source]
 
 
 def _blank_line(order: Record, sequence: int, line_id: str) -> Record:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -44,6 +45,9 @@ class Prop:
     choices: tuple[str, ...] = ()
     code: bool = False
     """A Code field whatever its name (the OData v4 names of published pages are not in CODE_FIELDS)."""
+    page_variable: bool = False
+    """Bound to a variable of the API page, not to a table field: served, written, never filtered on (BC turns a
+    $filter into filters on the source table's fields)."""
 
     @property
     def is_code(self) -> bool:
@@ -74,6 +78,11 @@ class EntityType:
     def prop(self, name: str) -> Prop | None:
         return next((p for p in self.props if p.name == name), None)
 
+    @property
+    def enums(self) -> frozenset[str]:
+        """The enum properties: served by their members' OData names."""
+        return frozenset(p.name for p in self.props if p.kind is Kind.ENUM)
+
 
 def rw(name: str, kind: Kind = Kind.STRING, max_length: int | None = None, choices: tuple[str, ...] = ()) -> Prop:
     return Prop(name, kind, True, max_length, choices)
@@ -81,6 +90,10 @@ def rw(name: str, kind: Kind = Kind.STRING, max_length: int | None = None, choic
 
 def ro(name: str, kind: Kind = Kind.STRING, choices: tuple[str, ...] = ()) -> Prop:
     return Prop(name, kind, False, None, choices)
+
+
+def page_variable(prop: Prop) -> Prop:
+    return dataclasses.replace(prop, page_variable=True)
 
 
 def address_props(prefix: str, editable: bool) -> tuple[Prop, ...]:
@@ -134,16 +147,19 @@ CUSTOMER = EntityType(
         ro("balanceDue", Kind.DECIMAL),
         rw("creditLimit", Kind.DECIMAL),
         rw("taxLiable", Kind.BOOL),
-        rw("taxRegistrationNumber", Kind.STRING, 20),
-        rw("currencyCode", Kind.STRING, 10),
+        page_variable(rw("taxRegistrationNumber", Kind.STRING, 20)),
+        page_variable(rw("currencyCode", Kind.STRING, 10)),
         rw("paymentTermsId", Kind.GUID),
         rw("shipmentMethodId", Kind.GUID),
         rw("paymentMethodId", Kind.GUID),
         rw("blocked", Kind.ENUM, choices=CUSTOMER_BLOCKED),
         ro("lastModifiedDateTime", Kind.DATETIME),
     ),
-    internal=("customerPriceGroup",),
+    internal=("customerPriceGroup", "billToCustomerNumber"),
 )
+"""APIV2 page 30009 (microsoft/BCApps src/Apps/W1/APIV2/app/src/pages/APIV2Customers.Page.al): taxRegistrationNumber
+is the page variable TaxRegistrationNumber (filled from "VAT Registration No." in OnAfterGetRecord), currencyCode the
+page variable CurrencyCodeTxt."""
 
 ACCOUNT = EntityType(
     "account",

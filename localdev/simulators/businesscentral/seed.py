@@ -11,7 +11,7 @@ from localdev.simulators.businesscentral.customers import CUSTOMER_DEFAULTS
 from localdev.simulators.businesscentral.item_units import add_unit
 from localdev.simulators.businesscentral.payments import seed_journals
 from localdev.simulators.businesscentral.seed_bulk import seed_large_catalog
-from localdev.simulators.businesscentral.seed_catalog import seed_catalog
+from localdev.simulators.businesscentral.seed_catalog import SPECIAL_PRICE_CUSTOMER, seed_catalog
 from localdev.simulators.businesscentral.seed_random import gtin, guid
 from localdev.simulators.businesscentral.store import Record, Store
 
@@ -22,6 +22,13 @@ BOX_SIZE = 6.0
 SHIPPING_ACCOUNT_NUMBER = "8090"
 WEBSHOP_CUSTOMER_NUMBER = "C10000"
 RANDOM_SEED = 20240501
+BRANCHES_BILLED_TO = SPECIAL_PRICE_CUSTOMER
+BRANCHES = (
+    ("Koffiehuis De Zwaan Filiaal Utrecht", "utrecht@koffiehuisdezwaan.example.nl"),
+    ("Koffiehuis De Zwaan Filiaal Zwolle", "zwolle@koffiehuisdezwaan.example.nl"),
+)
+"""Customers whose bill-to customer is another one: the head office with a price agreement (seed_catalog), which
+BC's prices for the branches' orders follow."""
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,8 @@ class _Range:
     sizes: tuple[str, ...]
     low: float
     high: float
-    tax_group: str
+    vat_group: str
+    """The VAT Prod. Posting Group."""
     item_type: str = "Inventory"
     variants: tuple[tuple[str, str], ...] = ()
 
@@ -331,6 +339,7 @@ def seed_store(store: Store, demo_data: bool = True, catalog_items: int = 0, tod
         reference = ensure_reference_data(store)
         _seed_items(store, rng, reference)
         _seed_customers(store, rng)
+        _seed_branches(store, random.Random(RANDOM_SEED + 1))
         _seed_accounts(store, rng)
         seed_catalog(store, reference, today)
     if catalog_items:
@@ -372,8 +381,7 @@ def _seed_items(store: Store, rng: random.Random, reference: Reference) -> None:
                         "unitPrice": price,
                         "priceIncludesTax": False,
                         "unitCost": round(price * 0.55, 2),
-                        "taxGroupCode": family.tax_group,
-                        **reference.item_fields(family.prefix, family.item_type, family.tax_group),
+                        **reference.item_fields(family.prefix, family.item_type, family.vat_group),
                     }
                 )
                 add_unit(store, item["number"], item["baseUnitOfMeasureCode"], 1.0)
@@ -459,6 +467,16 @@ def _seed_customers(store: Store, rng: random.Random) -> None:
     for index in range(50 - len(store.customers.rows)):
         name = f"{rng.choice(_FIRST_NAMES)} {_LAST_NAMES[index % len(_LAST_NAMES)]}"
         _customer(store, rng, displayName=name, email=f"{_mailbox(name)}.{index}@example.com")
+
+
+def _seed_branches(store: Store, rng: random.Random) -> None:
+    """Branches of a chain, billed to its head office: the customer card's "Bill-to Customer No." (not served by API
+    v2.0 customers), so their orders and invoices carry the head office as billToCustomerNumber and its ledger gets
+    their entries. Their own random numbers, so the customers seeded before stay as they were."""
+    head_office = store.customers.find("displayName", BRANCHES_BILLED_TO)
+    assert head_office is not None
+    for name, email in BRANCHES:
+        _customer(store, rng, displayName=name, type="Company", email=email, billToCustomerNumber=head_office["number"])
 
 
 def _seed_accounts(store: Store, rng: random.Random) -> None:

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from localdev.simulators.businesscentral.catalog_reference import BOX_UNIT, ITEM_CATEGORIES, ensure_reference_data
 from localdev.simulators.businesscentral.item_units import add_unit
-from localdev.simulators.businesscentral.price_lists import LINE_STEP, PriceList, price_line
+from localdev.simulators.businesscentral.price_lists import LINE_STEP, PriceList, add_lines, price_line
 from localdev.simulators.businesscentral.schema import EMPTY_GUID
 from localdev.simulators.businesscentral.seed_bulk_orders import OrderedItem, seed_open_orders
 from localdev.simulators.businesscentral.seed_catalog import SHOP_SHARES, campaign_list, split_stock
@@ -28,7 +28,7 @@ BOXED_EVERY, BOX_SIZE = 25, 12.0
 SOLD, BOUGHT = (30, 5), (40, 15)
 """(every, offset): one item in 30 is on an open sales order line, one in 40 on a purchase order line; a fifth of
 either is a boxed item, whose lines are in boxes, and some items are on both."""
-_TAX_GROUPS = ("HOOG", "HOOG", "LAAG")
+_VAT_GROUPS = ("HOOG", "HOOG", "LAAG")
 
 
 def seed_large_catalog(store: Store, count: int, today: date) -> None:
@@ -49,7 +49,7 @@ def seed_large_catalog(store: Store, count: int, today: date) -> None:
         line = price_line(
             price_list, line_numbers[price_list.code], guid(rng), item, unit_price=price, minimum_quantity=minimum
         )
-        store.price_list_lines.add(line, moment)
+        add_lines(store, [line], moment)
 
     opening = today - timedelta(days=30)
     draw, new_id = (lambda: rng.choice(SHOP_SHARES)), (lambda: guid(rng))
@@ -80,7 +80,7 @@ def seed_large_catalog(store: Store, count: int, today: date) -> None:
 
 
 def _item(n: int, category: str, price: float, rng: random.Random, fields: Callable[[str, str, str], Record]) -> Record:
-    tax_group = _TAX_GROUPS[n % len(_TAX_GROUPS)]
+    vat_group = _VAT_GROUPS[n % len(_VAT_GROUPS)]
     record: Record = {
         "id": guid(rng),
         "number": f"{ITEM_PREFIX}-{n:06d}",
@@ -93,8 +93,7 @@ def _item(n: int, category: str, price: float, rng: random.Random, fields: Calla
         "unitPrice": price,
         "priceIncludesTax": False,
         "unitCost": round(price * 0.55, 2),
-        "taxGroupCode": tax_group,
-        **fields(category, "Inventory", tax_group),
+        **fields(category, "Inventory", vat_group),
     }
     return record
 

@@ -33,6 +33,7 @@ from localdev.simulators.businesscentral.published_schema import (
     ITEM_SUBSTITUTION_ENTRY,
     ITEM_UNITS_OF_MEASURE,
     PRICE_LIST_LINE_REVIEW,
+    VAT_POSTING_SETUP,
 )
 from localdev.simulators.businesscentral.schema import (
     ACCOUNT,
@@ -160,6 +161,9 @@ class Store:
     """Sum of the remaining quantity of open item ledger entries, kept up to date by `inventory.book`."""
     price_list_lines: Table = field(default_factory=lambda: Table(PRICE_LIST_LINE_REVIEW))
     item_substitutions: Table = field(default_factory=lambda: Table(ITEM_SUBSTITUTION_ENTRY))
+    vat_posting_setup: Table = field(default_factory=lambda: Table(VAT_POSTING_SETUP))
+    price_lines_by_item: dict[str, list[Record]] = field(default_factory=dict)
+    """The rows of price_list_lines by Asset_No, kept by price_lists.add_lines: lines priced without a scan."""
     order_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("S-ORD", 101000))
     purchase_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("P-ORD", 104000))
     customer_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("C", 9990, 10))
@@ -175,6 +179,8 @@ class Store:
     """The refund lines (Koppel's customerRefunds page) of each customer payment journal, by journal id."""
     customer_ledger: list[LedgerEntry] = field(default_factory=list)
     invoice_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("S-INV", 102000))
+    draft_invoice_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("D-INV", 102000))
+    """Unposted sales invoices (Sales Header of type Invoice) have their own series."""
     credit_memo_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("S-CR", 104000))
     payment_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("G0", 2000))
 

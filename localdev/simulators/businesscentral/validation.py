@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from localdev.simulators.businesscentral.enum_names import enum_member
 from localdev.simulators.businesscentral.errors import BCError, bad_request, unknown_property
 from localdev.simulators.businesscentral.schema import EntityType, Kind, Prop
 
@@ -37,8 +38,11 @@ def validate_body(entity: EntityType, body: object, navigation: frozenset[str] =
 
 
 def check_value(prop: Prop, value: object) -> object:
+    """The value as stored; an enum given by its OData name (`_x0020_`, `In_x0020_Review`) is stored as its member."""
     if value is None:
         raise _cannot_convert("null", prop)
+    if prop.kind is Kind.ENUM and isinstance(value, str):
+        value = enum_member(value)
     if not _kind_accepts(prop, value):
         raise _cannot_convert(str(value), prop)
     if prop.max_length is not None and isinstance(value, str) and len(value) > prop.max_length:

@@ -98,6 +98,11 @@ class Webhooks:
         self._renew(subscription)
         return subscription
 
+    def listed(self) -> list[Record]:
+        """The subscriptions as the list serves them: without `@odata.etag`, as Microsoft's examples show them
+        (dynamics_subscriptions_get.md): a client renews with `If-Match: *` then (PATCH requires If-Match)."""
+        return [{name: value for name, value in each.items() if name != ETAG} for each in self.subscriptions.values()]
+
     def get(self, key: str) -> Record:
         subscription = self.subscriptions.get(key)
         if subscription is None:
@@ -177,7 +182,9 @@ class Webhooks:
         }
         if len(changes) > self.settings.collection_threshold:
             since = _before(min(c.modified for c in changes))
-            resource = f"{base}?$filter=lastModifiedDateTime%20gt%20{since}"
+            resource = f"/{base}?$filter=lastModifiedDateTime%20gt%20{since}"
+            """With a leading slash, as Microsoft's sample collection entry has it (dev-itpro/api-reference/v2.0/
+            dynamics-subscriptions.md); the single-record entries there have none."""
             latest = max(c.modified for c in changes)
             return [{**head, "resource": resource, "changeType": "collection", "lastModifiedDateTime": latest}]
         return [

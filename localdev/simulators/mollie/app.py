@@ -21,10 +21,12 @@ from localdev.simulators.mollie.payments import (
     Ids,
     MollieError,
     Payment,
+    PaymentLink,
     Refund,
     chargeback_json,
     listing,
     payment_json,
+    payment_link_json,
     refund_json,
     timestamp,
 )
@@ -34,6 +36,7 @@ from localdev.simulators.provider import FAULTS_RULE, Faults, add_fault_controls
 logger = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 PAYMENT = r"/v2/payments/{payment_id}"
+PAYLOADS = frozenset({"full", "simple"})
 VALUE = re.compile(r"^\d{1,10}\.\d{2}$")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 MISSING_KEY = "Missing authentication, or failed to authenticate"
@@ -52,6 +55,7 @@ class MollieAccount:
         """The next `count` API calls answer `status` (500 or 503) in Mollie's error shape."""
         self.calls: Counter[str] = Counter()
         self.payments: dict[str, Payment] = {}
+        self.payment_links: dict[str, PaymentLink] = {}
 
     def application(self) -> web.Application:
         app = web.Application(middlewares=[_errors, self._api_gate])
@@ -60,6 +64,9 @@ class MollieAccount:
         app.router.add_get(f"{PAYMENT}/refunds", self.list_refunds)
         app.router.add_post(f"{PAYMENT}/refunds", self.create_refund)
         app.router.add_get(f"{PAYMENT}/chargebacks", self.list_chargebacks)
+        app.router.add_post("/v2/payment-links", self.create_payment_link)
+        app.router.add_get("/v2/payment-links/{link_id}", self.get_payment_link)
+        app.router.add_post("/_sim/payment-links/{link_id}/pay", self.pay_payment_link)
         app.router.add_post("/_sim/payments/{payment_id}/status", self.set_status)
         app.router.add_post("/_sim/payments/{payment_id}/chargebacks", self.add_chargeback)
         add_fault_controls(app, self.faults, _answer, _json_body, lambda: MollieError(400, FAULTS_RULE))
@@ -71,6 +78,7 @@ class MollieAccount:
 
     async def create_payment(self, request: web.Request) -> web.Response:
         body = await _json_body(request)
+        _optional_text(body, "billingEmail")  # where a bank transfer's instructions go: taken, never shown again
         payment = Payment(
             id=self.ids.next("tr_"),
             mode=self.mode,
@@ -80,7 +88,7 @@ class MollieAccount:
             redirect_url=_optional_text(body, "redirectUrl"),
             webhook_url=_optional_text(body, "webhookUrl"),
             metadata=body.get("metadata"),
-            billing_email=_optional_text(body, "billingEmail"),
+            billing_address=_billing_address(body),
         )
         self.payments[payment.id] = payment
         return _answer(payment_json(payment, self.base_url), 201)
@@ -143,18 +151,69 @@ class MollieAccount:
             _now(),
         )
         payment.charge_back(chargeback)
+        answer = chargeback_json(payment, chargeback, self.base_url)
         self.dispatcher.classic(payment.id, payment.webhook_url)
-        return _answer(chargeback_json(payment, chargeback, self.base_url), 201)
+        self.dispatcher.event(self._event("chargeback.received", chargeback.id, answer))
+        return _answer(answer, 201)
+
+    async def create_payment_link(self, request: web.Request) -> web.Response:
+        """`{amount, description, redirectUrl?, webhookUrl?}`: 201, not paid yet."""
+        body = await _json_body(request)
+        paid_link = PaymentLink(
+            id=self.ids.next("pl_"),
+            mode=self.mode,
+            created_at=_now(),
+            amount=_amount(body.get("amount"), "amount"),
+            description=_required_text(body, "description"),
+            redirect_url=_optional_text(body, "redirectUrl"),
+            webhook_url=_optional_text(body, "webhookUrl"),
+        )
+        self.payment_links[paid_link.id] = paid_link
+        return _answer(payment_link_json(paid_link, self.base_url), 201)
+
+    async def get_payment_link(self, request: web.Request) -> web.Response:
+        return _answer(payment_link_json(self._payment_link(request), self.base_url))
+
+    async def pay_payment_link(self, request: web.Request) -> web.Response:
+        """`{"method": "ideal"}`: the link is paid by a new payment (`tr_`, the link's amount, description and
+        webhook URL, no metadata); the link's webhook URL is called with the payment's id, and the events
+        `payment.paid` (the payment) and `payment-link.paid` (the link, which names no payment) are sent."""
+        paid_link = self._payment_link(request)
+        if paid_link.paid_at is not None:
+            raise MollieError(422, f"The payment link {paid_link.id} has been paid already", "status")
+        method = _optional_text(await _json_body(request), "method") or "ideal"
+        payment = Payment(
+            id=self.ids.next("tr_"),
+            mode=self.mode,
+            created_at=_now(),
+            amount=paid_link.amount,
+            description=paid_link.description,
+            redirect_url=paid_link.redirect_url,
+            webhook_url=paid_link.webhook_url,
+            metadata=None,
+        )
+        self.payments[payment.id] = payment
+        payment.move_to("paid", method, _now())
+        paid_link.paid_at = _now()
+        paid, link_answer = payment_json(payment, self.base_url), payment_link_json(paid_link, self.base_url)
+        self.dispatcher.classic(payment.id, payment.webhook_url)
+        self.dispatcher.event(self._event("payment.paid", payment.id, paid))
+        self.dispatcher.event(self._event("payment-link.paid", paid_link.id, link_answer))
+        return _answer({"paymentLink": link_answer, "payment": paid})
 
     async def set_event_webhook(self, request: web.Request) -> web.Response:
-        """`{"url": ..., "signing_secret": ...}` starts next-gen events; `{"url": null}` stops them."""
+        """`{"url": ..., "signing_secret": ..., "payload": "full"|"simple"}` starts next-gen events (full: with the
+        entity embedded, the default); `{"url": null}` stops them."""
         body = await _json_body(request)
         url = _optional_text(body, "url")
         secret = _optional_text(body, "signing_secret")
+        payload = _optional_text(body, "payload") or "full"
         if url is not None and not secret:
             raise MollieError(400, "a signing_secret is needed with a url", "signing_secret")
-        self.dispatcher.events = EventTarget(url, secret or "") if url is not None else None
-        return _answer({"url": url})
+        if payload not in PAYLOADS:
+            raise MollieError(400, "payload must be full or simple", "payload")
+        self.dispatcher.events = EventTarget(url, secret or "", payload) if url is not None else None
+        return _answer({"url": url, "payload": payload})
 
     async def get_stats(self, _request: web.Request) -> web.Response:
         return _answer(
@@ -176,6 +235,13 @@ class MollieAccount:
         if payment is None:
             raise MollieError(404, f"No payment exists with token {payment_id}.")
         return payment
+
+    def _payment_link(self, request: web.Request) -> PaymentLink:
+        link_id = request.match_info["link_id"]
+        found = self.payment_links.get(link_id)
+        if found is None:
+            raise MollieError(404, f"No payment link exists with token {link_id}.")
+        return found
 
     def _event(self, kind: str, entity_id: str, entity: dict[str, Any]) -> dict[str, Any]:
         """A next-gen event with the entity as it is now (`_embedded.entity`, the "full" payload)."""
@@ -227,6 +293,17 @@ def _optional_text(body: dict[str, Any], name: str) -> str | None:
     if value is not None and not isinstance(value, str):
         raise MollieError(422, f"The '{name}' field should be a string", name)
     return value
+
+
+def _billing_address(body: dict[str, Any]) -> dict[str, Any] | None:
+    """`billingAddress`: an object whose `email`, when given, is a string."""
+    address = body.get("billingAddress")
+    if address is None:
+        return None
+    if not isinstance(address, dict):
+        raise MollieError(422, "The 'billingAddress' field should be an object", "billingAddress")
+    _optional_text(address, "email")
+    return address
 
 
 def _amount(raw: Any, name: str) -> Amount:

@@ -97,7 +97,9 @@ class Payment:
     redirect_url: str | None
     webhook_url: str | None
     metadata: Any
-    billing_email: str | None = None
+    billing_address: dict[str, Any] | None = None
+    """As the shop sent it (`email` among its fields); Mollie shows it back. `billingEmail`, a creation parameter of
+    bank transfers, is taken but never shown."""
     status: str = "open"
     method: str | None = None
     reached_at: dict[str, datetime] = field(default_factory=dict)
@@ -141,6 +143,20 @@ class Payment:
         self.chargebacks.append(chargeback)
 
 
+@dataclass
+class PaymentLink:
+    """A payment link: paying it makes a payment of its own (`tr_`), which the link's webhook URL hears of."""
+
+    id: str
+    mode: str
+    created_at: datetime
+    amount: Amount
+    description: str
+    redirect_url: str | None
+    webhook_url: str | None
+    paid_at: datetime | None = None
+
+
 def timestamp(at: datetime) -> str:
     return at.isoformat(timespec="seconds")
 
@@ -167,8 +183,8 @@ def payment_json(payment: Payment, base: str) -> dict[str, Any]:
         "redirectUrl": payment.redirect_url,
         "webhookUrl": payment.webhook_url,
     }
-    if payment.billing_email:
-        body["billingEmail"] = payment.billing_email
+    if payment.billing_address is not None:
+        body["billingAddress"] = payment.billing_address
     if payment.status == "open":
         body["expiresAt"] = timestamp(payment.created_at + OPEN_FOR)
     for status, at in payment.reached_at.items():
@@ -196,6 +212,29 @@ def _payment_links(payment: Payment, base: str) -> dict[str, Any]:
         links["chargebacks"] = link(f"{own}/chargebacks")
     links["documentation"] = link(f"{DOCS}/get-payment", "text/html")
     return links
+
+
+def payment_link_json(paid_link: PaymentLink, base: str) -> dict[str, Any]:
+    """As `GET /v2/payment-links/{id}` shows it (mollie/mollie-api-python tests/responses/payment_link_single.json):
+    no payment id on it."""
+    return {
+        "resource": "payment-link",
+        "id": paid_link.id,
+        "mode": paid_link.mode,
+        "profileId": PROFILE_ID,
+        "createdAt": timestamp(paid_link.created_at),
+        "paidAt": timestamp(paid_link.paid_at) if paid_link.paid_at else None,
+        "expiresAt": None,
+        "amount": paid_link.amount.json(),
+        "description": paid_link.description,
+        "redirectUrl": paid_link.redirect_url,
+        "webhookUrl": paid_link.webhook_url,
+        "_links": {
+            "self": link(f"{base}/v2/payment-links/{paid_link.id}"),
+            "paymentLink": link(f"{base}/payment-link/{paid_link.id}", "text/html"),
+            "documentation": link(f"{DOCS}/get-payment-link", "text/html"),
+        },
+    }
 
 
 def refund_json(payment: Payment, refund: Refund, base: str) -> dict[str, Any]:

@@ -41,10 +41,13 @@ def mollie_signature(body: bytes, secret: str) -> str:
 
 
 class EventTarget(NamedTuple):
-    """Where next-gen events go, and the secret they are signed with."""
+    """Where next-gen events go, the secret they are signed with, and whether they carry the entity: the "full"
+    payload embeds it (`_embedded.entity`), the "simple" one names only `entityId` (docs.mollie.com/reference/
+    webhooks-new: flexible payload delivery)."""
 
     url: str
     signing_secret: str
+    payload: str = "full"
 
 
 class Dispatcher(RetryingDispatcher[MollieDelivery]):
@@ -65,9 +68,11 @@ class Dispatcher(RetryingDispatcher[MollieDelivery]):
         self._spawn(self._deliver(Post("classic", url, payment_id, urlencode({"id": payment_id}).encode(), headers)))
 
     def event(self, event: dict[str, Any]) -> None:
-        """A next-gen event, signed, when an event target is configured."""
+        """A next-gen event, signed, when an event target is configured; without its entity for "simple"."""
         if self.events is None:
             return
+        if self.events.payload == "simple":
+            event = {name: value for name, value in event.items() if name != "_embedded"}
         body = json.dumps(event, separators=(",", ":")).encode()
         headers = {
             "Content-Type": "application/json",

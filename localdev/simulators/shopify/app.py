@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
 import uuid
@@ -21,11 +20,13 @@ from localdev.simulators.shopify.graphql_api import GraphQLEndpoint
 from localdev.simulators.shopify.listing import ListingError, OrderListing
 from localdev.simulators.shopify.orders import OrderDraft
 from localdev.simulators.shopify.store import OrderStore
+from localdev.simulators.shopify.tokens import AccessTokens, GrantRefused
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 M = TypeVar("M", bound=BaseModel)
 ADMIN = r"/admin/api/{version:\d{4}-\d{2}}"
+TOKEN_GRANT = "/admin/oauth/access_token"
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
 THROTTLED = "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."
 _CHANGES = TypeAdapter(dict[str, Any])
@@ -49,13 +50,13 @@ class ShopifyShop:
 
     def __init__(
         self,
-        access_token: str,
+        tokens: AccessTokens,
         zone: timezone,
         bucket: LeakyBucket,
         dispatcher: WebhookDispatcher,
         graphql: GraphQLEndpoint,
     ) -> None:
-        self.access_token = access_token
+        self.tokens = tokens
         self.store = OrderStore(zone)
         self.bucket = bucket
         self.dispatcher = dispatcher
@@ -63,6 +64,7 @@ class ShopifyShop:
 
     def application(self) -> web.Application:
         app = web.Application(middlewares=[_errors, self._admin_gate])
+        app.router.add_post(TOKEN_GRANT, self.grant_token)
         app.router.add_get(f"{ADMIN}/orders.json", self.list_orders)
         app.router.add_get(ADMIN + r"/orders/{order_id:\d+}.json", self.get_order)
         app.router.add_post("/_sim/orders", self.post_order)
@@ -100,6 +102,19 @@ class ShopifyShop:
 
     async def idle(self) -> bool:
         return not self.dispatcher.pending
+
+    async def grant_token(self, request: web.Request) -> web.Response:
+        """The client credentials grant: a token that expires; a refused grant is an OAuth error (400)."""
+        try:
+            if request.content_type == "application/json":
+                fields = {key: str(value) for key, value in _CHANGES.validate_json(await request.read()).items()}
+            else:
+                fields = {key: str(value) for key, value in (await request.post()).items()}
+            return _json(self.tokens.grant(fields))
+        except ValidationError:
+            return _json({"error": "invalid_request", "error_description": "The request body is not JSON."}, 400)
+        except GrantRefused as refused:
+            return _json({"error": refused.error, "error_description": refused.description}, 400)
 
     async def list_orders(self, request: web.Request) -> web.Response:
         zone = self.store.zone
@@ -169,12 +184,12 @@ class ShopifyShop:
 
     @web.middleware
     async def _admin_gate(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        """Admin API calls need the access token. REST calls need room in the leaky bucket and every REST answer
-        shows its level; GraphQL calls are priced by query cost instead (see `graphql_api`)."""
-        if not request.path.startswith("/admin/"):
+        """Admin API calls need a valid access token (the static one, or one granted and not expired). REST calls
+        need room in the leaky bucket and every REST answer shows its level; GraphQL calls are priced by query cost
+        instead (see `graphql_api`)."""
+        if not request.path.startswith("/admin/") or request.path == TOKEN_GRANT:
             return await handler(request)
-        token = request.headers.get("X-Shopify-Access-Token", "")
-        if not hmac.compare_digest(token.encode(), self.access_token.encode()):
+        if not self.tokens.valid(request.headers.get("X-Shopify-Access-Token", "")):
             raise ShopifyError(401, INVALID_TOKEN)
         headers = {} if request.path.endswith("/graphql.json") else self._take_rest_call()
         version = request.match_info.get("version")

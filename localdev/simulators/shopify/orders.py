@@ -61,6 +61,8 @@ def build_order(draft: OrderDraft, ids: ShopifyIds, number: int, created: dateti
         "total_line_items_price": line_items_price,
         "total_tax": total_tax,
         "total_discounts": discounts,
+        **_current_totals(total, subtotal, total_tax, discounts),
+        "total_outstanding": Decimal(0) if draft.financial_status == "paid" else total,
     }
     return {
         "id": order_id,
@@ -232,3 +234,47 @@ def _customer(customer: ShopCustomer, ids: ShopifyIds, currency: str, stamp: str
         "created_at": stamp,
         "updated_at": stamp,
     }
+
+
+def _current_totals(total: Decimal, subtotal: Decimal, tax: Decimal, discounts: Decimal) -> dict[str, Decimal]:
+    """What the order comes to now (after order edits, returns and refunds); `total_price` and its kin stay what
+    was first ordered (Shopify REST Admin Order resource, https://shopify.dev/docs/api/admin-rest/latest/resources/
+    order)."""
+    return {
+        "current_total_price": total,
+        "current_subtotal_price": subtotal,
+        "current_total_tax": tax,
+        "current_total_discounts": discounts,
+    }
+
+
+def edited(order: dict[str, Any], line_id: int, current_quantity: int) -> dict[str, Any]:
+    """The order after an order edit left `current_quantity` of line `line_id`: the line keeps its `quantity` and
+    its discount allocations (for the quantity first ordered), the `current_*` totals follow the current
+    quantities, `total_price` does not change, and what was paid beyond the new total is a negative
+    `total_outstanding`."""
+    currency = order["currency"]
+    items = [
+        item | {"current_quantity": current_quantity, "fulfillable_quantity": current_quantity}
+        if item["id"] == line_id
+        else item
+        for item in order["line_items"]
+    ]
+    subtotal, discounts, tax = Decimal(0), Decimal(0), Decimal(0)
+    for item in items:
+        share = Decimal(item["current_quantity"]) / Decimal(item["quantity"])
+        discount = cents(sum((Decimal(a["amount"]) for a in item["discount_allocations"]), Decimal(0)) * share)
+        subtotal += Decimal(item["price"]) * item["current_quantity"] - discount
+        discounts += discount
+        tax += cents(sum((Decimal(t["price"]) for t in item["tax_lines"]), Decimal(0)) * share)
+    shipping = sum((Decimal(line["discounted_price"]) for line in order["shipping_lines"]), Decimal(0))
+    tax += sum((Decimal(t["price"]) for line in order["shipping_lines"] for t in line["tax_lines"]), Decimal(0))
+    total = subtotal + shipping + (Decimal(0) if order["taxes_included"] else tax)
+    received = Decimal(order["total_price"]) - Decimal(order["total_outstanding"])
+    totals = _current_totals(total, subtotal, tax, discounts) | {"total_outstanding": total - received}
+    return (
+        order
+        | {"line_items": items}
+        | {name: money(value) for name, value in totals.items()}
+        | {f"{name}_set": money_set(value, currency) for name, value in totals.items()}
+    )

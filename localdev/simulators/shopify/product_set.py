@@ -1,10 +1,11 @@
 """`productSet`: create or update one product from a full description, with Shopify's list semantics.
 
 Scalar fields that are not given stay as they are. `productOptions` and `variants` come together (one without the
-other is refused); variants not in the list are deleted with their inventory items. A variant is matched by `id`,
-else by its option values, so a re-sent product keeps its variant and inventory item ids. `metafields`, when given,
-replace the product's (or variant's) metafields. Validation is all or nothing: any user error leaves the catalog
-untouched. SKUs need not be unique, in Shopify as here.
+other is refused); variants not in the list are deleted with their inventory items. A variant is the existing one
+only when its `id` is given ("Specifies the product variant to update or create a new variant if absent"): one sent
+without it is a new variant with a new inventory item, even with the option values of an old one, which is deleted
+unless listed by its id. `metafields`, when given, replace the product's (or variant's) metafields. Validation is
+all or nothing: any user error leaves the catalog untouched. SKUs need not be unique, in Shopify as here.
 """
 
 from __future__ import annotations
@@ -266,13 +267,12 @@ def _set_options(catalog: Catalog, existing: list[ProductOption], options: Optio
 
 def _set_variants(catalog: Catalog, product: Product, variants: Sequence[Input], options: Options, stamp: str) -> None:
     by_id = {v.id: v for v in product.variants}
-    by_options = {tuple(value for _n, value in v.options): v for v in product.variants}
     kept: list[Variant] = []
     kept_ids: set[str] = set()
     for position, variant_input in enumerate(variants, start=1):
         combination, _errors = _combination(variant_input, options, ())
         assert combination is not None, "validated before saving"
-        variant = by_id.get(variant_input.get("id") or "") or by_options.get(combination)
+        variant = by_id.get(variant_input.get("id") or "")
         if variant is None or variant.id in kept_ids:
             variant = _new_variant(catalog, product, stamp)
         variant.options = tuple(zip((name for name, _values in options), combination, strict=True))

@@ -19,17 +19,21 @@ from localdev.simulators.shopify.cost_bucket import CostBucket
 from localdev.simulators.shopify.deliveries import ShopifyDelivery, WebhookDispatcher, WebhookSettings
 from localdev.simulators.shopify.graphql_api import GraphQLEndpoint
 from localdev.simulators.shopify.orders import OrderDraft
+from localdev.simulators.shopify.tokens import AccessTokens
 
 _CALL_TIMEOUT_S = 10.0
 
 
 class ShopifySimulator:
-    """The client secret and access token default to random ones; read them back from the attributes.
+    """The app's client id, client secret and static access token default to random ones; read them back from the
+    attributes. The static token stands for a custom app made in the Shopify admin before 2026 (`access_token=""`:
+    none, as for an app made in the Dev Dashboard); `POST /admin/oauth/access_token` grants tokens for the client
+    id and secret that expire after `token_lifetime_s` of `clock` (Shopify's 24 hours by default).
 
     `bucket_size`/`leak_per_s` shape the REST call bucket; `graphql_bucket_size`/`graphql_restore_rate` the
-    GraphQL cost bucket (Shopify's standard 1000 points, 50 a second). `clock` drives both buckets and the
-    idempotency keys' expiry: pass a settable one to test throttling without waiting. `location_names` are the
-    shop's locations, in id order.
+    GraphQL cost bucket (Shopify's standard 1000 points, 50 a second). `clock` drives both buckets, the
+    idempotency keys' expiry and the granted tokens' expiry: pass a settable one to test them without waiting.
+    `location_names` are the shop's locations, in id order.
     """
 
     def __init__(
@@ -38,8 +42,10 @@ class ShopifySimulator:
         *,
         shop_domain: str = "koppel-demo.myshopify.com",
         api_version: str = "2025-10",
+        client_id: str | None = None,
         client_secret: str | None = None,
         access_token: str | None = None,
+        token_lifetime_s: float = 86399.0,
         webhook_url: str | None = None,
         retry_delays_s: Sequence[float] = (1.0, 2.0, 4.0),
         delivery_timeout_s: float = 5.0,
@@ -54,14 +60,18 @@ class ShopifySimulator:
     ) -> None:
         self.shop_domain = shop_domain
         self.api_version = api_version
+        self.client_id = client_id or secrets.token_hex(16)
         self.client_secret = client_secret or secrets.token_hex(16)
-        self.access_token = access_token or f"shpat_{secrets.token_hex(16)}"
+        self.access_token = f"shpat_{secrets.token_hex(16)}" if access_token is None else access_token
+        self.tokens = AccessTokens(
+            self.client_id, self.client_secret, self.access_token or None, token_lifetime_s, clock
+        )
         settings = WebhookSettings(
             self.client_secret, shop_domain, api_version, tuple(retry_delays_s), delivery_timeout_s
         )
         self.catalog = Catalog(tuple(location_names))
         self.shop = ShopifyShop(
-            self.access_token,
+            self.tokens,
             timezone(timedelta(hours=shop_offset_hours)),
             LeakyBucket(bucket_size, leak_per_s, clock),
             WebhookDispatcher(settings, webhook_url, seed),
@@ -80,6 +90,10 @@ class ShopifySimulator:
     @property
     def graphql_url(self) -> str:
         return f"{self.api_base}/graphql.json"
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.url}/admin/oauth/access_token"
 
     @property
     def deliveries(self) -> list[ShopifyDelivery]:

@@ -14,6 +14,7 @@ from aiohttp import web
 from localdev.simulators.provider import FAULTS_RULE, Faults, add_fault_controls, count_call, json_object
 from localdev.simulators.stripe.form import Form, mapping, only, parse_form, positive_int, text
 from localdev.simulators.stripe.objects import (
+    CLOSED,
     DECLINED,
     Charge,
     Dispute,
@@ -66,6 +67,8 @@ class StripeAccount:
         self.faults = Faults(500)
         """The next `count` API calls answer `status` (500 or 503) as `api_error`."""
         self.calls: Counter[str] = Counter()
+        self.versions: Counter[str] = Counter()
+        """API calls by the `Stripe-Version` they sent ("" for none: the account's default version applies)."""
         self.idempotent: dict[str, Stored] = {}
 
     def add_endpoint(self, url: str, secret: str | None = None) -> Endpoint:
@@ -78,11 +81,13 @@ class StripeAccount:
         app.router.add_post("/v1/payment_intents", self.create_intent)
         app.router.add_get("/v1/payment_intents/{intent_id}", self.get_intent)
         app.router.add_post("/v1/refunds", self.create_refund)
+        app.router.add_get("/v1/disputes", self.list_disputes)
         app.router.add_get("/v1/events/{event_id}", self.get_event)
         app.router.add_post(f"{INTENT}/succeed", self.succeed)
         app.router.add_post(f"{INTENT}/fail", self.fail)
         app.router.add_post(f"{INTENT}/refund", self.refund)
         app.router.add_post(f"{INTENT}/dispute", self.dispute)
+        app.router.add_post("/_sim/disputes/{dispute_id}/status", self.set_dispute_status)
         app.router.add_get("/_sim/endpoints", self.get_endpoints)
         app.router.add_post("/_sim/endpoints", self.post_endpoint)
         app.router.add_get("/_sim/events", self.list_events)
@@ -151,6 +156,26 @@ class StripeAccount:
         )
         return _answer(refund.json())
 
+    async def list_disputes(self, request: web.Request) -> web.Response:
+        """`payment_intent` or `charge` narrow the list; newest first, one page (`limit` at most 100, default 10)."""
+        query = request.query
+        unknown = set(query) - {"payment_intent", "charge", "limit"}
+        if unknown:
+            name = sorted(unknown)[0]
+            raise StripeError(400, f"Received unknown parameter: {name}", "parameter_unknown", name)
+        limit = query.get("limit", "10")
+        if not limit.isdigit() or not 1 <= int(limit) <= 100:
+            message = "Invalid integer: limit must be between 1 and 100"
+            raise StripeError(400, message, "parameter_invalid_integer", "limit")
+        found = [
+            dispute.json()
+            for dispute in reversed(self.ledger.disputes.values())
+            if query.get("payment_intent", dispute.charge.payment_intent) == dispute.charge.payment_intent
+            and query.get("charge", dispute.charge.id) == dispute.charge.id
+        ]
+        page = found[: int(limit)]
+        return _answer({"object": "list", "data": page, "has_more": len(found) > len(page), "url": "/v1/disputes"})
+
     async def get_event(self, request: web.Request) -> web.Response:
         event_id = request.match_info["event_id"]
         event = self.ledger.events.get(event_id)
@@ -197,17 +222,34 @@ class StripeAccount:
         return _answer(refund.json())
 
     async def dispute(self, request: web.Request) -> web.Response:
-        """`{"amount": 500, "reason": "fraudulent"}` (amount defaults to the charge's): `charge.dispute.created`."""
+        """`{"amount": 500, "reason": "fraudulent", "inquiry": false}` (amount defaults to the charge's): a dispute
+        (`needs_response`, funds withdrawn, no refunds) or an inquiry (`warning_needs_response`, nothing withdrawn);
+        `charge.dispute.created`."""
         intent = self._intent(request)
         body = await _json_body(request)
         charge = intent.paid_charge("dispute")
         if charge.disputed:
             raise StripeError(400, f"Charge {charge.id} is already disputed.", "charge_disputed")
         amount = _cents(body) or charge.amount
-        charge.disputed = True
-        dispute = Dispute(self.ids.next("dp_"), amount, charge, str(body.get("reason", "fraudulent")), self._now())
+        inquiry = body.get("inquiry", False) is True
+        charge.disputed, charge.refundable = True, inquiry
+        reason = str(body.get("reason", "fraudulent"))
+        status = "warning_needs_response" if inquiry else "needs_response"
+        dispute = Dispute(self.ids.next("dp_"), amount, charge, reason, self._now(), status)
         self.ledger.disputes[dispute.id] = dispute
         self._publish("charge.dispute.created", dispute.json(), None)
+        return _answer(dispute.json())
+
+    async def set_dispute_status(self, request: web.Request) -> web.Response:
+        """`{"status": "lost"}`: under_review, won or lost (an inquiry: warning_under_review or warning_closed);
+        `charge.dispute.closed` once closed, else `charge.dispute.updated`."""
+        dispute_id = request.match_info["dispute_id"]
+        dispute = self.ledger.disputes.get(dispute_id)
+        if dispute is None:
+            raise missing("dispute", dispute_id)
+        dispute.move_to(str((await _json_body(request)).get("status", "")))
+        kind = "charge.dispute.closed" if dispute.status in CLOSED else "charge.dispute.updated"
+        self._publish(kind, dispute.json(), None)
         return _answer(dispute.json())
 
     async def get_endpoints(self, _request: web.Request) -> web.Response:
@@ -259,6 +301,7 @@ class StripeAccount:
                 "payment_intents": len(ledger.intents),
                 "refunds": len(ledger.refunds),
                 "disputes": len(ledger.disputes),
+                "versions": dict(self.versions),
                 "events": len(ledger.events),
                 "deliveries": len(self.dispatcher.deliveries),
             }
@@ -305,11 +348,14 @@ class StripeAccount:
 
     @web.middleware
     async def _api_gate(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        """/v1/ calls need `Authorization: Bearer <secret key>`, are counted, may meet a planned fault, and carry a
-        Request-Id; a POST with an Idempotency-Key seen before gets the first answer again."""
+        """/v1/ calls need `Authorization: Bearer <secret key>`, are counted (with the `Stripe-Version` they pinned),
+        may meet a planned fault, and carry a Request-Id and the version answered; a POST with an Idempotency-Key seen
+        before gets the first answer again."""
         if not request.path.startswith("/v1/"):
             return await handler(request)
         count_call(self.calls, request)
+        version = request.headers.get("Stripe-Version", "")
+        self.versions[version] += 1
         request_id = self.ids.next("req_", 14)
         request[REQUEST_ID] = request_id
         try:
@@ -317,6 +363,7 @@ class StripeAccount:
         except StripeError as error:
             response = _answer(error.body(), error.status)
         response.headers["Request-Id"] = request_id
+        response.headers["Stripe-Version"] = version or self.api_version
         return response
 
     async def _answer_call(self, request: web.Request, handler: Handler) -> web.StreamResponse:

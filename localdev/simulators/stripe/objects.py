@@ -9,6 +9,15 @@ from typing import Any
 
 DISPUTE_RESPONSE_DAYS = 7
 DECLINED = "Your card was declined."
+DISPUTE_STEPS = {
+    "needs_response": frozenset({"under_review", "won", "lost"}),
+    "under_review": frozenset({"won", "lost"}),
+    "warning_needs_response": frozenset({"warning_under_review", "warning_closed"}),
+    "warning_under_review": frozenset({"warning_closed"}),
+}
+"""Where a dispute can go from each status (stripe-python stripe/_dispute.py `status`); won, lost and warning_closed
+are final. `warning_*` is an inquiry: no funds are withdrawn and the charge can still be refunded."""
+CLOSED = frozenset({"won", "lost", "warning_closed"})
 
 
 class StripeError(Exception):
@@ -67,12 +76,15 @@ class Charge:
     created: int
     amount_refunded: int = 0
     disputed: bool = False
+    """Once disputed, always: Stripe's `disputed` stays true after the dispute is won or lost."""
+    refundable: bool = True
+    """False while a dispute (not an inquiry) is open or after it was lost (the dispute's `is_charge_refundable`)."""
 
     def refund(self, amount: int | None) -> int:
         """Refund `amount` (all that is left when None); the amount refunded."""
         left = self.amount - self.amount_refunded
         amount = left if amount is None else amount
-        if self.disputed:
+        if not self.refundable:
             raise StripeError(400, f"Charge {self.id} has been charged back; cannot issue a refund.", "charge_disputed")
         if left == 0:
             raise StripeError(400, f"Charge {self.id} has already been refunded.", "charge_already_refunded")
@@ -206,13 +218,22 @@ class Refund:
         }
 
 
-@dataclass(frozen=True)
+@dataclass
 class Dispute:
+    """A dispute, or an inquiry when it starts as `warning_needs_response`."""
+
     id: str
     amount: int
     charge: Charge
     reason: str
     created: int
+    status: str = "needs_response"
+
+    def move_to(self, status: str) -> None:
+        if status not in DISPUTE_STEPS.get(self.status, frozenset()):
+            raise StripeError(400, f"A dispute with status {self.status} cannot become {status}.", param="status")
+        self.status = status
+        self.charge.refundable = status != "lost" and (status in CLOSED or status.startswith("warning_"))
 
     def json(self) -> dict[str, Any]:
         return {
@@ -228,12 +249,12 @@ class Dispute:
                 "past_due": False,
                 "submission_count": 0,
             },
-            "is_charge_refundable": False,
+            "is_charge_refundable": self.charge.refundable,
             "livemode": False,
             "metadata": {},
             "payment_intent": self.charge.payment_intent,
             "reason": self.reason,
-            "status": "needs_response",
+            "status": self.status,
         }
 
 

@@ -22,7 +22,7 @@ from localdev.simulators.woocommerce.catalog import Catalog
 from localdev.simulators.woocommerce.catalog_api import CatalogApi
 from localdev.simulators.woocommerce.catalog_faults import FaultPlan
 from localdev.simulators.woocommerce.categories_api import CategoriesApi
-from localdev.simulators.woocommerce.controls import OrderChanges, OrderDescription, WebhookSettings
+from localdev.simulators.woocommerce.controls import DeletedProduct, OrderChanges, OrderDescription, WebhookSettings
 from localdev.simulators.woocommerce.errors import WooError, cannot_view, invalid_order_id, no_route
 from localdev.simulators.woocommerce.paging import paging_headers
 from localdev.simulators.woocommerce.query import OrderQuery
@@ -46,9 +46,14 @@ class WooCommerceSite:
         webhook: Webhook,
         site_offset: timedelta,
         batch_limit: int = BATCH_LIMIT,
+        *,
+        authorization_stripped: bool = False,
     ) -> None:
         self.consumer_key = consumer_key
         self.consumer_secret = consumer_secret
+        self.authorization_stripped = authorization_stripped
+        """A proxy in front of the site drops the Authorization header (some hosts do): only the key in the query
+        string reaches WooCommerce."""
         self.webhook = webhook
         self.book = OrderBook(site_offset)
         self.catalog = Catalog(site_offset)
@@ -62,6 +67,7 @@ class WooCommerceSite:
         app.router.add_get(REST_BASE + "/orders/{order_id}", self.get_order)
         app.router.add_post("/_sim/orders", self.post_order)
         app.router.add_patch("/_sim/orders/{order_id}", self.patch_order)
+        app.router.add_post("/_sim/products/deleted", self.post_deleted_product)
         app.router.add_get("/_sim/webhook", self.get_webhook)
         app.router.add_post("/_sim/webhook", self.set_webhook)
         app.router.add_get("/_sim/deliveries", self.get_deliveries)
@@ -111,6 +117,11 @@ class WooCommerceSite:
         changes = await _body(request, OrderChanges)
         return _json(await self.update(int(raw), changes.changes()))
 
+    async def post_deleted_product(self, request: web.Request) -> web.Response:
+        deleted = await _body(request, DeletedProduct)
+        self.book.delete_product(deleted.sku)
+        return _json({"deleted": deleted.sku})
+
     async def get_webhook(self, _request: web.Request) -> web.Response:
         return _json(self.webhook.describe())
 
@@ -154,7 +165,8 @@ class WooCommerceSite:
     def _has_credentials(self, request: web.Request) -> bool:
         """HTTP Basic with the consumer key and secret, or both as query parameters."""
         key, secret = request.query.get("consumer_key"), request.query.get("consumer_secret")
-        scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
+        authorization = "" if self.authorization_stripped else request.headers.get("Authorization", "")
+        scheme, _, encoded = authorization.partition(" ")
         if scheme.lower() == "basic":
             try:
                 key, _, secret = base64.b64decode(encoded, validate=True).decode().partition(":")

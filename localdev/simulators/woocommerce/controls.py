@@ -50,6 +50,14 @@ class OrderChanges(BaseModel):
         return self.model_dump(exclude_unset=True)
 
 
+class DeletedProduct(BaseModel):
+    """`POST /_sim/products/deleted`: the product with this SKU is deleted; orders that have it show `sku: null`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sku: str = Field(min_length=1)
+
+
 class WebhookSettings(BaseModel):
     """`POST /_sim/webhook`."""
 

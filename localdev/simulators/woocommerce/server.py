@@ -32,13 +32,20 @@ class WooCommerceSimulator:
         webhook_timeout_s: float = 60.0,
         webhook_id: int = 1,
         batch_limit: int = BATCH_LIMIT,
+        authorization_stripped: bool = False,
     ) -> None:
+        """`authorization_stripped`: a proxy in front drops the Authorization header, so HTTP Basic never arrives."""
         self.consumer_key = consumer_key or f"ck_{secrets.token_hex(20)}"
         self.consumer_secret = consumer_secret or f"cs_{secrets.token_hex(20)}"
         self.webhook_secret = webhook_secret or secrets.token_urlsafe(24)
         self.webhook = Webhook(webhook_id, self.webhook_secret, webhook_url, webhook_timeout_s)
         self.site = WooCommerceSite(
-            self.consumer_key, self.consumer_secret, self.webhook, timedelta(hours=site_offset_hours), batch_limit
+            self.consumer_key,
+            self.consumer_secret,
+            self.webhook,
+            timedelta(hours=site_offset_hours),
+            batch_limit,
+            authorization_stripped=authorization_stripped,
         )
         self._server = BackgroundServer("woocommerce", port)
 
@@ -78,6 +85,13 @@ class WooCommerceSimulator:
     def update_order(self, order_id: int, **changes: Any) -> dict[str, Any]:
         """Change ShopOrder fields (status="completed", ...) and deliver `order.updated`."""
         return self._server.call(self.site.update(order_id, changes), self._call_timeout)
+
+    def delete_product(self, sku: str) -> None:
+        """Delete the product with this SKU: the orders that have it show `sku: null` from now on (no webhook)."""
+        self._server.call(self._delete_product(sku), self._call_timeout)
+
+    async def _delete_product(self, sku: str) -> None:
+        self.site.book.delete_product(sku)
 
     @property
     def _call_timeout(self) -> float:

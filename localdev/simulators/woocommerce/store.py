@@ -29,6 +29,14 @@ class OrderBook:
     def __init__(self, site_offset: timedelta) -> None:
         self.site_offset = site_offset
         self.orders: dict[int, StoredOrder] = {}
+        self.deleted_skus: set[str] = set()
+        """SKUs of products deleted since they were ordered: their order lines now show `sku: null`."""
+
+    def delete_product(self, sku: str) -> None:
+        """WooCommerce reads a line's SKU from its product when the order is rendered, `null` once the product is
+        gone (woocommerce/woocommerce plugins/woocommerce/includes/rest-api/Controllers/Version2/
+        class-wc-rest-orders-v2-controller.php, get_order_item_data); the order itself is not modified."""
+        self.deleted_skus.add(sku)
 
     def next_id(self) -> int:
         return max(self.orders, default=1000) + 1
@@ -62,4 +70,6 @@ class OrderBook:
         body["date_modified"] = self.local(stored.modified).isoformat(timespec="seconds")
         for index, item in enumerate(body["line_items"], start=1):
             item["id"] = stored.order_id * 100 + index
+            if item["sku"] in self.deleted_skus:
+                item["sku"] = None
         return body

@@ -1,0 +1,124 @@
+"""Koppel's Shopify access against the simulator's client credentials grant, whose tokens expire (item 14).
+
+Vendor shape: an app made in the Dev Dashboard (the only kind since 2026-01-01) gets its Admin API token from
+`POST https://{shop}.myshopify.com/admin/oauth/access_token` (`grant_type=client_credentials`, `client_id`,
+`client_secret`) answered `{"access_token", "scope", "expires_in"}`, valid 24 hours
+(shopify.dev/docs/apps/build/authentication-authorization/access-tokens/client-credentials-grant; Shopify staff at
+community.shopify.dev/t/29472); an expired token is answered 401. Before this, Koppel took only a static token: one
+fetched this way stopped both order recovery and the catalog with "Shopify answered 401" a day later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from domain.errors import RetryableError
+from integrations.settings import SHOPIFY_OLDEST_VERSION
+from integrations.shops.shopify import ShopifyOrderFeed
+from integrations.shops.shopify_admin import ClientCredentialsToken, ShopifyAdmin, access_token
+from integrations.shops.shopify_catalog import ShopifyCatalog
+from localdev.shop.woocommerce import ShopCustomer, ShopLine
+from localdev.simulators.shopify import ShopifySimulator
+
+DAY = 86400.0
+LINE = (ShopLine("KOF-1001", "Koffie", 1, Decimal(10)),)
+
+
+@pytest.fixture(autouse=True)
+def no_faults() -> None:
+    """Replaces the package's fixture of that name: this module needs no local stack."""
+
+
+class Clock:
+    """The simulator's clock (and, where a test says so, Koppel's), moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def shop(clock: Clock) -> Iterator[ShopifySimulator]:
+    """A shop whose app was made in the Dev Dashboard: no static token, only the grant."""
+    with ShopifySimulator(access_token="", clock=clock) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    with httpx.Client(timeout=30) as client:
+        yield client
+
+
+def _orders(feed: ShopifyOrderFeed) -> list[bytes]:
+    return list(feed.modified_since(datetime.now(UTC) - timedelta(hours=1)))
+
+
+def test_recovery_and_the_catalog_keep_working_after_the_token_expires(
+    shop: ShopifySimulator, http: httpx.Client, clock: Clock
+):
+    """Koppel's own clock does not know the token expired: Shopify's 401 makes it ask for a new one, once."""
+    shop.place_order(LINE, ShopCustomer("A", "B", "a@example.nl"))
+    token = access_token(http, shop.url, "", shop.client_id, shop.client_secret)
+    admin = ShopifyAdmin(http, shop.url, SHOPIFY_OLDEST_VERSION, token)
+    feed, catalog = ShopifyOrderFeed(admin), ShopifyCatalog(admin)
+
+    assert len(_orders(feed)) == 1
+    clock.now += DAY
+    assert len(_orders(feed)) == 1
+    assert catalog.push([]) == []
+    assert catalog._location().startswith("gid://shopify/Location/")
+    assert shop.tokens.granted == 2
+
+
+def test_the_token_is_renewed_shortly_before_it_expires_without_waiting_for_a_401(
+    shop: ShopifySimulator, http: httpx.Client, clock: Clock
+):
+    token = ClientCredentialsToken(http, shop.url, shop.client_id, shop.client_secret, clock=clock)
+    feed = ShopifyOrderFeed(ShopifyAdmin(http, shop.url, SHOPIFY_OLDEST_VERSION, token))
+
+    _orders(feed)
+    clock.now += DAY - 600
+    _orders(feed)
+    assert shop.tokens.granted == 1
+    clock.now += 400
+    _orders(feed)
+    assert shop.tokens.granted == 2
+
+
+def test_wrong_client_credentials_stop_the_call_with_the_reason(shop: ShopifySimulator, http: httpx.Client):
+    token = access_token(http, shop.url, "", shop.client_id, "not-the-secret")
+    feed = ShopifyOrderFeed(ShopifyAdmin(http, shop.url, SHOPIFY_OLDEST_VERSION, token))
+
+    with pytest.raises(RetryableError, match=r"refused the app's client credentials \(400: invalid_client"):
+        _orders(feed)
+
+
+def test_a_static_token_is_still_taken_and_a_refused_one_stops_the_call(clock: Clock, http: httpx.Client):
+    """A custom app made in the admin before 2026 keeps its token; when Shopify refuses it there is nothing to renew."""
+    with ShopifySimulator(access_token="shpat_legacy", clock=clock) as legacy:
+        working = ShopifyOrderFeed(
+            ShopifyAdmin(
+                http, legacy.url, SHOPIFY_OLDEST_VERSION, access_token(http, legacy.url, "shpat_legacy", "", "")
+            )
+        )
+        refused = ShopifyOrderFeed(
+            ShopifyAdmin(http, legacy.url, SHOPIFY_OLDEST_VERSION, access_token(http, legacy.url, "shpat_old", "", ""))
+        )
+        clock.now += 30 * DAY
+        assert _orders(working) == []
+        with pytest.raises(RetryableError, match="answered 401"):
+            _orders(refused)
+        assert legacy.tokens.granted == 0
