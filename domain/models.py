@@ -167,7 +167,23 @@ class BcSalesOrderLine(Frozen):
     shipped_quantity: Decimal = Decimal(0)
 
 
-class BcSalesOrder(Frozen):
+class BilledDocument(Frozen):
+    """Whom a BC sales document (order, invoice, credit memo) is for: its sell-to customer, and its bill-to."""
+
+    customer_number: str
+    """The sell-to customer."""
+    bill_to_customer_number: str = ""
+    """The customer BC prices and invoices the document for and books it on (its customer ledger entry); blank in
+    records stored before it was read."""
+
+    @property
+    def billed_customer_number(self) -> str:
+        """Whose document it is in BC's books: whom its prices are for, and whom a payment or refund line applied
+        to it must name."""
+        return self.bill_to_customer_number or self.customer_number
+
+
+class BcSalesOrder(BilledDocument):
     """The part of a BC salesOrder Koppel keeps."""
 
     id: str
@@ -175,8 +191,6 @@ class BcSalesOrder(Frozen):
     status: str
     """The member of BC's enum "Sales Order Entity Buffer Status" ("Draft", "In Review", "Open"), decoded by the
     adapter."""
-    customer_number: str
-    """The sell-to customer."""
     external_document_number: str
     total_excluding_tax: Decimal
     total_tax: Decimal
@@ -185,13 +199,6 @@ class BcSalesOrder(Frozen):
     etag: str = ""
     header: dict[str, str] = {}
     """Contact and ship-to fields as BC has them, to change only what differs."""
-
-    bill_to_customer_number: str = ""
-    """The customer BC prices and invoices the order for (blank in records stored before it was read)."""
-
-    @property
-    def billed_customer_number(self) -> str:
-        return self.bill_to_customer_number or self.customer_number
 
     def fingerprint(self) -> str:
         """The lines' content (not their ETags): equal as long as nobody changed what the lines say."""

@@ -43,6 +43,10 @@ class EventLog(Protocol):
 
     def for_order(self, order_key: WebOrderKey) -> list[WebhookEvent]: ...
 
+    def needing_a_person(self, sources: Collection[str]) -> list[WebhookEvent]:
+        """The events of these sources (payment providers) parked or failed: kept for a person, without bodies."""
+        ...
+
 
 class OrderQueue(Protocol):
     def send(self, message: OrderMessage, delay: timedelta | None = None) -> None:

@@ -24,7 +24,8 @@ class BcSubscription(Frozen):
     resource: str
     notification_url: str
     expires_at: datetime
-    etag: str
+    etag: str = ""
+    """As BC gave it; blank when BC's answer carries none (its list may not)."""
 
 
 class ChangeType(StrEnum):

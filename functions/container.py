@@ -136,6 +136,7 @@ def container() -> Container:
         credit_memos=BusinessCentralCreditMemos(bc),
     )
     payment_intake = Intake(events=events, queue=StorageOrderQueue(account, PAYMENTS_QUEUE), clock=clock)
+    shopify = _shopify_admins(config)
     return Container(
         settings=config,
         intake=intake,
@@ -149,8 +150,8 @@ def container() -> Container:
             state=TableSyncState(account),
             first_lookback=timedelta(hours=config.recovery_first_lookback_hours),
         ),
-        order_feeds=_order_feeds(config),
-        catalog_syncs=_catalog_syncs(config, account, bc, company_clock),
+        order_feeds=_order_feeds(config, shopify),
+        catalog_syncs=_catalog_syncs(config, account, bc, company_clock, shopify),
         portal_catalog=portal_catalog,
         portal_prices=portal_prices,
         sync_runs=TableSyncRuns(account),
@@ -244,7 +245,11 @@ def _subscription_keeping(
 
 
 def _catalog_syncs(
-    config: Settings, account: StorageAccount, bc: BusinessCentralClient, clock: SystemClock
+    config: Settings,
+    account: StorageAccount,
+    bc: BusinessCentralClient,
+    clock: SystemClock,
+    shopify: dict[str, ShopifyAdmin],
 ) -> dict[str, CatalogSync]:
     """A run per WooCommerce shop with REST credentials and per Shopify shop with Admin API access, when BC's
     catalog pages are published."""
@@ -258,7 +263,7 @@ def _catalog_syncs(
         )
         for shop, (url, key, secret) in config.woocommerce_rest().items()
     }
-    channels |= {("shopify", shop): ShopifyCatalog(admin) for shop, admin in _shopify_admins(config, http).items()}
+    channels |= {("shopify", shop): ShopifyCatalog(admin) for shop, admin in shopify.items()}
     syncs: dict[str, CatalogSync] = {}
     for (kind, shop), channel in channels.items():
         try:
@@ -358,7 +363,7 @@ def _portal(
     return run, PortalPrices(catalog=store, policy=policy, clock=clock)
 
 
-def _order_feeds(config: Settings) -> dict[tuple[str, str], ShopOrderFeed]:
+def _order_feeds(config: Settings, shopify: dict[str, ShopifyAdmin]) -> dict[tuple[str, str], ShopOrderFeed]:
     http = httpx.Client(timeout=60)
     feeds: dict[tuple[str, str], ShopOrderFeed] = {
         ("woocommerce", shop): WooCommerceOrderFeed(
@@ -366,12 +371,14 @@ def _order_feeds(config: Settings) -> dict[tuple[str, str], ShopOrderFeed]:
         )
         for shop, (url, key, secret) in config.woocommerce_rest().items()
     }
-    feeds |= {("shopify", shop): ShopifyOrderFeed(admin) for shop, admin in _shopify_admins(config, http).items()}
+    feeds |= {("shopify", shop): ShopifyOrderFeed(admin) for shop, admin in shopify.items()}
     return feeds
 
 
-def _shopify_admins(config: Settings, http: httpx.Client) -> dict[str, ShopifyAdmin]:
-    """Per Shopify shop with Admin API access: its API at the one configured version, with its app's token."""
+def _shopify_admins(config: Settings) -> dict[str, ShopifyAdmin]:
+    """Per Shopify shop with Admin API access: its API at the one configured version, with its app's token; one per
+    shop for the catalog and the order feed, so that they share the token (one grant per shop)."""
+    http = httpx.Client(timeout=120)
     return {
         shop: ShopifyAdmin(
             http, url, config.shopify_api_version, access_token(http, url, token, client_id, client_secret)

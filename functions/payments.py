@@ -1,5 +1,6 @@
 """Queue triggers: `payments` reads, matches and records one payment; `payments-poison` records the give-up.
-`GET /api/ops/payments/unmatched` lists the payments that need a person or still wait for their order."""
+`GET /api/ops/payments/unmatched` lists the payments that need a person or still wait for their order, and the
+payment events kept for a person (parked or failed), without their bodies."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 import azure.functions as func
 
 from domain.records import EventStatus, OrderMessage
+from domain.services.operations import payment_events_needing_a_person
 from domain.services.sync_payment import sync_payment
 from functions.container import container
 from functions.responses import json_response
@@ -36,6 +38,8 @@ def payment_poison(msg: func.QueueMessage) -> None:
 
 @bp.route(route="ops/payments/unmatched", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 def unmatched_payments(req: func.HttpRequest) -> func.HttpResponse:  # noqa: ARG001 - the host passes the request
-    records = container().payment_sync.payments.needing_a_person()
+    sync = container().payment_sync
+    records = sync.payments.needing_a_person()
     shown = [record.model_dump(mode="json", exclude=PRIVATE) for record in records]
-    return json_response({"count": len(records), "payments": shown})
+    events = [event.model_dump(mode="json") for event in payment_events_needing_a_person(sync.events, sync.readers)]
+    return json_response({"count": len(records), "payments": shown, "events": events})

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from decimal import Decimal
 from functools import cache, cached_property
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.catalog.availability import DisplayMode
@@ -24,6 +25,8 @@ BC_DEFAULT_SCOPE = "https://api.businesscentral.dynamics.com/.default"
 SHOP_NAME = re.compile(r"[A-Za-z0-9_-]{1,60}")
 ENTRA_TOKEN_URL = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"  # noqa: S105 - a URL
 SHOPIFY_OLDEST_VERSION = "2026-01"
+SHOPIFY_DEFAULT_VERSION = "2026-10"
+"""Raise it each quarter: a stable version is supported at least 12 months (shopify.dev/docs/api/usage/versioning)."""
 
 
 class Settings(BaseSettings):
@@ -105,10 +108,11 @@ class Settings(BaseSettings):
     refund_credit_memo_wait_days: int = Field(14, ge=1, le=90, validation_alias="KOPPEL_REFUND_CREDIT_MEMO_WAIT_DAYS")
     """How long a refund after booking waits for BC's credit memo before a person is asked (with the refund API)."""
     shopify_api_version: str = Field(
-        SHOPIFY_OLDEST_VERSION, pattern=r"^\d{4}-(01|04|07|10)$", validation_alias="KOPPEL_SHOPIFY_API_VERSION"
+        SHOPIFY_DEFAULT_VERSION, pattern=r"^\d{4}-(01|04|07|10)$", validation_alias="KOPPEL_SHOPIFY_API_VERSION"
     )
     """The Admin API version of every Shopify call (order recovery and the catalog): 2026-01 or later, where the
-    catalog's `@idempotent` keys and `changeFromQuantity` exist."""
+    catalog's `@idempotent` keys and `changeFromQuantity` exist. Shopify serves an unsupported version as its oldest
+    supported one (Koppel then logs a warning)."""
     shopify_import_statuses: str = Field(
         "pending,authorized,partially_paid,paid,partially_refunded", validation_alias="KOPPEL_SHOPIFY_IMPORT_STATUSES"
     )
@@ -158,6 +162,18 @@ class Settings(BaseSettings):
             if not SHOP_NAME.fullmatch(name):
                 raise ValueError(f"shop name {name!r} may hold only letters, digits, '-' and '_' (60 at most)")
         return value
+
+    @model_validator(mode="after")
+    def _woocommerce_key_in_query_over_https(self) -> Settings:
+        """WooCommerce reads the REST key only over HTTPS (`is_ssl()`): in the query of a plain HTTP URL it would
+        travel in clear and be refused. Only a site on this machine (the simulator) is taken over HTTP."""
+        for shop, (url, _, _) in self.woocommerce_rest().items():
+            if self.woocommerce_key_in_query(shop) and not _https_or_loopback(url):
+                raise ValueError(
+                    f"{shop_setting('woocommerce', 'KEY_IN_QUERY', shop)}=true needs an https:// "
+                    f"{shop_setting('woocommerce', 'URL', shop)}, not {url}"
+                )
+        return self
 
     @property
     def resolved_token_url(self) -> str:
@@ -326,6 +342,17 @@ class Settings(BaseSettings):
 
 def names(listed: str) -> list[str]:
     return [name.strip() for name in listed.split(",") if name.strip()]
+
+
+def _https_or_loopback(url: str) -> bool:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme == "https" or host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def shop_setting(source: str, kind: str, shop: str) -> str:

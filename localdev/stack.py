@@ -19,7 +19,7 @@ import httpx
 
 from function_app import app
 from functions.container import container
-from integrations.settings import SHOPIFY_OLDEST_VERSION, settings, shop_setting
+from integrations.settings import SHOPIFY_DEFAULT_VERSION, settings, shop_setting
 from localdev.azurite import ROOT, Azurite, on_free_ports
 from localdev.bc_probe import BcProbe
 from localdev.host import LocalHost
@@ -185,7 +185,7 @@ class LocalStack:
             webhook_url=f"{self.host_url}/api/webhooks/woocommerce/{WOOCOMMERCE_SHOP}"
         ).start()
         self.shopify = ShopifySimulator(
-            api_version=SHOPIFY_OLDEST_VERSION,
+            api_version=SHOPIFY_DEFAULT_VERSION,
             access_token="",
             webhook_url=f"{self.host_url}/api/webhooks/shopify/{SHOPIFY_SHOP}",
             retry_delays_s=self.shopify_retry_delays_s,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -98,6 +98,10 @@ class MemoryEvents:
 
     def for_order(self, order_key: WebOrderKey) -> list[WebhookEvent]:
         return [event for (key, _), event in self.rows.items() if key == str(order_key)]
+
+    def needing_a_person(self, sources: Collection[str]) -> list[WebhookEvent]:
+        kept = {EventStatus.PARKED, EventStatus.FAILED}
+        return [e for e in self.rows.values() if e.order_key.source in sources and e.status in kept]
 
 
 class MemoryQueue:

@@ -36,9 +36,10 @@ class CatalogItem(Frozen):
     base_unit_of_measure: str = ""
     """The unit shops sell in; price list lines for other units (a box of 6) do not set the shop's price."""
     price_includes_vat: bool = False
-    vat_percent: Decimal | None = Field(default=Decimal(0), ge=0)
+    vat_percent: Decimal | None = Field(ge=0)
     """The VAT a consumer pays on it (BC's VAT posting setup for the item's VAT Prod. Posting Group); None when BC
-    gives none: such an item is not priced for anyone (see `unpriceable`), never at 0 %."""
+    gives none: such an item is not priced for anyone (see `unpriceable`), never at 0 %. No default: whoever reads
+    an item says what BC gave."""
     variants: tuple[CatalogVariant, ...] = ()
     category: str = ""
     """The name of the item's category in BC ("" = none)."""
@@ -147,7 +148,8 @@ def listing(
 ) -> Listing:
     """The regular price is BC's price for all customers today (quantity 1, base unit); the sale price is the price
     with the channel's campaigns, when that is lower. A variant is priced with the lines for it (and those for no
-    variant), and has its own availability."""
+    variant), and has its own availability. Only for an item whose VAT is known: the runs leave out the items
+    `unpriceable` names where they read them (a price request refuses an unknown VAT)."""
     item_lines = tuple(lines)
     request = PriceRequest(
         customer_number="",

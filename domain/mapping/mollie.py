@@ -3,6 +3,7 @@ value a string of fixed decimals."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -16,6 +17,8 @@ from domain.payments.payment import Money, Payment, PaymentStatus, customer_dige
 PROVIDER = "mollie"
 PAYMENT_ID = r"^tr_[A-Za-z0-9]{1,64}$"
 """A Mollie payment id, as the classic webhook posts it (`id=tr_...`)."""
+EVENT_ID = r"^event_.+$"
+"""A next-gen event id, as docs.mollie.com/reference/get-webhook-event gives its pattern."""
 
 
 def payment(account: str, body: dict[str, Any]) -> Payment:
@@ -37,6 +40,18 @@ def payment(account: str, body: dict[str, Any]) -> Payment:
         )
     except (KeyError, TypeError, ValueError, ValidationError, InvalidOperation) as error:
         raise RequestRejected(Rejection.MALFORMED, f"not a Mollie payment: {type(error).__name__}") from None
+
+
+def event_payment(event: dict[str, Any]) -> str | None:
+    """The payment a next-gen event is about: its entity (`tr_...`), or the `paymentId` of the entity a "full"
+    payload embeds (a refund's, a chargeback's); None when it names none (a "simple" payload, a payment link).
+    The entity is the first under any `_embedded` key with an `id` and a `resource`, as mollie-api-php's
+    WebhookEventMapper finds it."""
+    embedded = event.get("_embedded")
+    entities = embedded.values() if isinstance(embedded, dict) else ()
+    entity = next((each for each in entities if isinstance(each, dict) and "id" in each and "resource" in each), {})
+    named = (event.get("entityId"), entity.get("paymentId"))
+    return next((each for each in named if isinstance(each, str) and re.fullmatch(PAYMENT_ID, each)), None)
 
 
 def _payer(body: dict[str, Any]) -> str | None:

@@ -7,11 +7,10 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.mapping.values import Amount, ExactId, SignedAmount, Timestamp, parse_json
+from domain.mapping.values import Amount, ExactId, SignedAmount, Timestamp, cents, parse_json
 from domain.models import Address, ChargeLine, Order, OrderLine, Party, WebOrderKey
 
 SOURCE = "shopify"
-CENT = Decimal("0.01")
 VAT_NUMBER_ATTRIBUTES = frozenset({"vat_number", "vat", "btw_nummer", "tax_id"})
 
 
@@ -55,7 +54,7 @@ class ShopifyLineItem(_Lenient):
     discount_allocations: list[ShopifyAllocation] = []
 
     @property
-    def ordered_quantity(self) -> int:
+    def kept_quantity(self) -> int:
         """What the buyer has now: `current_quantity` (order edits and refunds taken off), else `quantity`."""
         return self.quantity if self.current_quantity is None else self.current_quantity
 
@@ -65,9 +64,9 @@ class ShopifyLineItem(_Lenient):
         quantity first ordered and never re-stated: the part of it that falls on the current quantity."""
         allocated = sum((allocation.amount for allocation in self.discount_allocations), Decimal(0))
         whole = allocated or self.total_discount
-        if self.ordered_quantity == self.quantity:
+        if self.kept_quantity == self.quantity:
             return whole
-        return (whole * self.ordered_quantity / self.quantity).quantize(CENT)
+        return cents(whole * self.kept_quantity / self.quantity)
 
 
 class ShopifyShippingLine(_Lenient):
@@ -162,7 +161,7 @@ def to_order(shop: str, shopify: ShopifyOrder) -> Order:
         currency=shopify.currency.upper(),
         prices_include_tax=shopify.taxes_included,
         customer=_party(shopify),
-        lines=tuple(_line(item) for item in shopify.line_items if item.current_quantity != 0),
+        lines=tuple(_line(item) for item in shopify.line_items if item.kept_quantity),
         charges=tuple(
             ChargeLine(kind="shipping", description=line.title or "Shipping", amount=line.amount)
             for line in shopify.shipping_lines
@@ -228,7 +227,7 @@ def _line(item: ShopifyLineItem) -> OrderLine:
         sku=(item.sku or "").strip(),
         shop_product_id=str(item.product_id or ""),
         description=description,
-        quantity=Decimal(item.ordered_quantity),
+        quantity=Decimal(item.kept_quantity),
         unit_price=item.price,
         discount_amount=item.discount,
     )

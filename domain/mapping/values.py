@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationError
 
 MAX_AMOUNT = Decimal(10) ** 12
+CENT = Decimal("0.01")
 EARLIEST = datetime(2000, 1, 1)
 LATEST = datetime(2100, 1, 1)
 
@@ -17,6 +18,11 @@ Amount = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)]
 
 SignedAmount = Annotated[Decimal, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False)]
 """An amount that may be negative, such as a WooCommerce fee line used as a discount."""
+
+
+def cents(amount: Decimal) -> Decimal:
+    """An amount rounded to the cent, half a cent up, as BC and the shops round money."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _plausible(moment: datetime) -> datetime:

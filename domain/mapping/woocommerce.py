@@ -72,6 +72,11 @@ class WooCharge(_Lenient):
     total: SignedAmount
     total_tax: SignedAmount = Decimal(0)
 
+    @property
+    def charged(self) -> bool:
+        """A zero charge is no line on BC's document."""
+        return self.total != 0
+
 
 class WooOrder(_Lenient):
     id: int = Field(gt=0, lt=2**63)
@@ -99,10 +104,10 @@ class WooOrder(_Lenient):
 
     @model_validator(mode="after")
     def _something_sold(self) -> WooOrder:
-        """A "simple payment" (the WooCommerce app, POS) has a fee line and no products; an order with neither has
-        nothing to sell."""
-        if not self.line_items and not self.fee_lines:
-            raise ValueError("an order needs line_items or fee_lines")
+        """A "simple payment" (the WooCommerce app, POS) has a fee line and no products; an order with neither a
+        product nor a fee charged has nothing to sell (BC would get an empty document)."""
+        if not self.line_items and not any(fee.charged for fee in self.fee_lines):
+            raise ValueError("an order needs line_items or a non-zero fee in fee_lines")
         return self
 
     @property
@@ -197,7 +202,7 @@ def _charges(woo: WooOrder) -> tuple[ChargeLine, ...]:
     shipping = [
         ChargeLine(kind="shipping", description=c.method_title or "Shipping", amount=amount(c))
         for c in woo.shipping_lines
-        if c.total
+        if c.charged
     ]
-    fees = [ChargeLine(kind="fee", description=c.name or "Fee", amount=amount(c)) for c in woo.fee_lines if c.total]
+    fees = [ChargeLine(kind="fee", description=c.name or "Fee", amount=amount(c)) for c in woo.fee_lines if c.charged]
     return tuple(shipping + fees)

@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
-from domain.payments.posted_document import BcPostedDocument
-
-OPEN = "Open"
-POSTED = frozenset({OPEN, "Paid", "Canceled", "Corrective"})
-"""Enum "Sales Cr. Memo Entity Buffer Status" also has Draft and In Review: salesCreditMemos lists unposted ones."""
+from domain.payments.posted_document import OPEN, BcPostedDocument
 
 
 class BcCreditMemo(BcPostedDocument):
     """`status` is `Open` while BC has not closed its customer ledger entry, then `Paid`."""
+
+    kind: ClassVar[str] = "credit memo"
+    line_without_currency: ClassVar[str] = "a refund line has no currency and would be booked in"
 
     invoice_id: str = ""
     """The invoice it is applied to; blank when it stands alone."""
     invoice_number: str = ""
     remaining_amount: Decimal | None = None
     """What is still open of it, when BC shows it (API v2.0's salesCreditMemos is not promised to)."""
-
-    @property
-    def posted(self) -> bool:
-        return self.status in POSTED
 
     @property
     def open(self) -> bool:

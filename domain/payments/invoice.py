@@ -7,22 +7,17 @@ one that is Open has anything left to pay (enum 5477 "Invoice Entity Aggregate S
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
-from domain.payments.posted_document import BcPostedDocument
-
-OPEN = "Open"
-PAID = "Paid"
-POSTED = frozenset({OPEN, PAID, "Canceled", "Corrective"})
+from domain.payments.posted_document import OPEN, BcPostedDocument
 
 
 class BcInvoice(BcPostedDocument):
+    kind: ClassVar[str] = "invoice"
+    line_without_currency: ClassVar[str] = "customerPayments has no currency, so a payment line would be booked in"
+
     remaining_amount: Decimal
     order_number: str = ""
-
-    @property
-    def posted(self) -> bool:
-        """Not a Draft or In Review (or blank) invoice that BC has yet to post."""
-        return self.status in POSTED
 
     @property
     def open(self) -> bool:

@@ -5,20 +5,27 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import ClassVar
 
-from domain.models import Frozen
+from domain.models import BilledDocument
+
+OPEN = "Open"
+PAID = "Paid"
+POSTED = frozenset({OPEN, PAID, "Canceled", "Corrective"})
+"""The posted members of the status enums ("Invoice Entity Aggregate Status" 5477, "Sales Cr. Memo Entity Buffer
+Status"); both also have Draft and In Review: salesInvoices and salesCreditMemos list unposted documents too."""
 
 
-class BcPostedDocument(Frozen):
+class BcPostedDocument(BilledDocument):
+    kind: ClassVar[str]
+    """What the document is called in a reason for a person."""
+    line_without_currency: ClassVar[str]
+    """How the line Koppel applies to it ends up in the local currency."""
+
     id: str
     number: str
     external_document_number: str
     """Carried over from the document it comes from: how Koppel finds the web order."""
-    customer_number: str
-    """The sell-to customer."""
-    bill_to_customer_number: str = ""
-    """The customer BC books the document on (its customer ledger entry); blank in records filed before it was
-    read."""
     currency_code: str = ""
     """Blank for the company's local currency, as BC keeps it."""
     total_including_tax: Decimal
@@ -27,6 +34,19 @@ class BcPostedDocument(Frozen):
     last_modified: datetime | None = None
 
     @property
-    def billed_customer_number(self) -> str:
-        """Whose open entry the document is, so whom a payment or refund line applied to it must name."""
-        return self.bill_to_customer_number or self.customer_number
+    def posted(self) -> bool:
+        """Not a Draft or In Review (or blank) document that BC has yet to post."""
+        return self.status in POSTED
+
+    def currency_problem(self, local_currency: str, payment_currency: str) -> str:
+        """Why a line for a payment in `payment_currency` is not applied to it: it is not in the local currency
+        (Koppel's lines have none), or not in the payment's; "" when both match."""
+        currency = (self.currency_code or local_currency).upper()
+        if currency != local_currency.upper():
+            return (
+                f"{self.kind} {self.number} is in {currency}, not in the local currency {local_currency}: "
+                f"{self.line_without_currency} {local_currency}; book it by hand"
+            )
+        if currency != payment_currency:
+            return f"{self.kind} {self.number} is in {currency}, the payment in {payment_currency}"
+        return ""

@@ -28,7 +28,9 @@ class PaymentRecord(Frozen):
     settlement: Settlement | None = None
     """The order's position counting this and its other payments, when matched."""
     note: str = ""
-    """Why a person is needed, or what is awaited; never personal data."""
+    """Why a person is needed, or what is awaited; never personal data. Built afresh on every read."""
+    matched_by: str = ""
+    """How its order was found when the payment names none (amount, payer, time); carried to the next read."""
     booking: Booking | None = None
     """Its customer payment in BC, once Koppel made one."""
     booking_problem: str = ""

@@ -6,11 +6,10 @@ OnInsertRecord, before the lines go in. An answer that cannot be the stored docu
 fingerprints it and runs its controls.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from domain.mapping.values import CENT, cents
 from domain.models import BcSalesOrder, BcSalesOrderLine
-
-CENT = Decimal("0.01")
 
 
 def incomplete_answer(answer: BcSalesOrder, lines_sent: int) -> str:
@@ -25,15 +24,25 @@ def incomplete_answer(answer: BcSalesOrder, lines_sent: int) -> str:
 
 def _totals_fit_lines(document: BcSalesOrder) -> bool:
     """The lines' amounts add up to the total excluding VAT (prices excluding VAT) or including it (prices including
-    VAT), within a cent a line, and the totals' parts add up. An invoice discount lowers the totals below the lines:
-    such an answer is read back too (one read more; the controls then judge the stored document)."""
+    VAT), within a rounding unit a line, and the totals' parts add up. An invoice discount lowers the totals below
+    the lines: such an answer is read back too (one read more; the controls then judge the stored document)."""
     lines = sum((_amount(line) for line in document.lines), Decimal(0))
-    tolerance = CENT * max(1, len(document.lines))
+    tolerance = _rounding_unit(document) * max(1, len(document.lines))
     parts_add_up = abs(document.total_excluding_tax + document.total_tax - document.total_including_tax) <= CENT
     totals = (document.total_excluding_tax, document.total_including_tax)
     return parts_add_up and any(abs(total - lines) <= tolerance for total in totals)
 
 
+def _rounding_unit(document: BcSalesOrder) -> Decimal:
+    """What BC rounds each line amount to, as the totals show it: BC's Currency "Amount Rounding Precision" is not
+    on the API. A whole unit when every total that is not 0 is whole (JPY, HUF), else a cent. Kept simple: a
+    document in cents whose totals happen to be whole is judged a unit a line loosely, which at worst takes an
+    answer for the document that a read-back would have corrected; totals of 0 (computed before the lines) say
+    nothing and keep the cent."""
+    shown = [total for total in (document.total_excluding_tax, document.total_including_tax) if total]
+    return Decimal(1) if shown and all(total == total.to_integral_value() for total in shown) else CENT
+
+
 def _amount(line: BcSalesOrderLine) -> Decimal:
     """BC's line amount: quantity x unit price, rounded to the cent, less the line discount."""
-    return (line.quantity * line.unit_price).quantize(CENT, rounding=ROUND_HALF_UP) - line.discount_amount
+    return cents(line.quantity * line.unit_price) - line.discount_amount

@@ -97,8 +97,10 @@ def _same_object(have: BcSalesOrderLine, want: dict[str, Any]) -> bool:
 
 
 def _line_changes(have: BcSalesOrderLine, want: dict[str, Any]) -> dict[str, Any]:
-    """The fields that differ. A new quantity makes BC price the line again (Sales Line Quantity OnValidate), so a
-    line the shop priced gets its price and discount again with it; a line BC priced keeps BC's price and discount."""
+    """The fields that differ. A new quantity makes BC price the line again (Sales Line Quantity OnValidate), and a
+    new price keeps the old Line Discount % (Unit Price OnValidate), so on a line the shop priced a change of its
+    quantity, price or discount sends the price and discount together; a line BC priced keeps BC's price and
+    discount."""
     current = {
         "description": have.description,
         "quantity": have.quantity,
@@ -113,6 +115,6 @@ def _line_changes(have: BcSalesOrderLine, want: dict[str, Any]) -> dict[str, Any
         differs = abs(Decimal(str(value)) - now) > Decimal("0.00001") if isinstance(now, Decimal) else value != now
         if differs:
             changes[name] = value
-    if "quantity" in changes and "unitPrice" in want:
+    if "unitPrice" in want and changes.keys() & {"quantity", "unitPrice", "discountAmount"}:
         changes |= {name: want[name] for name in ("unitPrice", "discountAmount") if name in want}
     return changes

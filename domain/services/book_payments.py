@@ -17,7 +17,8 @@ from decimal import Decimal
 
 from domain.errors import AmbiguousWriteError, BusinessCentralRejected, RetryableError
 from domain.payments.booking import Booking, BookingState, PaymentLine, payment_reference
-from domain.payments.invoice import PAID, BcInvoice
+from domain.payments.invoice import BcInvoice
+from domain.payments.posted_document import PAID
 from domain.payments.record import MatchStatus, PaymentRecord
 from domain.payments.refund import RefundLine
 from domain.records import OrderRecord, SyncRun
@@ -32,6 +33,7 @@ from domain.services.booking_run import (
     remove,
     save,
     stage_line,
+    without_line,
 )
 from domain.services.track_invoices import link_invoices, poll_invoices
 
@@ -121,18 +123,51 @@ def _stage(booking: PaymentBooking, current: Current, run: Run) -> None:
 def _as_bc_has_it(booking: PaymentBooking, current: Current, run: Run, invoice: BcInvoice) -> BcInvoice | None:
     """The invoice read again right before a line is made for it, and filed on its order: a payment in BC changes
     its remainingAmount without stamping it (only a change of status does), so the copy filed may be stale. None
-    when it is no longer open: the payment waits, or goes to a person for what its order's invoices now say."""
+    when it is gone from BC or has less left than the payment (a person), or is no longer open: the payment waits,
+    or goes to a person for what its order's invoices now say."""
     fresh = booking.tracking.invoices.get(invoice.id)
-    if fresh is not None:
-        link_invoices(booking.tracking, [fresh])
-        if fresh.open:
+    if fresh is None:
+        park(booking, current, run, f"invoice {invoice.number} no longer exists in BC")
+        return None
+    link_invoices(booking.tracking, [fresh])
+    if fresh.open:
+        short = _less_left_than_paid(current.record, fresh, run)
+        if not short:
             return fresh
+        park(booking, current, run, short)
+        return None
     record = current.record
     found = booking.orders.get(record.order_key) if record.order_key else None
     why = _invoice_to_apply(record, found[0], booking.local_currency) if found else None
     if isinstance(why, str):
         park(booking, current, run, why)
     return None
+
+
+def _less_left_than_paid(record: PaymentRecord, invoice: BcInvoice, run: Run) -> str:
+    """Why the payment is not applied to `invoice`: what BC has left of it, less what the run's lines already apply
+    to it, is less than the payment (BC would leave the rest unapplied); "" when the payment fits."""
+    applied = sum(
+        (
+            -staged.line.amount
+            for staged in run.staged
+            if isinstance(staged.line, PaymentLine) and staged.line.applies_to_invoice_id == invoice.id
+        ),
+        Decimal(0),
+    )
+    left, received = invoice.remaining_amount - applied, record.payment.received
+    if left >= received:
+        return ""
+    currency = record.payment.amount.currency
+    why = (
+        "was part of it booked by hand?"
+        if invoice.total_including_tax >= received
+        else "is the order invoiced in parts?"
+    )
+    return (
+        f"invoice {invoice.number} has only {currency} {left:.2f} left, less than the payment of {currency} "
+        f"{received:.2f}: {why}"
+    )
 
 
 def _more_than_the_total(booking: PaymentBooking, record: PaymentRecord, order: OrderRecord) -> str:
@@ -156,15 +191,7 @@ def _invoice_to_apply(record: PaymentRecord, order: OrderRecord, local_currency:
     invoice = next(iter(named), None) or next((each for each in order.invoices if each.open), None)
     if invoice is None:
         return _none_open(order.invoices)
-    currency = (invoice.currency_code or local_currency).upper()
-    if currency != local_currency.upper():
-        return (
-            f"invoice {invoice.number} is in {currency}, not in the local currency {local_currency}: customerPayments "
-            f"has no currency, so a payment line would be booked in {local_currency}; book it by hand"
-        )
-    if currency != record.payment.amount.currency:
-        return f"invoice {invoice.number} is in {currency}, the payment in {record.payment.amount.currency}"
-    return invoice
+    return invoice.currency_problem(local_currency, record.payment.amount.currency) or invoice
 
 
 def _none_open(invoices: list[BcInvoice]) -> str | None:
@@ -226,14 +253,16 @@ def _in_journal(booking: PaymentBooking, line: PaymentLine | RefundLine) -> bool
 
 
 def _post_one_by_one(booking: PaymentBooking, run: Run) -> None:
-    """Take the lines out again (each record back to before its line, first), then put each back and post it
-    alone: only the line BC refuses is parked. Whatever stops this half way leaves every record true."""
+    """Take the lines out again (each record back to before its line, first: a line an earlier run made is no
+    longer named), then put each back and post it alone: only the line BC refuses is parked. Whatever stops this
+    half way leaves every record true."""
     undone = []
     for staged in run.staged:
-        etag = save(booking, staged.before, staged.etag)
+        before = without_line(staged.before, staged.line)
+        etag = save(booking, before, staged.etag)
         remove(booking, staged.line)
         if etag is not None:
-            undone.append(Current(staged.before, etag))
+            undone.append(Current(before, etag))
     run.staged = []
     for current in undone:
         _stage(booking, current, run)

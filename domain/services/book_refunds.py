@@ -120,15 +120,7 @@ def _credit_memo_to_apply(
     if memo is None:
         numbers = ", ".join(each.number for each in memos)
         return f"the order's credit memos ({numbers}) are paid back in BC already: was the refund booked by hand?"
-    currency = (memo.currency_code or local_currency).upper()
-    if currency != local_currency.upper():
-        return (
-            f"credit memo {memo.number} is in {currency}, not in the local currency {local_currency}: a refund line "
-            f"has no currency and would be booked in {local_currency}; book it by hand"
-        )
-    if currency != record.payment.amount.currency:
-        return f"credit memo {memo.number} is in {currency}, the payment in {record.payment.amount.currency}"
-    return memo
+    return memo.currency_problem(local_currency, record.payment.amount.currency) or memo
 
 
 def _refund_line(record: PaymentRecord, memo: BcCreditMemo, change: Decimal, reference: str) -> RefundLine:

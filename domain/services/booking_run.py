@@ -125,6 +125,24 @@ def mark_booked(booking: PaymentBooking, current: Current, line_id: str, run: Ru
         current = Current(*found)
 
 
+def without_line(record: PaymentRecord, line: PaymentLine | RefundLine) -> PaymentRecord:
+    """The record once `line` is taken out of the journal unposted: it no longer names the line (a record naming a
+    line the journal no longer has is taken as posted)."""
+    booked = record.booking
+    if booked is None:
+        return record
+    if isinstance(line, RefundLine):
+        refunds = tuple(
+            each
+            for each in booked.refunds
+            if each.state is not BookingState.IN_JOURNAL or each.journal_line_id != line.id
+        )
+        return record.model_copy(update={"booking": booked.model_copy(update={"refunds": refunds})})
+    if booked.state is BookingState.IN_JOURNAL:
+        return record.model_copy(update={"booking": None})
+    return record
+
+
 def _names_a_line(record: PaymentRecord) -> bool:
     booked = record.booking
     return booked is not None and (booked.state is BookingState.IN_JOURNAL or record.refund_in_journal is not None)

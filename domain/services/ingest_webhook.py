@@ -109,10 +109,9 @@ def accept(intake: Intake, key: WebOrderKey, topic: str, dedup_key: str, body: b
 
 
 def keep(intake: Intake, key: WebOrderKey, topic: str, dedup_key: str, body: bytes, *, reason: str) -> Kept:
-    """Log the event with its raw body once, parked with the reason, and queue nothing."""
-    event = _logged(intake, key, topic, dedup_key)
-    if intake.events.add(event, body):
-        intake.events.mark(key, event.event_id, EventStatus.PARKED, reason)
+    """Log the event with its raw body once, parked with the reason in the same write, and queue nothing."""
+    event = _logged(intake, key, topic, dedup_key).model_copy(update={"status": EventStatus.PARKED, "note": reason})
+    intake.events.add(event, body)
     return Kept(event_id=event.event_id, key=key, reason=reason)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,6 +36,44 @@ def orders_needing_attention(attention: AttentionList, now: datetime) -> list[At
             age_seconds=int((now - item.since).total_seconds()),
         )
         for item in sorted(attention.all(), key=lambda item: item.since)
+    ]
+
+
+class KeptPaymentEvent(BaseModel):
+    """A provider's call or event Koppel could not act on itself (parked) or gave up on (failed): what a person needs
+    to find it at the provider, never its body."""
+
+    model_config = ConfigDict(frozen=True)
+
+    provider: str
+    account: str
+    subject: str
+    """What it is filed under: the payment (or order, charge, event) it names."""
+    event_id: str
+    """Koppel's id of the delivery, as in the dossier GET /api/orders/{provider}/{account}/{subject}."""
+    provider_event_id: str
+    """The provider's event id; for Mollie's classic call, which has none, `<id>@<received at>`."""
+    topic: str
+    status: EventStatus
+    reason: str
+    received_at: datetime
+
+
+def payment_events_needing_a_person(events: EventLog, providers: Collection[str]) -> list[KeptPaymentEvent]:
+    """Oldest first."""
+    return [
+        KeptPaymentEvent(
+            provider=event.order_key.source,
+            account=event.order_key.shop,
+            subject=event.order_key.order_id,
+            event_id=event.event_id,
+            provider_event_id=event.dedup_key,
+            topic=event.topic,
+            status=event.status,
+            reason=event.note,
+            received_at=event.received_at,
+        )
+        for event in sorted(events.needing_a_person(providers), key=lambda event: event.received_at)
     ]
 
 

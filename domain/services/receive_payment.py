@@ -5,9 +5,11 @@ reads the payment from Mollie itself, so a forged call can never mark anything p
 again on each status change, refund and chargeback with the same body). Mollie's next-gen events and Stripe's events
 are signed and deduplicated on their event id.
 
-An event of a kind Koppel handles that names no payment Koppel can read (a Mollie payment link or order, a "simple"
-next-gen payload without its entity, a Stripe charge without a payment intent) is answered 200 and kept for a person:
-a 4xx would only have the provider retry it for a day (Mollie) or three (Stripe).
+A Mollie next-gen event that names its payment only at Mollie (a "simple" refund or chargeback payload, without its
+entity) is filed and queued under its event id: the worker reads the event at Mollie for its payment. A paid payment
+link is ignored: the payment that paid it comes as its own event and classic call. A call or event of a kind Koppel
+handles that names no payment Koppel can read (a Mollie order, a Stripe charge without a payment intent) is answered
+200 and kept for a person: a 4xx would only have the provider retry it for a day (Mollie) or three (Stripe).
 """
 
 from __future__ import annotations
@@ -22,17 +24,19 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs
 
 from domain.errors import Rejection, RequestRejected
-from domain.mapping.mollie import PAYMENT_ID
+from domain.mapping.mollie import EVENT_ID, PAYMENT_ID, event_payment
 from domain.models import WebOrderKey
 from domain.payments.accounts import PaymentAccount
 from domain.services.ingest_webhook import Accepted, Ignored, Intake, Kept, accept, keep
 
 MOLLIE_PAYMENT = re.compile(PAYMENT_ID)
+MOLLIE_EVENT = re.compile(EVENT_ID)
 MOLLIE_ID = re.compile(r"^[a-z]{2,8}_[A-Za-z0-9]{1,64}$")
 """Any Mollie resource id: `tr_` payments, `ord_` orders, `re_` refunds, `chb_` chargebacks, `pl_` payment links."""
-MOLLIE_EVENT_TYPES = ("payment.", "refund.", "chargeback.", "payment-link.")
+MOLLIE_EVENT_TYPES = ("payment.", "refund.", "chargeback.")
 """Next-gen event types about money a payment brings in (docs.mollie.com/reference/payments-api-webhooks,
-refunds-api-webhooks, chargebacks-api-webhooks, payment-links-api-webhooks); others are answered 200 and not stored."""
+refunds-api-webhooks, chargebacks-api-webhooks); others (a paid payment link among them: its payment comes as
+`payment.paid`, payment-links-api-webhooks) are answered 200 and not stored."""
 STRIPE_TOPICS = frozenset(
     {
         "payment_intent.succeeded",
@@ -120,33 +124,21 @@ def _form_id(body: bytes) -> str:
     return values[0]
 
 
-def _mollie_event(intake: Intake, account: PaymentAccount, signature: str, body: bytes) -> Accepted | Kept | Ignored:
+def _mollie_event(intake: Intake, account: PaymentAccount, signature: str, body: bytes) -> Accepted | Ignored:
     """A next-gen event: hex HMAC-SHA256 of the raw body with the signing secret, perhaps prefixed `sha256=`."""
     expected = hmac.new(account.webhook_secret.encode(), body, hashlib.sha256).hexdigest()
     given = signature.strip().removeprefix("sha256=").encode("utf-8", "replace")
     if not account.webhook_secret or not hmac.compare_digest(expected.encode(), given):
         raise RequestRejected(Rejection.UNAUTHENTICATED, "the X-Mollie-Signature does not match the body")
     event = _json_object(body)
-    event_id, kind, entity = (str(event.get(name, "")) for name in ("id", "type", "entityId"))
-    if not event_id:
-        raise RequestRejected(Rejection.MALFORMED, "a Mollie event has an id")
+    event_id, kind = str(event.get("id", "")), str(event.get("type", ""))
+    if not MOLLIE_EVENT.fullmatch(event_id):
+        raise RequestRejected(Rejection.MALFORMED, "a Mollie event has an id event_...")
     if not kind.startswith(MOLLIE_EVENT_TYPES):
         return Ignored(f"event type '{kind}' is not handled")
-    payment_id = _mollie_payment(event)
-    if payment_id is None:
-        key = _payment_key(account, entity if MOLLIE_ID.fullmatch(entity) else event_id)
-        reason = f"a Mollie {kind} event names no payment Koppel can read"
-        return keep(intake, key, kind, event_id, body, reason=reason)
-    return accept(intake, _payment_key(account, payment_id), kind, event_id, body)
-
-
-def _mollie_payment(event: dict[str, Any]) -> str | None:
-    """The payment an event is about: its entity (`tr_...`), or the `paymentId` of the entity embedded in a "full"
-    payload (a refund's, a chargeback's); None when it names none (a payment link, a "simple" payload)."""
-    embedded = event.get("_embedded")
-    entity = embedded.get("entity") if isinstance(embedded, dict) else None
-    named = (event.get("entityId"), entity.get("paymentId") if isinstance(entity, dict) else None)
-    return next((each for each in named if isinstance(each, str) and MOLLIE_PAYMENT.fullmatch(each)), None)
+    # Without its payment (a "simple" payload) the event is filed under its own id: the worker reads it at Mollie.
+    subject = event_payment(event) or event_id
+    return accept(intake, _payment_key(account, subject), kind, event_id, body)
 
 
 def _stripe_object(event: dict[str, Any]) -> dict[str, Any]:

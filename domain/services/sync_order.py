@@ -136,8 +136,20 @@ class _Imported:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class _Cancelled:
+    """The web order was cancelled and its BC order is gone: deleted by Koppel now, or before (BC deletes a sales
+    order once it is fully invoiced; or an earlier attempt of Koppel's deleted it)."""
+
+    deleted_now: bool
+
+
 class _UnansweredCreate(Exception):
     """The create was sent, no answer came, and BC does not show the order yet: it may still land."""
+
+
+class _LookAlike(PermanentError):
+    """BC has an order with the web order's document number that is not the web order's."""
 
 
 def sync_order(sync: OrderSync, message: OrderMessage, worker: str) -> OrderRecord:
@@ -195,8 +207,8 @@ def _import_claimed(sync: OrderSync, held: _Held, order: Order, message: OrderMe
     except Exception as error:
         _release_after_failure(sync, held, str(error) or type(error).__name__)
         raise
-    if imported is None:
-        return _record_cancelled(sync, held, order, message)
+    if isinstance(imported, _Cancelled):
+        return _record_cancelled(sync, held, order, message, imported)
     document = imported.document
     pricing = _customer_pricing(sync, document, imported.skus)
     controls = run_controls(
@@ -245,45 +257,53 @@ def _customer_pricing(sync: OrderSync, document: BcSalesOrder, skus: dict[str, R
     return sync.prices.customer_pricing(document.billed_customer_number, items)
 
 
-def _record_cancelled(sync: OrderSync, held: _Held, order: Order, message: OrderMessage) -> OrderRecord:
-    """The BC order is gone with the web order: so is the web order's hold on its document number."""
-    deleted = held.record.bc
-    number = deleted.number if deleted else ""
+def _record_cancelled(
+    sync: OrderSync, held: _Held, order: Order, message: OrderMessage, cancelled: _Cancelled
+) -> OrderRecord:
+    """The BC order is gone with the web order. When Koppel deleted it and nothing was invoiced, the hold on its
+    document number goes too; otherwise (BC removed it, fully invoiced) the order keeps the number and its document,
+    so its invoices and credit memos are still filed on it. The number is given up after the save: a record saved
+    without its BC order would file the number again; should the release fail, the retry, finding no BC order on the
+    record, gives it up (`_give_up_claim`)."""
+    document = held.record.bc
+    assert document is not None
+    gives_up = cancelled.deleted_now and not held.record.invoices
     _save(
         sync,
         held,
         status=OrderStatus.CANCELLED,
-        bc=None,
+        bc=None if gives_up else document,
         bc_version=order.modified_at,
         release="",
         problem="",
         claim_owner="",
     )
-    if deleted is not None:
-        sync.orders.release_document(deleted.external_document_number, order.key)
+    if gives_up:
+        sync.orders.release_document(document.external_document_number, order.key)
+    gone = "deleted" if cancelled.deleted_now else "was gone already (BC deletes an order once it is fully invoiced)"
     sync.events.mark(
-        order.key, message.event_id, EventStatus.PROCESSED, f"cancelled in the shop: BC order {number} deleted"
+        order.key, message.event_id, EventStatus.PROCESSED, f"cancelled in the shop: BC order {document.number} {gone}"
     )
     return held.record
 
 
-def _bring_in_line(sync: OrderSync, held: _Held, order: Order) -> _Imported | None:
+def _bring_in_line(sync: OrderSync, held: _Held, order: Order) -> _Imported | _Cancelled:
     """A newer version of an order already in BC: change the unshipped, unreleased document line by line, delete
-    it when the web order was cancelled (None), and leave anything shipped or released to a person."""
+    it when the web order was cancelled, and leave anything shipped or released to a person."""
     assert held.record.bc is not None
     number = held.record.bc.number
     try:
         document = sync.bc.sales_order(held.record.bc.id)
         if document is None:
             if order.status in CANCELLED_STATUSES:
-                return None
+                return _Cancelled(deleted_now=False)
             raise PermanentError(f"BC order {number} no longer exists, but the shop changed the order since")
         if held.record.bc_fingerprint and document.fingerprint() != held.record.bc_fingerprint:
             raise PermanentError(f"{number} was changed in BC since Koppel wrote it: the shop's change is not applied")
         if order.status in CANCELLED_STATUSES:
             _may_change(document, "Cancelled in the shop")
             sync.bc.delete_sales_order(document)
-            return None
+            return _Cancelled(deleted_now=True)
         skus = _resolve_skus(sync.bc, order)
         customer = resolve_customer(sync.bc, sync.customers, order, sync.policy.default_customer_number)
         desired = business_central.sales_order(
@@ -400,9 +420,25 @@ def _note_skipped(sync: OrderSync, held: _Held, order: Order, message: OrderMess
     if held.record.bc is not None and held.record.latest_event_id == message.event_id:
         _settle_copy(sync, held.record.bc.number, message)
         return
+    _give_up_claim(sync, held.record, order)
     if held.record.bc is None and held.record.status is not OrderStatus.CANCELLED and not sync.policy.imports(order):
         _save(sync, held, status=OrderStatus.NOT_IMPORTED, problem="", **_web_summary(order, message))
     sync.events.mark(order.key, message.event_id, EventStatus.IGNORED, reason)
+
+
+def _give_up_claim(sync: OrderSync, record: OrderRecord, order: Order) -> None:
+    """A web order cancelled without a BC order frees the document number it may hold: claimed before a create that
+    was parked, or kept by an attempt that gave its BC order up but failed to release the number. An older version
+    than the one recorded says nothing."""
+    if record.bc is not None or order.status not in CANCELLED_STATUSES:
+        return
+    if record.web_modified_at is not None and order.modified_at < record.web_modified_at:
+        return
+    try:
+        number = sync.policy.document_number(order)
+    except PermanentError:
+        return  # too long for BC: it was never claimed
+    sync.orders.release_document(number, order.key)
 
 
 def _settle_copy(sync: OrderSync, number: str, message: OrderMessage) -> None:
@@ -432,7 +468,7 @@ def _import(sync: OrderSync, held: _Held, order: Order) -> _Imported:
     number = sync.policy.document_number(order)
     _claim_document(sync, order.key, number)
     try:
-        existing = _existing_document(sync, order, number)
+        existing = _adopted(sync, order, number)
         if existing is not None:
             return _Imported(
                 existing, _resolve_skus(sync.bc, order), note="; found in BC (created by an earlier attempt)"
@@ -478,6 +514,16 @@ def _as_stored(
     return _Imported(stored or answer, skus, customer, f"; read back ({incomplete})")
 
 
+def _adopted(sync: OrderSync, order: Order, number: str) -> BcSalesOrder | None:
+    """The BC order an earlier attempt created, if any. A look-alike (a BC order keyed by hand or made for another
+    shop) parks the web order, which gives the number up, or that order's invoices would be filed on it."""
+    try:
+        return _existing_document(sync, order, number)
+    except _LookAlike:
+        sync.orders.release_document(number, order.key)
+        raise
+
+
 def _existing_document(sync: OrderSync, order: Order, number: str) -> BcSalesOrder | None:
     """The BC order for this web order, if there is one; a look-alike that is not it parks the order."""
     found = sync.bc.find_sales_orders(number)
@@ -488,13 +534,13 @@ def _existing_document(sync: OrderSync, order: Order, number: str) -> BcSalesOrd
         return None
     named_customer = order.customer.bc_customer_number
     if named_customer and found[0].customer_number != named_customer.upper():
-        raise PermanentError(
+        raise _LookAlike(
             f"BC already has sales order {found[0].number} with externalDocumentNumber {number} for customer "
             f"{found[0].customer_number}, not {named_customer}: give this channel a document prefix, then replay"
         )
     differences = totals_differences(order, found[0], sync.policy.controls.totals_tolerance)
     if differences:
-        raise PermanentError(
+        raise _LookAlike(
             f"BC already has sales order {found[0].number} with externalDocumentNumber {number}, but its amounts "
             f"are not the web order's ({'; '.join(differences)}): if it belongs to another shop or was keyed by "
             "hand, give this shop a document prefix; if it is this order, correct it; then replay"

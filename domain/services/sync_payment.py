@@ -100,7 +100,7 @@ def _order_for(
     if named is not None:
         return named, ""
     if previous is not None and previous.order_key is not None:
-        return previous.order_key, previous.note if previous.status is MatchStatus.MATCHED else ""
+        return previous.order_key, previous.matched_by
     if sync.unpaid is None:
         return None, ""
     moment = payment.paid_at or payment.created_at
@@ -125,6 +125,7 @@ def _matched(
         payment=payment,
         status=MatchStatus.NEEDS_ATTENTION,
         booking=previous.booking if previous else None,
+        matched_by=how if order is not None else "",
         first_seen_at=first_seen,
         updated_at=now,
     )

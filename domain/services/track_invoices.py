@@ -72,10 +72,8 @@ def link_invoices(tracking: InvoiceTracking, invoices: Iterable[BcInvoice]) -> i
     filed = 0
     for invoice in invoices:
         key = tracking.orders.key_for_document(invoice.external_document_number)
-        if key is None:
-            continue
-        tracking.orders.file_invoice(invoice.id, key)
-        if _file(tracking.orders, key, invoice, _with_invoice):
+        if key is not None and _file(tracking.orders, key, invoice, _with_invoice):
+            tracking.orders.file_invoice(invoice.id, key)
             filed += 1
     return filed
 
@@ -107,11 +105,15 @@ def _file(
     document: Document,
     added: Callable[[OrderRecord, Document], OrderRecord | None],
 ) -> bool:
+    """File the document on the web order's record; False when the record is gone or made no BC order (a web order
+    parked before its create holds its number, but a document with that number is not its own)."""
     for _ in range(ATTEMPTS):
         found = orders.get(key)
         if found is None:
             return False
         record, etag = found
+        if record.bc is None:
+            return False
         changed = added(record, document)
         if changed is None:
             return True

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -15,6 +14,7 @@ from domain.errors import BusinessCentralRejected, RetryableError
 from domain.mapping import business_central
 from domain.models import BcCustomer, BcSalesOrder, BcSalesOrderLine, Party, ResolvedSku
 from domain.rules.document_changes import HEADER_FIELDS, ChangePlan
+from domain.vat_numbers import bc_spellings, vat_key
 from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
 
@@ -29,7 +29,6 @@ ITEM_FIELDS = "id,number,blocked,unitPrice,inventory"
 VARIANT_FIELDS = "id,itemNumber,code"
 FILTER_CHUNK = 15
 VARIANT_SEPARATOR = "-"
-_VAT_PUNCTUATION = re.compile(r"[\s.\-]")
 
 log = logging.getLogger(__name__)
 
@@ -125,17 +124,18 @@ class BusinessCentralApi:
         """The one customer whose "VAT Registration No." is `vat_number` (compared without case, spaces, dots or
         dashes), read from page 21: API v2.0's taxRegistrationNumber is a page variable, which BC cannot filter on
         (it refuses, or ignores the filter and answers with the first customer). A row is taken only when its number
-        is the one asked, so an ignored filter binds nobody. None when the page is not configured, nobody has the
-        number, or several customers share it (then the next way of finding the customer decides)."""
-        wanted = _vat_key(vat_number)
-        if self._customer_cards_url is None or not wanted:
+        is the one asked, so an ignored filter binds nobody; spellings longer than BC keeps are not asked. None when
+        the page is not configured, nobody has the number, or several customers share it (then the next way of
+        finding the customer decides)."""
+        wanted = vat_key(vat_number)
+        spellings = bc_spellings(vat_number)
+        if self._customer_cards_url is None or wanted not in spellings:
             return None
-        spellings = sorted({vat_number.strip(), wanted})
         rows = self._client.get_all_url(
             self._customer_cards_url,
             {"$filter": odata.any_of("VAT_Registration_No", spellings), "$select": CUSTOMER_CARD_FIELDS},
         )
-        numbers = sorted({row["No"] for row in rows if _vat_key(row.get("VAT_Registration_No") or "") == wanted})
+        numbers = sorted({row["No"] for row in rows if vat_key(row.get("VAT_Registration_No") or "") == wanted})
         if len(numbers) > 1:
             log.warning("VAT number %s is on customers %s: not used to choose one", wanted, ", ".join(numbers))
         return self.customer_by_number(numbers[0]) if len(numbers) == 1 else None
@@ -185,12 +185,15 @@ class BusinessCentralApi:
 
     def _variants(self, skus: Iterable[str]) -> dict[str, ResolvedSku]:
         """A SKU `ITEM-CODE` is item ITEM's variant CODE when both exist. BC's `$filter` takes `or` only between
-        conditions on one field, so the variants are read by item number and the code is matched here."""
+        conditions on one field, so the variants are read by `(item numbers) and (codes)` and the pairs matched
+        here."""
         split = {sku: sku.rsplit(VARIANT_SEPARATOR, 1) for sku in skus if VARIANT_SEPARATOR in sku}
         items = self._items_by_number(sorted({item for item, _ in split.values()}))
         variant_ids: dict[tuple[str, str], str] = {}
-        for chunk in _chunks(sorted({item for item, _ in split.values() if item in items})):
-            query = {"$filter": odata.any_of("itemNumber", chunk), "$select": VARIANT_FIELDS}
+        for chunk in _chunks(sorted({(item, code) for item, code in split.values() if item in items})):
+            numbers, codes = sorted({item for item, _ in chunk}), sorted({code for _, code in chunk})
+            condition = f"({odata.any_of('itemNumber', numbers)}) and ({odata.any_of('code', codes)})"
+            query = {"$filter": condition, "$select": VARIANT_FIELDS}
             variant_ids.update(
                 {(row["itemNumber"], row["code"]): row["id"] for row in self._client.get_all("itemVariants", query)}
             )
@@ -205,12 +208,6 @@ class BusinessCentralApi:
 def _chunks(values: list[Any]) -> list[list[Any]]:
     """Keep filters short enough for any URL limit."""
     return [values[i : i + FILTER_CHUNK] for i in range(0, len(values), FILTER_CHUNK)]
-
-
-def _vat_key(vat_number: str) -> str:
-    """A VAT number as compared: upper case, without spaces, dots or dashes ("nl 8537.26.432.B01" is
-    "NL853726432B01")."""
-    return _VAT_PUNCTUATION.sub("", vat_number).upper()
 
 
 def _customer(row: dict[str, Any]) -> BcCustomer:

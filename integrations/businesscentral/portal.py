@@ -40,9 +40,14 @@ class BusinessCentralPortalSource:
         by_item: dict[str, list[ItemSubstitution]] = defaultdict(list)
         for page in self._client.pages(self._substitutions_url, {"$select": SUBSTITUTION_FIELDS}):
             for row in page:
-                if odata.enum_value(row.get("Type")) == ITEM == odata.enum_value(row.get("Substitute_Type")):
+                if _item_for_item(row):
                     by_item[row["No"]].append(_substitution(row))
         return dict(by_item)
+
+
+def _item_for_item(row: dict[str, Any]) -> bool:
+    """An item substituted by an item (not a nonstock item on either side)."""
+    return odata.enum_value(row.get("Type")) == ITEM and odata.enum_value(row.get("Substitute_Type")) == ITEM
 
 
 def _substitution(row: dict[str, Any]) -> ItemSubstitution:

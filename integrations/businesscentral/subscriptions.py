@@ -9,7 +9,7 @@ from domain.subscriptions import BcSubscription
 from integrations.businesscentral.client import BusinessCentralClient
 
 ANY_VERSION = "*"
-"""If-Match for a subscription listed without `@odata.etag` (Microsoft's examples show none:
+"""If-Match when renewing a subscription listed without `@odata.etag` (Microsoft's examples show none:
 MicrosoftDocs/dynamics365smb-devitpro-pb dev-itpro/api-reference/v2.0/api/dynamics_subscriptions_get.md); PATCH
 requires If-Match (dynamics_subscriptions_update.md)."""
 
@@ -37,7 +37,7 @@ class BusinessCentralSubscriptions:
     def renew(self, subscription: BcSubscription, notification_url: str, client_state: str) -> BcSubscription:
         body = {"notificationUrl": notification_url, "resource": subscription.resource, "clientState": client_state}
         url = f"{self._url}('{subscription.id}')"
-        return from_row(self._client.patch_url(url, body, subscription.etag))
+        return from_row(self._client.patch_url(url, body, subscription.etag or ANY_VERSION))
 
 
 def from_row(row: dict[str, Any]) -> BcSubscription:
@@ -46,5 +46,5 @@ def from_row(row: dict[str, Any]) -> BcSubscription:
         resource=row["resource"],
         notification_url=row["notificationUrl"],
         expires_at=datetime.fromisoformat(row["expirationDateTime"]),
-        etag=row.get("@odata.etag") or ANY_VERSION,
+        etag=row.get("@odata.etag") or "",
     )

@@ -1,10 +1,12 @@
-"""PaymentReaders over the providers' APIs: Mollie API v2 (`GET /v2/payments/{id}`) and Stripe
+"""PaymentReaders over the providers' APIs: Mollie API v2 (`GET /v2/payments/{id}`, after `GET /v2/events/{id}` for
+an event filed under its own id) and Stripe
 (`GET /v1/payment_intents/{id}` with its latest charge expanded, and its disputes when disputed), each with the
 account's own key; every Stripe call pins `Stripe-Version`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import httpx
@@ -37,8 +39,11 @@ class ProviderApi:
         self._api_key = api_key
         self._headers = dict(headers or {})
 
-    def get(self, account: PaymentAccount, path: str, params: Mapping[str, str]) -> dict[str, Any] | None:
-        """The JSON object answered; None for 404. RetryableError when the provider is unreachable, refuses or
+    def get(
+        self, account: PaymentAccount, path: str, params: Mapping[str, str], *, refusals: Collection[int] = ()
+    ) -> dict[str, Any] | None:
+        """The JSON object answered; None for 404. RequestRejected(UNAUTHENTICATED) for a status in `refusals` (a
+        refusal that retrying does not change); RetryableError when the provider is unreachable, refuses otherwise or
         answers no JSON; RequestRejected(MALFORMED) for JSON that is not an object."""
         headers = self._headers | {"Authorization": f"Bearer {self._api_key(account)}"}
         try:
@@ -47,6 +52,8 @@ class ProviderApi:
             raise RetryableError(f"{self._name} unreachable: {type(error).__name__}") from error
         if response.status_code == 404:
             return None
+        if response.status_code in refusals:
+            raise RequestRejected(Rejection.UNAUTHENTICATED, f"{self._name} refused {path}: {response.status_code}")
         if response.status_code >= 400:
             raise RetryableError(f"{self._name} answered {response.status_code} to a payment read")
         try:
@@ -59,14 +66,32 @@ class ProviderApi:
 
 
 class MollieReader:
-    """`GET /v2/payments/{id}`."""
+    """`GET /v2/payments/{id}`; for a next-gen event filed under its own id (a "simple" payload that names only a
+    refund or chargeback), `GET /v2/events/{id}` first for the payment its embedded entity names."""
 
     def __init__(self, api: ProviderApi) -> None:
         self._api = api
 
     def read(self, account: PaymentAccount, payment_id: str) -> Payment | None:
+        if re.fullmatch(mollie.EVENT_ID, payment_id):
+            return self._read_event_payment(account, payment_id)
         body = self._api.get(account, f"/v2/payments/{payment_id}", {})
         return None if body is None else mollie.payment(account.account, body)
+
+    def _read_event_payment(self, account: PaymentAccount, event_id: str) -> Payment | None:
+        """None when Mollie knows no such event. Only an organization access token (or OAuth) with `events.read` may
+        read an event (docs.mollie.com/reference/get-webhook-event): with an API key it is refused for good."""
+        try:
+            event = self._api.get(account, f"/v2/events/{event_id}", {}, refusals=(401, 403))
+        except RequestRejected as refused:
+            needed = "reading a next-gen event needs an organization access token with events.read and payments.read"
+            raise RequestRejected(refused.kind, f"{refused.message}: {needed}") from None
+        if event is None:
+            return None
+        payment_id = mollie.event_payment(event)
+        if payment_id is None:
+            raise RequestRejected(Rejection.MALFORMED, f"the Mollie event {event_id} names no payment")
+        return self.read(account, payment_id)
 
 
 class StripeReader:

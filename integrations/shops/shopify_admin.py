@@ -5,13 +5,16 @@ The shop's app gives Koppel either a static Admin API token (a custom app made i
 done since 2026-01-01) or its client id and secret (an app made in the Dev Dashboard). Those are exchanged for a
 token with the client credentials grant, `POST https://{shop}.myshopify.com/admin/oauth/access_token`, answered
 `{"access_token", "scope", "expires_in"}` (24 hours); there is no refresh token, a new token is asked for the same
-way. The token is kept until shortly before it expires; a 401 makes Koppel ask for a new one and send the request
-once more.
+way. The token is kept until shortly before it expires (integrations/oauth_token.py); a 401 makes Koppel ask for a
+new one and send the request once more.
+
+Shopify answers each call with `X-Shopify-API-Version`, the version it used: another than the one asked for means
+that version is no longer supported and Shopify fell back to the oldest one it still supports.
 """
 
 from __future__ import annotations
 
-import threading
+import logging
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
@@ -19,9 +22,12 @@ from typing import Any, Protocol
 import httpx
 
 from domain.errors import RetryableError
+from integrations.oauth_token import ClientCredentialsToken
 
-REFRESH_MARGIN_SECONDS = 300.0
 TOKEN_HEADER = "X-Shopify-Access-Token"  # noqa: S105 - a header name
+VERSION_HEADER = "X-Shopify-API-Version"
+
+log = logging.getLogger(__name__)
 
 
 class AccessToken(Protocol):
@@ -29,7 +35,7 @@ class AccessToken(Protocol):
         """The token to send."""
         ...
 
-    def refused(self, token: str) -> bool:
+    def invalidate(self, token: str) -> bool:
         """Shopify answered 401 to `token`: forget it; True when another one can be had (worth sending again)."""
         ...
 
@@ -43,62 +49,30 @@ class StaticToken:
     def get(self) -> str:
         return self._token
 
-    def refused(self, token: str) -> bool:  # noqa: ARG002 - the one token there is
+    def invalidate(self, token: str) -> bool:  # noqa: ARG002 - the one token there is
         return False
 
 
-class ClientCredentialsToken:
-    """A Dev Dashboard app's token from the client credentials grant, fetched once and reused until
-    REFRESH_MARGIN_SECONDS (or half its lifetime, when that is shorter) before it expires."""
+def granted_token(
+    http: httpx.Client, shop_url: str, client_id: str, client_secret: str, clock: Callable[[], float] = time.monotonic
+) -> ClientCredentialsToken:
+    """A Dev Dashboard app's token from the client credentials grant."""
+    form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret}
+    url = f"{shop_url.rstrip('/')}/admin/oauth/access_token"
+    return ClientCredentialsToken(http, url, form, "Shopify", _refusal, clock=clock)
 
-    def __init__(
-        self,
-        http: httpx.Client,
-        shop_url: str,
-        client_id: str,
-        client_secret: str,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._http = http
-        self._url = f"{shop_url.rstrip('/')}/admin/oauth/access_token"
-        self._form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret}
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._token = ""
-        self._renew_at = 0.0
 
-    def get(self) -> str:
-        with self._lock:
-            if not self._token or self._clock() >= self._renew_at:
-                self._fetch()
-            return self._token
-
-    def refused(self, token: str) -> bool:
-        with self._lock:
-            if self._token == token:
-                self._token = ""
-        return True
-
-    def _fetch(self) -> None:
-        try:
-            response = self._http.post(self._url, data=self._form)
-        except httpx.TransportError as error:
-            raise RetryableError(f"Shopify unreachable for a token: {type(error).__name__}") from error
-        if response.status_code != 200:
-            raise RetryableError(
-                f"Shopify refused the app's client credentials ({response.status_code}{_oauth_error(response)}): "
-                "check its client id and secret and that the app is installed on the shop"
-            )
-        body = response.json()
-        lifetime = float(body["expires_in"])
-        self._token = str(body["access_token"])
-        self._renew_at = self._clock() + max(lifetime - REFRESH_MARGIN_SECONDS, lifetime / 2)
+def _refusal(response: httpx.Response) -> RetryableError:
+    return RetryableError(
+        f"Shopify refused the app's client credentials ({response.status_code}{_oauth_error(response)}): "
+        "check its client id and secret and that the app is installed on the shop"
+    )
 
 
 def access_token(http: httpx.Client, shop_url: str, token: str, client_id: str, client_secret: str) -> AccessToken:
     """The app's client credentials when both are given, else its static token."""
     if client_id and client_secret:
-        return ClientCredentialsToken(http, shop_url, client_id, client_secret)
+        return granted_token(http, shop_url, client_id, client_secret)
     return StaticToken(token)
 
 
@@ -107,8 +81,10 @@ class ShopifyAdmin:
 
     def __init__(self, http: httpx.Client, shop_url: str, api_version: str, token: AccessToken) -> None:
         self._http = http
+        self._version = api_version
         self._base = f"{shop_url.rstrip('/')}/admin/api/{api_version}"
         self._token = token
+        self._served = api_version
 
     def url(self, resource: str) -> str:
         """E.g. `orders.json` or `graphql.json`."""
@@ -122,9 +98,22 @@ class ShopifyAdmin:
         reached."""
         token = self._token.get()
         response = self._send(method, url, token, params, json)
-        if response.status_code == 401 and self._token.refused(token):
+        if response.status_code == 401 and self._token.invalidate(token):
             response = self._send(method, url, self._token.get(), params, json)
+        self._note_version(response.headers.get(VERSION_HEADER))
         return response
+
+    def _note_version(self, served: str | None) -> None:
+        """A warning, once per version served, when Shopify used another API version than the one asked for."""
+        if served and served != self._served:
+            self._served = served
+            if served != self._version:
+                log.warning(
+                    "Shopify answered with API version %s, not the %s asked for: that version is no longer "
+                    "supported; raise KOPPEL_SHOPIFY_API_VERSION",
+                    served,
+                    self._version,
+                )
 
     def _send(self, method: str, url: str, token: str, params: Mapping[str, str] | None, json: Any) -> httpx.Response:
         try:

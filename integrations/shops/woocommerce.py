@@ -38,10 +38,18 @@ def rest_auth(consumer_key: str, consumer_secret: str, key_in_query: bool) -> ht
 
 
 class _MaskSecrets(logging.Filter):
+    """Masks the secret in a URL argument; other arguments (httpx's status code is a `%d`) are left as they are."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
-            record.args = tuple(_SECRET_IN_URL.sub(r"\1***", str(arg)) for arg in record.args)
+            record.args = tuple(_masked(arg) for arg in record.args)
         return True
+
+
+def _masked(arg: object) -> object:
+    if isinstance(arg, str | httpx.URL):
+        return _SECRET_IN_URL.sub(r"\1***", str(arg))
+    return arg
 
 
 def _mask_secrets_in(logger: logging.Logger) -> None:

@@ -6,6 +6,7 @@ that both stores it and tells whether it is a duplicate; a larger body goes to b
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
@@ -19,6 +20,11 @@ from integrations.storage.raw_bodies import BlobRawBodyStore
 INLINE_BODY_LIMIT = 60 * 1024
 """Bodies up to this size are kept in the row (a Table binary property holds at most 64 KiB)."""
 _EVENT_COLUMNS = ["PartitionKey", "RowKey", "topic", "dedupKey", "blobName", "receivedAt", "status", "note"]
+_NEEDS_A_PERSON = frozenset({EventStatus.PARKED, EventStatus.FAILED})
+_INDEX_PARTITION = "needing-a-person:{source}"
+"""Per source, one row per event a person must look at (RowKey `<event partition>|<event id>`): listing them is
+one partition query instead of a scan over every event the source ever sent. A row is written before its event is
+parked or failed, so it is never missing; one whose event has since moved on is dropped when listed."""
 
 
 class TableEventLog:
@@ -27,6 +33,8 @@ class TableEventLog:
         self._blobs = BlobRawBodyStore(account)
 
     def add(self, event: WebhookEvent, body: bytes) -> bool:
+        if event.status in _NEEDS_A_PERSON:
+            self._index(event.order_key, event.event_id)
         row = _entity(event)
         if len(body) <= INLINE_BODY_LIMIT:
             row["body"] = body
@@ -51,6 +59,8 @@ class TableEventLog:
         return bytes(inline) if inline is not None else self._blobs.get(row["blobName"])
 
     def mark(self, order_key: WebOrderKey, event_id: str, status: EventStatus, note: str = "") -> None:
+        if status in _NEEDS_A_PERSON:
+            self._index(order_key, event_id)
         patch = {"PartitionKey": str(order_key), "RowKey": event_id, "status": status.value, "note": note}
         with storage_errors():
             self._account.table(EVENTS_TABLE).update_entity(patch, mode=UpdateMode.MERGE)
@@ -61,6 +71,42 @@ class TableEventLog:
                 "PartitionKey eq @key", parameters={"key": str(order_key)}, select=_EVENT_COLUMNS
             )
             return [_event(order_key, row) for row in rows]
+
+    def needing_a_person(self, sources: Collection[str]) -> list[WebhookEvent]:
+        """The events of `sources` that are parked or failed: one partition query per source, then each event."""
+        found: list[WebhookEvent] = []
+        for source in sources:
+            with storage_errors():
+                rows = list(
+                    self._account.table(EVENTS_TABLE).query_entities(
+                        "PartitionKey eq @index", parameters={"index": _INDEX_PARTITION.format(source=source)}
+                    )
+                )
+            for row in rows:
+                order_key, event_id = WebOrderKey.parse(row["eventPartition"]), row["eventId"]
+                event = self.get(order_key, event_id)
+                if event is not None and event.status in _NEEDS_A_PERSON:
+                    found.append(event)
+                else:
+                    self._drop_index(row["PartitionKey"], row["RowKey"])
+        return found
+
+    def _index(self, order_key: WebOrderKey, event_id: str) -> None:
+        row = {
+            "PartitionKey": _INDEX_PARTITION.format(source=order_key.source),
+            "RowKey": f"{order_key}|{event_id}",
+            "eventPartition": str(order_key),
+            "eventId": event_id,
+        }
+        with storage_errors():
+            self._account.table(EVENTS_TABLE).upsert_entity(row)
+
+    def _drop_index(self, partition: str, row_key: str) -> None:
+        with storage_errors():
+            try:
+                self._account.table(EVENTS_TABLE).delete_entity(partition, row_key)
+            except ResourceNotFoundError:
+                return
 
     def _row(self, order_key: WebOrderKey, event_id: str, columns: list[str]) -> dict[str, Any] | None:
         with storage_errors():

@@ -240,22 +240,33 @@ def test_a_mollie_refund_or_chargeback_event_is_about_the_payment_its_entity_nam
     assert _queued(azurite, _answer(response)["eventId"])
 
 
-@pytest.mark.parametrize(
-    ("kind", "subject"), [("payment-link.paid", "pl_"), ("simple chargeback", "chb_")], ids=["payment-link", "simple"]
-)
-def test_a_mollie_event_that_names_no_payment_is_answered_200_and_kept(
-    accounts: str, azurite: Azurite, mollie_events: dict[str, Received], kind: str, subject: str
+def test_a_simple_mollie_event_is_queued_under_its_event_id_for_the_worker_to_read_at_mollie(
+    accounts: str, azurite: Azurite, mollie_events: dict[str, Received]
 ):
-    """A paid payment link names no payment, and a "simple" payload carries no entity: Koppel cannot tell which
-    payment either is about. A 400 would have Mollie retry it for a day; it is kept for a person instead."""
-    event = json.loads(mollie_events[kind].body)
+    """A "simple" payload names only the chargeback (`chb_`): which payment it is about is read by the worker at
+    `GET /v2/events/{id}` (docs.mollie.com/reference/get-webhook-event), not while Mollie waits for the answer."""
+    event = json.loads(mollie_events["simple chargeback"].body)
 
-    response = _mollie_event(mollie_events[kind])
+    response = _mollie_event(mollie_events["simple chargeback"])
 
-    assert (response.status_code, _answer(response)["status"]) == (200, "kept")
-    assert event["entityId"].startswith(subject)
-    [kept] = _events(f"mollie:main:{event['entityId']}")
-    assert (kept.status, kept.topic) == (EventStatus.PARKED, event["type"])
+    assert (response.status_code, event["entityId"][:4]) == (200, "chb_")
+    assert _answer(response)["payment"] == f"mollie:main:{event['id']}"
+    [stored] = _events(f"mollie:main:{event['id']}")
+    assert (stored.status, stored.topic, stored.dedup_key) == (EventStatus.RECEIVED, event["type"], event["id"])
+    assert _queued(azurite, _answer(response)["eventId"])
+
+
+def test_a_paid_payment_link_is_answered_200_and_ignored(
+    accounts: str, azurite: Azurite, mollie_events: dict[str, Received]
+):
+    """A paid payment link names no payment; the payment that paid it (`tr_`) comes as its own `payment.paid` event
+    and classic call (docs.mollie.com/reference/payment-links-api-webhooks): nothing is left for a person."""
+    event = json.loads(mollie_events["payment-link.paid"].body)
+
+    response = _mollie_event(mollie_events["payment-link.paid"])
+
+    assert (response.status_code, _answer(response)["status"]) == (200, "ignored")
+    assert _events(f"mollie:main:{event['entityId']}") == []
     assert _queued(azurite, event["entityId"]) == []
 
 
@@ -280,3 +291,28 @@ def test_a_classic_mollie_call_for_an_order_is_answered_200_and_kept(accounts: s
     [kept] = _events("mollie:main:ord_kVAk3Kept")
     assert kept.status is EventStatus.PARKED
     assert _queued(azurite, "ord_kVAk3Kept") == []
+
+
+def test_kept_payment_events_are_listed_for_ops_without_their_bodies(accounts: str, azurite: Azurite):
+    """A call Koppel keeps for a person (here Mollie's Orders API `id=ord_...`) shows in
+    GET /api/ops/payments/unmatched with where it came from and why, never with its body."""
+    order_id = f"ord_{secrets.token_hex(6)}"
+    kept = _post("mollie", "main", f"id={order_id}".encode(), {"Content-Type": "application/x-www-form-urlencoded"})
+    request = func.HttpRequest("GET", "http://localhost/api/ops/payments/unmatched", body=b"")
+
+    listed = json.loads(trigger("unmatched_payments")(request).get_body())
+
+    [entry] = [each for each in listed["events"] if each["subject"] == order_id]
+    assert entry == {
+        "provider": "mollie",
+        "account": "main",
+        "subject": order_id,
+        "event_id": _answer(kept)["eventId"],
+        "provider_event_id": entry["provider_event_id"],
+        "topic": "payment.changed",
+        "status": "parked",
+        "reason": f"a Mollie call about {order_id}, which is not a payment (tr_...)",
+        "received_at": entry["received_at"],
+    }
+    assert entry["provider_event_id"].startswith(f"{order_id}@")
+    assert "body" not in json.dumps(listed["events"])

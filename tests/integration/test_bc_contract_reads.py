@@ -52,6 +52,36 @@ def test_two_uncached_variant_skus_of_two_items_are_found_with_one_field_filters
     }
 
 
+class _CountingVariants:
+    """The adapter's client, counting the item variants BC answers with."""
+
+    def __init__(self, client: BusinessCentralClient) -> None:
+        self._client = client
+        self.variant_rows: list[dict[str, Any]] = []
+
+    def get_all(self, path: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        rows = self._client.get_all(path, params)
+        if path == "itemVariants":
+            self.variant_rows += rows
+        return rows
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+
+def test_variant_skus_read_only_the_variants_with_the_codes_asked(bc: BusinessCentralSimulator):
+    """`(itemNumber eq A or ...) and (code eq X or ...)`: each `or` within one field, as BC demands."""
+    variants = sorted(bc.store.item_variants.values(), key=lambda v: (v["itemNumber"], v["code"]))
+    first = variants[0]
+    assert sum(v["itemNumber"] == first["itemNumber"] for v in variants) > 1
+    client = _CountingVariants(_api(bc)._client)
+
+    found = BusinessCentralApi(client).resolve_skus([f"{first['itemNumber']}-{first['code']}"])  # type: ignore[arg-type]
+
+    assert list(found) == [f"{first['itemNumber']}-{first['code']}"]
+    assert [(row["itemNumber"], row["code"]) for row in client.variant_rows] == [(first["itemNumber"], first["code"])]
+
+
 def test_a_variant_code_an_item_does_not_have_is_not_found(bc: BusinessCentralSimulator):
     variants = sorted(bc.store.item_variants.values(), key=lambda v: (v["itemNumber"], v["code"]))
     first = variants[0]
@@ -189,3 +219,34 @@ def test_a_row_whose_vat_number_is_not_the_one_asked_is_never_taken():
     found = BusinessCentralApi(client, customer_cards_url="https://bc/Customer").customer_by_vat_number("NL2B01")  # type: ignore[arg-type]
 
     assert (found, client.customer_reads) == (None, 0)
+
+
+class _RecordingCards:
+    """Page 21 answering nobody, keeping the filters it was asked with."""
+
+    def __init__(self) -> None:
+        self.filters: list[str] = []
+
+    def get_all_url(self, url: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        self.filters.append((params or {}).get("$filter", ""))
+        return []
+
+
+def test_a_vat_spelling_longer_than_bc_keeps_is_left_out_of_the_filter():
+    """Customer "VAT Registration No." is Text[20] (BaseApp Sales/Customer/Customer.Table.al, field 86): a longer
+    spelling cannot be on a customer, and a filter value longer than the field is one BC may refuse."""
+    cards = _RecordingCards()
+    api = BusinessCentralApi(cards, customer_cards_url="https://bc/Customer")  # type: ignore[arg-type]
+
+    api.customer_by_vat_number("NL 8537 . 26 . 432 . B01")
+
+    assert cards.filters == ["VAT_Registration_No eq 'NL853726432B01'"]
+
+
+def test_a_vat_number_longer_than_bc_keeps_is_not_looked_up():
+    cards = _RecordingCards()
+    api = BusinessCentralApi(cards, customer_cards_url="https://bc/Customer")  # type: ignore[arg-type]
+
+    found = api.customer_by_vat_number("NL853726432B01-EXTRA-99")
+
+    assert (found, cards.filters) == (None, [])

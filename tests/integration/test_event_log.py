@@ -65,3 +65,39 @@ def test_an_unknown_event_has_no_body(azurite: Azurite) -> None:
     event = _event(uuid.uuid4().hex)
     assert log.body(event.order_key, event.event_id) is None
     assert log.get(event.order_key, event.event_id) is None
+
+
+def test_the_events_a_person_must_see_are_listed_per_source_until_they_move_on(azurite: Azurite) -> None:
+    """Listed from an index partition of their own (no scan over every event a provider ever sent); an event
+    replayed since is no longer listed."""
+    log = TableEventLog(StorageAccount(azurite.connection_string))
+    source = f"psp-{uuid.uuid4().hex[:8]}"
+
+    def event(payment_id: str, status: EventStatus, source: str = source) -> WebhookEvent:
+        key = WebOrderKey(source=source, shop="main", order_id=payment_id)
+        return WebhookEvent(
+            order_key=key,
+            event_id=f"evt-{payment_id}",
+            topic="payment.paid",
+            dedup_key=payment_id,
+            blob_name=f"{source}/main/{payment_id}/evt-{payment_id}.json",
+            received_at=datetime(2026, 12, 7, 5, 0, tzinfo=UTC),
+            status=status,
+        )
+
+    kept, failing, fine = (
+        event("pl_1", EventStatus.PARKED),
+        event("tr_2", EventStatus.RECEIVED),
+        event("tr_3", EventStatus.RECEIVED),
+    )
+    elsewhere = event("tr_4", EventStatus.PARKED, source=f"other-{uuid.uuid4().hex[:8]}")
+    for each in (kept, failing, fine, elsewhere):
+        assert log.add(each, b"{}")
+    log.mark(failing.order_key, failing.event_id, EventStatus.FAILED, "unreadable at the provider")
+    log.mark(fine.order_key, fine.event_id, EventStatus.PROCESSED)
+
+    assert {e.event_id for e in log.needing_a_person([source])} == {"evt-pl_1", "evt-tr_2"}
+
+    log.mark(failing.order_key, failing.event_id, EventStatus.PROCESSED, "replayed")
+
+    assert [e.event_id for e in log.needing_a_person([source])] == ["evt-pl_1"]

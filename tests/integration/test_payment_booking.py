@@ -207,6 +207,53 @@ def test_two_partial_payments_pay_one_invoice_together(world: World):
     assert world.balance(customer) == 0
 
 
+def test_a_post_bc_refuses_as_a_whole_is_posted_line_by_line_and_parks_only_what_cannot_be_booked(world: World):
+    """BC's customerPayments keeps whatever customer a line is given (it fills the customer from the invoice only
+    when blank: microsoft/BCApps src/Apps/W1/APIV2/app/src/pages/APIV2CustomerPayments.Page.al); posting refuses a
+    line whose invoice is not an open entry of that customer (src/Layers/W1/BaseApp/Finance/GeneralLedger/Posting/
+    GenJnlPostLine.Codeunit.al PrepareTempCustLedgEntry) and the whole journal with it (GenJnlPostBatch.Codeunit.al).
+    Right before Koppel posts, a person puts another customer on one line and credits another line's invoice in
+    full: the post fails as a whole and Koppel goes line by line. The changed line has a new ETag, so taking it out
+    stops the run (BC refuses a DELETE on the old one); the next run finds the lines again, is refused again, and
+    posts line by line: the line made again from the invoice is booked on its bill-to customer, the payment whose
+    invoice is closed goes to a person, the rest is booked once."""
+    customers = [world.customer() for _ in range(3)]
+    stranger = world.customer()
+    invoices = []
+    for number, customer in enumerate(customers):
+        key, order = world.order(customer, 3000 + number, "50.00")
+        world.paid(key, f"tr_whole{number}", Decimal(str(order["totalAmountIncludingTax"])))
+        invoices.append(world.invoice(order))
+    journal = world.booking.journal
+    post, posts = journal.post, 0
+    lines = f"customerPaymentJournals({KOPPEL_JOURNAL_ID})/customerPayments"
+
+    def a_person_first() -> None:
+        nonlocal posts
+        if not posts:
+            [line] = world.client.get(lines, {"$filter": "externalDocumentNumber eq 'TR_WHOLE1'"})["value"]
+            world.client.patch(f"{lines}({line['id']})", {"customerNumber": stranger["number"]}, line["@odata.etag"])
+            credit = f"{world.sim.url}/_sim/salesInvoices/{invoices[2]['id']}/creditMemo"
+            httpx.post(credit, json={}, timeout=10).raise_for_status()
+        posts += 1
+        post()
+
+    journal.post = a_person_first  # type: ignore[method-assign]
+    stopped = book_payments(world.booking)
+    run = book_payments(world.booking)
+
+    assert (stopped.pushed, stopped.failed, stopped.completed) == (0, 0, False)
+    assert stopped.problems[0].startswith("BC refused to post the journal (There is no Cust. Ledger Entry within the")
+    assert (run.pushed, run.failed, run.completed) == (2, 1, True)
+    assert run.problems[0].startswith("BC refused to post the journal (There is no Cust. Ledger Entry within the")
+    assert [world.refreshed(invoice)["status"] for invoice in invoices] == ["Paid", "Paid", "Paid"]
+    assert [world.balance(customer) for customer in customers] == [0, 0, 0]
+    assert world.balance(stranger) == 0
+    assert world.client.get(lines)["value"] == []
+    assert world.booking_of("tr_whole2").booking_problem.endswith("paid in BC already: was the payment booked by hand?")
+    assert [world.booking_of(f"tr_whole{number}").booking is not None for number in range(3)] == [True, True, False]
+
+
 def test_lost_answers_and_unavailable_bc_never_book_a_payment_twice(world: World):
     customers = [world.customer() for _ in range(3)]
     invoices = []

@@ -3,6 +3,7 @@ each payment at its provider and matches it to the WooCommerce order it names.""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -10,13 +11,15 @@ from typing import Any
 import httpx
 import pytest
 
+from domain.errors import RequestRejected
 from domain.payments.accounts import PaymentAccount
 from domain.payments.matching import Position
 from domain.payments.record import MatchStatus, PaymentRecord
-from integrations.payments.readers import STRIPE_API_VERSION, stripe_reader
+from integrations.payments.readers import STRIPE_API_VERSION, mollie_reader, stripe_reader
 from integrations.storage.account import StorageAccount
 from integrations.storage.payment_store import TablePaymentStore
 from localdev.shop.woocommerce import ShopLine, ShopOrder
+from localdev.simulators.mollie import MollieSimulator
 from localdev.simulators.stripe import StripeSimulator
 from localdev.stack import PAYMENT_ACCOUNT, LocalStack
 from tests.integration.conftest import running_stack
@@ -28,6 +31,7 @@ from tests.integration.support import (
     settled_dossier,
     wait_for,
 )
+from tests.simulators.shop_support import Receiver
 
 
 @pytest.fixture(scope="module")
@@ -392,3 +396,40 @@ def test_the_stripe_reader_pins_its_api_version_and_counts_only_a_lost_dispute()
     assert (lost.charged_back, lost.disputed, lost.received) == (Decimal("10.00"), Decimal(0), Decimal("20.00"))
     assert set(versions) == {"", STRIPE_API_VERSION}, "only the test's own calls go unpinned"
     assert versions[STRIPE_API_VERSION] == 4, "two payment intents and two dispute lists, each pinned"
+
+
+def _simple_refund(sim: MollieSimulator) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A paid payment, a refund of 5.00 on it, and the refund's event as a "simple" payload sends it."""
+    headers = {"Authorization": f"Bearer {sim.api_key}"}
+    with Receiver() as receiver, httpx.Client(base_url=sim.api_base, headers=headers, timeout=10) as api:
+        events = {"url": receiver.url, "signing_secret": "signing", "payload": "simple"}
+        httpx.post(f"{sim.url}/_sim/event-webhook", json=events)
+        payment = api.post(
+            "/payments", json={"amount": {"currency": "EUR", "value": "30.00"}, "description": "Bestelling 1001"}
+        ).json()
+        httpx.post(f"{sim.url}/_sim/payments/{payment['id']}/status", json={"status": "paid"})
+        api.post(f"/payments/{payment['id']}/refunds", json={"amount": {"currency": "EUR", "value": "5.00"}})
+        sim.wait_for_deliveries(5)
+        sent = [json.loads(each.body) for each in receiver.wait_for(2)]
+    [event] = [each for each in sent if each["type"] == "refund.pending"]
+    return payment, event
+
+
+def test_the_mollie_reader_reads_a_simple_events_payment_at_mollie_with_an_organization_access_token():
+    """A "simple" next-gen payload names only the refund (`re_`); the event read at `GET /v2/events/{id}` embeds it
+    with its `paymentId` (docs.mollie.com/reference/get-webhook-event), which only an organization access token with
+    `events.read` may read, not an API key: with one, the event fails naming what is needed."""
+    account = PaymentAccount(provider="mollie", account="main", source="woocommerce", shop="shop-a")
+    with httpx.Client(timeout=10) as http:
+        with MollieSimulator(api_key="access_koppelkoppelkoppelkoppel12", time_scale=1e-5) as sim:
+            payment, event = _simple_refund(sim)
+            read = mollie_reader(http, sim.url, lambda _account: sim.api_key).read(account, event["id"])
+        with MollieSimulator(time_scale=1e-5) as sim:
+            _payment, refused_event = _simple_refund(sim)
+            with pytest.raises(RequestRejected) as refused:
+                mollie_reader(http, sim.url, lambda _account: sim.api_key).read(account, refused_event["id"])
+
+    assert (event["entityId"][:3], "_embedded" in event) == ("re_", False)
+    assert read is not None
+    assert (read.payment_id, read.refunded) == (payment["id"], Decimal("5.00"))
+    assert "organization access token" in refused.value.message

@@ -36,7 +36,7 @@ def _item(number: str, lines: tuple[PriceListLine, ...] = (), on_hand: int = 5) 
 
 
 def _card(number: str, name: str) -> CatalogItem:
-    return CatalogItem(number=number, name=name, unit_price=Decimal("12.50"))
+    return CatalogItem(number=number, name=name, unit_price=Decimal("12.50"), vat_percent=Decimal(0))
 
 
 def _customer_prices(number: str, customers: int) -> tuple[PriceListLine, ...]:

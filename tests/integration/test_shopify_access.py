@@ -18,9 +18,9 @@ import httpx
 import pytest
 
 from domain.errors import RetryableError
-from integrations.settings import SHOPIFY_OLDEST_VERSION
+from integrations.settings import SHOPIFY_DEFAULT_VERSION
 from integrations.shops.shopify import ShopifyOrderFeed
-from integrations.shops.shopify_admin import ClientCredentialsToken, ShopifyAdmin, access_token
+from integrations.shops.shopify_admin import ShopifyAdmin, access_token, granted_token
 from integrations.shops.shopify_catalog import ShopifyCatalog
 from localdev.shop.woocommerce import ShopCustomer, ShopLine
 from localdev.simulators.shopify import ShopifySimulator
@@ -72,7 +72,7 @@ def test_recovery_and_the_catalog_keep_working_after_the_token_expires(
     """Koppel's own clock does not know the token expired: Shopify's 401 makes it ask for a new one, once."""
     shop.place_order(LINE, ShopCustomer("A", "B", "a@example.nl"))
     token = access_token(http, shop.url, "", shop.client_id, shop.client_secret)
-    admin = ShopifyAdmin(http, shop.url, SHOPIFY_OLDEST_VERSION, token)
+    admin = ShopifyAdmin(http, shop.url, SHOPIFY_DEFAULT_VERSION, token)
     feed, catalog = ShopifyOrderFeed(admin), ShopifyCatalog(admin)
 
     assert len(_orders(feed)) == 1
@@ -86,8 +86,8 @@ def test_recovery_and_the_catalog_keep_working_after_the_token_expires(
 def test_the_token_is_renewed_shortly_before_it_expires_without_waiting_for_a_401(
     shop: ShopifySimulator, http: httpx.Client, clock: Clock
 ):
-    token = ClientCredentialsToken(http, shop.url, shop.client_id, shop.client_secret, clock=clock)
-    feed = ShopifyOrderFeed(ShopifyAdmin(http, shop.url, SHOPIFY_OLDEST_VERSION, token))
+    token = granted_token(http, shop.url, shop.client_id, shop.client_secret, clock=clock)
+    feed = ShopifyOrderFeed(ShopifyAdmin(http, shop.url, SHOPIFY_DEFAULT_VERSION, token))
 
     _orders(feed)
     clock.now += DAY - 600
@@ -98,9 +98,33 @@ def test_the_token_is_renewed_shortly_before_it_expires_without_waiting_for_a_40
     assert shop.tokens.granted == 2
 
 
+def test_a_version_shopify_no_longer_supports_is_logged_as_a_warning(
+    http: httpx.Client, caplog: pytest.LogCaptureFixture
+):
+    """Shopify serves a call to an unsupported version with the oldest supported one and names the version used in
+    `X-Shopify-API-Version` (shopify.dev/tutorials/update-your-app-to-a-new-api-version, "Log for API response
+    headers")."""
+    with ShopifySimulator(access_token="shpat_1", oldest_supported_version="2026-04") as shop:
+        outdated = ShopifyOrderFeed(
+            ShopifyAdmin(http, shop.url, "2026-01", access_token(http, shop.url, "shpat_1", "", ""))
+        )
+        current = ShopifyOrderFeed(
+            ShopifyAdmin(http, shop.url, "2026-04", access_token(http, shop.url, "shpat_1", "", ""))
+        )
+
+        _orders(current)
+        assert not [r for r in caplog.records if r.levelname == "WARNING"]
+        _orders(outdated)
+        _orders(outdated)
+
+    [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert "API version 2026-04, not the 2026-01 asked for" in warning
+    assert "KOPPEL_SHOPIFY_API_VERSION" in warning
+
+
 def test_wrong_client_credentials_stop_the_call_with_the_reason(shop: ShopifySimulator, http: httpx.Client):
     token = access_token(http, shop.url, "", shop.client_id, "not-the-secret")
-    feed = ShopifyOrderFeed(ShopifyAdmin(http, shop.url, SHOPIFY_OLDEST_VERSION, token))
+    feed = ShopifyOrderFeed(ShopifyAdmin(http, shop.url, SHOPIFY_DEFAULT_VERSION, token))
 
     with pytest.raises(RetryableError, match=r"refused the app's client credentials \(400: invalid_client"):
         _orders(feed)
@@ -111,11 +135,11 @@ def test_a_static_token_is_still_taken_and_a_refused_one_stops_the_call(clock: C
     with ShopifySimulator(access_token="shpat_legacy", clock=clock) as legacy:
         working = ShopifyOrderFeed(
             ShopifyAdmin(
-                http, legacy.url, SHOPIFY_OLDEST_VERSION, access_token(http, legacy.url, "shpat_legacy", "", "")
+                http, legacy.url, SHOPIFY_DEFAULT_VERSION, access_token(http, legacy.url, "shpat_legacy", "", "")
             )
         )
         refused = ShopifyOrderFeed(
-            ShopifyAdmin(http, legacy.url, SHOPIFY_OLDEST_VERSION, access_token(http, legacy.url, "shpat_old", "", ""))
+            ShopifyAdmin(http, legacy.url, SHOPIFY_DEFAULT_VERSION, access_token(http, legacy.url, "shpat_old", "", ""))
         )
         clock.now += 30 * DAY
         assert _orders(working) == []

@@ -38,7 +38,7 @@ from integrations.businesscentral.stock import BusinessCentralStock
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
 from integrations.businesscentral.vat import BusinessCentralVat
-from integrations.settings import BC_DEFAULT_SCOPE, SHOPIFY_OLDEST_VERSION
+from integrations.settings import BC_DEFAULT_SCOPE, SHOPIFY_DEFAULT_VERSION
 from integrations.shops.shopify_admin import ShopifyAdmin, StaticToken
 from integrations.shops.shopify_catalog import ShopifyCatalog
 from localdev.bc_probe import BcProbe
@@ -116,7 +116,7 @@ def http() -> Iterator[httpx.Client]:
 
 def _admin(http: httpx.Client, shop_url: str, token: str = TOKEN) -> ShopifyAdmin:
     """The shop's Admin API at Koppel's default version, with a custom app's static token."""
-    return ShopifyAdmin(http, shop_url, SHOPIFY_OLDEST_VERSION, StaticToken(token))
+    return ShopifyAdmin(http, shop_url, SHOPIFY_DEFAULT_VERSION, StaticToken(token))
 
 
 def _sync(

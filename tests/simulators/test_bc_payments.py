@@ -251,14 +251,29 @@ def test_payment_lines_with_unknown_references_are_refused(sim, body, message):
     assert sim.get(PAYMENTS).json()["value"] == []
 
 
-def test_a_payment_cannot_apply_to_an_invoice_of_another_customer(sim):
+def test_a_payment_applied_to_an_invoice_of_another_customer_fails_the_whole_post(sim):
+    """customerPayments keeps the customer it is given and fills it from the invoice only when blank, refusing
+    nothing at insert (microsoft/BCApps src/Apps/W1/APIV2/app/src/pages/APIV2CustomerPayments.Page.al,
+    appliesToInvoiceId OnValidate); posting finds the applied invoice among the open entries of the line's customer
+    (src/Layers/W1/BaseApp/Finance/GeneralLedger/Posting/GenJnlPostLine.Codeunit.al PrepareTempCustLedgEntry) and
+    Gen. Jnl.-Post Batch commits once for all lines (GenJnlPostBatch.Codeunit.al ProcessLines): nothing is posted."""
     owner, other = new_customer(sim, "Eigenaar B.V."), new_customer(sim, "Ander B.V.")
     invoice = invoice_order(sim, new_order(sim, owner, "WEB-PAY-2"))
+    own = invoice_order(sim, new_order(sim, other, "WEB-PAY-3"))
+    pay(sim, {"appliesToInvoiceId": own["id"], "amount": -42.29})
 
-    response = sim.post(PAYMENTS, {"customerId": other["id"], "appliesToInvoiceId": invoice["id"], "amount": -1})
+    line = pay(sim, {"customerId": other["id"], "appliesToInvoiceId": invoice["id"], "amount": -1})
+    response = sim.post(POST_JOURNAL, None)
 
+    assert (line["customerNumber"], line["appliesToInvoiceNumber"]) == (other["number"], invoice["number"])
     assert response.status_code == 400
-    assert response.json()["error"]["message"].startswith(f"Invoice {invoice['number']} is not an open entry")
+    assert response.json()["error"]["message"] == (
+        f"There is no Cust. Ledger Entry within the filter. Filters: Document No.: {invoice['number']}, Document "
+        f"Type: Invoice, Customer No.: {other['number']}, Open: Yes"
+    )
+    assert len(sim.get(PAYMENTS).json()["value"]) == 2
+    assert (balance(sim, owner), balance(sim, other)) == (42.29, 42.29)
+    assert sim.get(f"salesInvoices({own['id']})").json()["remainingAmount"] == 42.29
     mismatch = sim.post(PAYMENTS, {"appliesToInvoiceId": invoice["id"], "appliesToInvoiceNumber": "S-INV1"})
     assert mismatch.json()["error"]["message"] == "The Applies To Invoice values do not match to the same Invoice."
 
@@ -295,7 +310,9 @@ def test_a_branch_s_order_is_billed_to_its_head_office_which_the_payment_must_na
     order = new_order(sim, branch, "WEB-BRANCH-1")
     invoice = invoice_order(sim, order)
 
-    refused = sim.post(PAYMENTS, {"customerId": branch["id"], "appliesToInvoiceId": invoice["id"], "amount": -1})
+    on_branch = pay(sim, {"customerId": branch["id"], "appliesToInvoiceId": invoice["id"], "amount": -1})
+    refused = sim.post(POST_JOURNAL, None)
+    assert sim.delete(f"{PAYMENTS}({on_branch['id']})", on_branch["@odata.etag"]).status_code == 204
     line = pay(sim, {"appliesToInvoiceId": invoice["id"], "amount": -42.29})
 
     assert (order["customerNumber"], order["billToCustomerNumber"]) == (branch["number"], office["number"])
@@ -305,6 +322,22 @@ def test_a_branch_s_order_is_billed_to_its_head_office_which_the_payment_must_na
     assert line["customerNumber"] == office["number"]
     assert sim.post(POST_JOURNAL, None).status_code == 204
     assert balance(sim, office) == before
+
+
+def test_a_line_applied_to_an_invoice_an_earlier_line_closes_fails_the_whole_post(sim):
+    """Gen. Jnl.-Post Line applies only to an open entry (GenJnlPostLine.Codeunit.al PrepareTempCustLedgEntry,
+    Open = true): the lines are posted in line order within one transaction (GenJnlPostBatch.Codeunit.al)."""
+    customer = new_customer(sim, "Dubbel B.V.")
+    invoice = invoice_order(sim, new_order(sim, customer, "WEB-POST-4"))
+    pay(sim, {"appliesToInvoiceId": invoice["id"], "amount": -42.29})
+    pay(sim, {"appliesToInvoiceId": invoice["id"], "amount": -1})
+
+    response = sim.post(POST_JOURNAL, None)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["message"].startswith("There is no Cust. Ledger Entry within the filter.")
+    assert len(sim.get(PAYMENTS).json()["value"]) == 2
+    assert balance(sim, customer) == 42.29
 
 
 def test_a_partial_payment_does_not_stamp_the_invoice_and_the_last_one_does(sim):

@@ -82,6 +82,25 @@ def test_a_page_variable_cannot_be_filtered_on(bc):
     assert all("taxRegistrationNumber" in c for c in values(bc.get("customers", {"$top": "3"})))
 
 
+@pytest.mark.parametrize(
+    ("entity_set", "filter_"),
+    [
+        ("salesOrders", "currencyCode eq 'EUR'"),
+        ("salesInvoices", "currencyCode eq 'EUR'"),
+        ("salesInvoices", "remainingAmount gt 0"),
+        ("salesCreditMemos", "currencyCode eq 'EUR'"),
+    ],
+)
+def test_the_documents_page_variables_cannot_be_filtered_on(bc, entity_set, filter_):
+    """microsoft/BCApps src/Apps/W1/APIV2/app/src/pages: currencyCode is the page variable CurrencyCodeTxt on
+    APIV2SalesOrders (l.381), APIV2SalesInvoices (l.413) and APIV2SalesCreditMemos (l.325); salesInvoices'
+    remainingAmount the page variable RemainingAmountVar (l.544)."""
+    response = bc.get(entity_set, {"$filter": filter_})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "BadRequest"
+
+
 def test_enums_are_served_and_filtered_by_their_odata_names(bc):
     """API v2.0 serves enum members XML-encoded (MicrosoftDocs/dynamics365smb-devitpro-pb
     dev-itpro/api-reference/v2.0/api/dynamics_itemledgerentry_get.md: "_x0020_", "Positive_x0020_Adjmt_x002E_")."""

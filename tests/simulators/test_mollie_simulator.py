@@ -392,6 +392,44 @@ def test_refund_chargeback_and_payment_link_events_name_the_payment_only_in_the_
     assert (simple["type"], "_embedded" in simple) == ("chargeback.received", False)
 
 
+def test_an_event_is_read_back_in_full_with_an_organization_access_token_only(receiver):
+    """`GET /v2/events/{webhookEventId}` answers the event with its entity embedded, whatever payload was sent; Mollie
+    lets only an organization access token or OAuth with `events.read` read it, not an API key
+    (docs.mollie.com/reference/get-webhook-event; mollie/mollie-api-php GetWebhookEventRequest.php)."""
+    token = "access_koppelkoppelkoppelkoppel12"
+    with MollieSimulator(api_key=token, time_scale=TIME_SCALE) as sim, httpx.Client(timeout=10) as http:
+        headers = {"Authorization": f"Bearer {token}"}
+        control(sim, "event-webhook", {"url": receiver.url, "signing_secret": SIGNING_SECRET, "payload": "simple"})
+        payment = http.post(f"{sim.api_base}/payments", json=ORDER, headers=headers).json()
+        control(sim, f"payments/{payment['id']}/status", {"status": "paid"})
+        http.post(f"{sim.api_base}/payments/{payment['id']}/refunds", json={}, headers=headers)
+        sim.wait_for_deliveries(5)
+        simple = next(e for e in (json.loads(d.body) for d in receiver.wait_for(2)) if e["type"] == "refund.pending")
+
+        read = http.get(f"{sim.api_base}/events/{simple['id']}", headers=headers)
+        unknown = http.get(f"{sim.api_base}/events/event_Unknown1", headers=headers)
+
+    assert "_embedded" not in simple
+    assert read.status_code == 200
+    event = read.json()
+    assert (event["resource"], event["id"], event["entityId"]) == ("event", simple["id"], simple["entityId"])
+    assert event["_embedded"]["entity"]["paymentId"] == payment["id"]
+    assert unknown.status_code == 404
+
+
+def test_an_api_key_cannot_read_an_event(sim, api, receiver):
+    control(sim, "event-webhook", {"url": receiver.url, "signing_secret": SIGNING_SECRET})
+    payment = create(api)
+    control(sim, f"payments/{payment['id']}/status", {"status": "paid"})
+    sim.wait_for_deliveries(5)
+    (paid,) = receiver.wait_for(1)
+
+    refused = api.get(f"/events/{json.loads(paid.body)['id']}")
+
+    assert refused.status_code == 403
+    assert refused.json()["status"] == 403
+
+
 def test_the_cli_serves_until_sigterm():
     port = free_port()
     env = {**os.environ, "MOLLIE_SIM_API_KEY": API_KEY}

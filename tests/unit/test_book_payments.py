@@ -341,6 +341,29 @@ def test_a_line_bc_will_not_post_parks_only_its_own_payment():
     assert "line by line" in run.problems[0]
 
 
+def test_a_line_left_in_the_journal_by_an_earlier_run_is_posted_when_the_post_goes_line_by_line():
+    """Going line by line takes every line out first: a line an earlier run made (its record says "in journal")
+    must be made again and posted, never taken as posted because it is no longer in the journal."""
+    world = World()
+    for number in ("1001", "1002"):
+        key = WebOrderKey(source="woocommerce", shop="shop-a", order_id=number)
+        world.paid_and_invoiced(f"tr_{number}", key)
+    world.journal.fail_post = RetryableError("BC answered 503")
+    book_payments(world.booking)
+    world.journal.fail_post = None
+    world.journal.refuse = {"TR_1002"}
+
+    run = book_payments(world.booking)
+
+    assert (run.pushed, run.failed) == (1, 1)
+    assert [line.external_document_number for line in world.journal.entries] == ["TR_1001"]
+    assert world.journal.open == {}
+    booked = world.record("tr_1001").booking
+    assert booked is not None
+    assert booked.state is BookingState.BOOKED
+    assert world.record("tr_1002").booking is None
+
+
 def test_an_invoice_paid_already_in_bc_is_not_paid_twice():
     world = World()
     world.order_in_bc()
@@ -379,6 +402,70 @@ def test_the_invoice_is_read_again_before_each_line_and_only_then():
     found = world.orders.get(paid_by_hand)
     assert found is not None
     assert [each.status for each in found[0].invoices] == ["Paid"]
+
+
+def test_an_invoice_gone_from_bc_when_read_again_goes_to_a_person():
+    """salesInvoices answers 404 for an invoice it no longer has (the adapter's get gives None): the filed copy
+    still looks open, so without a person the payment would wait for it for ever."""
+    world = World()
+    world.order_in_bc()
+    gone = world.invoiced()
+    book_payments(world.booking)
+    world.invoices.posted.remove(gone)
+    world.matched("tr_1", "30.00")
+
+    run = book_payments(world.booking)
+
+    assert (run.pushed, run.failed, world.journal.open, world.journal.entries) == (0, 1, {}, [])
+    assert world.record("tr_1").booking_problem == "invoice S-INV1001 no longer exists in BC"
+
+
+def test_an_invoice_with_less_left_than_the_payment_goes_to_a_person():
+    """BC applies a payment up to the invoice's remaining amount and leaves the rest an open payment entry
+    (microsoft/BCApps src/Layers/W1/BaseApp/Finance/GeneralLedger/Posting/GenJnlPostLine.Codeunit.al): when the
+    invoice read again has less left than the payment (part booked by hand, which does not stamp it), a person
+    decides; payments of the same run count what the lines made before them apply."""
+    world = World()
+    world.paid_and_invoiced("tr_1")
+    [invoice] = world.invoices.posted
+    world.invoices.now[invoice.id] = invoice.model_copy(update={"remaining_amount": Decimal("40.00")})
+    world.matched("tr_2", "15.00")
+
+    run = book_payments(world.booking)
+
+    assert (run.pushed, run.failed) == (1, 1)
+    assert [entry.external_document_number for entry in world.journal.entries] == ["TR_1"]
+    assert world.record("tr_2").booking_problem == (
+        "invoice S-INV1001 has only EUR 10.00 left, less than the payment of EUR 15.00: was part of it booked by hand?"
+    )
+
+
+def test_a_payment_larger_than_its_order_s_first_invoice_goes_to_a_person():
+    """An order invoiced in parts: one payment for all of it is more than the first invoice (BC would leave the rest
+    unapplied on the customer)."""
+    world = World()
+    world.order_in_bc()
+    world.invoiced()
+    world.matched("tr_1", "45.00")
+
+    run = book_payments(world.booking)
+
+    assert (run.pushed, run.failed, world.journal.entries) == (0, 1, [])
+    assert world.record("tr_1").booking_problem == (
+        "invoice S-INV1001 has only EUR 30.00 left, less than the payment of EUR 45.00: is the order invoiced in parts?"
+    )
+
+
+def test_an_invoice_with_exactly_what_the_payments_apply_left_takes_them_all():
+    world = World()
+    world.paid_and_invoiced("tr_1")
+    [invoice] = world.invoices.posted
+    world.invoices.now[invoice.id] = invoice.model_copy(update={"remaining_amount": Decimal("45.00")})
+    world.matched("tr_2", "15.00")
+
+    run = book_payments(world.booking)
+
+    assert (run.pushed, run.failed) == (2, 0)
 
 
 def test_an_invoice_in_another_currency_is_left_to_a_person():
@@ -595,6 +682,29 @@ def test_each_further_refund_gets_a_line_of_its_own():
     record = world.record("tr_1")
     assert record.booking is not None
     assert [each.refunded_in_all for each in record.booking.refunds] == [Decimal("10.00"), Decimal("25.00")]
+
+
+def test_a_refund_line_left_in_the_journal_by_an_earlier_run_is_posted_when_the_post_goes_line_by_line():
+    world = World(refund_api=True)
+    _booked_then(world, refunded="12.50")
+    world.credited("12.50")
+    refused = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1002")
+    world.paid_and_invoiced("tr_2", refused)
+    world.journal.fail_post = RetryableError("BC answered 503")
+    book_payments(world.booking)
+    world.journal.fail_post = None
+    world.journal.refuse = {"TR_2"}
+
+    run = book_payments(world.booking)
+
+    assert (run.pushed, run.failed) == (1, 1)
+    assert [(line.external_document_number, line.amount) for line in world.journal.refunds] == [
+        ("R1-TR_1", Decimal("12.50"))
+    ]
+    record = world.record("tr_1")
+    assert record.booking is not None
+    assert [each.state for each in record.booking.refunds] == [BookingState.BOOKED]
+    assert record.booked_in_bc == Decimal("17.50")
 
 
 def test_a_refund_line_left_in_the_journal_by_a_crash_is_found_not_made_twice():

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+from pydantic import ValidationError
+
+from domain.catalog.listing import CatalogItem
 from domain.services.sync_catalog import sync_catalog
 from tests.unit.test_publish_portal_catalog import Catalog, Store
 from tests.unit.test_publish_portal_catalog import _run as portal_run
@@ -46,3 +50,8 @@ def test_a_known_rate_of_zero_is_priced():
     run = sync_catalog(_sync(source, Channel()))
 
     assert (run.pushed, run.problems) == (1, ())
+
+
+def test_an_item_must_say_its_vat_and_is_never_taken_for_zero_percent():
+    with pytest.raises(ValidationError, match="vat_percent"):
+        CatalogItem(number="KOF-1001", name="Koffiebonen", unit_price=Decimal("10.00"))  # type: ignore[call-arg]

@@ -58,3 +58,18 @@ def test_totals_whose_parts_do_not_add_up_are_not_right():
 def test_a_line_discount_counts_in_the_line_amount():
     discounted = COFFEE.model_copy(update={"discount_amount": Decimal("3.70")})
     assert incomplete_answer(_answer("38.25", "8.03", "46.28", discounted, SHIPPING), 2) == ""
+
+
+def test_an_answer_in_a_currency_of_whole_units_is_the_document():
+    """BC rounds each line amount to the currency's Amount Rounding Precision (a whole yen), which the API does not
+    show; totals in whole units mean a line may be up to one unit off its quantity x unit price."""
+    yen_coffee = COFFEE.model_copy(update={"unit_price": Decimal("1090.909")})
+    yen_shipping = SHIPPING.model_copy(update={"unit_price": Decimal("454.545")})
+
+    assert incomplete_answer(_answer("3728", "373", "4101", yen_coffee, yen_shipping), 2) == ""
+
+
+def test_an_answer_in_whole_units_still_has_to_fit_its_lines():
+    yen_coffee = COFFEE.model_copy(update={"unit_price": Decimal("1090.909")})
+
+    assert incomplete_answer(_answer("3300", "330", "3630", yen_coffee), 1)

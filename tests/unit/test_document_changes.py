@@ -85,6 +85,16 @@ def test_a_line_bc_priced_keeps_bcs_price_and_discount():
     assert [u.changes for u in plan.update] == [{"quantity": 3.0}]
 
 
+def test_a_new_price_on_a_discounted_line_sends_its_discount_again():
+    """BC's Sales Line "Unit Price" OnValidate keeps the old Line Discount % (microsoft/BCApps
+    src/Layers/W1/BaseApp/Sales/Document/SalesLine.Table.al, field 22): 10 -> 12 with 2.00 off would give 2.40 off."""
+    discounted = COFFEE.model_copy(update={"unit_price": Decimal(10), "discount_amount": Decimal(2)})
+
+    plan = change_plan(_document(discounted), {"salesOrderLines": [_item(price=12.0, discountAmount=2.0)]})
+
+    assert [u.changes for u in plan.update] == [{"unitPrice": 12.0, "discountAmount": 2.0}]
+
+
 def test_another_item_replaces_the_line_and_an_extra_line_is_added():
     plan = change_plan(
         _document(COFFEE, SHIPPING), {"salesOrderLines": [_item(item_id="i9"), _shipping(), _item(item_id="i3")]}
@@ -97,7 +107,7 @@ def test_another_item_replaces_the_line_and_an_extra_line_is_added():
 def test_a_dropped_line_is_removed_and_a_dropped_discount_set_to_zero():
     discounted = COFFEE.model_copy(update={"discount_amount": Decimal("5.00")})
     plan = change_plan(_document(discounted, SHIPPING), {"salesOrderLines": [_item(discountAmount=0)]})
-    assert [u.changes for u in plan.update] == [{"discountAmount": 0}]
+    assert [u.changes for u in plan.update] == [{"unitPrice": 24.95, "discountAmount": 0}]
     assert [line.id for line in plan.remove] == ["l2"]
 
 

@@ -2,12 +2,22 @@ from decimal import Decimal
 
 import pytest
 
-from domain.errors import Rejection, RequestRejected
+from domain.errors import Rejection, RequestRejected, StorageUnavailable
+from domain.models import WebOrderKey
 from domain.records import EventStatus
-from domain.services.ingest_webhook import MESSAGE_BODY_LIMIT, Accepted, Delivery, Ignored, Ping, receive_woocommerce
+from domain.services.ingest_webhook import (
+    MESSAGE_BODY_LIMIT,
+    Accepted,
+    Delivery,
+    Ignored,
+    Intake,
+    Ping,
+    keep,
+    receive_woocommerce,
+)
 from domain.signatures import woocommerce_signature
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
-from tests.fakes import memory_intake
+from tests.fakes import FixedClock, MemoryEvents, MemoryQueue, memory_intake
 
 SECRET = "shop-a-secret"
 LIMIT = 64 * 1024
@@ -135,3 +145,26 @@ def test_a_large_body_is_left_in_the_event_log():
     assert isinstance(outcome, Accepted)
     assert queue.messages[0].body is None
     assert events.body(outcome.order_key, outcome.event_id) == body
+
+
+class EventsThatCannotMark(MemoryEvents):
+    """An event log whose second write (a status change) fails: storage went down between two writes."""
+
+    def mark(self, order_key: WebOrderKey, event_id: str, status: EventStatus, note: str = "") -> None:
+        raise StorageUnavailable("storage unavailable")
+
+
+def test_a_kept_event_is_stored_parked_with_its_reason_in_one_write():
+    """Review R2 finding 3: written RECEIVED and then marked PARKED, a failed mark left it RECEIVED for good (the
+    provider's retry is a duplicate, so the mark never ran again)."""
+    events, queue = EventsThatCannotMark(), MemoryQueue()
+    intake = Intake(events=events, queue=queue, clock=FixedClock())
+    key = WebOrderKey(source="mollie", shop="main", order_id="ord_1")
+
+    kept = keep(intake, key, "payment.changed", "ord_1@now", b"id=ord_1", reason="not a payment")
+
+    stored = events.get(key, kept.event_id)
+    assert stored is not None
+    assert (stored.status, stored.note) == (EventStatus.PARKED, "not a payment")
+    assert events.body(key, kept.event_id) == b"id=ord_1"
+    assert queue.messages == []

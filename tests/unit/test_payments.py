@@ -74,6 +74,34 @@ def test_what_is_not_a_mollie_payment_is_refused_as_malformed(broken: dict[str, 
         mollie.payment("main", mollie_payment(**broken))
 
 
+REFUND = {"resource": "refund", "id": "re_4qqhO89gsT", "paymentId": "tr_5B8cwPMGnU6qLbRvo7qEZo"}
+
+
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        ({"entityId": "tr_WDqYK6vllg"}, "tr_WDqYK6vllg"),
+        ({"entityId": "re_4qqhO89gsT", "_embedded": {"entity": REFUND}}, REFUND["paymentId"]),
+        ({"entityId": "re_4qqhO89gsT", "_embedded": {"refund": REFUND}}, REFUND["paymentId"]),
+        ({"entityId": "re_4qqhO89gsT", "_embedded": {"entity": {"paymentId": "tr_NoResource1"}}}, None),
+        ({"entityId": "re_4qqhO89gsT"}, None),
+        (
+            {
+                "entityId": "pl_4Y0eZitmBnQ5jsBYZIBw",
+                "_embedded": {"entity": {"id": "pl_4Y0", "resource": "payment-link"}},
+            },
+            None,
+        ),
+    ],
+    ids=["payment", "refund", "any-key", "no-resource", "simple", "payment-link"],
+)
+def test_the_payment_a_mollie_event_is_about(event: dict[str, Any], expected: str | None):
+    """The embedded entity is the first under any `_embedded` key that has an `id` and a `resource`
+    (mollie/mollie-api-php src/Webhooks/WebhookEventMapper.php createWebhookEntityFromPayload); a refund's or a
+    chargeback's payment is its `paymentId` (docs.mollie.com/reference/refunds-api-webhooks)."""
+    assert mollie.event_payment(event) == expected
+
+
 def test_a_stripe_payment_intent_in_cents_and_a_refund_on_its_charge():
     intent = {
         "id": "pi_3Q",

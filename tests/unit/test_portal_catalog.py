@@ -21,10 +21,16 @@ from tests.unit.price_lines import price_line
 
 TODAY = date(2026, 11, 29)
 KOFFIE = CatalogItem(
-    number="KOF-1001", name="Koffiebonen Espresso", unit_price=Decimal("10.00"), base_unit_of_measure="STUK"
+    number="KOF-1001",
+    name="Koffiebonen Espresso",
+    unit_price=Decimal("10.00"),
+    base_unit_of_measure="STUK",
+    vat_percent=Decimal(0),
 )
-HUISBLEND = CatalogItem(number="KOF-1005", name="Koffiebonen Huisblend", unit_price=Decimal("9.00"))
-DECAF = CatalogItem(number="KOF-1021", name="Decaf", unit_price=Decimal("11.00"))
+HUISBLEND = CatalogItem(
+    number="KOF-1005", name="Koffiebonen Huisblend", unit_price=Decimal("9.00"), vat_percent=Decimal(0)
+)
+DECAF = CatalogItem(number="KOF-1021", name="Decaf", unit_price=Decimal("11.00"), vat_percent=Decimal(0))
 PORTAL = PortalPolicy()
 ANYONE = PortalCustomer(number="C10000")
 ZWAAN = PortalCustomer(number="C10300", customer_price_group="HORECA")
@@ -87,6 +93,7 @@ def test_the_item_and_each_variant_have_their_availability_a_variant_without_sto
         number="TEX-1001",
         name="Schort",
         unit_price=Decimal(30),
+        vat_percent=Decimal(0),
         variants=(CatalogVariant(code="M"), CatalogVariant(code="XL")),
     )
     medium = ItemKey(item_number="TEX-1001", variant_code="M")

@@ -44,7 +44,13 @@ class Catalog:
 def _item(number: str, price: str, on_hand: int, *substitutes: ItemKey) -> PortalItem:
     key = ItemKey(item_number=number)
     return portal_item(
-        CatalogItem(number=number, name=f"Koffie {number}", unit_price=Decimal(price), base_unit_of_measure="STUK"),
+        CatalogItem(
+            number=number,
+            name=f"Koffie {number}",
+            unit_price=Decimal(price),
+            base_unit_of_measure="STUK",
+            vat_percent=Decimal(0),
+        ),
         (price_line(1, "Customer Price Group", "HORECA", price="8.50", asset_number="KOF-1001"),),
         {key: StockFacts(item=key, on_hand={"HOOFD": Decimal(on_hand)})},
         (ItemSubstitution(item=key, substitute=substitute, interchangeable=True) for substitute in substitutes),

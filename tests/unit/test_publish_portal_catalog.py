@@ -24,7 +24,8 @@ class Catalog:
 
     def __init__(self, count: int) -> None:
         self.catalog = [
-            CatalogItem(number=f"ART-{n:05d}", name=f"Artikel {n}", unit_price=Decimal(10 + n)) for n in range(count)
+            CatalogItem(number=f"ART-{n:05d}", name=f"Artikel {n}", unit_price=Decimal(10 + n), vat_percent=Decimal(0))
+            for n in range(count)
         ]
         self.lines: dict[str, list[PriceListLine]] = {}
         self.on_hand: dict[ItemKey, StockFacts] = {}

@@ -75,7 +75,15 @@ def test_a_woocommerce_negative_fee_carries_negative_tax():
 def test_a_woocommerce_order_with_neither_products_nor_fees_is_not_an_order():
     body = official("woo-ios-630-simple-payment.json")
     body["fee_lines"] = []
-    with pytest.raises(ValueError, match="line_items or fee_lines"):
+    with pytest.raises(ValueError, match="line_items or a non-zero fee"):
+        woocommerce.parse(json.dumps(body).encode())
+
+
+def test_a_woocommerce_simple_payment_of_nothing_is_not_an_order():
+    """A zero fee is no charge for BC (it is left off the document), so it does not make an order on its own."""
+    body = official("woo-ios-630-simple-payment.json")
+    body["fee_lines"][0] |= {"total": "0.00", "total_tax": "0.00"}  # changed: the example's 5.00 fee made zero
+    with pytest.raises(ValueError, match="line_items or a non-zero fee"):
         woocommerce.parse(json.dumps(body).encode())
 
 

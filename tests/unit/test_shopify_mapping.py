@@ -63,3 +63,14 @@ def test_an_edited_shopify_order_counts_what_is_left_of_each_line():
     payload["line_items"][1]["current_quantity"] = 0
     order = shopify.to_order("shop-b", shopify.parse(json.dumps(payload).encode()))
     assert [(line.sku, line.quantity) for line in order.lines] == [("KOF-1001", Decimal(1))]
+
+
+def test_the_discount_left_on_an_edited_line_is_rounded_half_up_as_the_shopify_simulator_does():
+    """5.05 on two, one kept: 2.525 is 2.53 (ROUND_HALF_UP, as localdev/simulators/shopify/orders.py edited()
+    prorates it), not 2.52 (ROUND_HALF_EVEN, Decimal's default)."""
+    payload = json.loads(BODY)
+    payload["line_items"][0] |= {"current_quantity": 1, "discount_allocations": [{"amount": "5.05"}]}
+
+    order = shopify.to_order("shop-b", shopify.parse(json.dumps(payload).encode()))
+
+    assert order.lines[0].discount_amount == Decimal("2.53")

@@ -31,7 +31,9 @@ def test_a_shop_has_admin_access_with_client_credentials_or_a_static_token(envir
 
 
 def test_one_api_version_of_2026_01_or_later_is_taken(environment):
-    assert Settings().shopify_api_version == "2026-01"
+    """2026-10 by default: each stable version is supported at least 12 months, then Shopify serves the oldest
+    supported one instead (shopify.dev/docs/api/usage/versioning); 2026-01 ends around 2027-01."""
+    assert Settings().shopify_api_version == "2026-10"
     environment.setenv("KOPPEL_SHOPIFY_API_VERSION", "2026-04")
     assert Settings().shopify_api_version == "2026-04"
     for refused in ("2025-10", "2026-02", "unstable"):

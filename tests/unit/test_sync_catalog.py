@@ -23,7 +23,8 @@ class Source:
 
     def __init__(self, count: int) -> None:
         self.catalog = [
-            CatalogItem(number=f"ART-{n:05d}", name=f"Artikel {n}", unit_price=Decimal(10 + n)) for n in range(count)
+            CatalogItem(number=f"ART-{n:05d}", name=f"Artikel {n}", unit_price=Decimal(10 + n), vat_percent=Decimal(0))
+            for n in range(count)
         ]
         self.stamped = dict.fromkeys((item.number for item in self.catalog), datetime(2026, 11, 29, 5, 0, tzinfo=UTC))
         self.on_hand: dict[ItemKey, StockFacts] = {}
@@ -170,6 +171,7 @@ def test_a_refused_variant_fails_its_item_and_alone_is_sent_again_with_the_ids_t
             number="MOK-2001",
             name="Koffiemok",
             unit_price=Decimal(8),
+            vat_percent=Decimal(0),
             variants=(CatalogVariant(code="ROOD"), CatalogVariant(code="BLAUW")),
         )
     ]

@@ -6,6 +6,7 @@ import pytest
 
 from domain.errors import AmbiguousWriteError, BusinessCentralRejected, ConcurrencyConflict, RetryableError
 from domain.models import BcSalesOrder, OrderStatus
+from domain.payments.invoice import BcInvoice
 from domain.records import EventStatus, OrderMessage, OrderRecord
 from domain.services.ingest_webhook import Accepted, Delivery, receive_woocommerce
 from domain.services.sync_order import give_up, sync_order
@@ -603,3 +604,109 @@ def test_a_cancelled_order_gives_its_document_number_up_with_its_bc_order():
 
     assert record.status is OrderStatus.IN_BC
     assert sync.orders.key_for_document("1001") == record.key
+
+
+def test_a_web_order_parked_for_a_look_alike_gives_its_document_number_up():
+    """BC order 1001 was keyed by hand (or by another shop): the web order 1001 parked beside it must not hold the
+    number, or that order's invoices would be filed, and paid, on it."""
+    intake, *_ = memory_intake()
+    bc = FakeBusinessCentral()
+    keyed_by_hand = ShopOrder(1001, ANNA, (ShopLine("TEX-2001-M", "Shirt", 1, Decimal("30.00")),))
+    sync_order(memory_sync(intake, bc), _receive(intake, keyed_by_hand), "m0")
+    sync = memory_sync(intake, bc)
+
+    record = sync_order(sync, _receive(intake, _order(1001)), "m1")
+
+    assert record.status is OrderStatus.NEEDS_ATTENTION
+    assert "amounts are not the web order's" in record.problem
+    assert sync.orders.key_for_document("1001") is None
+
+
+def _cancel(sync, intake, placed: ShopOrder, status="cancelled", after=timedelta(minutes=5)) -> OrderRecord:
+    cancelled = replace(placed, status=status)
+    return sync_order(sync, _receive_in(intake, "shop-a", cancelled, placed.created + after), "m2")
+
+
+def test_a_refund_after_bc_removed_the_invoiced_order_keeps_the_document_number():
+    """BC deletes a sales order once it is fully invoiced: the web order still owns the number, so the credit memos
+    and the invoices that carry it are still filed on it."""
+    intake, *_ = memory_intake()
+    bc = FakeBusinessCentral()
+    sync = memory_sync(intake, bc)
+    placed = _order(1001)
+    sync_order(sync, _receive_in(intake, "shop-a", placed), "m1")
+    bc.orders.clear()
+
+    record = _cancel(sync, intake, placed, status="refunded")
+
+    assert record.status is OrderStatus.CANCELLED
+    assert record.bc is not None
+    assert sync.orders.key_for_document("1001") == record.key
+
+
+def test_a_cancelled_order_with_invoices_keeps_its_document_number():
+    intake, *_ = memory_intake()
+    bc = FakeBusinessCentral()
+    sync = memory_sync(intake, bc)
+    placed = _order(1001)
+    record = sync_order(sync, _receive_in(intake, "shop-a", placed), "m1")
+    found = sync.orders.get(record.key)
+    assert found is not None
+    stored, etag = found
+    sync.orders.replace(stored.model_copy(update={"invoices": [_invoice("1001")]}), etag)
+
+    record = _cancel(sync, intake, placed)
+
+    assert record.status is OrderStatus.CANCELLED
+    assert not bc.orders
+    assert sync.orders.key_for_document("1001") == record.key
+
+
+def _invoice(document: str) -> BcInvoice:
+    return BcInvoice(
+        id="inv-1",
+        number="S-INV1",
+        external_document_number=document,
+        customer_number="C10000",
+        total_including_tax=Decimal("25.00"),
+        remaining_amount=Decimal("25.00"),
+        status="Open",
+    )
+
+
+def test_an_order_parked_before_its_create_and_then_cancelled_gives_its_number_up():
+    intake, *_ = memory_intake()
+    sync = memory_sync(intake)
+    parked = _order(1001, sku="NOPE-1")
+    sync_order(sync, _receive_in(intake, "shop-a", parked), "m1")
+    assert sync.orders.key_for_document("1001") is not None
+
+    _cancel(sync, intake, parked)
+
+    assert sync.orders.key_for_document("1001") is None
+
+
+class FailsToReleaseOnce(MemoryOrders):
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures = 1
+
+    def release_document(self, external_document_number, key):
+        if self.failures:
+            self.failures -= 1
+            raise RetryableError("storage unavailable")
+        super().release_document(external_document_number, key)
+
+
+def test_a_cancel_whose_number_release_fails_gives_the_number_up_on_its_retry():
+    intake, *_ = memory_intake()
+    sync = replace(memory_sync(intake), orders=FailsToReleaseOnce())
+    placed = _order(1001)
+    sync_order(sync, _receive_in(intake, "shop-a", placed), "m1")
+    with pytest.raises(RetryableError):
+        _cancel(sync, intake, placed)
+
+    record = sync_order(sync, _last_message(intake), "m2")  # the host's retry of the same delivery
+
+    assert record.status is OrderStatus.CANCELLED
+    assert sync.orders.key_for_document("1001") is None

@@ -322,3 +322,23 @@ def test_an_abandoned_payment_naming_no_order_is_not_put_before_anyone():
     assert world.payments.rows == {}
     [event] = world.events.rows.values()
     assert event.note == "payment expired, naming no order: nothing to match"
+
+
+def test_a_dispute_is_told_once_however_often_it_is_read_and_not_after_it_is_won():
+    """Mollie calls again on every change of a payment (docs.mollie.com/reference/webhooks): each read builds the note
+    afresh from how the order was found and the dispute open now (review R2 finding 2: it grew with every event)."""
+    world = Unreferenced()
+    world.unpaid_order("2001", "42.50", "anna@example.nl")
+    world.paid_by("tr_1", "42.50", email="anna@example.nl")
+    world.hint("tr_1")
+    known = world.mollie.known["tr_1"]
+    world.mollie.known["tr_1"] = known.model_copy(update={"disputed": Decimal("42.50")})
+    matched = "matched by amount, payer's e-mail and time: the payment names no order"
+
+    notes = [record.note for record in (world.hint("tr_1"), world.hint("tr_1")) if record is not None]
+    world.mollie.known["tr_1"] = known
+    won = world.hint("tr_1")
+
+    assert notes == [f"{matched}; EUR 42.50 disputed at mollie: counted only if lost"] * 2
+    assert won is not None
+    assert (won.status, won.note, won.matched_by) == (MatchStatus.MATCHED, matched, matched)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from domain.models import WebOrderKey
+from domain.models import OrderStatus, WebOrderKey
 from domain.payments.invoice import BcInvoice
+from domain.records import OrderRecord
 from domain.services.track_invoices import InvoiceTracking, link_invoices, poll_invoices
 from tests.fakes import FixedClock, MemoryOrders, MemorySyncState, order_in_bc
 
@@ -83,3 +84,19 @@ def test_the_first_poll_looks_back_a_week_and_the_next_from_the_last_less_a_marg
     assert isinstance(track.invoices, Invoices)
     assert track.invoices.asked == [first_at - timedelta(days=7), first_at - timedelta(minutes=5)]
     assert invoices_of(track) == [("S-INV1", Decimal("30.00"))]
+
+
+def test_an_invoice_is_not_filed_on_a_web_order_that_has_no_bc_order():
+    """A web order parked before its create holds its document number but made no BC order: an invoice with that
+    number is of an order keyed by hand, not of this one."""
+    track = tracking()
+    parked = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1002")
+    track.orders.create(OrderRecord(key=parked, status=OrderStatus.NEEDS_ATTENTION))
+    track.orders.claim_document("WEB1002", parked)
+
+    filed = link_invoices(track, [invoice("S-INV7", document="WEB1002")])
+
+    assert filed == 0
+    found = track.orders.get(parked)
+    assert found is not None
+    assert found[0].invoices == []

@@ -1,7 +1,9 @@
 """customerPayments (Gen. Journal Lines of a customer payment journal) and posting a journal.
 
 Validation follows page 30055 "APIV2 - Customer Payments" (its error labels are quoted); posting follows the journals
-page's post action (Gen. Jnl.-Post): every line becomes a customer ledger entry, is applied to its invoice, and the
+page's post action (Gen. Jnl.-Post): every line is checked first (one applied to an invoice that is not an open
+entry of the line's customer fails the whole post: the page fills the customer from the invoice only when it is
+blank and refuses nothing at insert), then becomes a customer ledger entry, is applied to its invoice, and the
 journal is emptied. The amount is stored as sent: a payment is a credit to the customer, so BC expects it negative.
 The journal's refund lines (Koppel's own customerRefunds page, refunds.py) share its line numbers and are posted
 with it.
@@ -103,6 +105,7 @@ class CustomerPayments:
             raise dialog(NOTHING_TO_POST)
         for line in payments:
             _check_postable(journal, line)
+        self._check_applies(payments)
         for refund in refunds:
             self.refunds.check_postable(journal, refund)
         for line in sorted([*payments, *refunds], key=lambda each: each["lineNumber"]):
@@ -136,7 +139,6 @@ class CustomerPayments:
         if line["customerId"] != customer_before and "description" not in values:
             customer = self.store.customers.get(line["customerId"])
             line["description"] = customer["displayName"] if customer else ""
-        self._check_invoice_customer(line)
 
     def _set_customer(self, line: Record, values: dict[str, Any]) -> None:
         customer = None
@@ -172,14 +174,36 @@ class CustomerPayments:
             line["customerId"] = invoice["billToCustomerId"]
             line["customerNumber"] = invoice["billToCustomerNumber"]
 
-    def _check_invoice_customer(self, line: Record) -> None:
-        """Assumed message: BC finds no open customer ledger entry of this customer for the invoice."""
-        invoice = self.store.sales_invoices.get(line["appliesToInvoiceId"])
-        if invoice is not None and line["customerId"] not in (EMPTY_GUID, invoice["billToCustomerId"]):
-            raise dialog(
-                f"Invoice {invoice['number']} is not an open entry of customer {line['customerNumber']}; "
-                "a payment can only be applied to an invoice of the same customer."
-            )
+    def _check_applies(self, payments: list[Record]) -> None:
+        """Gen. Jnl.-Post Line looks for the invoice a line applies to among the open ledger entries of the line's
+        own customer (GenJnlPostLine.Codeunit.al PrepareTempCustLedgEntry, a FindFirst; the page refused nothing at
+        insert): another customer's invoice, or one an earlier line of the journal closed, fails the whole post.
+        The message is the platform's for a FindFirst that finds nothing (wording assumed)."""
+        left: dict[str, Decimal] = {}
+        for line in payments:
+            number = line["appliesToInvoiceNumber"]
+            if not number:
+                continue
+            if number not in left:
+                left[number] = self._open_invoice_amount(number, line["customerId"])
+            if left[number] <= 0:
+                raise dialog(
+                    f"There is no Cust. Ledger Entry within the filter. Filters: Document No.: {number}, Document "
+                    f"Type: Invoice, Customer No.: {line['customerNumber']}, Open: Yes"
+                )
+            left[number] -= min(-dec(line["amount"]), left[number])
+
+    def _open_invoice_amount(self, number: str, customer_id: str) -> Decimal:
+        """What is open of the invoice's ledger entry when it is `customer_id`'s; 0 when it is not open, or not
+        theirs."""
+        return next(
+            (
+                e.remaining
+                for e in self.store.customer_ledger
+                if e.document_type == "Invoice" and e.document_number == number and e.customer_id == customer_id
+            ),
+            Decimal(0),
+        )
 
     def _check_free(self, journal: Record, number: int, own_id: str | None) -> None:
         if any(

@@ -8,7 +8,7 @@ simulator serves a subset of the header fields (see PAYMENTS.md).
 
 from __future__ import annotations
 
-from localdev.simulators.businesscentral.schema import EntityType, Kind, Prop, ro, rw
+from localdev.simulators.businesscentral.schema import EntityType, Kind, Prop, page_variable, ro, rw
 
 POSTED_STATUSES = ("Draft", "In Review", "Open", "Paid", "Canceled", "Corrective")
 
@@ -27,7 +27,7 @@ def _posted_header(date_field: str) -> tuple[Prop, ...]:
         ro("billToCustomerId", Kind.GUID),
         ro("billToCustomerNumber"),
         ro("billToName"),
-        ro("currencyCode"),
+        page_variable(ro("currencyCode")),
         ro("pricesIncludeTax", Kind.BOOL),
         ro("discountAmount", Kind.DECIMAL),
         ro("totalAmountExcludingTax", Kind.DECIMAL),
@@ -45,10 +45,13 @@ SALES_INVOICE = EntityType(
         *_posted_header("invoiceDate"),
         ro("orderId", Kind.GUID),
         ro("orderNumber"),
-        ro("remainingAmount", Kind.DECIMAL),
+        page_variable(ro("remainingAmount", Kind.DECIMAL)),
     ),
     frozenset({"salesInvoiceLines"}),
 )
+"""APIV2 page 30012 (microsoft/BCApps src/Apps/W1/APIV2/app/src/pages/APIV2SalesInvoices.Page.al): currencyCode is
+the page variable CurrencyCodeTxt, remainingAmount the page variable RemainingAmountVar: neither can be filtered on.
+The same CurrencyCodeTxt on salesCreditMemos (APIV2SalesCreditMemos.Page.al)."""
 
 SALES_INVOICE_LINE = EntityType(
     "salesInvoiceLine",

@@ -200,7 +200,7 @@ SALES_ORDER = EntityType(
         rw("shortcutDimension1Code", Kind.STRING, 20),
         rw("shortcutDimension2Code", Kind.STRING, 20),
         rw("currencyId", Kind.GUID),
-        rw("currencyCode", Kind.STRING, 10),
+        page_variable(rw("currencyCode", Kind.STRING, 10)),
         rw("pricesIncludeTax", Kind.BOOL),
         rw("paymentTermsId", Kind.GUID),
         rw("shipmentMethodId", Kind.GUID),
@@ -220,6 +220,8 @@ SALES_ORDER = EntityType(
     ),
     frozenset({"salesOrderLines"}),
 )
+"""APIV2 page 30028 (microsoft/BCApps src/Apps/W1/APIV2/app/src/pages/APIV2SalesOrders.Page.al): currencyCode is
+the page variable CurrencyCodeTxt."""
 
 SALES_ORDER_LINE = EntityType(
     "salesOrderLine",

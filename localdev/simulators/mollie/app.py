@@ -20,11 +20,13 @@ from localdev.simulators.mollie.payments import (
     Chargeback,
     Ids,
     MollieError,
+    Payable,
     Payment,
     PaymentLink,
     Refund,
     chargeback_json,
     listing,
+    payable_fields,
     payment_json,
     payment_link_json,
     refund_json,
@@ -40,6 +42,8 @@ PAYLOADS = frozenset({"full", "simple"})
 VALUE = re.compile(r"^\d{1,10}\.\d{2}$")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 MISSING_KEY = "Missing authentication, or failed to authenticate"
+API_KEY_PREFIXES = ("test_", "live_")
+"""An API key; an organization access token starts `access_` (docs.mollie.com/reference/authentication)."""
 
 
 class MollieAccount:
@@ -56,6 +60,8 @@ class MollieAccount:
         self.calls: Counter[str] = Counter()
         self.payments: dict[str, Payment] = {}
         self.payment_links: dict[str, PaymentLink] = {}
+        self.events: dict[str, dict[str, Any]] = {}
+        """Every next-gen event as sent in full (with its entity), whatever payload went out."""
 
     def application(self) -> web.Application:
         app = web.Application(middlewares=[_errors, self._api_gate])
@@ -66,6 +72,7 @@ class MollieAccount:
         app.router.add_get(f"{PAYMENT}/chargebacks", self.list_chargebacks)
         app.router.add_post("/v2/payment-links", self.create_payment_link)
         app.router.add_get("/v2/payment-links/{link_id}", self.get_payment_link)
+        app.router.add_get("/v2/events/{event_id}", self.get_event)
         app.router.add_post("/_sim/payment-links/{link_id}/pay", self.pay_payment_link)
         app.router.add_post("/_sim/payments/{payment_id}/status", self.set_status)
         app.router.add_post("/_sim/payments/{payment_id}/chargebacks", self.add_chargeback)
@@ -80,15 +87,7 @@ class MollieAccount:
         body = await _json_body(request)
         _optional_text(body, "billingEmail")  # where a bank transfer's instructions go: taken, never shown again
         payment = Payment(
-            id=self.ids.next("tr_"),
-            mode=self.mode,
-            created_at=_now(),
-            amount=_amount(body.get("amount"), "amount"),
-            description=_required_text(body, "description"),
-            redirect_url=_optional_text(body, "redirectUrl"),
-            webhook_url=_optional_text(body, "webhookUrl"),
-            metadata=body.get("metadata"),
-            billing_address=_billing_address(body),
+            **self._payable("tr_", body), metadata=body.get("metadata"), billing_address=_billing_address(body)
         )
         self.payments[payment.id] = payment
         return _answer(payment_json(payment, self.base_url), 201)
@@ -159,15 +158,7 @@ class MollieAccount:
     async def create_payment_link(self, request: web.Request) -> web.Response:
         """`{amount, description, redirectUrl?, webhookUrl?}`: 201, not paid yet."""
         body = await _json_body(request)
-        paid_link = PaymentLink(
-            id=self.ids.next("pl_"),
-            mode=self.mode,
-            created_at=_now(),
-            amount=_amount(body.get("amount"), "amount"),
-            description=_required_text(body, "description"),
-            redirect_url=_optional_text(body, "redirectUrl"),
-            webhook_url=_optional_text(body, "webhookUrl"),
-        )
+        paid_link = PaymentLink(**self._payable("pl_", body))
         self.payment_links[paid_link.id] = paid_link
         return _answer(payment_link_json(paid_link, self.base_url), 201)
 
@@ -182,16 +173,7 @@ class MollieAccount:
         if paid_link.paid_at is not None:
             raise MollieError(422, f"The payment link {paid_link.id} has been paid already", "status")
         method = _optional_text(await _json_body(request), "method") or "ideal"
-        payment = Payment(
-            id=self.ids.next("tr_"),
-            mode=self.mode,
-            created_at=_now(),
-            amount=paid_link.amount,
-            description=paid_link.description,
-            redirect_url=paid_link.redirect_url,
-            webhook_url=paid_link.webhook_url,
-            metadata=None,
-        )
+        payment = Payment(**payable_fields(paid_link) | {"id": self.ids.next("tr_"), "created_at": _now()})
         self.payments[payment.id] = payment
         payment.move_to("paid", method, _now())
         paid_link.paid_at = _now()
@@ -200,6 +182,17 @@ class MollieAccount:
         self.dispatcher.event(self._event("payment.paid", payment.id, paid))
         self.dispatcher.event(self._event("payment-link.paid", paid_link.id, link_answer))
         return _answer({"paymentLink": link_answer, "payment": paid})
+
+    async def get_event(self, request: web.Request) -> web.Response:
+        """The event with its entity embedded; only for an organization access token or OAuth with `events.read`,
+        never an API key (docs.mollie.com/reference/get-webhook-event)."""
+        if self.api_key.startswith(API_KEY_PREFIXES):
+            raise MollieError(403, "This endpoint needs an organization access token or OAuth with events.read")
+        event_id = request.match_info["event_id"]
+        event = self.events.get(event_id)
+        if event is None:
+            raise MollieError(404, f"No event exists with token {event_id}.")
+        return _answer(event)
 
     async def set_event_webhook(self, request: web.Request) -> web.Response:
         """`{"url": ..., "signing_secret": ..., "payload": "full"|"simple"}` starts next-gen events (full: with the
@@ -229,6 +222,20 @@ class MollieAccount:
     async def get_deliveries(self, _request: web.Request) -> web.Response:
         return _answer([delivery._asdict() for delivery in self.dispatcher.deliveries])
 
+    def _payable(self, prefix: str, body: dict[str, Any]) -> dict[str, Any]:
+        """The fields a payment and a payment link are both created with (`POST /v2/payments`, `/v2/payment-links`)."""
+        return payable_fields(
+            Payable(
+                id=self.ids.next(prefix),
+                mode=self.mode,
+                created_at=_now(),
+                amount=_amount(body.get("amount"), "amount"),
+                description=_required_text(body, "description"),
+                redirect_url=_optional_text(body, "redirectUrl"),
+                webhook_url=_optional_text(body, "webhookUrl"),
+            )
+        )
+
     def _payment(self, request: web.Request) -> Payment:
         payment_id = request.match_info["payment_id"]
         payment = self.payments.get(payment_id)
@@ -244,8 +251,9 @@ class MollieAccount:
         return found
 
     def _event(self, kind: str, entity_id: str, entity: dict[str, Any]) -> dict[str, Any]:
-        """A next-gen event with the entity as it is now (`_embedded.entity`, the "full" payload)."""
-        return {
+        """A next-gen event with the entity as it is now (`_embedded.entity`, the "full" payload), kept to be read
+        back at `GET /v2/events/{id}`."""
+        event: dict[str, Any] = {
             "resource": "event",
             "id": self.ids.next("event_"),
             "type": kind,
@@ -253,6 +261,8 @@ class MollieAccount:
             "createdAt": timestamp(_now()),
             "_embedded": {"entity": entity},
         }
+        self.events[event["id"]] = event
+        return event
 
     @web.middleware
     async def _api_gate(self, request: web.Request, handler: Handler) -> web.StreamResponse:

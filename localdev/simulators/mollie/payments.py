@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -28,6 +28,7 @@ class MollieError(Exception):
     TITLES = {
         400: "Bad Request",
         401: "Unauthorized Request",
+        403: "Forbidden",
         404: "Not Found",
         405: "Method Not Allowed",
         422: "Unprocessable Entity",
@@ -88,7 +89,10 @@ class Chargeback:
 
 
 @dataclass
-class Payment:
+class Payable:
+    """What a payment and a payment link both are: an amount with a description, where the payer returns to and
+    which webhook is called."""
+
     id: str
     mode: str
     created_at: datetime
@@ -96,7 +100,16 @@ class Payment:
     description: str
     redirect_url: str | None
     webhook_url: str | None
-    metadata: Any
+
+
+def payable_fields(payable: Payable) -> dict[str, Any]:
+    """The fields of a payment or payment link that the other has too."""
+    return {each.name: getattr(payable, each.name) for each in fields(Payable)}
+
+
+@dataclass
+class Payment(Payable):
+    metadata: Any = None
     billing_address: dict[str, Any] | None = None
     """As the shop sent it (`email` among its fields); Mollie shows it back. `billingEmail`, a creation parameter of
     bank transfers, is taken but never shown."""
@@ -144,16 +157,9 @@ class Payment:
 
 
 @dataclass
-class PaymentLink:
+class PaymentLink(Payable):
     """A payment link: paying it makes a payment of its own (`tr_`), which the link's webhook URL hears of."""
 
-    id: str
-    mode: str
-    created_at: datetime
-    amount: Amount
-    description: str
-    redirect_url: str | None
-    webhook_url: str | None
     paid_at: datetime | None = None
 
 

@@ -16,7 +16,7 @@ from localdev.simulators.shopify.bucket import LeakyBucket
 from localdev.simulators.shopify.controls import CancelRequest, OrderDescription, WebhookTarget
 from localdev.simulators.shopify.deliveries import WebhookDispatcher
 from localdev.simulators.shopify.faults import DeliveryFaults
-from localdev.simulators.shopify.graphql_api import GraphQLEndpoint
+from localdev.simulators.shopify.graphql_api import API_VERSION, GraphQLEndpoint
 from localdev.simulators.shopify.listing import ListingError, OrderListing
 from localdev.simulators.shopify.orders import OrderDraft
 from localdev.simulators.shopify.store import OrderStore
@@ -55,8 +55,11 @@ class ShopifyShop:
         bucket: LeakyBucket,
         dispatcher: WebhookDispatcher,
         graphql: GraphQLEndpoint,
+        *,
+        oldest_supported_version: str = "",
     ) -> None:
         self.tokens = tokens
+        self.oldest_supported_version = oldest_supported_version
         self.store = OrderStore(zone)
         self.bucket = bucket
         self.dispatcher = dispatcher
@@ -186,7 +189,9 @@ class ShopifyShop:
     async def _admin_gate(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """Admin API calls need a valid access token (the static one, or one granted and not expired). REST calls
         need room in the leaky bucket and every REST answer shows its level; GraphQL calls are priced by query cost
-        instead (see `graphql_api`)."""
+        instead (see `graphql_api`). A version older than the oldest supported one is served as that one, and every
+        answer names the version used in `X-Shopify-API-Version` (shopify.dev/tutorials/
+        update-your-app-to-a-new-api-version, "Log for API response headers")."""
         if not request.path.startswith("/admin/") or request.path == TOKEN_GRANT:
             return await handler(request)
         if not self.tokens.valid(request.headers.get("X-Shopify-Access-Token", "")):
@@ -194,7 +199,8 @@ class ShopifyShop:
         headers = {} if request.path.endswith("/graphql.json") else self._take_rest_call()
         version = request.match_info.get("version")
         if version is not None:
-            headers["X-Shopify-API-Version"] = version
+            request[API_VERSION] = max(version, self.oldest_supported_version)
+            headers["X-Shopify-API-Version"] = request[API_VERSION]
         try:
             response = await handler(request)
         except ShopifyError as error:

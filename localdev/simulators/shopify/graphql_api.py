@@ -39,6 +39,8 @@ from localdev.simulators.shopify.schema import ApiEra
 
 logger = logging.getLogger(__name__)
 MAX_QUERY_COST = 1000
+API_VERSION = web.RequestKey("api_version", str)
+"""The API version a call is served with (set by the shop's admin gate): the one asked for, or the oldest supported."""
 RATE_LIMITS_DOC = "https://shopify.dev/api/usage/rate-limits"
 INTERNAL_ERROR = "Internal error. Looks like something went wrong on our end."
 GATEWAY_PAGE = "<html><head><title>{status}</title></head><body><h1>{status} Gateway Error</h1></body></html>"
@@ -89,7 +91,7 @@ class GraphQLEndpoint:
         call = await _graphql_call(request)
         if call is None:
             return _json({"errors": {"query": "Required parameter missing or invalid"}}, 400)
-        return self._answer(call, ApiEra.of(request.match_info["version"]))
+        return self._answer(call, ApiEra.of(request.get(API_VERSION) or request.match_info["version"]))
 
     def _answer(self, call: GraphQLCall, era: ApiEra) -> web.Response:
         schema = executable_schema(era)

@@ -33,7 +33,8 @@ class ShopifySimulator:
     `bucket_size`/`leak_per_s` shape the REST call bucket; `graphql_bucket_size`/`graphql_restore_rate` the
     GraphQL cost bucket (Shopify's standard 1000 points, 50 a second). `clock` drives both buckets, the
     idempotency keys' expiry and the granted tokens' expiry: pass a settable one to test them without waiting.
-    `location_names` are the shop's locations, in id order.
+    `location_names` are the shop's locations, in id order. `oldest_supported_version`: a call to an older API
+    version is served as this one, as Shopify does once a version is no longer supported (blank: every version).
     """
 
     def __init__(
@@ -57,6 +58,7 @@ class ShopifySimulator:
         graphql_restore_rate: float = 50.0,
         clock: Callable[[], float] = time.monotonic,
         location_names: Sequence[str] = ("Hoofdmagazijn",),
+        oldest_supported_version: str = "",
     ) -> None:
         self.shop_domain = shop_domain
         self.api_version = api_version
@@ -76,6 +78,7 @@ class ShopifySimulator:
             LeakyBucket(bucket_size, leak_per_s, clock),
             WebhookDispatcher(settings, webhook_url, seed),
             GraphQLEndpoint(self.catalog, CostBucket(graphql_bucket_size, graphql_restore_rate, clock), clock),
+            oldest_supported_version=oldest_supported_version,
         )
         self._server = BackgroundServer("shopify", port)
 
