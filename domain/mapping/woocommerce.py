@@ -6,7 +6,7 @@ import hashlib
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain.mapping.values import Amount, SignedAmount, Timestamp, parse_json
 from domain.models import Address, ChargeLine, Order, OrderLine, Party, WebOrderKey
@@ -101,14 +101,6 @@ class WooOrder(_Lenient):
     shipping_lines: list[WooCharge] = []
     fee_lines: list[WooCharge] = []
     refunds: list[WooRefund] = []
-
-    @model_validator(mode="after")
-    def _something_sold(self) -> WooOrder:
-        """A "simple payment" (the WooCommerce app, POS) has a fee line and no products; an order with neither a
-        product nor a fee charged has nothing to sell (BC would get an empty document)."""
-        if not self.line_items and not any(fee.charged for fee in self.fee_lines):
-            raise ValueError("an order needs line_items or a non-zero fee in fee_lines")
-        return self
 
     @property
     def modified_utc(self) -> datetime:

@@ -413,6 +413,8 @@ def _skip_reason(sync: OrderSync, record: OrderRecord, order: Order) -> str:
     if not sync.policy.imports(order):
         waiting_for = ", ".join(sorted(sync.policy.import_statuses.get(order.key.source, ())))
         return f"web status '{order.status}' is not imported (waiting for: {waiting_for})"
+    if not order.lines and not order.charges:
+        return "nothing to sell: no product line and no charge (BC would get an empty document)"
     return ""
 
 

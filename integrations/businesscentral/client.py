@@ -20,7 +20,9 @@ log = logging.getLogger(__name__)
 RETRY_ALWAYS = frozenset({429, 503})
 RETRY_READS_ONLY = frozenset({408, 500, 502, 504})
 SETTINGS_PROBLEM = frozenset({401, 403, 404})
-NOT_COMMITTED = frozenset({409})
+NOT_COMMITTED = frozenset({409, 412})
+"""BC answers a stale ETag with 409 `Request_EntityChanged` (its OData error table); 412, how other OData services
+answer a failed If-Match, is taken the same way: nothing was written, read again and retry."""
 MAX_BACKOFF_SECONDS = 30.0
 
 
