@@ -97,7 +97,8 @@ class WooOrder(_Lenient):
     billing: WooAddress = WooAddress()
     shipping: WooAddress = WooAddress()
     meta_data: list[WooMeta] = []
-    line_items: list[WooLineItem] = []
+    line_items: list[WooLineItem]
+    """Always sent, empty for a "simple payment" (the WooCommerce app, POS: fee lines only)."""
     shipping_lines: list[WooCharge] = []
     fee_lines: list[WooCharge] = []
     refunds: list[WooRefund] = []

@@ -413,9 +413,14 @@ def _skip_reason(sync: OrderSync, record: OrderRecord, order: Order) -> str:
     if not sync.policy.imports(order):
         waiting_for = ", ".join(sorted(sync.policy.import_statuses.get(order.key.source, ())))
         return f"web status '{order.status}' is not imported (waiting for: {waiting_for})"
-    if not order.lines and not order.charges:
-        return "nothing to sell: no product line and no charge (BC would get an empty document)"
+    if _nothing_to_sell(order):
+        return "nothing to sell: no product line and no fee (BC would get a document of shipping alone, or none)"
     return ""
+
+
+def _nothing_to_sell(order: Order) -> bool:
+    """No product line and no fee charged: a "simple payment" of 0.00, or an order emptied in the shop."""
+    return not order.lines and not any(charge.kind == "fee" for charge in order.charges)
 
 
 def _note_skipped(sync: OrderSync, held: _Held, order: Order, message: OrderMessage, reason: str) -> None:
@@ -423,7 +428,8 @@ def _note_skipped(sync: OrderSync, held: _Held, order: Order, message: OrderMess
         _settle_copy(sync, held.record.bc.number, message)
         return
     _give_up_claim(sync, held.record, order)
-    if held.record.bc is None and held.record.status is not OrderStatus.CANCELLED and not sync.policy.imports(order):
+    importable = sync.policy.imports(order) and not _nothing_to_sell(order)
+    if held.record.bc is None and held.record.status is not OrderStatus.CANCELLED and not importable:
         _save(sync, held, status=OrderStatus.NOT_IMPORTED, problem="", **_web_summary(order, message))
     sync.events.mark(order.key, message.event_id, EventStatus.IGNORED, reason)
 

@@ -177,20 +177,20 @@ def test_a_lost_response_is_looked_up_instead_of_sent_twice():
 
 
 def test_an_order_with_nothing_to_sell_is_taken_in_and_left_out_of_bc():
-    """No product line and no charge (a zero "simple payment"): stored and answered like any order, then left out
-    of BC with the reason, since BC would get an empty document."""
+    """No product line and no fee (a zero "simple payment", or only shipping left): stored and answered like any
+    order (a 4xx counts towards WooCommerce disabling its webhook), then left out of BC with the reason."""
     intake, *_ = memory_intake()
     bc = FakeBusinessCentral()
-    message = _receive(intake, ShopOrder(1001, ANNA, (), shipping_price=Decimal(0)))
+    message = _receive(intake, ShopOrder(1001, ANNA, ()))
 
     record = sync_order(memory_sync(intake, bc), message, worker="m1")
 
-    assert record.bc is None
+    assert (record.status, record.bc) == (OrderStatus.NOT_IMPORTED, None)
     assert not bc.payloads
     event = intake.events.get(message.order_key, message.event_id)
     assert event is not None
     assert event.status is EventStatus.IGNORED
-    assert event.note.startswith("nothing to sell: no product line and no charge")
+    assert event.note.startswith("nothing to sell: no product line and no fee")
 
 
 def test_an_unknown_sku_parks_the_order_and_creates_nothing():
