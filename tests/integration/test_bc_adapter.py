@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from domain.models import Address, Party
 from integrations.businesscentral.api import BusinessCentralApi
-from integrations.businesscentral.client import BusinessCentralClient
-from integrations.businesscentral.throttle import RequestThrottle
-from integrations.businesscentral.token import ClientCredentialsToken
-from integrations.settings import BC_DEFAULT_SCOPE
 from localdev.bc_probe import BcProbe
 from localdev.simulators.businesscentral import BusinessCentralSimulator
+from tests.integration.simulated_bc import bc_client
 
 PAYMENT_TERMS = "7a3c0000-0000-0000-0000-000000000030"
 
@@ -26,10 +22,7 @@ def bc() -> Iterator[BusinessCentralSimulator]:
 
 
 def _api(bc: BusinessCentralSimulator, **options: object) -> BusinessCentralApi:
-    http = httpx.Client(timeout=30)
-    token = ClientCredentialsToken(http, bc.token_url, bc.client_id, bc.client_secret, BC_DEFAULT_SCOPE)
-    client = BusinessCentralClient(http, f"{bc.api_base}/companies({bc.company_id})", token, RequestThrottle(5, 100))
-    return BusinessCentralApi(client, **options)  # type: ignore[arg-type]
+    return BusinessCentralApi(bc_client(bc), **options)  # type: ignore[arg-type]
 
 
 def test_a_new_customer_gets_the_configured_template(bc: BusinessCentralSimulator):

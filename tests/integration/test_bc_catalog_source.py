@@ -12,12 +12,8 @@ import pytest
 from domain.catalog.availability import ItemKey
 from domain.catalog.prices import PriceStatus
 from integrations.businesscentral.catalog import BusinessCentralCatalog
-from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.stock import BusinessCentralStock
-from integrations.businesscentral.throttle import RequestThrottle
-from integrations.businesscentral.token import ClientCredentialsToken
 from integrations.businesscentral.vat import BusinessCentralVat
-from integrations.settings import BC_DEFAULT_SCOPE
 from localdev.bc_probe import BcProbe
 from localdev.simulators.businesscentral import BusinessCentralSimulator
 from localdev.simulators.businesscentral.catalog_reference import DOMESTIC_VAT_GROUP
@@ -28,6 +24,7 @@ from localdev.simulators.businesscentral.published import (
     PRICE_LIST_LINES,
     VAT_SETUP,
 )
+from tests.integration.simulated_bc import bc_client
 
 VAT = {"HOOG": Decimal(21), "LAAG": Decimal(9), "NUL": Decimal(0)}
 """The seeded VAT posting setup for domestic customers (BINNENLAND)."""
@@ -41,9 +38,7 @@ def bc() -> Iterator[BusinessCentralSimulator]:
 
 @pytest.fixture(scope="module")
 def catalog(bc: BusinessCentralSimulator) -> BusinessCentralCatalog:
-    http = httpx.Client(timeout=30)
-    token = ClientCredentialsToken(http, bc.token_url, bc.client_id, bc.client_secret, BC_DEFAULT_SCOPE)
-    client = BusinessCentralClient(http, f"{bc.api_base}/companies({bc.company_id})", token, RequestThrottle(5, 100))
+    client = bc_client(bc)
     company = f"{bc.odata_base}/Company('{bc.company_name}')"
     stock = BusinessCentralStock(client, f"{company}/{ITEM_LOCATION_STOCK}", f"{company}/{ITEM_UNITS}")
     vat = BusinessCentralVat(client, f"{company}/{ITEMS}", f"{company}/{VAT_SETUP}", DOMESTIC_VAT_GROUP)

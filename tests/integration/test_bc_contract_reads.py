@@ -12,16 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from integrations.businesscentral.api import BusinessCentralApi
 from integrations.businesscentral.client import BusinessCentralClient
-from integrations.businesscentral.throttle import RequestThrottle
-from integrations.businesscentral.token import ClientCredentialsToken
-from integrations.settings import BC_DEFAULT_SCOPE, Settings
 from localdev.simulators.businesscentral import BusinessCentralSimulator
 from localdev.simulators.businesscentral.seed import WEBSHOP_CUSTOMER_NUMBER
+from tests.integration.simulated_bc import bc_client, bc_settings
 
 
 @pytest.fixture(scope="module")
@@ -31,10 +28,7 @@ def bc() -> Iterator[BusinessCentralSimulator]:
 
 
 def _api(bc: BusinessCentralSimulator, **options: object) -> BusinessCentralApi:
-    http = httpx.Client(timeout=30)
-    token = ClientCredentialsToken(http, bc.token_url, bc.client_id, bc.client_secret, BC_DEFAULT_SCOPE)
-    client = BusinessCentralClient(http, f"{bc.api_base}/companies({bc.company_id})", token, RequestThrottle(5, 100))
-    return BusinessCentralApi(client, **options)  # type: ignore[arg-type]
+    return BusinessCentralApi(bc_client(bc), **options)  # type: ignore[arg-type]
 
 
 def test_two_uncached_variant_skus_of_two_items_are_found_with_one_field_filters(bc: BusinessCentralSimulator):
@@ -140,18 +134,7 @@ def test_a_blocked_customer_is_read_as_blocked_and_asked_again(bc: BusinessCentr
 
 
 def _cards_url(bc: BusinessCentralSimulator) -> str:
-    url = Settings(
-        storage_connection="UseDevelopmentStorage=true",
-        bc_tenant_id=bc.config.tenant,
-        bc_environment=bc.config.environment,
-        bc_company_id=bc.company_id,
-        bc_client_id=bc.client_id,
-        bc_client_secret=bc.client_secret,
-        bc_api_url=bc.url,
-        bc_company_name=bc.company_name,
-        bc_customer_card_service="KoppelCustomerCards",
-        shipping_account="8090",
-    ).bc_web_service_url("KoppelCustomerCards")
+    url = bc_settings(bc, bc_customer_card_service="KoppelCustomerCards").bc_web_service_url("KoppelCustomerCards")
     assert url is not None
     return url
 

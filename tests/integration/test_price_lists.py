@@ -10,14 +10,12 @@ import httpx
 import pytest
 
 from domain.catalog.prices import PriceRequest, PriceSourceType, best_price
-from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.price_lists import BusinessCentralPriceLists
-from integrations.businesscentral.throttle import RequestThrottle
-from integrations.businesscentral.token import ClientCredentialsToken
-from integrations.settings import BC_DEFAULT_SCOPE, Settings
+from integrations.settings import Settings
 from localdev.bc_probe import BcProbe
 from localdev.simulators.businesscentral import BusinessCentralSimulator
 from localdev.simulators.businesscentral.seed_catalog import SPECIAL_PRICE_CUSTOMER
+from tests.integration.simulated_bc import bc_client, bc_settings
 
 
 @pytest.fixture(scope="module")
@@ -27,25 +25,12 @@ def bc() -> Iterator[BusinessCentralSimulator]:
 
 
 def _settings(bc: BusinessCentralSimulator) -> Settings:
-    return Settings(
-        storage_connection="UseDevelopmentStorage=true",
-        bc_tenant_id=bc.config.tenant,
-        bc_environment=bc.config.environment,
-        bc_company_id=bc.company_id,
-        bc_client_id=bc.client_id,
-        bc_client_secret=bc.client_secret,
-        bc_api_url=bc.url,
-        bc_company_name=bc.company_name,
-        bc_price_list_service="KoppelPriceListLines",
-        shipping_account="8090",
-    )
+    return bc_settings(bc, bc_price_list_service="KoppelPriceListLines")
 
 
 def _price_lists(bc: BusinessCentralSimulator) -> BusinessCentralPriceLists:
     config = _settings(bc)
-    http = httpx.Client(timeout=30)
-    token = ClientCredentialsToken(http, bc.token_url, bc.client_id, bc.client_secret, BC_DEFAULT_SCOPE)
-    client = BusinessCentralClient(http, config.bc_company_url, token, RequestThrottle(5, 100))
+    client = bc_client(bc)
     price_lines = config.bc_web_service_url(config.bc_price_list_service)
     customers = config.bc_web_service_url(config.bc_customer_service)
     assert price_lines is not None
