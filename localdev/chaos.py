@@ -31,7 +31,7 @@ from azure.storage.queue import QueueClient
 
 from integrations.storage.account import ORDERS_QUEUE
 from localdev.demo import Catalog
-from localdev.proof import Tally, on_own_stack
+from localdev.proof import Tally, on_own_stack, read_dossier
 from localdev.shop.woocommerce import ShopCustomer, ShopOrder, signed_delivery
 from localdev.simulators.woocommerce.store import OrderBook, StoredOrder
 from localdev.stack import SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
@@ -418,14 +418,7 @@ class _ChaosRun:
         return rest[DOSSIERS_PER_ROUND:] + rest[:DOSSIERS_PER_ROUND]
 
     def _dossier(self, order: WebOrder) -> dict[str, Any] | None:
-        try:
-            response = self._http.get(f"{self.stack.host_url}{order.dossier_path}")
-        except httpx.HTTPError:
-            return None
-        if response.status_code != 200:
-            return None
-        body: dict[str, Any] = response.json()
-        return body
+        return read_dossier(self._http, self.stack, order.dossier_path)
 
     def _bc_numbers(self) -> Counter[str]:
         """externalDocumentNumbers of the simulator's sales orders, read in process (no injected faults)."""

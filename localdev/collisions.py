@@ -25,7 +25,7 @@ import httpx
 
 from integrations.settings import shop_setting
 from localdev.demo import Catalog
-from localdev.proof import on_own_stack
+from localdev.proof import on_own_stack, read_dossier
 from localdev.shop.woocommerce import ShopCustomer, ShopOrder, order_payload, signed_delivery
 from localdev.stack import WOOCOMMERCE_SHOP, LocalStack
 
@@ -170,14 +170,7 @@ class _CollisionRun:
         return True
 
     def _dossier(self, shop: str, order_id: int) -> dict[str, Any] | None:
-        try:
-            response = self._http.get(f"{self.stack.host_url}/api/orders/woocommerce/{shop}/{order_id}")
-        except httpx.HTTPError:
-            return None
-        if response.status_code != 200:
-            return None
-        body: dict[str, Any] = response.json()
-        return body
+        return read_dossier(self._http, self.stack, f"/api/orders/woocommerce/{shop}/{order_id}")
 
     def _verify(self, orders: list[ShopOrder]) -> None:
         report = self.report

@@ -34,7 +34,7 @@ from azure.storage.queue import QueueClient
 
 from integrations.storage.account import BC_NOTIFICATIONS_QUEUE, ORDERS_QUEUE, PAYMENTS_QUEUE
 from localdev.demo import Catalog
-from localdev.proof import Tally, on_own_stack
+from localdev.proof import Tally, on_own_stack, read_dossier
 from localdev.shop.woocommerce import ShopCustomer, ShopOrder, order_payload
 from localdev.stack import PAYMENT_ACCOUNT, WOOCOMMERCE_SHOP, LocalStack
 
@@ -524,14 +524,7 @@ class _PaymentsRun:
             self.report.runs[str(run.get("started_at"))] = run
 
     def _dossier(self, order: PaidOrder) -> dict[str, Any] | None:
-        try:
-            response = self._http.get(f"{self.stack.host_url}{order.dossier_path}")
-        except httpx.HTTPError:
-            return None
-        if response.status_code != 200:
-            return None
-        body: dict[str, Any] = response.json()
-        return body
+        return read_dossier(self._http, self.stack, order.dossier_path)
 
     # -- checking ------------------------------------------------------------------------------------------------
 

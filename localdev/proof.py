@@ -1,5 +1,5 @@
-"""What the proof runs (chaos, payments) share: a local stack of their own on disk, and counters their threads add
-to."""
+"""What the proof runs (chaos, payments, collisions) share: a local stack of their own on disk, counters their
+threads add to, and a look at an order's dossier."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+
+import httpx
 
 from localdev.azurite import ROOT, on_free_ports
 from localdev.stack import LocalStack
@@ -43,3 +45,15 @@ class Tally:
     def add(self, name: str, amount: int = 1) -> None:
         with self._lock:
             self.counts[name] += amount
+
+
+def read_dossier(http: httpx.Client, stack: LocalStack, path: str) -> dict[str, Any] | None:
+    """The dossier at `path` (`/api/orders/<source>/<shop>/<id>`), or None while the host does not answer it."""
+    try:
+        response = http.get(f"{stack.host_url}{path}")
+    except httpx.HTTPError:
+        return None
+    if response.status_code != 200:
+        return None
+    body: dict[str, Any] = response.json()
+    return body

@@ -83,6 +83,19 @@ def _order_total(stack: LocalStack, order_id: int) -> Decimal:
     return Decimal(str(settled_dossier(stack, order_id)["web_order"]["total"]))
 
 
+def _stripe_intent_for_an_order(stack: LocalStack) -> dict[str, Any]:
+    """A new order, and a Stripe payment intent for its total naming it in metadata, as the shop's plugin makes."""
+    assert stack.stripe is not None
+    order_id = next_order_id()
+    total = _order_total(stack, order_id)
+    headers = {"Authorization": f"Bearer {stack.stripe.api_key}"}
+    form = {"amount": str(int(total * 100)), "currency": "eur", "metadata[order_id]": str(order_id)}
+    intent: dict[str, Any] = httpx.post(
+        f"{stack.stripe.url}/v1/payment_intents", data=form, headers=headers, timeout=30
+    ).json()
+    return intent
+
+
 def _unmatched(stack: LocalStack) -> list[str]:
     body = httpx.get(f"{stack.host_url}/api/ops/payments/unmatched", timeout=30).json()
     return [entry["payment"]["payment_id"] for entry in body["payments"]]
@@ -144,11 +157,7 @@ def test_a_payment_before_its_order_waits_and_is_matched_when_the_order_arrives(
 
 def test_a_stripe_payment_and_a_partial_refund_after_it(stack: LocalStack):
     assert stack.stripe is not None
-    order_id = next_order_id()
-    total = _order_total(stack, order_id)
-    headers = {"Authorization": f"Bearer {stack.stripe.api_key}"}
-    form = {"amount": str(int(total * 100)), "currency": "eur", "metadata[order_id]": str(order_id)}
-    intent = httpx.post(f"{stack.stripe.url}/v1/payment_intents", data=form, headers=headers, timeout=30).json()
+    intent = _stripe_intent_for_an_order(stack)
     httpx.post(f"{stack.stripe.url}/_sim/payment_intents/{intent['id']}/succeed", json={}, timeout=30)
 
     paid = _record(stack, "stripe", intent["id"], MatchStatus.MATCHED)
@@ -304,11 +313,7 @@ def test_stripe_events_arriving_newest_first_leave_the_payment_as_stripe_has_it(
     """Stripe promises no order: the refund's event arrives before the payment's. Koppel reads the payment
     intent at Stripe for each, so the record ends as Stripe has it: paid, 5.00 refunded."""
     assert stack.stripe is not None
-    order_id = next_order_id()
-    total = _order_total(stack, order_id)
-    headers = {"Authorization": f"Bearer {stack.stripe.api_key}"}
-    form = {"amount": str(int(total * 100)), "currency": "eur", "metadata[order_id]": str(order_id)}
-    intent = httpx.post(f"{stack.stripe.url}/v1/payment_intents", data=form, headers=headers, timeout=30).json()
+    intent = _stripe_intent_for_an_order(stack)
     sim = f"{stack.stripe.url}/_sim"
     httpx.post(f"{sim}/hold", json={}, timeout=30).raise_for_status()
     httpx.post(f"{sim}/payment_intents/{intent['id']}/succeed", json={}, timeout=30).raise_for_status()
@@ -333,11 +338,7 @@ def test_a_stripe_dispute_is_told_while_open_and_charged_back_only_once_lost(sta
     `charge.dispute.closed` (lost): Koppel reads the intent's disputes at Stripe each time (stripe-python
     stripe/_dispute.py statuses); the order is short only by the disputed amount, and only once it is lost."""
     assert stack.stripe is not None
-    order_id = next_order_id()
-    total = _order_total(stack, order_id)
-    headers = {"Authorization": f"Bearer {stack.stripe.api_key}"}
-    form = {"amount": str(int(total * 100)), "currency": "eur", "metadata[order_id]": str(order_id)}
-    intent = httpx.post(f"{stack.stripe.url}/v1/payment_intents", data=form, headers=headers, timeout=30).json()
+    intent = _stripe_intent_for_an_order(stack)
     sim = f"{stack.stripe.url}/_sim"
     httpx.post(f"{sim}/payment_intents/{intent['id']}/succeed", json={}, timeout=30).raise_for_status()
     _record(stack, "stripe", intent["id"], MatchStatus.MATCHED)
