@@ -34,7 +34,7 @@ import httpx
 from domain.catalog.availability import DisplayMode, StockFacts, StockPolicy, availability
 from domain.catalog.listing import ListingPolicy, PushedListing, change, listing
 from domain.catalog.reading import input_fingerprints
-from domain.services.sync_catalog import WATERMARK_MARGIN, CatalogSync, sync_catalog
+from domain.catalog.sync_catalog import WATERMARK_MARGIN, CatalogSync, sync_catalog
 from integrations.businesscentral.catalog import BusinessCentralCatalog
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.stock import BusinessCentralStock

@@ -8,20 +8,20 @@ from typing import Any, Protocol
 
 from domain.catalog.availability import ItemKey, ItemSubstitution, StockFacts
 from domain.catalog.listing import CatalogItem, ListingChange, PushedListing, PushOutcome
-from domain.catalog.portal import PortalCustomer, PortalItem
 from domain.catalog.prices import CustomerPricing, PriceListLine
+from domain.invoices.credit_memo import BcCreditMemo
+from domain.invoices.invoice import BcInvoice
+from domain.invoices.subscriptions import BcSubscription
 from domain.models import BcCustomer, BcSalesOrder, Party, ResolvedSku, WebOrderKey
+from domain.orders.rules.document_changes import ChangePlan
 from domain.payments.accounts import PaymentAccount
 from domain.payments.booking import PaymentLine
-from domain.payments.credit_memo import BcCreditMemo
-from domain.payments.invoice import BcInvoice
 from domain.payments.payment import Payment
 from domain.payments.record import PaymentRecord
 from domain.payments.refund import RefundLine
 from domain.payments.unpaid import UnpaidOrder
+from domain.portal.catalog import PortalCustomer, PortalItem
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, SyncRun, WebhookEvent
-from domain.rules.document_changes import ChangePlan
-from domain.subscriptions import BcSubscription
 
 
 class Clock(Protocol):

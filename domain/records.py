@@ -8,10 +8,10 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.invoices.credit_memo import BcCreditMemo
+from domain.invoices.invoice import BcInvoice
 from domain.models import BcSalesOrder, Frozen, OrderStatus, WebOrderKey
-from domain.payments.credit_memo import BcCreditMemo
-from domain.payments.invoice import BcInvoice
-from domain.rules.controls import ControlResult
+from domain.orders.rules.controls import ControlResult
 
 
 class EventStatus(StrEnum):

@@ -10,9 +10,9 @@ from http import HTTPStatus
 
 import azure.functions as func
 
+from domain.invoices.bc_notifications import receive_notifications, work_notifications
+from domain.invoices.keep_subscriptions import keep_subscriptions
 from domain.records import EventStatus, OrderMessage
-from domain.services.bc_notifications import receive_notifications, work_notifications
-from domain.services.keep_subscriptions import keep_subscriptions
 from functions.container import container
 from functions.responses import error_response, json_response, stored_or_refused
 from functions.run_log import log_run

@@ -8,8 +8,8 @@ import logging
 
 import azure.functions as func
 
+from domain.catalog.sync_catalog import sync_catalog
 from domain.records import SyncRun
-from domain.services.sync_catalog import sync_catalog
 from functions.container import container
 from functions.responses import error_response, json_response
 from functions.run_log import log_run

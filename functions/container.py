@@ -11,29 +11,29 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from domain.mapping.business_central import ChargeAccounts
+from domain.booking.book_payments import PaymentBooking
+from domain.catalog.sync_catalog import CatalogSync, sync_catalog
+from domain.intake.ingest_webhook import Intake
+from domain.invoices.bc_notifications import NotificationWork
+from domain.invoices.keep_subscriptions import SubscriptionKeeping, keep_subscriptions
+from domain.invoices.track_invoices import InvoiceTracking
+from domain.orders.mapping.business_central import ChargeAccounts
+from domain.orders.recover_orders import OrderRecovery
+from domain.orders.rules.controls import ControlPolicy
+from domain.orders.sync_order import ImportPolicy, OrderSync
 from domain.payments.accounts import PaymentAccount
+from domain.payments.sync_payment import PaymentSync
+from domain.portal.publish_catalog import PortalCatalogRun, publish_portal_catalog
+from domain.portal.quote_prices import PortalPrices
 from domain.ports import ChannelCatalog, ShopOrderFeed
 from domain.records import SyncRun
-from domain.rules.controls import ControlPolicy
-from domain.services.bc_notifications import NotificationWork
-from domain.services.book_payments import PaymentBooking
-from domain.services.ingest_webhook import Intake
-from domain.services.keep_subscriptions import SubscriptionKeeping, keep_subscriptions
-from domain.services.portal_prices import PortalPrices
-from domain.services.publish_portal_catalog import PortalCatalogRun, publish_portal_catalog
-from domain.services.recover_orders import OrderRecovery
-from domain.services.sync_catalog import CatalogSync, sync_catalog
-from domain.services.sync_order import ImportPolicy, OrderSync
-from domain.services.sync_payment import PaymentSync
-from domain.services.track_invoices import InvoiceTracking
 from integrations.businesscentral.api import BusinessCentralApi
 from integrations.businesscentral.catalog import BusinessCentralCatalog
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.credit_memos import BusinessCentralCreditMemos
+from integrations.businesscentral.customer_terms import BusinessCentralPortalSource
 from integrations.businesscentral.invoices import BusinessCentralInvoices
 from integrations.businesscentral.payment_journal import BusinessCentralPaymentJournal
-from integrations.businesscentral.portal import BusinessCentralPortalSource
 from integrations.businesscentral.price_lists import BusinessCentralPriceLists
 from integrations.businesscentral.refund_journal import BusinessCentralRefundJournal
 from integrations.businesscentral.stock import BusinessCentralStock

@@ -5,7 +5,7 @@ from __future__ import annotations
 import azure.functions as func
 
 from domain.errors import RequestRejected
-from domain.services.order_dossier import order_dossier
+from domain.orders.dossier import order_dossier
 from functions.container import container
 from functions.responses import error_response, rejection_response
 from functions.routes import order_key

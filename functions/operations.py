@@ -7,7 +7,7 @@ import logging
 import azure.functions as func
 
 from domain.errors import RequestRejected
-from domain.services.operations import ReplayRefused, orders_needing_attention, replay_order
+from domain.orders.operations import ReplayRefused, orders_needing_attention, replay_order
 from functions.container import container
 from functions.responses import error_response, json_response, rejection_response
 from functions.routes import order_key

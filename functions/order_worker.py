@@ -7,8 +7,8 @@ import uuid
 
 import azure.functions as func
 
+from domain.orders.sync_order import give_up, sync_order
 from domain.records import OrderMessage
-from domain.services.sync_order import give_up, sync_order
 from functions.container import container
 from integrations.storage.account import ORDERS_QUEUE
 

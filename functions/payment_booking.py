@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from domain.services.book_payments import book_payments
+from domain.booking.book_payments import book_payments
 from functions.container import container
 from functions.run_log import log_run
 

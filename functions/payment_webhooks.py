@@ -9,8 +9,8 @@ from functools import partial
 
 import azure.functions as func
 
-from domain.services.ingest_webhook import Accepted, Ignored, Kept
-from domain.services.receive_payment import PaymentDelivery, receive_mollie, receive_stripe
+from domain.intake.ingest_webhook import Accepted, Ignored, Kept
+from domain.payments.receive_payment import PaymentDelivery, receive_mollie, receive_stripe
 from functions.container import container
 from functions.responses import json_response, stored_or_refused
 

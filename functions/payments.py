@@ -8,9 +8,9 @@ import logging
 
 import azure.functions as func
 
+from domain.orders.operations import payment_events_needing_a_person
+from domain.payments.sync_payment import sync_payment
 from domain.records import EventStatus, OrderMessage
-from domain.services.operations import payment_events_needing_a_person
-from domain.services.sync_payment import sync_payment
 from functions.container import container
 from functions.responses import json_response
 from integrations.storage.account import PAYMENTS_QUEUE

@@ -8,9 +8,9 @@ import logging
 import azure.functions as func
 
 from domain.errors import StorageUnavailable
-from domain.mapping.portal_prices import answer, customer_number, parse
-from domain.services.portal_prices import quote_prices
-from domain.services.publish_portal_catalog import publish_portal_catalog
+from domain.portal.price_inquiry import answer, customer_number, parse
+from domain.portal.publish_catalog import publish_portal_catalog
+from domain.portal.quote_prices import quote_prices
 from functions.container import container
 from functions.responses import error_response, json_response
 from functions.run_log import log_run

@@ -6,7 +6,7 @@ import logging
 
 import azure.functions as func
 
-from domain.services.recover_orders import recover_missed_orders
+from domain.orders.recover_orders import recover_missed_orders
 from functions.container import container
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated

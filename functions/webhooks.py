@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import azure.functions as func
 
-from domain.channels import PORTAL, SHOPIFY, WOOCOMMERCE, Channel
-from domain.mapping.portal import SHOP as PORTAL_SHOP
-from domain.services.ingest_webhook import Accepted, Delivery, Ignored, Intake, Ping, receive, receive_woocommerce
+from domain.intake.channels import PORTAL, SHOPIFY, WOOCOMMERCE, Channel
+from domain.intake.ingest_webhook import Accepted, Delivery, Ignored, Intake, Ping, receive, receive_woocommerce
+from domain.orders.mapping.portal import SHOP as PORTAL_SHOP
 from functions.container import container
 from functions.responses import json_response, stored_or_refused
 

@@ -16,9 +16,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.catalog.availability import DisplayMode
 from domain.catalog.listing import DEFAULT_OWNED, ListingPolicy
-from domain.catalog.portal import PortalPolicy
-from domain.mapping import portal
+from domain.orders.mapping import portal
 from domain.payments.accounts import PaymentAccount
+from domain.portal.catalog import PortalPolicy
 
 BC_DEFAULT_API_URL = "https://api.businesscentral.dynamics.com"
 BC_DEFAULT_SCOPE = "https://api.businesscentral.dynamics.com/.default"

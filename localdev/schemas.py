@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from domain.mapping.portal import PortalOrder
+from domain.orders.mapping.portal import PortalOrder
 from localdev.azurite import ROOT
 
 PORTAL_ORDER_SCHEMA = ROOT / "docs" / "portal-order.schema.json"

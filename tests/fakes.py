@@ -10,15 +10,15 @@ from typing import Any
 
 from domain.catalog.listing import PushedListing
 from domain.errors import BusinessCentralRejected, ConcurrencyConflict, RetryableError
-from domain.mapping.business_central import ChargeAccounts
+from domain.intake.ingest_webhook import Intake
+from domain.invoices.subscriptions import BcSubscription
 from domain.models import BcCustomer, BcSalesOrder, BcSalesOrderLine, OrderStatus, Party, ResolvedSku, WebOrderKey
+from domain.orders.mapping.business_central import ChargeAccounts
+from domain.orders.rules.document_changes import ChangePlan
+from domain.orders.sync_order import ImportPolicy, OrderSync
 from domain.payments.record import PaymentRecord
 from domain.payments.unpaid import UnpaidOrder
 from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, SyncRun, WebhookEvent
-from domain.rules.document_changes import ChangePlan
-from domain.services.ingest_webhook import Intake
-from domain.services.sync_order import ImportPolicy, OrderSync
-from domain.subscriptions import BcSubscription
 
 
 class FixedClock:

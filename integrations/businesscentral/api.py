@@ -11,10 +11,10 @@ from typing import Any
 from cachetools import TTLCache
 
 from domain.errors import BusinessCentralRejected, RetryableError
-from domain.mapping import business_central
 from domain.models import BcCustomer, BcSalesOrder, BcSalesOrderLine, Party, ResolvedSku
-from domain.rules.document_changes import HEADER_FIELDS, ChangePlan
-from domain.vat_numbers import bc_spellings, vat_key
+from domain.orders.mapping import business_central
+from domain.orders.rules.document_changes import HEADER_FIELDS, ChangePlan
+from domain.orders.vat_numbers import bc_spellings, vat_key
 from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
 

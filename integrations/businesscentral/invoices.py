@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from domain.payments.invoice import BcInvoice
+from domain.invoices.invoice import BcInvoice
 from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.posted_documents import PostedDocuments

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from domain.subscriptions import BcSubscription
+from domain.invoices.subscriptions import BcSubscription
 from integrations.businesscentral.client import BusinessCentralClient
 
 ANY_VERSION = "*"

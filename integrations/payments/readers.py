@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from domain.errors import Rejection, RequestRejected, RetryableError
-from domain.mapping import mollie, stripe
+from domain.payments import mollie, stripe
 from domain.payments.accounts import PaymentAccount
 from domain.payments.payment import Payment
 

@@ -23,7 +23,7 @@ from typing import Any
 from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TransactionOperation, UpdateMode
 
-from domain.catalog.portal import PortalCustomer, PortalItem
+from domain.portal.catalog import PortalCustomer, PortalItem
 from integrations.storage.account import StorageAccount, storage_errors
 from integrations.storage.pushed_listings import row_key
 

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import count
 from typing import Any
 
-from domain.signatures import woocommerce_signature
+from domain.intake.signatures import woocommerce_signature
 
 CENT = Decimal("0.01")
 _line_ids = count(1)

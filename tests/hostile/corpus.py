@@ -24,8 +24,8 @@ from urllib.parse import quote
 
 import httpx
 
+from domain.intake.signatures import base64_hmac_sha256
 from domain.models import WebOrderKey
-from domain.signatures import base64_hmac_sha256
 from integrations.storage.account import RAW_BODIES_CONTAINER, StorageAccount
 from integrations.storage.event_log import TableEventLog
 from localdev.bc_probe import BcProbe

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from domain.services.keep_subscriptions import SubscriptionKeeping, keep_subscriptions
+from domain.invoices.keep_subscriptions import SubscriptionKeeping, keep_subscriptions
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.subscriptions import BusinessCentralSubscriptions
 from integrations.businesscentral.throttle import RequestThrottle

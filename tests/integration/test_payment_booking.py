@@ -14,13 +14,13 @@ from typing import Any
 import httpx
 import pytest
 
+from domain.booking.book_payments import PaymentBooking, book_payments
+from domain.invoices.track_invoices import InvoiceTracking
 from domain.models import BcSalesOrder, OrderStatus, WebOrderKey
 from domain.payments.booking import BookingState
 from domain.payments.payment import Money, Payment, PaymentStatus
 from domain.payments.record import MatchStatus, PaymentRecord
 from domain.records import OrderRecord
-from domain.services.book_payments import PaymentBooking, book_payments
-from domain.services.track_invoices import InvoiceTracking
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.credit_memos import BusinessCentralCreditMemos
 from integrations.businesscentral.invoices import BusinessCentralInvoices

@@ -12,8 +12,8 @@ import pytest
 
 from domain.catalog.availability import DisplayMode, ItemKey, StockFacts, StockPolicy
 from domain.catalog.listing import CatalogItem
-from domain.catalog.portal import PortalCustomer, PortalItem, portal_item
 from domain.catalog.prices import PriceListLine
+from domain.portal.catalog import PortalCustomer, PortalItem, portal_item
 from integrations.storage import portal_catalog
 from integrations.storage.account import StorageAccount
 from integrations.storage.portal_catalog import PART_BYTES, PORTAL_ITEMS_TABLE, TablePortalCatalog, _item_partition

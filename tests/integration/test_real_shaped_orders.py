@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from domain.signatures import base64_hmac_sha256
+from domain.intake.signatures import base64_hmac_sha256
 from localdev.azurite import ROOT
 from localdev.shop.woocommerce import ShopCustomer
 from localdev.simulators.businesscentral.seed import WEBSHOP_CUSTOMER_NUMBER

@@ -29,9 +29,9 @@ from domain.catalog.listing import (
     VariantListing,
     listing,
 )
+from domain.catalog.sync_catalog import CatalogSync, sync_catalog
 from domain.errors import RetryableError
 from domain.records import SyncRun
-from domain.services.sync_catalog import CatalogSync, sync_catalog
 from integrations.businesscentral.catalog import BusinessCentralCatalog
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.stock import BusinessCentralStock

@@ -12,12 +12,12 @@ import pytest
 from pydantic import SecretStr
 
 from domain.errors import BusinessCentralRejected, Rejection, RequestRejected
+from domain.invoices.bc_notifications import NotificationWork, receive_notifications, work_notifications
+from domain.invoices.invoice import BcInvoice
+from domain.invoices.subscriptions import entity_set
+from domain.invoices.track_invoices import InvoiceTracking
 from domain.models import WebOrderKey
-from domain.payments.invoice import BcInvoice
 from domain.records import EventStatus
-from domain.services.bc_notifications import NotificationWork, receive_notifications, work_notifications
-from domain.services.track_invoices import InvoiceTracking
-from domain.subscriptions import entity_set
 from tests.fakes import FixedClock, MemoryOrders, MemorySyncState, memory_intake, order_in_bc
 
 COMPANY = "5f0d6c1e-0000-4000-8000-00000000c0a1"

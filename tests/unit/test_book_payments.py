@@ -11,16 +11,16 @@ from decimal import Decimal
 
 import pytest
 
+from domain.booking.book_payments import PaymentBooking, book_payments
 from domain.errors import AmbiguousWriteError, BusinessCentralRejected, RetryableError
+from domain.invoices.credit_memo import BcCreditMemo
+from domain.invoices.invoice import BcInvoice
+from domain.invoices.track_invoices import InvoiceTracking
 from domain.models import WebOrderKey
 from domain.payments.booking import BookingState, PaymentLine
-from domain.payments.credit_memo import BcCreditMemo
-from domain.payments.invoice import BcInvoice
 from domain.payments.payment import Money, Payment, PaymentStatus
 from domain.payments.record import MatchStatus, PaymentRecord
 from domain.payments.refund import RefundLine
-from domain.services.book_payments import PaymentBooking, book_payments
-from domain.services.track_invoices import InvoiceTracking
 from tests.fakes import FixedClock, MemoryOrders, MemoryPayments, MemorySyncRuns, MemorySyncState, order_in_bc
 
 ORDER = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1001")

@@ -1,9 +1,9 @@
 import json
 from decimal import Decimal
 
-from domain.mapping import business_central, woocommerce
-from domain.mapping.business_central import ChargeAccounts
 from domain.models import BcCustomer, ResolvedSku
+from domain.orders.mapping import business_central, woocommerce
+from domain.orders.mapping.business_central import ChargeAccounts
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload
 
 ACCOUNTS = ChargeAccounts(shipping="8090", fee="8091")

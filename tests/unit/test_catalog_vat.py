@@ -13,7 +13,7 @@ import pytest
 from pydantic import ValidationError
 
 from domain.catalog.listing import CatalogItem
-from domain.services.sync_catalog import sync_catalog
+from domain.catalog.sync_catalog import sync_catalog
 from tests.unit.test_publish_portal_catalog import Catalog, Store
 from tests.unit.test_publish_portal_catalog import _run as portal_run
 from tests.unit.test_sync_catalog import Channel, Source, _sync

@@ -15,7 +15,7 @@ from domain.models import (
     ResolvedSku,
     WebOrderKey,
 )
-from domain.rules.controls import ControlPolicy, release_blockers, run_controls
+from domain.orders.rules.controls import ControlPolicy, release_blockers, run_controls
 from tests.unit.price_lines import price_line
 
 POLICY = ControlPolicy()

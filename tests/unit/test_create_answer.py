@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from domain.models import BcSalesOrder, BcSalesOrderLine
-from domain.rules.create_answer import incomplete_answer
+from domain.orders.rules.create_answer import incomplete_answer
 
 COFFEE = BcSalesOrderLine(line_type="Item", quantity=Decimal(3), unit_price=Decimal("12.333"))
 SHIPPING = BcSalesOrderLine(line_type="Account", quantity=Decimal(1), unit_price=Decimal("4.95"))

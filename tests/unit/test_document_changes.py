@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from domain.models import BcSalesOrder, BcSalesOrderLine
-from domain.rules.document_changes import change_plan
+from domain.orders.rules.document_changes import change_plan
 
 
 def _document(*lines: BcSalesOrderLine) -> BcSalesOrder:

@@ -3,9 +3,7 @@ from decimal import Decimal
 import pytest
 
 from domain.errors import Rejection, RequestRejected, StorageUnavailable
-from domain.models import WebOrderKey
-from domain.records import EventStatus
-from domain.services.ingest_webhook import (
+from domain.intake.ingest_webhook import (
     MESSAGE_BODY_LIMIT,
     Accepted,
     Delivery,
@@ -15,7 +13,9 @@ from domain.services.ingest_webhook import (
     keep,
     receive_woocommerce,
 )
-from domain.signatures import woocommerce_signature
+from domain.intake.signatures import woocommerce_signature
+from domain.models import WebOrderKey
+from domain.records import EventStatus
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 from tests.fakes import FixedClock, MemoryEvents, MemoryQueue, memory_intake
 

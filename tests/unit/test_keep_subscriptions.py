@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from pydantic import SecretStr
 
-from domain.services.keep_subscriptions import JOB, SubscriptionKeeping, keep_subscriptions
+from domain.invoices.keep_subscriptions import JOB, SubscriptionKeeping, keep_subscriptions
 from tests.fakes import FixedClock, MemorySubscriptions, MemorySyncRuns, MemorySyncState
 
 COMPANY = "5f0d6c1e-0000-4000-8000-00000000c0a1"

@@ -1,11 +1,11 @@
 from datetime import timedelta
 from decimal import Decimal
 
+from domain.intake.ingest_webhook import Delivery, receive_woocommerce
 from domain.models import OrderStatus
+from domain.orders.operations import Replayed, ReplayRefused, orders_needing_attention, replay_order
+from domain.orders.sync_order import sync_order
 from domain.records import EventStatus
-from domain.services.ingest_webhook import Delivery, receive_woocommerce
-from domain.services.operations import Replayed, ReplayRefused, orders_needing_attention, replay_order
-from domain.services.sync_order import sync_order
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 from tests.fakes import FakeBusinessCentral, memory_intake, memory_sync
 

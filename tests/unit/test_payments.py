@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from domain.errors import RequestRejected
-from domain.mapping import mollie, stripe
 from domain.models import WebOrderKey
+from domain.payments import mollie, stripe
 from domain.payments.matching import Position, order_key, reference, settlement
 from domain.payments.payment import Money, Payment, PaymentStatus, customer_digest
 

@@ -15,8 +15,8 @@ from domain.catalog.availability import (
     StockStatus,
 )
 from domain.catalog.listing import CatalogItem, CatalogVariant
-from domain.catalog.portal import ItemQuote, PortalCustomer, PortalItem, PortalPolicy, portal_item, quote
 from domain.catalog.prices import PriceListLine
+from domain.portal.catalog import ItemQuote, PortalCustomer, PortalItem, PortalPolicy, portal_item, quote
 from tests.unit.price_lines import price_line
 
 TODAY = date(2026, 11, 29)

@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from domain.channels import PORTAL
-from domain.mapping import business_central, portal
-from domain.mapping.business_central import ChargeAccounts
+from domain.intake.channels import PORTAL
 from domain.models import BcCustomer, ResolvedSku
+from domain.orders.mapping import business_central, portal
+from domain.orders.mapping.business_central import ChargeAccounts
 from localdev.schemas import PORTAL_ORDER_SCHEMA, portal_order_schema, render
 
 ORDER = {

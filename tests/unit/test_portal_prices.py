@@ -11,9 +11,9 @@ import pytest
 
 from domain.catalog.availability import ItemKey, ItemSubstitution, StockFacts
 from domain.catalog.listing import CatalogItem
-from domain.catalog.portal import PortalCustomer, PortalItem, PortalPolicy, portal_item
-from domain.mapping.portal_prices import MAX_LINES, answer, customer_number, parse
-from domain.services.portal_prices import PortalPrices, quote_prices
+from domain.portal.catalog import PortalCustomer, PortalItem, PortalPolicy, portal_item
+from domain.portal.price_inquiry import MAX_LINES, answer, customer_number, parse
+from domain.portal.quote_prices import PortalPrices, quote_prices
 from tests.unit.price_lines import price_line
 
 TODAY = date(2026, 11, 29)

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from domain.catalog.availability import DisplayMode, ItemKey, ItemSubstitution, StockFacts, StockPolicy
 from domain.catalog.listing import CatalogItem
-from domain.catalog.portal import PortalCustomer, PortalItem
 from domain.catalog.prices import PriceListLine
 from domain.errors import RetryableError
+from domain.portal.catalog import PortalCustomer, PortalItem
+from domain.portal.publish_catalog import PortalCatalogRun, publish_portal_catalog
 from domain.records import SyncRun
-from domain.services.publish_portal_catalog import PortalCatalogRun, publish_portal_catalog
 from tests.fakes import MemorySyncRuns, TickingClock
 from tests.unit.price_lines import price_line
 

@@ -17,14 +17,14 @@ from typing import Any
 
 import pytest
 
-from domain.channels import CHANNELS
 from domain.errors import PermanentError
-from domain.mapping import shopify
+from domain.intake.channels import CHANNELS
+from domain.intake.ingest_webhook import Accepted, Delivery, receive_woocommerce
 from domain.models import BcSalesOrder, Order, OrderStatus, Party
-from domain.rules.totals import totals_problem
-from domain.services.customers import resolve_customer
-from domain.services.ingest_webhook import Accepted, Delivery, receive_woocommerce
-from domain.services.sync_order import sync_order
+from domain.orders.customers import resolve_customer
+from domain.orders.mapping import shopify
+from domain.orders.rules.totals import totals_problem
+from domain.orders.sync_order import sync_order
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 from tests.fakes import FakeBusinessCentral, MemoryBindings, memory_intake, memory_sync
 from tests.official_fixtures import fixture_names, official

@@ -3,9 +3,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from domain.errors import RetryableError
-from domain.services.ingest_webhook import Delivery, receive_woocommerce
-from domain.services.recover_orders import JOB, OVERLAP, OrderRecovery, recover_missed_orders
-from domain.services.sync_order import sync_order
+from domain.intake.ingest_webhook import Delivery, receive_woocommerce
+from domain.orders.recover_orders import JOB, OVERLAP, OrderRecovery, recover_missed_orders
+from domain.orders.sync_order import sync_order
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 from tests.fakes import MemorySyncState, memory_intake, memory_sync
 

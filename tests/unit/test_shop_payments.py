@@ -7,16 +7,16 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from domain.mapping import shopify, woocommerce
+from domain.intake.ingest_webhook import Accepted, Delivery, receive_woocommerce
 from domain.models import Order
+from domain.orders.mapping import shopify, woocommerce
+from domain.orders.sync_order import sync_order
 from domain.payments.accounts import PaymentAccount
 from domain.payments.matching import Position
 from domain.payments.payment import PaymentStatus, customer_digest
 from domain.payments.record import MatchStatus
 from domain.payments.shop_payment import shop_payment
-from domain.services.ingest_webhook import Accepted, Delivery, receive_woocommerce
-from domain.services.shop_payments import record_shop_payment, track_unpaid
-from domain.services.sync_order import sync_order
+from domain.payments.shop_payments import record_shop_payment, track_unpaid
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 from tests.fakes import MemoryPayments, MemoryUnpaidOrders, memory_intake, memory_sync
 

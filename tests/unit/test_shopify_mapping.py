@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.channels import SHOPIFY
-from domain.mapping import shopify
+from domain.intake.channels import SHOPIFY
+from domain.orders.mapping import shopify
 
 BODY = (Path(__file__).parent / "data" / "shopify_order.json").read_bytes()
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from standardwebhooks import Webhook
 
-from domain.signatures import standard_webhook_valid, woocommerce_signature, woocommerce_signature_valid
+from domain.intake.signatures import standard_webhook_valid, woocommerce_signature, woocommerce_signature_valid
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 PORTAL_SECRET = "whsec_" + base64.b64encode(b"portal-signing-key-32-bytes-long").decode()

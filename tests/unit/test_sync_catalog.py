@@ -13,8 +13,8 @@ from decimal import Decimal
 from domain.catalog.availability import DisplayMode, ItemKey, StockFacts, StockPolicy
 from domain.catalog.listing import CatalogItem, CatalogVariant, ListingChange, ListingPolicy, PushOutcome
 from domain.catalog.prices import PriceListLine
+from domain.catalog.sync_catalog import CatalogSync, sync_catalog
 from domain.errors import RetryableError
-from domain.services.sync_catalog import CatalogSync, sync_catalog
 from tests.fakes import MemoryPushedListings, MemorySyncRuns, MemorySyncState, TickingClock
 
 

@@ -5,11 +5,11 @@ from decimal import Decimal
 import pytest
 
 from domain.errors import AmbiguousWriteError, BusinessCentralRejected, ConcurrencyConflict, RetryableError
+from domain.intake.ingest_webhook import Accepted, Delivery, receive_woocommerce
+from domain.invoices.invoice import BcInvoice
 from domain.models import BcSalesOrder, OrderStatus
-from domain.payments.invoice import BcInvoice
+from domain.orders.sync_order import give_up, sync_order
 from domain.records import EventStatus, OrderMessage, OrderRecord
-from domain.services.ingest_webhook import Accepted, Delivery, receive_woocommerce
-from domain.services.sync_order import give_up, sync_order
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 from tests.fakes import FakeBusinessCentral, MemoryOrders, memory_intake, memory_sync
 

@@ -13,9 +13,9 @@ from domain.payments.accounts import PaymentAccount
 from domain.payments.matching import Position
 from domain.payments.payment import Money, Payment, PaymentStatus, customer_digest
 from domain.payments.record import MatchStatus, PaymentRecord
+from domain.payments.sync_payment import PaymentSync, sync_payment
 from domain.payments.unpaid import UnpaidOrder
 from domain.records import EventStatus, OrderMessage, OrderRecord, WebhookEvent
-from domain.services.sync_payment import PaymentSync, sync_payment
 from tests.fakes import FixedClock, MemoryEvents, MemoryOrders, MemoryPayments, MemoryQueue, MemoryUnpaidOrders
 
 ACCOUNT = PaymentAccount(provider="mollie", account="main", source="woocommerce", shop="shop-a")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from domain.invoices.invoice import BcInvoice
+from domain.invoices.track_invoices import InvoiceTracking, link_invoices, poll_invoices
 from domain.models import OrderStatus, WebOrderKey
-from domain.payments.invoice import BcInvoice
 from domain.records import OrderRecord
-from domain.services.track_invoices import InvoiceTracking, link_invoices, poll_invoices
 from tests.fakes import FixedClock, MemoryOrders, MemorySyncState, order_in_bc
 
 ORDER = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1001")

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.mapping import woocommerce
+from domain.orders.mapping import woocommerce
 from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload
 
 ANNA = ShopCustomer("Anna", "de Vries", "Anna@Example.nl", customer_id=12)

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 import aiohttp
 
-from domain.signatures import woocommerce_signature
+from domain.intake.signatures import woocommerce_signature
 from localdev.simulators.delivery import post_webhook
 
 MAX_FAILURES = 5

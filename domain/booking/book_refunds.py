@@ -1,0 +1,149 @@
+"""Refunds and chargebacks after a payment was booked, booked against the order's open credit memo: a refund line
+(through Koppel's own API page, `refunds`; API v2.0 has no refund document) of what was given back since, one per
+change, found again by `R<n>-<payment reference>` (its n-th refund line), and posted with the payments' journal.
+Without that page it goes to a person, named with the credit memo when BC has one; with it, it waits for BC's credit
+memo up to `credit_memo_wait`, then goes to a person.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from domain.booking.booking_run import Current, PaymentBooking, Run, add_line, mark_booked, park, save, stage_line
+from domain.errors import BusinessCentralRejected
+from domain.invoices.credit_memo import BcCreditMemo
+from domain.payments.booking import Booking, BookingState, RefundBooking, payment_reference
+from domain.payments.record import PaymentRecord
+from domain.payments.refund import RefundLine, refund_reference
+from domain.records import OrderRecord
+
+
+def stage_refund(booking: PaymentBooking, current: Current, booked: Booking, run: Run) -> None:
+    """Put a refund line for what was given back since the last line in the journal (or find it there), or say
+    why it waits or needs a person."""
+    record = current.record
+    pending = record.refund_in_journal
+    change = record.booked_in_bc - record.payment.received
+    if pending is None and change <= 0:
+        if change < 0:
+            what = f"{record.payment.amount.currency} {-change:.2f}"
+            park(booking, current, run, f"{what} more received after booking: book it by hand")
+        return
+    memo = _refund_target(booking, current, booked, pending=pending, change=change, run=run)
+    if memo is None or booking.refunds is None:
+        return
+    reference = (
+        pending.external_document_number
+        if pending
+        else refund_reference(payment_reference(record.payment), len(booked.refunds) + 1)
+    )
+    try:
+        lines = booking.refunds.lines(reference)
+        if not lines and pending is not None:
+            mark_booked(booking, current, pending.journal_line_id, run)
+            return
+        line = lines[0] if lines else add_line(booking.refunds, _refund_line(record, memo, change, reference))
+    except BusinessCentralRejected as refused:
+        park(booking, current, run, f"BC refused the refund line: {refused.message}")
+        return
+    if line is not None:
+        _stage_refund_line(booking, current, booked, pending=pending, line=line, memo=memo, run=run)
+
+
+def _refund_target(
+    booking: PaymentBooking,
+    current: Current,
+    booked: Booking,
+    *,
+    pending: RefundBooking | None,
+    change: Decimal,
+    run: Run,
+) -> BcCreditMemo | None:
+    """The credit memo the refund line is applied to; None when the refund waits for one or was parked."""
+    record = current.record
+    found = booking.orders.get(record.order_key) if record.order_key else None
+    memo = _credit_memo_to_apply(record, pending, found[0] if found else None, booking.local_currency)
+    what = f"{record.payment.amount.currency} {change:.2f}"
+    if isinstance(memo, str):
+        park(booking, current, run, memo)
+    elif booking.refunds is None:
+        against = f"credit memo {memo.number}" if memo else "the credit memo"
+        park(booking, current, run, f"{what} refunded or charged back after booking: book it against {against}")
+    elif memo is None:
+        _await_credit_memo(booking, current, booked, run, what)
+    else:
+        return memo
+    return None
+
+
+def _stage_refund_line(
+    booking: PaymentBooking,
+    current: Current,
+    booked: Booking,
+    *,
+    pending: RefundBooking | None,
+    line: RefundLine,
+    memo: BcCreditMemo,
+    run: Run,
+) -> None:
+    """Record the refund line as in the journal (before the post), and stage it."""
+    record = current.record
+    now = booking.clock.now()
+    entry = RefundBooking(
+        state=BookingState.IN_JOURNAL,
+        credit_memo_id=memo.id,
+        credit_memo_number=memo.number,
+        external_document_number=line.external_document_number,
+        amount=line.amount,
+        refunded_in_all=pending.refunded_in_all if pending else booked.amount - record.booked_in_bc + line.amount,
+        journal_line_id=line.id,
+        at=now,
+    )
+    kept = tuple(each for each in booked.refunds if each is not pending)
+    entered = booked.model_copy(update={"refunds": (*kept, entry), "credit_memo_awaited_since": None})
+    stage_line(booking, current, record.model_copy(update={"booking": entered, "updated_at": now}), line, run)
+
+
+def _credit_memo_to_apply(
+    record: PaymentRecord, pending: RefundBooking | None, order: OrderRecord | None, local_currency: str
+) -> BcCreditMemo | str | None:
+    """The credit memo a refund is applied to: the one its line already names, else the order's first open one;
+    None while the order has none BC posted (none yet, or unposted ones only); a reason for a person when its credit
+    memos are paid back already or not in the local currency."""
+    memos = order.credit_memos if order else []
+    if not memos:
+        return None
+    named = [each for each in memos if pending and each.id == pending.credit_memo_id]
+    memo = next(iter(named), None) or next((each for each in memos if each.open), None)
+    if memo is None and not all(each.posted for each in memos):
+        return None
+    if memo is None:
+        numbers = ", ".join(each.number for each in memos)
+        return f"the order's credit memos ({numbers}) are paid back in BC already: was the refund booked by hand?"
+    return memo.currency_problem(local_currency, record.payment.amount.currency) or memo
+
+
+def _refund_line(record: PaymentRecord, memo: BcCreditMemo, change: Decimal, reference: str) -> RefundLine:
+    payment = record.payment
+    return RefundLine(
+        customer_number=memo.billed_customer_number,
+        external_document_number=reference,
+        amount=change,
+        applies_to_credit_memo_id=memo.id,
+        description=f"{payment.provider} {payment.payment_id} refund"[:100],
+    )
+
+
+def _await_credit_memo(booking: PaymentBooking, current: Current, booked: Booking, run: Run, what: str) -> None:
+    """No credit memo in BC yet: wait for it (the record stays due), up to `credit_memo_wait`."""
+    record = current.record
+    now = booking.clock.now()
+    since = booked.credit_memo_awaited_since or now
+    if now - since >= booking.credit_memo_wait:
+        days = booking.credit_memo_wait.days
+        why = f"{what} refunded or charged back after booking, and BC has no credit memo for it after {days} days"
+        park(booking, current, run, f"{why}: credit the invoice in BC (or book it by hand)")
+        return
+    if booked.credit_memo_awaited_since is None:
+        waiting = booked.model_copy(update={"credit_memo_awaited_since": now})
+        save(booking, record.model_copy(update={"booking": waiting, "updated_at": now}), current.etag)
