@@ -4,7 +4,7 @@ VENV      := .venv
 BIN       := $(VENV)/bin
 STAMPS    := .stamps
 
-.PHONY: setup demo up test lint bench clean
+.PHONY: setup demo up test lint bench settings-doc clean
 
 setup: $(STAMPS)/venv $(STAMPS)/npm
 
@@ -35,6 +35,9 @@ lint: setup
 
 bench: setup
 	$(BIN)/python -m bench
+
+settings-doc: setup
+	$(BIN)/python -m localdev.settings_doc
 
 clean:
 	rm -rf $(VENV) node_modules $(STAMPS)

@@ -15,6 +15,7 @@ from functions import (
     payments,
     portal_catalog,
     recovery,
+    runs,
     webhooks,
 )
 
@@ -33,6 +34,7 @@ for blueprint in (
     order_worker.bp,
     recovery.bp,
     catalog.bp,
+    runs.bp,
     portal_catalog.bp,
     dossier.bp,
     operations.bp,

@@ -42,7 +42,8 @@ from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
 from integrations.businesscentral.vat import BusinessCentralVat
 from integrations.settings import BC_DEFAULT_SCOPE
-from integrations.shops.woocommerce_catalog import BATCH_LIMIT, WooCommerceCatalog
+from integrations.shops.woocommerce.catalog import BATCH_LIMIT, WooCommerceCatalog
+from integrations.shops.woocommerce.client import WooCommerceClient
 from integrations.storage.account import StorageAccount
 from integrations.storage.pushed_listings import TablePushedListings
 from integrations.storage.sync_runs import TableSyncRuns
@@ -58,7 +59,7 @@ ITEMS = int(os.environ.get("KOPPEL_BENCH_CATALOG_ITEMS", "50000"))
 CHANGED_SHARE = 0.01
 CHANNEL = "woocommerce:bench"
 MEMORY_TARGET_MB = 300
-POLICY = ListingPolicy(stock=StockPolicy(display=DisplayMode.EXACT_QUANTITY))
+POLICY = ListingPolicy(stock=StockPolicy(display=DisplayMode.EXACT_QUANTITY), prices_include_vat=True)
 """A shop's default policy (Settings.listing_policy without per-shop settings)."""
 
 
@@ -112,7 +113,7 @@ def _catalog(endpoints: Endpoints) -> tuple[BusinessCentralCatalog, httpx.Client
     token = ClientCredentialsToken(
         http, endpoints.bc_token_url, endpoints.bc_client_id, endpoints.bc_client_secret, BC_DEFAULT_SCOPE
     )
-    client = BusinessCentralClient(http, endpoints.bc_company_url, token, RequestThrottle(5, 5800))
+    client = BusinessCentralClient(http, endpoints.bc_company_url, token, RequestThrottle(5, 5800), max_attempts=6)
     stock = BusinessCentralStock(client, endpoints.stock_url, endpoints.units_url)
     vat = BusinessCentralVat(client, endpoints.item_list_url, endpoints.vat_setup_url, DOMESTIC_VAT_GROUP)
     return BusinessCentralCatalog(client, endpoints.price_lines_url, stock, vat), http
@@ -126,7 +127,7 @@ def _run(endpoints: Endpoints, naive: bool, answer: Any) -> None:
     sync = CatalogSync(
         name="catalog-bench",
         source=source,
-        channel=WooCommerceCatalog(http, endpoints.woo_url, endpoints.woo_key, endpoints.woo_secret),
+        channel=WooCommerceCatalog(WooCommerceClient(http, endpoints.woo_url, endpoints.woo_key, endpoints.woo_secret)),
         pushed=_Forgetful(pushed) if naive else pushed,
         runs=TableSyncRuns(account),
         clock=_Clock(),

@@ -29,8 +29,8 @@ import httpx
 
 from integrations.storage.account import ORDERS_QUEUE, StorageAccount
 from localdev.azurite import ROOT
-from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 from localdev.stack import LocalStack
+from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 
 WARMUP = 50
 REQUESTS = 1200

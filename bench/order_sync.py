@@ -33,10 +33,10 @@ from typing import Any
 import httpx
 
 from localdev.azurite import ROOT
-from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 from localdev.simulators.businesscentral import BusinessCentralSimulator
 from localdev.simulators.businesscentral.seed import SHIPPING_ACCOUNT_NUMBER
 from localdev.stack import BC_CLIENT_ID, WOOCOMMERCE_SHOP, LocalStack
+from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 
 LATENCY_MS = 150
 MAX_IN_FLIGHT = 5

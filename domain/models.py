@@ -1,4 +1,5 @@
-"""The canonical order: what every web channel is mapped to before Business Central sees it."""
+"""The canonical order: what every web channel is mapped to before Business Central sees it; and the keys of the
+event streams (web orders, payments, BC notification logs)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,14 +38,51 @@ def _sets_sorted(value: object) -> object:
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    def _changed(self, **changes: object) -> Self:
+        """A copy with `changes`, validated (model_copy is not): a misspelt field or a wrong type is refused. For
+        the named state changes of a record; callers use those."""
+        return self.model_validate({**dict(self), **changes})
+
+
+_SOURCE = r"^[a-z0-9-]{1,40}$"
+_SCOPE = r"^[A-Za-z0-9_-]{1,60}$"
+_SUBJECT = r"^[^/\\#?\x00-\x1f\x7f]{1,200}$"
+"""A key's parts are Table Storage keys too, so they never hold the characters Table keys forbid (/ \\ # ? and
+control characters)."""
+
+
+class StreamKey(Frozen):
+    """Names one stream of events in the event log and on the work queues, as the text `source:scope:subject`: a
+    web order (`woocommerce:<shop>:<order id>`, see WebOrderKey), a payment (`mollie:<account>:<payment id>`, see
+    PaymentKey) or a day's BC notification log (`businesscentral:notifications:<date>`).
+
+    Stored and queued under the names it had when it keyed web orders alone (`shop`, `order_id`)."""
+
+    model_config = ConfigDict(validate_by_name=True, validate_by_alias=True, serialize_by_alias=True)
+
+    source: str = Field(pattern=_SOURCE)
+    """The channel, payment provider or system the events come from."""
+    scope: str = Field(alias="shop", pattern=_SCOPE)
+    """The shop or provider account within the source (`notifications` for BC's)."""
+    subject: str = Field(alias="order_id", pattern=_SUBJECT)
+    """What the events are about: the order, the payment, the day."""
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.scope}:{self.subject}"
+
+    @classmethod
+    def parse(cls, text: str) -> StreamKey:
+        source, scope, subject = text.split(":", 2)
+        return cls(source=source, scope=scope, subject=subject)
+
 
 class WebOrderKey(Frozen):
-    """Identifies one web order across all channels: `source:shop:orderId`; also a Table Storage key,
-    so it never holds the characters Table keys forbid (/ \\ # ? and control characters)."""
+    """Identifies one web order across all channels: `source:shop:orderId`, the text of its event stream's key;
+    also a Table Storage key."""
 
-    source: str = Field(pattern=r"^[a-z0-9-]{1,40}$")
-    shop: str = Field(pattern=r"^[A-Za-z0-9_-]{1,60}$")
-    order_id: str = Field(pattern=r"^[^/\\#?\x00-\x1f\x7f]{1,200}$")
+    source: str = Field(pattern=_SOURCE)
+    shop: str = Field(pattern=_SCOPE)
+    order_id: str = Field(pattern=_SUBJECT)
 
     def __str__(self) -> str:
         return f"{self.source}:{self.shop}:{self.order_id}"
@@ -52,6 +91,35 @@ class WebOrderKey(Frozen):
     def parse(cls, text: str) -> WebOrderKey:
         source, shop, order_id = text.split(":", 2)
         return cls(source=source, shop=shop, order_id=order_id)
+
+    @property
+    def stream(self) -> StreamKey:
+        """The key the order's events are logged and queued under."""
+        return StreamKey(source=self.source, scope=self.shop, subject=self.order_id)
+
+    @classmethod
+    def of_stream(cls, stream: StreamKey) -> WebOrderKey:
+        """The web order whose events `stream` names."""
+        return cls(source=stream.source, shop=stream.scope, order_id=stream.subject)
+
+
+class PaymentKey(Frozen):
+    """Identifies one payment at a provider (Mollie, Stripe): its events' stream is `provider:account:payment id`."""
+
+    provider: str
+    account: str
+    payment_id: str
+
+    @property
+    def stream(self) -> StreamKey:
+        """The key the payment's events are logged and queued under; ValueError when the payment id cannot be a
+        storage key."""
+        return StreamKey(source=self.provider, scope=self.account, subject=self.payment_id)
+
+    @classmethod
+    def of_stream(cls, stream: StreamKey) -> PaymentKey:
+        """The payment whose events `stream` names."""
+        return cls(provider=stream.source, account=stream.scope, payment_id=stream.subject)
 
 
 class Address(Frozen):

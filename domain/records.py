@@ -6,11 +6,11 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain.invoices.credit_memo import BcCreditMemo
 from domain.invoices.invoice import BcInvoice
-from domain.models import BcSalesOrder, Frozen, OrderStatus, WebOrderKey
+from domain.models import BcSalesOrder, Frozen, Order, OrderStatus, StreamKey, WebOrderKey
 from domain.orders.rules.controls import ControlResult
 
 
@@ -28,7 +28,7 @@ class WebhookEvent(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    order_key: WebOrderKey
+    stream: StreamKey
     event_id: str
     topic: str
     dedup_key: str
@@ -38,17 +38,22 @@ class WebhookEvent(BaseModel):
     note: str = ""
 
 
-class OrderMessage(BaseModel):
-    """The body of a message on the `orders` queue."""
+class StreamMessage(BaseModel):
+    """The body of a message on a work queue (`orders`, `payments`, `bc-notifications`): an event to work off.
+    Queued as JSON under the names it had when only orders were queued (`order_key`)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, validate_by_name=True, validate_by_alias=True, serialize_by_alias=True)
 
-    order_key: WebOrderKey
+    stream: StreamKey = Field(alias="order_key")
     event_id: str
     body: str | None = None
     """The raw body when it travels along (small UTF-8 text): the worker need not read it back from the event log."""
     recheck: bool = False
     """Run the controls and the release gate again for a version already in BC (a payment came in)."""
+
+    def without_body(self) -> StreamMessage:
+        """The same message with no body along: a copy queued again reads the body from the event log."""
+        return StreamMessage(stream=self.stream, event_id=self.event_id, recheck=self.recheck)
 
 
 class OrderRecord(BaseModel):
@@ -65,9 +70,9 @@ class OrderRecord(BaseModel):
     latest_event_id: str = ""
     bc: BcSalesOrder | None = None
     bc_version: datetime | None = None
+    """The web order version (its modification time) the BC document says."""
     bc_fingerprint: str = ""
     """The document's lines as Koppel last wrote them, to notice a person's edits in BC."""
-    """The web order version (its modification time) the BC document says."""
     bc_customer_number: str = ""
     invoices: list[BcInvoice] = []
     """The posted sales invoices of the order, as BC last showed them (oldest first)."""
@@ -83,6 +88,135 @@ class OrderRecord(BaseModel):
     claim_expires_at: datetime | None = None
     updated_at: datetime | None = None
 
+    # The order worker's state changes: each returns a changed copy, stamped `at`.
+
+    def claimed(self, order: Order, event_id: str, *, owner: str, until: datetime, at: datetime) -> OrderRecord:
+        """Taken by worker `owner` until `until` to import this version of the web order (one more attempt)."""
+        changed = self._received(order, event_id, at)
+        changed.status = OrderStatus.IMPORTING
+        changed.claim_owner = owner
+        changed.claim_expires_at = until
+        changed.attempts = self.attempts + 1
+        return changed
+
+    def claim_renewed(self, until: datetime, at: datetime) -> OrderRecord:
+        """The claim kept until `until`, right before a write to BC."""
+        changed = self._stamped(at)
+        changed.claim_expires_at = until
+        return changed
+
+    def not_imported(self, order: Order, event_id: str, at: datetime) -> OrderRecord:
+        """This version of the web order is received and not for BC (its status, or nothing to sell)."""
+        changed = self._received(order, event_id, at)
+        changed.status = OrderStatus.NOT_IMPORTED
+        changed.problem = ""
+        return changed
+
+    def imported(
+        self,
+        document: BcSalesOrder,
+        *,
+        version: datetime,
+        controls: list[ControlResult],
+        totals_agree: bool,
+        release: str,
+        problem: str,
+        at: datetime,
+    ) -> OrderRecord:
+        """In BC as `document`, which says web order version `version`; the claim let go."""
+        changed = self._unclaimed(at)
+        changed.status = OrderStatus.IN_BC
+        changed.bc = document
+        changed.bc_fingerprint = document.fingerprint()
+        changed.bc_version = version
+        changed.bc_customer_number = document.customer_number
+        changed.totals_agree = totals_agree
+        changed.controls = controls
+        changed.release = release
+        changed.problem = problem
+        changed.last_error = ""
+        return changed
+
+    def cancelled(self, document: BcSalesOrder | None, *, version: datetime, at: datetime) -> OrderRecord:
+        """Cancelled in the shop at web order version `version`; `document` is the BC order it keeps (None: its
+        document number is given up); the claim let go."""
+        changed = self._unclaimed(at)
+        changed.status = OrderStatus.CANCELLED
+        changed.bc = document
+        changed.bc_version = version
+        changed.release = ""
+        changed.problem = ""
+        return changed
+
+    def parked(self, problem: str, at: datetime) -> OrderRecord:
+        """Before a person, for `problem`; the claim let go."""
+        return _for_a_person(self._unclaimed(at), OrderStatus.NEEDS_ATTENTION, problem)
+
+    def unreadable(self, problem: str, at: datetime) -> OrderRecord:
+        """Before a person: the version received cannot be read (`problem`). A claim on the record stays: it may be
+        another worker's."""
+        return _for_a_person(self._stamped(at), OrderStatus.NEEDS_ATTENTION, problem)
+
+    def failed(self, problem: str, at: datetime) -> OrderRecord:
+        """Given up on after retries, for `problem`: before a person; the claim let go."""
+        return _for_a_person(self._unclaimed(at), OrderStatus.FAILED, problem)
+
+    def retrying(self, error: str, at: datetime) -> OrderRecord:
+        """Tried and failed with `error`, to be retried: the claim let go, so a copy of the message may go on."""
+        changed = self._unclaimed(at)
+        changed.problem = f"Retrying after: {error}"
+        changed.last_error = error
+        return changed
+
+    def noted(self, problem: str, at: datetime) -> OrderRecord:
+        """`problem` said, nothing else changed (the claim is kept)."""
+        changed = self._stamped(at)
+        changed.problem = problem
+        return changed
+
+    # The booking run's and BC notifications' filing of BC documents (not stamped: not the order worker's change).
+
+    def with_invoices(self, invoices: list[BcInvoice]) -> OrderRecord:
+        """Its BC sales invoices as filed now."""
+        changed = self.model_copy()
+        changed.invoices = invoices
+        return changed
+
+    def with_credit_memos(self, credit_memos: list[BcCreditMemo]) -> OrderRecord:
+        """Its BC sales credit memos as filed now."""
+        changed = self.model_copy()
+        changed.credit_memos = credit_memos
+        return changed
+
+    def _stamped(self, at: datetime) -> OrderRecord:
+        changed = self.model_copy()
+        changed.updated_at = at
+        return changed
+
+    def _unclaimed(self, at: datetime) -> OrderRecord:
+        changed = self._stamped(at)
+        changed.claim_owner = ""
+        return changed
+
+    def _received(self, order: Order, event_id: str, at: datetime) -> OrderRecord:
+        """Stamped with what the web order version says of itself and the event it came in."""
+        changed = self._stamped(at)
+        changed.web_number = order.number
+        changed.web_status = order.status
+        changed.web_modified_at = order.modified_at
+        changed.web_total = order.total
+        changed.web_currency = order.currency
+        changed.line_count = len(order.lines)
+        changed.latest_event_id = event_id
+        return changed
+
+
+def _for_a_person(changed: OrderRecord, status: OrderStatus, problem: str) -> OrderRecord:
+    """`changed`, a fresh copy, put before a person."""
+    changed.status = status
+    changed.problem = problem
+    return changed
+
 
 class AttentionItem(BaseModel):
     """An order a person has to look at: parked with a reason, or given up after retries."""
@@ -94,6 +228,24 @@ class AttentionItem(BaseModel):
     problem: str
     web_number: str
     since: datetime
+
+    @classmethod
+    def of(cls, record: OrderRecord, since: datetime) -> AttentionItem:
+        """The order `record` as the attention list shows it, there since `since`."""
+        return cls(
+            key=record.key, status=record.status, problem=record.problem, web_number=record.web_number, since=since
+        )
+
+
+class CountNames(Frozen):
+    """What a kind of run counts in the four places every run's summary keeps its counts: `read`, `changed`,
+    `pushed`, `failed` (what the catalog push, the first run, counts), under which summaries are stored and answered
+    whatever they count. Each kind's names are declared in domain/runs.py."""
+
+    read: str = "read"
+    changed: str = "changed"
+    pushed: str = "pushed"
+    failed: str = "failed"
 
 
 class SyncRun(Frozen):
@@ -108,6 +260,9 @@ class SyncRun(Frozen):
     changed: int
     pushed: int
     failed: int
+    count_names: CountNames = Field(default=CountNames(), exclude=True)
+    """What `read`, `changed`, `pushed` and `failed` count for this run; not part of the summary's JSON (stored
+    beside it)."""
     completed: bool
     """False when the run stopped early (the channel or BC unavailable); the next run goes on from there."""
     problems: tuple[str, ...] = ()
@@ -115,3 +270,14 @@ class SyncRun(Frozen):
     @property
     def seconds(self) -> float:
         return (self.finished_at - self.started_at).total_seconds()
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """The four counts under the names that say what they count for this run (`{"invoices filed": 2, ...}`)."""
+        names = self.count_names
+        return {
+            names.read: self.read,
+            names.changed: self.changed,
+            names.pushed: self.pushed,
+            names.failed: self.failed,
+        }

@@ -1,18 +1,28 @@
-"""What a timed run (a catalog push, the portal's catalog) counts as it goes, and the summary it leaves."""
+"""What each timed run counts, and the tally a run keeps as it goes and leaves as its summary."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from domain.records import SyncRun
+from domain.records import CountNames, SyncRun
 
 PROBLEMS_KEPT = 20
 """The first problems of a run are kept in its summary; the counts say how many there were."""
 
+CATALOG_COUNTS = CountNames()
+"""A shop's catalog push: items read from BC, listings changed, listings pushed to the shop, listings refused."""
+PORTAL_CATALOG_COUNTS = CountNames(pushed="stored")
+"""The portal's catalog: customers and items read, changed (removed ones too), stored, refused."""
+SUBSCRIPTION_COUNTS = CountNames(read="wanted", pushed="created or renewed")
+"""BC's webhook subscriptions: those wanted, changed (= created or renewed), created or renewed, failed."""
+BOOKING_COUNTS = CountNames(read="looked at", changed="invoices filed", pushed="booked", failed="parked")
+"""The booking run: payments looked at, invoices filed on web orders, payments and refunds booked, parked."""
+
 
 @dataclass
 class RunTally:
+    count_names: CountNames = CATALOG_COUNTS
     read: int = 0
     changed: int = 0
     pushed: int = 0
@@ -35,6 +45,7 @@ class RunTally:
             changed=self.changed,
             pushed=self.pushed,
             failed=self.failed,
+            count_names=self.count_names,
             completed=completed,
             problems=tuple(self.problems),
         )

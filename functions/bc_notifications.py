@@ -12,9 +12,10 @@ import azure.functions as func
 
 from domain.invoices.bc_notifications import receive_notifications, work_notifications
 from domain.invoices.keep_subscriptions import keep_subscriptions
-from domain.records import EventStatus, OrderMessage
+from domain.records import StreamMessage
+from functions import poison
 from functions.container import container
-from functions.responses import error_response, json_response, stored_or_refused
+from functions.responses import accepted_response, error_response, stored_or_refused
 from functions.run_log import log_run
 from integrations.storage.account import BC_NOTIFICATIONS_QUEUE
 
@@ -44,8 +45,7 @@ def bc_notification(req: func.HttpRequest) -> func.HttpResponse:
     if isinstance(outcome, func.HttpResponse):
         return _retried_when_too_large(outcome)
     log.info("BC notification accepted: event=%s duplicate=%s", outcome.event_id, outcome.duplicate)
-    body = {"eventId": outcome.event_id, "log": str(outcome.order_key), "duplicate": outcome.duplicate}
-    return json_response(body, 200 if outcome.duplicate else 202)
+    return accepted_response(outcome, "log")
 
 
 def _retried_when_too_large(refused: func.HttpResponse) -> func.HttpResponse:
@@ -60,7 +60,7 @@ def _retried_when_too_large(refused: func.HttpResponse) -> func.HttpResponse:
 
 @bp.queue_trigger(arg_name="msg", queue_name=BC_NOTIFICATIONS_QUEUE, connection="AzureWebJobsStorage")
 def bc_notification_worker(msg: func.QueueMessage) -> None:
-    message = OrderMessage.model_validate_json(msg.get_body())
+    message = StreamMessage.model_validate_json(msg.get_body())
     worked = work_notifications(container().bc_notifications, message)
     if worked is None:
         log.warning("BC notification %s: its event is gone, nothing done", message.event_id)
@@ -76,10 +76,8 @@ def bc_notification_worker(msg: func.QueueMessage) -> None:
 
 @bp.queue_trigger(arg_name="msg", queue_name=f"{BC_NOTIFICATIONS_QUEUE}-poison", connection="AzureWebJobsStorage")
 def bc_notification_poison(msg: func.QueueMessage) -> None:
-    message = OrderMessage.model_validate_json(msg.get_body())
-    note = "gave up after repeated failures (BC or storage unavailable); the raw notification is kept"
-    container().bc_notifications.events.mark(message.order_key, message.event_id, EventStatus.FAILED, note)
-    log.error("BC notification %s gave up (%s)", message.event_id, message.order_key)
+    message = poison.give_up(msg, poison.mark_event_failed(container().events, "BC", "notification"))
+    log.error("BC notification %s gave up (%s)", message.event_id, message.stream)
 
 
 @bp.timer_trigger(arg_name="timer", schedule="%KOPPEL_BC_SUBSCRIPTION_SCHEDULE%", run_on_startup=False)
@@ -87,4 +85,4 @@ def bc_subscriptions(timer: func.TimerRequest) -> None:
     keeping = container().subscription_keeping
     if keeping is None:
         return
-    log_run(keep_subscriptions(keeping), timer.past_due, ("wanted", "changed", "created or renewed", "failed"))
+    log_run(keep_subscriptions(keeping), timer.past_due)

@@ -19,8 +19,8 @@ def dossier(req: func.HttpRequest) -> func.HttpResponse:
         key = order_key(req)
     except RequestRejected as rejected:
         return rejection_response(rejected)
-    sync = container().order_sync
-    found = order_dossier(sync.orders, sync.events, key, container().payment_sync.payments)
-    if found is None:
+    app = container()
+    answer = order_dossier(app.orders, app.events, key, app.payments)
+    if answer is None:
         return error_response(404, "not_found", f"Koppel has no order {key}")
-    return func.HttpResponse(found.model_dump_json(), status_code=200, mimetype="application/json")
+    return func.HttpResponse(answer.model_dump_json(), status_code=200, mimetype="application/json")

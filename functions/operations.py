@@ -18,8 +18,8 @@ log = logging.getLogger(__name__)
 
 @bp.route(route="ops/attention", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 def attention(req: func.HttpRequest) -> func.HttpResponse:  # noqa: ARG001 - the host passes the request
-    sync = container().order_sync
-    entries = orders_needing_attention(sync.attention, sync.clock.now())
+    app = container()
+    entries = orders_needing_attention(app.attention, app.clock.now())
     return json_response({"count": len(entries), "orders": [entry.model_dump(mode="json") for entry in entries]})
 
 
@@ -29,8 +29,8 @@ def replay(req: func.HttpRequest) -> func.HttpResponse:
         key = order_key(req)
     except RequestRejected as rejected:
         return rejection_response(rejected)
-    sync = container().order_sync
-    outcome = replay_order(sync.orders, sync.events, sync.queue, key)
+    app = container()
+    outcome = replay_order(app.orders, app.events, app.order_queue, key)
     if outcome is None:
         return error_response(404, "not_found", f"Koppel has no order {key}")
     if isinstance(outcome, ReplayRefused):

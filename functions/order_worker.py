@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import uuid
+from functools import partial
 
 import azure.functions as func
 
 from domain.orders.sync_order import give_up, sync_order
-from domain.records import OrderMessage
+from domain.records import StreamMessage
+from functions import poison
 from functions.container import container
 from integrations.storage.account import ORDERS_QUEUE
 
@@ -18,13 +20,12 @@ log = logging.getLogger(__name__)
 
 @bp.queue_trigger(arg_name="msg", queue_name=ORDERS_QUEUE, connection="AzureWebJobsStorage")
 def order_worker(msg: func.QueueMessage) -> None:
-    message = OrderMessage.model_validate_json(msg.get_body())
+    message = StreamMessage.model_validate_json(msg.get_body())
     record = sync_order(container().order_sync, message, worker=msg.id or str(uuid.uuid4()))
-    log.info("order %s: %s %s", message.order_key, record.status.value, record.bc.number if record.bc else "")
+    log.info("order %s: %s %s", message.stream, record.status.value, record.bc.number if record.bc else "")
 
 
 @bp.queue_trigger(arg_name="msg", queue_name=f"{ORDERS_QUEUE}-poison", connection="AzureWebJobsStorage")
 def order_poison(msg: func.QueueMessage) -> None:
-    message = OrderMessage.model_validate_json(msg.get_body())
-    give_up(container().order_sync, message)
-    log.error("order %s gave up and needs attention (event %s)", message.order_key, message.event_id)
+    message = poison.give_up(msg, partial(give_up, container().order_sync))
+    log.error("order %s gave up and needs attention (event %s)", message.stream, message.event_id)

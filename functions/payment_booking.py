@@ -18,4 +18,4 @@ def payment_booking(timer: func.TimerRequest) -> None:
     booking = container().payment_booking
     if booking is None:
         return
-    log_run(book_payments(booking), timer.past_due, ("looked at", "invoices filed", "booked", "parked"))
+    log_run(book_payments(booking), timer.past_due)

@@ -12,7 +12,7 @@ import azure.functions as func
 from domain.intake.ingest_webhook import Accepted, Ignored, Kept
 from domain.payments.receive_payment import PaymentDelivery, receive_mollie, receive_stripe
 from functions.container import container
-from functions.responses import json_response, stored_or_refused
+from functions.responses import accepted_response, ignored_response, json_response, stored_or_refused
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 log = logging.getLogger(__name__)
@@ -56,16 +56,15 @@ def _answer(
     if isinstance(outcome, func.HttpResponse):
         return outcome
     if isinstance(outcome, Ignored):
-        return json_response({"status": "ignored", "reason": outcome.reason})
+        return ignored_response(outcome)
     if isinstance(outcome, Kept):
-        log.warning("%s webhook kept for a person: %s event=%s", provider, outcome.key, outcome.event_id)
+        log.warning("%s webhook kept for a person: %s event=%s", provider, outcome.stream, outcome.event_id)
         return json_response({"status": "kept", "eventId": outcome.event_id, "reason": outcome.reason})
     log.info(
         "%s webhook accepted: payment=%s event=%s duplicate=%s",
         provider,
-        outcome.order_key,
+        outcome.stream,
         outcome.event_id,
         outcome.duplicate,
     )
-    body = {"eventId": outcome.event_id, "payment": str(outcome.order_key), "duplicate": outcome.duplicate}
-    return json_response(body, 200 if outcome.duplicate else accepted_status)
+    return accepted_response(outcome, "payment", accepted_status)

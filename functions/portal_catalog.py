@@ -25,7 +25,7 @@ def portal_catalog(timer: func.TimerRequest) -> None:
     if run is None:
         log.warning("portal catalog not kept: BC's pages are not published or the portal settings are invalid")
         return
-    log_run(publish_portal_catalog(run), timer.past_due, ("read", "changed", "stored", "failed"))
+    log_run(publish_portal_catalog(run), timer.past_due)
 
 
 @bp.route(route="portal/customers/{customerNumber}/prices", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)

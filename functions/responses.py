@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import azure.functions as func
 
 from domain.errors import Rejection, RequestRejected, StorageUnavailable
+from domain.intake.ingest_webhook import Accepted, Ignored
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -32,6 +33,18 @@ def error_response(status: int, code: str, message: str) -> func.HttpResponse:
 
 def rejection_response(rejected: RequestRejected) -> func.HttpResponse:
     return error_response(REJECTION_STATUS[rejected.kind], rejected.kind.value, rejected.message)
+
+
+def accepted_response(accepted: Accepted, stream_name: str, first_status: int = 202) -> func.HttpResponse:
+    """A delivery taken in: `first_status` the first time, 200 for a duplicate; its stream under `stream_name`
+    (`order`, `payment`, `log`)."""
+    body = {"eventId": accepted.event_id, stream_name: str(accepted.stream), "duplicate": accepted.duplicate}
+    return json_response(body, 200 if accepted.duplicate else first_status)
+
+
+def ignored_response(ignored: Ignored) -> func.HttpResponse:
+    """200 for a delivery Koppel does not handle, so the sender does not count it as a failure."""
+    return json_response({"status": "ignored", "reason": ignored.reason})
 
 
 def stored_or_refused(source: str, sender: str, receive: Callable[[], T]) -> T | func.HttpResponse:

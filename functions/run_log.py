@@ -7,14 +7,11 @@ import logging
 from domain.records import SyncRun
 
 log = logging.getLogger("koppel.runs")
-COUNTS = ("read", "changed", "pushed", "failed")
 
 
-def log_run(run: SyncRun, past_due: bool, counts: tuple[str, str, str, str] = COUNTS) -> None:
-    """`counts` names what the run's read / changed / pushed / failed mean for it (e.g. "booked" for pushed)."""
-    figures = ", ".join(
-        f"{name} {value}" for name, value in zip(counts, (run.read, run.changed, run.pushed, run.failed), strict=True)
-    )
+def log_run(run: SyncRun, past_due: bool) -> None:
+    """The counts under the names the run gives them (e.g. "invoices filed" for the booking run)."""
+    figures = ", ".join(f"{name} {value}" for name, value in run.counts.items())
     log.info(
         "%s: %s%s in %.1f s%s%s",
         run.name,

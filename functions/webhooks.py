@@ -11,7 +11,7 @@ from domain.intake.channels import PORTAL, SHOPIFY, WOOCOMMERCE, Channel
 from domain.intake.ingest_webhook import Accepted, Delivery, Ignored, Intake, Ping, receive, receive_woocommerce
 from domain.orders.mapping.portal import SHOP as PORTAL_SHOP
 from functions.container import container
-from functions.responses import json_response, stored_or_refused
+from functions.responses import accepted_response, ignored_response, json_response, stored_or_refused
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 log = logging.getLogger(__name__)
@@ -59,13 +59,12 @@ def _answer(channel: Channel, delivery: Delivery, receiver: Receiver) -> func.Ht
     if isinstance(outcome, Ping):
         return json_response({"status": "ping acknowledged"})
     if isinstance(outcome, Ignored):
-        return json_response({"status": "ignored", "reason": outcome.reason})
+        return ignored_response(outcome)
     log.info(
         "%s webhook accepted: order=%s event=%s duplicate=%s",
         source,
-        outcome.order_key,
+        outcome.stream,
         outcome.event_id,
         outcome.duplicate,
     )
-    body = {"eventId": outcome.event_id, "order": str(outcome.order_key), "duplicate": outcome.duplicate}
-    return json_response(body, 200 if outcome.duplicate else 202)
+    return accepted_response(outcome, "order")

@@ -32,9 +32,9 @@ from azure.storage.queue import QueueClient
 from integrations.storage.account import ORDERS_QUEUE
 from localdev.demo import Catalog
 from localdev.proof import Tally, on_own_stack, read_dossier
-from localdev.shop.woocommerce import ShopCustomer, ShopOrder, signed_delivery
 from localdev.simulators.woocommerce.store import OrderBook, StoredOrder
 from localdev.stack import SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
+from tests.support.woocommerce import ShopCustomer, ShopOrder, signed_delivery
 
 SETTLED_ELSEWHERE = ("needs_attention", "failed", "not_imported")
 SHOPIFY_RETRY_DELAYS_S = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)

@@ -26,8 +26,8 @@ import httpx
 from integrations.settings import shop_setting
 from localdev.demo import Catalog
 from localdev.proof import on_own_stack, read_dossier
-from localdev.shop.woocommerce import ShopCustomer, ShopOrder, order_payload, signed_delivery
 from localdev.stack import WOOCOMMERCE_SHOP, LocalStack
+from tests.support.woocommerce import ShopCustomer, ShopOrder, order_payload, signed_delivery
 
 SECOND_SHOP = "shop-c"
 """A second WooCommerce shop, webhooks only (no REST feed), that shares the BC company without a prefix."""

@@ -28,8 +28,8 @@ from standardwebhooks import Webhook
 
 from integrations.businesscentral.odata import enum_value
 from localdev.azurite import ROOT
-from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, signed_delivery
 from localdev.stack import SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
+from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, signed_delivery
 
 VAT_RATES = {"HOOG": Decimal(21), "LAAG": Decimal(9), "NUL": Decimal(0)}
 SETTLED = ("in_bc", "needs_attention", "failed", "cancelled")

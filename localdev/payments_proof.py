@@ -35,8 +35,8 @@ from azure.storage.queue import QueueClient
 from integrations.storage.account import BC_NOTIFICATIONS_QUEUE, ORDERS_QUEUE, PAYMENTS_QUEUE
 from localdev.demo import Catalog
 from localdev.proof import Tally, on_own_stack, read_dossier
-from localdev.shop.woocommerce import ShopCustomer, ShopOrder, order_payload
 from localdev.stack import PAYMENT_ACCOUNT, WOOCOMMERCE_SHOP, LocalStack
+from tests.support.woocommerce import ShopCustomer, ShopOrder, order_payload
 
 FIRST_ORDER_ID = 810_001
 CENT = Decimal("0.01")

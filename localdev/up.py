@@ -1,7 +1,8 @@
 """`make up`: the whole local stack in the foreground until Ctrl-C.
 
 Azurite, the BC simulator and the local Functions host on 127.0.0.1:7071. The generated settings (including
-the throw-away shop and BC secrets of this run) are written to local.settings.json, which git ignores.
+the throw-away shop and BC secrets of this run) are written to local.settings.json, which git ignores. The host
+logs a timer's run only when it did something (the booking timer runs every five seconds here).
 """
 
 from __future__ import annotations
@@ -40,7 +41,10 @@ def main() -> int:
         print(f"Order dossier:     {stack.host_url}/api/orders/woocommerce/<shop>/<order id>")
         print(f"BC simulator:      {stack.bc.api_base}  (faults and stats under {stack.bc.url}/_sim/)")
         print(f"Settings (with this run's secrets): {settings_file}")
-        print("Ctrl-C stops everything.", flush=True)
+        print(
+            "Timers log a run only when it did something (localdev/host/quiet_log.py). Ctrl-C stops everything.",
+            flush=True,
+        )
         stopped.wait()
     return 0
 

@@ -8,17 +8,32 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from domain.catalog.availability import DisplayMode, StockPolicy
 from domain.catalog.listing import PushedListing
 from domain.errors import BusinessCentralRejected, ConcurrencyConflict, RetryableError
 from domain.intake.ingest_webhook import Intake
+from domain.invoices.invoice import BcInvoice
 from domain.invoices.subscriptions import BcSubscription
-from domain.models import BcCustomer, BcSalesOrder, BcSalesOrderLine, OrderStatus, Party, ResolvedSku, WebOrderKey
+from domain.models import (
+    BcCustomer,
+    BcSalesOrder,
+    BcSalesOrderLine,
+    OrderStatus,
+    Party,
+    ResolvedSku,
+    StreamKey,
+    WebOrderKey,
+)
+from domain.orders.import_policy import ImportPolicy
 from domain.orders.mapping.business_central import ChargeAccounts
+from domain.orders.rules.controls import ControlPolicy
 from domain.orders.rules.document_changes import ChangePlan
-from domain.orders.sync_order import ImportPolicy, OrderSync
+from domain.orders.worker import OrderSync
 from domain.payments.record import PaymentRecord
 from domain.payments.unpaid import UnpaidOrder
-from domain.records import AttentionItem, EventStatus, OrderMessage, OrderRecord, SyncRun, WebhookEvent
+from domain.portal.catalog import PortalPolicy
+from domain.records import AttentionItem, EventStatus, OrderRecord, StreamMessage, SyncRun, WebhookEvent
+from domain.runs import BOOKING_COUNTS
 
 
 class FixedClock:
@@ -79,37 +94,37 @@ class MemoryEvents:
         self.bodies: dict[tuple[str, str], bytes] = {}
 
     def add(self, event: WebhookEvent, body: bytes) -> bool:
-        key = (str(event.order_key), event.event_id)
+        key = (str(event.stream), event.event_id)
         if key in self.rows:
             return False
         self.rows[key] = event
         self.bodies[key] = body
         return True
 
-    def body(self, order_key: WebOrderKey, event_id: str) -> bytes | None:
-        return self.bodies.get((str(order_key), event_id))
+    def body(self, stream: StreamKey, event_id: str) -> bytes | None:
+        return self.bodies.get((str(stream), event_id))
 
-    def get(self, order_key: WebOrderKey, event_id: str) -> WebhookEvent | None:
-        return self.rows.get((str(order_key), event_id))
+    def get(self, stream: StreamKey, event_id: str) -> WebhookEvent | None:
+        return self.rows.get((str(stream), event_id))
 
-    def mark(self, order_key: WebOrderKey, event_id: str, status: EventStatus, note: str = "") -> None:
-        key = (str(order_key), event_id)
+    def mark(self, stream: StreamKey, event_id: str, status: EventStatus, note: str = "") -> None:
+        key = (str(stream), event_id)
         self.rows[key] = self.rows[key].model_copy(update={"status": status, "note": note})
 
-    def for_order(self, order_key: WebOrderKey) -> list[WebhookEvent]:
-        return [event for (key, _), event in self.rows.items() if key == str(order_key)]
+    def for_stream(self, stream: StreamKey) -> list[WebhookEvent]:
+        return [event for (key, _), event in self.rows.items() if key == str(stream)]
 
     def needing_a_person(self, sources: Collection[str]) -> list[WebhookEvent]:
         kept = {EventStatus.PARKED, EventStatus.FAILED}
-        return [e for e in self.rows.values() if e.order_key.source in sources and e.status in kept]
+        return [e for e in self.rows.values() if e.stream.source in sources and e.status in kept]
 
 
 class MemoryQueue:
     def __init__(self) -> None:
-        self.messages: list[OrderMessage] = []
+        self.messages: list[StreamMessage] = []
         self.delays: list[timedelta | None] = []
 
-    def send(self, message: OrderMessage, delay: timedelta | None = None) -> None:
+    def send(self, message: StreamMessage, delay: timedelta | None = None) -> None:
         self.messages.append(message)
         self.delays.append(delay)
 
@@ -293,6 +308,21 @@ def _line(sent: dict[str, Any]) -> BcSalesOrderLine:
     )
 
 
+CONTROLS = ControlPolicy(
+    price_tolerance_percent=Decimal(1),
+    totals_tolerance=Decimal("0.02"),
+    company_country="NL",
+    prepayment_channels=frozenset({"woocommerce", "shopify"}),
+    on_account_methods=frozenset({"cod", "invoice", "on_account"}),
+    local_currency="EUR",
+)
+"""The controls as a deployment that sets none of their settings has them."""
+PORTAL_POLICY = PortalPolicy(
+    stock=StockPolicy(display=DisplayMode.QUANTITY_WITH_DATE), prices_include_vat=False, local_currency="EUR"
+)
+"""The portal's catalog choices as a deployment that sets none of their settings has them."""
+
+
 def memory_intake() -> tuple[Intake, MemoryEvents, MemoryQueue]:
     events, queue = MemoryEvents(), MemoryQueue()
     return Intake(events=events, queue=queue, clock=FixedClock()), events, queue
@@ -307,7 +337,9 @@ def memory_sync(intake: Intake, bc: FakeBusinessCentral | None = None) -> OrderS
         bc=bc or FakeBusinessCentral(),
         customers=MemoryBindings(),
         clock=intake.clock,
-        policy=ImportPolicy(accounts=ChargeAccounts(shipping="8090", fee="8091")),
+        policy=ImportPolicy(
+            accounts=ChargeAccounts(shipping="8090", fee="8091"), local_currency="EUR", controls=CONTROLS
+        ),
     )
 
 
@@ -417,6 +449,73 @@ class MemorySubscriptions:
             )
 
 
+class MemoryInvoices:
+    """BC's sales invoices: `posted` as BC lists them by lastModifiedDateTime, `now` what BC has now where that
+    differs (a payment in BC changes remainingAmount without stamping the invoice), `shown` what BC answers at a
+    notification's resource (one in `refused` is answered with a 400); `unavailable` makes the listing fail."""
+
+    def __init__(self, *posted: BcInvoice, shown: dict[str, list[BcInvoice]] | None = None) -> None:
+        self.posted = list(posted)
+        self.now: dict[str, BcInvoice] = {}
+        self.shown = shown or {}
+        self.refused: set[str] = set()
+        self.unavailable = False
+        self.asked: list[datetime | None] = []
+        """The `since` of each listing."""
+        self.resources_read: list[str] = []
+        self.ids_read: list[str] = []
+
+    def changed_since(self, since: datetime | None) -> list[BcInvoice]:
+        self.asked.append(since)
+        if self.unavailable:
+            raise RetryableError("BC answered 503")
+        return list(self.posted)
+
+    def at(self, resource: str) -> list[BcInvoice]:
+        self.resources_read.append(resource)
+        if resource in self.refused:
+            raise BusinessCentralRejected(400, "BadRequest", "the filter is not valid")
+        return self.shown.get(resource, [])
+
+    def get(self, invoice_id: str) -> BcInvoice | None:
+        self.ids_read.append(invoice_id)
+        return self.now.get(invoice_id) or next((each for each in self.posted if each.id == invoice_id), None)
+
+
+INVOICED_AT = datetime(2026, 11, 29, 11, tzinfo=UTC)
+
+
+def posted_invoice(
+    number: str, document: str = "WEB1001", remaining: str = "30.00", modified: datetime = INVOICED_AT
+) -> BcInvoice:
+    """A 30.00 invoice of customer C00010 (the customer of `order_in_bc`) for the BC document `document`."""
+    return BcInvoice(
+        id=f"id-{number}",
+        number=number,
+        external_document_number=document,
+        customer_number="C00010",
+        total_including_tax=Decimal("30.00"),
+        remaining_amount=Decimal(remaining),
+        status="Open",
+        last_modified=modified,
+    )
+
+
+def draft_sales_order(excluding: str, tax: str, including: str, *lines: BcSalesOrderLine) -> BcSalesOrder:
+    """BC's draft sales order S-ORD101001 of customer C10000 for the web order numbered 1001, with these totals."""
+    return BcSalesOrder(
+        id="so-1",
+        number="S-ORD101001",
+        status="Draft",
+        customer_number="C10000",
+        external_document_number="1001",
+        total_excluding_tax=Decimal(excluding),
+        total_tax=Decimal(tax),
+        total_including_tax=Decimal(including),
+        lines=lines,
+    )
+
+
 def order_in_bc(orders: MemoryOrders, key: WebOrderKey, external_document_number: str) -> None:
     """A web order as the order worker leaves it: in BC as a 30.00 sales order of customer C00010."""
     document = BcSalesOrder(
@@ -448,3 +547,18 @@ class MemoryUnpaidOrders:
             for order in self.rows.values()
             if (order.key.source, order.key.shop) == (source, shop) and abs(order.ordered_at - moment) <= window
         ]
+
+
+def a_booking_run(name: str = "payments-bc", at: datetime = datetime(2026, 12, 7, 6, 0, tzinfo=UTC)) -> SyncRun:
+    """A completed booking run's summary: 5 looked at, 2 invoices filed, 3 booked, 1 parked."""
+    return SyncRun(
+        name=name,
+        started_at=at,
+        finished_at=at,
+        read=5,
+        changed=2,
+        pushed=3,
+        failed=1,
+        count_names=BOOKING_COUNTS,
+        completed=True,
+    )

@@ -17,25 +17,30 @@ from decimal import Decimal
 
 from domain.booking.book_refunds import stage_refund
 from domain.booking.booking_run import (
+    WAIT,
+    Apply,
     Current,
+    Park,
     PaymentBooking,
     Run,
+    Wait,
     add_line,
     mark_booked,
     park,
     remove,
     save,
     stage_line,
-    without_line,
 )
 from domain.errors import AmbiguousWriteError, BusinessCentralRejected, RetryableError
 from domain.invoices.invoice import BcInvoice
 from domain.invoices.posted_document import PAID
 from domain.invoices.track_invoices import link_invoices, poll_invoices
 from domain.payments.booking import Booking, BookingState, PaymentLine, payment_reference
+from domain.payments.matching import Position, settlement
 from domain.payments.record import MatchStatus, PaymentRecord
 from domain.payments.refund import RefundLine
 from domain.records import OrderRecord, SyncRun
+from domain.runs import BOOKING_COUNTS
 
 __all__ = ["PaymentBooking", "book_payments"]
 
@@ -44,13 +49,13 @@ def book_payments(booking: PaymentBooking) -> SyncRun:
     """One run: file new invoices, stage the payments to book, post them; its summary is recorded and returned."""
     started = booking.clock.now()
     run = Run()
-    filed, read, completed = 0, 0, True
+    filed, looked_at, completed = 0, 0, True
     try:
         filed = poll_invoices(booking.tracking)
         for listed in booking.payments.awaiting_booking():
             if len(run.staged) >= booking.batch:
                 break
-            read += 1
+            looked_at += 1
             current = _current(booking, listed)
             if current is not None:
                 _stage(booking, current, run)
@@ -62,10 +67,11 @@ def book_payments(booking: PaymentBooking) -> SyncRun:
         name=booking.name,
         started_at=started,
         finished_at=booking.clock.now(),
-        read=read,
+        read=looked_at,
         changed=filed,
         pushed=run.booked,
         failed=run.parked,
+        count_names=BOOKING_COUNTS,
         completed=completed,
         problems=tuple(run.problems),
     )
@@ -89,14 +95,32 @@ def _stage(booking: PaymentBooking, current: Current, run: Run) -> None:
     if record.booking is not None and record.booking.state is BookingState.BOOKED:
         stage_refund(booking, current, record.booking, run)
         return
+    match _invoice_for(booking, record):
+        case Apply(invoice):
+            _stage_payment_line(booking, current, invoice, run)
+        case Park(why):
+            park(booking, current, run, why)
+        case Wait():
+            pass
+
+
+def _invoice_for(booking: PaymentBooking, record: PaymentRecord) -> Apply[BcInvoice] | Wait | Park:
+    """The invoice its line is applied to; a payment not booked yet is not applied when its order's matched
+    payments come to more than its total."""
     found = booking.orders.get(record.order_key) if record.order_key else None
-    invoice = _invoice_to_apply(record, found[0], booking.local_currency) if found else None
-    if isinstance(invoice, BcInvoice) and record.booking is None and found is not None:
-        invoice = _more_than_the_total(booking, record, found[0]) or invoice
-    if isinstance(invoice, str):
-        park(booking, current, run, invoice)
-    if not isinstance(invoice, BcInvoice):
-        return
+    if found is None:
+        return WAIT
+    step = _invoice_to_apply(record, found[0], booking.local_currency)
+    if isinstance(step, Apply) and record.booking is None:
+        too_much = _more_than_the_total(booking, record, found[0])
+        if too_much:
+            return Park(too_much)
+    return step
+
+
+def _stage_payment_line(booking: PaymentBooking, current: Current, invoice: BcInvoice, run: Run) -> None:
+    """Find the payment's line in the journal, or make it against the invoice as BC has it now; and stage it."""
+    record = current.record
     reference = payment_reference(record.payment)
     try:
         lines = booking.journal.lines(reference)
@@ -116,8 +140,7 @@ def _stage(booking: PaymentBooking, current: Current, run: Run) -> None:
         return
     if line is None:
         return
-    entry = _entry(invoice, line, booking.clock.now())
-    stage_line(booking, current, record.model_copy(update={"booking": entry, "updated_at": entry.at}), line, run)
+    stage_line(booking, current, record.staged(_entry(invoice, line, booking.clock.now())), line, run)
 
 
 def _as_bc_has_it(booking: PaymentBooking, current: Current, run: Run, invoice: BcInvoice) -> BcInvoice | None:
@@ -138,9 +161,9 @@ def _as_bc_has_it(booking: PaymentBooking, current: Current, run: Run, invoice: 
         return None
     record = current.record
     found = booking.orders.get(record.order_key) if record.order_key else None
-    why = _invoice_to_apply(record, found[0], booking.local_currency) if found else None
-    if isinstance(why, str):
-        park(booking, current, run, why)
+    step = _invoice_to_apply(record, found[0], booking.local_currency) if found else WAIT
+    if isinstance(step, Park):
+        park(booking, current, run, step.why)
     return None
 
 
@@ -175,35 +198,39 @@ def _more_than_the_total(booking: PaymentBooking, record: PaymentRecord, order: 
     payments read at the same moment, neither seeing the other); "" when they do not."""
     if order.web_total is None or record.order_key is None:
         return ""
-    matched = [each for each in booking.payments.for_order(record.order_key) if each.status is MatchStatus.MATCHED]
-    received = sum((each.payment.received for each in matched), Decimal(0))
-    if received <= order.web_total:
-        return ""
+    matched = [
+        each.payment for each in booking.payments.for_order(record.order_key) if each.status is MatchStatus.MATCHED
+    ]
     currency = record.payment.amount.currency
-    return f"the order's payments bring in {currency} {received:.2f}, more than its total {order.web_total:.2f}"
+    standing = settlement(order.web_total, currency, matched)
+    if standing.position is not Position.OVERPAID:
+        return ""
+    return (
+        f"the order's payments bring in {currency} {standing.received:.2f}, more than its total {order.web_total:.2f}"
+    )
 
 
-def _invoice_to_apply(record: PaymentRecord, order: OrderRecord, local_currency: str) -> BcInvoice | str | None:
+def _invoice_to_apply(record: PaymentRecord, order: OrderRecord, local_currency: str) -> Apply[BcInvoice] | Wait | Park:
     """The invoice the payment is applied to: the one its line already names, else the order's first open one;
-    None while the order has none open and one is still to come (none yet, or a Draft / In Review one); a reason
-    for a person when none of its invoices is open, or the invoice is not in the local currency."""
+    wait while the order has none open and one is still to come (none yet, or a Draft / In Review one); a person
+    when none of its invoices is open, or the invoice is not in the local currency."""
     named = [each for each in order.invoices if record.booking and each.id == record.booking.invoice_id]
     invoice = next(iter(named), None) or next((each for each in order.invoices if each.open), None)
     if invoice is None:
         return _none_open(order.invoices)
-    return invoice.currency_problem(local_currency, record.payment.amount.currency) or invoice
+    problem = invoice.currency_problem(local_currency, record.payment.amount.currency)
+    return Park(problem) if problem else Apply(invoice)
 
 
-def _none_open(invoices: list[BcInvoice]) -> str | None:
-    """None while the order has no invoice, or one BC has yet to post (it is waited for); else why a person is
-    needed."""
+def _none_open(invoices: list[BcInvoice]) -> Wait | Park:
+    """Wait while the order has no invoice, or one BC has yet to post; else why a person is needed."""
     if not invoices or not all(each.posted for each in invoices):
-        return None
+        return WAIT
     if all(each.status == PAID for each in invoices):
         numbers = ", ".join(each.number for each in invoices)
-        return f"the order's invoices ({numbers}) are paid in BC already: was the payment booked by hand?"
+        return Park(f"the order's invoices ({numbers}) are paid in BC already: was the payment booked by hand?")
     states = ", ".join(f"{each.number} {each.status}" for each in invoices)
-    return f"none of the order's invoices is open in BC ({states}): was the payment booked by hand?"
+    return Park(f"none of the order's invoices is open in BC ({states}): was the payment booked by hand?")
 
 
 def _line(record: PaymentRecord, invoice: BcInvoice, reference: str) -> PaymentLine:
@@ -258,7 +285,7 @@ def _post_one_by_one(booking: PaymentBooking, run: Run) -> None:
     half way leaves every record true."""
     undone = []
     for staged in run.staged:
-        before = without_line(staged.before, staged.line)
+        before = staged.before.without_line(staged.line)
         etag = save(booking, before, staged.etag)
         remove(booking, staged.line)
         if etag is not None:

@@ -9,7 +9,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from domain.booking.booking_run import Current, PaymentBooking, Run, add_line, mark_booked, park, save, stage_line
+from domain.booking.booking_run import (
+    WAIT,
+    Apply,
+    Current,
+    Park,
+    PaymentBooking,
+    Run,
+    Wait,
+    add_line,
+    mark_booked,
+    park,
+    save,
+    stage_line,
+)
 from domain.errors import BusinessCentralRejected
 from domain.invoices.credit_memo import BcCreditMemo
 from domain.payments.booking import Booking, BookingState, RefundBooking, payment_reference
@@ -62,17 +75,17 @@ def _refund_target(
     """The credit memo the refund line is applied to; None when the refund waits for one or was parked."""
     record = current.record
     found = booking.orders.get(record.order_key) if record.order_key else None
-    memo = _credit_memo_to_apply(record, pending, found[0] if found else None, booking.local_currency)
+    step = _credit_memo_to_apply(record, pending, found[0] if found else None, booking.local_currency)
     what = f"{record.payment.amount.currency} {change:.2f}"
-    if isinstance(memo, str):
-        park(booking, current, run, memo)
+    if isinstance(step, Park):
+        park(booking, current, run, step.why)
     elif booking.refunds is None:
-        against = f"credit memo {memo.number}" if memo else "the credit memo"
+        against = f"credit memo {step.document.number}" if isinstance(step, Apply) else "the credit memo"
         park(booking, current, run, f"{what} refunded or charged back after booking: book it against {against}")
-    elif memo is None:
+    elif isinstance(step, Wait):
         _await_credit_memo(booking, current, booked, run, what)
     else:
-        return memo
+        return step.document
     return None
 
 
@@ -99,28 +112,27 @@ def _stage_refund_line(
         journal_line_id=line.id,
         at=now,
     )
-    kept = tuple(each for each in booked.refunds if each is not pending)
-    entered = booked.model_copy(update={"refunds": (*kept, entry), "credit_memo_awaited_since": None})
-    stage_line(booking, current, record.model_copy(update={"booking": entered, "updated_at": now}), line, run)
+    stage_line(booking, current, record.staged_refund(entry), line, run)
 
 
 def _credit_memo_to_apply(
     record: PaymentRecord, pending: RefundBooking | None, order: OrderRecord | None, local_currency: str
-) -> BcCreditMemo | str | None:
+) -> Apply[BcCreditMemo] | Wait | Park:
     """The credit memo a refund is applied to: the one its line already names, else the order's first open one;
-    None while the order has none BC posted (none yet, or unposted ones only); a reason for a person when its credit
-    memos are paid back already or not in the local currency."""
+    wait while the order has none BC posted (none yet, or unposted ones only); a person when its credit memos are
+    paid back already or not in the local currency."""
     memos = order.credit_memos if order else []
     if not memos:
-        return None
+        return WAIT
     named = [each for each in memos if pending and each.id == pending.credit_memo_id]
     memo = next(iter(named), None) or next((each for each in memos if each.open), None)
     if memo is None and not all(each.posted for each in memos):
-        return None
+        return WAIT
     if memo is None:
         numbers = ", ".join(each.number for each in memos)
-        return f"the order's credit memos ({numbers}) are paid back in BC already: was the refund booked by hand?"
-    return memo.currency_problem(local_currency, record.payment.amount.currency) or memo
+        return Park(f"the order's credit memos ({numbers}) are paid back in BC already: was the refund booked by hand?")
+    problem = memo.currency_problem(local_currency, record.payment.amount.currency)
+    return Park(problem) if problem else Apply(memo)
 
 
 def _refund_line(record: PaymentRecord, memo: BcCreditMemo, change: Decimal, reference: str) -> RefundLine:
@@ -145,5 +157,4 @@ def _await_credit_memo(booking: PaymentBooking, current: Current, booked: Bookin
         park(booking, current, run, f"{why}: credit the invoice in BC (or book it by hand)")
         return
     if booked.credit_memo_awaited_since is None:
-        waiting = booked.model_copy(update={"credit_memo_awaited_since": now})
-        save(booking, record.model_copy(update={"booking": waiting, "updated_at": now}), current.etag)
+        save(booking, record.awaiting_credit_memo(now), current.etag)

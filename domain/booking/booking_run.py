@@ -4,21 +4,27 @@ journal, a posted line, or a payment put before a person. Used by book_payments 
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Protocol, TypeVar
+from datetime import timedelta
+from typing import Generic, Protocol, TypeVar
 
+from domain.booking.ports import PaymentJournal, RefundJournal
 from domain.errors import AmbiguousWriteError, ConcurrencyConflict
+from domain.etag_writes import change_on_etag
+from domain.invoices.credit_memo import BcCreditMemo
+from domain.invoices.invoice import BcInvoice
 from domain.invoices.track_invoices import InvoiceTracking
-from domain.payments.booking import BookingState, PaymentLine
+from domain.payments.booking import PaymentLine
+from domain.payments.ports import PaymentStore
 from domain.payments.record import PaymentRecord
 from domain.payments.refund import RefundLine
-from domain.ports import Clock, OrderStore, PaymentJournal, PaymentStore, RefundJournal, SyncRuns
+from domain.ports import Clock, OrderStore, SyncRuns
 
 RUN_NAME = "payments-bc"
-BATCH = 500
 MARK_ATTEMPTS = 3
 L = TypeVar("L", PaymentLine, RefundLine)
+D = TypeVar("D", BcInvoice, BcCreditMemo)
 
 
 @dataclass(frozen=True)
@@ -30,12 +36,36 @@ class PaymentBooking:
     runs: SyncRuns
     clock: Clock
     local_currency: str
-    batch: int = BATCH
+    batch: int
+    """At most this many journal lines per run (KOPPEL_BOOKING_BATCH)."""
+    credit_memo_wait: timedelta
+    """How long a refund after booking waits for BC's credit memo before a person is asked."""
     name: str = RUN_NAME
     refunds: RefundJournal | None = None
     """Koppel's own API page for refund lines (KOPPEL_BC_REFUND_API); None: refunds after booking go to a person."""
-    credit_memo_wait: timedelta = timedelta(days=14)
-    """How long a refund after booking waits for BC's credit memo before a person is asked."""
+
+
+@dataclass(frozen=True)
+class Apply(Generic[D]):
+    """Apply the line to `document`: a payment line to an invoice, a refund line to a credit memo."""
+
+    document: D
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Nothing to apply the line to yet (BC has no such document, or has yet to post it): the next run looks
+    again."""
+
+
+@dataclass(frozen=True)
+class Park:
+    """A person decides, for the reason `why`."""
+
+    why: str
+
+
+WAIT = Wait()
 
 
 @dataclass(frozen=True)
@@ -115,53 +145,19 @@ def mark_booked(booking: PaymentBooking, current: Current, line_id: str, run: Ru
     someone wrote the record in between, it is read again: still naming the line, it is marked on that version;
     if that fails too, the next run finds the line gone from the journal and marks it then."""
     run.booked += 1
-    for _attempt in range(MARK_ATTEMPTS):
-        if save(booking, _posted(current.record, line_id, booking.clock.now()), current.etag) is not None:
-            return
-        payment = current.record.payment
-        found = booking.payments.read(payment.provider, payment.account, payment.payment_id)
-        if found is None or not _names_a_line(found[0]):
-            return
-        current = Current(*found)
-
-
-def without_line(record: PaymentRecord, line: PaymentLine | RefundLine) -> PaymentRecord:
-    """The record once `line` is taken out of the journal unposted: it no longer names the line (a record naming a
-    line the journal no longer has is taken as posted)."""
-    booked = record.booking
-    if booked is None:
-        return record
-    if isinstance(line, RefundLine):
-        refunds = tuple(
-            each
-            for each in booked.refunds
-            if each.state is not BookingState.IN_JOURNAL or each.journal_line_id != line.id
+    payment = current.record.payment
+    with suppress(ConcurrencyConflict):
+        change_on_etag(
+            lambda: booking.payments.read(payment.provider, payment.account, payment.payment_id),
+            lambda record: record.posted(line_id, booking.clock.now()) if record and record.line_in_journal else None,
+            booking.payments.write,
+            attempts=MARK_ATTEMPTS,
+            known=(current.record, current.etag),
         )
-        return record.model_copy(update={"booking": booked.model_copy(update={"refunds": refunds})})
-    if booked.state is BookingState.IN_JOURNAL:
-        return record.model_copy(update={"booking": None})
-    return record
-
-
-def _names_a_line(record: PaymentRecord) -> bool:
-    booked = record.booking
-    return booked is not None and (booked.state is BookingState.IN_JOURNAL or record.refund_in_journal is not None)
-
-
-def _posted(record: PaymentRecord, line_id: str, now: datetime) -> PaymentRecord:
-    assert record.booking is not None
-    pending = record.refund_in_journal
-    if pending is not None:
-        posted = pending.model_copy(update={"state": BookingState.BOOKED, "journal_line_id": line_id, "at": now})
-        refunds = tuple(posted if each is pending else each for each in record.booking.refunds)
-        done = record.booking.model_copy(update={"refunds": refunds})
-    else:
-        done = record.booking.model_copy(update={"state": BookingState.BOOKED, "journal_line_id": line_id, "at": now})
-    return record.model_copy(update={"booking": done, "updated_at": now})
 
 
 def park(booking: PaymentBooking, current: Current, run: Run, why: str) -> None:
     """Put the payment before a person; when someone wrote it in between, the next run looks at it again."""
-    parked = current.record.model_copy(update={"booking_problem": why, "updated_at": booking.clock.now()})
+    parked = current.record.parked(why, booking.clock.now())
     if save(booking, parked, current.etag) is not None:
         run.parked += 1

@@ -13,14 +13,16 @@ from typing import Any
 from pydantic import Field
 
 from domain.catalog.availability import Availability, ChannelStock, ItemKey, StockPolicy, presented
-from domain.catalog.prices import PriceListLine, PriceRequest, PriceSourceType, ResolvedPrice, best_price
+from domain.catalog.price_calculation import best_price
+from domain.catalog.prices import PriceListLine, PriceRequest, PriceSourceType, ResolvedPrice
+from domain.catalog.sku import sku_of
 from domain.models import Frozen, fingerprint_of
 
 CENT = Decimal("0.01")
 
 
 class CatalogVariant(Frozen):
-    """A BC item variant (size, colour ...): sold under SKU `ITEM-CODE`, as order intake resolves it."""
+    """A BC item variant (size, colour ...): sold under SKU `ITEM-CODE` (domain.catalog.sku)."""
 
     code: str = Field(min_length=1)
     description: str = ""
@@ -50,6 +52,12 @@ class CatalogItem(Frozen):
             return f"{self.number}: not published, VAT unknown (no VAT Prod. Posting Group or no VAT posting setup)"
         return ""
 
+    def known_vat_percent(self) -> Decimal:
+        """The item's VAT %, for pricing it; ValueError for an item `unpriceable` names (the runs leave those out)."""
+        if self.vat_percent is None:
+            raise ValueError(self.unpriceable())
+        return self.vat_percent
+
 
 class ListingStatus(StrEnum):
     PUBLISHED = "published"
@@ -76,8 +84,8 @@ class ListingPolicy(Frozen):
     """A channel's commercial choices."""
 
     stock: StockPolicy
-    prices_include_vat: bool = True
-    """Consumer shops show prices including VAT."""
+    prices_include_vat: bool
+    """Whether the channel's prices include VAT (consumer shops' usually do)."""
     campaigns: frozenset[str] = frozenset()
     """BC campaigns whose prices the channel shows as sale prices, with their dates."""
     owned: frozenset[ListedField] = DEFAULT_OWNED
@@ -160,14 +168,14 @@ def listing(
         item_unit_price=item.unit_price,
         item_price_includes_vat=item.price_includes_vat,
         prices_include_vat=policy.prices_include_vat,
-        vat_percent=item.vat_percent,
+        vat_percent=item.known_vat_percent(),
     )
     options = _options(item.variants)
     variants = tuple(
         VariantListing(
-            sku=f"{item.number}-{variant.code}",
+            sku=sku_of(item.number, variant.code),
             option=options[variant.code],
-            **_offer(item_lines, request.model_copy(update={"variant_code": variant.code}), policy),
+            **_offer(item_lines, request.for_variant(variant.code), policy),
             stock=presented(availability(ItemKey(item_number=item.number, variant_code=variant.code)), policy.stock),
         )
         for variant in item.variants
@@ -199,7 +207,7 @@ def _option(variant: CatalogVariant, shared: bool) -> str:
 def _offer(lines: Sequence[PriceListLine], request: PriceRequest, policy: ListingPolicy) -> dict[str, Any]:
     """The regular and sale price fields of one item or variant, and the fields BC owns."""
     regular = best_price(lines, request)
-    campaign = best_price(lines, request.model_copy(update={"active_campaigns": policy.campaigns}))
+    campaign = best_price(lines, request.with_campaigns(policy.campaigns))
     on_sale = _cents(campaign.net_unit_price) < _cents(regular.net_unit_price)
     sale_line = _campaign_line(campaign) if on_sale else None
     return {
@@ -227,16 +235,16 @@ class ListingChange(Frozen):
         return self.channel_ids.get(sku, "")
 
 
-def change(found: Listing, pushed: Mapping[str, PushedListing], inputs: str = "") -> ListingChange | None:
+def change(current: Listing, pushed: Mapping[str, PushedListing], inputs: str = "") -> ListingChange | None:
     """What differs from what the channel last accepted for the item and its variants; None when nothing does."""
-    skus = [found.sku, *(variant.sku for variant in found.variants)]
+    skus = [current.sku, *(variant.sku for variant in current.variants)]
     known = {sku: last for sku in skus if (last := pushed.get(sku)) is not None}
-    product_changed = _differs(found.sku, found.fingerprint(), known)
-    variants = tuple(variant for variant in found.variants if _differs(variant.sku, variant.fingerprint(), known))
+    product_changed = _differs(current.sku, current.fingerprint(), known)
+    variants = tuple(variant for variant in current.variants if _differs(variant.sku, variant.fingerprint(), known))
     if not product_changed and not variants:
         return None
     return ListingChange(
-        listing=found,
+        listing=current,
         product_changed=product_changed,
         changed_variants=variants,
         channel_ids={sku: last.channel_id for sku, last in known.items()},
@@ -255,10 +263,10 @@ def change_batches(changes: Iterable[ListingChange], limit: int) -> Iterator[lis
     changed, so filling the products' calls never spreads one item's variants over two batches."""
     batch: list[ListingChange] = []
     products = items_with_variants = 0
-    for found in changes:
-        batch.append(found)
-        products += found.product_changed
-        items_with_variants += bool(found.changed_variants)
+    for item_change in changes:
+        batch.append(item_change)
+        products += item_change.product_changed
+        items_with_variants += bool(item_change.changed_variants)
         if limit in (products, items_with_variants):
             yield batch
             batch = []
@@ -286,6 +294,10 @@ class PushedListing(Frozen):
     inputs: str = ""
     """On an item's own row: the fingerprint of the BC facts read in full each run (price lines, stock) when it
     was listed; empty on a variant's row."""
+
+    def listed_from(self, inputs: str) -> PushedListing:
+        """The same row, noting the BC facts the item is now listed from (RETRY: read it again next run)."""
+        return PushedListing(sku=self.sku, fingerprint=self.fingerprint, channel_id=self.channel_id, inputs=inputs)
 
 
 class PushOutcome(Frozen):

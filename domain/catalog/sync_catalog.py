@@ -21,10 +21,11 @@ from domain.catalog.listing import (
     change_batches,
     listing,
 )
+from domain.catalog.ports import CatalogSource, ChannelCatalog, PushedListings
 from domain.catalog.reading import NO_INPUTS, RETRY, input_fingerprints, is_full_run
 from domain.errors import RetryableError
 from domain.models import Frozen, canonical_json, fingerprint_of
-from domain.ports import CatalogSource, ChannelCatalog, Clock, PushedListings, SyncRuns, SyncState
+from domain.ports import Clock, SyncRuns, SyncState
 from domain.records import SyncRun
 from domain.runs import RunTally
 
@@ -115,14 +116,14 @@ def _changes(sync: CatalogSync, today: date, since: datetime | None, tally: _Tal
         if unpriceable := item.unpriceable():
             tally.problem(unpriceable)
             continue
-        found = listing(item, lines.get(item.number, ()), _availability(stock, sync.policy, today), sync.policy, today)
-        found_inputs = inputs.get(item.number, NO_INPUTS)
-        changed = change(found, known, found_inputs)
+        listed = listing(item, lines.get(item.number, ()), _availability(stock, sync.policy, today), sync.policy, today)
+        item_inputs = inputs.get(item.number, NO_INPUTS)
+        changed = change(listed, known, item_inputs)
         if changed is not None:
             tally.changed += 1
             yield changed
-        elif _inputs(known, item.number) != found_inputs:
-            tally.refreshed.append(known[item.number].model_copy(update={"inputs": found_inputs}))
+        elif _inputs(known, item.number) != item_inputs:
+            tally.refreshed.append(known[item.number].listed_from(item_inputs))
 
 
 def _inputs(known: Mapping[str, PushedListing], number: str) -> str:
@@ -140,16 +141,16 @@ def _push(sync: CatalogSync, batch: Sequence[ListingChange], tally: _Tally) -> N
     """One batch to the channel; what it accepted is remembered. An item counts as pushed when the channel
     accepted all of it that changed, else as failed, with each refusal noted."""
     outcomes = {outcome.sku: outcome for outcome in sync.channel.push(batch)}
-    sync.pushed.remember([row for found in batch for row in _accepted(found, outcomes, tally)])
+    sync.pushed.remember([row for item_change in batch for row in _accepted(item_change, outcomes, tally)])
 
 
-def _accepted(found: ListingChange, outcomes: Mapping[str, PushOutcome], tally: _Tally) -> list[PushedListing]:
+def _accepted(item_change: ListingChange, outcomes: Mapping[str, PushOutcome], tally: _Tally) -> list[PushedListing]:
     """The rows to remember for one item: each SKU the channel accepted, each it refused but named an id for (it
     made the product and then refused its stock, or another product holds the SKU) without a fingerprint, and the
     item's own row with the inputs it was listed from, or with RETRY when the channel refused any of it, so that
     it is read and sent again (to those ids) next run."""
     rows, refused = [], False
-    for sku, fingerprint in _sent(found):
+    for sku, fingerprint in _sent(item_change):
         outcome = outcomes.get(sku)
         if outcome is None or outcome.error or not outcome.channel_id:
             refused = True
@@ -161,16 +162,16 @@ def _accepted(found: ListingChange, outcomes: Mapping[str, PushOutcome], tally: 
             )
     tally.failed += refused
     tally.pushed += not refused
-    own_sku = found.listing.sku
+    own_sku = item_change.listing.sku
     own = next((row for row in rows if row.sku == own_sku), None)
     if own is None:
-        fingerprint = "" if found.product_changed else found.listing.fingerprint()
-        own = PushedListing(sku=own_sku, fingerprint=fingerprint, channel_id=found.channel_id(own_sku))
-    own = own.model_copy(update={"inputs": RETRY if refused else found.inputs})
+        fingerprint = "" if item_change.product_changed else item_change.listing.fingerprint()
+        own = PushedListing(sku=own_sku, fingerprint=fingerprint, channel_id=item_change.channel_id(own_sku))
+    own = own.listed_from(RETRY if refused else item_change.inputs)
     return [row for row in rows if row.sku != own_sku] + [own]
 
 
-def _sent(found: ListingChange) -> list[tuple[str, str]]:
+def _sent(item_change: ListingChange) -> list[tuple[str, str]]:
     """The SKUs a change sends, with the fingerprints the channel has once it accepts them."""
-    product = [(found.listing.sku, found.listing.fingerprint())] if found.product_changed else []
-    return product + [(variant.sku, variant.fingerprint()) for variant in found.changed_variants]
+    product = [(item_change.listing.sku, item_change.listing.fingerprint())] if item_change.product_changed else []
+    return product + [(variant.sku, variant.fingerprint()) for variant in item_change.changed_variants]

@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from domain.errors import Rejection, RequestRejected
 from domain.intake.channels import WOOCOMMERCE, Channel
-from domain.models import WebOrderKey
-from domain.ports import Clock, EventLog, OrderQueue
-from domain.records import EventStatus, OrderMessage, WebhookEvent
+from domain.models import StreamKey, WebOrderKey
+from domain.ports import Clock, EventLog, WorkQueue
+from domain.records import EventStatus, StreamMessage, WebhookEvent
 
+T = TypeVar("T")
 MESSAGE_BODY_LIMIT = 32 * 1024
 """Bodies up to this size travel in the queue message as well as in the event log."""
 
@@ -21,14 +23,14 @@ class Intake:
     """The ports intake writes to."""
 
     events: EventLog
-    queue: OrderQueue
+    queue: WorkQueue
     clock: Clock
 
 
 @dataclass(frozen=True)
 class Accepted:
     event_id: str
-    order_key: WebOrderKey
+    stream: StreamKey
     duplicate: bool
 
 
@@ -50,7 +52,7 @@ class Kept:
     it for days, and stored with its raw body for a person, not queued."""
 
     event_id: str
-    key: WebOrderKey
+    stream: StreamKey
     reason: str
 
 
@@ -66,7 +68,7 @@ class Delivery:
 
 def receive_woocommerce(intake: Intake, delivery: Delivery, max_body_bytes: int) -> Accepted | Ping | Ignored:
     """As receive(), but first answers the creation ping WooCommerce posts without a signature."""
-    unsigned = not _lower(delivery.headers).get("x-wc-webhook-signature")
+    unsigned = not lower_case_names(delivery.headers).get("x-wc-webhook-signature")
     if delivery.secret is not None and unsigned and delivery.body.startswith(b"webhook_id="):
         return Ping()
     return receive(intake, WOOCOMMERCE, delivery, max_body_bytes)
@@ -74,12 +76,10 @@ def receive_woocommerce(intake: Intake, delivery: Delivery, max_body_bytes: int)
 
 def receive(intake: Intake, channel: Channel, delivery: Delivery, max_body_bytes: int) -> Accepted | Ignored:
     """Check a delivery in the order of cheapest refusal first; store and enqueue it once."""
-    if delivery.secret is None:
-        raise RequestRejected(Rejection.UNKNOWN_SOURCE, f"no {channel.source} shop '{delivery.shop}' is configured")
-    if len(delivery.body) > max_body_bytes:
-        raise RequestRejected(Rejection.TOO_LARGE, f"body exceeds {max_body_bytes} bytes")
-    headers = _lower(delivery.headers)
-    if not channel.signature_valid(delivery.body, delivery.secret, headers, intake.clock.now()):
+    unknown = f"no {channel.source} shop '{delivery.shop}' is configured"
+    secret = admitted(delivery.secret, unknown, delivery.body, max_body_bytes)
+    headers = lower_case_names(delivery.headers)
+    if not channel.signature_valid(delivery.body, secret, headers, intake.clock.now()):
         raise RequestRejected(
             Rejection.UNAUTHENTICATED, "the webhook signature is missing, does not match the body, or is too old"
         )
@@ -91,39 +91,49 @@ def receive(intake: Intake, channel: Channel, delivery: Delivery, max_body_bytes
         key = WebOrderKey(source=channel.source, shop=delivery.shop, order_id=order_id)
     except ValueError as error:
         raise RequestRejected(Rejection.MALFORMED, str(error)) from None
-    return accept(intake, key, topic, dedup_key, delivery.body)
+    return accept(intake, key.stream, topic, dedup_key, delivery.body)
 
 
-def accept(intake: Intake, key: WebOrderKey, topic: str, dedup_key: str, body: bytes) -> Accepted:
+def accept(intake: Intake, stream: StreamKey, topic: str, dedup_key: str, body: bytes) -> Accepted:
     """Log the event with its raw body once and enqueue it; a duplicate not yet processed is enqueued again."""
-    event = _logged(intake, key, topic, dedup_key)
+    event = _logged(intake, stream, topic, dedup_key)
     event_id = event.event_id
     first_time = intake.events.add(event, body)
     if not first_time:
-        stored = intake.events.get(key, event_id)
+        stored = intake.events.get(stream, event_id)
         if stored is not None and stored.status is not EventStatus.RECEIVED:
-            return Accepted(event_id=event_id, order_key=key, duplicate=True)
+            return Accepted(event_id=event_id, stream=stream, duplicate=True)
     carried = _carried(body) if first_time else None
-    intake.queue.send(OrderMessage(order_key=key, event_id=event_id, body=carried))
-    return Accepted(event_id=event_id, order_key=key, duplicate=not first_time)
+    intake.queue.send(StreamMessage(stream=stream, event_id=event_id, body=carried))
+    return Accepted(event_id=event_id, stream=stream, duplicate=not first_time)
 
 
-def keep(intake: Intake, key: WebOrderKey, topic: str, dedup_key: str, body: bytes, *, reason: str) -> Kept:
+def keep(intake: Intake, stream: StreamKey, topic: str, dedup_key: str, body: bytes, *, reason: str) -> Kept:
     """Log the event with its raw body once, parked with the reason in the same write, and queue nothing."""
-    event = _logged(intake, key, topic, dedup_key).model_copy(update={"status": EventStatus.PARKED, "note": reason})
+    event = _logged(intake, stream, topic, dedup_key, status=EventStatus.PARKED, note=reason)
     intake.events.add(event, body)
-    return Kept(event_id=event.event_id, key=key, reason=reason)
+    return Kept(event_id=event.event_id, stream=stream, reason=reason)
 
 
-def _logged(intake: Intake, key: WebOrderKey, topic: str, dedup_key: str) -> WebhookEvent:
-    event_id = _event_id(key, dedup_key)
+def _logged(
+    intake: Intake,
+    stream: StreamKey,
+    topic: str,
+    dedup_key: str,
+    *,
+    status: EventStatus = EventStatus.RECEIVED,
+    note: str = "",
+) -> WebhookEvent:
+    event_id = _event_id(stream, dedup_key)
     return WebhookEvent(
-        order_key=key,
+        stream=stream,
         event_id=event_id,
         topic=topic,
         dedup_key=dedup_key,
-        blob_name=f"{key.source}/{key.shop}/{key.order_id}/{event_id}.json",
+        blob_name=f"{stream.source}/{stream.scope}/{stream.subject}/{event_id}.json",
         received_at=intake.clock.now(),
+        status=status,
+        note=note,
     )
 
 
@@ -137,10 +147,22 @@ def _carried(body: bytes) -> str | None:
         return None
 
 
-def _lower(headers: Mapping[str, str]) -> dict[str, str]:
+def admitted(sender: T | None, unknown: str, body: bytes, max_body_bytes: int) -> T:
+    """What Koppel has configured for the sender (a shop's secret, a payment account, BC's client state), once the
+    first two refusals of every intake are passed, cheapest first: a sender Koppel does not know (`unknown` says
+    which), a body over the intake limit."""
+    if sender is None:
+        raise RequestRejected(Rejection.UNKNOWN_SOURCE, unknown)
+    if len(body) > max_body_bytes:
+        raise RequestRejected(Rejection.TOO_LARGE, f"body exceeds {max_body_bytes} bytes")
+    return sender
+
+
+def lower_case_names(headers: Mapping[str, str]) -> dict[str, str]:
+    """The request's headers by lower-case name, as every intake reads them (header names ignore case)."""
     return {name.lower(): value for name, value in headers.items()}
 
 
-def _event_id(key: WebOrderKey, dedup_key: str) -> str:
+def _event_id(stream: StreamKey, dedup_key: str) -> str:
     """Deterministic, so every copy of one delivery lands on the same row."""
-    return "evt-" + hashlib.sha256(f"{key}|{dedup_key}".encode()).hexdigest()[:32]
+    return "evt-" + hashlib.sha256(f"{stream}|{dedup_key}".encode()).hexdigest()[:32]

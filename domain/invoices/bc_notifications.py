@@ -18,12 +18,12 @@ from typing import Any
 from pydantic import SecretStr, ValidationError
 
 from domain.errors import BusinessCentralRejected, Rejection, RequestRejected
-from domain.intake.ingest_webhook import Accepted, Intake, accept
+from domain.intake.ingest_webhook import Accepted, Intake, accept, admitted
 from domain.invoices.subscriptions import ChangeType, NotificationBatch, entity_set
 from domain.invoices.track_invoices import InvoiceTracking, link_credit_memos, link_invoices
-from domain.models import WebOrderKey
+from domain.models import StreamKey
 from domain.ports import EventLog
-from domain.records import EventStatus, OrderMessage
+from domain.records import EventStatus, StreamMessage
 
 SOURCE = "businesscentral"
 SHOP = "notifications"
@@ -34,11 +34,8 @@ READ_CHANGES = frozenset({ChangeType.CREATED, ChangeType.UPDATED, ChangeType.COL
 def receive_notifications(intake: Intake, body: bytes, client_state: SecretStr, max_body_bytes: int) -> Accepted:
     """Check a notification POST in the order of cheapest refusal first; store and enqueue it once (the stored
     body leaves out clientState: it is Koppel's secret and has been checked)."""
-    secret = client_state.get_secret_value()
-    if not secret:
-        raise RequestRejected(Rejection.UNKNOWN_SOURCE, "Koppel takes no BC notifications: no client state is set")
-    if len(body) > max_body_bytes:
-        raise RequestRejected(Rejection.TOO_LARGE, f"body exceeds {max_body_bytes} bytes")
+    unknown = "Koppel takes no BC notifications: no client state is set"
+    secret = admitted(client_state.get_secret_value() or None, unknown, body, max_body_bytes)
     try:
         batch = NotificationBatch.model_validate_json(body)
     except ValidationError as error:
@@ -46,8 +43,8 @@ def receive_notifications(intake: Intake, body: bytes, client_state: SecretStr, 
     expected = secret.encode()
     if not all(hmac.compare_digest(entry.client_state.get_secret_value().encode(), expected) for entry in batch.value):
         raise RequestRejected(Rejection.UNAUTHENTICATED, "the clientState does not match Koppel's subscription")
-    key = WebOrderKey(source=SOURCE, shop=SHOP, order_id=intake.clock.now().date().isoformat())
-    return accept(intake, key, TOPIC, hashlib.sha256(body).hexdigest(), _without_client_state(body))
+    stream = StreamKey(source=SOURCE, scope=SHOP, subject=intake.clock.now().date().isoformat())
+    return accept(intake, stream, TOPIC, hashlib.sha256(body).hexdigest(), _without_client_state(body))
 
 
 @dataclass(frozen=True)
@@ -68,11 +65,11 @@ class Worked:
     """Entries passed by: deleted records, entity sets Koppel does not handle, resources of elsewhere."""
 
 
-def work_notifications(work: NotificationWork, message: OrderMessage) -> Worked | None:
+def work_notifications(work: NotificationWork, message: StreamMessage) -> Worked | None:
     """File the invoices a logged notification names; None when its event is gone. BC refusing to show a resource
     parks the event with BC's reason; BC being unavailable raises RetryableError (the queue retries)."""
-    key, event_id = message.order_key, message.event_id
-    body = message.body.encode() if message.body is not None else work.events.body(key, event_id)
+    stream, event_id = message.stream, message.event_id
+    body = message.body.encode() if message.body is not None else work.events.body(stream, event_id)
     if body is None:
         return None
     batch = NotificationBatch.model_validate_json(body)
@@ -96,9 +93,9 @@ def work_notifications(work: NotificationWork, message: OrderMessage) -> Worked 
         f"passed by: {worked.passed}"
     )
     if refused:
-        work.events.mark(key, event_id, EventStatus.PARKED, f"{note}; BC refused: {'; '.join(refused)}")
+        work.events.mark(stream, event_id, EventStatus.PARKED, f"{note}; BC refused: {'; '.join(refused)}")
     else:
-        work.events.mark(key, event_id, EventStatus.PROCESSED, note)
+        work.events.mark(stream, event_id, EventStatus.PROCESSED, note)
     return worked
 
 
@@ -117,9 +114,9 @@ HANDLERS: dict[str, Handler] = {"salesInvoices": _file_invoices, "salesCreditMem
 
 
 def _without_client_state(body: bytes) -> bytes:
-    found: dict[str, Any] = json.loads(body)
-    found["value"] = [{k: v for k, v in entry.items() if k != "clientState"} for entry in found["value"]]
-    return json.dumps(found, separators=(",", ":")).encode()
+    batch: dict[str, Any] = json.loads(body)
+    batch["value"] = [{k: v for k, v in entry.items() if k != "clientState"} for entry in batch["value"]]
+    return json.dumps(batch, separators=(",", ":")).encode()
 
 
 def _problems(error: ValidationError) -> str:

@@ -16,14 +16,14 @@ from enum import StrEnum
 from pydantic import SecretStr
 
 from domain.errors import BusinessCentralRejected, RetryableError
+from domain.invoices.ports import Subscriptions
 from domain.invoices.subscriptions import BcSubscription, resource_path
-from domain.ports import Clock, Subscriptions, SyncRuns, SyncState
+from domain.ports import Clock, SyncRuns, SyncState
 from domain.records import SyncRun
-from domain.runs import RunTally
+from domain.runs import SUBSCRIPTION_COUNTS, RunTally
 
 RUN_NAME = "bc-subscriptions"
 JOB = "bc-subscriptions"
-RENEW_WITHIN = timedelta(days=1)
 
 
 class Kept(StrEnum):
@@ -45,7 +45,8 @@ class SubscriptionKeeping:
     notification_url: SecretStr
     """Koppel's public notification endpoint, function key included."""
     client_state: SecretStr
-    renew_within: timedelta = RENEW_WITHIN
+    renew_within: timedelta
+    """A subscription expiring sooner than this is renewed."""
     name: str = RUN_NAME
 
     def resource(self, entity_set: str) -> str:
@@ -55,10 +56,10 @@ class SubscriptionKeeping:
 
 
 def keep_subscriptions(keeping: SubscriptionKeeping) -> SyncRun:
-    """Check every wanted subscription; `read` counts them, `changed` and `pushed` those created or renewed,
-    `failed` those BC refused or could not be asked about (each named in `problems`). The run is recorded."""
+    """Check every wanted subscription; counted as SUBSCRIPTION_COUNTS says (those BC refused or could not be asked
+    about failed, each named in `problems`). The run is recorded."""
     started = keeping.clock.now()
-    tally = RunTally()
+    tally = RunTally(SUBSCRIPTION_COUNTS)
     for entity_set in keeping.entity_sets:
         tally.read += 1
         try:

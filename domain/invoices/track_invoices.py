@@ -18,8 +18,9 @@ from typing import TypeVar
 from domain.errors import ConcurrencyConflict, RetryableError
 from domain.invoices.credit_memo import BcCreditMemo
 from domain.invoices.invoice import BcInvoice
+from domain.invoices.ports import CreditMemos, Invoices
 from domain.models import WebOrderKey
-from domain.ports import Clock, CreditMemos, Invoices, OrderStore, SyncState
+from domain.ports import Clock, OrderStore, SyncState
 from domain.records import OrderRecord
 
 JOB = "invoices"
@@ -127,12 +128,12 @@ def _file(
 
 def _with_invoice(record: OrderRecord, invoice: BcInvoice) -> OrderRecord | None:
     invoices = with_document(record.invoices, invoice)
-    return None if invoices == record.invoices else record.model_copy(update={"invoices": invoices})
+    return None if invoices == record.invoices else record.with_invoices(invoices)
 
 
 def _with_credit_memo(record: OrderRecord, memo: BcCreditMemo) -> OrderRecord | None:
     memos = with_document(record.credit_memos, memo)
-    return None if memos == record.credit_memos else record.model_copy(update={"credit_memos": memos})
+    return None if memos == record.credit_memos else record.with_credit_memos(memos)
 
 
 def with_document(documents: list[Document], document: Document) -> list[Document]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-
+from domain.email_digests import guest_email_digest
 from domain.errors import PermanentError
 from domain.models import BcCustomer, Order, Party
-from domain.ports import BusinessCentral, CustomerBindings
+from domain.orders.ports import BusinessCentral, CustomerBindings
 
 
 def resolve_customer(
@@ -69,4 +68,4 @@ def _external_id(shop_customer_id: str, email: str, is_guest: bool) -> str:
     a guest without e-mail by nothing, so two such guests are never taken for one."""
     if not is_guest:
         return f"id-{shop_customer_id}"
-    return "email-" + hashlib.sha256(email.encode()).hexdigest()[:40] if email else ""
+    return "email-" + guest_email_digest(email) if email else ""

@@ -14,8 +14,9 @@ from domain.models import BcSalesOrder, OrderStatus, WebOrderKey
 from domain.orders.rules.controls import ControlResult
 from domain.payments.booking import Booking
 from domain.payments.payment import Money, PaymentStatus
+from domain.payments.ports import PaymentStore
 from domain.payments.record import MatchStatus, PaymentRecord
-from domain.ports import EventLog, OrderStore, PaymentStore
+from domain.ports import EventLog, OrderStore
 from domain.records import EventStatus, OrderRecord, WebhookEvent
 
 
@@ -83,7 +84,7 @@ def order_dossier(
 ) -> Dossier | None:
     """None when Koppel has never heard of the order."""
     found = orders.get(key)
-    logged = events.for_order(key)
+    logged = events.for_stream(key.stream)
     if found is None and not logged:
         return None
     timeline = _timeline(logged)
@@ -123,7 +124,6 @@ def _timeline(logged: Iterable[WebhookEvent]) -> list[DossierEvent]:
 
 def _payment(record: PaymentRecord, events: EventLog) -> DossierPayment:
     payment = record.payment
-    key = WebOrderKey(source=payment.provider, shop=payment.account, order_id=payment.payment_id)
     return DossierPayment(
         provider=payment.provider,
         account=payment.account,
@@ -137,5 +137,5 @@ def _payment(record: PaymentRecord, events: EventLog) -> DossierPayment:
         booking=record.booking,
         booking_problem=record.booking_problem,
         updated_at=record.updated_at,
-        history=_timeline(events.for_order(key)),
+        history=_timeline(events.for_stream(payment.key.stream)),
     )

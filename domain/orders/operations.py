@@ -9,8 +9,9 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from domain.models import OrderStatus, WebOrderKey
-from domain.ports import AttentionList, EventLog, OrderQueue, OrderStore
-from domain.records import EventStatus, OrderMessage
+from domain.orders.ports import AttentionList
+from domain.ports import EventLog, OrderStore, WorkQueue
+from domain.records import EventStatus, StreamMessage
 
 
 class AttentionEntry(BaseModel):
@@ -63,9 +64,9 @@ def payment_events_needing_a_person(events: EventLog, providers: Collection[str]
     """Oldest first."""
     return [
         KeptPaymentEvent(
-            provider=event.order_key.source,
-            account=event.order_key.shop,
-            subject=event.order_key.order_id,
+            provider=event.stream.source,
+            account=event.stream.scope,
+            subject=event.stream.subject,
             event_id=event.event_id,
             provider_event_id=event.dedup_key,
             topic=event.topic,
@@ -88,7 +89,7 @@ class ReplayRefused:
 
 
 def replay_order(
-    orders: OrderStore, events: EventLog, queue: OrderQueue, key: WebOrderKey
+    orders: OrderStore, events: EventLog, queue: WorkQueue, key: WebOrderKey
 ) -> Replayed | ReplayRefused | None:
     """Queue the order's latest version again once its cause is fixed; None when Koppel does not know the order."""
     found = orders.get(key)
@@ -99,9 +100,9 @@ def replay_order(
         return ReplayRefused(f"the order is in BC already as {record.bc.number}")
     if record.status is OrderStatus.IMPORTING:
         return ReplayRefused("the order is being imported right now")
-    event = events.get(key, record.latest_event_id)
+    event = events.get(key.stream, record.latest_event_id)
     if event is None:
         return ReplayRefused("no stored delivery to replay")
-    events.mark(key, event.event_id, EventStatus.RECEIVED, "replay requested by operations")
-    queue.send(OrderMessage(order_key=key, event_id=event.event_id))
+    events.mark(key.stream, event.event_id, EventStatus.RECEIVED, "replay requested by operations")
+    queue.send(StreamMessage(stream=key.stream, event_id=event.event_id))
     return Replayed(event.event_id)

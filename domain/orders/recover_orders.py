@@ -14,7 +14,8 @@ from domain.errors import RetryableError
 from domain.intake.channels import CHANNELS
 from domain.intake.ingest_webhook import Intake, accept
 from domain.models import Order
-from domain.ports import OrderStore, ShopOrderFeed, SyncState
+from domain.orders.ports import ShopOrderFeed
+from domain.ports import OrderStore, SyncState
 
 JOB = "order-recovery"
 RECOVERED_TOPIC = "order.recovered"
@@ -27,7 +28,8 @@ class OrderRecovery:
     intake: Intake
     orders: OrderStore
     state: SyncState
-    first_lookback: timedelta = timedelta(days=1)
+    first_lookback: timedelta
+    """How far back a shop's first run looks (KOPPEL_RECOVERY_FIRST_LOOKBACK_HOURS)."""
 
 
 @dataclass
@@ -76,7 +78,7 @@ def _recover_shop(recovery: OrderRecovery, source: str, shop: str, feed: ShopOrd
             continue
         version = f"{order.key.order_id}@{order.modified_at.isoformat()}"
         if not _known_at_this_version(recovery, order, version):
-            accept(recovery.intake, order.key, RECOVERED_TOPIC, version, body)
+            accept(recovery.intake, order.key.stream, RECOVERED_TOPIC, version, body)
             report.recovered.append(order.key.order_id)
     recovery.state.put(JOB, scope, started.isoformat())
     return report
@@ -92,4 +94,4 @@ def _known_at_this_version(recovery: OrderRecovery, order: Order, version: str) 
         seen = found[0].web_modified_at
         if seen is not None and seen >= order.modified_at:
             return True
-    return any(event.dedup_key.startswith(version) for event in recovery.intake.events.for_order(order.key))
+    return any(event.dedup_key.startswith(version) for event in recovery.intake.events.for_stream(order.key.stream))

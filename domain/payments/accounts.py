@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from domain.models import Frozen
+from domain.models import Frozen, PaymentKey
 
 
 class PaymentAccount(Frozen):
@@ -15,3 +15,7 @@ class PaymentAccount(Frozen):
     shop: str
     webhook_secret: str = ""
     """Stripe's `whsec_...` endpoint secret; Mollie's signing secret for next-gen events ("" = classic only)."""
+
+    def payment_key(self, payment_id: str) -> PaymentKey:
+        """The key of one of this account's payments."""
+        return PaymentKey(provider=self.provider, account=self.account, payment_id=payment_id)

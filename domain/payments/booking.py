@@ -47,6 +47,10 @@ class RefundBooking(Frozen):
     journal_line_id: str
     at: datetime
 
+    def posted(self, journal_line_id: str, at: datetime) -> RefundBooking:
+        """The line posted with the journal."""
+        return self._changed(state=BookingState.BOOKED, journal_line_id=journal_line_id, at=at)
+
 
 class Booking(Frozen):
     state: BookingState
@@ -61,6 +65,38 @@ class Booking(Frozen):
     """Refund lines made since (refunds and chargebacks after the booking), oldest first."""
     credit_memo_awaited_since: datetime | None = None
     """Since when a refund after the booking waits for BC's credit memo to be booked against."""
+
+    @property
+    def refund_in_journal(self) -> RefundBooking | None:
+        """The refund line put in the journal and not known to be posted yet."""
+        return next((each for each in self.refunds if each.state is BookingState.IN_JOURNAL), None)
+
+    def posted(self, journal_line_id: str, at: datetime) -> Booking:
+        """Its refund line in the journal posted, when it has one; else its payment line."""
+        pending = self.refund_in_journal
+        if pending is None:
+            return self._changed(state=BookingState.BOOKED, journal_line_id=journal_line_id, at=at)
+        posted = pending.posted(journal_line_id, at)
+        return self._changed(refunds=tuple(posted if each is pending else each for each in self.refunds))
+
+    def with_refund_line(self, entry: RefundBooking) -> Booking:
+        """A refund line put in the journal, in place of the one there before (if any): no credit memo awaited."""
+        pending = self.refund_in_journal
+        kept = tuple(each for each in self.refunds if each is not pending)
+        return self._changed(refunds=(*kept, entry), credit_memo_awaited_since=None)
+
+    def without_refund_line(self, journal_line_id: str) -> Booking:
+        """The refund line `journal_line_id` taken out of the journal unposted: no longer named."""
+        refunds = tuple(
+            each
+            for each in self.refunds
+            if each.state is not BookingState.IN_JOURNAL or each.journal_line_id != journal_line_id
+        )
+        return self._changed(refunds=refunds)
+
+    def awaiting_credit_memo(self, since: datetime) -> Booking:
+        """A refund after the booking waits for BC's credit memo, since `since`."""
+        return self._changed(credit_memo_awaited_since=since)
 
 
 PROVIDERS_WITH_UNIQUE_IDS = frozenset({"mollie", "stripe"})

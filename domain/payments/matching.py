@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from enum import StrEnum
 
@@ -71,17 +71,33 @@ class Settlement(Frozen):
         return ""
 
 
-def settlement(total: Money, payments: Sequence[Payment]) -> Settlement:
-    """Sum what the order's payments brought in (paid, less refunds and chargebacks); a payment in another
-    currency makes the position a mismatch, whatever the sums."""
-    if any(payment.amount.currency != total.currency for payment in payments):
-        received = sum((p.received for p in payments if p.amount.currency == total.currency), Decimal(0))
+def settlement(
+    total: Decimal, currency: str, recorded: Iterable[Payment], *, counting: Payment | None = None
+) -> Settlement:
+    """Where an order of `total` in `currency` stands with its payments: the ones recorded for it, `counting` (a
+    payment as just read) in place of its recorded version. Sums what they brought in (paid, less refunds and
+    chargebacks); a payment in another currency makes the position a mismatch, whatever the sums."""
+    order_total = Money(amount=total, currency=currency.upper())
+    payments = [each for each in recorded if counting is None or not _same_payment(each, counting)]
+    if counting is not None:
+        payments.append(counting)
+    if any(payment.amount.currency != order_total.currency for payment in payments):
+        received = sum((p.received for p in payments if p.amount.currency == order_total.currency), Decimal(0))
         return Settlement(
-            total=total, received=received, position=Position.CURRENCY_MISMATCH, difference=total.amount - received
+            total=order_total,
+            received=received,
+            position=Position.CURRENCY_MISMATCH,
+            difference=total - received,
         )
     received = sum((payment.received for payment in payments), Decimal(0))
-    difference = total.amount - received
-    return Settlement(total=total, received=received, position=_position(received, difference), difference=difference)
+    difference = total - received
+    return Settlement(
+        total=order_total, received=received, position=_position(received, difference), difference=difference
+    )
+
+
+def _same_payment(one: Payment, other: Payment) -> bool:
+    return (one.provider, one.payment_id) == (other.provider, other.payment_id)
 
 
 def _position(received: Decimal, difference: Decimal) -> Position:

@@ -10,9 +10,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from domain.email_digests import payer_email_digest
 from domain.errors import Rejection, RequestRejected
 from domain.payments.matching import reference
-from domain.payments.payment import Money, Payment, PaymentStatus, customer_digest
+from domain.payments.payment import Money, Payment, PaymentStatus
 
 PROVIDER = "mollie"
 PAYMENT_ID = r"^tr_[A-Za-z0-9]{1,64}$"
@@ -34,7 +35,7 @@ def payment(account: str, body: dict[str, Any]) -> Payment:
             refunded=_value(body.get("amountRefunded")),
             charged_back=_value(body.get("amountChargedBack")),
             reference=reference(_metadata(body), body.get("description") or ""),
-            customer=customer_digest(_payer(body)),
+            customer=payer_email_digest(_payer(body)),
             created_at=datetime.fromisoformat(body["createdAt"]),
             paid_at=datetime.fromisoformat(body["paidAt"]) if body.get("paidAt") else None,
         )
@@ -58,8 +59,8 @@ def _payer(body: dict[str, Any]) -> str | None:
     """The payer's e-mail address: the billing address's, when the shop sent one with it. A payment has no
     `billingEmail` (only a creation parameter of bank transfers): without a billing address there is none."""
     address = body.get("billingAddress")
-    found = address.get("email") if isinstance(address, dict) else None
-    return found if isinstance(found, str) else None
+    email = address.get("email") if isinstance(address, dict) else None
+    return email if isinstance(email, str) else None
 
 
 def _metadata(body: dict[str, Any]) -> dict[str, Any] | None:

@@ -3,14 +3,13 @@ never floats, and the order reference is whatever the shop put on the payment.""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import Field
 
-from domain.models import Frozen
+from domain.models import Frozen, PaymentKey
 
 
 class Money(Frozen):
@@ -50,9 +49,14 @@ class Payment(Frozen):
     reference: str = ""
     """The shop's order number or id the payment names (Mollie metadata / description, Stripe metadata)."""
     customer: str = ""
-    """A digest of the payer's e-mail address where the provider has one (never the address itself)."""
+    """A digest of the payer's e-mail address where the provider has one (never the address itself):
+    domain.email_digests.payer_email_digest."""
     created_at: datetime
     paid_at: datetime | None = None
+
+    @property
+    def key(self) -> PaymentKey:
+        return PaymentKey(provider=self.provider, account=self.account, payment_id=self.payment_id)
 
     @property
     def received(self) -> Decimal:
@@ -61,8 +65,6 @@ class Payment(Frozen):
             return Decimal(0)
         return self.amount.amount - self.refunded - self.charged_back
 
-
-def customer_digest(email: object) -> str:
-    """The same short digest for an e-mail address however it is written; "" without one."""
-    address = email.strip().lower() if isinstance(email, str) else ""
-    return hashlib.sha256(address.encode()).hexdigest()[:32] if address else ""
+    def cancelled(self) -> Payment:
+        """The payment as one that brought nothing in."""
+        return self._changed(status=PaymentStatus.CANCELED)

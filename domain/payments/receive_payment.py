@@ -24,8 +24,8 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs
 
 from domain.errors import Rejection, RequestRejected
-from domain.intake.ingest_webhook import Accepted, Ignored, Intake, Kept, accept, keep
-from domain.models import WebOrderKey
+from domain.intake.ingest_webhook import Accepted, Ignored, Intake, Kept, accept, admitted, keep, lower_case_names
+from domain.models import StreamKey
 from domain.payments.accounts import PaymentAccount
 from domain.payments.mollie import EVENT_ID, PAYMENT_ID, event_payment
 
@@ -70,47 +70,42 @@ class PaymentDelivery:
 
 def receive_mollie(intake: Intake, delivery: PaymentDelivery, max_body_bytes: int) -> Accepted | Kept | Ignored:
     account = _checked(delivery, "mollie", max_body_bytes)
-    headers = {name.lower(): value for name, value in delivery.headers.items()}
+    headers = lower_case_names(delivery.headers)
     if "x-mollie-signature" in headers:
         return _mollie_event(intake, account, headers["x-mollie-signature"], delivery.body)
     resource_id = _form_id(delivery.body)
-    key = _payment_key(account, resource_id)
+    stream = _payment_stream(account, resource_id)
     dedup_key = f"{resource_id}@{intake.clock.now().isoformat()}"
     if not MOLLIE_PAYMENT.fullmatch(resource_id):
         reason = f"a Mollie call about {resource_id}, which is not a payment (tr_...)"
-        return keep(intake, key, "payment.changed", dedup_key, delivery.body, reason=reason)
-    return accept(intake, key, "payment.changed", dedup_key, delivery.body)
+        return keep(intake, stream, "payment.changed", dedup_key, delivery.body, reason=reason)
+    return accept(intake, stream, "payment.changed", dedup_key, delivery.body)
 
 
 def receive_stripe(
     intake: Intake, delivery: PaymentDelivery, events: StripeEvents, max_body_bytes: int
 ) -> Accepted | Kept | Ignored:
     account = _checked(delivery, "stripe", max_body_bytes)
-    signature = {name.lower(): value for name, value in delivery.headers.items()}.get("stripe-signature", "")
+    signature = lower_case_names(delivery.headers).get("stripe-signature", "")
     event = events.verified(delivery.body, signature, account.webhook_secret)
     topic, event_id = str(event.get("type", "")), str(event.get("id", ""))
     if topic not in STRIPE_TOPICS:
         return Ignored(f"event type '{topic}' is not handled")
     if not event_id:
         raise RequestRejected(Rejection.MALFORMED, "a Stripe event has an id")
-    found = _stripe_object(event)
-    intent = _payment_intent(found)
+    stripe_object = _stripe_object(event)
+    intent = _payment_intent(stripe_object)
     if intent is None:
-        subject = found.get("id")
-        key = _payment_key(account, subject if isinstance(subject, str) and subject else event_id)
+        subject = stripe_object.get("id")
+        stream = _payment_stream(account, subject if isinstance(subject, str) and subject else event_id)
         reason = f"a Stripe {topic} event names no payment intent"
-        return keep(intake, key, topic, event_id, delivery.body, reason=reason)
-    return accept(intake, _payment_key(account, intent), topic, event_id, delivery.body)
+        return keep(intake, stream, topic, event_id, delivery.body, reason=reason)
+    return accept(intake, _payment_stream(account, intent), topic, event_id, delivery.body)
 
 
 def _checked(delivery: PaymentDelivery, provider: str, max_body_bytes: int) -> PaymentAccount:
-    if delivery.account is None:
-        raise RequestRejected(
-            Rejection.UNKNOWN_SOURCE, f"no {provider} account '{delivery.account_name}' is configured"
-        )
-    if len(delivery.body) > max_body_bytes:
-        raise RequestRejected(Rejection.TOO_LARGE, f"body exceeds {max_body_bytes} bytes")
-    return delivery.account
+    unknown = f"no {provider} account '{delivery.account_name}' is configured"
+    return admitted(delivery.account, unknown, delivery.body, max_body_bytes)
 
 
 def _form_id(body: bytes) -> str:
@@ -138,35 +133,35 @@ def _mollie_event(intake: Intake, account: PaymentAccount, signature: str, body:
         return Ignored(f"event type '{kind}' is not handled")
     # Without its payment (a "simple" payload) the event is filed under its own id: the worker reads it at Mollie.
     subject = event_payment(event) or event_id
-    return accept(intake, _payment_key(account, subject), kind, event_id, body)
+    return accept(intake, _payment_stream(account, subject), kind, event_id, body)
 
 
 def _stripe_object(event: dict[str, Any]) -> dict[str, Any]:
     """The object a Stripe event carries (`data.object`): a payment intent, charge or dispute; {} without one."""
     data = event.get("data")
-    found = data.get("object") if isinstance(data, dict) else None
-    return found if isinstance(found, dict) else {}
+    carried = data.get("object") if isinstance(data, dict) else None
+    return carried if isinstance(carried, dict) else {}
 
 
-def _payment_intent(found: dict[str, Any]) -> str | None:
+def _payment_intent(carried: dict[str, Any]) -> str | None:
     """The payment intent an event's object is, or belongs to (a charge's, a dispute's); None without one."""
-    intent = found.get("id") if found.get("object") == "payment_intent" else found.get("payment_intent")
+    intent = carried.get("id") if carried.get("object") == "payment_intent" else carried.get("payment_intent")
     return intent if isinstance(intent, str) and intent.startswith("pi_") else None
 
 
-def _payment_key(account: PaymentAccount, payment_id: str) -> WebOrderKey:
-    """Payment events are logged like order events, under `provider:account:payment id`."""
+def _payment_stream(account: PaymentAccount, payment_id: str) -> StreamKey:
+    """The stream a payment's events are logged and queued under."""
     try:
-        return WebOrderKey(source=account.provider, shop=account.account, order_id=payment_id)
+        return account.payment_key(payment_id).stream
     except ValueError:
         raise RequestRejected(Rejection.MALFORMED, "the payment id cannot be a storage key") from None
 
 
 def _json_object(body: bytes) -> dict[str, Any]:
     try:
-        found = json.loads(body)
+        parsed = json.loads(body)
     except ValueError:
         raise RequestRejected(Rejection.MALFORMED, "the body is not JSON") from None
-    if not isinstance(found, dict):
+    if not isinstance(parsed, dict):
         raise RequestRejected(Rejection.MALFORMED, "the body is not a JSON object")
-    return found
+    return parsed

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from domain.models import Order
+from domain.models import Order, PaymentKey
 from domain.payments.accounts import PaymentAccount
 from domain.payments.payment import Money, Payment, PaymentStatus
 
@@ -48,14 +48,14 @@ def shop_payment(order: Order, providers: Collection[str], on_account_methods: C
     )
 
 
-def provider_payment(order: Order, accounts: Collection[PaymentAccount]) -> tuple[PaymentAccount, str] | None:
-    """The account and payment id when the shop names a provider payment Koppel can read (the shop's payment
+def provider_payment(order: Order, accounts: Collection[PaymentAccount]) -> PaymentKey | None:
+    """The payment when the shop names a provider payment Koppel can read (the shop's payment
     plugin may have sent that provider's webhooks to the shop, not to Koppel)."""
     transaction = order.transaction_id
     for account in accounts:
         prefix = PAYMENT_ID_PREFIXES.get(account.provider)
         if prefix and transaction.startswith(prefix) and _ID.fullmatch(transaction):
-            return account, transaction
+            return account.payment_key(transaction)
     return None
 
 

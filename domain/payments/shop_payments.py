@@ -9,16 +9,17 @@ from datetime import datetime
 from decimal import Decimal
 
 from domain.errors import ConcurrencyConflict, RetryableError
+from domain.etag_writes import change_on_etag
 from domain.models import Order
-from domain.payments.matching import Position, settlement
-from domain.payments.payment import Money, Payment, PaymentStatus
+from domain.orders.web_statuses import cancelled
+from domain.payments.matching import settlement
+from domain.payments.payment import Payment, PaymentStatus
+from domain.payments.ports import PaymentStore, UnpaidOrders
 from domain.payments.record import MatchStatus, PaymentRecord
 from domain.payments.shop_payment import shop_payment, shop_payment_id
 from domain.payments.unpaid import unpaid
-from domain.ports import PaymentStore, UnpaidOrders
 
 ATTEMPTS = 3
-NOT_PAYABLE = frozenset({"cancelled", "refunded", "failed", "voided", "trash"})
 WITHDRAWN = "the shop no longer reports this payment (a provider took it, or it was undone): nothing counted"
 
 
@@ -32,38 +33,39 @@ def record_shop_payment(
     """Record the payment the shop reports for this version of the order (unless it is on account or one of
     `providers` took it); an unchanged payment is not written again; one the shop no longer reports counts
     nothing any more. Written on the ETag it was read with, read again when someone wrote it in between."""
-    for _attempt in range(ATTEMPTS):
-        stored = payments.read(order.key.source, order.key.shop, shop_payment_id(order))
-        previous, etag = stored if stored else (None, None)
-        payment = shop_payment(order, providers, on_account_methods)
-        try:
-            if payment is None:
-                return _withdrawn(payments, previous, etag, now)
-            if order.total is None or (previous is not None and previous.payment == payment):
-                return previous
-            return _record(payments, order, order.total, payment, previous=previous, etag=etag, now=now)
-        except ConcurrencyConflict:
-            continue
-    raise RetryableError(f"the shop payment of {order.key} kept changing while it was recorded")
+    payment = shop_payment(order, providers, on_account_methods)
+
+    def change(previous: PaymentRecord | None) -> PaymentRecord | None:
+        if payment is None:
+            return _withdrawn(previous, now)
+        if order.total is None or (previous is not None and previous.payment == payment):
+            return None
+        return _recorded(payments, order, order.total, payment, previous=previous, now=now)
+
+    try:
+        return change_on_etag(
+            lambda: payments.read(order.key.source, order.key.shop, shop_payment_id(order)),
+            change,
+            payments.write,
+            attempts=ATTEMPTS,
+        )
+    except ConcurrencyConflict:
+        raise RetryableError(f"the shop payment of {order.key} kept changing while it was recorded") from None
 
 
-def _record(
+def _recorded(
     payments: PaymentStore,
     order: Order,
     total: Decimal,
     payment: Payment,
     *,
     previous: PaymentRecord | None,
-    etag: str | None,
     now: datetime,
 ) -> PaymentRecord:
-    others = [
-        record.payment
-        for record in payments.for_order(order.key)
-        if (record.payment.provider, record.payment.payment_id) != (payment.provider, payment.payment_id)
-    ]
-    standing = settlement(Money(amount=total, currency=order.currency.upper()), [*others, payment])
-    record = PaymentRecord(
+    """The record of `payment`, matched to the order, where it stands with the order's other payments."""
+    recorded = [record.payment for record in payments.for_order(order.key)]
+    standing = settlement(total, order.currency, recorded, counting=payment)
+    return PaymentRecord(
         payment=payment,
         status=MatchStatus.NEEDS_ATTENTION if standing.needs_a_person else MatchStatus.MATCHED,
         order_key=order.key,
@@ -73,21 +75,14 @@ def _record(
         first_seen_at=previous.first_seen_at if previous else now,
         updated_at=now,
     )
-    payments.write(record, etag)
-    return record
 
 
-def _withdrawn(
-    payments: PaymentStore, previous: PaymentRecord | None, etag: str | None, now: datetime
-) -> PaymentRecord | None:
+def _withdrawn(previous: PaymentRecord | None, now: datetime) -> PaymentRecord | None:
     """A shop payment recorded before that this version no longer reports: it stays on record, receiving nothing
-    (booked already, the booking run puts the difference before a person)."""
+    (booked already, the booking run puts the difference before a person). None: nothing to write."""
     if previous is None or previous.payment.status is PaymentStatus.CANCELED:
-        return previous
-    cancelled = previous.payment.model_copy(update={"status": PaymentStatus.CANCELED})
-    record = previous.model_copy(update={"payment": cancelled, "note": WITHDRAWN, "updated_at": now})
-    payments.write(record, etag)
-    return record
+        return None
+    return previous.withdrawn(WITHDRAWN, now)
 
 
 def track_unpaid(orders: UnpaidOrders, payments: PaymentStore, order: Order, providers: Collection[str]) -> None:
@@ -96,14 +91,11 @@ def track_unpaid(orders: UnpaidOrders, payments: PaymentStore, order: Order, pro
     if not providers:
         return
     candidate = unpaid(order)
-    if candidate is None or order.paid or order.status in NOT_PAYABLE or _settled(payments, order):
+    if candidate is None or order.paid or cancelled(order) or _settled(payments, order):
         orders.remove(order.key)
     else:
         orders.add(candidate)
 
 
 def _settled(payments: PaymentStore, order: Order) -> bool:
-    return any(
-        record.settlement is not None and record.settlement.position is Position.PAID
-        for record in payments.for_order(order.key)
-    )
+    return any(record.order_paid for record in payments.for_order(order.key))

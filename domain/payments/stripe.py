@@ -11,9 +11,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from domain.email_digests import payer_email_digest
 from domain.errors import Rejection, RequestRejected
 from domain.payments.matching import reference
-from domain.payments.payment import Money, Payment, PaymentStatus, customer_digest
+from domain.payments.payment import Money, Payment, PaymentStatus
 
 PROVIDER = "stripe"
 ZERO_DECIMAL = frozenset(
@@ -51,7 +52,7 @@ def payment(account: str, intent: dict[str, Any], disputes: Sequence[Mapping[str
             charged_back=_disputes(disputes, LOST, currency),
             disputed=_disputes(disputes, UNDECIDED, currency),
             reference=reference(metadata, intent.get("description") or ""),
-            customer=customer_digest(
+            customer=payer_email_digest(
                 intent.get("receipt_email") or _object(charge.get("billing_details")).get("email")
             ),
             created_at=datetime.fromtimestamp(int(intent["created"]), UTC),
@@ -67,8 +68,8 @@ def disputed(intent: dict[str, Any]) -> bool:
 
 def _disputes(disputes: Sequence[Mapping[str, Any]], statuses: frozenset[str], currency: str) -> Decimal:
     """The disputed amounts (a dispute's own amount, not the charge's) of the disputes in these statuses."""
-    found = (minor_units(int(each["amount"]), currency) for each in disputes if each.get("status") in statuses)
-    return sum(found, Decimal(0))
+    amounts = (minor_units(int(each["amount"]), currency) for each in disputes if each.get("status") in statuses)
+    return sum(amounts, Decimal(0))
 
 
 def _object(value: Any) -> dict[str, Any]:

@@ -13,22 +13,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from domain.errors import ConcurrencyConflict, RequestRejected, RetryableError
-from domain.models import OrderStatus, WebOrderKey
-from domain.orders.sync_order import RELEASED
+from domain.models import OrderStatus, PaymentKey, WebOrderKey
+from domain.orders.release_gate import RELEASED
 from domain.payments.accounts import PaymentAccount
-from domain.payments.matching import Position, Settlement, order_key, settlement
-from domain.payments.payment import Money, Payment, PaymentStatus
+from domain.payments.matching import Settlement, order_key, settlement
+from domain.payments.payment import Payment, PaymentStatus
+from domain.payments.ports import PaymentReader, PaymentStore, UnpaidOrders
 from domain.payments.record import MatchStatus, PaymentRecord
 from domain.payments.unpaid import paid_order
-from domain.ports import Clock, EventLog, OrderQueue, OrderStore, PaymentReader, PaymentStore, UnpaidOrders
-from domain.records import EventStatus, OrderMessage, OrderRecord
+from domain.ports import Clock, EventLog, OrderStore, WorkQueue
+from domain.records import EventStatus, OrderRecord, StreamMessage
 
-WAIT_FOR_ORDER = timedelta(hours=24)
-RETRY_EVERY = timedelta(minutes=15)
 NEVER_PAID = frozenset({PaymentStatus.CANCELED, PaymentStatus.EXPIRED, PaymentStatus.FAILED})
 """An abandoned payment that names no order needs no one: nothing was received."""
-MATCH_WINDOW = timedelta(hours=72)
-"""A payment without an order reference is looked for among orders placed this long before or after it."""
 
 
 @dataclass(frozen=True)
@@ -39,39 +36,40 @@ class PaymentSync:
     """By provider (`mollie`, `stripe`)."""
     payments: PaymentStore
     orders: OrderStore
-    queue: OrderQueue
+    queue: WorkQueue
     """The `payments` queue: a payment waiting for its order comes back through it."""
-    order_queue: OrderQueue
+    order_queue: WorkQueue
     """The `orders` queue: an order held for prepayment that a payment now pays is looked at again."""
     clock: Clock
-    wait_for_order: timedelta = WAIT_FOR_ORDER
-    retry_every: timedelta = RETRY_EVERY
+    wait_for_order: timedelta
+    retry_every: timedelta
+    match_window: timedelta
+    """A payment without an order reference is looked for among orders placed this long before or after it."""
     unpaid: UnpaidOrders | None = None
     """Where a payment that names no order looks for the one it pays; None: such a payment goes to a person."""
-    match_window: timedelta = MATCH_WINDOW
 
 
-def sync_payment(sync: PaymentSync, message: OrderMessage) -> PaymentRecord | None:
+def sync_payment(sync: PaymentSync, message: StreamMessage) -> PaymentRecord | None:
     """Read, match and record the payment the message names; None when there is nothing to record."""
-    key = message.order_key
-    account = sync.accounts.get((key.source, key.shop))
+    key, stream = PaymentKey.of_stream(message.stream), message.stream
+    account = sync.accounts.get((key.provider, key.account))
     if account is None:
-        sync.events.mark(key, message.event_id, EventStatus.FAILED, "the payment account is no longer configured")
+        sync.events.mark(stream, message.event_id, EventStatus.FAILED, "the payment account is no longer configured")
         return None
     try:
-        payment = sync.readers[key.source].read(account, key.order_id)
+        payment = sync.readers[key.provider].read(account, key.payment_id)
     except RequestRejected as unreadable:
-        sync.events.mark(key, message.event_id, EventStatus.FAILED, f"{key.source} answered: {unreadable.message}")
+        sync.events.mark(stream, message.event_id, EventStatus.FAILED, f"{key.provider} answered: {unreadable.message}")
         return None
     if payment is None:
-        note = f"{key.source} does not know this payment: ignored (a forged or foreign call)"
-        sync.events.mark(key, message.event_id, EventStatus.PROCESSED, note)
+        note = f"{key.provider} does not know this payment: ignored (a forged or foreign call)"
+        sync.events.mark(stream, message.event_id, EventStatus.PROCESSED, note)
         return None
     stored = sync.payments.read(payment.provider, payment.account, payment.payment_id)
     previous, etag = stored if stored else (None, None)
     if previous is None and not payment.reference and payment.status in NEVER_PAID:
         note = f"payment {payment.status.value}, naming no order: nothing to match"
-        sync.events.mark(key, message.event_id, EventStatus.PROCESSED, note)
+        sync.events.mark(stream, message.event_id, EventStatus.PROCESSED, note)
         return None
     order, how = _order_for(sync, account, payment, previous)
     found = sync.orders.get(order) if order is not None else None
@@ -80,14 +78,13 @@ def sync_payment(sync: PaymentSync, message: OrderMessage) -> PaymentRecord | No
         sync.payments.write(record, etag)
     except ConcurrencyConflict:
         raise RetryableError("the payment's record changed while it was matched: it is looked at again") from None
-    paid = record.settlement is not None and record.settlement.position is Position.PAID
-    if sync.unpaid is not None and paid and record.order_key is not None:
+    if sync.unpaid is not None and record.order_paid and record.order_key is not None:
         sync.unpaid.remove(record.order_key)
     if record.status is MatchStatus.WAITING_FOR_ORDER:
-        sync.queue.send(message.model_copy(update={"body": None}), delay=sync.retry_every)
+        sync.queue.send(message.without_body(), delay=sync.retry_every)
     if found is not None:
         _recheck_release(sync, record, found[0])
-    sync.events.mark(key, message.event_id, EventStatus.PROCESSED, record.note or f"payment {record.status.value}")
+    sync.events.mark(stream, message.event_id, EventStatus.PROCESSED, record.note or f"payment {record.status.value}")
     return record
 
 
@@ -113,35 +110,31 @@ def _matched(
     payment: Payment,
     previous: PaymentRecord | None,
     order: WebOrderKey | None,
-    found: OrderRecord | None,
+    order_record: OrderRecord | None,
     *,
     how: str = "",
 ) -> PaymentRecord:
-    """The payment's record: matched to `found` (the order it names, `order`, when Koppel has it), waiting for
+    """The payment's record: matched to `order_record` (the order it names, `order`, when Koppel has it), waiting for
     it, or put before a person; `how` says how an order was found for a payment that names none."""
     now = sync.clock.now()
     first_seen = previous.first_seen_at if previous else now
     record = PaymentRecord(
         payment=payment,
         status=MatchStatus.NEEDS_ATTENTION,
+        order_key=order,
         booking=previous.booking if previous else None,
         matched_by=how if order is not None else "",
         first_seen_at=first_seen,
         updated_at=now,
     )
     if order is None and (how or sync.unpaid is None):
-        return record.model_copy(
-            update={"note": how or "the payment names no order Koppel can find (metadata, description)"}
-        )
-    if order is None or found is None:
-        return _waiting(sync, record.model_copy(update={"order_key": order}), now - first_seen)
-    standing = _settlement(sync, found, payment)
+        return record.for_a_person(how or "the payment names no order Koppel can find (metadata, description)")
+    if order is None or order_record is None:
+        return _waiting(sync, record, now - first_seen)
+    standing = _settlement(sync, order_record, payment)
     if standing is None:
-        return record.model_copy(update={"order_key": order, "note": "the order's total is not known"})
-    status = MatchStatus.NEEDS_ATTENTION if standing.needs_a_person else MatchStatus.MATCHED
-    return record.model_copy(
-        update={"order_key": order, "status": status, "settlement": standing, "note": standing.explanation or how}
-    )
+        return record.for_a_person("the order's total is not known")
+    return record.matched(standing, how)
 
 
 def _with_dispute(record: PaymentRecord) -> PaymentRecord:
@@ -150,33 +143,28 @@ def _with_dispute(record: PaymentRecord) -> PaymentRecord:
     if not payment.disputed:
         return record
     dispute = f"{payment.amount.currency} {payment.disputed:.2f} disputed at {payment.provider}: counted only if lost"
-    return record.model_copy(update={"note": "; ".join(note for note in (record.note, dispute) if note)})
+    return record.noting(dispute)
 
 
 def _recheck_release(sync: PaymentSync, record: PaymentRecord, order: OrderRecord) -> None:
     """An order in BC, not released yet, that its payments now pay: its controls and release gate run again."""
-    paid = record.settlement is not None and record.settlement.position is Position.PAID
-    if paid and order.status is OrderStatus.IN_BC and order.release != RELEASED and order.latest_event_id:
-        sync.order_queue.send(OrderMessage(order_key=order.key, event_id=order.latest_event_id, recheck=True))
+    if record.order_paid and order.status is OrderStatus.IN_BC and order.release != RELEASED and order.latest_event_id:
+        sync.order_queue.send(StreamMessage(stream=order.key.stream, event_id=order.latest_event_id, recheck=True))
 
 
 def _waiting(sync: PaymentSync, record: PaymentRecord, waited: timedelta) -> PaymentRecord:
     named = record.order_key is not None
     if waited < sync.wait_for_order:
         note = "waiting for the order to arrive" if named else "names no order: waiting for an order of its amount"
-        return record.model_copy(update={"status": MatchStatus.WAITING_FOR_ORDER, "note": note})
+        return record.waiting_for_its_order(note)
     hours = int(sync.wait_for_order.total_seconds() // 3600)
     missing = "the order it names" if named else "no order of its amount, and it names none,"
-    return record.model_copy(update={"note": f"{missing} did not arrive within {hours} hours"})
+    return record.for_a_person(f"{missing} did not arrive within {hours} hours")
 
 
 def _settlement(sync: PaymentSync, order: OrderRecord, payment: Payment) -> Settlement | None:
     """The order's position with this payment and the others recorded for it."""
     if order.web_total is None or not order.web_currency:
         return None
-    others = [
-        other.payment
-        for other in sync.payments.for_order(order.key)
-        if (other.payment.provider, other.payment.payment_id) != (payment.provider, payment.payment_id)
-    ]
-    return settlement(Money(amount=order.web_total, currency=order.web_currency.upper()), [*others, payment])
+    recorded = [other.payment for other in sync.payments.for_order(order.key)]
+    return settlement(order.web_total, order.web_currency, recorded, counting=payment)

@@ -6,15 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from domain.email_digests import payer_email_digest
 from domain.models import Frozen, Order, WebOrderKey
-from domain.payments.payment import Money, Payment, customer_digest
+from domain.payments.payment import Money, Payment
 
 
 class UnpaidOrder(Frozen):
     key: WebOrderKey
     total: Money
     customer: str
-    """A digest of the buyer's e-mail address (domain.payments.payment.customer_digest)."""
+    """A digest of the buyer's e-mail address (domain.email_digests.payer_email_digest)."""
     ordered_at: datetime
     """When the order was last changed (the canonical order keeps its date, not its time of placing)."""
 
@@ -33,7 +34,7 @@ def unpaid(order: Order) -> UnpaidOrder | None:
     return UnpaidOrder(
         key=order.key,
         total=Money(amount=order.total, currency=order.currency.upper()),
-        customer=customer_digest(order.customer.email),
+        customer=payer_email_digest(order.customer.email),
         ordered_at=order.modified_at,
     )
 

@@ -2,8 +2,9 @@
 stock, per customer the terms BC prices its orders with, so that the portal is answered without asking BC.
 
 A run stores each item's price list lines of every source and its availability (`portal_item`); when the portal
-asks, `quote` resolves the price for that customer, quantity and date with BC's rules (domain/catalog/prices.py),
-presents the availability by the portal's display mode and offers in-stock substitutes for an unavailable item.
+asks, `quote` resolves the price for that customer, quantity and date with BC's rules
+(domain/catalog/price_calculation.py), presents the availability by the portal's display mode and offers in-stock
+substitutes for an unavailable item.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from domain.catalog.availability import (
     Alternative,
     Availability,
     ChannelStock,
-    DisplayMode,
     ItemKey,
     ItemSubstitution,
     StockFacts,
@@ -28,6 +28,7 @@ from domain.catalog.availability import (
     presented,
 )
 from domain.catalog.listing import CatalogItem
+from domain.catalog.price_calculation import best_price, quantity_breaks
 from domain.catalog.prices import (
     PriceListLine,
     PriceRequest,
@@ -35,21 +36,19 @@ from domain.catalog.prices import (
     PriceType,
     QuantityBreak,
     ResolvedPrice,
-    best_price,
-    quantity_breaks,
 )
 from domain.models import Frozen, canonical_json, fingerprint_of
 
 
 class PortalPolicy(Frozen):
-    """The portal's commercial choices."""
+    """The portal's commercial choices (their defaults are the settings')."""
 
-    stock: StockPolicy = StockPolicy(display=DisplayMode.QUANTITY_WITH_DATE)
-    prices_include_vat: bool = False
-    """Business customers see prices excluding VAT."""
+    stock: StockPolicy
+    prices_include_vat: bool
+    """Whether portal prices include VAT (business customers usually see them without)."""
     campaigns: frozenset[str] = frozenset()
     """BC campaigns whose prices every portal customer gets (which customers BC targets is not published)."""
-    local_currency: str = "EUR"
+    local_currency: str
     """The company's local currency (LCY), in which a customer without a currency code is priced."""
 
 
@@ -196,7 +195,7 @@ def quote(
         item_unit_price=item.item.unit_price,
         item_price_includes_vat=item.item.price_includes_vat,
         prices_include_vat=policy.prices_include_vat,
-        vat_percent=item.item.vat_percent,
+        vat_percent=item.item.known_vat_percent(),
     )
     price = best_price(item.price_lines, request)
     return ItemQuote(
@@ -222,14 +221,14 @@ def _alternatives(
 ) -> tuple[NamedAlternative, ...]:
     """The item's substitutes in stock, when it is not; a blocked substitute is never offered."""
     own = item.availability(variant_code)
-    sellable = {found.item: found for other in known.values() if not other.item.blocked for found in other.stock}
+    sellable = {stocked.item: stocked for other in known.values() if not other.item.blocked for stocked in other.stock}
     offered = alternatives(own.item, item.substitutions, sellable | {own.item: own}, policy)
     return tuple(
         NamedAlternative(
-            substitute=found.substitute,
-            interchangeable=found.interchangeable,
-            stock=found.stock,
-            name=known[found.substitute.item_number].item.name,
+            substitute=alternative.substitute,
+            interchangeable=alternative.interchangeable,
+            stock=alternative.stock,
+            name=known[alternative.substitute.item_number].item.name,
         )
-        for found in offered
+        for alternative in offered
     )

@@ -62,20 +62,20 @@ def answer(quote: CustomerQuote) -> dict[str, Any]:
     }
 
 
-def _item(found: ItemQuote) -> dict[str, Any]:
+def _item(quote: ItemQuote) -> dict[str, Any]:
     return {
-        "itemNumber": found.item.number,
-        "variantCode": found.variant_code,
-        "description": found.item.name,
-        "unitOfMeasureCode": found.item.base_unit_of_measure,
-        "blocked": found.item.blocked,
-        "quantity": _number(found.quantity),
-        **_price(found.price),
+        "itemNumber": quote.item.number,
+        "variantCode": quote.variant_code,
+        "description": quote.item.name,
+        "unitOfMeasureCode": quote.item.base_unit_of_measure,
+        "blocked": quote.item.blocked,
+        "quantity": _number(quote.quantity),
+        **_price(quote.price),
         "quantityBreaks": [
-            {"minimumQuantity": _number(step.minimum_quantity), **_price(step.price)} for step in found.quantity_breaks
+            {"minimumQuantity": _number(step.minimum_quantity), **_price(step.price)} for step in quote.quantity_breaks
         ],
-        "availability": _availability(found.stock),
-        "alternatives": [_alternative(offered) for offered in found.alternatives],
+        "availability": _availability(quote.stock),
+        "alternatives": [_alternative(offered) for offered in quote.alternatives],
     }
 
 

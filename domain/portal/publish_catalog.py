@@ -14,11 +14,13 @@ from datetime import date
 from typing import Protocol, TypeVar
 
 from domain.catalog.availability import StockPolicy
+from domain.catalog.ports import CatalogSource
 from domain.errors import RetryableError
 from domain.portal.catalog import PortalItem, portal_item
-from domain.ports import CatalogSource, Clock, PortalCatalogStore, PortalSource, SyncRuns
+from domain.portal.ports import PortalCatalogStore, PortalSource
+from domain.ports import Clock, SyncRuns
 from domain.records import SyncRun
-from domain.runs import RunTally
+from domain.runs import PORTAL_CATALOG_COUNTS, RunTally
 
 
 @dataclass(frozen=True)
@@ -48,10 +50,10 @@ T = TypeVar("T")
 
 
 def publish_portal_catalog(run: PortalCatalogRun) -> SyncRun:
-    """Store every customer and item whose fingerprint changed since the last run; record the run. `read`,
-    `changed` and `pushed` count customers and items together; removed ones count as changed and pushed."""
+    """Store every customer and item whose fingerprint changed since the last run; record the run. Its counts
+    (PORTAL_CATALOG_COUNTS) take customers and items together; removed ones count as changed and stored."""
     started = run.clock.now()
-    tally = RunTally()
+    tally = RunTally(PORTAL_CATALOG_COUNTS)
     completed = True
     try:
         _publish_customers(run, tally)
@@ -105,9 +107,9 @@ def _portal_items(run: PortalCatalogRun, today: date, tally: RunTally) -> Iterat
         )
 
 
-def _changed(found: Iterable[S], stored: Mapping[str, str], seen: set[str], tally: RunTally) -> Iterator[S]:
+def _changed(rows: Iterable[S], stored: Mapping[str, str], seen: set[str], tally: RunTally) -> Iterator[S]:
     """The rows whose fingerprint differs from the stored one (or that were never stored); each one read is seen."""
-    for row in found:
+    for row in rows:
         tally.read += 1
         seen.add(row.number)
         if stored.get(row.number) != row.fingerprint():

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from domain.portal.catalog import CustomerQuote, PortalItem, PortalPolicy, currency, quote
+from domain.portal.ports import PortalCatalog
 from domain.portal.price_inquiry import PriceInquiry, PriceInquiryLine
-from domain.ports import Clock, PortalCatalog
+from domain.ports import Clock
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from cachetools import TTLCache
 
+from domain.catalog.sku import VariantSku
 from domain.errors import BusinessCentralRejected, RetryableError
 from domain.models import BcCustomer, BcSalesOrder, BcSalesOrderLine, Party, ResolvedSku
 from domain.orders.mapping import business_central
@@ -28,7 +29,6 @@ CUSTOMER_CARD_FIELDS = "No,VAT_Registration_No"
 ITEM_FIELDS = "id,number,blocked,unitPrice,inventory"
 VARIANT_FIELDS = "id,itemNumber,code"
 FILTER_CHUNK = 15
-VARIANT_SEPARATOR = "-"
 
 log = logging.getLogger(__name__)
 
@@ -169,40 +169,61 @@ class BusinessCentralApi:
         return customer
 
     def _items_by_number(self, numbers: Sequence[str]) -> dict[str, ResolvedSku]:
-        resolved: dict[str, ResolvedSku] = {}
+        return {number: _resolved_sku(row) for number, row in self._item_rows(numbers).items()}
+
+    def _item_rows(self, numbers: Sequence[str]) -> dict[str, dict[str, Any]]:
+        rows: dict[str, dict[str, Any]] = {}
         for chunk in _chunks(list(numbers)):
             for row in self._client.get_all(
                 "items", {"$filter": odata.any_of("number", chunk), "$select": ITEM_FIELDS}
             ):
-                resolved[row["number"]] = ResolvedSku(
-                    item_id=row["id"],
-                    item_number=row["number"],
-                    blocked=bool(row.get("blocked")),
-                    unit_price=_decimal(row.get("unitPrice")),
-                    inventory=_decimal(row.get("inventory")),
-                )
-        return resolved
+                rows[row["number"]] = row
+        return rows
 
     def _variants(self, skus: Iterable[str]) -> dict[str, ResolvedSku]:
-        """A SKU `ITEM-CODE` is item ITEM's variant CODE when both exist. BC's `$filter` takes `or` only between
-        conditions on one field, so the variants are read by `(item numbers) and (codes)` and the pairs matched
-        here."""
-        split = {sku: sku.rsplit(VARIANT_SEPARATOR, 1) for sku in skus if VARIANT_SEPARATOR in sku}
-        items = self._items_by_number(sorted({item for item, _ in split.values()}))
-        variant_ids: dict[tuple[str, str], str] = {}
-        for chunk in _chunks(sorted({(item, code) for item, code in split.values() if item in items})):
-            numbers, codes = sorted({item for item, _ in chunk}), sorted({code for _, code in chunk})
+        """A SKU `ITEM-CODE` is item ITEM's variant CODE when both exist. Item numbers and codes may hold "-", so
+        each reading of the SKU (domain.catalog.sku, at most ten) is asked, and the first whose item has that variant
+        is taken: the one at the last "-" before the others."""
+        readings = {sku: VariantSku.readings(sku) for sku in skus}
+        asked = {reading for found in readings.values() for reading in found}
+        items = self._item_rows(sorted({reading.item_number for reading in asked}))
+        variant_ids = self._variant_ids(sorted(reading for reading in asked if reading.item_number in items))
+        resolved: dict[str, ResolvedSku] = {}
+        for sku, found in readings.items():
+            meant = next((reading for reading in found if variant_ids.get(reading)), None)
+            if meant is not None:
+                resolved[sku] = _resolved_sku(items[meant.item_number], variant_ids[meant], meant.variant_code)
+        return resolved
+
+    def _variant_ids(self, readings: list[VariantSku]) -> dict[VariantSku, str]:
+        """The id of each of these variants BC has. BC's `$filter` takes `or` only between conditions on one field,
+        so the variants are read by `(item numbers) and (codes)` and the pairs matched here."""
+        variant_ids: dict[VariantSku, str] = {}
+        for chunk in _chunks(readings):
+            numbers = sorted({reading.item_number for reading in chunk})
+            codes = sorted({reading.variant_code for reading in chunk})
             condition = f"({odata.any_of('itemNumber', numbers)}) and ({odata.any_of('code', codes)})"
             query = {"$filter": condition, "$select": VARIANT_FIELDS}
             variant_ids.update(
-                {(row["itemNumber"], row["code"]): row["id"] for row in self._client.get_all("itemVariants", query)}
+                {
+                    VariantSku(row["itemNumber"], row["code"]): row["id"]
+                    for row in self._client.get_all("itemVariants", query)
+                }
             )
-        resolved: dict[str, ResolvedSku] = {}
-        for sku, (item_number, code) in split.items():
-            variant_id = variant_ids.get((item_number, code))
-            if variant_id:
-                resolved[sku] = items[item_number].model_copy(update={"variant_id": variant_id, "variant_code": code})
-        return resolved
+        return variant_ids
+
+
+def _resolved_sku(item: dict[str, Any], variant_id: str | None = None, variant_code: str | None = None) -> ResolvedSku:
+    """An item row of BC's, as the SKU of the item itself or of its variant."""
+    return ResolvedSku(
+        item_id=item["id"],
+        item_number=item["number"],
+        variant_id=variant_id,
+        variant_code=variant_code,
+        blocked=bool(item.get("blocked")),
+        unit_price=_decimal(item.get("unitPrice")),
+        inventory=_decimal(item.get("inventory")),
+    )
 
 
 def _chunks(values: list[Any]) -> list[list[Any]]:

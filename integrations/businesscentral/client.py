@@ -35,7 +35,8 @@ class BusinessCentralClient:
         company_url: str,
         token: ClientCredentialsToken,
         throttle: RequestThrottle,
-        max_attempts: int = 6,
+        *,
+        max_attempts: int,
     ) -> None:
         self._http = http
         self._company_url = company_url.rstrip("/")

@@ -130,15 +130,15 @@ class BusinessCentralStock:
 
     def _open_lines(self, documents: _Documents) -> list[_OpenLine]:
         url = f"{self._client.company_url}/{documents.set_name}"
-        found: list[_OpenLine] = []
+        open_lines: list[_OpenLine] = []
         for page in self._client.pages(url, {"$select": "id,orderDate", "$expand": documents.lines}):
             for order in page:
-                found += (
+                open_lines += (
                     line
                     for row in order.get(documents.lines, [])
                     if (line := _open_line(row, documents, order.get("orderDate") or BLANK_DATE)) is not None
                 )
-        return found
+        return open_lines
 
     def _codes(self, set_name: str, wanted: set[str]) -> dict[str, str]:
         """Code by id of the records of `set_name` the lines name (none read if they name none); the blank reference
@@ -183,14 +183,14 @@ class _Resolver:
     factors: dict[tuple[str, str], Decimal]
 
     def per_item(self, lines: list[_OpenLine]) -> dict[_Key, list[_Line]]:
-        found: dict[_Key, list[_Line]] = defaultdict(list)
+        by_item: dict[_Key, list[_Line]] = defaultdict(list)
         for line in lines:
             base = line.quantity * self.factors.get((line.item, line.unit), Decimal(1))
             location = _known(self.locations, line.location_id, "location")
-            found[(line.item, _known(self.variants, line.variant_id, "item variant"))].append(
+            by_item[(line.item, _known(self.variants, line.variant_id, "item variant"))].append(
                 (location, str(base.quantize(BASE_PLACES)), line.date)
             )
-        return dict(found)
+        return dict(by_item)
 
 
 def _open_line(row: dict[str, Any], documents: _Documents, order_date: str) -> _OpenLine | None:

@@ -51,10 +51,10 @@ class BusinessCentralVat:
         if numbers is None:
             return self._groups({})
         ordered = sorted(numbers)
-        found: dict[str, str] = {}
+        by_number: dict[str, str] = {}
         for start in range(0, len(ordered), NUMBERS_PER_FILTER):
-            found |= self._groups({"$filter": odata.any_of("No", ordered[start : start + NUMBERS_PER_FILTER])})
-        return found
+            by_number |= self._groups({"$filter": odata.any_of("No", ordered[start : start + NUMBERS_PER_FILTER])})
+        return by_number
 
     def _groups(self, params: dict[str, str]) -> dict[str, str]:
         return {

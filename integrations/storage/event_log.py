@@ -1,4 +1,5 @@
-"""The integration log: one row per accepted delivery, partitioned by web order so a dossier is one query.
+"""The integration log: one row per accepted delivery, partitioned by event stream (a web order, a payment, a day's
+BC notifications) so a dossier is one query.
 
 The raw body rides in the row itself when it fits a Table binary property, so accepting a webhook is one write
 that both stores it and tells whether it is a duplicate; a larger body goes to blob storage first.
@@ -12,7 +13,7 @@ from typing import Any
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.data.tables import UpdateMode
 
-from domain.models import WebOrderKey
+from domain.models import StreamKey
 from domain.records import EventStatus, WebhookEvent
 from integrations.storage.account import EVENTS_TABLE, StorageAccount, storage_errors
 from integrations.storage.raw_bodies import BlobRawBodyStore
@@ -34,7 +35,7 @@ class TableEventLog:
 
     def add(self, event: WebhookEvent, body: bytes) -> bool:
         if event.status in _NEEDS_A_PERSON:
-            self._index(event.order_key, event.event_id)
+            self._index(event.stream, event.event_id)
         row = _entity(event)
         if len(body) <= INLINE_BODY_LIMIT:
             row["body"] = body
@@ -47,34 +48,34 @@ class TableEventLog:
                 return False
         return True
 
-    def get(self, order_key: WebOrderKey, event_id: str) -> WebhookEvent | None:
-        row = self._row(order_key, event_id, _EVENT_COLUMNS)
-        return None if row is None else _event(order_key, row)
+    def get(self, stream: StreamKey, event_id: str) -> WebhookEvent | None:
+        row = self._row(stream, event_id, _EVENT_COLUMNS)
+        return None if row is None else _event(stream, row)
 
-    def body(self, order_key: WebOrderKey, event_id: str) -> bytes | None:
-        row = self._row(order_key, event_id, ["blobName", "body"])
+    def body(self, stream: StreamKey, event_id: str) -> bytes | None:
+        row = self._row(stream, event_id, ["blobName", "body"])
         if row is None:
             return None
         inline = row.get("body")
         return bytes(inline) if inline is not None else self._blobs.get(row["blobName"])
 
-    def mark(self, order_key: WebOrderKey, event_id: str, status: EventStatus, note: str = "") -> None:
+    def mark(self, stream: StreamKey, event_id: str, status: EventStatus, note: str = "") -> None:
         if status in _NEEDS_A_PERSON:
-            self._index(order_key, event_id)
-        patch = {"PartitionKey": str(order_key), "RowKey": event_id, "status": status.value, "note": note}
+            self._index(stream, event_id)
+        patch = {"PartitionKey": str(stream), "RowKey": event_id, "status": status.value, "note": note}
         with storage_errors():
             self._account.table(EVENTS_TABLE).update_entity(patch, mode=UpdateMode.MERGE)
 
-    def for_order(self, order_key: WebOrderKey) -> list[WebhookEvent]:
+    def for_stream(self, stream: StreamKey) -> list[WebhookEvent]:
         with storage_errors():
             rows = self._account.table(EVENTS_TABLE).query_entities(
-                "PartitionKey eq @key", parameters={"key": str(order_key)}, select=_EVENT_COLUMNS
+                "PartitionKey eq @key", parameters={"key": str(stream)}, select=_EVENT_COLUMNS
             )
-            return [_event(order_key, row) for row in rows]
+            return [_event(stream, row) for row in rows]
 
     def needing_a_person(self, sources: Collection[str]) -> list[WebhookEvent]:
         """The events of `sources` that are parked or failed: one partition query per source, then each event."""
-        found: list[WebhookEvent] = []
+        needing: list[WebhookEvent] = []
         for source in sources:
             with storage_errors():
                 rows = list(
@@ -83,19 +84,19 @@ class TableEventLog:
                     )
                 )
             for row in rows:
-                order_key, event_id = WebOrderKey.parse(row["eventPartition"]), row["eventId"]
-                event = self.get(order_key, event_id)
+                stream, event_id = StreamKey.parse(row["eventPartition"]), row["eventId"]
+                event = self.get(stream, event_id)
                 if event is not None and event.status in _NEEDS_A_PERSON:
-                    found.append(event)
+                    needing.append(event)
                 else:
                     self._drop_index(row["PartitionKey"], row["RowKey"])
-        return found
+        return needing
 
-    def _index(self, order_key: WebOrderKey, event_id: str) -> None:
+    def _index(self, stream: StreamKey, event_id: str) -> None:
         row = {
-            "PartitionKey": _INDEX_PARTITION.format(source=order_key.source),
-            "RowKey": f"{order_key}|{event_id}",
-            "eventPartition": str(order_key),
+            "PartitionKey": _INDEX_PARTITION.format(source=stream.source),
+            "RowKey": f"{stream}|{event_id}",
+            "eventPartition": str(stream),
             "eventId": event_id,
         }
         with storage_errors():
@@ -108,11 +109,11 @@ class TableEventLog:
             except ResourceNotFoundError:
                 return
 
-    def _row(self, order_key: WebOrderKey, event_id: str, columns: list[str]) -> dict[str, Any] | None:
+    def _row(self, stream: StreamKey, event_id: str, columns: list[str]) -> dict[str, Any] | None:
         with storage_errors():
             try:
                 row: dict[str, Any] = self._account.table(EVENTS_TABLE).get_entity(
-                    str(order_key), event_id, select=columns
+                    str(stream), event_id, select=columns
                 )
             except ResourceNotFoundError:
                 return None
@@ -121,7 +122,7 @@ class TableEventLog:
 
 def _entity(event: WebhookEvent) -> dict[str, Any]:
     return {
-        "PartitionKey": str(event.order_key),
+        "PartitionKey": str(event.stream),
         "RowKey": event.event_id,
         "topic": event.topic,
         "dedupKey": event.dedup_key,
@@ -132,9 +133,9 @@ def _entity(event: WebhookEvent) -> dict[str, Any]:
     }
 
 
-def _event(order_key: WebOrderKey, row: dict[str, Any]) -> WebhookEvent:
+def _event(stream: StreamKey, row: dict[str, Any]) -> WebhookEvent:
     return WebhookEvent(
-        order_key=order_key,
+        stream=stream,
         event_id=row["RowKey"],
         topic=row["topic"],
         dedup_key=row["dedupKey"],

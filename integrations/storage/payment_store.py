@@ -26,10 +26,6 @@ class TablePaymentStore:
     def __init__(self, account: StorageAccount) -> None:
         self._account = account
 
-    def get(self, provider: str, account: str, payment_id: str) -> PaymentRecord | None:
-        found = self.read(provider, account, payment_id)
-        return found[0] if found else None
-
     def read(self, provider: str, account: str, payment_id: str) -> tuple[PaymentRecord, str] | None:
         with storage_errors():
             try:
@@ -54,11 +50,6 @@ class TablePaymentStore:
                 raise ConcurrencyConflict(f"payment {_payment_key(record)} was changed by someone else") from None
             self._file_copies(record)
         return str(result["etag"])
-
-    def put(self, record: PaymentRecord) -> None:
-        with storage_errors():
-            self._table().upsert_entity(_payment_row(record), mode=UpdateMode.REPLACE)
-            self._file_copies(record)
 
     def _file_copies(self, record: PaymentRecord) -> None:
         text = record.model_dump_json()

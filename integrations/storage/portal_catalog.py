@@ -75,8 +75,8 @@ class TablePortalCatalog:
                 table.delete_entity(_item_partition(number), row_key(number))
 
     def items(self, numbers: Iterable[str]) -> dict[str, PortalItem]:
-        found = self._readers.map(self._item, list(dict.fromkeys(numbers)))
-        return {item.number: item for item in found if item is not None}
+        stored = self._readers.map(self._item, list(dict.fromkeys(numbers)))
+        return {item.number: item for item in stored if item is not None}
 
     def _item(self, number: str) -> PortalItem | None:
         with storage_errors():

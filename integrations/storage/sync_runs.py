@@ -1,8 +1,14 @@
-"""Summaries of timed runs: table `syncruns`, partition = run name, newest first (inverted time as row key)."""
+"""Summaries of timed runs: table `syncruns`, partition = run name, newest first (inverted time as row key).
+
+A row keeps the summary's JSON in `run` (its counts as `read`, `changed`, `pushed`, `failed`, whatever they count)
+and what those four count for the run in `countNames`; a row written before `countNames` was kept reads with the
+catalog push's names."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from typing import Any
 
 from domain.records import SyncRun
 from integrations.storage.account import SYNC_RUNS_TABLE, StorageAccount, storage_errors
@@ -15,21 +21,36 @@ class TableSyncRuns:
         self._account = account
 
     def record(self, run: SyncRun) -> None:
-        entity = {"PartitionKey": run.name, "RowKey": _newest_first(run.started_at), "run": run.model_dump_json()}
+        entity = {
+            "PartitionKey": run.name,
+            "RowKey": _newest_first(run.started_at),
+            "run": run.model_dump_json(),
+            "countNames": run.count_names.model_dump_json(),
+        }
         with storage_errors():
             self._account.table(SYNC_RUNS_TABLE).upsert_entity(entity)
 
     def latest(self, name: str, count: int) -> list[SyncRun]:
         with storage_errors():
             rows = self._account.table(SYNC_RUNS_TABLE).query_entities(
-                "PartitionKey eq @name", parameters={"name": name}, results_per_page=count, select=["run"]
+                "PartitionKey eq @name",
+                parameters={"name": name},
+                results_per_page=count,
+                select=["run", "countNames"],
             )
-            found = []
+            runs = []
             for row in rows:
-                found.append(SyncRun.model_validate_json(row["run"]))
-                if len(found) == count:
+                runs.append(_run(row))
+                if len(runs) == count:
                     break
-            return found
+            return runs
+
+
+def _run(row: dict[str, Any]) -> SyncRun:
+    summary = json.loads(row["run"])
+    if row.get("countNames"):
+        summary["count_names"] = json.loads(row["countNames"])
+    return SyncRun.model_validate(summary)
 
 
 def _newest_first(started_at: datetime) -> str:

@@ -13,7 +13,8 @@ from types import FrameType
 from typing import Any
 
 from localdev.host.host import LocalHost
-from localdev.host.metadata import MetadataError, load_app
+from localdev.host.metadata import MetadataError, TimerFunction, load_app
+from localdev.host.quiet_log import QuietTimers
 from localdev.host.routes import RouteError
 from localdev.host.settings import SettingError, load_local_settings
 
@@ -32,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     except (MetadataError, SettingError, RouteError, ValueError, OSError) as error:
         log.error("local host cannot start: %s", error)
         return 1
+    if not arguments.verbose:
+        timers = [function.name for function in host.functions if isinstance(function, TimerFunction)]
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(QuietTimers(timers))
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: FrameType | None) -> None:
@@ -56,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=7071, help="0 picks a free port")
     parser.add_argument("--settings", default="local.settings.json")
     parser.add_argument("--host-json", default="host.json")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="log every timer run, also those that did nothing (localdev/host/quiet_log.py)",
+    )
     return parser
 
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import uuid
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
+import azure.functions as func
 import pytest
 
 from function_app import app
 from functions.container import container
 from integrations.settings import settings
+from integrations.storage.account import StorageAccount
 from localdev.azurite import Azurite
 from localdev.host.metadata import read_functions
 
@@ -59,3 +63,16 @@ def _user_functions() -> dict[str, Callable[..., Any]]:
 def trigger(name: str) -> Callable[..., Any]:
     """The user function behind a registered trigger, as the Functions host would call it."""
     return _user_functions()[name]
+
+
+def answer_body(response: func.HttpResponse) -> dict[str, Any]:
+    """The JSON an HTTP trigger answered with."""
+    found: dict[str, Any] = json.loads(response.get_body())
+    return found
+
+
+def queued_mentioning(azurite: Azurite, queue_name: str, needle: str) -> list[str]:
+    """The messages on `queue_name` that mention `needle` (a queue is shared by the tests of this run)."""
+    queue = StorageAccount(azurite.connection_string).queue(queue_name)
+    texts = (base64.b64decode(message.content).decode() for message in queue.peek_messages(max_messages=32))
+    return [text for text in texts if needle in text]

@@ -3,23 +3,21 @@ refused with a JSON error or logged and queued to `bc-notifications` before the 
 
 from __future__ import annotations
 
-import base64
 import json
 import uuid
-from typing import Any
 
 import azure.functions as func
 import pytest
 from azure.functions.timer import TimerRequest
 
-from domain.models import WebOrderKey
-from domain.records import EventStatus, OrderMessage
+from domain.models import StreamKey
+from domain.records import EventStatus, StreamMessage
 from functions.container import container
 from integrations.settings import settings
 from integrations.storage.account import BC_NOTIFICATIONS_QUEUE, StorageAccount
 from integrations.storage.event_log import TableEventLog
 from localdev.azurite import Azurite
-from tests.functions.conftest import trigger
+from tests.functions.conftest import answer_body, queued_mentioning, trigger
 
 CLIENT_STATE = "bc-client-state-for-tests"
 COMPANY = "00000000-0000-0000-0000-000000000001"
@@ -58,17 +56,6 @@ def _notification(client_state: str = CLIENT_STATE) -> bytes:
     return json.dumps({"value": [entry]}).encode()
 
 
-def _answer(response: func.HttpResponse) -> dict[str, Any]:
-    found: dict[str, Any] = json.loads(response.get_body())
-    return found
-
-
-def _queued(azurite: Azurite, needle: str) -> list[str]:
-    queue = StorageAccount(azurite.connection_string).queue(BC_NOTIFICATIONS_QUEUE)
-    texts = (base64.b64decode(message.content).decode() for message in queue.peek_messages(max_messages=32))
-    return [text for text in texts if needle in text]
-
-
 def test_the_validation_handshake_is_answered_with_exactly_the_token_as_text(bc_webhooks: str):
     response = _post(b"", {"validationToken": "0a1b2c3d4e5f-token"})
 
@@ -83,10 +70,10 @@ def test_a_notification_is_logged_and_queued_before_it_is_answered_202(bc_webhoo
     first, again = _post(raw), _post(raw)
 
     assert (first.status_code, again.status_code) == (202, 200)
-    answer = _answer(first)
-    assert (answer["duplicate"], _answer(again)["duplicate"]) == (False, True)
-    key = WebOrderKey.parse(answer["log"])
-    assert (key.source, key.shop) == ("businesscentral", "notifications")
+    answer = answer_body(first)
+    assert (answer["duplicate"], answer_body(again)["duplicate"]) == (False, True)
+    key = StreamKey.parse(answer["log"])
+    assert (key.source, key.scope) == ("businesscentral", "notifications")
     log = TableEventLog(StorageAccount(azurite.connection_string))
     event = log.get(key, answer["eventId"])
     assert event is not None
@@ -95,7 +82,7 @@ def test_a_notification_is_logged_and_queued_before_it_is_answered_202(bc_webhoo
     assert stored is not None
     assert json.loads(stored)["value"][0]["resource"] == json.loads(raw)["value"][0]["resource"]
     assert CLIENT_STATE.encode() not in stored
-    assert len(_queued(azurite, answer["eventId"])) >= 1
+    assert len(queued_mentioning(azurite, BC_NOTIFICATIONS_QUEUE, answer["eventId"])) >= 1
 
 
 def test_a_wrong_client_state_is_refused_401_and_nothing_is_stored(bc_webhooks: str, azurite: Azurite):
@@ -104,9 +91,9 @@ def test_a_wrong_client_state_is_refused_401_and_nothing_is_stored(bc_webhooks: 
     response = _post(raw)
 
     assert response.status_code == 401
-    assert _answer(response)["error"]["code"] == "unauthenticated"
+    assert answer_body(response)["error"]["code"] == "unauthenticated"
     subscription_id = json.loads(raw)["value"][0]["subscriptionId"]
-    assert _queued(azurite, subscription_id) == []
+    assert queued_mentioning(azurite, BC_NOTIFICATIONS_QUEUE, subscription_id) == []
 
 
 @pytest.mark.parametrize("raw", [b"{not json", b'{"value": [{"resource": "x"}]}', b"[]"])
@@ -115,7 +102,7 @@ def test_a_malformed_body_is_refused_400_with_a_json_error(bc_webhooks: str, raw
 
     assert response.status_code == 400
     assert response.mimetype == "application/json"
-    assert _answer(response)["error"]["code"] == "malformed"
+    assert answer_body(response)["error"]["code"] == "malformed"
 
 
 def test_a_body_over_the_intake_limit_is_answered_503_never_413(bc_webhooks: str, monkeypatch: pytest.MonkeyPatch):
@@ -131,20 +118,20 @@ def test_a_body_over_the_intake_limit_is_answered_503_never_413(bc_webhooks: str
     response = _post(json.dumps({"value": entries}).encode())
 
     assert response.status_code == 503
-    assert _answer(response)["error"]["code"] == "too_large"
+    assert answer_body(response)["error"]["code"] == "too_large"
 
 
 def test_without_a_client_state_setting_notifications_are_refused(app_settings: str):
     response = _post(_notification())
 
     assert response.status_code == 404
-    assert _answer(response)["error"]["code"] == "unknown_source"
+    assert answer_body(response)["error"]["code"] == "unknown_source"
 
 
 def test_the_poison_handler_marks_the_notification_failed(bc_webhooks: str, azurite: Azurite):
-    answer = _answer(_post(_notification()))
-    key = WebOrderKey.parse(answer["log"])
-    message = OrderMessage(order_key=key, event_id=answer["eventId"])
+    answer = answer_body(_post(_notification()))
+    key = StreamKey.parse(answer["log"])
+    message = StreamMessage(stream=key, event_id=answer["eventId"])
 
     trigger("bc_notification_poison")(func.QueueMessage(id="m1", body=message.model_dump_json().encode()))
 

@@ -27,7 +27,9 @@ def test_a_shop_with_valid_settings_gets_its_run(app_settings: str, monkeypatch:
     assert sync.policy.stock.display.value == "in_stock_or_not"
 
 
-@pytest.mark.parametrize(("kind", "value"), [("STOCK_DISPLAY", "everything"), ("SAFETY_STOCK", "veel")])
+@pytest.mark.parametrize(
+    ("kind", "value"), [("STOCK_DISPLAY", "everything"), ("SAFETY_STOCK", "veel"), ("PRICES_INCLUDE_VAT", "yes")]
+)
 def test_an_invalid_catalog_setting_leaves_out_that_catalog_and_everything_else_is_built(
     app_settings: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, kind: str, value: str
 ):

@@ -1,4 +1,3 @@
-import base64
 import json
 from decimal import Decimal
 
@@ -7,9 +6,9 @@ import pytest
 
 from functions.container import container
 from integrations.settings import settings
-from integrations.storage.account import ORDERS_QUEUE, StorageAccount
-from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
-from tests.functions.conftest import SECRET, trigger
+from integrations.storage.account import ORDERS_QUEUE
+from tests.functions.conftest import SECRET, queued_mentioning, trigger
+from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 
 ORDER = ShopOrder(
     3001, ShopCustomer("Anna", "de Vries", "anna@example.nl"), (ShopLine("KOF-1001", "Koffie", 1, Decimal(10)),)
@@ -46,9 +45,7 @@ def test_an_accepted_webhook_answers_202_and_appears_in_the_dossier(app_settings
     dossier = json.loads(_dossier(app_settings, ORDER.order_id).get_body())
     assert dossier["status"] == "received"
     assert [e["event_id"] for e in dossier["events"]] == [event_id]
-    queue = StorageAccount(azurite.connection_string).queue(ORDERS_QUEUE)
-    queued = [base64.b64decode(message.content).decode() for message in queue.peek_messages(max_messages=32)]
-    assert any(event_id in text for text in queued)
+    assert queued_mentioning(azurite, ORDERS_QUEUE, event_id)
 
 
 def test_a_second_copy_answers_200_as_a_duplicate(app_settings):

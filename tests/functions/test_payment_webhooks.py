@@ -3,7 +3,6 @@ Stripe's signed events; stored raw and queued to `payments` before any 2xx, refu
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -15,14 +14,14 @@ import azure.functions as func
 import httpx
 import pytest
 
-from domain.models import WebOrderKey
+from domain.models import StreamKey
 from domain.records import EventStatus, WebhookEvent
 from functions.container import container
 from integrations.settings import settings
-from integrations.storage.account import PAYMENTS_QUEUE, StorageAccount
+from integrations.storage.account import PAYMENTS_QUEUE
 from localdev.azurite import Azurite
 from localdev.simulators.mollie import MollieSimulator
-from tests.functions.conftest import trigger
+from tests.functions.conftest import answer_body, queued_mentioning, trigger
 from tests.simulators.shop_support import Received, Receiver
 
 STRIPE_SECRET = "whsec_test_koppel"
@@ -53,18 +52,6 @@ def _post(provider: str, account: str, body: bytes, headers: dict[str, str]) -> 
     return response
 
 
-def _answer(response: func.HttpResponse) -> dict[str, Any]:
-    found: dict[str, Any] = json.loads(response.get_body())
-    return found
-
-
-def _queued(azurite: Azurite, needle: str) -> list[str]:
-    """The messages on `payments` that mention `needle` (the queue is shared by the tests of this run)."""
-    queue = StorageAccount(azurite.connection_string).queue(PAYMENTS_QUEUE)
-    texts = (base64.b64decode(message.content).decode() for message in queue.peek_messages(max_messages=32))
-    return [text for text in texts if needle in text]
-
-
 def _stripe_event(event_id: str, kind: str = "payment_intent.succeeded", **object_fields: Any) -> bytes:
     payment = {"id": "pi_3QabcDEF", "object": "payment_intent", "status": "succeeded"} | object_fields
     event = {"id": event_id, "object": "event", "type": kind, "created": int(time.time()), "data": {"object": payment}}
@@ -82,9 +69,13 @@ def test_a_mollie_hint_is_stored_and_queued_and_answered_200(accounts: str, azur
     again = _post("mollie", "main", b"id=tr_WDqYK6vllg", {"Content-Type": "application/x-www-form-urlencoded"})
 
     assert (first.status_code, again.status_code) == (200, 200)
-    assert _answer(first)["payment"] == "mollie:main:tr_WDqYK6vllg"
-    assert _answer(first)["eventId"] != _answer(again)["eventId"], "every hint counts: Mollie repeats it per change"
-    assert all(_queued(azurite, _answer(response)["eventId"]) for response in (first, again))
+    assert answer_body(first)["payment"] == "mollie:main:tr_WDqYK6vllg"
+    assert answer_body(first)["eventId"] != answer_body(again)["eventId"], (
+        "every hint counts: Mollie repeats it per change"
+    )
+    assert all(
+        queued_mentioning(azurite, PAYMENTS_QUEUE, answer_body(response)["eventId"]) for response in (first, again)
+    )
 
 
 @pytest.mark.parametrize(
@@ -102,8 +93,8 @@ def test_a_mollie_call_that_names_no_payment_or_no_account_is_refused(
     account, body = where
     response = _post("mollie", account, body, {})
 
-    assert (response.status_code, _answer(response)["error"]["code"]) == (status, code)
-    assert _queued(azurite, "Refused") == []
+    assert (response.status_code, answer_body(response)["error"]["code"]) == (status, code)
+    assert queued_mentioning(azurite, PAYMENTS_QUEUE, "Refused") == []
 
 
 def test_a_signed_mollie_event_is_taken_once_and_a_badly_signed_one_refused(accounts: str, azurite: Azurite):
@@ -116,8 +107,8 @@ def test_a_signed_mollie_event_is_taken_once_and_a_badly_signed_one_refused(acco
     again = _post("mollie", "main", body, {"X-Mollie-Signature": signature})
     forged = _post("mollie", "main", body, {"X-Mollie-Signature": "sha256=" + "0" * 64})
 
-    assert (taken.status_code, again.status_code, _answer(again)["duplicate"]) == (200, 200, True)
-    assert (forged.status_code, _answer(forged)["error"]["code"]) == (401, "unauthenticated")
+    assert (taken.status_code, again.status_code, answer_body(again)["duplicate"]) == (200, 200, True)
+    assert (forged.status_code, answer_body(forged)["error"]["code"]) == (401, "unauthenticated")
 
 
 def test_a_stripe_event_is_verified_stored_once_and_queued(accounts: str, azurite: Azurite):
@@ -126,10 +117,12 @@ def test_a_stripe_event_is_verified_stored_once_and_queued(accounts: str, azurit
     taken = _post("stripe", "main", body, _stripe_signed(body))
     replayed = _post("stripe", "main", body, _stripe_signed(body))
 
-    assert (taken.status_code, _answer(taken)["payment"]) == (202, "stripe:main:pi_3QabcDEF")
-    assert (replayed.status_code, _answer(replayed)["duplicate"]) == (200, True)
-    assert _queued(azurite, _answer(taken)["eventId"]), "queued; a copy not yet processed is queued again"
-    assert _answer(replayed)["eventId"] == _answer(taken)["eventId"]
+    assert (taken.status_code, answer_body(taken)["payment"]) == (202, "stripe:main:pi_3QabcDEF")
+    assert (replayed.status_code, answer_body(replayed)["duplicate"]) == (200, True)
+    assert queued_mentioning(azurite, PAYMENTS_QUEUE, answer_body(taken)["eventId"]), (
+        "queued; a copy not yet processed is queued again"
+    )
+    assert answer_body(replayed)["eventId"] == answer_body(taken)["eventId"]
 
 
 def test_a_refund_is_about_the_payment_intent_of_its_charge(accounts: str):
@@ -142,7 +135,7 @@ def test_a_refund_is_about_the_payment_intent_of_its_charge(accounts: str):
         }
     ).encode()
 
-    assert _answer(_post("stripe", "main", body, _stripe_signed(body)))["payment"] == "stripe:main:pi_3QabcDEF"
+    assert answer_body(_post("stripe", "main", body, _stripe_signed(body)))["payment"] == "stripe:main:pi_3QabcDEF"
 
 
 @pytest.mark.parametrize(
@@ -161,8 +154,8 @@ def test_a_tampered_replayed_or_unsigned_stripe_event_is_refused_and_nothing_que
 
     response = _post("stripe", "main", body, sign(body))
 
-    assert (response.status_code, _answer(response)["error"]["code"]) == (status, code)
-    assert _queued(azurite, "pi_3Refused") == []
+    assert (response.status_code, answer_body(response)["error"]["code"]) == (status, code)
+    assert queued_mentioning(azurite, PAYMENTS_QUEUE, "pi_3Refused") == []
 
 
 def test_stripe_events_koppel_does_not_handle_are_answered_and_not_stored(accounts: str, azurite: Azurite):
@@ -170,8 +163,8 @@ def test_stripe_events_koppel_does_not_handle_are_answered_and_not_stored(accoun
 
     ignored = _post("stripe", "main", body, _stripe_signed(body))
 
-    assert (ignored.status_code, _answer(ignored)["status"]) == (200, "ignored")
-    assert _queued(azurite, "Ignored") == []
+    assert (ignored.status_code, answer_body(ignored)["status"]) == (200, "ignored")
+    assert queued_mentioning(azurite, PAYMENTS_QUEUE, "Ignored") == []
 
 
 def test_a_stripe_event_that_names_no_payment_intent_is_answered_200_and_kept(accounts: str, azurite: Azurite):
@@ -183,15 +176,15 @@ def test_a_stripe_event_that_names_no_payment_intent_is_answered_200_and_kept(ac
     kept = _post("stripe", "main", body.encode(), _stripe_signed(body.encode()))
     again = _post("stripe", "main", body.encode(), _stripe_signed(body.encode()))
 
-    assert (kept.status_code, _answer(kept)["status"], again.status_code) == (200, "kept", 200)
+    assert (kept.status_code, answer_body(kept)["status"], again.status_code) == (200, "kept", 200)
     [event] = _events("stripe:main:ch_3Kept")
     assert (event.status, event.topic) == (EventStatus.PARKED, "charge.refunded")
     assert "names no payment intent" in event.note
-    assert _queued(azurite, "ch_3Kept") == []
+    assert queued_mentioning(azurite, PAYMENTS_QUEUE, "ch_3Kept") == []
 
 
 def _events(key: str) -> list[WebhookEvent]:
-    return container().payment_intake.events.for_order(WebOrderKey.parse(key))
+    return container().events.for_stream(StreamKey.parse(key))
 
 
 @pytest.fixture(scope="module")
@@ -236,8 +229,8 @@ def test_a_mollie_refund_or_chargeback_event_is_about_the_payment_its_entity_nam
     response = _mollie_event(mollie_events[kind])
 
     assert response.status_code == 200
-    assert _answer(response)["payment"] == f"mollie:main:{event['_embedded']['entity']['paymentId']}"
-    assert _queued(azurite, _answer(response)["eventId"])
+    assert answer_body(response)["payment"] == f"mollie:main:{event['_embedded']['entity']['paymentId']}"
+    assert queued_mentioning(azurite, PAYMENTS_QUEUE, answer_body(response)["eventId"])
 
 
 def test_a_simple_mollie_event_is_queued_under_its_event_id_for_the_worker_to_read_at_mollie(
@@ -250,10 +243,10 @@ def test_a_simple_mollie_event_is_queued_under_its_event_id_for_the_worker_to_re
     response = _mollie_event(mollie_events["simple chargeback"])
 
     assert (response.status_code, event["entityId"][:4]) == (200, "chb_")
-    assert _answer(response)["payment"] == f"mollie:main:{event['id']}"
+    assert answer_body(response)["payment"] == f"mollie:main:{event['id']}"
     [stored] = _events(f"mollie:main:{event['id']}")
     assert (stored.status, stored.topic, stored.dedup_key) == (EventStatus.RECEIVED, event["type"], event["id"])
-    assert _queued(azurite, _answer(response)["eventId"])
+    assert queued_mentioning(azurite, PAYMENTS_QUEUE, answer_body(response)["eventId"])
 
 
 def test_a_paid_payment_link_is_answered_200_and_ignored(
@@ -265,9 +258,9 @@ def test_a_paid_payment_link_is_answered_200_and_ignored(
 
     response = _mollie_event(mollie_events["payment-link.paid"])
 
-    assert (response.status_code, _answer(response)["status"]) == (200, "ignored")
+    assert (response.status_code, answer_body(response)["status"]) == (200, "ignored")
     assert _events(f"mollie:main:{event['entityId']}") == []
-    assert _queued(azurite, event["entityId"]) == []
+    assert queued_mentioning(azurite, PAYMENTS_QUEUE, event["entityId"]) == []
 
 
 def test_mollie_events_koppel_does_not_handle_are_answered_200_and_not_stored(accounts: str, azurite: Azurite):
@@ -278,19 +271,19 @@ def test_mollie_events_koppel_does_not_handle_are_answered_200_and_not_stored(ac
 
     response = _post("mollie", "main", body, {"X-Mollie-Signature": signature})
 
-    assert (response.status_code, _answer(response)["status"]) == (200, "ignored")
+    assert (response.status_code, answer_body(response)["status"]) == (200, "ignored")
     assert _events("mollie:main:invoice_Ignored1") == []
-    assert _queued(azurite, "Ignored1") == []
+    assert queued_mentioning(azurite, PAYMENTS_QUEUE, "Ignored1") == []
 
 
 def test_a_classic_mollie_call_for_an_order_is_answered_200_and_kept(accounts: str, azurite: Azurite):
     """Mollie's Orders API calls the webhook with `id=ord_...`: no payment Koppel reads, kept rather than refused."""
     response = _post("mollie", "main", b"id=ord_kVAk3Kept", {"Content-Type": "application/x-www-form-urlencoded"})
 
-    assert (response.status_code, _answer(response)["status"]) == (200, "kept")
+    assert (response.status_code, answer_body(response)["status"]) == (200, "kept")
     [kept] = _events("mollie:main:ord_kVAk3Kept")
     assert kept.status is EventStatus.PARKED
-    assert _queued(azurite, "ord_kVAk3Kept") == []
+    assert queued_mentioning(azurite, PAYMENTS_QUEUE, "ord_kVAk3Kept") == []
 
 
 def test_kept_payment_events_are_listed_for_ops_without_their_bodies(accounts: str, azurite: Azurite):
@@ -307,7 +300,7 @@ def test_kept_payment_events_are_listed_for_ops_without_their_bodies(accounts: s
         "provider": "mollie",
         "account": "main",
         "subject": order_id,
-        "event_id": _answer(kept)["eventId"],
+        "event_id": answer_body(kept)["eventId"],
         "provider_event_id": entry["provider_event_id"],
         "topic": "payment.changed",
         "status": "parked",

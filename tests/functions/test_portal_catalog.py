@@ -9,7 +9,8 @@ import azure.functions as func
 import pytest
 
 from domain.catalog.availability import DisplayMode
-from functions.container import PORTAL_CATALOG_RUN, container
+from functions.container import container
+from functions.wiring.catalog import PORTAL_CATALOG_RUN
 from tests.functions.conftest import trigger
 
 

@@ -10,9 +10,9 @@ import pytest
 from functions.container import container
 from integrations.settings import settings
 from integrations.storage.account import ORDERS_QUEUE, StorageAccount
-from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 from localdev.simulators.businesscentral import BusinessCentralSimulator
 from tests.functions.conftest import SECRET, trigger
+from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 
 
 @pytest.fixture(scope="module")

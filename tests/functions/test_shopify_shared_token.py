@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from functions.container import container
-from integrations.shops.shopify import ShopifyOrderFeed
-from integrations.shops.shopify_catalog import ShopifyCatalog
+from integrations.shops.shopify.catalog import ShopifyCatalog
+from integrations.shops.shopify.orders import ShopifyOrderFeed
 from localdev.simulators.shopify import ShopifySimulator
 
 

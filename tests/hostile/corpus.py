@@ -29,10 +29,10 @@ from domain.models import WebOrderKey
 from integrations.storage.account import RAW_BODIES_CONTAINER, StorageAccount
 from integrations.storage.event_log import TableEventLog
 from localdev.bc_probe import BcProbe
-from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload
 from localdev.simulators.shopify.ids import ShopifyIds
 from localdev.simulators.shopify.orders import OrderDraft, build_order
 from localdev.stack import SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
+from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload
 
 WOO = "woocommerce"
 SHOPIFY = "shopify"
@@ -387,7 +387,8 @@ def blobs(world: World) -> list[str]:
 def stored_bodies(world: World, ref: OrderRef) -> list[bytes]:
     """The raw body of every delivery accepted for the order, as the event log keeps it."""
     log = TableEventLog(StorageAccount(world.stack.azurite.connection_string))
-    bodies = (log.body(ref.web_order_key, event.event_id) for event in log.for_order(ref.web_order_key))
+    stream = ref.web_order_key.stream
+    bodies = (log.body(stream, event.event_id) for event in log.for_stream(stream))
     return [body for body in bodies if body is not None]
 
 

@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 
 import httpx
 
-from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 from localdev.stack import LocalStack
+from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 
 T = TypeVar("T")
 _order_ids = itertools.count(50_000)

@@ -9,6 +9,7 @@ src/Apps/W1/APIV2/app/src/pages/APIV2Customers.Page.al); "VAT Registration No." 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -85,6 +86,41 @@ def test_a_variant_code_an_item_does_not_have_is_not_found(bc: BusinessCentralSi
     found = _api(bc).resolve_skus([f"{first['itemNumber']}-{first['code']}", f"{first['itemNumber']}-{foreign}"])
 
     assert list(found) == [f"{first['itemNumber']}-{first['code']}"]
+
+
+def _add_variant(bc: BusinessCentralSimulator, item: dict[str, Any], code: str) -> str:
+    variant_id = str(uuid.uuid4())
+    bc.store.item_variants.add({"id": variant_id, "itemId": item["id"], "itemNumber": item["number"], "code": code})
+    return variant_id
+
+
+def test_a_variant_code_containing_a_dash_resolves_to_its_item_and_variant():
+    """BC variant codes (Code[10]) may hold "-": `TEX-1001-R-01` is item TEX-1001's variant R-01, though the last
+    "-" alone would read it as item TEX-1001-R's variant 01 (no such item)."""
+    with BusinessCentralSimulator(client_id="dash-codes") as bc:
+        item = next(i for i in bc.store.items.values() if "-" in i["number"])
+        variant_id = _add_variant(bc, item, "R-01")
+        sku = f"{item['number']}-R-01"
+
+        found = _api(bc).resolve_skus([sku])
+
+    assert {sku: (r.item_number, r.variant_code, r.variant_id) for sku, r in found.items()} == {
+        sku: (item["number"], "R-01", variant_id)
+    }
+
+
+def test_a_sku_two_items_could_mean_is_read_at_its_last_dash():
+    """Item A's variant `B-C` and item `A-B`'s variant C are both sold as `A-B-C`: the reading at the last "-", as
+    before codes with "-" were read, is the one taken."""
+    with BusinessCentralSimulator(client_id="dash-codes") as bc:
+        short = next(iter(bc.store.items.values()))
+        long = bc.store.items.add({**short, "id": str(uuid.uuid4()), "number": f"{short['number']}-X"})
+        _add_variant(bc, short, "X-1")
+        meant = _add_variant(bc, long, "1")
+
+        found = _api(bc).resolve_skus([f"{short['number']}-X-1"])
+
+    assert [(r.item_number, r.variant_code, r.variant_id) for r in found.values()] == [(long["number"], "1", meant)]
 
 
 def test_an_order_in_review_reads_as_in_review_and_is_not_changed(bc: BusinessCentralSimulator):

@@ -82,7 +82,9 @@ class Company:
 def _company(sim: BusinessCentralSimulator) -> Company:
     http = httpx.Client(timeout=30)
     token = ClientCredentialsToken(http, sim.token_url, sim.client_id, sim.client_secret, BC_DEFAULT_SCOPE)
-    client = BusinessCentralClient(http, f"{sim.api_base}/companies({sim.company_id})", token, RequestThrottle(5, 6000))
+    client = BusinessCentralClient(
+        http, f"{sim.api_base}/companies({sim.company_id})", token, RequestThrottle(5, 6000), max_attempts=6
+    )
     company = f"{sim.odata_base}/Company('{sim.company_name}')"
     stock = BusinessCentralStock(client, f"{company}/{ITEM_LOCATION_STOCK}", f"{company}/{ITEM_UNITS}")
     empty = client.get_all("items", {"$filter": "type eq 'Inventory' and inventory eq 0 and blocked eq false"})

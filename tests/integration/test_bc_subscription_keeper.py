@@ -33,7 +33,7 @@ def keeper() -> Iterator[tuple[SubscriptionKeeping, FixedClock, httpx.Client]]:
         http = httpx.Client(timeout=30)
         token = ClientCredentialsToken(http, sim.token_url, sim.client_id, sim.client_secret, BC_DEFAULT_SCOPE)
         client = BusinessCentralClient(
-            http, f"{sim.api_base}/companies({sim.company_id})", token, RequestThrottle(5, 6000)
+            http, f"{sim.api_base}/companies({sim.company_id})", token, RequestThrottle(5, 6000), max_attempts=6
         )
         clock = FixedClock()
         keeping = SubscriptionKeeping(
@@ -45,6 +45,7 @@ def keeper() -> Iterator[tuple[SubscriptionKeeping, FixedClock, httpx.Client]]:
             entity_sets=("salesInvoices",),
             notification_url=SecretStr(receiver.url),
             client_state=SecretStr("state"),
+            renew_within=timedelta(days=1),
         )
         bc = httpx.Client(base_url=f"{sim.api_base}/", headers={"Authorization": f"Bearer {token.get()}"})
         yield keeping, clock, bc

@@ -7,9 +7,9 @@ from typing import Any
 
 import httpx
 
-from localdev.shop.woocommerce import ShopCustomer, ShopLine
 from localdev.stack import SHOPIFY_SHOP, LocalStack
 from tests.integration.support import a_catalog_order, wait_for
+from tests.support.woocommerce import ShopCustomer, ShopLine
 
 EXACT_BEYOND_FLOAT = 2**53
 

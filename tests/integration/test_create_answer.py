@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from localdev.shop.woocommerce import ShopLine, ShopOrder
 from localdev.stack import LocalStack
 from tests.integration.support import a_catalog_order, deliver_order, settled_dossier, sim_faults, sim_stats
+from tests.support.woocommerce import ShopLine, ShopOrder
 
 
 def _order_bc_prices_right(stack: LocalStack) -> ShopOrder:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from domain.models import WebOrderKey
+from domain.models import PaymentKey, WebOrderKey
 from domain.records import EventStatus, WebhookEvent
 from integrations.storage.account import RAW_BODIES_CONTAINER, StorageAccount
 from integrations.storage.event_log import INLINE_BODY_LIMIT, TableEventLog
@@ -17,7 +17,7 @@ from localdev.azurite import Azurite
 def _event(order_id: str) -> WebhookEvent:
     key = WebOrderKey(source="woocommerce", shop="shop-a", order_id=order_id)
     return WebhookEvent(
-        order_key=key,
+        stream=key.stream,
         event_id=f"evt-{order_id}",
         topic="order.created",
         dedup_key=order_id,
@@ -41,21 +41,21 @@ def test_the_raw_body_comes_back_byte_for_byte(azurite: Azurite, size: int, in_b
 
     assert log.add(event, body)
 
-    assert log.body(event.order_key, event.event_id) == body
+    assert log.body(event.stream, event.event_id) == body
     assert (event.blob_name in _blob_names(account)) is in_blob
-    assert log.for_order(event.order_key) == [event]
+    assert log.for_stream(event.stream) == [event]
 
 
 def test_a_second_copy_is_refused_and_leaves_the_first_body(azurite: Azurite) -> None:
     log = TableEventLog(StorageAccount(azurite.connection_string))
     event = _event(uuid.uuid4().hex)
     assert log.add(event, b"first")
-    log.mark(event.order_key, event.event_id, EventStatus.PROCESSED, "in BC")
+    log.mark(event.stream, event.event_id, EventStatus.PROCESSED, "in BC")
 
     assert not log.add(event, b"second")
 
-    assert log.body(event.order_key, event.event_id) == b"first"
-    stored = log.get(event.order_key, event.event_id)
+    assert log.body(event.stream, event.event_id) == b"first"
+    stored = log.get(event.stream, event.event_id)
     assert stored is not None
     assert stored.status is EventStatus.PROCESSED
 
@@ -63,8 +63,8 @@ def test_a_second_copy_is_refused_and_leaves_the_first_body(azurite: Azurite) ->
 def test_an_unknown_event_has_no_body(azurite: Azurite) -> None:
     log = TableEventLog(StorageAccount(azurite.connection_string))
     event = _event(uuid.uuid4().hex)
-    assert log.body(event.order_key, event.event_id) is None
-    assert log.get(event.order_key, event.event_id) is None
+    assert log.body(event.stream, event.event_id) is None
+    assert log.get(event.stream, event.event_id) is None
 
 
 def test_the_events_a_person_must_see_are_listed_per_source_until_they_move_on(azurite: Azurite) -> None:
@@ -74,9 +74,9 @@ def test_the_events_a_person_must_see_are_listed_per_source_until_they_move_on(a
     source = f"psp-{uuid.uuid4().hex[:8]}"
 
     def event(payment_id: str, status: EventStatus, source: str = source) -> WebhookEvent:
-        key = WebOrderKey(source=source, shop="main", order_id=payment_id)
+        key = PaymentKey(provider=source, account="main", payment_id=payment_id)
         return WebhookEvent(
-            order_key=key,
+            stream=key.stream,
             event_id=f"evt-{payment_id}",
             topic="payment.paid",
             dedup_key=payment_id,
@@ -93,11 +93,11 @@ def test_the_events_a_person_must_see_are_listed_per_source_until_they_move_on(a
     elsewhere = event("tr_4", EventStatus.PARKED, source=f"other-{uuid.uuid4().hex[:8]}")
     for each in (kept, failing, fine, elsewhere):
         assert log.add(each, b"{}")
-    log.mark(failing.order_key, failing.event_id, EventStatus.FAILED, "unreadable at the provider")
-    log.mark(fine.order_key, fine.event_id, EventStatus.PROCESSED)
+    log.mark(failing.stream, failing.event_id, EventStatus.FAILED, "unreadable at the provider")
+    log.mark(fine.stream, fine.event_id, EventStatus.PROCESSED)
 
     assert {e.event_id for e in log.needing_a_person([source])} == {"evt-pl_1", "evt-tr_2"}
 
-    log.mark(failing.order_key, failing.event_id, EventStatus.PROCESSED, "replayed")
+    log.mark(failing.stream, failing.event_id, EventStatus.PROCESSED, "replayed")
 
     assert [e.event_id for e in log.needing_a_person([source])] == ["evt-pl_1"]

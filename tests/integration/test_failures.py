@@ -11,9 +11,9 @@ from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
 from integrations.settings import BC_DEFAULT_SCOPE
 from integrations.storage.account import RAW_BODIES_CONTAINER, StorageAccount
-from localdev.shop.woocommerce import order_payload, signed_delivery
 from localdev.stack import BC_CLIENT_ID, LocalStack
 from tests.integration.support import a_catalog_order, clear_sim_faults, deliver_order, settled_dossier, sim_faults
+from tests.support.woocommerce import order_payload, signed_delivery
 
 
 def test_an_order_bc_never_accepts_ends_failed_with_the_last_error(stack: LocalStack):
@@ -37,7 +37,7 @@ def _client(stack: LocalStack) -> BusinessCentralClient:
     http = httpx.Client(timeout=30)
     token = ClientCredentialsToken(http, stack.bc.token_url, BC_CLIENT_ID, stack.bc.client_secret, BC_DEFAULT_SCOPE)
     company_url = f"{stack.bc.api_base}/companies({stack.bc.company_id})"
-    return BusinessCentralClient(http, company_url, token, RequestThrottle(5, 100))
+    return BusinessCentralClient(http, company_url, token, RequestThrottle(5, 100), max_attempts=6)
 
 
 def test_bc_refuses_a_property_that_does_not_exist_and_the_client_says_so(stack: LocalStack):

@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder
 from localdev.stack import LocalStack
 from tests.integration.support import deliver_order, next_order_id, settled_dossier
+from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder
 
 DISCOUNTED = "APP-1002"
 """Seeded price list S00007 (all customers, Discount) gives 5 % on it from a quantity of 2."""

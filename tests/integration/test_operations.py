@@ -6,9 +6,9 @@ from typing import Any
 
 import httpx
 
-from localdev.shop.woocommerce import ShopCustomer, ShopOrder
 from localdev.stack import LocalStack
 from tests.integration.support import a_catalog_order, deliver_order, settled_dossier, wait_for
+from tests.support.woocommerce import ShopCustomer, ShopOrder
 
 
 def _attention(stack: LocalStack) -> dict[str, dict[str, Any]]:

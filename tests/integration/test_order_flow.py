@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import httpx
 
-from localdev.shop.woocommerce import ShopLine, ShopOrder, order_payload, signed_delivery
 from localdev.stack import LocalStack
 from tests.integration.support import (
     a_catalog_order,
@@ -19,6 +18,7 @@ from tests.integration.support import (
     sim_faults,
     sim_stats,
 )
+from tests.support.woocommerce import ShopLine, ShopOrder, order_payload, signed_delivery
 
 
 def test_a_signed_order_becomes_one_bc_sales_order_and_a_dossier(stack: LocalStack):

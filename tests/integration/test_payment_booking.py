@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +38,7 @@ from localdev.azurite import Azurite
 from localdev.simulators.businesscentral import BusinessCentralSimulator
 from localdev.simulators.businesscentral.payments import KOPPEL_JOURNAL_ID
 from localdev.simulators.businesscentral.seed import BRANCHES, BRANCHES_BILLED_TO, SHIPPING_ACCOUNT_NUMBER
+from tests.payment_support import store_payment, stored_payment
 
 
 class SystemClock:
@@ -87,7 +88,7 @@ class World:
     def paid(
         self, key: WebOrderKey, payment_id: str, amount: Decimal, refunded: Decimal = Decimal(0), currency: str = "EUR"
     ) -> None:
-        previous = self.payments.get("mollie", "main", payment_id)
+        previous = stored_payment(self.payments, "mollie", "main", payment_id)
         payment = Payment(
             provider="mollie",
             account="main",
@@ -107,7 +108,7 @@ class World:
             first_seen_at=now,
             updated_at=now,
         )
-        self.payments.put(record)
+        store_payment(self.payments, record)
 
     def invoice(self, order: dict[str, Any]) -> dict[str, Any]:
         self.client.post(f"salesOrders({order['id']})/Microsoft.NAV.shipAndInvoice", {})
@@ -122,7 +123,7 @@ class World:
         return Decimal(str(self.client.get(f"customers({customer['id']})")["balanceDue"]))
 
     def booking_of(self, payment_id: str) -> PaymentRecord:
-        found = self.payments.get("mollie", "main", payment_id)
+        found = stored_payment(self.payments, "mollie", "main", payment_id)
         assert found is not None
         return found
 
@@ -160,6 +161,8 @@ def world(azurite: Azurite) -> Iterator[World]:
             runs=TableSyncRuns(account),
             clock=SystemClock(),
             local_currency="EUR",
+            batch=500,
+            credit_memo_wait=timedelta(days=14),
             name=f"payments-bc-{shop}",
         )
         yield World(sim=sim, client=client, orders=orders, payments=payments, booking=booking, shop=shop)

@@ -18,7 +18,6 @@ from domain.payments.record import MatchStatus, PaymentRecord
 from integrations.payments.readers import STRIPE_API_VERSION, mollie_reader, stripe_reader
 from integrations.storage.account import StorageAccount
 from integrations.storage.payment_store import TablePaymentStore
-from localdev.shop.woocommerce import ShopLine, ShopOrder
 from localdev.simulators.mollie import MollieSimulator
 from localdev.simulators.stripe import StripeSimulator
 from localdev.stack import PAYMENT_ACCOUNT, LocalStack
@@ -31,7 +30,9 @@ from tests.integration.support import (
     settled_dossier,
     wait_for,
 )
+from tests.payment_support import stored_payment
 from tests.simulators.shop_support import Receiver
+from tests.support.woocommerce import ShopLine, ShopOrder
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +73,7 @@ def _record(stack: LocalStack, provider: str, payment_id: str, status: MatchStat
     store = TablePaymentStore(StorageAccount(stack.azurite.connection_string))
 
     def recorded() -> PaymentRecord | None:
-        found = store.get(provider, PAYMENT_ACCOUNT, payment_id)
+        found = stored_payment(store, provider, PAYMENT_ACCOUNT, payment_id)
         return found if found is not None and found.status is status else None
 
     return wait_for(recorded)
@@ -136,7 +137,10 @@ def test_a_forged_mollie_call_is_answered_200_and_marks_nothing_paid(stack: Loca
     assert response.status_code == 200
     assert "does not know this payment" in wait_for(checked)["events"][0]["note"]
     assert (
-        TablePaymentStore(StorageAccount(stack.azurite.connection_string)).get("mollie", "main", "tr_Forged123") is None
+        stored_payment(
+            TablePaymentStore(StorageAccount(stack.azurite.connection_string)), "mollie", "main", "tr_Forged123"
+        )
+        is None
     )
 
 

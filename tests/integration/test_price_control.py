@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder
 from localdev.simulators.businesscentral.seed import BRANCHES
 from localdev.simulators.businesscentral.seed_catalog import SPECIAL_PRICE_CUSTOMER
 from localdev.stack import LocalStack
 from tests.integration.support import deliver_order, next_order_id, settled_dossier
+from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder
 
 KOFFIE_VAT = Decimal(9)
 

@@ -9,7 +9,8 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from domain.catalog.prices import PriceRequest, PriceSourceType, best_price
+from domain.catalog.price_calculation import best_price
+from domain.catalog.prices import PriceRequest, PriceSourceType
 from integrations.businesscentral.price_lists import BusinessCentralPriceLists
 from integrations.settings import Settings
 from localdev.bc_probe import BcProbe

@@ -25,7 +25,6 @@ import pytest
 
 from domain.intake.signatures import base64_hmac_sha256
 from localdev.azurite import ROOT
-from localdev.shop.woocommerce import ShopCustomer
 from localdev.simulators.businesscentral.seed import WEBSHOP_CUSTOMER_NUMBER
 from localdev.simulators.shopify.ids import ShopifyIds
 from localdev.simulators.shopify.orders import OrderDraft, build_order, edited
@@ -33,6 +32,7 @@ from localdev.stack import SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
 from tests.integration.conftest import FAST_QUEUES
 from tests.integration.support import a_catalog_order, deliver, wait_for
 from tests.official_fixtures import fixture_names, official
+from tests.support.woocommerce import ShopCustomer
 
 _ids = itertools.count(880_001)
 SETTLED = ("in_bc", "needs_attention", "failed", "not_imported", "cancelled")
@@ -166,16 +166,19 @@ def test_a_woocommerce_simple_payment_is_a_sales_order_with_its_fee(stack: Local
 def test_an_order_whose_product_was_deleted_is_recovered_and_parked_naming_the_line(stack: LocalStack):
     """WooCommerce renders a deleted product's line with `sku: null` (class-wc-rest-orders-v2-controller.php,
     get_order_item_data); the simulator does too once the product is deleted. Recovery reads the order, intake
-    takes it, the worker parks it naming the line."""
+    takes it, the worker parks it naming the line. The product is deleted before the order is placed (the simulator
+    renders every order holding it so from then on), so recovery, every 2 seconds, never reads the order in between."""
     woo = stack.woocommerce
     assert woo is not None
+    order = a_catalog_order(stack)
+    httpx.post(f"{woo.url}/_sim/products/deleted", json={"sku": order.lines[1].sku}).raise_for_status()
     httpx.post(f"{woo.url}/_sim/webhook", json={"enabled": False}).raise_for_status()
     try:
-        missed = woo.place_order(a_catalog_order(stack))
+        missed = woo.place_order(order)
     finally:
         httpx.post(f"{woo.url}/_sim/webhook", json={"enabled": True}).raise_for_status()
     line = missed["line_items"][1]
-    httpx.post(f"{woo.url}/_sim/products/deleted", json={"sku": line["sku"]}).raise_for_status()
+    assert line["sku"] is None
 
     found = _settled(stack, "woocommerce", WOOCOMMERCE_SHOP, missed["id"])
 

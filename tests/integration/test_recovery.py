@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
+from domain.orders.recover_orders import JOB
+from integrations.storage.account import StorageAccount
+from integrations.storage.sync_state import TableSyncState
 from localdev.azurite import ROOT
-from localdev.shop.woocommerce import ShopCustomer
-from localdev.stack import SHOPIFY_SHOP, LocalStack
+from localdev.stack import SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
 from tests.integration.conftest import FAST_QUEUES
 from tests.integration.support import a_catalog_order, settled_dossier, wait_for
+from tests.support.woocommerce import ShopCustomer
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +51,7 @@ def test_an_order_whose_webhook_arrived_is_not_taken_in_twice(stack: LocalStack)
     order = woo.place_order(a_catalog_order(stack))
     first = settled_dossier(stack, order["id"], timeout=60)
 
-    time.sleep(4)
+    _a_recovery_run_started_after(stack, datetime.now(UTC))
     again = settled_dossier(stack, order["id"])
     assert [e["topic"] for e in again["events"]] == [e["topic"] for e in first["events"]] == ["order.created"]
 
@@ -71,6 +74,18 @@ def test_a_shopify_order_whose_webhooks_all_failed_is_recovered(stack: LocalStac
     assert found["status"] == "in_bc"
     assert "order.recovered" in [event["topic"] for event in found["events"]]
     assert len(stack.bc_probe().sales_orders(placed["name"])) == 1
+
+
+def _a_recovery_run_started_after(stack: LocalStack, moment: datetime) -> None:
+    """Waits (at most 30 s) until a recovery run that began after `moment` has read the WooCommerce shop: its
+    watermark is the start of the last run done, written after what the run took in."""
+    state = TableSyncState(StorageAccount(stack.azurite.connection_string))
+
+    def passed() -> bool:
+        watermark = state.get(JOB, f"woocommerce:{WOOCOMMERCE_SHOP}")
+        return watermark is not None and datetime.fromisoformat(watermark) > moment
+
+    wait_for(passed, timeout=30)
 
 
 def _shopify_dossier(stack: LocalStack, order_id: int) -> dict[str, Any]:

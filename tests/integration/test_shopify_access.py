@@ -19,11 +19,13 @@ import pytest
 
 from domain.errors import RetryableError
 from integrations.settings import SHOPIFY_DEFAULT_VERSION
-from integrations.shops.shopify import ShopifyOrderFeed
-from integrations.shops.shopify_admin import ShopifyAdmin, access_token, granted_token
-from integrations.shops.shopify_catalog import ShopifyCatalog
-from localdev.shop.woocommerce import ShopCustomer, ShopLine
+from integrations.shops.shopify.access import access_token, granted_token
+from integrations.shops.shopify.catalog import ShopifyCatalog
+from integrations.shops.shopify.client import ShopifyClient
+from integrations.shops.shopify.orders import ShopifyOrderFeed
 from localdev.simulators.shopify import ShopifySimulator
+from tests.support.clocks import MonotonicClock
+from tests.support.woocommerce import ShopCustomer, ShopLine
 
 DAY = 86400.0
 LINE = (ShopLine("KOF-1001", "Koffie", 1, Decimal(10)),)
@@ -34,23 +36,13 @@ def no_faults() -> None:
     """Replaces the package's fixture of that name: this module needs no local stack."""
 
 
-class Clock:
-    """The simulator's clock (and, where a test says so, Koppel's), moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def clock() -> MonotonicClock:
+    return MonotonicClock()
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def shop(clock: Clock) -> Iterator[ShopifySimulator]:
+def shop(clock: MonotonicClock) -> Iterator[ShopifySimulator]:
     """A shop whose app was made in the Dev Dashboard: no static token, only the grant."""
     with ShopifySimulator(access_token="", clock=clock) as simulator:
         yield simulator
@@ -67,12 +59,12 @@ def _orders(feed: ShopifyOrderFeed) -> list[bytes]:
 
 
 def test_recovery_and_the_catalog_keep_working_after_the_token_expires(
-    shop: ShopifySimulator, http: httpx.Client, clock: Clock
+    shop: ShopifySimulator, http: httpx.Client, clock: MonotonicClock
 ):
     """Koppel's own clock does not know the token expired: Shopify's 401 makes it ask for a new one, once."""
     shop.place_order(LINE, ShopCustomer("A", "B", "a@example.nl"))
     token = access_token(http, shop.url, "", shop.client_id, shop.client_secret)
-    admin = ShopifyAdmin(http, shop.url, SHOPIFY_DEFAULT_VERSION, token)
+    admin = ShopifyClient(http, shop.url, SHOPIFY_DEFAULT_VERSION, token)
     feed, catalog = ShopifyOrderFeed(admin), ShopifyCatalog(admin)
 
     assert len(_orders(feed)) == 1
@@ -84,10 +76,10 @@ def test_recovery_and_the_catalog_keep_working_after_the_token_expires(
 
 
 def test_the_token_is_renewed_shortly_before_it_expires_without_waiting_for_a_401(
-    shop: ShopifySimulator, http: httpx.Client, clock: Clock
+    shop: ShopifySimulator, http: httpx.Client, clock: MonotonicClock
 ):
     token = granted_token(http, shop.url, shop.client_id, shop.client_secret, clock=clock)
-    feed = ShopifyOrderFeed(ShopifyAdmin(http, shop.url, SHOPIFY_DEFAULT_VERSION, token))
+    feed = ShopifyOrderFeed(ShopifyClient(http, shop.url, SHOPIFY_DEFAULT_VERSION, token))
 
     _orders(feed)
     clock.now += DAY - 600
@@ -106,10 +98,10 @@ def test_a_version_shopify_no_longer_supports_is_logged_as_a_warning(
     headers")."""
     with ShopifySimulator(access_token="shpat_1", oldest_supported_version="2026-04") as shop:
         outdated = ShopifyOrderFeed(
-            ShopifyAdmin(http, shop.url, "2026-01", access_token(http, shop.url, "shpat_1", "", ""))
+            ShopifyClient(http, shop.url, "2026-01", access_token(http, shop.url, "shpat_1", "", ""))
         )
         current = ShopifyOrderFeed(
-            ShopifyAdmin(http, shop.url, "2026-04", access_token(http, shop.url, "shpat_1", "", ""))
+            ShopifyClient(http, shop.url, "2026-04", access_token(http, shop.url, "shpat_1", "", ""))
         )
 
         _orders(current)
@@ -124,25 +116,27 @@ def test_a_version_shopify_no_longer_supports_is_logged_as_a_warning(
 
 def test_wrong_client_credentials_stop_the_call_with_the_reason(shop: ShopifySimulator, http: httpx.Client):
     token = access_token(http, shop.url, "", shop.client_id, "not-the-secret")
-    feed = ShopifyOrderFeed(ShopifyAdmin(http, shop.url, SHOPIFY_DEFAULT_VERSION, token))
+    feed = ShopifyOrderFeed(ShopifyClient(http, shop.url, SHOPIFY_DEFAULT_VERSION, token))
 
     with pytest.raises(RetryableError, match=r"refused the app's client credentials \(400: invalid_client"):
         _orders(feed)
 
 
-def test_a_static_token_is_still_taken_and_a_refused_one_stops_the_call(clock: Clock, http: httpx.Client):
+def test_a_static_token_is_still_taken_and_a_refused_one_stops_the_call(clock: MonotonicClock, http: httpx.Client):
     """A custom app made in the admin before 2026 keeps its token; when Shopify refuses it there is nothing to renew."""
     with ShopifySimulator(access_token="shpat_legacy", clock=clock) as legacy:
         working = ShopifyOrderFeed(
-            ShopifyAdmin(
+            ShopifyClient(
                 http, legacy.url, SHOPIFY_DEFAULT_VERSION, access_token(http, legacy.url, "shpat_legacy", "", "")
             )
         )
         refused = ShopifyOrderFeed(
-            ShopifyAdmin(http, legacy.url, SHOPIFY_DEFAULT_VERSION, access_token(http, legacy.url, "shpat_old", "", ""))
+            ShopifyClient(
+                http, legacy.url, SHOPIFY_DEFAULT_VERSION, access_token(http, legacy.url, "shpat_old", "", "")
+            )
         )
         clock.now += 30 * DAY
         assert _orders(working) == []
-        with pytest.raises(RetryableError, match="answered 401"):
+        with pytest.raises(RetryableError, match=r"refused the access token \(401\) to the order list"):
             _orders(refused)
         assert legacy.tokens.granted == 0

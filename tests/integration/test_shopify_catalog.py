@@ -3,7 +3,8 @@ API by ShopifyCatalog, through the catalog run with in-memory storage; no local 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -39,8 +40,9 @@ from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
 from integrations.businesscentral.vat import BusinessCentralVat
 from integrations.settings import BC_DEFAULT_SCOPE, SHOPIFY_DEFAULT_VERSION
-from integrations.shops.shopify_admin import ShopifyAdmin, StaticToken
-from integrations.shops.shopify_catalog import ShopifyCatalog
+from integrations.shops.shopify.access import StaticToken
+from integrations.shops.shopify.catalog import ShopifyCatalog
+from integrations.shops.shopify.client import ShopifyClient
 from localdev.bc_probe import BcProbe
 from localdev.simulators.businesscentral import BusinessCentralSimulator
 from localdev.simulators.businesscentral.published import (
@@ -52,9 +54,10 @@ from localdev.simulators.businesscentral.published import (
 )
 from localdev.simulators.shopify import ShopifySimulator
 from tests.fakes import MemoryPushedListings, MemorySyncRuns, MemorySyncState
+from tests.support.clocks import MonotonicClock
 
 TOKEN = "shpat_koppel_catalog"
-POLICY = ListingPolicy(stock=StockPolicy(display=DisplayMode.EXACT_QUANTITY))
+POLICY = ListingPolicy(stock=StockPolicy(display=DisplayMode.EXACT_QUANTITY), prices_include_vat=True)
 CENT = Decimal("0.01")
 
 
@@ -68,21 +71,6 @@ class Clock:
         return datetime.now(UTC)
 
 
-class FakeClock:
-    """The Shopify simulator's bucket clock, moved only by the adapter's waits."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.waits: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture(scope="module")
 def bc() -> Iterator[BusinessCentralSimulator]:
     with BusinessCentralSimulator(client_id="shopify-catalog-test") as simulator:
@@ -94,7 +82,7 @@ def source(bc: BusinessCentralSimulator) -> Iterator[BusinessCentralCatalog]:
     with httpx.Client(timeout=30) as http:
         token = ClientCredentialsToken(http, bc.token_url, bc.client_id, bc.client_secret, BC_DEFAULT_SCOPE)
         client = BusinessCentralClient(
-            http, f"{bc.api_base}/companies({bc.company_id})", token, RequestThrottle(5, 1000)
+            http, f"{bc.api_base}/companies({bc.company_id})", token, RequestThrottle(5, 1000), max_attempts=6
         )
         company = f"{bc.odata_base}/Company('{bc.company_name}')"
         stock = BusinessCentralStock(client, f"{company}/{ITEM_LOCATION_STOCK}", f"{company}/{ITEM_UNITS}")
@@ -114,9 +102,11 @@ def http() -> Iterator[httpx.Client]:
         yield client
 
 
-def _admin(http: httpx.Client, shop_url: str, token: str = TOKEN) -> ShopifyAdmin:
+def _client(
+    http: httpx.Client, shop_url: str, token: str = TOKEN, sleep: Callable[[float], None] = time.sleep
+) -> ShopifyClient:
     """The shop's Admin API at Koppel's default version, with a custom app's static token."""
-    return ShopifyAdmin(http, shop_url, SHOPIFY_DEFAULT_VERSION, StaticToken(token))
+    return ShopifyClient(http, shop_url, SHOPIFY_DEFAULT_VERSION, StaticToken(token), sleep=sleep)
 
 
 def _sync(
@@ -180,7 +170,7 @@ def _listings(source: BusinessCentralCatalog) -> dict[str, Listing]:
 
 @pytest.fixture(scope="module")
 def run(source: BusinessCentralCatalog, shop: ShopifySimulator, http: httpx.Client) -> Run:
-    return Run(source, ShopifyCatalog(_admin(http, shop.url)))
+    return Run(source, ShopifyCatalog(_client(http, shop.url)))
 
 
 @pytest.fixture(scope="module")
@@ -261,11 +251,11 @@ def test_an_unchanged_catalog_makes_no_call_and_stock_for_one_variant_one_produc
 def test_a_small_cost_bucket_makes_the_adapter_wait_and_the_run_complete(
     source: BusinessCentralCatalog, http: httpx.Client
 ):
-    clock = FakeClock()
+    clock = MonotonicClock()
     with ShopifySimulator(
         access_token=TOKEN, graphql_bucket_size=40.0, graphql_restore_rate=10.0, clock=clock
     ) as small:
-        throttled = Run(source, ShopifyCatalog(_admin(http, small.url), sleep=clock.sleep))()
+        throttled = Run(source, ShopifyCatalog(_client(http, small.url, sleep=clock.sleep)))()
         stats = _stats(small, http)
         stored = len(small.catalog_products())
 
@@ -278,7 +268,7 @@ def test_a_small_cost_bucket_makes_the_adapter_wait_and_the_run_complete(
 
 def test_a_wrong_token_stops_the_run_with_a_clear_problem(source: BusinessCentralCatalog, http: httpx.Client):
     with ShopifySimulator(access_token=TOKEN) as other:
-        refused = Run(source, ShopifyCatalog(_admin(http, other.url, "shpat_wrong")))()
+        refused = Run(source, ShopifyCatalog(_client(http, other.url, "shpat_wrong")))()
 
     assert refused.completed is False
     assert refused.problems[0].startswith("stopped early: Shopify refused the access token (401)")
@@ -315,7 +305,7 @@ def _shirt(quantities: Sequence[int], product_id: str = "", number: str = "TEX-9
 def test_a_product_shopify_refuses_refuses_all_its_skus_and_the_others_go_on(
     fresh: ShopifySimulator, http: httpx.Client
 ):
-    channel = ShopifyCatalog(_admin(http, fresh.url))
+    channel = ShopifyCatalog(_client(http, fresh.url))
 
     outcomes = channel.push([_shirt([1], product_id="gid://shopify/Product/1"), _shirt([2], number="TEX-8")])
 
@@ -331,7 +321,7 @@ def test_a_product_shopify_refuses_refuses_all_its_skus_and_the_others_go_on(
 
 
 def test_a_refused_quantity_refuses_its_sku_and_the_rest_of_its_call(fresh: ShopifySimulator, http: httpx.Client):
-    channel = ShopifyCatalog(_admin(http, fresh.url))
+    channel = ShopifyCatalog(_client(http, fresh.url))
 
     outcomes = {o.sku: o for o in channel.push([_shirt([3, 2_000_000_000])])}
 
@@ -343,7 +333,7 @@ def test_a_refused_quantity_refuses_its_sku_and_the_rest_of_its_call(fresh: Shop
 
 def test_a_failing_shop_stops_the_push_and_endless_throttling_gives_up(fresh: ShopifySimulator, http: httpx.Client):
     waits: list[float] = []
-    channel = ShopifyCatalog(_admin(http, fresh.url), sleep=waits.append)
+    channel = ShopifyCatalog(_client(http, fresh.url, sleep=waits.append))
 
     http.post(f"{fresh.url}/_sim/graphql/faults", json={"fail_next": 1, "fail_status": 503})
     with pytest.raises(RetryableError, match="Shopify answered 503"):
@@ -403,7 +393,7 @@ def test_an_item_without_variants_keeps_its_variant_also_when_only_its_product_i
 ):
     """Rows written before Koppel kept the "Default Title" variant's id hold the product's alone: the variant's id
     is asked once, not made anew (productSet would delete the old one with its inventory item)."""
-    channel = ShopifyCatalog(_admin(http, fresh.url))
+    channel = ShopifyCatalog(_client(http, fresh.url))
     [made] = channel.push([_coffee()])
     product_id, variant_id = made.channel_id.split(" ")
     item = _ids(fresh, http)["KOF-9"][1]

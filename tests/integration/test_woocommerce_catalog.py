@@ -13,7 +13,8 @@ import pytest
 
 from domain.catalog.availability import ChannelStock, StockStatus
 from domain.catalog.listing import DEFAULT_OWNED, ListedField, Listing, ListingChange, ListingStatus, VariantListing
-from integrations.shops.woocommerce_catalog import WooCommerceCatalog
+from integrations.shops.woocommerce.catalog import WooCommerceCatalog
+from integrations.shops.woocommerce.client import WooCommerceClient
 from localdev.simulators.woocommerce import WooCommerceSimulator
 
 STOCK = ChannelStock(status=StockStatus.IN_STOCK, quantity=Decimal(4))
@@ -66,7 +67,9 @@ def _hand_made(woo: WooCommerceSimulator) -> tuple[int, int]:
 
 def test_a_variation_the_shop_has_is_refused_naming_it_then_updated_there(woo: WooCommerceSimulator):
     product_id, variation_id = _hand_made(woo)
-    catalog = WooCommerceCatalog(httpx.Client(timeout=30), woo.url, woo.consumer_key, woo.consumer_secret)
+    catalog = WooCommerceCatalog(
+        WooCommerceClient(httpx.Client(timeout=30), woo.url, woo.consumer_key, woo.consumer_secret)
+    )
     shirt = _shirt()
 
     first = {
@@ -120,7 +123,9 @@ def _routes(woo: WooCommerceSimulator) -> dict[str, Any]:
 
 def test_a_category_the_shop_has_is_used_and_a_missing_one_made_once(woo: WooCommerceSimulator):
     httpx.post(f"{woo.url}/_sim/categories", json={"name": "Koffie"}, timeout=30).raise_for_status()
-    catalog = WooCommerceCatalog(httpx.Client(timeout=30), woo.url, woo.consumer_key, woo.consumer_secret)
+    catalog = WooCommerceCatalog(
+        WooCommerceClient(httpx.Client(timeout=30), woo.url, woo.consumer_key, woo.consumer_secret)
+    )
 
     first = catalog.push([_new("KOF-1", "koffie"), _new("THE-1", "Thee")])
     second = catalog.push([_new("THE-2", "Thee")])
@@ -132,7 +137,9 @@ def test_a_category_the_shop_has_is_used_and_a_missing_one_made_once(woo: WooCom
 
 
 def test_a_shop_that_keeps_its_own_categories_is_not_asked_for_them(woo: WooCommerceSimulator):
-    catalog = WooCommerceCatalog(httpx.Client(timeout=30), woo.url, woo.consumer_key, woo.consumer_secret)
+    catalog = WooCommerceCatalog(
+        WooCommerceClient(httpx.Client(timeout=30), woo.url, woo.consumer_key, woo.consumer_secret)
+    )
 
     [outcome] = catalog.push([_new("KOF-1", "Koffie", owned=DEFAULT_OWNED)])
 

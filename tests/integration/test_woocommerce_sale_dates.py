@@ -22,8 +22,9 @@ import pytest
 from domain.catalog.availability import ChannelStock, StockStatus
 from domain.catalog.listing import Listing, ListingChange, ListingStatus
 from domain.errors import RetryableError
-from integrations.shops.woocommerce import WooCommerceOrderFeed
-from integrations.shops.woocommerce_catalog import WooCommerceCatalog
+from integrations.shops.woocommerce.catalog import WooCommerceCatalog
+from integrations.shops.woocommerce.client import WooCommerceClient
+from integrations.shops.woocommerce.orders import WooCommerceOrderFeed
 from localdev.simulators.woocommerce import WooCommerceSimulator
 
 SITE_OFFSET = timedelta(hours=1)
@@ -66,7 +67,9 @@ def _product(woo: WooCommerceSimulator, sku: str) -> dict[str, Any]:
 
 
 def test_a_sale_that_ends_today_lasts_all_of_today_in_the_shops_time_zone(woo: WooCommerceSimulator):
-    catalog = WooCommerceCatalog(httpx.Client(timeout=30), woo.url, woo.consumer_key, woo.consumer_secret)
+    catalog = WooCommerceCatalog(
+        WooCommerceClient(httpx.Client(timeout=30), woo.url, woo.consumer_key, woo.consumer_secret)
+    )
     today = _site_today()
 
     [outcome] = catalog.push([_on_sale_until(today)])
@@ -78,7 +81,9 @@ def test_a_sale_that_ends_today_lasts_all_of_today_in_the_shops_time_zone(woo: W
 
 
 def test_a_sale_bc_no_longer_has_clears_its_dates_in_the_shop(woo: WooCommerceSimulator):
-    catalog = WooCommerceCatalog(httpx.Client(timeout=30), woo.url, woo.consumer_key, woo.consumer_secret)
+    catalog = WooCommerceCatalog(
+        WooCommerceClient(httpx.Client(timeout=30), woo.url, woo.consumer_key, woo.consumer_secret)
+    )
     [made] = catalog.push([_on_sale_until(_site_today() + timedelta(days=5))])
     ended = _on_sale_until(None)
 
@@ -99,9 +104,9 @@ def test_the_key_in_the_query_string_reaches_a_site_whose_proxy_strips_basic_aut
 ):
     woo = behind_a_proxy
     key = (woo.consumer_key, woo.consumer_secret)
-    basic = WooCommerceCatalog(httpx.Client(timeout=30), woo.url, *key)
-    in_query = WooCommerceCatalog(httpx.Client(timeout=30), woo.url, *key, key_in_query=True)
-    feed = WooCommerceOrderFeed(httpx.Client(timeout=30), woo.url, *key, key_in_query=True)
+    basic = WooCommerceCatalog(WooCommerceClient(httpx.Client(timeout=30), woo.url, *key))
+    in_query = WooCommerceCatalog(WooCommerceClient(httpx.Client(timeout=30), woo.url, *key, key_in_query=True))
+    feed = WooCommerceOrderFeed(WooCommerceClient(httpx.Client(timeout=30), woo.url, *key, key_in_query=True))
 
     with pytest.raises(RetryableError, match="401"):
         basic.push([_on_sale_until(None)])

@@ -1,4 +1,5 @@
-"""Fixtures for the Business Central simulator tests: a running simulator and a small authenticated client."""
+"""Fixtures for the simulator tests: a running BC simulator and a small authenticated client for it, and a webhook
+receiver for the shop and payment simulators."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import httpx
 import pytest
 
 from localdev.simulators.businesscentral import BusinessCentralSimulator
+from tests.simulators.shop_support import Receiver
 
 CLIENT_ID = "koppel-test"
 SECRET = "bc-test-secret"
@@ -76,3 +78,10 @@ def bc(bc_sim: BusinessCentralSimulator) -> Iterator[BC]:
     client = BC(bc_sim)
     yield client
     client.http.close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """Records what a shop or payment simulator posts (test_bc_payments has its own, which answers BC's handshake)."""
+    with Receiver() as running:
+        yield running

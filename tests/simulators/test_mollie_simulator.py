@@ -32,12 +32,6 @@ ORDER = {
 
 
 @pytest.fixture
-def receiver():
-    with Receiver() as running:
-        yield running
-
-
-@pytest.fixture
 def sim():
     with MollieSimulator(api_key=API_KEY, time_scale=TIME_SCALE) as running:
         yield running

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from localdev.simulators.shopify import ShopifySimulator
+from tests.support.clocks import MonotonicClock
 
 TOKEN = "shpat_catalog"
 PRODUCT_SET = """
@@ -50,19 +51,6 @@ query Stock($item: ID!, $location: ID!) {
     inventoryLevel(locationId: $location) { quantities(names: ["available", "on_hand", "committed"]) { name quantity } }
   }
 }"""
-
-
-class FakeClock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class Admin:
@@ -126,7 +114,7 @@ def quantity(item: str, location: str, value: int, **extra) -> dict[str, Any]:
 
 @pytest.fixture
 def clock():
-    return FakeClock()
+    return MonotonicClock()
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from localdev.shop.woocommerce import ShopCustomer, ShopLine
 from localdev.simulators.shopify import ShopifyDelivery, ShopifySimulator
 from tests.simulators.shop_support import Receiver
+from tests.support.woocommerce import ShopCustomer, ShopLine
 
 TOKEN, CLIENT_SECRET = "shpat_test", "shopify-client-secret"
 CUSTOMER = ShopCustomer("Anna", "de Vries", "anna@example.nl", company="De Vries BV")
@@ -30,12 +30,6 @@ def simulator(receiver: Receiver | None = None, **options) -> ShopifySimulator:
         retry_delays_s=(0.05, 0.1),
         **options,
     )
-
-
-@pytest.fixture
-def receiver():
-    with Receiver() as running:
-        yield running
 
 
 @pytest.fixture

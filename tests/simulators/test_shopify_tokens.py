@@ -13,25 +13,18 @@ import httpx
 import pytest
 
 from localdev.simulators.shopify import ShopifySimulator
+from tests.support.clocks import MonotonicClock
 
 LOCATIONS = "{ locations(first: 1) { nodes { id } } }"
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def clock() -> MonotonicClock:
+    return MonotonicClock()
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def sim(clock: FakeClock) -> Iterator[ShopifySimulator]:
+def sim(clock: MonotonicClock) -> Iterator[ShopifySimulator]:
     with ShopifySimulator(client_id="app-id", client_secret="app-secret", access_token="", clock=clock) as running:
         yield running
 

@@ -39,12 +39,6 @@ def verified(received: Received, secret: str = WEBHOOK_SECRET, now: float | None
 
 
 @pytest.fixture
-def receiver():
-    with Receiver() as running:
-        yield running
-
-
-@pytest.fixture
 def sim(receiver):
     with StripeSimulator(
         api_key=API_KEY, webhook_url=receiver.url, webhook_secret=WEBHOOK_SECRET, time_scale=TIME_SCALE

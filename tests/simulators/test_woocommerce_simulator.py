@@ -10,9 +10,8 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder
 from localdev.simulators.woocommerce import WooCommerceSimulator, WooDelivery
-from tests.simulators.shop_support import Receiver
+from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder
 
 KEY, SECRET, WEBHOOK_SECRET = "ck_test", "cs_test", "wc-webhook-secret"
 CUSTOMER = ShopCustomer("Anna", "de Vries", "anna@example.nl")
@@ -22,12 +21,6 @@ START = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 def shop_order(order_id: int, created: datetime = START, **fields) -> ShopOrder:
     lines = (ShopLine("MUG-01", "Mok", 2, Decimal("12.50")), ShopLine("TEA-9", "Thee", 3, Decimal("4.99"), Decimal(9)))
     return ShopOrder(order_id, CUSTOMER, lines, created=created, **fields)
-
-
-@pytest.fixture
-def receiver():
-    with Receiver() as running:
-        yield running
 
 
 @pytest.fixture

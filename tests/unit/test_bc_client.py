@@ -24,7 +24,7 @@ def _client(status: int, code: str) -> BusinessCentralClient:
 
     http = httpx.Client(transport=httpx.MockTransport(answer))
     token = ClientCredentialsToken(http, "https://login.test/tenant/token", "id", "secret", "scope")
-    return BusinessCentralClient(http, COMPANY, token, RequestThrottle(5, 5800))
+    return BusinessCentralClient(http, COMPANY, token, RequestThrottle(5, 5800), max_attempts=6)
 
 
 @pytest.mark.parametrize("status", [409, 412])

@@ -4,21 +4,27 @@ once; the worker files the invoices created, updated and collection entries name
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from pydantic import SecretStr
 
-from domain.errors import BusinessCentralRejected, Rejection, RequestRejected
+from domain.errors import Rejection, RequestRejected
 from domain.invoices.bc_notifications import NotificationWork, receive_notifications, work_notifications
 from domain.invoices.invoice import BcInvoice
 from domain.invoices.subscriptions import entity_set
 from domain.invoices.track_invoices import InvoiceTracking
 from domain.models import WebOrderKey
 from domain.records import EventStatus
-from tests.fakes import FixedClock, MemoryOrders, MemorySyncState, memory_intake, order_in_bc
+from tests.fakes import (
+    FixedClock,
+    MemoryInvoices,
+    MemoryOrders,
+    MemorySyncState,
+    memory_intake,
+    order_in_bc,
+    posted_invoice,
+)
 
 COMPANY = "5f0d6c1e-0000-4000-8000-00000000c0a1"
 CLIENT_STATE = SecretStr("client-state-456")
@@ -44,44 +50,10 @@ def body(*entries: dict[str, Any]) -> bytes:
     return json.dumps({"value": list(entries)}).encode()
 
 
-def invoice(number: str, document: str = "WEB1001") -> BcInvoice:
-    return BcInvoice(
-        id=f"id-{number}",
-        number=number,
-        external_document_number=document,
-        customer_number="C00010",
-        total_including_tax=Decimal("30.00"),
-        remaining_amount=Decimal("30.00"),
-        status="Open",
-        last_modified=datetime(2026, 11, 29, 11, tzinfo=UTC),
-    )
-
-
-class Invoices:
-    """What BC shows at each resource; a resource in `refused` is answered with a 400."""
-
-    def __init__(self, at: dict[str, list[BcInvoice]]) -> None:
-        self.shown = at
-        self.read: list[str] = []
-        self.refused: set[str] = set()
-
-    def changed_since(self, since: datetime | None) -> list[BcInvoice]:
-        raise AssertionError("a notification never polls")
-
-    def at(self, resource: str) -> list[BcInvoice]:
-        self.read.append(resource)
-        if resource in self.refused:
-            raise BusinessCentralRejected(400, "BadRequest", "the filter is not valid")
-        return self.shown.get(resource, [])
-
-    def get(self, invoice_id: str) -> BcInvoice | None:
-        raise AssertionError("a notification reads what it names")
-
-
 class World:
     def __init__(self, shown: dict[str, list[BcInvoice]] | None = None) -> None:
         self.intake, self.events, self.queue = memory_intake()
-        self.invoices = Invoices(shown or {})
+        self.invoices = MemoryInvoices(shown=shown)
         orders = MemoryOrders()
         order_in_bc(orders, ORDER, "WEB1001")
         self.orders = orders
@@ -93,6 +65,7 @@ class World:
         return accepted.event_id
 
     def filed(self) -> list[str]:
+        assert self.invoices.asked == self.invoices.ids_read == [], "a notification reads only what it names"
         found = self.orders.get(ORDER)
         assert found is not None
         return [each.number for each in found[0].invoices]
@@ -105,9 +78,9 @@ def test_a_notification_is_logged_under_its_day_without_the_client_state_and_que
     first = receive_notifications(world.intake, raw, CLIENT_STATE, LIMIT)
     again = receive_notifications(world.intake, raw, CLIENT_STATE, LIMIT)
 
-    assert str(first.order_key) == "businesscentral:notifications:2026-11-29"
+    assert str(first.stream) == "businesscentral:notifications:2026-11-29"
     assert (first.duplicate, again.duplicate, again.event_id) == (False, True, first.event_id)
-    stored = world.events.body(first.order_key, first.event_id)
+    stored = world.events.body(first.stream, first.event_id)
     assert stored is not None
     assert b"client-state-456" not in stored
     assert json.loads(stored)["value"][0]["resource"] == INVOICE_URL
@@ -150,7 +123,13 @@ def test_the_worker_files_the_invoices_created_updated_and_collection_entries_na
         f"/api/v2.0/companies({COMPANY})/salesInvoices?$filter=lastModifiedDateTime%20gt%202026-11-29T11:00:00Z"
     )
     updated = f"api/v2.0/companies({COMPANY})/salesInvoices(0c1d2e3f-0000-4000-8000-000000000002)"
-    world = World({INVOICE_URL: [invoice("S-INV1")], updated: [invoice("S-INV2")], collection: [invoice("S-INV3")]})
+    world = World(
+        {
+            INVOICE_URL: [posted_invoice("S-INV1")],
+            updated: [posted_invoice("S-INV2")],
+            collection: [posted_invoice("S-INV3")],
+        }
+    )
     event_id = world.receive(body(entry(), entry(updated, "updated"), entry(collection, "collection")))
 
     worked = work_notifications(world.work, world.queue.messages[0])
@@ -158,7 +137,7 @@ def test_the_worker_files_the_invoices_created_updated_and_collection_entries_na
     assert worked is not None
     assert (worked.read, worked.filed, worked.passed) == (3, 3, 0)
     assert world.filed() == ["S-INV1", "S-INV2", "S-INV3"]
-    event = world.events.get(world.queue.messages[0].order_key, event_id)
+    event = world.events.get(world.queue.messages[0].stream, event_id)
     assert event is not None
     assert event.status is EventStatus.PROCESSED
 
@@ -179,19 +158,19 @@ def test_deleted_records_other_entity_sets_and_other_companies_resources_are_pas
 
     assert worked is not None
     assert (worked.read, worked.passed) == (0, 4)
-    assert world.invoices.read == []
+    assert world.invoices.resources_read == []
 
 
 def test_a_resource_bc_refuses_to_show_parks_the_event_with_bc_s_reason_and_the_others_are_filed():
     bad = f"api/v2.0/companies({COMPANY})/salesInvoices?$filter=nonsense"
-    world = World({INVOICE_URL: [invoice("S-INV1")]})
+    world = World({INVOICE_URL: [posted_invoice("S-INV1")]})
     world.invoices.refused.add(bad)
     event_id = world.receive(body(entry(), entry(bad, "collection")))
     message = world.queue.messages[0]
 
     work_notifications(world.work, message)
 
-    event = world.events.get(message.order_key, event_id)
+    event = world.events.get(message.stream, event_id)
     assert event is not None
     assert event.status is EventStatus.PARKED
     assert "the filter is not valid" in event.note
@@ -199,7 +178,7 @@ def test_a_resource_bc_refuses_to_show_parks_the_event_with_bc_s_reason_and_the_
 
 
 def test_the_worker_reads_the_body_back_from_the_log_when_it_did_not_ride_along():
-    world = World({INVOICE_URL: [invoice("S-INV1")]})
+    world = World({INVOICE_URL: [posted_invoice("S-INV1")]})
     world.receive(body(entry()))
     message = world.queue.messages[0].model_copy(update={"body": None})
 

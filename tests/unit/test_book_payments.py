@@ -21,7 +21,16 @@ from domain.payments.booking import BookingState, PaymentLine
 from domain.payments.payment import Money, Payment, PaymentStatus
 from domain.payments.record import MatchStatus, PaymentRecord
 from domain.payments.refund import RefundLine
-from tests.fakes import FixedClock, MemoryOrders, MemoryPayments, MemorySyncRuns, MemorySyncState, order_in_bc
+from tests.fakes import (
+    FixedClock,
+    MemoryInvoices,
+    MemoryOrders,
+    MemoryPayments,
+    MemorySyncRuns,
+    MemorySyncState,
+    order_in_bc,
+)
+from tests.payment_support import store_payment, stored_payment
 
 ORDER = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1001")
 
@@ -29,29 +38,6 @@ ORDER = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1001")
 def document(key: WebOrderKey) -> str:
     """The externalDocumentNumber of the order's BC document: shop-a's own numbers, other shops' with a prefix."""
     return f"WEB{key.order_id}" if key.shop == "shop-a" else f"{key.shop}-{key.order_id}".upper()
-
-
-class Invoices:
-    """`posted` as BC lists them by lastModifiedDateTime; `now` what BC has now where that differs (a payment in BC
-    changes remainingAmount without stamping the invoice)."""
-
-    def __init__(self) -> None:
-        self.posted: list[BcInvoice] = []
-        self.now: dict[str, BcInvoice] = {}
-        self.unavailable = False
-        self.read: list[str] = []
-
-    def changed_since(self, since: datetime | None) -> list[BcInvoice]:
-        if self.unavailable:
-            raise RetryableError("BC answered 503")
-        return list(self.posted)
-
-    def at(self, resource: str) -> list[BcInvoice]:
-        return []
-
-    def get(self, invoice_id: str) -> BcInvoice | None:
-        self.read.append(invoice_id)
-        return self.now.get(invoice_id) or next((each for each in self.posted if each.id == invoice_id), None)
 
 
 class CreditMemos:
@@ -133,7 +119,7 @@ class Refunds:
 class World:
     def __init__(self, refund_api: bool = False) -> None:
         self.orders, self.payments, self.clock = MemoryOrders(), MemoryPayments(), FixedClock()
-        self.invoices, self.journal, self.runs = Invoices(), Journal(), MemorySyncRuns()
+        self.invoices, self.journal, self.runs = MemoryInvoices(), Journal(), MemorySyncRuns()
         self.credit_memos = CreditMemos()
         self.refunds = Refunds(self.journal)
         self.booking = PaymentBooking(
@@ -150,6 +136,8 @@ class World:
             runs=self.runs,
             clock=self.clock,
             local_currency="EUR",
+            batch=500,
+            credit_memo_wait=timedelta(days=14),
             refunds=self.refunds if refund_api else None,
         )
 
@@ -224,7 +212,7 @@ class World:
             reference=key.order_id,
             created_at=datetime(2026, 11, 29, 9, tzinfo=UTC),
         )
-        previous = self.payments.get("mollie", "main", payment_id)
+        previous = stored_payment(self.payments, "mollie", "main", payment_id)
         record = PaymentRecord(
             payment=payment,
             status=MatchStatus.MATCHED,
@@ -233,11 +221,11 @@ class World:
             first_seen_at=self.clock.now(),
             updated_at=self.clock.now(),
         )
-        self.payments.put(record)
+        store_payment(self.payments, record)
         return record
 
     def record(self, payment_id: str) -> PaymentRecord:
-        found = self.payments.get("mollie", "main", payment_id)
+        found = stored_payment(self.payments, "mollie", "main", payment_id)
         assert found is not None
         return found
 
@@ -398,7 +386,7 @@ def test_the_invoice_is_read_again_before_each_line_and_only_then():
     assert world.record("tr_2").booking_problem == (
         "the order's invoices (S-INV1002) are paid in BC already: was the payment booked by hand?"
     )
-    assert world.invoices.read == [first.id, stale.id]
+    assert world.invoices.ids_read == [first.id, stale.id]
     found = world.orders.get(paid_by_hand)
     assert found is not None
     assert [each.status for each in found[0].invoices] == ["Paid"]
@@ -584,7 +572,7 @@ def test_only_matched_payments_are_booked(status: MatchStatus):
     world.order_in_bc()
     world.invoiced()
     record = world.matched("tr_1", "30.00")
-    world.payments.put(record.model_copy(update={"status": status}))
+    store_payment(world.payments, record.model_copy(update={"status": status}))
 
     run = book_payments(world.booking)
 
@@ -903,7 +891,7 @@ def test_two_shops_payments_for_orders_numbered_alike_are_two_lines():
         record = PaymentRecord(
             payment=payment, status=MatchStatus.MATCHED, order_key=key, first_seen_at=now, updated_at=now
         )
-        world.payments.put(record)
+        store_payment(world.payments, record)
 
     run = book_payments(world.booking)
 
@@ -922,7 +910,7 @@ def test_a_line_in_the_journal_is_seen_through_though_the_payment_now_needs_a_pe
     book_payments(world.booking)
     world.journal.fail_post = None
     staged = world.record("tr_1")
-    world.payments.put(staged.model_copy(update={"status": MatchStatus.NEEDS_ATTENTION}))
+    store_payment(world.payments, staged.model_copy(update={"status": MatchStatus.NEEDS_ATTENTION}))
 
     run = book_payments(world.booking)
 

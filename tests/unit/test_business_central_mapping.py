@@ -4,7 +4,7 @@ from decimal import Decimal
 from domain.models import BcCustomer, ResolvedSku
 from domain.orders.mapping import business_central, woocommerce
 from domain.orders.mapping.business_central import ChargeAccounts
-from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload
+from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload
 
 ACCOUNTS = ChargeAccounts(shipping="8090", fee="8091")
 CUSTOMER = BcCustomer(id="cust-guid", number="C10000")

@@ -15,10 +15,10 @@ from domain.models import (
     ResolvedSku,
     WebOrderKey,
 )
-from domain.orders.rules.controls import ControlPolicy, release_blockers, run_controls
+from domain.orders.rules.controls import release_blockers, run_controls
+from tests.fakes import CONTROLS as POLICY
 from tests.unit.price_lines import price_line
 
-POLICY = ControlPolicy()
 SKUS = {
     "KOF-1001": ResolvedSku(item_id="i1", item_number="KOF-1001", unit_price=Decimal("20.62"), inventory=Decimal(10)),
     "KOF-1001-M": ResolvedSku(

@@ -14,10 +14,10 @@ from domain.intake.ingest_webhook import (
     receive_woocommerce,
 )
 from domain.intake.signatures import woocommerce_signature
-from domain.models import WebOrderKey
+from domain.models import PaymentKey, StreamKey
 from domain.records import EventStatus
-from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 from tests.fakes import FixedClock, MemoryEvents, MemoryQueue, memory_intake
+from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 
 SECRET = "shop-a-secret"
 LIMIT = 64 * 1024
@@ -40,11 +40,11 @@ def test_an_order_is_stored_raw_logged_and_enqueued():
 
     assert isinstance(outcome, Accepted)
     assert not outcome.duplicate
-    assert str(outcome.order_key) == "woocommerce:shop-a:1001"
-    event = events.get(outcome.order_key, outcome.event_id)
+    assert str(outcome.stream) == "woocommerce:shop-a:1001"
+    event = events.get(outcome.stream, outcome.event_id)
     assert event is not None
     assert event.status is EventStatus.RECEIVED
-    assert events.body(outcome.order_key, outcome.event_id) == body
+    assert events.body(outcome.stream, outcome.event_id) == body
     assert [m.event_id for m in queue.messages] == [outcome.event_id]
 
 
@@ -60,7 +60,7 @@ def test_a_duplicate_is_enqueued_again_only_while_unprocessed():
     assert again.event_id == first.event_id
     assert len(queue.messages) == 2
 
-    events.mark(first.order_key, first.event_id, EventStatus.PROCESSED)
+    events.mark(first.stream, first.event_id, EventStatus.PROCESSED)
     receive_woocommerce(intake, _delivery(body, headers), LIMIT)
     assert len(queue.messages) == 2
 
@@ -144,13 +144,13 @@ def test_a_large_body_is_left_in_the_event_log():
 
     assert isinstance(outcome, Accepted)
     assert queue.messages[0].body is None
-    assert events.body(outcome.order_key, outcome.event_id) == body
+    assert events.body(outcome.stream, outcome.event_id) == body
 
 
 class EventsThatCannotMark(MemoryEvents):
     """An event log whose second write (a status change) fails: storage went down between two writes."""
 
-    def mark(self, order_key: WebOrderKey, event_id: str, status: EventStatus, note: str = "") -> None:
+    def mark(self, stream: StreamKey, event_id: str, status: EventStatus, note: str = "") -> None:
         raise StorageUnavailable("storage unavailable")
 
 
@@ -159,7 +159,7 @@ def test_a_kept_event_is_stored_parked_with_its_reason_in_one_write():
     provider's retry is a duplicate, so the mark never ran again)."""
     events, queue = EventsThatCannotMark(), MemoryQueue()
     intake = Intake(events=events, queue=queue, clock=FixedClock())
-    key = WebOrderKey(source="mollie", shop="main", order_id="ord_1")
+    key = PaymentKey(provider="mollie", account="main", payment_id="ord_1").stream
 
     kept = keep(intake, key, "payment.changed", "ord_1@now", b"id=ord_1", reason="not a payment")
 

@@ -34,6 +34,7 @@ class World:
             entity_sets=entity_sets,
             notification_url=SecretStr(URL),
             client_state=SecretStr(CLIENT_STATE),
+            renew_within=timedelta(days=1),
         )
 
     def later(self, delta: timedelta) -> None:

@@ -23,7 +23,7 @@ from tests.unit.price_lines import price_line
 
 TODAY = date(2026, 11, 29)
 KOFFIE = CatalogItem(number="KOF-1001", name="Koffiebonen", unit_price=Decimal("10.00"), vat_percent=Decimal(9))
-POLICY = ListingPolicy(stock=StockPolicy(display=DisplayMode.EXACT_QUANTITY))
+POLICY = ListingPolicy(stock=StockPolicy(display=DisplayMode.EXACT_QUANTITY), prices_include_vat=True)
 
 
 def stocked(quantity: int, by_variant: Mapping[str, int] | None = None) -> Callable[[ItemKey], Availability]:

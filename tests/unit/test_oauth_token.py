@@ -15,7 +15,7 @@ from domain.errors import RetryableError
 from integrations.businesscentral.token import ClientCredentialsToken as BcToken
 from integrations.businesscentral.token import TokenRejected
 from integrations.oauth_token import REFRESH_MARGIN_SECONDS, ClientCredentialsToken
-from integrations.shops.shopify_admin import AccessToken, access_token
+from integrations.shops.shopify.access import AccessToken, access_token
 
 Answer = Callable[[httpx.Request], httpx.Response]
 

@@ -2,12 +2,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 from domain.intake.ingest_webhook import Delivery, receive_woocommerce
-from domain.models import OrderStatus
+from domain.models import OrderStatus, WebOrderKey
 from domain.orders.operations import Replayed, ReplayRefused, orders_needing_attention, replay_order
 from domain.orders.sync_order import sync_order
 from domain.records import EventStatus
-from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 from tests.fakes import FakeBusinessCentral, memory_intake, memory_sync
+from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 
 SECRET = "s"
 
@@ -34,7 +34,7 @@ def test_a_parked_order_is_listed_with_its_reason_and_age():
 
     listed = orders_needing_attention(sync.attention, intake.clock.now() + timedelta(minutes=5))
 
-    assert [entry.key for entry in listed] == [str(message.order_key)]
+    assert [entry.key for entry in listed] == [str(message.stream)]
     assert listed[0].problem.startswith("Unknown SKU 'NOPE-1'")
     assert listed[0].age_seconds == 300
 
@@ -46,10 +46,10 @@ def test_replay_after_the_fix_imports_the_order_and_clears_the_list():
     message, _ = _parked_order(intake, sync)
     bc.skus["NOPE-1"] = bc.skus["KOF-1001"]
 
-    outcome = replay_order(sync.orders, sync.events, sync.queue, message.order_key)
+    outcome = replay_order(sync.orders, sync.events, sync.queue, WebOrderKey.of_stream(message.stream))
 
     assert outcome == Replayed(message.event_id)
-    event = intake.events.get(message.order_key, message.event_id)
+    event = intake.events.get(message.stream, message.event_id)
     assert event is not None
     assert event.status is EventStatus.RECEIVED
     record = sync_order(sync, _last_message(intake), "m2")
@@ -61,8 +61,9 @@ def test_replay_is_refused_for_an_order_in_bc_and_unknown_for_a_stranger():
     intake, *_ = memory_intake()
     sync = memory_sync(intake)
     message, _ = _parked_order(intake, sync, sku="KOF-1001")
-    refused = replay_order(sync.orders, sync.events, sync.queue, message.order_key)
+    order = WebOrderKey.of_stream(message.stream)
+    refused = replay_order(sync.orders, sync.events, sync.queue, order)
     assert isinstance(refused, ReplayRefused)
     assert "in BC already as S-ORD101001" in refused.reason
-    stranger = message.order_key.model_copy(update={"order_id": "404"})
+    stranger = order.model_copy(update={"order_id": "404"})
     assert replay_order(sync.orders, sync.events, sync.queue, stranger) is None

@@ -7,12 +7,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
+from domain.email_digests import payer_email_digest
 from domain.errors import RequestRejected
 from domain.models import WebOrderKey
 from domain.payments import mollie, stripe
 from domain.payments.matching import Position, order_key, reference, settlement
-from domain.payments.payment import Money, Payment, PaymentStatus, customer_digest
+from domain.payments.payment import Money, Payment, PaymentStatus
+from domain.payments.record import MatchStatus, PaymentRecord
 
 EUR_30 = Money(amount=Decimal("30.00"), currency="EUR")
 
@@ -60,7 +63,7 @@ def test_the_mollie_payer_is_the_billing_address_email_and_billing_email_is_neve
     with_address = mollie_payment(billingAddress={"givenName": "Bram", "email": " Bram@Example.nl"})
     with_email_only = mollie_payment(billingEmail="bram@example.nl")
 
-    assert mollie.payment("main", with_address).customer == customer_digest("bram@example.nl")
+    assert mollie.payment("main", with_address).customer == payer_email_digest("bram@example.nl")
     assert mollie.payment("main", with_email_only).customer == ""
     assert mollie.payment("main", mollie_payment(billingAddress={"country": "NL"})).customer == ""
 
@@ -191,19 +194,42 @@ def test_the_order_key_is_the_shop_of_the_provider_account_and_the_reference():
 def test_an_order_is_paid_by_the_sum_of_its_payments_less_refunds():
     """30.00 owed: 10 + 20 pays it; 10 alone is partial; 10 + 25 over by 5; 35 with 5 refunded pays it exactly;
     an open or failed payment brings nothing."""
-    assert settlement(EUR_30, [_paid("10"), _paid("20")]).position is Position.PAID
-    assert settlement(EUR_30, [_paid("10")]).difference == Decimal("20.00")
-    over = settlement(EUR_30, [_paid("10"), _paid("25")])
+    assert settlement(Decimal("30.00"), "EUR", [_paid("10"), _paid("20")]).position is Position.PAID
+    assert settlement(Decimal("30.00"), "EUR", [_paid("10")]).difference == Decimal("20.00")
+    over = settlement(Decimal("30.00"), "EUR", [_paid("10"), _paid("25")])
     assert (over.position, over.difference, over.needs_a_person) == (Position.OVERPAID, Decimal("-5.00"), True)
-    assert settlement(EUR_30, [_paid("35", refunded="5")]).position is Position.PAID
-    assert settlement(EUR_30, [_paid("30", status="open"), _paid("30", status="failed")]).position is Position.UNPAID
+    assert settlement(Decimal("30.00"), "EUR", [_paid("35", refunded="5")]).position is Position.PAID
+    assert (
+        settlement(Decimal("30.00"), "EUR", [_paid("30", status="open"), _paid("30", status="failed")]).position
+        is Position.UNPAID
+    )
+
+
+def test_a_payment_just_read_counts_in_place_of_its_recorded_version():
+    """Recorded: tr_1 paid 10, tr_2 paid 20; tr_2 read again with 20 refunded counts as it is now, once; the
+    order's currency is read whatever its case."""
+    recorded = [_paid("10"), _paid("20").model_copy(update={"payment_id": "tr_2"})]
+    refunded = _paid("20", refunded="20").model_copy(update={"payment_id": "tr_2"})
+
+    standing = settlement(Decimal("30.00"), "eur", recorded, counting=refunded)
+
+    assert (standing.position, standing.received, standing.total) == (Position.PARTLY_PAID, Decimal("10"), EUR_30)
 
 
 def test_a_payment_in_another_currency_is_for_a_person_whatever_the_sums():
-    mismatch = settlement(EUR_30, [_paid("30", currency="USD")])
+    mismatch = settlement(Decimal("30.00"), "EUR", [_paid("30", currency="USD")])
 
     assert (mismatch.position, mismatch.received, mismatch.needs_a_person) == (
         Position.CURRENCY_MISMATCH,
         Decimal(0),
         True,
     )
+
+
+def test_a_records_state_change_is_validated_so_a_wrong_value_is_refused_not_stored():
+    now = datetime(2026, 11, 29, tzinfo=UTC)
+    record = PaymentRecord(payment=_paid("30"), status=MatchStatus.MATCHED, first_seen_at=now, updated_at=now)
+
+    assert record.parked("booked by hand", now).booking_problem == "booked by hand"
+    with pytest.raises(ValidationError):
+        record.parked(["not", "a", "reason"], now)  # type: ignore[arg-type]

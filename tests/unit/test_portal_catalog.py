@@ -17,6 +17,7 @@ from domain.catalog.availability import (
 from domain.catalog.listing import CatalogItem, CatalogVariant
 from domain.catalog.prices import PriceListLine
 from domain.portal.catalog import ItemQuote, PortalCustomer, PortalItem, PortalPolicy, portal_item, quote
+from tests.fakes import PORTAL_POLICY
 from tests.unit.price_lines import price_line
 
 TODAY = date(2026, 11, 29)
@@ -31,7 +32,7 @@ HUISBLEND = CatalogItem(
     number="KOF-1005", name="Koffiebonen Huisblend", unit_price=Decimal("9.00"), vat_percent=Decimal(0)
 )
 DECAF = CatalogItem(number="KOF-1021", name="Decaf", unit_price=Decimal("11.00"), vat_percent=Decimal(0))
-PORTAL = PortalPolicy()
+PORTAL = PORTAL_POLICY
 ANYONE = PortalCustomer(number="C10000")
 ZWAAN = PortalCustomer(number="C10300", customer_price_group="HORECA")
 

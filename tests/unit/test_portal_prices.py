@@ -11,9 +11,10 @@ import pytest
 
 from domain.catalog.availability import ItemKey, ItemSubstitution, StockFacts
 from domain.catalog.listing import CatalogItem
-from domain.portal.catalog import PortalCustomer, PortalItem, PortalPolicy, portal_item
+from domain.portal.catalog import PortalCustomer, PortalItem, portal_item
 from domain.portal.price_inquiry import MAX_LINES, answer, customer_number, parse
 from domain.portal.quote_prices import PortalPrices, quote_prices
+from tests.fakes import PORTAL_POLICY
 from tests.unit.price_lines import price_line
 
 TODAY = date(2026, 11, 29)
@@ -54,13 +55,13 @@ def _item(number: str, price: str, on_hand: int, *substitutes: ItemKey) -> Porta
         (price_line(1, "Customer Price Group", "HORECA", price="8.50", asset_number="KOF-1001"),),
         {key: StockFacts(item=key, on_hand={"HOOFD": Decimal(on_hand)})},
         (ItemSubstitution(item=key, substitute=substitute, interchangeable=True) for substitute in substitutes),
-        policy=PortalPolicy().stock,
+        policy=PORTAL_POLICY.stock,
         today=TODAY,
     )
 
 
 def _portal(catalog: Catalog) -> PortalPrices:
-    return PortalPrices(catalog=catalog, policy=PortalPolicy(), clock=Clock())
+    return PortalPrices(catalog=catalog, policy=PORTAL_POLICY, clock=Clock())
 
 
 def _ask(*lines: Mapping[str, object], **more: object) -> bytes:

@@ -2,6 +2,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from domain.catalog.price_calculation import best_price, quantity_breaks
 from domain.catalog.prices import (
     PriceAmountType,
     PriceAssetType,
@@ -11,8 +12,6 @@ from domain.catalog.prices import (
     PriceStatus,
     PriceType,
     ResolvedPrice,
-    best_price,
-    quantity_breaks,
 )
 
 ORDER_DATE = date(2026, 6, 15)

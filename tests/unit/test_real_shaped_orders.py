@@ -20,14 +20,14 @@ import pytest
 from domain.errors import PermanentError
 from domain.intake.channels import CHANNELS
 from domain.intake.ingest_webhook import Accepted, Delivery, receive_woocommerce
-from domain.models import BcSalesOrder, Order, OrderStatus, Party
+from domain.models import Order, OrderStatus, Party
 from domain.orders.customers import resolve_customer
 from domain.orders.mapping import shopify
 from domain.orders.rules.totals import totals_problem
 from domain.orders.sync_order import sync_order
-from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
-from tests.fakes import FakeBusinessCentral, MemoryBindings, memory_intake, memory_sync
+from tests.fakes import FakeBusinessCentral, MemoryBindings, draft_sales_order, memory_intake, memory_sync
 from tests.official_fixtures import fixture_names, official
+from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 
 SECRET = "s"
 
@@ -120,23 +120,10 @@ def test_a_shopify_partially_refunded_order_is_paid():
     assert shopify.to_order("shop-a", parsed).paid is True
 
 
-def _document(total: str, tax: str, excluding: str) -> BcSalesOrder:
-    return BcSalesOrder(
-        id="so-1",
-        number="S-ORD101001",
-        status="Draft",
-        customer_number="C10000",
-        external_document_number="1001",
-        total_excluding_tax=Decimal(excluding),
-        total_tax=Decimal(tax),
-        total_including_tax=Decimal(total),
-    )
-
-
 def test_a_totals_difference_in_the_vat_split_names_the_amounts_that_differ_with_both_values():
     order = _read("woocommerce", official("woo-ios-211-order-with-charge.json"))  # 33.30 of which 0.65 VAT
 
-    problem = totals_problem(order, _document(total="33.30", tax="5.78", excluding="27.52"), Decimal("0.02"))
+    problem = totals_problem(order, draft_sales_order("27.52", "5.78", "33.30"), Decimal("0.02"))
 
     assert "excl. VAT: web 32.65, BC 27.52" in problem
     assert "VAT: web 0.65, BC 5.78" in problem
@@ -158,7 +145,7 @@ def test_a_bc_order_of_the_same_number_whose_vat_split_differs_is_parked_naming_
         1001, ShopCustomer("Anna", "de Vries", "anna@example.nl"), (ShopLine("KOF-1001", "K", 2, Decimal("12.50")),)
     )
     total = Decimal(order_payload(order)["total"])
-    bc.orders["1001"] = _document(total=f"{total}", tax="0.00", excluding=f"{total}")
+    bc.orders["1001"] = draft_sales_order(excluding=f"{total}", tax="0.00", including=f"{total}")
 
     record = sync_order(memory_sync(intake, bc), _receive(intake, order), "m1")
 

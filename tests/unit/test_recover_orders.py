@@ -6,8 +6,8 @@ from domain.errors import RetryableError
 from domain.intake.ingest_webhook import Delivery, receive_woocommerce
 from domain.orders.recover_orders import JOB, OVERLAP, OrderRecovery, recover_missed_orders
 from domain.orders.sync_order import sync_order
-from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 from tests.fakes import MemorySyncState, memory_intake, memory_sync
+from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 
 SHOP = ("woocommerce", "shop-a")
 
@@ -32,7 +32,10 @@ def _body(order_id: int) -> bytes:
 def _setup():
     intake, *_ = memory_intake()
     sync = memory_sync(intake)
-    return intake, sync, OrderRecovery(intake=intake, orders=sync.orders, state=MemorySyncState())
+    recovery = OrderRecovery(
+        intake=intake, orders=sync.orders, state=MemorySyncState(), first_lookback=timedelta(days=1)
+    )
+    return intake, sync, recovery
 
 
 def test_an_order_koppel_never_heard_of_is_taken_in_and_queued():
@@ -41,7 +44,7 @@ def test_an_order_koppel_never_heard_of_is_taken_in_and_queued():
     assert report.recovered == ["1"]
     assert report.seen == 2
     assert report.unreadable == 1
-    assert [m.order_key.order_id for m in intake.queue.messages] == ["1"]
+    assert [m.stream.subject for m in intake.queue.messages] == ["1"]
 
 
 def test_an_order_whose_webhook_came_in_is_left_alone_queued_or_imported():

@@ -7,18 +7,19 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from domain.email_digests import payer_email_digest
 from domain.intake.ingest_webhook import Accepted, Delivery, receive_woocommerce
 from domain.models import Order
 from domain.orders.mapping import shopify, woocommerce
 from domain.orders.sync_order import sync_order
 from domain.payments.accounts import PaymentAccount
 from domain.payments.matching import Position
-from domain.payments.payment import PaymentStatus, customer_digest
+from domain.payments.payment import PaymentStatus
 from domain.payments.record import MatchStatus
 from domain.payments.shop_payment import shop_payment
 from domain.payments.shop_payments import record_shop_payment, track_unpaid
-from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 from tests.fakes import MemoryPayments, MemoryUnpaidOrders, memory_intake, memory_sync
+from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 
 PAID_AT = datetime(2026, 11, 27, 9, 5, tzinfo=UTC)
 ANNA = ShopCustomer("Anna", "de Vries", "anna@example.nl", customer_id=12)
@@ -122,7 +123,7 @@ def test_an_unpaid_order_of_a_shop_a_provider_pays_is_kept_until_it_is_paid():
 
     [candidate] = kept.values()
     assert (candidate.key, candidate.total.amount) == (waiting.key, waiting.total)
-    assert candidate.customer == customer_digest("anna@example.nl")
+    assert candidate.customer == payer_email_digest("anna@example.nl")
     assert unpaid_orders.rows == {}
 
 
@@ -177,7 +178,7 @@ def test_a_provider_payment_the_shop_names_is_queued_to_be_read_at_the_provider(
         receive_woocommerce(intake, Delivery("shop-a", "s", headers, body), 1 << 20)
         sync_order(sync, queue.messages[-1], worker="m1")
 
-    assert {(str(m.order_key), m.event_id) for m in payment_queue.messages} == {
+    assert {(str(m.stream), m.event_id) for m in payment_queue.messages} == {
         ("mollie:main:tr_WDqYK6vllg", payment_queue.messages[0].event_id)
     }
     assert sync.payments is not None

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from domain.catalog.availability import ChannelStock, StockStatus
 from domain.catalog.listing import ListedField, Listing, ListingStatus, VariantListing
-from integrations.shops.shopify_catalog import ItemIds, product_input, tracked_quantity
+from integrations.shops.shopify.catalog import ItemIds, product_input, tracked_quantity
 
 IN_STOCK = ChannelStock(status=StockStatus.IN_STOCK, quantity=Decimal(12))
 SIMPLE = Listing(

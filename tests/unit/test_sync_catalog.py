@@ -85,7 +85,7 @@ class Channel:
         ]
 
 
-POLICY = ListingPolicy(stock=StockPolicy(display=DisplayMode.EXACT_QUANTITY))
+POLICY = ListingPolicy(stock=StockPolicy(display=DisplayMode.EXACT_QUANTITY), prices_include_vat=True)
 
 
 def _sync(

@@ -1,29 +1,31 @@
+import json
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from domain.errors import AmbiguousWriteError, BusinessCentralRejected, ConcurrencyConflict, RetryableError
-from domain.intake.ingest_webhook import Accepted, Delivery, receive_woocommerce
+from domain.intake.ingest_webhook import Accepted, Delivery, accept, receive_woocommerce
 from domain.invoices.invoice import BcInvoice
-from domain.models import BcSalesOrder, OrderStatus
+from domain.models import BcSalesOrder, OrderStatus, WebOrderKey
 from domain.orders.sync_order import give_up, sync_order
-from domain.records import EventStatus, OrderMessage, OrderRecord
-from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
+from domain.records import EventStatus, OrderRecord, StreamMessage
 from tests.fakes import FakeBusinessCentral, MemoryOrders, memory_intake, memory_sync
+from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 
 SECRET = "s"
 ANNA = ShopCustomer("Anna", "de Vries", "anna@example.nl", customer_id=12)
 
 
-def _event_status(intake, message: OrderMessage) -> EventStatus:
-    event = intake.events.get(message.order_key, message.event_id)
+def _event_status(intake, message: StreamMessage) -> EventStatus:
+    event = intake.events.get(message.stream, message.event_id)
     assert event is not None
     return event.status
 
 
-def _receive(intake, order: ShopOrder) -> OrderMessage:
+def _receive(intake, order: ShopOrder) -> StreamMessage:
     body, headers = signed_delivery(order_payload(order), SECRET)
     delivery = Delivery("shop-a", SECRET, headers, body)
     accepted = receive_woocommerce(intake, delivery, 1 << 20)
@@ -31,7 +33,7 @@ def _receive(intake, order: ShopOrder) -> OrderMessage:
     return _last_message(intake)
 
 
-def _last_message(intake) -> OrderMessage:
+def _last_message(intake) -> StreamMessage:
     return intake.queue.messages[-1]
 
 
@@ -80,12 +82,12 @@ def test_a_copy_that_said_waiting_after_the_import_leaves_the_event_processed():
     sync = memory_sync(intake)
     message = _receive(intake, _order())
     record = sync_order(sync, message, worker="m1")
-    intake.events.mark(message.order_key, message.event_id, EventStatus.RECEIVED, "waiting: another worker")
+    intake.events.mark(message.stream, message.event_id, EventStatus.RECEIVED, "waiting: another worker")
 
     sync_order(sync, message, worker="m2")
 
     assert record.bc is not None
-    event = intake.events.get(message.order_key, message.event_id)
+    event = intake.events.get(message.stream, message.event_id)
     assert event is not None
     assert (event.status, event.note) == (EventStatus.PROCESSED, f"in BC as {record.bc.number}")
 
@@ -95,11 +97,11 @@ def test_a_processed_copy_keeps_its_note():
     sync = memory_sync(intake)
     message = _receive(intake, _order())
     sync_order(sync, message, worker="m1")
-    noted = intake.events.get(message.order_key, message.event_id)
+    noted = intake.events.get(message.stream, message.event_id)
 
     sync_order(sync, message, worker="m2")
 
-    assert intake.events.get(message.order_key, message.event_id) == noted
+    assert intake.events.get(message.stream, message.event_id) == noted
 
 
 def test_the_same_message_twice_creates_one_order():
@@ -142,7 +144,7 @@ def test_an_unexpected_error_is_kept_on_the_record_and_raised_for_retry():
     message = _receive(intake, _order())
     with pytest.raises(KeyError):
         sync_order(sync, message, worker="m1")
-    found = sync.orders.get(message.order_key)
+    found = sync.orders.get(WebOrderKey.of_stream(message.stream))
     assert found is not None
     assert found[0].problem == "Retrying after: 'number'"
     assert found[0].last_error == "'number'"
@@ -187,7 +189,7 @@ def test_an_order_with_nothing_to_sell_is_taken_in_and_left_out_of_bc():
 
     assert (record.status, record.bc) == (OrderStatus.NOT_IMPORTED, None)
     assert not bc.payloads
-    event = intake.events.get(message.order_key, message.event_id)
+    event = intake.events.get(message.stream, message.event_id)
     assert event is not None
     assert event.status is EventStatus.IGNORED
     assert event.note.startswith("nothing to sell: no product line and no fee")
@@ -264,7 +266,9 @@ def test_a_record_claimed_by_another_worker_is_looked_at_again_later():
     message = _receive(intake, _order())
     sync.orders.create(
         OrderRecord(
-            key=message.order_key, claim_owner="other", claim_expires_at=intake.clock.now() + sync.policy.claim_lease
+            key=WebOrderKey.of_stream(message.stream),
+            claim_owner="other",
+            claim_expires_at=intake.clock.now() + sync.policy.claim_lease,
         )
     )
     waiting = sync_order(sync, message, worker="m1")
@@ -289,7 +293,7 @@ def test_giving_up_marks_the_order_failed_with_the_last_error():
 
     give_up(sync, message)
 
-    found = sync.orders.get(message.order_key)
+    found = sync.orders.get(WebOrderKey.of_stream(message.stream))
     assert found is not None
     record, _ = found
     assert record.status is OrderStatus.FAILED
@@ -399,11 +403,13 @@ def test_giving_up_leaves_a_live_claim_of_another_worker_alone():
     message = _receive(intake, _order())
     sync.orders.create(
         OrderRecord(
-            key=message.order_key, claim_owner="busy", claim_expires_at=intake.clock.now() + sync.policy.claim_lease
+            key=WebOrderKey.of_stream(message.stream),
+            claim_owner="busy",
+            claim_expires_at=intake.clock.now() + sync.policy.claim_lease,
         )
     )
     give_up(sync, message)
-    found = sync.orders.get(message.order_key)
+    found = sync.orders.get(WebOrderKey.of_stream(message.stream))
     assert found is not None
     assert found[0].claim_owner == "busy"
     assert found[0].status is OrderStatus.RECEIVED
@@ -429,7 +435,7 @@ def test_losing_the_claim_race_looks_again_shortly(record_exists: bool):
     sync = replace(memory_sync(intake), orders=Racing())
     message = _receive(intake, _order())
     if record_exists:
-        sync.orders.create(OrderRecord(key=message.order_key))
+        sync.orders.create(OrderRecord(key=WebOrderKey.of_stream(message.stream)))
     sync_order(sync, message, worker="m1")
     assert _last_delay(intake) == timedelta(seconds=2)
     assert _event_status(intake, message) is EventStatus.RECEIVED
@@ -496,7 +502,7 @@ def test_a_create_answered_without_lines_is_read_back_once_before_its_controls()
     assert record.bc_fingerprint == stored.fingerprint()
     assert record.totals_agree is True
     assert record.problem == ""
-    event = intake.events.get(message.order_key, message.event_id)
+    event = intake.events.get(message.stream, message.event_id)
     assert event is not None
     assert event.note == f"in BC as {stored.number}; read back (its answer had 0 of the 2 lines sent)"
 
@@ -544,7 +550,7 @@ def test_an_answer_whose_totals_cannot_be_right_for_its_lines_is_read_back():
 # customer: microsoft/BCApps src/Layers/W1/BaseApp/Sales/Document/SalesHeader.Table.al, field 100, OnValidate).
 
 
-def _receive_in(intake, shop: str, order: ShopOrder, modified=None) -> OrderMessage:
+def _receive_in(intake, shop: str, order: ShopOrder, modified=None) -> StreamMessage:
     body, headers = signed_delivery(order_payload(order, modified=modified), SECRET, topic="order.updated")
     accepted = receive_woocommerce(intake, Delivery(shop, SECRET, headers, body), 1 << 20)
     assert isinstance(accepted, Accepted)
@@ -576,7 +582,7 @@ def test_two_web_orders_with_one_document_number_at_the_same_moment_create_one_b
         "externalDocumentNumber; give each shop its own document prefix (KOPPEL_<CHANNEL>_PREFIX_<SHOP>), then replay"
     )
     assert _event_status(intake, second) is EventStatus.PARKED
-    assert sync.orders.key_for_document("1001") == first.order_key
+    assert sync.orders.key_for_document("1001") == WebOrderKey.of_stream(first.stream)
 
 
 def test_a_look_alike_of_another_web_order_is_never_adopted():
@@ -727,3 +733,28 @@ def test_a_cancel_whose_number_release_fails_gives_the_number_up_on_its_retry():
 
     assert record.status is OrderStatus.CANCELLED
     assert sync.orders.key_for_document("1001") is None
+
+
+SHOPIFY_ORDER = json.loads((Path(__file__).parent / "data" / "shopify_order.json").read_text())
+
+
+def _receive_shopify(intake, financial_status: str, updated_at: str) -> StreamMessage:
+    body = json.dumps({**SHOPIFY_ORDER, "financial_status": financial_status, "updated_at": updated_at}).encode()
+    key = WebOrderKey(source="shopify", shop="shop-b", order_id=str(SHOPIFY_ORDER["id"]))
+    accept(intake, key.stream, "orders/updated", f"delivery-{updated_at}", body)
+    return _last_message(intake)
+
+
+def test_a_shopify_order_voided_after_its_import_has_its_bc_order_deleted():
+    """Shopify voids a payment it authorized and will not capture: the order is cancelled like any other (it was
+    counted as not payable, but its BC order was edited instead of deleted)."""
+    intake, *_ = memory_intake()
+    bc = FakeBusinessCentral()
+    sync = memory_sync(intake, bc)
+    placed = sync_order(sync, _receive_shopify(intake, "authorized", "2026-01-01T00:31:12+01:00"), "m1")
+    assert placed.status is OrderStatus.IN_BC
+
+    record = sync_order(sync, _receive_shopify(intake, "voided", "2026-01-01T00:40:00+01:00"), "m2")
+
+    assert record.status is OrderStatus.CANCELLED
+    assert not bc.orders

@@ -7,15 +7,16 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from domain.email_digests import payer_email_digest
 from domain.errors import Rejection, RequestRejected
-from domain.models import OrderStatus, WebOrderKey
+from domain.models import OrderStatus, PaymentKey, WebOrderKey
 from domain.payments.accounts import PaymentAccount
 from domain.payments.matching import Position
-from domain.payments.payment import Money, Payment, PaymentStatus, customer_digest
+from domain.payments.payment import Money, Payment, PaymentStatus
 from domain.payments.record import MatchStatus, PaymentRecord
 from domain.payments.sync_payment import PaymentSync, sync_payment
 from domain.payments.unpaid import UnpaidOrder
-from domain.records import EventStatus, OrderMessage, OrderRecord, WebhookEvent
+from domain.records import EventStatus, OrderRecord, StreamMessage, WebhookEvent
 from tests.fakes import FixedClock, MemoryEvents, MemoryOrders, MemoryPayments, MemoryQueue, MemoryUnpaidOrders
 
 ACCOUNT = PaymentAccount(provider="mollie", account="main", source="woocommerce", shop="shop-a")
@@ -48,6 +49,9 @@ class World:
             queue=self.queue,
             order_queue=self.order_queue,
             clock=self.clock,
+            wait_for_order=timedelta(hours=24),
+            retry_every=timedelta(minutes=15),
+            match_window=timedelta(hours=72),
         )
 
     def order(self, total: str, currency: str = "EUR") -> None:
@@ -66,10 +70,10 @@ class World:
 
     def hint(self, payment_id: str) -> PaymentRecord | None:
         """Mollie's classic call for the payment, as intake stores and queues it."""
-        key = WebOrderKey(source="mollie", shop="main", order_id=payment_id)
+        key = PaymentKey(provider="mollie", account="main", payment_id=payment_id).stream
         event_id = f"evt-{len(self.events.rows)}"
         event = WebhookEvent(
-            order_key=key,
+            stream=key,
             event_id=event_id,
             topic="payment.changed",
             dedup_key=event_id,
@@ -77,7 +81,7 @@ class World:
             received_at=self.clock.now(),
         )
         self.events.add(event, f"id={payment_id}".encode())
-        return sync_payment(self.sync, OrderMessage(order_key=key, event_id=event_id))
+        return sync_payment(self.sync, StreamMessage(stream=key, event_id=event_id))
 
 
 def test_a_payment_mollie_does_not_know_is_ignored_and_nothing_is_recorded():
@@ -213,7 +217,7 @@ def test_an_order_in_bc_held_for_its_payment_is_looked_at_again_once_paid_and_on
     assert world.order_queue.messages == [], "partly paid: nothing to look at again"
     world.hint("tr_2")
 
-    assert world.order_queue.messages == [OrderMessage(order_key=ORDER, event_id="evt-order-1", recheck=True)]
+    assert world.order_queue.messages == [StreamMessage(stream=ORDER.stream, event_id="evt-order-1", recheck=True)]
 
 
 class Unreferenced(World):
@@ -228,14 +232,16 @@ class Unreferenced(World):
         key = WebOrderKey(source="woocommerce", shop="shop-a", order_id=order_id)
         ordered_at = datetime(2026, 11, 29, 9, tzinfo=UTC) - timedelta(hours=hours_ago)
         total_money = Money(amount=Decimal(total), currency="EUR")
-        self.unpaid.add(UnpaidOrder(key=key, total=total_money, customer=customer_digest(email), ordered_at=ordered_at))
+        self.unpaid.add(
+            UnpaidOrder(key=key, total=total_money, customer=payer_email_digest(email), ordered_at=ordered_at)
+        )
         self.orders.create(OrderRecord(key=key, web_total=Decimal(total), web_currency="EUR"))
         return key
 
     def paid_by(self, payment_id: str, value: str, email: str = "") -> None:
         self.paid(payment_id, value, reference="")
         known = self.mollie.known[payment_id]
-        self.mollie.known[payment_id] = known.model_copy(update={"customer": customer_digest(email)})
+        self.mollie.known[payment_id] = known.model_copy(update={"customer": payer_email_digest(email)})
 
 
 def test_a_payment_naming_no_order_pays_the_one_unpaid_order_of_its_amount_and_payer():

@@ -9,45 +9,20 @@ from domain.invoices.invoice import BcInvoice
 from domain.invoices.track_invoices import InvoiceTracking, link_invoices, poll_invoices
 from domain.models import OrderStatus, WebOrderKey
 from domain.records import OrderRecord
-from tests.fakes import FixedClock, MemoryOrders, MemorySyncState, order_in_bc
+from tests.fakes import FixedClock, MemoryInvoices, MemoryOrders, MemorySyncState, order_in_bc, posted_invoice
 
 ORDER = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1001")
 STAMP = datetime(2026, 11, 29, 10, tzinfo=UTC)
 
 
-class Invoices:
-    def __init__(self, *posted: BcInvoice) -> None:
-        self.posted = list(posted)
-        self.asked: list[datetime | None] = []
-
-    def changed_since(self, since: datetime | None) -> list[BcInvoice]:
-        self.asked.append(since)
-        return self.posted
-
-    def at(self, resource: str) -> list[BcInvoice]:
-        return []
-
-    def get(self, invoice_id: str) -> BcInvoice | None:
-        return next((each for each in self.posted if each.id == invoice_id), None)
-
-
 def invoice(number: str, document: str = "WEB1001", remaining: str = "30.00", minutes: int = 0) -> BcInvoice:
-    return BcInvoice(
-        id=f"id-{number}",
-        number=number,
-        external_document_number=document,
-        customer_number="C00010",
-        total_including_tax=Decimal("30.00"),
-        remaining_amount=Decimal(remaining),
-        status="Open",
-        last_modified=STAMP + timedelta(minutes=minutes),
-    )
+    return posted_invoice(number, document, remaining, modified=STAMP + timedelta(minutes=minutes))
 
 
 def tracking(*posted: BcInvoice) -> InvoiceTracking:
     orders = MemoryOrders()
     order_in_bc(orders, ORDER, "web1001")
-    return InvoiceTracking(invoices=Invoices(*posted), orders=orders, state=MemorySyncState(), clock=FixedClock())
+    return InvoiceTracking(invoices=MemoryInvoices(*posted), orders=orders, state=MemorySyncState(), clock=FixedClock())
 
 
 def invoices_of(track: InvoiceTracking) -> list[tuple[str, Decimal]]:
@@ -81,7 +56,7 @@ def test_the_first_poll_looks_back_a_week_and_the_next_from_the_last_less_a_marg
     poll_invoices(track)
     poll_invoices(track)
 
-    assert isinstance(track.invoices, Invoices)
+    assert isinstance(track.invoices, MemoryInvoices)
     assert track.invoices.asked == [first_at - timedelta(days=7), first_at - timedelta(minutes=5)]
     assert invoices_of(track) == [("S-INV1", Decimal("30.00"))]
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from domain.orders.mapping import woocommerce
-from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload
+from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload
 
 ANNA = ShopCustomer("Anna", "de Vries", "Anna@Example.nl", customer_id=12)
 

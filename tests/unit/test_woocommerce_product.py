@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from domain.catalog.availability import ChannelStock, StockStatus
 from domain.catalog.listing import ListedField, Listing, ListingStatus, VariantListing
-from integrations.shops.woocommerce_catalog import product, variation
+from integrations.shops.woocommerce.catalog import product, variation
 
 LISTED = Listing(
     sku="KOF-1001",

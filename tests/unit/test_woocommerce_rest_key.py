@@ -7,7 +7,7 @@ import logging
 import httpx
 import pytest
 
-from integrations.shops.woocommerce import rest_auth
+from integrations.shops.woocommerce.client import rest_auth
 
 
 def test_the_request_log_line_is_written_with_the_secret_masked(caplog: pytest.LogCaptureFixture):

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.catalog.sku import sku_of
 from domain.models import Address, Order, OrderLine, Party, WebOrderKey
 from domain.values import Timestamp, parse_json
 
@@ -94,9 +95,8 @@ def to_order(shop: str, portal: PortalOrder) -> Order:
 
 
 def _line(line: PortalOrderLine) -> OrderLine:
-    sku = f"{line.item_number}-{line.variant_code}" if line.variant_code else line.item_number
     return OrderLine(
-        sku=sku.upper(),
+        sku=sku_of(line.item_number, line.variant_code).upper(),
         description="",
         quantity=line.quantity,
         unit_price=None,

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.catalog.prices import CustomerPricing, PriceRequest, best_price
+from domain.catalog.price_calculation import best_price
+from domain.catalog.prices import CustomerPricing, PriceRequest
 from domain.models import BcCustomer, BcSalesOrder, BcSalesOrderLine, Order, OrderLine, ResolvedSku
 from domain.orders.rules.totals import totals_problem
 from domain.payments.matching import Position, Settlement
@@ -56,12 +57,14 @@ class ControlResult(BaseModel):
 
 @dataclass(frozen=True)
 class ControlPolicy:
-    price_tolerance_percent: Decimal = Decimal(1)
-    totals_tolerance: Decimal = Decimal("0.02")
-    company_country: str = "NL"
-    prepayment_channels: frozenset[str] = frozenset({"woocommerce", "shopify"})
-    on_account_methods: frozenset[str] = frozenset({"cod", "invoice", "on_account"})
-    local_currency: str = "EUR"
+    """What the controls hold an order against; the values (and their defaults) come from the settings."""
+
+    price_tolerance_percent: Decimal
+    totals_tolerance: Decimal
+    company_country: str
+    prepayment_channels: frozenset[str]
+    on_account_methods: frozenset[str]
+    local_currency: str
 
 
 def run_controls(
@@ -127,7 +130,7 @@ def _price(
 def _bc_price(
     order: Order,
     document: BcSalesOrder,
-    found: ResolvedSku,
+    resolved_sku: ResolvedSku,
     *,
     web_line: OrderLine,
     bc_line: BcSalesOrderLine,
@@ -135,19 +138,19 @@ def _bc_price(
 ) -> tuple[Decimal | None, str]:
     """BC's net unit price excluding VAT for the line, and where it comes from. The web line is taken to be in the
     item's base unit of measure."""
-    if pricing is None or found.unit_price is None:
-        return found.unit_price, "item card"
+    if pricing is None or resolved_sku.unit_price is None:
+        return resolved_sku.unit_price, "item card"
     resolved = best_price(
         pricing.lines,
         PriceRequest(
             customer_number=document.billed_customer_number,
             customer_price_group=pricing.customer_price_group,
             customer_discount_group=pricing.customer_discount_group,
-            item_number=found.item_number,
-            variant_code=found.variant_code or "",
+            item_number=resolved_sku.item_number,
+            variant_code=resolved_sku.variant_code or "",
             quantity=web_line.quantity,
             order_date=order.order_date,
-            item_unit_price=found.unit_price,
+            item_unit_price=resolved_sku.unit_price,
             vat_percent=bc_line.tax_percent,
         ),
     )

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from localdev.shop.woocommerce import ShopCustomer, ShopLine
 from localdev.simulators.shopify.orders import OrderDraft
+from tests.support.woocommerce import ShopCustomer, ShopLine
 
 
 class OrderDescription(BaseModel):
-    """`POST /_sim/orders`: lines and a customer as in `localdev.shop.woocommerce`, plus the checkout's options."""
+    """`POST /_sim/orders`: lines and a customer as in `tests.support.woocommerce`, plus the checkout's options."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -7,9 +7,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from localdev.shop.woocommerce import ShopCustomer, ShopLine
 from localdev.simulators.shopify.ids import ShopifyIds
 from localdev.simulators.shopify.money import cents, money, money_set, tax_on
+from tests.support.woocommerce import ShopCustomer, ShopLine
 
 SHIPPING_VAT = Decimal("0.21")
 COUNTRIES = {"NL": "Netherlands", "BE": "Belgium", "DE": "Germany", "FR": "France", "LU": "Luxembourg"}

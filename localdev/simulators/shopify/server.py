@@ -10,7 +10,6 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any
 
-from localdev.shop.woocommerce import ShopCustomer, ShopLine
 from localdev.simulators.background import BackgroundServer
 from localdev.simulators.shopify.app import ShopifyShop
 from localdev.simulators.shopify.bucket import LeakyBucket
@@ -20,6 +19,7 @@ from localdev.simulators.shopify.deliveries import ShopifyDelivery, WebhookDispa
 from localdev.simulators.shopify.graphql_api import GraphQLEndpoint
 from localdev.simulators.shopify.orders import OrderDraft
 from localdev.simulators.shopify.tokens import AccessTokens
+from tests.support.woocommerce import ShopCustomer, ShopLine
 
 _CALL_TIMEOUT_S = 10.0
 

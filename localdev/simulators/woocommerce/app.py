@@ -16,7 +16,6 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 from pydantic import BaseModel, ValidationError
 
-from localdev.shop.woocommerce import ShopOrder
 from localdev.simulators.woocommerce.batch import BATCH_LIMIT
 from localdev.simulators.woocommerce.catalog import Catalog
 from localdev.simulators.woocommerce.catalog_api import CatalogApi
@@ -29,6 +28,7 @@ from localdev.simulators.woocommerce.query import OrderQuery
 from localdev.simulators.woocommerce.stats import Stats
 from localdev.simulators.woocommerce.store import OrderBook
 from localdev.simulators.woocommerce.webhook import Webhook
+from tests.support.woocommerce import ShopOrder
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

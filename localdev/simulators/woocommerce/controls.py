@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from localdev.shop.woocommerce import ShopCustomer, ShopLine, ShopOrder
+from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder
 
 
 class OrderDescription(BaseModel):

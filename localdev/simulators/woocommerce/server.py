@@ -7,12 +7,12 @@ from datetime import timedelta
 from types import TracebackType
 from typing import Any
 
-from localdev.shop.woocommerce import ShopOrder
 from localdev.simulators.background import BackgroundServer
 from localdev.simulators.woocommerce.app import WooCommerceSite
 from localdev.simulators.woocommerce.batch import BATCH_LIMIT
 from localdev.simulators.woocommerce.catalog import Catalog
 from localdev.simulators.woocommerce.webhook import Webhook, WooDelivery
+from tests.support.woocommerce import ShopOrder
 
 _CALL_MARGIN_S = 5.0
 

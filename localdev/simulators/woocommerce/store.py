@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from localdev.shop.woocommerce import ShopOrder, order_payload
+from tests.support.woocommerce import ShopOrder, order_payload
 
 ONE_SECOND = timedelta(seconds=1)
 

@@ -1,6 +1,7 @@
 """WooCommerce as seen from Koppel: order payloads with WooCommerce's arithmetic, and signed webhook deliveries.
 
-Used by the demo and the tests to play the part of a real shop.
+Plays the part of a real shop for the tests and for localdev (the shop simulators, the demo, the proofs) and the
+benchmarks; it lives in tests/ so that unit tests import nothing from localdev.
 """
 
 from __future__ import annotations

@@ -10,18 +10,17 @@ ItemIds); an item with variants has one option, "Variant", whose values are the 
 Only the fields BC owns are sent, so descriptions, images and SEO kept in the shop survive (a new product is
 always given its title, which Shopify requires).
 
-Every answer carries the query cost; a THROTTLED answer is waited out (as long as the bucket needs to refill for
-the call) and sent again, a few times. A shop that cannot be reached, fails, or refuses the token stops the run
-with RetryableError; a product or quantity Shopify refuses is answered as a refusal of its SKUs.
+Calls go through the shop's ShopifyClient (integrations/shops/shopify/client.py: throttling, the token, errors): a
+shop that cannot be reached, fails, or refuses the token stops the run with RetryableError; a product or quantity
+Shopify refuses is answered as a refusal of its SKUs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,11 +34,10 @@ from domain.catalog.listing import (
     PushOutcome,
 )
 from domain.errors import RetryableError
-from integrations.shops.shopify_admin import ShopifyAdmin
+from integrations.shops.shopify.client import GraphQLRefused, ShopifyClient
 
 BATCH_LIMIT = 100
 QUANTITIES_LIMIT = 250
-MAX_TRIES = 5
 DEFAULT_OPTION = "Title"
 DEFAULT_VALUE = "Default Title"
 VARIANT_OPTION = "Variant"
@@ -79,10 +77,6 @@ class ItemIds:
         return f"{self.product} {self.variant}".rstrip()
 
 
-class _Refused(Exception):
-    """Shopify answered the call with top-level errors (not throttling): it did nothing."""
-
-
 @dataclass(frozen=True)
 class _Quantity:
     """The available quantity to set for the inventory item of one SKU."""
@@ -93,17 +87,10 @@ class _Quantity:
 
 
 class ShopifyCatalog:
-    def __init__(
-        self,
-        admin: ShopifyAdmin,
-        location_id: str | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
+    def __init__(self, client: ShopifyClient, location_id: str | None = None) -> None:
         """`location_id` None: the shop's first location, asked once."""
-        self._admin = admin
-        self._url = admin.url("graphql.json")
+        self._client = client
         self._location_id = location_id
-        self._sleep = sleep
 
     @property
     def limit(self) -> int:
@@ -114,51 +101,53 @@ class ShopifyCatalog:
         Shopify refused keeps the id its productSet gave it, so that it is not made again."""
         outcomes: dict[str, PushOutcome] = {}
         quantities: list[_Quantity] = []
-        for found in changes:
-            answered, stocked = self._set_product(found)
+        for item_change in changes:
+            answered, stocked = self._set_product(item_change)
             outcomes.update((outcome.sku, outcome) for outcome in answered)
             quantities += stocked
         push_id = uuid.uuid4().hex
         for start in range(0, len(quantities), QUANTITIES_LIMIT):
             for refusal in self._set_quantities(quantities[start : start + QUANTITIES_LIMIT], push_id):
                 made = outcomes.get(refusal.sku)
-                outcomes[refusal.sku] = refusal.model_copy(update={"channel_id": made.channel_id if made else ""})
+                outcomes[refusal.sku] = PushOutcome(
+                    sku=refusal.sku, channel_id=made.channel_id if made else "", error=refusal.error
+                )
         return list(outcomes.values())
 
-    def _set_product(self, found: ListingChange) -> tuple[list[PushOutcome], list[_Quantity]]:
+    def _set_product(self, item_change: ListingChange) -> tuple[list[PushOutcome], list[_Quantity]]:
         """The outcomes of the SKUs the change sends, and the quantities to set for those Shopify accepted."""
-        ids = self._item_ids(found)
+        ids = self._item_ids(item_change)
         variables = {
-            "input": product_input(found.listing, found.channel_ids | {found.listing.sku: str(ids)}),
+            "input": product_input(item_change.listing, item_change.channel_ids | {item_change.listing.sku: str(ids)}),
             "identifier": {"id": ids.product} if ids.product else None,
         }
         try:
-            payload = self._call(PRODUCT_SET, variables)["productSet"]
-        except _Refused as refused:
-            return _refuse_all(found, str(refused)), []
+            payload = self._client.graphql(PRODUCT_SET, variables)["productSet"]
+        except GraphQLRefused as refused:
+            return _refuse_all(item_change, str(refused)), []
         if payload["userErrors"] or not payload["product"]:
-            return _refuse_all(found, _user_errors(payload["userErrors"])), []
+            return _refuse_all(item_change, _user_errors(payload["userErrors"])), []
         product = payload["product"]
         by_sku = {node["sku"]: node for node in product["variants"]["nodes"]}
-        outcomes = [_product_outcome(found.listing, product["id"], by_sku)] if found.product_changed else []
-        outcomes += [_variant_outcome(variant.sku, by_sku) for variant in found.changed_variants]
+        outcomes = [_product_outcome(item_change.listing, product["id"], by_sku)] if item_change.product_changed else []
+        outcomes += [_variant_outcome(variant.sku, by_sku) for variant in item_change.changed_variants]
         stocked = [
             _Quantity(offer.sku, by_sku[offer.sku]["inventoryItem"]["id"], quantity)
-            for offer in _stock_sent(found)
+            for offer in _stock_sent(item_change)
             if offer.sku in by_sku and (quantity := tracked_quantity(offer.stock)) is not None
         ]
         return outcomes, stocked
 
-    def _item_ids(self, found: ListingChange) -> ItemIds:
+    def _item_ids(self, item_change: ListingChange) -> ItemIds:
         """The ids kept for the item's own SKU. One listed before Koppel kept the variant's id with the product's
         has the product's alone: for an item without variants, the id of the product's one variant is asked (once:
         the push keeps it), so that it is not made anew."""
-        ids = ItemIds.parse(found.channel_id(found.listing.sku))
-        if found.listing.variants or not ids.product or ids.variant:
+        ids = ItemIds.parse(item_change.channel_id(item_change.listing.sku))
+        if item_change.listing.variants or not ids.product or ids.variant:
             return ids
         try:
-            product = self._call(ONLY_VARIANT, {"id": ids.product})["product"]
-        except _Refused:
+            product = self._client.graphql(ONLY_VARIANT, {"id": ids.product})["product"]
+        except GraphQLRefused:
             return ids
         variants = product["variants"]["nodes"] if product else []
         return ItemIds(ids.product, variants[0]["id"]) if len(variants) == 1 else ids
@@ -181,10 +170,10 @@ class ShopifyCatalog:
             ],
         }
         try:
-            errors = self._call(SET_QUANTITIES, {"input": stock_input, "key": _idempotency_key(push_id, stock_input)})[
-                "inventorySetQuantities"
-            ]["userErrors"]
-        except _Refused as refused:
+            errors = self._client.graphql(
+                SET_QUANTITIES, {"input": stock_input, "key": _idempotency_key(push_id, stock_input)}
+            )["inventorySetQuantities"]["userErrors"]
+        except GraphQLRefused as refused:
             return [PushOutcome(sku=quantity.sku, error=str(refused)) for quantity in quantities]
         if not errors:
             return []
@@ -193,64 +182,36 @@ class ShopifyCatalog:
     def _location(self) -> str:
         if self._location_id is None:
             try:
-                nodes = self._call(FIRST_LOCATION, {})["locations"]["nodes"]
-            except _Refused as refused:
+                nodes = self._client.graphql(FIRST_LOCATION, {})["locations"]["nodes"]
+            except GraphQLRefused as refused:
                 raise RetryableError(f"Shopify refused the locations query: {refused}") from refused
             if not nodes:
                 raise RetryableError("Shopify has no location to keep stock at")
             self._location_id = str(nodes[0]["id"])
         return self._location_id
 
-    def _call(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-        """The answer's data; a THROTTLED answer is waited out and sent again, at most MAX_TRIES times."""
-        for _ in range(MAX_TRIES):
-            body = self._post(query, variables)
-            errors = body.get("errors") or []
-            if not any(_code(error) == "THROTTLED" for error in errors):
-                if errors:
-                    raise _Refused("; ".join(f"{_code(error)}: {error.get('message', '')}" for error in errors))
-                data: dict[str, Any] = body["data"]
-                return data
-            self._sleep(_refill_seconds(body.get("extensions", {}).get("cost", {})))
-        raise RetryableError(f"Shopify throttled the call {MAX_TRIES} times in a row")
 
-    def _post(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-        response = self._admin.send("POST", self._url, json={"query": query, "variables": variables})
-        if response.status_code in (401, 403):
-            raise RetryableError(
-                f"Shopify refused the access token ({response.status_code}): check the app's credentials "
-                "and its write_products and write_inventory scopes"
-            )
-        if response.status_code >= 400:
-            raise RetryableError(f"Shopify answered {response.status_code} to a GraphQL call")
-        try:
-            body: dict[str, Any] = response.json()
-        except ValueError as error:
-            raise RetryableError("Shopify answered a GraphQL call with no JSON") from error
-        return body
-
-
-def product_input(found: Listing, channel_ids: Mapping[str, str]) -> dict[str, Any]:
+def product_input(listing: Listing, channel_ids: Mapping[str, str]) -> dict[str, Any]:
     """The ProductSetInput for an item: the fields BC owns (its category as the product type), and all its
     variants (with their ids when known)."""
     body: dict[str, Any] = {}
-    if ListedField.NAME in found.owned or not channel_ids.get(found.sku):
-        body["title"] = found.name
-    if ListedField.STATUS in found.owned:
-        body["status"] = _STATUS[found.status]
-    if ListedField.CATEGORY in found.owned:
-        body["productType"] = found.category
-    if not found.variants:
+    if ListedField.NAME in listing.owned or not channel_ids.get(listing.sku):
+        body["title"] = listing.name
+    if ListedField.STATUS in listing.owned:
+        body["status"] = _STATUS[listing.status]
+    if ListedField.CATEGORY in listing.owned:
+        body["productType"] = listing.category
+    if not listing.variants:
         option = {"name": DEFAULT_OPTION, "values": [{"name": DEFAULT_VALUE}]}
-        variant_id = ItemIds.parse(channel_ids.get(found.sku, "")).variant
+        variant_id = ItemIds.parse(channel_ids.get(listing.sku, "")).variant
         return body | {
             "productOptions": [option],
-            "variants": [_variant(found, DEFAULT_OPTION, DEFAULT_VALUE, variant_id)],
+            "variants": [_variant(listing, DEFAULT_OPTION, DEFAULT_VALUE, variant_id)],
         }
-    option = {"name": VARIANT_OPTION, "values": [{"name": variant.option} for variant in found.variants]}
+    option = {"name": VARIANT_OPTION, "values": [{"name": variant.option} for variant in listing.variants]}
     variants = [
         _variant(variant, VARIANT_OPTION, variant.option, channel_ids.get(variant.sku, ""))
-        for variant in found.variants
+        for variant in listing.variants
     ]
     return body | {"productOptions": [option], "variants": variants}
 
@@ -288,27 +249,27 @@ def _prices(offer: Offer) -> dict[str, Any]:
     return {"price": f"{offer.sale_price:f}", "compareAtPrice": f"{offer.regular_price:f}"}
 
 
-def _sent_skus(found: ListingChange) -> list[str]:
-    product = [found.listing.sku] if found.product_changed else []
-    return product + [variant.sku for variant in found.changed_variants]
+def _sent_skus(item_change: ListingChange) -> list[str]:
+    product = [item_change.listing.sku] if item_change.product_changed else []
+    return product + [variant.sku for variant in item_change.changed_variants]
 
 
-def _refuse_all(found: ListingChange, error: str) -> list[PushOutcome]:
-    return [PushOutcome(sku=sku, error=error) for sku in _sent_skus(found)]
+def _refuse_all(item_change: ListingChange, error: str) -> list[PushOutcome]:
+    return [PushOutcome(sku=sku, error=error) for sku in _sent_skus(item_change)]
 
 
-def _stock_sent(found: ListingChange) -> list[Offer]:
+def _stock_sent(item_change: ListingChange) -> list[Offer]:
     """The offers of the change whose shown quantity Koppel sets: when BC owns the stock, of the SKUs sent."""
-    if ListedField.STOCK not in found.listing.owned:
+    if ListedField.STOCK not in item_change.listing.owned:
         return []
-    own: list[Offer] = [found.listing] if found.product_changed and not found.listing.variants else []
-    return [offer for offer in [*own, *found.changed_variants] if offer.stock.shown]
+    own: list[Offer] = [item_change.listing] if item_change.product_changed and not item_change.listing.variants else []
+    return [offer for offer in [*own, *item_change.changed_variants] if offer.stock.shown]
 
 
-def _product_outcome(found: Listing, product_id: str, by_sku: Mapping[str, Any]) -> PushOutcome:
+def _product_outcome(listing: Listing, product_id: str, by_sku: Mapping[str, Any]) -> PushOutcome:
     """The item's own SKU accepted: the product's id, with its one variant's when the item has no variants."""
-    default_variant = "" if found.variants else str(by_sku.get(found.sku, {}).get("id", ""))
-    return PushOutcome(sku=found.sku, channel_id=str(ItemIds(product_id, default_variant)))
+    default_variant = "" if listing.variants else str(by_sku.get(listing.sku, {}).get("id", ""))
+    return PushOutcome(sku=listing.sku, channel_id=str(ItemIds(product_id, default_variant)))
 
 
 def _variant_outcome(sku: str, by_sku: Mapping[str, Any]) -> PushOutcome:
@@ -340,18 +301,6 @@ def _quantity_index(field: Sequence[str]) -> int | None:
     if len(field) >= 3 and field[:2] == ["input", "quantities"] and str(field[2]).isdigit():
         return int(field[2])
     return None
-
-
-def _code(error: Mapping[str, Any]) -> str:
-    return str((error.get("extensions") or {}).get("code", "error"))
-
-
-def _refill_seconds(cost: Mapping[str, Any]) -> float:
-    """How long the bucket needs to hold the call's requested cost again; a second when Shopify does not say."""
-    status = cost.get("throttleStatus") or {}
-    rate = float(status.get("restoreRate") or 0)
-    missing = float(cost.get("requestedQueryCost") or 0) - float(status.get("currentlyAvailable") or 0)
-    return max(missing, 1.0) / rate if rate > 0 else 1.0
 
 
 def _idempotency_key(push_id: str, stock_input: Mapping[str, Any]) -> str:

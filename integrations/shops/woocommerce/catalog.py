@@ -14,8 +14,6 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any, TypeVar
 
-import httpx
-
 from domain.catalog.availability import ChannelStock, StockStatus
 from domain.catalog.listing import (
     ListedField,
@@ -26,8 +24,7 @@ from domain.catalog.listing import (
     PushOutcome,
     VariantListing,
 )
-from domain.errors import RetryableError
-from integrations.shops.woocommerce import rest_auth
+from integrations.shops.woocommerce.client import WooCommerceClient
 
 BATCH_LIMIT = 100
 OfferT = TypeVar("OfferT", bound=Offer)
@@ -44,12 +41,9 @@ _STOCK_STATUS = {
 
 
 class WooCommerceCatalog:
-    def __init__(
-        self, http: httpx.Client, site_url: str, consumer_key: str, consumer_secret: str, key_in_query: bool = False
-    ) -> None:
-        self._http = http
-        self._products_url = site_url.rstrip("/") + "/wp-json/wc/v3/products"
-        self._auth = rest_auth(consumer_key, consumer_secret, key_in_query)
+    def __init__(self, client: WooCommerceClient) -> None:
+        self._client = client
+        self._products_url = client.url("products")
         self._category_ids: dict[str, int] = {}
         """The shop's product categories by lower-cased name, as far as this process has needed them."""
 
@@ -59,19 +53,19 @@ class WooCommerceCatalog:
 
     def push(self, changes: Sequence[ListingChange]) -> list[PushOutcome]:
         """The changed products in one call, then the changed variants of each product in calls of their own."""
-        outcomes = self._push_products([found for found in changes if found.product_changed])
+        outcomes = self._push_products([item_change for item_change in changes if item_change.product_changed])
         accepted = {outcome.sku: outcome.channel_id for outcome in outcomes if outcome.channel_id}
-        for found in changes:
-            if found.changed_variants:
-                parent_id = accepted.get(found.listing.sku) or found.channel_id(found.listing.sku)
-                outcomes += self._push_variations(found, parent_id)
+        for item_change in changes:
+            if item_change.changed_variants:
+                parent_id = accepted.get(item_change.listing.sku) or item_change.channel_id(item_change.listing.sku)
+                outcomes += self._push_variations(item_change, parent_id)
         return outcomes
 
     def _push_products(self, changes: Sequence[ListingChange]) -> list[PushOutcome]:
         if not changes:
             return []
-        ids = {found.listing.sku: found.channel_id(found.listing.sku) for found in changes}
-        listings = [found.listing for found in changes]
+        ids = {item_change.listing.sku: item_change.channel_id(item_change.listing.sku) for item_change in changes}
+        listings = [item_change.listing for item_change in changes]
         categories = self._categories({_category(listing) for listing in listings} - {""})
         unplaced = [listing for listing in listings if _category(listing) not in {"", *categories}]
         sendable = [listing for listing in listings if listing not in unplaced]
@@ -92,10 +86,10 @@ class WooCommerceCatalog:
         if not taken:
             return outcomes
         ids = self._ids_by_sku(taken)
-        found = [created[sku] for sku in taken if sku in ids]
-        if not found:
+        existing = [created[sku] for sku in taken if sku in ids]
+        if not existing:
             return outcomes
-        adopted = {outcome.sku: outcome for outcome in self._write(self._products_url, found, ids, body)}
+        adopted = {outcome.sku: outcome for outcome in self._write(self._products_url, existing, ids, body)}
         return [adopted.get(outcome.sku, outcome) for outcome in outcomes]
 
     def _categories(self, names: set[str]) -> dict[str, int]:
@@ -115,27 +109,27 @@ class WooCommerceCatalog:
     def _read_categories(self) -> None:
         url, page = f"{self._products_url}/categories", 1
         while True:
-            found = self._send("GET", url, params={"per_page": str(BATCH_LIMIT), "page": str(page)})
-            self._category_ids |= {str(row["name"]).lower(): int(row["id"]) for row in found}
-            if len(found) < BATCH_LIMIT:
+            page_rows = self._client.get(url, {"per_page": str(BATCH_LIMIT), "page": str(page)})
+            self._category_ids |= {str(row["name"]).lower(): int(row["id"]) for row in page_rows}
+            if len(page_rows) < BATCH_LIMIT:
                 return
             page += 1
 
     def _ids_by_sku(self, skus: Sequence[str]) -> dict[str, str]:
         params = {"sku": ",".join(skus), "per_page": str(BATCH_LIMIT), "_fields": "id,sku"}
-        products = self._send("GET", self._products_url, params=params)
+        products = self._client.get(self._products_url, params)
         return {row["sku"]: str(row["id"]) for row in products if row.get("sku") in skus}
 
-    def _push_variations(self, found: ListingChange, parent_id: str) -> list[PushOutcome]:
+    def _push_variations(self, item_change: ListingChange, parent_id: str) -> list[PushOutcome]:
         """The changed variants of one product, at most `BATCH_LIMIT` a call; all refused when the product is."""
         if not parent_id:
-            return [PushOutcome(sku=variant.sku, error=NOT_ACCEPTED) for variant in found.changed_variants]
+            return [PushOutcome(sku=variant.sku, error=NOT_ACCEPTED) for variant in item_change.changed_variants]
         url = f"{self._products_url}/{int(parent_id)}/variations"
-        variants = found.changed_variants
+        variants = item_change.changed_variants
         return [
             outcome
             for start in range(0, len(variants), BATCH_LIMIT)
-            for outcome in self._write(url, variants[start : start + BATCH_LIMIT], found.channel_ids, variation)
+            for outcome in self._write(url, variants[start : start + BATCH_LIMIT], item_change.channel_ids, variation)
         ]
 
     def _write(
@@ -156,72 +150,60 @@ class WooCommerceCatalog:
         return outcomes + [_outcome(offer, item) for (offer, _), item in updated]
 
     def _batch(self, url: str, body: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-        answer: dict[str, Any] = self._send("POST", f"{url}/batch", json=body)
+        answer: dict[str, Any] = self._client.post(f"{url}/batch", body)
         return answer
 
-    def _send(self, method: str, url: str, **options: Any) -> Any:
-        try:
-            response = self._http.request(method, url, auth=self._auth, **options)
-        except httpx.TransportError as error:
-            raise RetryableError(f"WooCommerce unreachable: {type(error).__name__}") from error
-        if response.status_code >= 400:
-            raise RetryableError(f"WooCommerce answered {response.status_code} to {method} {url.rsplit('/', 1)[-1]}")
-        try:
-            return response.json()
-        except ValueError as error:
-            raise RetryableError(f"WooCommerce answered {method} {url.rsplit('/', 1)[-1]} with no JSON") from error
 
-
-def product(found: Listing, create: bool = False, categories: Mapping[str, int] | None = None) -> dict[str, Any]:
+def product(listing: Listing, create: bool = False, categories: Mapping[str, int] | None = None) -> dict[str, Any]:
     """The product's type and the fields BC owns in this channel; a create also names the SKU. A product with
     variants is (or becomes) variable and carries their options; its prices and stock are its variations'. One
     that lost its variants becomes simple again (its old variations stay in the shop, no longer sold).
     `categories`: the shop's category id by name."""
-    body: dict[str, Any] = {"sku": found.sku} if create else {}
-    if ListedField.NAME in found.owned:
-        body["name"] = found.name
-    if ListedField.STATUS in found.owned:
-        body["status"] = _STATUS[found.status]
-    category_id = (categories or {}).get(found.category)
-    if ListedField.CATEGORY in found.owned and category_id:
+    body: dict[str, Any] = {"sku": listing.sku} if create else {}
+    if ListedField.NAME in listing.owned:
+        body["name"] = listing.name
+    if ListedField.STATUS in listing.owned:
+        body["status"] = _STATUS[listing.status]
+    category_id = (categories or {}).get(listing.category)
+    if ListedField.CATEGORY in listing.owned and category_id:
         body["categories"] = [{"id": category_id}]
-    if not found.variants:
-        return body | {"type": "simple"} | _offer(found)
-    options = [variant.option for variant in found.variants]
+    if not listing.variants:
+        return body | {"type": "simple"} | _offer(listing)
+    options = [variant.option for variant in listing.variants]
     attribute = {"name": VARIANT_ATTRIBUTE, "visible": True, "variation": True, "options": options}
     return body | {"type": "variable", "manage_stock": False, "attributes": [attribute]}
 
 
-def _category(found: Listing) -> str:
+def _category(listing: Listing) -> str:
     """The category name the shop must have for the listing ("" when BC does not own its category)."""
-    return found.category if ListedField.CATEGORY in found.owned else ""
+    return listing.category if ListedField.CATEGORY in listing.owned else ""
 
 
-def variation(found: VariantListing, create: bool = False) -> dict[str, Any]:
+def variation(variant: VariantListing, create: bool = False) -> dict[str, Any]:
     """A variant's option and the fields BC owns on it; a create also names the SKU."""
-    body: dict[str, Any] = {"sku": found.sku} if create else {}
-    return {**body, "attributes": [{"name": VARIANT_ATTRIBUTE, "option": found.option}], **_offer(found)}
+    body: dict[str, Any] = {"sku": variant.sku} if create else {}
+    return {**body, "attributes": [{"name": VARIANT_ATTRIBUTE, "option": variant.option}], **_offer(variant)}
 
 
-def _offer(found: Offer) -> dict[str, Any]:
+def _offer(offer: Offer) -> dict[str, Any]:
     body: dict[str, Any] = {}
-    if ListedField.PRICES in found.owned:
-        body |= _prices(found)
-    if ListedField.STOCK in found.owned:
-        body |= _stock(found.stock)
+    if ListedField.PRICES in offer.owned:
+        body |= _prices(offer)
+    if ListedField.STOCK in offer.owned:
+        body |= _stock(offer.stock)
     return body
 
 
-def _prices(found: Offer) -> dict[str, Any]:
+def _prices(offer: Offer) -> dict[str, Any]:
     """Sale dates in the site's time zone (WooCommerce reads a date without an offset so): the first day from its
     start, the last day to its end, as the shop's own product form does (a bare date would end the sale as the last
     day begins). "" clears a date; null would leave it as it was (the products controller sets a date only
     `isset()`)."""
     return {
-        "regular_price": f"{found.regular_price:f}",
-        "sale_price": f"{found.sale_price:f}" if found.sale_price is not None else "",
-        "date_on_sale_from": f"{found.sale_from.isoformat()}T00:00:00" if found.sale_from else "",
-        "date_on_sale_to": f"{found.sale_to.isoformat()}T23:59:59" if found.sale_to else "",
+        "regular_price": f"{offer.regular_price:f}",
+        "sale_price": f"{offer.sale_price:f}" if offer.sale_price is not None else "",
+        "date_on_sale_from": f"{offer.sale_from.isoformat()}T00:00:00" if offer.sale_from else "",
+        "date_on_sale_to": f"{offer.sale_to.isoformat()}T23:59:59" if offer.sale_to else "",
     }
 
 
@@ -242,12 +224,12 @@ def _stock(stock: ChannelStock) -> dict[str, Any]:
     }
 
 
-def _outcome(found: Offer, item: dict[str, Any]) -> PushOutcome:
+def _outcome(offer: Offer, item: dict[str, Any]) -> PushOutcome:
     """The shop's answer for one object; a create refused because the SKU is taken names the product or variation
     that has it, whose id the refusal carries (the next run updates that one)."""
     error = item.get("error")
     if not error:
-        return PushOutcome(sku=found.sku, channel_id=str(item.get("id", "")))
+        return PushOutcome(sku=offer.sku, channel_id=str(item.get("id", "")))
     holder = error.get("data", {}).get("resource_id") if error.get("code") == DUPLICATE_SKU else None
     text = f"{error.get('code', 'error')}: {error.get('message', '')}"
-    return PushOutcome(sku=found.sku, channel_id=str(holder or ""), error=text)
+    return PushOutcome(sku=offer.sku, channel_id=str(holder or ""), error=text)

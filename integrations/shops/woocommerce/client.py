@@ -1,18 +1,28 @@
-"""WooCommerce REST API v3: the shop's orders, read when webhooks may have been missed."""
+"""The one HTTP client for a WooCommerce shop's REST API v3: the REST key, and what each answer means.
+
+WooCommerce's answer            what the client does
+none (not reached, dropped)     RetryableError; not sent again here
+any 4xx or 5xx                  RetryableError (WooCommerce documents no rate limit for REST v3, only for its Store
+                                API; a host's 429 or 503 is waited out by trying the run or recovery again later)
+2xx without JSON                RetryableError
+a batch's refused objects       in the answer (200, `error` per object), for the caller
+
+Nothing is a PermanentError and nothing is sent again here: a shop that fails or refuses stops the run or the
+recovery, which tries again later.
+"""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from collections.abc import Generator, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Generator, Mapping
+from typing import Any
 
 import httpx
 
 from domain.errors import RetryableError
 
-PAGE_SIZE = 100
+API_PATH = "/wp-json/wc/v3"
 _SECRET_IN_URL = re.compile(r"(consumer_secret=)[^&\s\"]*")
 
 
@@ -57,52 +67,36 @@ def _mask_secrets_in(logger: logging.Logger) -> None:
         logger.addFilter(_MaskSecrets())
 
 
-def _query(modified_after: datetime, page: int) -> dict[str, str]:
-    return {
-        "modified_after": modified_after.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds"),
-        "dates_are_gmt": "true",
-        "orderby": "modified",
-        "order": "asc",
-        "status": "any",
-        "per_page": str(PAGE_SIZE),
-        "page": str(page),
-    }
-
-
-class WooCommerceOrderFeed:
-    """GET /wp-json/wc/v3/orders?modified_after=..., oldest change first."""
+class WooCommerceClient:
+    """Requests to one shop's REST API v3 with its REST key (`key_in_query`: see `rest_auth`)."""
 
     def __init__(
         self, http: httpx.Client, site_url: str, consumer_key: str, consumer_secret: str, key_in_query: bool = False
     ) -> None:
         self._http = http
-        self._orders_url = site_url.rstrip("/") + "/wp-json/wc/v3/orders"
+        self._base = site_url.rstrip("/") + API_PATH
         self._auth = rest_auth(consumer_key, consumer_secret, key_in_query)
 
-    def modified_since(self, since: datetime) -> Iterator[bytes]:
-        """Keyset paging on the modification time, not page numbers: an order changed while the list is read moves
-        to the end instead of shifting an unread one onto a page already read. A second is read twice at each page
-        boundary (modified_after is strict and to the second); ids already given are not given again. More than a
-        page changed within one second is read by page number under the same cursor."""
-        cursor, page, given = since, 1, set[tuple[int, str]]()
-        while True:
-            orders = self._get(_query(cursor, page)).json()
-            for order in orders:
-                version = (order["id"], order.get("date_modified_gmt"))
-                if version not in given:
-                    given.add(version)
-                    yield json.dumps(order).encode()
-            if len(orders) < PAGE_SIZE:
-                return
-            last = max(datetime.fromisoformat(order["date_modified_gmt"]) for order in orders)
-            following = last.replace(tzinfo=UTC) - timedelta(seconds=1)
-            cursor, page = (following, 1) if following > cursor else (cursor, page + 1)
+    def url(self, resource: str) -> str:
+        """E.g. `orders` or `products/12/variations`."""
+        return f"{self._base}/{resource}"
 
-    def _get(self, params: dict[str, str]) -> httpx.Response:
+    def get(self, url: str, params: Mapping[str, str], what: str = "") -> Any:
+        """The answer's JSON; `what` names the request in errors (by default the method and the URL's last part)."""
+        return self._send("GET", url, what, params=params)
+
+    def post(self, url: str, body: Mapping[str, Any]) -> Any:
+        return self._send("POST", url, "", json=body)
+
+    def _send(self, method: str, url: str, what: str, **options: Any) -> Any:
+        what = what or f"{method} {url.rsplit('/', 1)[-1]}"
         try:
-            response = self._http.get(self._orders_url, params=params, auth=self._auth)
+            response = self._http.request(method, url, auth=self._auth, **options)
         except httpx.TransportError as error:
             raise RetryableError(f"WooCommerce unreachable: {type(error).__name__}") from error
         if response.status_code >= 400:
-            raise RetryableError(f"WooCommerce answered {response.status_code} to the order list")
-        return response
+            raise RetryableError(f"WooCommerce answered {response.status_code} to {what}")
+        try:
+            return response.json()
+        except ValueError as error:
+            raise RetryableError(f"WooCommerce answered {what} with no JSON") from error

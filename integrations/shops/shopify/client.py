@@ -1,0 +1,166 @@
+"""The one HTTP client for a Shopify shop's Admin API, REST and GraphQL, at the one API version Koppel is configured
+for (`KOPPEL_SHOPIFY_API_VERSION`): the access token, throttling and what each answer means.
+
+Shopify's answer                        what the client does
+none (not reached, dropped)             RetryableError; not sent again here
+401                                     a new token when one can be had (an app's client credentials), sent once more
+429 (leaky bucket, nothing was done)    waits Retry-After (2 s when absent, at most 10 s), sends again; 4 sends at most
+401/403 still, 429 still, other 4xx/5xx RetryableError
+GraphQL: no JSON                        RetryableError
+GraphQL: error THROTTLED (cost bucket)  waits until the bucket holds the call's cost, sends again; 5 sends at most,
+                                        then RetryableError
+GraphQL: other top-level errors         GraphQLRefused (Shopify did nothing): the caller refuses what it sent
+GraphQL: userErrors                     in the data, for the caller
+
+Nothing is a PermanentError: a shop that fails or refuses stops the run or the recovery, which tries again later.
+Shopify answers each call with `X-Shopify-API-Version`, the version it used: another than the one asked for means
+that version is no longer supported and Shopify fell back to the oldest one it still supports (a warning).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+
+from domain.errors import RetryableError
+from integrations.shops.shopify.access import AccessToken
+
+TOKEN_HEADER = "X-Shopify-Access-Token"  # noqa: S105 - a header name
+VERSION_HEADER = "X-Shopify-API-Version"
+REFUSED_TOKEN = frozenset({401, 403})
+THROTTLED_STATUS = 429
+MAX_SENDS = 4
+"""Of one request Shopify answers 429."""
+RETRY_AFTER_DEFAULT_SECONDS = 2.0
+RETRY_AFTER_MAX_SECONDS = 10.0
+MAX_GRAPHQL_SENDS = 5
+"""Of one GraphQL call Shopify answers THROTTLED."""
+
+log = logging.getLogger(__name__)
+
+
+class GraphQLRefused(Exception):
+    """Shopify answered the call with top-level errors (not throttling): it did nothing."""
+
+
+class ShopifyClient:
+    """`api_version`: Shopify's `YYYY-MM`, the same for every call Koppel makes to the shop."""
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        shop_url: str,
+        api_version: str,
+        token: AccessToken,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._http = http
+        self._version = api_version
+        self._base = f"{shop_url.rstrip('/')}/admin/api/{api_version}"
+        self._token = token
+        self._served = api_version
+        self._sleep = sleep
+
+    def url(self, resource: str) -> str:
+        """E.g. `orders.json`."""
+        return f"{self._base}/{resource}"
+
+    def get(self, url: str, params: Mapping[str, str] | None, what: str) -> httpx.Response:
+        """A REST read at `url` (a resource's, or the next page a `Link` header names); `what` names it in errors."""
+        return self._answer("GET", url, what, params=params)
+
+    def graphql(self, query: str, variables: Mapping[str, Any]) -> dict[str, Any]:
+        """The call's data; GraphQLRefused when Shopify answers it with errors."""
+        for _ in range(MAX_GRAPHQL_SENDS):
+            body = self._graphql_body(query, variables)
+            errors = body.get("errors") or []
+            if not any(_code(error) == "THROTTLED" for error in errors):
+                if errors:
+                    raise GraphQLRefused("; ".join(f"{_code(error)}: {error.get('message', '')}" for error in errors))
+                data: dict[str, Any] = body["data"]
+                return data
+            self._sleep(_refill_seconds(body.get("extensions", {}).get("cost", {})))
+        raise RetryableError(f"Shopify throttled the call {MAX_GRAPHQL_SENDS} times in a row")
+
+    def _graphql_body(self, query: str, variables: Mapping[str, Any]) -> dict[str, Any]:
+        json = {"query": query, "variables": variables}
+        response = self._answer("POST", self.url("graphql.json"), "a GraphQL call", json=json)
+        try:
+            body: dict[str, Any] = response.json()
+        except ValueError as error:
+            raise RetryableError("Shopify answered a GraphQL call with no JSON") from error
+        return body
+
+    def _answer(
+        self, method: str, url: str, what: str, *, params: Mapping[str, str] | None = None, json: Any = None
+    ) -> httpx.Response:
+        """Shopify's answer to the request, a 429 waited out; RetryableError for any other refusal or failure."""
+        for _ in range(MAX_SENDS):
+            response = self._send(method, url, params, json)
+            if response.status_code != THROTTLED_STATUS:
+                break
+            self._sleep(_retry_after(response))
+        status = response.status_code
+        if status in REFUSED_TOKEN:
+            raise RetryableError(
+                f"Shopify refused the access token ({status}) to {what}: check the app's credentials and its "
+                "scopes (read_orders; write_products and write_inventory for the catalog)"
+            )
+        if status >= 400:
+            raise RetryableError(f"Shopify answered {status} to {what}")
+        return response
+
+    def _send(self, method: str, url: str, params: Mapping[str, str] | None, json: Any) -> httpx.Response:
+        """The answer to the request sent with the current token, or, when Shopify refused that with 401 and a new
+        one can be had, to the request sent again with the new token."""
+        token = self._token.get()
+        response = self._request(method, url, token, params, json)
+        if response.status_code == 401 and self._token.invalidate(token):
+            response = self._request(method, url, self._token.get(), params, json)
+        self._note_version(response.headers.get(VERSION_HEADER))
+        return response
+
+    def _request(
+        self, method: str, url: str, token: str, params: Mapping[str, str] | None, json: Any
+    ) -> httpx.Response:
+        try:
+            return self._http.request(method, url, params=params, json=json, headers={TOKEN_HEADER: token})
+        except httpx.TransportError as error:
+            raise RetryableError(f"Shopify unreachable: {type(error).__name__}") from error
+
+    def _note_version(self, served: str | None) -> None:
+        """A warning, once per version served, when Shopify used another API version than the one asked for."""
+        if served and served != self._served:
+            self._served = served
+            if served != self._version:
+                log.warning(
+                    "Shopify answered with API version %s, not the %s asked for: that version is no longer "
+                    "supported; raise KOPPEL_SHOPIFY_API_VERSION",
+                    served,
+                    self._version,
+                )
+
+
+def _retry_after(response: httpx.Response) -> float:
+    """Retry-After in seconds, at most RETRY_AFTER_MAX_SECONDS; the default when absent or unreadable."""
+    try:
+        seconds = float(response.headers.get("Retry-After", RETRY_AFTER_DEFAULT_SECONDS))
+    except ValueError:
+        seconds = RETRY_AFTER_DEFAULT_SECONDS
+    return min(max(seconds, 0.0), RETRY_AFTER_MAX_SECONDS)
+
+
+def _code(error: Mapping[str, Any]) -> str:
+    return str((error.get("extensions") or {}).get("code", "error"))
+
+
+def _refill_seconds(cost: Mapping[str, Any]) -> float:
+    """How long the bucket needs to hold the call's requested cost again; a second when Shopify does not say."""
+    status = cost.get("throttleStatus") or {}
+    rate = float(status.get("restoreRate") or 0)
+    missing = float(cost.get("requestedQueryCost") or 0) - float(status.get("currentlyAvailable") or 0)
+    return max(missing, 1.0) / rate if rate > 0 else 1.0

@@ -1,0 +1,90 @@
+"""The shop clients' answer tables (integrations/shops/*/client.py), against canned answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from domain.errors import RetryableError
+from integrations.shops.shopify.access import StaticToken
+from integrations.shops.shopify.client import GraphQLRefused, ShopifyClient
+from integrations.shops.woocommerce.client import WooCommerceClient
+
+SHOP = "https://shop.example"
+
+
+def _answers(*responses: httpx.Response) -> tuple[httpx.Client, list[httpx.Request]]:
+    """An HTTP client answering each request with the next response, and the requests it was sent."""
+    sent: list[httpx.Request] = []
+    queue = list(responses)
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return queue.pop(0)
+
+    return httpx.Client(transport=httpx.MockTransport(answer)), sent
+
+
+def _shopify(http: httpx.Client, sleep: Callable[[float], None]) -> ShopifyClient:
+    return ShopifyClient(http, SHOP, "2026-10", StaticToken("shpat_1"), sleep=sleep)
+
+
+def test_shopify_429_is_waited_out_for_retry_after_at_most_10_seconds_and_sent_again():
+    http, sent = _answers(
+        httpx.Response(429, headers={"Retry-After": "2.0"}),
+        httpx.Response(429, headers={"Retry-After": "60"}),
+        httpx.Response(429),
+        httpx.Response(200, json={"orders": []}),
+    )
+    waits: list[float] = []
+
+    answer = _shopify(http, waits.append).get(f"{SHOP}/admin/api/2026-10/orders.json", None, "the order list")
+
+    assert answer.json() == {"orders": []}
+    assert waits == [2.0, 10.0, 2.0]
+    assert len(sent) == 4
+    assert sent[0].headers["X-Shopify-Access-Token"] == "shpat_1"
+
+
+def test_shopify_429_four_times_stops_with_a_retryable_error():
+    http, sent = _answers(*(httpx.Response(429, headers={"Retry-After": "1"}) for _ in range(4)))
+
+    with pytest.raises(RetryableError, match="Shopify answered 429 to the order list"):
+        _shopify(http, lambda _: None).get(f"{SHOP}/orders.json", None, "the order list")
+    assert len(sent) == 4
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_shopify_refusing_the_token_is_a_retryable_error_naming_the_credentials(status: int):
+    http, _ = _answers(httpx.Response(status))
+
+    with pytest.raises(RetryableError, match=rf"refused the access token \({status}\) to a GraphQL call"):
+        _shopify(http, lambda _: None).graphql("query { shop { id } }", {})
+
+
+def test_shopify_graphql_errors_other_than_throttling_are_a_refusal_and_a_failure_is_retryable():
+    refused, _ = _answers(httpx.Response(200, json={"errors": [{"message": "bad", "extensions": {"code": "X"}}]}))
+    failing, _ = _answers(httpx.Response(502))
+    no_json, _ = _answers(httpx.Response(200, text="<html>"))
+
+    with pytest.raises(GraphQLRefused, match="X: bad"):
+        _shopify(refused, lambda _: None).graphql("query { shop { id } }", {})
+    with pytest.raises(RetryableError, match="Shopify answered 502 to a GraphQL call"):
+        _shopify(failing, lambda _: None).graphql("query { shop { id } }", {})
+    with pytest.raises(RetryableError, match="no JSON"):
+        _shopify(no_json, lambda _: None).graphql("query { shop { id } }", {})
+
+
+def test_woocommerce_answers_anything_but_json_below_400_with_a_retryable_error_and_never_sends_again():
+    failing, sent = _answers(httpx.Response(503, headers={"Retry-After": "30"}))
+    no_json, _ = _answers(httpx.Response(200, text="<html>"))
+    client = WooCommerceClient(failing, SHOP, "ck_1", "cs_1")
+
+    with pytest.raises(RetryableError, match="WooCommerce answered 503 to the order list"):
+        client.get(client.url("orders"), {}, "the order list")
+    with pytest.raises(RetryableError, match="WooCommerce answered POST batch with no JSON"):
+        WooCommerceClient(no_json, SHOP, "ck_1", "cs_1").post(f"{SHOP}/wp-json/wc/v3/products/batch", {})
+    assert len(sent) == 1
+    assert str(sent[0].url) == f"{SHOP}/wp-json/wc/v3/orders"
