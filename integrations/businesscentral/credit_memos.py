@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from domain.invoices.credit_memo import BcCreditMemo
-from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
-from integrations.businesscentral.posted_documents import PostedDocuments
+from integrations.businesscentral.posted_documents import PostedDocuments, shared_fields
 
 CREDIT_MEMO_FIELDS = (
     "id,number,externalDocumentNumber,customerNumber,billToCustomerNumber,currencyCode,totalAmountIncludingTax,status,"
@@ -28,17 +26,8 @@ def credit_memo(row: dict[str, Any]) -> BcCreditMemo:
     invoice_id = str(row.get("invoiceId") or "")
     remaining = row.get("remainingAmount")
     return BcCreditMemo(
-        id=row["id"],
-        number=row["number"],
-        external_document_number=row.get("externalDocumentNumber") or "",
-        customer_number=row.get("customerNumber") or "",
-        bill_to_customer_number=row.get("billToCustomerNumber") or "",
-        currency_code=row.get("currencyCode") or "",
-        total_including_tax=Decimal(str(row.get("totalAmountIncludingTax", 0))),
-        status=odata.enum_value(row.get("status")),
+        **shared_fields(row),
         invoice_id="" if invoice_id == EMPTY_GUID else invoice_id,
         invoice_number=row.get("invoiceNumber") or "",
         remaining_amount=None if remaining is None else Decimal(str(remaining)),
-        posting_date=date.fromisoformat(row["postingDate"]) if row.get("postingDate") else None,
-        last_modified=datetime.fromisoformat(row["lastModifiedDateTime"]) if row.get("lastModifiedDateTime") else None,
     )

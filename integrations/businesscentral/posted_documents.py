@@ -4,7 +4,8 @@ ports read them: those BC changed since a moment, or those a webhook notificatio
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from domain.errors import BusinessCentralRejected
@@ -12,6 +13,28 @@ from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
 
 D = TypeVar("D")
+
+
+def shared_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """The fields salesInvoices and salesCreditMemos share (domain/invoices/posted_document.py), from BC's row."""
+    return {
+        "id": row["id"],
+        "number": row["number"],
+        "external_document_number": row.get("externalDocumentNumber") or "",
+        "customer_number": row.get("customerNumber") or "",
+        "bill_to_customer_number": row.get("billToCustomerNumber") or "",
+        "currency_code": row.get("currencyCode") or "",
+        "total_including_tax": Decimal(str(row.get("totalAmountIncludingTax", 0))),
+        "status": odata.enum_value(row.get("status")),
+        "posting_date": date.fromisoformat(row["postingDate"]) if row.get("postingDate") else None,
+        "last_modified": datetime.fromisoformat(row["lastModifiedDateTime"])
+        if row.get("lastModifiedDateTime")
+        else None,
+    }
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
 
 
 class PostedDocuments(Generic[D]):
