@@ -4,7 +4,7 @@ VENV      := .venv
 BIN       := $(VENV)/bin
 STAMPS    := .stamps
 
-.PHONY: setup demo up test lint bench settings-doc clean
+.PHONY: setup demo up test lint bench settings-doc package clean
 
 setup: $(STAMPS)/venv $(STAMPS)/npm
 
@@ -38,6 +38,9 @@ bench: setup
 
 settings-doc: setup
 	$(BIN)/python -m localdev.settings_doc
+
+package: setup
+	$(BIN)/python -m localdev.package
 
 clean:
 	rm -rf $(VENV) node_modules $(STAMPS)

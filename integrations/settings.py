@@ -10,12 +10,13 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, PrivateAttr, SecretStr, field_validator, model_validator
 
 from domain.catalog.availability import DisplayMode
 from domain.orders.web_statuses import WEB_STATUSES
 from domain.portal.catalog import PortalPolicy
 from integrations.shop_settings import ShopSettings, names, shop_setting, true_or_false
+from integrations.storage.connection import StorageConnection, read_storage_connection
 
 __all__ = ["Settings", "names", "settings", "shop_setting"]
 
@@ -40,8 +41,24 @@ TIMER_SCHEDULES = {
 class Settings(ShopSettings):
     """Every setting Koppel reads; names are the environment variables (see docs/settings.md)."""
 
-    storage_connection: SecretStr = Field(validation_alias="AzureWebJobsStorage")
-    """The storage account: event and order tables, raw bodies, the work queues; the Functions host uses it too."""
+    storage_connection: SecretStr = Field(SecretStr(""), validation_alias="AzureWebJobsStorage")
+    """The storage account's connection string (Azurite: `UseDevelopmentStorage=true`): event and order tables, raw
+    bodies, the work queues; the Functions host uses it too. Required unless the identity-based settings below are
+    set; when both are, this one is used (as by the host)."""
+    storage_account_name: str = Field("", validation_alias="AzureWebJobsStorage__accountName")
+    """Without a connection string: the account's name, standing for its three service URIs in global Azure."""
+    storage_blob_uri: str = Field("", validation_alias="AzureWebJobsStorage__blobServiceUri")
+    """Without a connection string: the blob service's URI, `https://<account>.blob.core.windows.net`."""
+    storage_queue_uri: str = Field("", validation_alias="AzureWebJobsStorage__queueServiceUri")
+    """Without a connection string: the queue service's URI, `https://<account>.queue.core.windows.net`."""
+    storage_table_uri: str = Field("", validation_alias="AzureWebJobsStorage__tableServiceUri")
+    """Without a connection string: the table service's URI, `https://<account>.table.core.windows.net`."""
+    storage_credential: str = Field("", validation_alias="AzureWebJobsStorage__credential")
+    """Without a connection string: `managedidentity` in Azure (tokens from the app's managed identity); empty, the
+    first identity DefaultAzureCredential finds (a developer's sign-in locally)."""
+    storage_client_id: str = Field("", validation_alias="AzureWebJobsStorage__clientId")
+    """With `managedidentity`: the client id of the user-assigned identity; empty, the system-assigned one."""
+    _storage: StorageConnection = PrivateAttr()
 
     bc_tenant_id: str = Field(validation_alias="KOPPEL_BC_TENANT_ID")
     """Entra tenant of the BC environment."""
@@ -188,6 +205,24 @@ class Settings(ShopSettings):
     """Comma-separated entity sets of the company Koppel subscribes to."""
     bc_subscription_renew_hours: float = Field(24.0, gt=0, lt=72, validation_alias="KOPPEL_BC_SUBSCRIPTION_RENEW_HOURS")
     """A subscription expiring within this many hours is renewed (BC's last 3 days)."""
+
+    @model_validator(mode="after")
+    def _storage_connection_complete(self) -> Settings:
+        identity = {
+            "accountName": self.storage_account_name,
+            "blobServiceUri": self.storage_blob_uri,
+            "queueServiceUri": self.storage_queue_uri,
+            "tableServiceUri": self.storage_table_uri,
+            "credential": self.storage_credential,
+            "clientId": self.storage_client_id,
+        }
+        self._storage = read_storage_connection(self.storage_connection, identity)
+        return self
+
+    @property
+    def storage(self) -> StorageConnection:
+        """The storage account's connection, as read once from the settings above."""
+        return self._storage
 
     @field_validator("time_zone")
     @classmethod

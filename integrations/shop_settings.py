@@ -146,7 +146,12 @@ def names(listed: str) -> list[str]:
 class ShopSettings(BaseSettings):
     """The shops and payment accounts, with what is read per shop or account."""
 
-    model_config = SettingsConfigDict(populate_by_name=True, extra="ignore", use_attribute_docstrings=True)
+    model_config = SettingsConfigDict(
+        populate_by_name=True,
+        extra="ignore",
+        use_attribute_docstrings=True,
+        hide_input_in_errors=True,  # a check over the whole model would quote every setting, secrets included
+    )
 
     woocommerce_shops: str = Field("", validation_alias="KOPPEL_WOOCOMMERCE_SHOPS")
     """Comma-separated WooCommerce shop names: each is a webhook URL /api/webhooks/woocommerce/{shop}."""

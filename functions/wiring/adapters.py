@@ -70,7 +70,7 @@ class Adapters:
 
     @cached_property
     def account(self) -> StorageAccount:
-        return StorageAccount(self.config.storage_connection.get_secret_value())
+        return StorageAccount(self.config.storage)
 
     @cached_property
     def events(self) -> TableEventLog:

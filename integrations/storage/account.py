@@ -1,4 +1,5 @@
-"""Clients for one storage account (Azurite locally), each table, container and queue created once per process."""
+"""Clients for one storage account (Azurite locally), each table, container and queue created once per process;
+with a connection string or, in Azure, the app's identity (integrations/storage/connection.py)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,20 @@ from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
 import requests
+from azure.core.credentials import TokenCredential
 from azure.core.exceptions import AzureError, HttpResponseError, ResourceExistsError, ResourceNotFoundError
 from azure.core.pipeline.transport import RequestsTransport
 from azure.data.tables import TableClient, TableServiceClient
+from azure.identity import DefaultAzureCredential, ManagedIdentityCredential
 from azure.storage.blob import BlobServiceClient, ContainerClient
 from azure.storage.blob import ExponentialRetry as BlobRetry
 from azure.storage.queue import ExponentialRetry as QueueRetry
 from azure.storage.queue import QueueClient, TextBase64EncodePolicy
+from pydantic import SecretStr
 from urllib3.util.retry import Retry
 
 from domain.errors import StorageUnavailable
+from integrations.storage.connection import ConnectionString, IdentityConnection, StorageConnection
 
 EVENTS_TABLE = "events"
 ORDERS_TABLE = "orders"
@@ -33,6 +38,7 @@ PAYMENTS_QUEUE = "payments"
 BC_NOTIFICATIONS_QUEUE = "bc-notifications"
 
 T = TypeVar("T")
+C = TypeVar("C", TableServiceClient, BlobServiceClient, QueueClient)
 
 # Retry a storage hiccup briefly, then fail: intake must answer 5xx within seconds so the sender retries.
 TABLE_RETRY: dict[str, Any] = {"retry_total": 2, "retry_backoff_factor": 0.2, "connection_timeout": 5}
@@ -72,19 +78,33 @@ def _read_environment_once(transport: RequestsTransport, url: str) -> None:
     every call (it walks the whole environment each time: a tenth of a storage call's CPU in the host)."""
     session: requests.Session = transport.session
     session.proxies = requests.utils.get_environ_proxies(url)
-    session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+    # azure-core passes its own `verify` with every request, which wins over the session's: set it there
+    transport.connection_config.verify = (
+        os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+    )
+
+
+def token_credential(connection: IdentityConnection) -> TokenCredential:
+    """The app's managed identity (the user-assigned one with the client id) when the settings say `managedidentity`,
+    else the first identity DefaultAzureCredential finds (a developer's sign-in locally)."""
+    if connection.managed_identity:
+        return ManagedIdentityCredential(client_id=connection.client_id)
+    return DefaultAzureCredential()
 
 
 class StorageAccount:
-    def __init__(self, connection_string: str) -> None:
-        self._connection_string = connection_string
+    """The account's clients, from a connection string (a `str` is one) or identity-based settings."""
+
+    def __init__(self, connection: str | StorageConnection) -> None:
+        self._connection = ConnectionString(SecretStr(connection)) if isinstance(connection, str) else connection
+        self._credential = (
+            token_credential(self._connection) if isinstance(self._connection, IdentityConnection) else None
+        )
         tables = _transport(connection_timeout=TABLE_RETRY["connection_timeout"])
-        self._tables = TableServiceClient.from_connection_string(connection_string, transport=tables, **TABLE_RETRY)
+        self._tables = self._client(TableServiceClient, "table", transport=tables, **TABLE_RETRY)
         _read_environment_once(tables, self._tables.url)
         blobs = _transport(**STORAGE_CONNECTION)
-        self._blobs = BlobServiceClient.from_connection_string(
-            connection_string, transport=blobs, retry_policy=_brief_retry(BlobRetry)
-        )
+        self._blobs = self._client(BlobServiceClient, "blob", transport=blobs, retry_policy=_brief_retry(BlobRetry))
         _read_environment_once(blobs, self._blobs.url)
         self._ready: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -106,9 +126,10 @@ class StorageAccount:
 
         def create() -> QueueClient:
             transport = _transport(**STORAGE_CONNECTION)
-            client = QueueClient.from_connection_string(
-                self._connection_string,
-                name,
+            client = self._client(
+                QueueClient,
+                "queue",
+                queue_name=name,
                 message_encode_policy=TextBase64EncodePolicy(),
                 retry_policy=_brief_retry(QueueRetry),
                 transport=transport,
@@ -119,6 +140,14 @@ class StorageAccount:
             return client
 
         return self._once(f"queue:{name}", create)
+
+    def _client(self, kind: type[C], service: str, **options: Any) -> C:
+        """A client of `kind` for the service: from the connection string, or at the service's URI with the
+        identity's tokens."""
+        connection = self._connection
+        if isinstance(connection, ConnectionString):
+            return kind.from_connection_string(connection.value.get_secret_value(), **options)
+        return kind(connection.service_uri(service), credential=self._credential, **options)
 
     def _once(self, key: str, create: Callable[[], T]) -> T:
         with self._lock:

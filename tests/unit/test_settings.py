@@ -72,3 +72,15 @@ def test_a_shop_name_that_cannot_be_a_key_is_refused_at_start(environment):
 def test_new_customers_get_the_configured_template(environment):
     environment.setenv("KOPPEL_BC_NEW_CUSTOMER_FIELDS", '{"paymentTermsId": "7a3c0000-0000-0000-0000-000000000001"}')
     assert Settings().new_customer_fields == {"paymentTermsId": "7a3c0000-0000-0000-0000-000000000001"}
+
+
+def test_a_refused_setting_shows_none_of_the_settings_given(monkeypatch):
+    """A check over the whole model would otherwise quote its input: every setting, secrets included."""
+    for name, value in REQUIRED.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AzureWebJobsStorage")
+    monkeypatch.setenv("KOPPEL_BC_CLIENT_SECRET", "the-client-secret")
+    with pytest.raises(ValueError, match="AzureWebJobsStorage is not set") as refused:
+        Settings()
+    assert "input_value" not in str(refused.value)
+    assert "the-client-secret" not in str(refused.value)

@@ -62,7 +62,7 @@ def test_every_timer_schedule_the_app_reads_is_documented():
 
 def test_the_example_names_every_setting_and_no_other():
     values = _example()
-    koppel = {name for name in values if name.startswith("KOPPEL_") or name == "AzureWebJobsStorage"}
+    koppel = {name for name in values if name.startswith(("KOPPEL_", "AzureWebJobsStorage"))}
     expected = {str(field.validation_alias) for field in Settings.model_fields.values()}
     expected |= set(TIMER_SCHEDULES) | set(_per_shop_names(values))
     assert sorted(expected - koppel) == [], "missing from local.settings.example.json"
