@@ -3,15 +3,23 @@ PY        ?= python3
 VENV      := .venv
 BIN       := $(VENV)/bin
 STAMPS    := .stamps
+INFRA_VENV := .venv-infra
 
-.PHONY: setup demo up test lint bench settings-doc package clean
+.PHONY: setup demo up test lint bench settings-doc package preflight clean
 
-setup: $(STAMPS)/venv $(STAMPS)/npm
+setup: $(STAMPS)/venv $(STAMPS)/npm $(STAMPS)/infra-venv
 
 $(STAMPS)/venv: requirements.txt requirements-dev.txt constraints.txt
 	@mkdir -p $(STAMPS)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+# checkov's dependencies clash with constraints.txt: it gets its own venv, pinned by requirements-infra.txt.
+$(STAMPS)/infra-venv: requirements-infra.txt
+	@mkdir -p $(STAMPS)
+	test -x $(INFRA_VENV)/bin/python || $(PY) -m venv $(INFRA_VENV)
+	$(INFRA_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-infra.txt
 	@touch $@
 
 $(STAMPS)/npm: package.json package-lock.json
@@ -32,6 +40,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(INFRA_VENV)/bin/checkov --directory infra --framework bicep --skip-download --compact --quiet
 
 bench: setup
 	$(BIN)/python -m bench
@@ -42,5 +51,8 @@ settings-doc: setup
 package: setup
 	$(BIN)/python -m localdev.package
 
+preflight: setup
+	$(BIN)/python -m localdev.preflight
+
 clean:
-	rm -rf $(VENV) node_modules $(STAMPS)
+	rm -rf $(VENV) $(INFRA_VENV) node_modules $(STAMPS)

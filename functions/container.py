@@ -22,9 +22,11 @@ from domain.payments.sync_payment import PaymentSync
 from domain.portal.publish_catalog import PortalCatalogRun, publish_portal_catalog
 from domain.portal.quote_prices import PortalPrices
 from domain.ports import Clock, EventLog, OrderStore, SyncRuns, WorkQueue
+from domain.preflight import PreflightChecks
 from domain.records import SyncRun
 from functions.wiring import catalog, invoices, orders, payments
 from functions.wiring.adapters import Adapters
+from functions.wiring.preflight import preflight_checks
 from integrations.payments.stripe_events import StripeSignatures
 from integrations.settings import Settings, settings
 
@@ -63,6 +65,8 @@ class Container:
     bc_notifications: NotificationWork
     payment_booking: PaymentBooking | None
     """Books matched payments in BC; None without a payment journal (KOPPEL_BC_PAYMENT_JOURNAL)."""
+    preflight: tuple[PreflightChecks, ...]
+    """The read-only checks of this installation: BC, the payment providers."""
     subscription_keeping: SubscriptionKeeping | None
     """Keeps BC's webhook subscriptions alive; None without a notification URL (invoices are then polled only)."""
 
@@ -113,4 +117,5 @@ def container() -> Container:
         subscription_keeping=invoices.subscription_keeping(adapters),
         payment_booking=payments.payment_booking(adapters, tracking),
         order_sync=orders.order_sync(adapters, accounts, payment_intake),
+        preflight=preflight_checks(adapters),
     )

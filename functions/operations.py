@@ -1,4 +1,5 @@
-"""Operations: GET /api/ops/attention and POST /api/ops/orders/{source}/{shop}/{orderId}/replay (function key)."""
+"""Operations: GET /api/ops/attention, POST /api/ops/orders/{source}/{shop}/{orderId}/replay and GET /api/ops/preflight
+(function key)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import azure.functions as func
 
 from domain.errors import RequestRejected
 from domain.orders.operations import ReplayRefused, orders_needing_attention, replay_order
+from domain.preflight import preflight
 from functions.container import container
 from functions.responses import error_response, json_response, rejection_response
 from functions.routes import order_key
@@ -37,3 +39,11 @@ def replay(req: func.HttpRequest) -> func.HttpResponse:
         return error_response(409, "conflict", outcome.reason)
     log.info("order %s replayed (event %s)", key, outcome.event_id)
     return json_response({"order": str(key), "eventId": outcome.event_id, "status": "queued"}, 202)
+
+
+@bp.route(route="ops/preflight", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+def preflight_checks(req: func.HttpRequest) -> func.HttpResponse:  # noqa: ARG001 - the host passes the request
+    """Read-only checks of this installation; 200 whether they pass or not (the answer says)."""
+    answer = preflight(container().preflight)
+    log.info("preflight: %d of %d checks failed", answer["failed"], len(answer["checks"]))
+    return json_response(answer)

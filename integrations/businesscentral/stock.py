@@ -29,6 +29,7 @@ from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.price_lists import BLANK_DATE
 
+UNIT_FIELDS = "Item_No,Code,Qty_per_Unit_of_Measure"
 BASE_PLACES = Decimal("0.00001")
 """BC rounds quantities in base units to 5 decimals."""
 
@@ -156,7 +157,7 @@ class BusinessCentralStock:
         factors: dict[tuple[str, str], Decimal] = {}
         if not wanted:
             return factors
-        params = {"$select": "Item_No,Code,Qty_per_Unit_of_Measure", "$filter": "Qty_per_Unit_of_Measure ne 1"}
+        params = {"$select": UNIT_FIELDS, "$filter": "Qty_per_Unit_of_Measure ne 1"}
         for page in self._client.pages(self._units_url, params):
             for row in page:
                 if (pair := (row["Item_No"], row["Code"])) in wanted:

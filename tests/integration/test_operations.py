@@ -52,3 +52,11 @@ def test_replaying_an_unknown_or_impossible_order_is_a_clear_error(stack: LocalS
     impossible = httpx.post(f"{stack.host_url}/api/ops/orders/woocommerce/shop-a/%23x/replay")
     assert impossible.status_code == 400
     assert impossible.json()["error"]["code"] == "malformed"
+
+
+def test_the_preflight_passes_against_the_local_stack(stack: LocalStack):
+    body = httpx.get(f"{stack.host_url}/api/ops/preflight", timeout=60).json()
+
+    assert [check for check in body["checks"] if not check["passed"]] == []
+    names = {check["name"] for check in body["checks"]}
+    assert {"BC company", "WooCommerce shop shop-a: REST API key", "Stripe account main: API key"} <= names

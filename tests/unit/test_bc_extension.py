@@ -33,6 +33,7 @@ from integrations.businesscentral.token import ClientCredentialsToken
 from localdev.demo import DEMO_SETTINGS
 from localdev.simulators.businesscentral import refunds as simulated_refunds
 from localdev.simulators.businesscentral.payments_schema import CUSTOMER_REFUND
+from localdev.simulators.businesscentral.release_page import RELEASE_SALES_ORDER
 from localdev.simulators.businesscentral.server import BusinessCentralSimulator
 
 EXTENSION = Path(__file__).resolve().parents[2] / "bc-extension"
@@ -173,14 +174,14 @@ def refund_calls(page: str) -> Recorded:
     return recorded
 
 
-def simulator_pages() -> dict[str, str]:
-    """`publisher/group/version` -> the route the BC simulator serves under /api/ for it (custom pages only)."""
+def simulator_pages() -> dict[str, list[str]]:
+    """`publisher/group/version` -> the routes the BC simulator serves under /api/ for it (custom pages only)."""
     app = BusinessCentralSimulator(seed=False).simulation.application()
-    served: dict[str, str] = {}
+    served: dict[str, list[str]] = {}
     for resource in app.router.resources():
         found = re.search(r"/api/(\w+/\w+/v\d+\.\d+)/(.*)$", resource.canonical)
         if found is not None and not found.group(1).startswith("v2.0"):
-            served[found.group(1)] = found.group(2)
+            served.setdefault(found.group(1), []).append(found.group(2))
     return served
 
 
@@ -199,13 +200,23 @@ def release_problems(page: ApiPage) -> list[str]:
             problems.append(f"Koppel calls entity set {entity_set}, the page declares {page.entity_set}")
         if [a.removeprefix("Microsoft.NAV.") for a in action] != ["release"] or "release" not in page.actions:
             problems.append(f"Koppel calls {action}, the page declares actions {sorted(page.actions)}")
-    route = simulator_pages().get(page.path)
-    if route is None:
+    routes = simulator_pages().get(page.path, [])
+    action_route = rf"companies\(\{{\w+\}}\)/{page.entity_set}\(\{{\w+\}}\)/Microsoft\.NAV\.(\w+)"
+    collection_route = rf"companies\(\{{\w+\}}\)/{page.entity_set}"
+    route = next((route for route in routes if re.fullmatch(action_route, route)), None)
+    if not routes:
         problems.append(f"the simulator serves no page {page.path}")
-    elif not re.fullmatch(rf"companies\(\{{\w+\}}\)/{page.entity_set}\(\{{\w+\}}\)/Microsoft\.NAV\.(\w+)", route):
-        problems.append(f"the simulator's route {route} is not an action of {page.entity_set}")
+    elif any(not re.fullmatch(f"{action_route}|{collection_route}", served) for served in routes):
+        problems.append(f"the simulator's routes {routes} are not {page.entity_set} or an action of it")
+    elif route is None:
+        problems.append(f"the simulator serves no action of {page.entity_set}")
     elif route.rsplit(".", 1)[1] not in page.actions:
         problems.append(f"the simulator serves action {route.rsplit('.', 1)[1]}, the page does not declare it")
+    problems.extend(
+        f"the simulator serves {prop.name}, the page does not declare it"
+        for prop in RELEASE_SALES_ORDER.props
+        if prop.name not in page.fields
+    )
     return problems
 
 

@@ -21,6 +21,7 @@ from localdev.simulators.businesscentral.limits import Limits, LimitSettings
 from localdev.simulators.businesscentral.paths import entity_of
 from localdev.simulators.businesscentral.published import PublishedServices, service_of
 from localdev.simulators.businesscentral.refund_api import RefundApi
+from localdev.simulators.businesscentral.release_page import release_orders
 from localdev.simulators.businesscentral.stats import Stats
 from localdev.simulators.businesscentral.store import Store
 from localdev.simulators.businesscentral.webhooks import WebhookControls, Webhooks, WebhookSettings
@@ -67,6 +68,9 @@ class Simulation:
             "/v2.0/{tenant}/{environment}/api/koppel/sales/v1.0/companies({company})/salesOrders({order})/"
             "Microsoft.NAV.release",
             self.release,
+        )
+        app.router.add_get(
+            "/v2.0/{tenant}/{environment}/api/koppel/sales/v1.0/companies({company})/salesOrders", self.release_orders
         )
         app.router.add_route(
             "*",
@@ -159,6 +163,14 @@ class Simulation:
         if fault is not None and fault.kind == "create_without_lines":
             _answer_header_only(response)
         return response
+
+    async def release_orders(self, request: web.Request) -> web.StreamResponse:
+        """The release page's collection, with the same token, limits and faults as the API."""
+
+        async def call() -> web.StreamResponse:
+            return release_orders(request, self.api.store, self.config.page_size)
+
+        return await self._guarded(request, "koppel/sales/salesOrders", call)
 
     async def release(self, request: web.Request) -> web.StreamResponse:
         """The optional custom API page a partner publishes, since API v2.0 has no release action:

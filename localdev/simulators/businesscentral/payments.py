@@ -242,18 +242,23 @@ def _check_postable(journal: Record, line: Record) -> None:
 
 KOPPEL_JOURNAL_ID = "6b0f1c2e-5a4d-4e8b-9c3f-00000000a001"
 GENERAL_JOURNAL_ID = "6b0f1c2e-5a4d-4e8b-9c3f-00000000a002"
+BANK_ACCOUNT_NUMBER = "1300"
+"""The demo data's bank G/L account, the KOPPEL batch's "Bal. Account No." (the lines Koppel adds name none)."""
 
 
 def seed_journals(store: Store) -> None:
-    """The customer payment journal KOPPEL (template KASONTV) and a general journal STANDAARD, with fixed ids."""
+    """The customer payment journal KOPPEL (template KASONTV, balanced against the bank account when the demo data
+    has one) and a general journal STANDAARD, with fixed ids."""
     journal: Record = {
         "code": "KOPPEL",
         "displayName": "Betalingen uit Koppel",
         "balancingAccountId": EMPTY_GUID,
         "balancingAccountNumber": "",
     }
+    bank = store.accounts.find("number", BANK_ACCOUNT_NUMBER)
+    balanced = {"balancingAccountId": bank["id"], "balancingAccountNumber": bank["number"]} if bank else {}
     store.customer_payment_journals.add(
-        {**journal, "id": KOPPEL_JOURNAL_ID, "templateDisplayName": CUSTOMER_PAYMENTS_TEMPLATE}
+        {**journal, **balanced, "id": KOPPEL_JOURNAL_ID, "templateDisplayName": CUSTOMER_PAYMENTS_TEMPLATE}
     )
     store.journals.add(
         {

@@ -88,6 +88,10 @@ class PublishedServices:
         )
         self.services = {service.name: service for service in services}
 
+    def unpublish(self, name: str) -> None:
+        """As deleting the service's row on the Web Services page: its URL answers 404 from then on."""
+        del self.services[name]
+
     def handle(self, request: web.Request, tail: str, odata_base: str) -> web.Response:
         try:
             service = self._resolve(tail)
