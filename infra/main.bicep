@@ -12,7 +12,7 @@ param location string = resourceGroup().location
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
 
-@description('Most instances the app scales out to; BC limits are per app registration, so keep it low.')
+@description('Most instances each function group scales out to (http, and each queue function on its own): BC limits are per app registration across all of them, so keep it low.')
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 40

@@ -109,11 +109,22 @@ class BusinessCentralPreflight:
             fix = "set KOPPEL_BC_COMPANY_ID to the id of GET api/v2.0/companies, and KOPPEL_BC_ENVIRONMENT"
             return [passed(token, "token obtained"), failed(found, detail, fix)]
         except RetryableError as error:
+            # a company id BC does not know is answered 404, which the client takes as a settings problem
             fix = (
-                f"check KOPPEL_BC_API_URL, KOPPEL_BC_TOKEN_URL, KOPPEL_BC_ENVIRONMENT and the company id; {PERMISSIONS}"
+                "check KOPPEL_BC_COMPANY_ID (the id of GET api/v2.0/companies), KOPPEL_BC_API_URL, KOPPEL_BC_TOKEN_URL "
+                f"and KOPPEL_BC_ENVIRONMENT; {PERMISSIONS}"
             )
-            return [failed(token, str(error), fix)]
-        return [passed(token, "token obtained"), passed(found, f"company {answer.get('name', '')} found")]
+            return [failed(f"{token} and {found}", str(error), fix)]
+        return [passed(token, "token obtained"), self._company_named(str(answer.get("name", "")))]
+
+    def _company_named(self, name: str) -> Check:
+        """The company the id names is the one the published pages are read in (KOPPEL_BC_COMPANY_NAME)."""
+        expected = self._config.bc_company_name
+        if expected and name != expected:
+            detail = f"KOPPEL_BC_COMPANY_ID names company '{name}', KOPPEL_BC_COMPANY_NAME says '{expected}'"
+            fix = "set both to the same company: the published pages would be read in another company's data"
+            return failed("BC company", detail, fix)
+        return passed("BC company", f"company {name} found")
 
     def _collections(self) -> Iterator[Check]:
         if not self._config.bc_company_name:

@@ -16,9 +16,10 @@ from integrations.shop_settings import shop_setting
 
 UNKNOWN_MOLLIE_PAYMENT = "tr_koppelpreflight"
 REFUSED = (401, 403)
-PROBES: Mapping[str, tuple[str, dict[str, str]]] = {
-    "mollie": (f"/v2/payments/{UNKNOWN_MOLLIE_PAYMENT}", {}),
-    "stripe": ("/v1/disputes", {"limit": "1"}),
+PROBES: Mapping[str, tuple[str, dict[str, str], bool]] = {
+    # provider: path, query, whether the probe's answer with a valid key is 404 (else a 200 object)
+    "mollie": (f"/v2/payments/{UNKNOWN_MOLLIE_PAYMENT}", {}, True),
+    "stripe": ("/v1/disputes", {"limit": "1"}, False),
 }
 
 
@@ -45,12 +46,16 @@ class PaymentPreflight:
     def _key(self, account: PaymentAccount) -> Check:
         name = f"{account.provider.title()} account {account.account}: API key"
         setting = shop_setting(account.provider, "API_KEY", account.account)
-        path, params = PROBES[account.provider]
+        path, params, absent_when_valid = PROBES[account.provider]
+        unreachable = f"check KOPPEL_{account.provider.upper()}_API_URL and that {account.provider} answers"
         try:
-            self._apis[account.provider].get(account, path, params, refusals=REFUSED)
+            answer = self._apis[account.provider].get(account, path, params, refusals=REFUSED)
         except RequestRejected as refused:
             return failed(name, str(refused), f"set {setting} to an API key of this {account.provider} account")
         except RetryableError as error:
-            fix = f"check KOPPEL_{account.provider.upper()}_API_URL and that {account.provider} answers"
-            return failed(name, str(error), fix)
+            return failed(name, str(error), unreachable)
+        if answer is None and not absent_when_valid:
+            return failed(
+                name, f"{account.provider.title()} answered 404 to {path}: the key was not tried", unreachable
+            )
         return passed(name, "the key is accepted")

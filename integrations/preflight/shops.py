@@ -31,7 +31,10 @@ class ShopPreflight:
             client.get(client.url("orders"), {"per_page": "1"}, "the order list")
         except RetryableError as error:
             settings = ", ".join(shop_setting("woocommerce", kind, shop) for kind in ("URL", "KEY", "API_SECRET"))
-            fix = f"check {settings}: a key with Read permission (WooCommerce > Settings > Advanced > REST API)"
+            fix = (
+                f"check {settings}: a key with Read permission, Read/Write when the catalog runs for this shop "
+                "(WooCommerce > Settings > Advanced > REST API)"
+            )
             return failed(name, str(error), fix)
         return passed(name, "the key reads the order list")
 
@@ -42,5 +45,6 @@ class ShopPreflight:
         except RetryableError as error:
             kinds = ("URL", "TOKEN", "CLIENT_ID", "CLIENT_SECRET")
             settings = ", ".join(shop_setting("shopify", kind, shop) for kind in kinds)
-            return failed(name, str(error), f"check {settings} and the app's scopes (read_orders at least)")
+            scopes = "read_orders; write_products, write_inventory and read_locations when the catalog runs here"
+            return failed(name, str(error), f"check {settings} and the app's scopes ({scopes})")
         return passed(name, "the app reads the order list")

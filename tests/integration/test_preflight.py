@@ -88,6 +88,32 @@ def test_a_missing_journal_batch_and_a_wrong_secret_say_what_to_do(bc: BusinessC
     assert "not-the-secret" not in str(answer)
 
 
+def test_a_company_id_bc_does_not_know_fails_naming_the_company_id(bc: BusinessCentralSimulator):
+    answer = _answer(bc, bc_company_id="00000000-0000-0000-0000-00000000abcd")
+
+    [(name, check)] = _failed(answer).items()
+    assert name == "BC token (app registration) and BC company"
+    assert "KOPPEL_BC_COMPANY_ID" in check["fix"]
+
+
+def test_a_company_name_of_another_company_fails_the_company_check(bc: BusinessCentralSimulator):
+    answer = _answer(bc, bc_company_name="CRONUS Elsewhere")
+
+    check = _failed(answer)["BC company"]
+    assert "KOPPEL_BC_COMPANY_NAME says 'CRONUS Elsewhere'" in check["detail"]
+    assert answer["checks"][0] == {**answer["checks"][0], "name": "BC token (app registration)", "passed": True}
+
+
+def test_a_stripe_url_answering_404_does_not_pass_the_key():
+    with StripeSimulator() as stripe, httpx.Client(timeout=10) as http:
+        account = PaymentAccount(provider="stripe", account="main", source="shopify", shop="shop-b")
+        checks = PaymentPreflight(http, {"stripe": f"{stripe.url}/elsewhere"}, lambda _: stripe.api_key, [account])
+        [check] = preflight([checks])["checks"]
+
+    assert check["passed"] is False
+    assert "KOPPEL_STRIPE_API_URL" in check["fix"]
+
+
 def test_payment_keys_accepted_and_refused():
     with MollieSimulator() as mollie, StripeSimulator() as stripe:
         keys = {"good": mollie.api_key, "bad": "test_wrongwrongwrongwrongwrongwr"}
