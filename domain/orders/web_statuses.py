@@ -34,11 +34,6 @@ WEB_STATUSES: Mapping[str, WebStatuses] = {
 }
 
 
-def default_import_statuses() -> dict[str, frozenset[str]]:
-    """The statuses imported per channel when the settings name none."""
-    return {source: frozenset(statuses.imported) for source, statuses in WEB_STATUSES.items()}
-
-
 def cancelled(order: Order) -> bool:
     """The web order was cancelled in its channel (an unknown channel's orders never are)."""
     statuses = WEB_STATUSES.get(order.key.source)
