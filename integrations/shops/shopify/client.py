@@ -7,8 +7,8 @@ none (not reached, dropped)             RetryableError; not sent again here
 429 (leaky bucket, nothing was done)    waits Retry-After (2 s when absent, at most 10 s), sends again; 4 sends at most
 401/403 still, 429 still, other 4xx/5xx RetryableError
 GraphQL: no JSON                        RetryableError
-GraphQL: error THROTTLED (cost bucket)  waits until the bucket holds the call's cost, sends again; 5 sends at most,
-                                        then RetryableError
+GraphQL: error THROTTLED (cost bucket)  waits until the bucket holds the call's cost (a second at least: another run
+                                        may share the bucket), sends again; 10 sends at most, then RetryableError
 GraphQL: other top-level errors         GraphQLRefused (Shopify did nothing): the caller refuses what it sent
 GraphQL: userErrors                     in the data, for the caller
 
@@ -37,8 +37,10 @@ MAX_SENDS = 4
 """Of one request Shopify answers 429."""
 RETRY_AFTER_DEFAULT_SECONDS = 2.0
 RETRY_AFTER_MAX_SECONDS = 10.0
-MAX_GRAPHQL_SENDS = 5
+MAX_GRAPHQL_SENDS = 10
 """Of one GraphQL call Shopify answers THROTTLED."""
+MIN_THROTTLE_WAIT_SECONDS = 1.0
+"""Between two sends of a throttled call: the bucket is the app's per shop, and another run may drain it meanwhile."""
 
 log = logging.getLogger(__name__)
 
@@ -159,8 +161,9 @@ def _code(error: Mapping[str, Any]) -> str:
 
 
 def _refill_seconds(cost: Mapping[str, Any]) -> float:
-    """How long the bucket needs to hold the call's requested cost again; a second when Shopify does not say."""
+    """How long the bucket needs to hold the call's requested cost again, a second at least."""
     status = cost.get("throttleStatus") or {}
     rate = float(status.get("restoreRate") or 0)
     missing = float(cost.get("requestedQueryCost") or 0) - float(status.get("currentlyAvailable") or 0)
-    return max(missing, 1.0) / rate if rate > 0 else 1.0
+    needed = missing / rate if rate > 0 else 0.0
+    return max(needed, MIN_THROTTLE_WAIT_SECONDS)
