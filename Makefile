@@ -40,7 +40,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
-	$(INFRA_VENV)/bin/checkov --directory infra --framework bicep --skip-download --compact --quiet
+	CKV_PARSE_ERROR_FAIL=true $(INFRA_VENV)/bin/checkov --directory infra --framework bicep --skip-download --compact --quiet
 
 bench: setup
 	$(BIN)/python -m bench

@@ -1,4 +1,4 @@
-"""Composition root: the FunctionApp, its blueprints and logging. Nothing else lives here."""
+"""Composition root: the FunctionApp, its blueprints, logging and telemetry. Nothing else lives here."""
 
 import logging
 
@@ -6,6 +6,7 @@ import azure.functions as func
 
 from functions import (
     bc_notifications,
+    carrier_events,
     catalog,
     dossier,
     operations,
@@ -16,12 +17,16 @@ from functions import (
     portal_catalog,
     recovery,
     runs,
+    shipments,
+    telemetry_sampler,
     webhooks,
 )
+from integrations.telemetry.setup import configure_telemetry
 
 # Request URLs carry OData filters with customers' e-mail addresses: HTTP client logs stay out of telemetry.
 for chatty in ("httpx", "httpcore", "azure"):
     logging.getLogger(chatty).setLevel(logging.WARNING)
+configure_telemetry()
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
 
@@ -38,5 +43,8 @@ for blueprint in (
     portal_catalog.bp,
     dossier.bp,
     operations.bp,
+    telemetry_sampler.bp,
+    carrier_events.bp,
+    shipments.bp,
 ):
     app.register_functions(blueprint)

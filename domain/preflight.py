@@ -34,13 +34,21 @@ def failed(name: str, detail: str, fix: str) -> Check:
 
 
 class PreflightChecks(Protocol):
-    """The checks of one remote (BC, a shop, the payment providers), run when iterated."""
+    """The checks of one remote (BC, the shops, the payment providers, storage), run when iterated."""
+
+    what: str
+    """The remote, as a person names it ("Business Central")."""
 
     def checks(self) -> Iterable[Check]: ...
 
 
 def preflight(remotes: Iterable[PreflightChecks]) -> dict[str, Any]:
-    """The answer: whether every check passed, how many failed, and the checks in the order they ran."""
-    listed = [check.model_dump(mode="json") for remote in remotes for check in remote.checks()]
+    """The answer of the remotes' checks, run one after the other."""
+    return answer([check for remote in remotes for check in remote.checks()])
+
+
+def answer(checks: Iterable[Check]) -> dict[str, Any]:
+    """Whether every check passed, how many failed, and the checks in the order given."""
+    listed = [check.model_dump(mode="json") for check in checks]
     failures = sum(1 for check in listed if not check["passed"])
     return {"passed": failures == 0, "failed": failures, "checks": listed}

@@ -18,6 +18,10 @@ SUBSCRIPTION_COUNTS = CountNames(read="wanted", pushed="created or renewed")
 """BC's webhook subscriptions: those wanted, changed (= created or renewed), created or renewed, failed."""
 BOOKING_COUNTS = CountNames(read="looked at", changed="invoices filed", pushed="booked", failed="parked")
 """The booking run: payments looked at, invoices filed on web orders, payments and refunds booked, parked."""
+SHIPMENT_COUNTS = CountNames(
+    read="shipments read", changed="new shipments", pushed="shipment changes", failed="listed for a person"
+)
+"""The shipment poll: BC's shipments read, recorded on web orders as new or as a new version, listed for a person."""
 
 
 @dataclass

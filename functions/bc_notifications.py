@@ -18,6 +18,7 @@ from functions.container import container
 from functions.responses import accepted_response, error_response, stored_or_refused
 from functions.run_log import log_run
 from integrations.storage.account import BC_NOTIFICATIONS_QUEUE
+from integrations.telemetry.dimensions import about
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 log = logging.getLogger(__name__)
@@ -85,4 +86,5 @@ def bc_subscriptions(timer: func.TimerRequest) -> None:
     keeping = container().subscription_keeping
     if keeping is None:
         return
-    log_run(keep_subscriptions(keeping), timer.past_due)
+    with about(run=keeping.name):
+        log_run(keep_subscriptions(keeping), timer.past_due)

@@ -10,6 +10,7 @@ import azure.functions as func
 from domain.catalog.sync_catalog import sync_catalog
 from functions.container import container
 from functions.run_log import log_run
+from integrations.telemetry.dimensions import about
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 log = logging.getLogger(__name__)
@@ -21,10 +22,11 @@ def catalog_sync(timer: func.TimerRequest) -> None:
     the others from running; the invocation then fails, naming them."""
     failed = []
     for name, sync in container().catalog_syncs.items():
-        try:
-            log_run(sync_catalog(sync), past_due=timer.past_due)
-        except Exception as error:
-            log.error("%s failed: %s", name, type(error).__name__)
-            failed.append(name)
+        with about(run=name):
+            try:
+                log_run(sync_catalog(sync), past_due=timer.past_due)
+            except Exception as error:
+                log.error("%s failed: %s", name, type(error).__name__)
+                failed.append(name)
     if failed:
         raise RuntimeError(f"catalog runs failed: {', '.join(failed)}")

@@ -4,9 +4,10 @@ here, so that no endpoint reaches through a service for them."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import partial
 
 from domain.booking.booking_run import PaymentBooking
 from domain.catalog.sync_catalog import CatalogSync, sync_catalog
@@ -24,11 +25,16 @@ from domain.portal.quote_prices import PortalPrices
 from domain.ports import Clock, EventLog, OrderStore, SyncRuns, WorkQueue
 from domain.preflight import PreflightChecks
 from domain.records import SyncRun
-from functions.wiring import catalog, invoices, orders, payments
+from domain.shipments.carrier_events import CarrierEventWork
+from domain.shipments.ports import CarrierEvents, ShipmentStore
+from domain.shipments.track_shipments import ShipmentTracking, track_shipments
+from functions.wiring import carrier_events, catalog, invoices, orders, payments, shipments
 from functions.wiring.adapters import Adapters
 from functions.wiring.preflight import preflight_checks
 from integrations.payments.stripe_events import StripeSignatures
 from integrations.settings import Settings, settings
+from integrations.storage.carrier_events import TableCarrierEvents
+from integrations.storage.gauges import StorageGauges
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,18 @@ class Container:
     """The read-only checks of this installation: BC, the payment providers."""
     subscription_keeping: SubscriptionKeeping | None
     """Keeps BC's webhook subscriptions alive; None without a notification URL (invoices are then polled only)."""
+    gauges: StorageGauges
+    """The queues' and the attention list's gauges, sampled by the telemetry timer."""
+    carrier_accounts: Mapping[tuple[str, str], str]
+    """The webhook secret per (carrier platform, account): Sendcloud's accounts Koppel takes webhooks for."""
+    carrier_intake: Intake
+    """As `intake`, but queues to `carrier-events`: carrier platforms' webhooks, keyed by platform:account:parcel."""
+    carrier_events: CarrierEvents
+    carrier_event_work: CarrierEventWork
+    shipments: ShipmentStore
+    """BC's shipments recorded per web order, and those listed for a person."""
+    shipment_tracking: ShipmentTracking
+    """The shipment poll (run `bc-shipments`)."""
 
     def named_runs(self) -> dict[str, Callable[[], SyncRun]]:
         """Every timed run ops may look at or start now, by name."""
@@ -79,12 +97,32 @@ class Container:
             runs[self.portal_catalog.name] = partial(publish_portal_catalog, self.portal_catalog)
         if self.subscription_keeping is not None:
             runs[self.subscription_keeping.name] = partial(keep_subscriptions, self.subscription_keeping)
+        runs[self.shipment_tracking.name] = partial(track_shipments, self.shipment_tracking)
         return runs
 
 
-@cache
-def container() -> Container:
-    """Everything, built when a trigger first asks for it; `container.cache_clear()` builds afresh."""
+class _BuiltOnce:
+    """The container, built by the first trigger that asks for it and only once, however many threads ask at the
+    same time: each build has its own BC client, whose limits are the process's share of BC's (infra/ sets them)."""
+
+    def __init__(self, build: Callable[[], Container]) -> None:
+        self._build = build
+        self._built: Container | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Container:
+        with self._lock:
+            if self._built is None:
+                self._built = self._build()
+            return self._built
+
+    def cache_clear(self) -> None:
+        """The next call builds afresh (tests, the local stack after a settings change)."""
+        with self._lock:
+            self._built = None
+
+
+def _build() -> Container:
     config = settings()
     adapters = Adapters(config)
     accounts = config.payment_accounts()
@@ -92,6 +130,7 @@ def container() -> Container:
     payment_intake = orders.intake(adapters, adapters.payment_queue)
     tracking = invoices.invoice_tracking(adapters)
     portal_catalog, portal_prices = catalog.portal(adapters)
+    recorded_carrier_events = TableCarrierEvents(adapters.account)
     return Container(
         settings=config,
         clock=adapters.clock,
@@ -118,4 +157,15 @@ def container() -> Container:
         payment_booking=payments.payment_booking(adapters, tracking),
         order_sync=orders.order_sync(adapters, accounts, payment_intake),
         preflight=preflight_checks(adapters),
+        gauges=StorageGauges(adapters.account, adapters.attention, adapters.clock),
+        carrier_accounts=config.carrier_accounts(),
+        carrier_intake=carrier_events.carrier_intake(adapters),
+        carrier_events=recorded_carrier_events,
+        carrier_event_work=carrier_events.carrier_event_work(adapters, recorded_carrier_events),
+        shipments=adapters.shipments,
+        shipment_tracking=shipments.shipment_tracking(adapters),
     )
+
+
+container = _BuiltOnce(_build)
+"""Everything, built when a trigger first asks for it; `container.cache_clear()` builds afresh."""

@@ -20,7 +20,7 @@ def dossier(req: func.HttpRequest) -> func.HttpResponse:
     except RequestRejected as rejected:
         return rejection_response(rejected)
     app = container()
-    answer = order_dossier(app.orders, app.events, key, app.payments)
+    answer = order_dossier(app.orders, app.events, key, app.payments, app.shipments)
     if answer is None:
         return error_response(404, "not_found", f"Koppel has no order {key}")
     return func.HttpResponse(answer.model_dump_json(), status_code=200, mimetype="application/json")

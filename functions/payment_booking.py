@@ -9,6 +9,7 @@ import azure.functions as func
 from domain.booking.book_payments import book_payments
 from functions.container import container
 from functions.run_log import log_run
+from integrations.telemetry.dimensions import about
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 
@@ -18,4 +19,5 @@ def payment_booking(timer: func.TimerRequest) -> None:
     booking = container().payment_booking
     if booking is None:
         return
-    log_run(book_payments(booking), timer.past_due)
+    with about(run=booking.name):
+        log_run(book_payments(booking), timer.past_due)

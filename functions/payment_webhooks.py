@@ -13,6 +13,7 @@ from domain.intake.ingest_webhook import Accepted, Ignored, Kept
 from domain.payments.receive_payment import PaymentDelivery, receive_mollie, receive_stripe
 from functions.container import container
 from functions.responses import accepted_response, ignored_response, json_response, stored_or_refused
+from integrations.telemetry.dimensions import about
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 log = logging.getLogger(__name__)
@@ -58,13 +59,15 @@ def _answer(
     if isinstance(outcome, Ignored):
         return ignored_response(outcome)
     if isinstance(outcome, Kept):
-        log.warning("%s webhook kept for a person: %s event=%s", provider, outcome.stream, outcome.event_id)
+        with about(payment=outcome.stream):
+            log.warning("%s webhook kept for a person: %s event=%s", provider, outcome.stream, outcome.event_id)
         return json_response({"status": "kept", "eventId": outcome.event_id, "reason": outcome.reason})
-    log.info(
-        "%s webhook accepted: payment=%s event=%s duplicate=%s",
-        provider,
-        outcome.stream,
-        outcome.event_id,
-        outcome.duplicate,
-    )
+    with about(payment=outcome.stream):
+        log.info(
+            "%s webhook accepted: payment=%s event=%s duplicate=%s",
+            provider,
+            outcome.stream,
+            outcome.event_id,
+            outcome.duplicate,
+        )
     return accepted_response(outcome, "payment", accepted_status)

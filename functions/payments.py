@@ -15,6 +15,7 @@ from functions import poison
 from functions.container import container
 from functions.responses import json_response
 from integrations.storage.account import PAYMENTS_QUEUE
+from integrations.telemetry.dimensions import about
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 log = logging.getLogger(__name__)
@@ -25,14 +26,16 @@ PRIVATE = {"payment": {"customer"}}
 @bp.queue_trigger(arg_name="msg", queue_name=PAYMENTS_QUEUE, connection="AzureWebJobsStorage")
 def payment_worker(msg: func.QueueMessage) -> None:
     message = StreamMessage.model_validate_json(msg.get_body())
-    record = sync_payment(container().payment_sync, message)
-    log.info("payment %s: %s", message.stream, record.status.value if record else "nothing recorded")
+    with about(payment=message.stream):
+        record = sync_payment(container().payment_sync, message)
+        log.info("payment %s: %s", message.stream, record.status.value if record else "nothing recorded")
 
 
 @bp.queue_trigger(arg_name="msg", queue_name=f"{PAYMENTS_QUEUE}-poison", connection="AzureWebJobsStorage")
 def payment_poison(msg: func.QueueMessage) -> None:
     message = poison.give_up(msg, poison.mark_event_failed(container().events, "provider", "event"))
-    log.error("payment %s gave up (event %s)", message.stream, message.event_id)
+    with about(payment=message.stream):
+        log.error("payment %s gave up (event %s)", message.stream, message.event_id)
 
 
 @bp.route(route="ops/payments/unmatched", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)

@@ -14,6 +14,7 @@ from domain.portal.quote_prices import quote_prices
 from functions.container import container
 from functions.responses import error_response, json_response
 from functions.run_log import log_run
+from integrations.telemetry.dimensions import about
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 log = logging.getLogger(__name__)
@@ -25,7 +26,8 @@ def portal_catalog(timer: func.TimerRequest) -> None:
     if run is None:
         log.warning("portal catalog not kept: BC's pages are not published or the portal settings are invalid")
         return
-    log_run(publish_portal_catalog(run), timer.past_due)
+    with about(run=run.name):
+        log_run(publish_portal_catalog(run), timer.past_due)
 
 
 @bp.route(route="portal/customers/{customerNumber}/prices", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)

@@ -10,6 +10,7 @@ from domain.records import SyncRun
 from functions.container import container
 from functions.responses import error_response, json_response
 from functions.run_log import log_run
+from integrations.telemetry.dimensions import about
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 RUNS_SHOWN = 10
@@ -26,11 +27,13 @@ def sync_runs(req: func.HttpRequest) -> func.HttpResponse:
 
 @bp.route(route="ops/sync/{name}/run", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
 def run_sync_now(req: func.HttpRequest) -> func.HttpResponse:
-    run_now = container().named_runs().get(req.route_params["name"])
+    name = req.route_params["name"]
+    run_now = container().named_runs().get(name)
     if run_now is None:
-        return error_response(404, "not_found", f"no run is called {req.route_params['name']}")
-    run = run_now()
-    log_run(run, past_due=False)
+        return error_response(404, "not_found", f"no run is called {name}")
+    with about(run=name):
+        run = run_now()
+        log_run(run, past_due=False)
     return json_response(_summary(run))
 
 

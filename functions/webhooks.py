@@ -12,6 +12,7 @@ from domain.intake.ingest_webhook import Accepted, Delivery, Ignored, Intake, Pi
 from domain.orders.mapping.portal import SHOP as PORTAL_SHOP
 from functions.container import container
 from functions.responses import accepted_response, ignored_response, json_response, stored_or_refused
+from integrations.telemetry.dimensions import about
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 log = logging.getLogger(__name__)
@@ -60,11 +61,12 @@ def _answer(channel: Channel, delivery: Delivery, receiver: Receiver) -> func.Ht
         return json_response({"status": "ping acknowledged"})
     if isinstance(outcome, Ignored):
         return ignored_response(outcome)
-    log.info(
-        "%s webhook accepted: order=%s event=%s duplicate=%s",
-        source,
-        outcome.stream,
-        outcome.event_id,
-        outcome.duplicate,
-    )
+    with about(web_order=outcome.stream):
+        log.info(
+            "%s webhook accepted: order=%s event=%s duplicate=%s",
+            source,
+            outcome.stream,
+            outcome.event_id,
+            outcome.duplicate,
+        )
     return accepted_response(outcome, "order")

@@ -12,10 +12,10 @@ param location string = resourceGroup().location
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
 
-@description('Most instances each function group scales out to (http, and each queue function on its own): BC limits are per app registration across all of them, so keep it low.')
+@description('Most on-demand instances of each function group (http, and each queue function on its own). BC\'s limits hold per app registration across all of them: the BC limits of each process follow from it (modules/functionapp.bicep), and above 23 the worst case passes BC\'s 100 requests processed and queued. Values below 40 need a region that accepts them (docs/operations.md, "BC throttling and outages").')
 @minValue(1)
-@maxValue(1000)
-param maximumInstanceCount int = 40
+@maxValue(23)
+param maximumInstanceCount int = 3
 
 @description('Always-ready instances per function group or function, e.g. [{ name: \'http\', instanceCount: 1 }].')
 param alwaysReady array = []
@@ -39,8 +39,31 @@ param bcClientId string
 @minLength(1)
 param bcShippingAccount string
 
-@description('Every other Koppel setting (docs/settings.md), per-shop ones included, as name: value; a secret as a Key Vault reference, @Microsoft.KeyVault(VaultName=<vault>;SecretName=<name>).')
+@description('Every other Koppel setting (docs/settings.md) that is not a secret, per-shop ones included, as name: value. Secrets come from the Key Vault: `shops` and `secretSettings` make their references.')
+@secure()
 param koppelSettings object = {}
+
+@description('The shops and payment accounts by source, e.g. { woocommerce: [\'shop-a\'], mollie: [\'main\'] } (sources woocommerce, shopify, mollie, stripe, sendcloud): each goes into KOPPEL_<SOURCE>_SHOPS / _ACCOUNTS and its secret settings become Key Vault references (infra/README.md, "Adding a shop").')
+param shops object = {}
+
+@description('The per-shop secret settings of `shops` a shop or account does not use, e.g. [\'KOPPEL_SHOPIFY_TOKEN_B2C\'] (a Shopify shop with client credentials): each is set empty instead of a Key Vault reference, which Koppel reads as unset. A name `shops` does not make changes nothing (infra/README.md, "Adding a shop").')
+param unusedSecrets array = []
+
+@description('The optional secret settings this installation uses; each becomes a Key Vault reference to the secret named like it with \'_\' as \'-\'.')
+@allowed(['KOPPEL_PORTAL_SECRET', 'KOPPEL_BC_NOTIFICATION_URL', 'KOPPEL_BC_WEBHOOK_CLIENT_STATE'])
+param secretSettings array = []
+
+@description('E-mail address the alerts go to; empty: the alerts show in the portal only.')
+param opsEmail string = ''
+
+@description('Minutes the oldest message of a queue may wait before it alerts.')
+param queueAgeMinutes int = 15
+
+@description('How much the attention list may grow in an hour before it alerts.')
+param attentionGrowth int = 5
+
+@description('Percentage of BC requests answered 429 within 15 minutes above which it alerts.')
+param bcThrottledPercent int = 5
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = { 'azd-env-name': environmentName }
@@ -69,6 +92,30 @@ module monitoring 'modules/monitoring.bicep' = {
     name: 'koppel-${token}'
     location: location
     tags: tags
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    name: 'koppel-${token}'
+    location: location
+    tags: tags
+    appInsightsName: monitoring.outputs.appInsightsName
+    workspaceName: monitoring.outputs.workspaceName
+    opsEmail: opsEmail
+    queueAgeMinutes: queueAgeMinutes
+    attentionGrowth: attentionGrowth
+    bcThrottledPercent: bcThrottledPercent
+  }
+}
+
+module workbook 'modules/workbook.bicep' = {
+  name: 'workbook'
+  params: {
+    location: location
+    tags: tags
+    appInsightsName: monitoring.outputs.appInsightsName
   }
 }
 
@@ -113,6 +160,9 @@ module app 'modules/functionapp.bicep' = {
     bcClientId: bcClientId
     bcShippingAccount: bcShippingAccount
     koppelSettings: koppelSettings
+    shops: shops
+    unusedSecrets: unusedSecrets
+    secretSettings: secretSettings
   }
 }
 

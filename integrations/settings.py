@@ -17,6 +17,7 @@ from domain.orders.web_statuses import WEB_STATUSES
 from domain.portal.catalog import PortalPolicy
 from integrations.shop_settings import ShopSettings, names, shop_setting, true_or_false
 from integrations.storage.connection import StorageConnection, read_storage_connection
+from integrations.telemetry.settings import TelemetrySettings
 
 __all__ = ["Settings", "names", "settings", "shop_setting"]
 
@@ -34,11 +35,13 @@ TIMER_SCHEDULES = {
     "KOPPEL_BOOKING_SCHEDULE": "The booking timer (files BC's new invoices on their orders, books matched payments "
     "against them), e.g. `0 */5 * * * *`.",
     "KOPPEL_BC_SUBSCRIPTION_SCHEDULE": "The timer that keeps BC's webhook subscriptions alive, e.g. `0 0 * * * *`.",
+    "KOPPEL_SHIPMENTS_SCHEDULE": "The shipment timer (records the shipments BC posted or changed since the last run on "
+    "their web orders), e.g. `0 */5 * * * *`.",
 }
 """The NCRONTAB schedules of the timers: read by the Functions host (`%NAME%` in functions/), not by Settings."""
 
 
-class Settings(ShopSettings):
+class Settings(ShopSettings, TelemetrySettings):
     """Every setting Koppel reads; names are the environment variables (see docs/settings.md)."""
 
     storage_connection: SecretStr = Field(SecretStr(""), validation_alias="AzureWebJobsStorage")
@@ -162,6 +165,10 @@ class Settings(ShopSettings):
     after booking are then booked against the order's credit memo. Blank: they go to a person."""
     refund_credit_memo_wait_days: int = Field(14, ge=1, le=90, validation_alias="KOPPEL_REFUND_CREDIT_MEMO_WAIT_DAYS")
     """How long a refund after booking waits for BC's credit memo before a person is asked (with the refund API)."""
+    bc_shipping_api: str = Field("", validation_alias="KOPPEL_BC_SHIPPING_API")
+    """`publisher/group/version` of Koppel's own API page `salesShipments` (e.g. `koppel/shipping/v1.0`): each posted
+    shipment's shipping agent, service, package tracking number and tracking link. Blank: shipments are read from API
+    v2.0 alone, without them."""
     shopify_api_version: str = Field(
         SHOPIFY_DEFAULT_VERSION, pattern=r"^\d{4}-(01|04|07|10)$", validation_alias="KOPPEL_SHOPIFY_API_VERSION"
     )
@@ -196,6 +203,9 @@ class Settings(ShopSettings):
     bc_notification_url: SecretStr = Field(SecretStr(""), validation_alias="KOPPEL_BC_NOTIFICATION_URL")
     """Koppel's public URL of /api/webhooks/businesscentral, function key included; without it no BC subscription is
     kept and invoices are learned by polling alone."""
+    public_url: str = Field("", validation_alias="KOPPEL_PUBLIC_URL")
+    """This app's public base URL, e.g. `https://koppel.example.com`, where the shops' webhooks point (the preflight
+    checks them against it); without it `https://` + `WEBSITE_HOSTNAME`, which Azure sets."""
     bc_webhook_client_state: SecretStr = Field(SecretStr(""), validation_alias="KOPPEL_BC_WEBHOOK_CLIENT_STATE")
     """The clientState Koppel gives its subscriptions and requires in every notification (a long random string);
     without it notifications are refused and no subscription is kept."""
@@ -262,6 +272,11 @@ class Settings(ShopSettings):
     def bc_refund_url(self) -> str | None:
         """Company URL of Koppel's own refund API page (KOPPEL_BC_REFUND_API=koppel/payments/v1.0)."""
         return self._custom_api_company_url(self.bc_refund_api)
+
+    @property
+    def bc_shipping_url(self) -> str | None:
+        """Company URL of Koppel's own shipment page (KOPPEL_BC_SHIPPING_API=koppel/shipping/v1.0)."""
+        return self._custom_api_company_url(self.bc_shipping_api)
 
     def _custom_api_company_url(self, api: str) -> str | None:
         if not api:

@@ -6,21 +6,26 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from domain.catalog.availability import DisplayMode
 from domain.catalog.listing import DEFAULT_OWNED, ListingPolicy
 from domain.orders.mapping import portal
 from domain.payments.accounts import PaymentAccount
+from integrations.app_settings import AppSettings, refuse_unresolved, unresolved_reference
 
 SHOP_NAME = re.compile(r"[A-Za-z0-9_-]{1,60}")
 CHANNELS = ("woocommerce", "shopify")
 PROVIDERS = ("mollie", "stripe")
+CARRIER_PLATFORMS = ("sendcloud",)
+ACCOUNT_SOURCES = (*PROVIDERS, *CARRIER_PLATFORMS)
+"""The sources whose per-name settings are per account (payment providers, carrier platforms), not per shop."""
 
 
 @dataclass(frozen=True)
@@ -108,9 +113,11 @@ PER_SHOP_SETTINGS: dict[str, PerShopSetting] = {
         "configured shop is not served.",
     ),
     "WEBHOOK_SECRET": PerShopSetting(
-        PROVIDERS,
+        ACCOUNT_SOURCES,
         "",
-        "Stripe's endpoint secret `whsec_...` (required for Stripe); Mollie's next-gen signing secret.",
+        "Stripe's endpoint secret `whsec_...` (required for Stripe); Mollie's next-gen signing secret; Sendcloud's "
+        "key that signs `Sendcloud-Signature` (the integration's Secret Key or its Webhook Signature Key, by "
+        "integration type; required: a Sendcloud account without it is unknown, 404).",
         secret=True,
     ),
     "API_KEY": PerShopSetting(PROVIDERS, "", "The key Koppel reads the account's payments with.", secret=True),
@@ -143,15 +150,10 @@ def names(listed: str) -> list[str]:
     return [name.strip() for name in listed.split(",") if name.strip()]
 
 
-class ShopSettings(BaseSettings):
+class ShopSettings(AppSettings):
     """The shops and payment accounts, with what is read per shop or account."""
 
-    model_config = SettingsConfigDict(
-        populate_by_name=True,
-        extra="ignore",
-        use_attribute_docstrings=True,
-        hide_input_in_errors=True,  # a check over the whole model would quote every setting, secrets included
-    )
+    model_config = SettingsConfigDict(populate_by_name=True, extra="ignore", use_attribute_docstrings=True)
 
     woocommerce_shops: str = Field("", validation_alias="KOPPEL_WOOCOMMERCE_SHOPS")
     """Comma-separated WooCommerce shop names: each is a webhook URL /api/webhooks/woocommerce/{shop}."""
@@ -161,10 +163,13 @@ class ShopSettings(BaseSettings):
     """Comma-separated Mollie account names: each is a webhook URL /api/webhooks/mollie/{account}."""
     stripe_accounts: str = Field("", validation_alias="KOPPEL_STRIPE_ACCOUNTS")
     """Comma-separated Stripe account names: each is a webhook URL /api/webhooks/stripe/{account}."""
+    sendcloud_accounts: str = Field("", validation_alias="KOPPEL_SENDCLOUD_ACCOUNTS")
+    """Comma-separated Sendcloud account (integration) names: each is a webhook URL /api/webhooks/sendcloud/{account}
+    for the integration's parcel_status_changed webhooks."""
     portal_secret: SecretStr = Field(SecretStr(""), validation_alias="KOPPEL_PORTAL_SECRET")
     """The portal's Standard Webhooks secret (`whsec_...`); without it the portal endpoint answers 404."""
 
-    @field_validator("woocommerce_shops", "shopify_shops", "mollie_accounts", "stripe_accounts")
+    @field_validator("woocommerce_shops", "shopify_shops", "mollie_accounts", "stripe_accounts", "sendcloud_accounts")
     @classmethod
     def _shop_names_are_keys(cls, value: str) -> str:
         """Shop names end up in URLs and storage keys."""
@@ -172,6 +177,27 @@ class ShopSettings(BaseSettings):
             if not SHOP_NAME.fullmatch(name):
                 raise ValueError(f"shop name {name!r} may hold only letters, digits, '-' and '_' (60 at most)")
         return value
+
+    @model_validator(mode="after")
+    def _per_shop_key_vault_references_resolved(self) -> ShopSettings:
+        """The per-shop settings are read by name, not as fields: at start, as AppSettings checks the fields."""
+        refuse_unresolved(name for name in self._per_shop_names() if unresolved_reference(os.environ.get(name)))
+        return self
+
+    def _per_shop_names(self) -> Iterator[str]:
+        """Every setting of PER_SHOP_SETTINGS of each listed shop and account, and of the portal."""
+        listed = {
+            "woocommerce": names(self.woocommerce_shops),
+            "shopify": names(self.shopify_shops),
+            "mollie": names(self.mollie_accounts),
+            "stripe": names(self.stripe_accounts),
+            "sendcloud": names(self.sendcloud_accounts),
+            portal.SOURCE: [portal.SHOP],
+        }
+        for source, shops in listed.items():
+            for kind, setting in PER_SHOP_SETTINGS.items():
+                if source in setting.sources:
+                    yield from (shop_setting(source, kind, shop) for shop in shops)
 
     @model_validator(mode="after")
     def _woocommerce_key_in_query_over_https(self) -> ShopSettings:
@@ -217,6 +243,17 @@ class ShopSettings(BaseSettings):
                         provider=provider, account=account, source=source, shop=shop, webhook_secret=secret
                     )
         return configured
+
+    def carrier_accounts(self) -> dict[tuple[str, str], str]:
+        """Per (platform, account) listed in KOPPEL_SENDCLOUD_ACCOUNTS with a non-empty
+        KOPPEL_SENDCLOUD_WEBHOOK_SECRET_<ACCOUNT>: that secret (an empty HMAC key would let anyone sign)."""
+        listed = {"sendcloud": self.sendcloud_accounts}
+        secrets = {
+            (platform, account): shop_value(platform, "WEBHOOK_SECRET", account)
+            for platform, accounts in listed.items()
+            for account in names(accounts)
+        }
+        return {where: secret for where, secret in secrets.items() if secret}
 
     def payment_api_key(self, provider: str, account: str) -> str:
         """KOPPEL_<PROVIDER>_API_KEY_<ACCOUNT>: the key Koppel reads payments with (secret: Key Vault)."""

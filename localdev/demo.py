@@ -39,6 +39,7 @@ DEMO_SETTINGS = {
     "KOPPEL_RECOVERY_SCHEDULE": "*/5 * * * * *",
     "KOPPEL_PORTAL_SECRET": PORTAL_SECRET,
     "KOPPEL_BC_RELEASE_API": "koppel/sales/v1.0",
+    "KOPPEL_BC_SHIPPING_API": "koppel/shipping/v1.0",
 }
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from domain.preflight import preflight
+from domain.preflight import answer as preflight_answer
 from functions.wiring.adapters import Adapters
 from functions.wiring.preflight import preflight_checks
+from integrations.preflight.deadline import checks_within
 from integrations.settings import Settings
 from localdev.azurite import ROOT
 
@@ -35,7 +36,7 @@ def main(argv: list[str]) -> int:
     except ValidationError as error:
         print(f"the settings are invalid: {error}", file=sys.stderr)
         return 2
-    answer = preflight(preflight_checks(Adapters(config)))
+    answer = preflight_answer(checks_within(preflight_checks(Adapters(config))))
     print(json.dumps(answer, indent=2))
     return 0 if answer["passed"] else 1
 

@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from pydantic.fields import FieldInfo
 
 from integrations.settings import TIMER_SCHEDULES, Settings
-from integrations.shop_settings import PER_SHOP_SETTINGS, PROVIDERS, PerShopSetting, ShopSettings
+from integrations.shop_settings import ACCOUNT_SOURCES, PER_SHOP_SETTINGS, PerShopSetting, ShopSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENT = ROOT / "docs" / "settings.md"
@@ -96,7 +96,7 @@ def field_default(field: FieldInfo) -> str:
 def _per_shop_name(kind: str, setting: PerShopSetting) -> str:
     sources = "|".join(source.upper() for source in setting.sources)
     channel = sources if len(setting.sources) == 1 else f"<{sources}>"
-    per = "ACCOUNT" if set(setting.sources) <= set(PROVIDERS) else "SHOP"
+    per = "ACCOUNT" if set(setting.sources) <= set(ACCOUNT_SOURCES) else "SHOP"
     return f"KOPPEL_{channel}_{kind}_<{per}>"
 
 

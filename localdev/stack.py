@@ -29,6 +29,7 @@ from localdev.simulators.businesscentral import BusinessCentralSimulator
 from localdev.simulators.businesscentral.published import CUSTOMER_CARDS, PRICE_LIST_LINES
 from localdev.simulators.businesscentral.seed import SHIPPING_ACCOUNT_NUMBER
 from localdev.simulators.mollie import MollieSimulator
+from localdev.simulators.sendcloud import SendcloudSimulator
 from localdev.simulators.shopify import ShopifySimulator
 from localdev.simulators.stripe import StripeSimulator
 from localdev.simulators.woocommerce import WooCommerceSimulator
@@ -37,8 +38,9 @@ BC_CLIENT_ID = "koppel-local"
 WOOCOMMERCE_SHOP = "shop-a"
 SHOPIFY_SHOP = "shop-b"
 PAYMENT_ACCOUNT = "main"
+SENDCLOUD_ACCOUNT = "main"
 PAYMENT_RETRY_SCALE = 0.001
-"""Mollie's and Stripe's webhook retries (minutes to hours) take a thousandth of the time here."""
+"""Mollie's, Stripe's and Sendcloud's webhook retries (minutes to hours) take a thousandth of the time here."""
 BC_NOTIFICATION_DELAY_S = 1.0
 """BC sends its webhook notifications some 30 s after a change; the simulator here after a second."""
 
@@ -68,6 +70,9 @@ class LocalStack:
     shopify: ShopifySimulator | None = None
     mollie: MollieSimulator | None = None
     stripe: StripeSimulator | None = None
+    sendcloud: SendcloudSimulator | None = None
+    sendcloud_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    """The Sendcloud account's webhook secret: the simulator signs with it, tests may too."""
     shopify_retry_delays_s: tuple[float, ...] = (1.0, 2.0, 4.0)
     _bc_secret: str = ""
     _bc_client_state: str = ""
@@ -101,12 +106,18 @@ class LocalStack:
             "KOPPEL_PORTAL_CATALOG_SCHEDULE": "0 */15 * * * *",
             "KOPPEL_PAYMENT_RETRY_SECONDS": "2",
             "KOPPEL_BC_PAYMENT_JOURNAL": "KOPPEL",
+            "KOPPEL_PUBLIC_URL": self.host_url,
             "KOPPEL_BOOKING_SCHEDULE": "*/5 * * * * *",
+            "KOPPEL_SHIPMENTS_SCHEDULE": "0 */5 * * * *",
         }
         return (
             values
             | self._shop_settings()
             | self._payment_settings()
+            | {
+                "KOPPEL_SENDCLOUD_ACCOUNTS": SENDCLOUD_ACCOUNT,
+                shop_setting("sendcloud", "WEBHOOK_SECRET", SENDCLOUD_ACCOUNT): self.sendcloud_secret,
+            }
             | self._bc_webhook_settings()
             | self.extra_settings
         )
@@ -194,6 +205,11 @@ class LocalStack:
         self.stripe = StripeSimulator(
             webhook_url=f"{self.host_url}/api/webhooks/stripe/{PAYMENT_ACCOUNT}", time_scale=PAYMENT_RETRY_SCALE
         ).start()
+        self.sendcloud = SendcloudSimulator(
+            webhook_url=f"{self.host_url}/api/webhooks/sendcloud/{SENDCLOUD_ACCOUNT}",
+            secret=self.sendcloud_secret,
+            time_scale=PAYMENT_RETRY_SCALE,
+        ).start()
         if self.in_process:
             self._start_host_in_process()
         else:
@@ -230,7 +246,7 @@ class LocalStack:
                 settings.cache_clear()
                 container.cache_clear()
             self._host = None
-        for simulator in (self.stripe, self.mollie, self.shopify, self.woocommerce, self.bc):
+        for simulator in (self.sendcloud, self.stripe, self.mollie, self.shopify, self.woocommerce, self.bc):
             if simulator is not None:
                 simulator.stop()
         self.azurite.stop()

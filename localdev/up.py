@@ -3,11 +3,15 @@
 Azurite, the BC simulator and the local Functions host on 127.0.0.1:7071. The generated settings (including
 the throw-away shop and BC secrets of this run) are written to local.settings.json, which git ignores. The host
 logs a timer's run only when it did something (the booking timer runs every five seconds here).
+
+Telemetry stays off unless asked for: `KOPPEL_TELEMETRY_EXPORT=console make up` prints every span,
+`KOPPEL_TELEMETRY_EXPORT=otlp OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 make up` sends spans and logs there.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import threading
@@ -17,6 +21,7 @@ from localdev.azurite import ROOT
 from localdev.stack import SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
 
 HOST_PORT = 7071
+TELEMETRY_SETTINGS = ("KOPPEL_TELEMETRY_EXPORT", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS")
 
 
 def main() -> int:
@@ -27,7 +32,8 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    with LocalStack(host_port=HOST_PORT, in_process=False) as stack:
+    telemetry = {name: os.environ[name] for name in TELEMETRY_SETTINGS if os.environ.get(name)}
+    with LocalStack(host_port=HOST_PORT, in_process=False, extra_settings=telemetry) as stack:
         assert stack.bc is not None
         settings_file = ROOT / "local.settings.json"
         settings_file.write_text(json.dumps({"IsEncrypted": False, "Values": stack.settings()}, indent=2))
@@ -41,6 +47,8 @@ def main() -> int:
         print(f"Order dossier:     {stack.host_url}/api/orders/woocommerce/<shop>/<order id>")
         print(f"BC simulator:      {stack.bc.api_base}  (faults and stats under {stack.bc.url}/_sim/)")
         print(f"Settings (with this run's secrets): {settings_file}")
+        exported = telemetry.get("KOPPEL_TELEMETRY_EXPORT") or "off (KOPPEL_TELEMETRY_EXPORT=console or otlp)"
+        print(f"Telemetry:         {exported}")
         print(
             "Timers log a run only when it did something (localdev/host/quiet_log.py). Ctrl-C stops everything.",
             flush=True,

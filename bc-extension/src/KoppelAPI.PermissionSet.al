@@ -1,6 +1,7 @@
 namespace Koppel.Integration;
 
 using Microsoft.Finance.GeneralLedger.Journal;
+using Microsoft.Foundation.Shipping;
 using Microsoft.Sales.Customer;
 using Microsoft.Sales.Document;
 using Microsoft.Sales.History;
@@ -8,7 +9,8 @@ using Microsoft.Sales.History;
 /// <summary>
 /// What Koppel's BC user (an application user) needs for this extension's pages, on top of the standard permission
 /// sets for API v2.0 (see docs/real-services.md). Releasing runs the Release Sales Document codeunit, which checks
-/// lines, approvals and prepayments with its own indirect permissions.
+/// lines, approvals and prepayments with its own indirect permissions. The shipment page reads posted shipments and
+/// the shipping agents' Internet Address for the tracking link.
 /// </summary>
 permissionset 50100 "KOPPEL API"
 {
@@ -17,9 +19,12 @@ permissionset 50100 "KOPPEL API"
     Permissions =
         page "Koppel Sales Order Release" = X,
         page "Koppel Customer Refunds" = X,
+        page "Koppel Sales Shipments" = X,
         tabledata "Sales Header" = RM,
         tabledata "Gen. Journal Batch" = R,
         tabledata "Gen. Journal Line" = RIMD,
         tabledata Customer = R,
-        tabledata "Sales Cr.Memo Header" = R;
+        tabledata "Sales Cr.Memo Header" = R,
+        tabledata "Sales Shipment Header" = R,
+        tabledata "Shipping Agent" = R;
 }

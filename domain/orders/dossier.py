@@ -1,4 +1,5 @@
-"""One web order in one look-up: the order, its BC document, its events, its payments and any problem."""
+"""One web order in one look-up: the order, its BC document, its events, its payments, its shipments and any
+problem."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from domain.payments.ports import PaymentStore
 from domain.payments.record import MatchStatus, PaymentRecord
 from domain.ports import EventLog, OrderStore
 from domain.records import EventStatus, OrderRecord, WebhookEvent
+from domain.shipments.ports import ShipmentStore
+from domain.shipments.recorded import RecordedShipment
 
 
 class _View(BaseModel):
@@ -77,10 +80,16 @@ class Dossier(_View):
     invoices: list[BcInvoice] = []
     credit_memos: list[BcCreditMemo] = []
     payments: list[DossierPayment] = []
+    shipments: list[RecordedShipment] = []
+    """BC's posted shipments of the order, each with its versions (tracking added after posting) as history."""
 
 
 def order_dossier(
-    orders: OrderStore, events: EventLog, key: WebOrderKey, payments: PaymentStore | None = None
+    orders: OrderStore,
+    events: EventLog,
+    key: WebOrderKey,
+    payments: PaymentStore | None = None,
+    shipments: ShipmentStore | None = None,
 ) -> Dossier | None:
     """None when Koppel has never heard of the order."""
     found = orders.get(key)
@@ -112,6 +121,7 @@ def order_dossier(
         invoices=record.invoices,
         credit_memos=record.credit_memos,
         payments=[_payment(record, events) for record in (payments.for_order(key) if payments else [])],
+        shipments=shipments.for_order(key) if shipments else [],
     )
 
 

@@ -30,6 +30,7 @@ from integrations.storage.customer_bindings import TableCustomerBindings
 from integrations.storage.event_log import TableEventLog
 from integrations.storage.order_store import TableOrderStore
 from integrations.storage.payment_store import TablePaymentStore
+from integrations.storage.shipments import TableShipmentStore
 from integrations.storage.sync_runs import TableSyncRuns
 from integrations.storage.sync_state import TableSyncState
 from integrations.storage.unpaid_orders import TableUnpaidOrders
@@ -103,6 +104,11 @@ class Adapters:
     @cached_property
     def payments(self) -> TablePaymentStore:
         return TablePaymentStore(self.account)
+
+    @cached_property
+    def shipments(self) -> TableShipmentStore:
+        """BC's shipments recorded per web order; also finds a web order by tracking number."""
+        return TableShipmentStore(self.account)
 
     @cached_property
     def unpaid(self) -> TableUnpaidOrders:

@@ -27,4 +27,5 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
 }
 
 output appInsightsName string = appInsights.name
+output workspaceName string = workspace.name
 output connectionString string = appInsights.properties.ConnectionString

@@ -18,6 +18,7 @@ from domain.orders.rules.document_changes import HEADER_FIELDS, ChangePlan
 from domain.orders.vat_numbers import bc_spellings, vat_key
 from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
+from integrations.telemetry.dimensions import note
 
 SALES_ORDER_FIELDS = (
     "id,number,status,customerNumber,billToCustomerNumber,externalDocumentNumber,"
@@ -241,6 +242,8 @@ def _customer(row: dict[str, Any]) -> BcCustomer:
 
 
 def _sales_order(row: dict[str, Any]) -> BcSalesOrder:
+    """The sales order BC answered with; from here on the current work's `koppel.bc_document` in telemetry."""
+    note(bc_document=row["number"])
     return BcSalesOrder(
         id=row["id"],
         number=row["number"],

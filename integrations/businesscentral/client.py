@@ -1,4 +1,5 @@
-"""The one HTTP client for the BC API v2.0: auth, limits, retries, paging, and error classification."""
+"""The one HTTP client for the BC API v2.0: auth, limits, retries, paging, error classification, and every answer
+counted (`koppel.bc.requests`, `koppel.bc.throttled`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import httpx
 from domain.errors import AmbiguousWriteError, BusinessCentralRejected, RetryableError
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
+from integrations.telemetry import metrics
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +128,7 @@ class BusinessCentralClient:
                 self._pause(attempt, None, f"{method} failed: {type(error).__name__}")
                 continue
             status = response.status_code
+            metrics.bc_answer(method, status)
             if status == 401 and not refreshed:
                 self._token.invalidate(token)
                 refreshed = True

@@ -19,9 +19,10 @@ class RequestThrottle:
 
     @contextmanager
     def slot(self) -> Iterator[None]:
-        """Wait for room in the window and a free in-flight slot; hold the slot while the request runs."""
-        self._wait_for_window()
+        """Wait for a free in-flight slot, then for room in the window (so the request is counted in the window it is
+        sent in); hold the slot while the request runs."""
         with self._slots:
+            self._wait_for_window()
             yield
 
     def _wait_for_window(self) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from domain.errors import BusinessCentralRejected, RetryableError
 from domain.preflight import Check, failed, passed
-from integrations.businesscentral import api, catalog, customer_terms, odata, vat
+from integrations.businesscentral import api, catalog, customer_terms, odata, shipments, vat
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.credit_memos import CREDIT_MEMO_FIELDS
 from integrations.businesscentral.invoices import INVOICE_FIELDS
@@ -50,10 +50,30 @@ def entity_sets(company_url: str) -> list[Read]:
         "itemVariants": merged(api.VARIANT_FIELDS, catalog.VARIANT_FIELDS),
         "salesInvoices": INVOICE_FIELDS,
         "salesCreditMemos": CREDIT_MEMO_FIELDS,
+        "salesShipments": shipments.SHIPMENT_FIELDS,
     }
     return [
         Read(f"BC API v2.0 {name}", f"{company_url}/{name}", fields, f"{PERMISSIONS}; BC must serve {name}")
         for name, fields in sets.items()
+    ]
+
+
+def custom_pages(config: Settings) -> list[Read]:
+    """Koppel's own API pages (bc-extension/), those whose setting is set."""
+    pages = (
+        ("release", "KOPPEL_BC_RELEASE_API", config.bc_release_url, "salesOrders", "id"),
+        ("refund", "KOPPEL_BC_REFUND_API", config.bc_refund_url, "customerRefunds", REFUND_FIELDS),
+        ("shipping", "KOPPEL_BC_SHIPPING_API", config.bc_shipping_url, "salesShipments", shipments.TRACKING_FIELDS),
+    )
+    return [
+        Read(
+            f"BC {what} API ({setting})",
+            f"{url}/{entity_set}",
+            fields,
+            f"install the Koppel extension (bc-extension/) or clear {setting}",
+        )
+        for what, setting, url, entity_set, fields in pages
+        if url is not None
     ]
 
 
@@ -83,6 +103,8 @@ def published_pages(config: Settings) -> list[Read]:
 
 
 class BusinessCentralPreflight:
+    what = "Business Central"
+
     def __init__(self, client: BusinessCentralClient, config: Settings) -> None:
         self._client = client
         self._config = config
@@ -130,10 +152,7 @@ class BusinessCentralPreflight:
         if not self._config.bc_company_name:
             fix = "set KOPPEL_BC_COMPANY_NAME to the company's name (as on the Web Services page's OData V4 URLs)"
             yield failed("BC company name", "no company name: no published page can be read", fix)
-        reads = [*entity_sets(self._client.company_url), *published_pages(self._config)]
-        for custom in (self._release_page(), self._refund_page()):
-            if custom is not None:
-                reads.append(custom)
+        reads = [*entity_sets(self._client.company_url), *published_pages(self._config), *custom_pages(self._config)]
         for read in reads:
             yield self._read(read)
 
@@ -145,20 +164,6 @@ class BusinessCentralPreflight:
             return failed(read.name, str(error), read.fix)
         selected = f" with the {len(read.fields.split(','))} fields Koppel reads" if read.fields else ""
         return passed(read.name, f"answers{selected}")
-
-    def _release_page(self) -> Read | None:
-        url = self._config.bc_release_url
-        if url is None:
-            return None
-        fix = "install the Koppel extension (bc-extension/) or clear KOPPEL_BC_RELEASE_API"
-        return Read("BC release API (KOPPEL_BC_RELEASE_API)", f"{url}/salesOrders", "id", fix)
-
-    def _refund_page(self) -> Read | None:
-        url = self._config.bc_refund_url
-        if url is None:
-            return None
-        fix = "install the Koppel extension (bc-extension/) or clear KOPPEL_BC_REFUND_API"
-        return Read("BC refund API (KOPPEL_BC_REFUND_API)", f"{url}/customerRefunds", REFUND_FIELDS, fix)
 
     def _payment_journal(self, code: str) -> Check:
         """The batch Koppel books in: present, with a balancing account (Koppel's lines name none), its lines readable.

@@ -24,6 +24,8 @@ PROBES: Mapping[str, tuple[str, dict[str, str], bool]] = {
 
 
 class PaymentPreflight:
+    what = "the payment providers"
+
     def __init__(
         self,
         http: httpx.Client,

@@ -14,6 +14,8 @@ from integrations.shops.woocommerce.client import WooCommerceClient
 
 
 class ShopPreflight:
+    what = "the shops' APIs"
+
     def __init__(self, woocommerce: Mapping[str, WooCommerceClient], shopify: Mapping[str, ShopifyClient]) -> None:
         """Per shop name, its client."""
         self._woocommerce = woocommerce

@@ -32,10 +32,15 @@ ATTENTION_TABLE = "attention"
 SYNC_STATE_TABLE = "syncstate"
 SYNC_RUNS_TABLE = "syncruns"
 PAYMENTS_TABLE = "payments"
+CARRIER_EVENTS_TABLE = "carrierevents"
+SHIPMENTS_TABLE = "shipments"
 RAW_BODIES_CONTAINER = "webhooks"
 ORDERS_QUEUE = "orders"
 PAYMENTS_QUEUE = "payments"
 BC_NOTIFICATIONS_QUEUE = "bc-notifications"
+CARRIER_EVENTS_QUEUE = "carrier-events"
+WORK_QUEUES = (ORDERS_QUEUE, PAYMENTS_QUEUE, BC_NOTIFICATIONS_QUEUE, CARRIER_EVENTS_QUEUE)
+"""Every queue a worker function drains (each with its `-poison` queue)."""
 
 T = TypeVar("T")
 C = TypeVar("C", TableServiceClient, BlobServiceClient, QueueClient)

@@ -16,6 +16,9 @@ from domain.errors import ConcurrencyConflict
 from domain.models import WebOrderKey
 from domain.records import OrderRecord
 from integrations.storage.account import ORDERS_TABLE, StorageAccount, storage_errors
+from integrations.storage.written_states import WrittenStates
+from integrations.telemetry import metrics
+from integrations.telemetry.metrics import OrderOutcome
 
 ROW = "order"
 DOCUMENT_PARTITION = "document"
@@ -23,8 +26,12 @@ INVOICE_PARTITION = "invoice"
 
 
 class TableOrderStore:
+    """Each write that brings a record into a state `koppel.orders` counts is counted once (integrations/telemetry/
+    metrics.py), the record's first write as `received`."""
+
     def __init__(self, account: StorageAccount) -> None:
         self._account = account
+        self._states: WrittenStates[frozenset[OrderOutcome]] = WrittenStates()
 
     def get(self, key: WebOrderKey) -> tuple[OrderRecord, str] | None:
         with storage_errors():
@@ -32,7 +39,9 @@ class TableOrderStore:
                 row = self._account.table(ORDERS_TABLE).get_entity(str(key), ROW)
             except ResourceNotFoundError:
                 return None
-        return OrderRecord.model_validate_json(row["record"]), str(row.metadata["etag"])
+        record, etag = OrderRecord.model_validate_json(row["record"]), str(row.metadata["etag"])
+        self._states.learn(str(key), etag, metrics.order_outcomes(record))
+        return record, etag
 
     def create(self, record: OrderRecord) -> str:
         with storage_errors():
@@ -40,10 +49,13 @@ class TableOrderStore:
                 result = self._account.table(ORDERS_TABLE).create_entity(_entity(record))
             except ResourceExistsError:
                 raise ConcurrencyConflict(f"order record {record.key} exists already") from None
+        metrics.count_orders(record.key.source, ["received"])
+        self._counted(record, frozenset(), str(result["etag"]))
         self._file_document(record)
         return str(result["etag"])
 
     def replace(self, record: OrderRecord, etag: str) -> str:
+        before = self._states.before(str(record.key), etag, lambda: self.get(record.key)) or frozenset()
         with storage_errors():
             try:
                 result = self._account.table(ORDERS_TABLE).update_entity(
@@ -54,6 +66,7 @@ class TableOrderStore:
                 )
             except (ResourceModifiedError, ResourceNotFoundError):
                 raise ConcurrencyConflict(f"order record {record.key} was changed by someone else") from None
+        self._counted(record, before, str(result["etag"]))
         self._file_document(record)
         return str(result["etag"])
 
@@ -97,6 +110,12 @@ class TableOrderStore:
             except ResourceNotFoundError:
                 return None
         return WebOrderKey.parse(row["key"])
+
+    def _counted(self, record: OrderRecord, before: frozenset[OrderOutcome], etag: str) -> None:
+        """The record written as version `etag`: counted in each state it is in now and was not in `before`."""
+        outcomes = metrics.order_outcomes_written(record, before)
+        metrics.count_orders(record.key.source, outcomes - before)
+        self._states.remember(str(record.key), etag, outcomes)
 
     def _file_document(self, record: OrderRecord) -> None:
         """Remember which web order the record's BC document belongs to (once it has one), unless its number is

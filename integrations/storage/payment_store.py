@@ -6,6 +6,7 @@ neither the booking run nor the list of what needs a person ever scans the table
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
@@ -15,6 +16,9 @@ from domain.errors import ConcurrencyConflict
 from domain.models import WebOrderKey
 from domain.payments.record import PaymentRecord
 from integrations.storage.account import PAYMENTS_TABLE, StorageAccount, storage_errors
+from integrations.storage.written_states import WrittenStates
+from integrations.telemetry import metrics
+from integrations.telemetry.metrics import PaymentOutcome
 
 PAYMENT_ROW = "payment"
 ORDER_ROW = "order"
@@ -23,8 +27,12 @@ PERSON_PARTITION = "person"
 
 
 class TablePaymentStore:
+    """Each write that brings a record into a state `koppel.payments` counts is counted once (integrations/
+    telemetry/metrics.py)."""
+
     def __init__(self, account: StorageAccount) -> None:
         self._account = account
+        self._states: WrittenStates[frozenset[PaymentOutcome]] = WrittenStates()
 
     def read(self, provider: str, account: str, payment_id: str) -> tuple[PaymentRecord, str] | None:
         with storage_errors():
@@ -32,12 +40,15 @@ class TablePaymentStore:
                 row = self._table().get_entity(f"{provider}:{account}", payment_id)
             except ResourceNotFoundError:
                 return None
-        return PaymentRecord.model_validate_json(row["record"]), str(row.metadata["etag"])
+        record, etag = PaymentRecord.model_validate_json(row["record"]), str(row.metadata["etag"])
+        self._states.learn(_payment_key(record), etag, metrics.payment_outcomes(record))
+        return record, etag
 
     def write(self, record: PaymentRecord, etag: str | None) -> str:
         """The payment's own row first, on its ETag; then the copies derived from it (under its order, among the
         payments to book), which any later write of the record puts right."""
         main = _payment_row(record)
+        before = self._before(record, etag)
         with storage_errors():
             try:
                 if etag is None:
@@ -48,8 +59,23 @@ class TablePaymentStore:
                     )
             except (ResourceExistsError, ResourceModifiedError, ResourceNotFoundError):
                 raise ConcurrencyConflict(f"payment {_payment_key(record)} was changed by someone else") from None
+            self._counted(record, before, str(result["etag"]))
             self._file_copies(record)
         return str(result["etag"])
+
+    def _before(self, record: PaymentRecord, etag: str | None) -> frozenset[PaymentOutcome]:
+        """What the metric counted of the version written on (none when the record is new)."""
+        if etag is None:
+            return frozenset()
+        payment = record.payment
+        read = partial(self.read, payment.provider, payment.account, payment.payment_id)
+        return self._states.before(_payment_key(record), etag, read) or frozenset()
+
+    def _counted(self, record: PaymentRecord, before: frozenset[PaymentOutcome], etag: str) -> None:
+        """The record written as version `etag`: counted in each state it is in now and was not in `before`."""
+        outcomes = metrics.payment_outcomes(record)
+        metrics.count_payments(record.payment.provider, outcomes - before)
+        self._states.remember(_payment_key(record), etag, outcomes)
 
     def _file_copies(self, record: PaymentRecord) -> None:
         text = record.model_dump_json()

@@ -12,6 +12,7 @@ from typing import Any
 
 from domain.records import SyncRun
 from integrations.storage.account import SYNC_RUNS_TABLE, StorageAccount, storage_errors
+from integrations.telemetry import metrics
 
 _LATEST = 10**15
 
@@ -21,6 +22,7 @@ class TableSyncRuns:
         self._account = account
 
     def record(self, run: SyncRun) -> None:
+        """The run's summary stored, and counted in `koppel.runs`."""
         entity = {
             "PartitionKey": run.name,
             "RowKey": _newest_first(run.started_at),
@@ -29,6 +31,7 @@ class TableSyncRuns:
         }
         with storage_errors():
             self._account.table(SYNC_RUNS_TABLE).upsert_entity(entity)
+        metrics.run_finished(run)
 
     def latest(self, name: str, count: int) -> list[SyncRun]:
         with storage_errors():

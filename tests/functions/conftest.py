@@ -44,6 +44,7 @@ def app_settings(azurite: Azurite, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         "KOPPEL_PORTAL_CATALOG_SCHEDULE": "0 */15 * * * *",
         "KOPPEL_BC_SUBSCRIPTION_SCHEDULE": "0 0 * * * *",
         "KOPPEL_BOOKING_SCHEDULE": "0 * * * * *",
+        "KOPPEL_SHIPMENTS_SCHEDULE": "0 * * * * *",
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)

@@ -1,6 +1,6 @@
 """The hostile corpus runs against the integration tests' local stack (one per module), built by their own code
-so both suites run Koppel the same way, with one difference: the booking timer does not book (no payment journal),
-since it reads BC every few seconds and each case checks that it made Koppel send BC nothing."""
+so both suites run Koppel the same way, with two differences, since each case checks that it made Koppel send BC
+nothing: the booking timer does not book (no payment journal), and the shipment poll runs once a year."""
 
 from collections.abc import Iterator
 
@@ -14,4 +14,4 @@ __all__ = ["no_faults", "stack"]
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[LocalStack]:
-    yield from running_stack(KOPPEL_BC_PAYMENT_JOURNAL="")
+    yield from running_stack(KOPPEL_BC_PAYMENT_JOURNAL="", KOPPEL_SHIPMENTS_SCHEDULE="0 0 0 1 1 *")

@@ -24,14 +24,15 @@ from urllib.parse import quote
 
 import httpx
 
-from domain.intake.signatures import base64_hmac_sha256
-from domain.models import WebOrderKey
+from domain.intake.signatures import base64_hmac_sha256, hex_hmac_sha256
+from domain.models import StreamKey, WebOrderKey
+from domain.records import EventStatus
 from integrations.storage.account import RAW_BODIES_CONTAINER, StorageAccount
 from integrations.storage.event_log import TableEventLog
 from localdev.bc_probe import BcProbe
 from localdev.simulators.shopify.ids import ShopifyIds
 from localdev.simulators.shopify.orders import OrderDraft, build_order
-from localdev.stack import SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
+from localdev.stack import SENDCLOUD_ACCOUNT, SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
 from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload
 
 WOO = "woocommerce"
@@ -867,4 +868,105 @@ def _read_cases() -> Iterator[Case]:
     yield Case("replay-wrong-method-get", request("GET", f"{replay}/7100001/replay"), Expect.HOST_REFUSED, 405)
 
 
-CASES: list[Case] = [*_woo_cases(), *_shopify_cases(), *_read_cases()]
+# --- Sendcloud: carrier events (no order to settle: every case is refused, acknowledged or a duplicate) ----------
+
+_parcel_ids = itertools.count(880_000_001)
+
+
+def post_sendcloud(
+    world: World, body: bytes, *, signature: str | None = None, account: str = SENDCLOUD_ACCOUNT, secret: str = ""
+) -> httpx.Response:
+    """A Sendcloud webhook; by default signed correctly (hex HMAC-SHA256 of `body`) with the account's secret."""
+    sig = hex_hmac_sha256(body, secret or world.stack.sendcloud_secret) if signature is None else signature
+    headers = {"Content-Type": "application/json"}
+    if sig:
+        headers["Sendcloud-Signature"] = sig
+    return httpx.post(f"{world.url}/api/webhooks/sendcloud/{account}", content=body, headers=headers, timeout=30)
+
+
+def parcel_status_changed(status_id: int = 80, message: str = "Unable to deliver") -> dict[str, Any]:
+    """A parcel of an order Koppel does not have: accepted, it would be listed for a person."""
+    status = {"id": status_id, "message": message}
+    parcel = {"id": next(_parcel_ids), "tracking_number": "3SHOSTILE", "order_number": "7099999", "status": status}
+    return {"action": "parcel_status_changed", "timestamp": int(time.time() * 1000), "parcel": parcel}
+
+
+def sendcloud(make_body: Callable[[dict[str, Any]], bytes] = _body, **options: Any) -> Callable[[World], Sent]:
+    def send(world: World) -> Sent:
+        payload = parcel_status_changed()
+        return Sent(post_sendcloud(world, make_body(payload), **options), None, payload)
+
+    return send
+
+
+def sendcloud_signed(sign: Callable[[bytes, str], str]) -> Callable[[World], Sent]:
+    """A parcel_status_changed whose signature is `sign(body, the account's secret)`."""
+
+    def send(world: World) -> Sent:
+        payload = parcel_status_changed()
+        body = _body(payload)
+        return Sent(post_sendcloud(world, body, signature=sign(body, world.stack.sendcloud_secret)), None, payload)
+
+    return send
+
+
+def sendcloud_replayed_after_processing() -> Callable[[World], Sent]:
+    """A carrier event is taken in and worked off (it names no order: listed for a person); Sendcloud sends it again."""
+
+    def send(world: World) -> Sent:
+        payload = parcel_status_changed(3, "En route to sorting center")
+        first = post_sendcloud(world, _body(payload))
+        assert first.status_code == 202, first.text
+        log = TableEventLog(StorageAccount(world.stack.azurite.connection_string))
+        stream, event_id = StreamKey.parse(first.json()["parcel"]), first.json()["eventId"]
+        deadline = time.monotonic() + 30
+        while (event := log.get(stream, event_id)) is None or event.status is EventStatus.RECEIVED:
+            assert time.monotonic() < deadline, "the carrier event was not worked off"
+            time.sleep(0.2)
+        world.baseline()
+        return Sent(post_sendcloud(world, _body(payload)), None, payload)
+
+    return send
+
+
+def _re_serialised(body: bytes, secret: str) -> str:
+    return hex_hmac_sha256(json.dumps(json.loads(body), separators=(",", ":")).encode(), secret)
+
+
+def _sendcloud_cases() -> Iterator[Case]:
+    yield Case("sendcloud-signature-missing", sendcloud(signature=""), **UNAUTHENTICATED)
+    yield Case("sendcloud-signature-wrong-secret", sendcloud(secret="another-integration"), **UNAUTHENTICATED)
+    yield Case("sendcloud-signature-base64-not-hex", sendcloud_signed(base64_hmac_sha256), **UNAUTHENTICATED)
+    yield Case(
+        "sendcloud-signature-over-another-body",
+        sendcloud_signed(lambda _body, secret: hex_hmac_sha256(b"{}", secret)),
+        **UNAUTHENTICATED,
+    )
+    yield Case("sendcloud-signature-over-re-serialised-json", sendcloud_signed(_re_serialised), **UNAUTHENTICATED)
+    yield Case("sendcloud-unknown-account", sendcloud(account="nobody"), Expect.REFUSED, 404, "unknown_source")
+    yield Case("sendcloud-body-not-json", sendcloud(lambda _p: b"<parcel/>"), **MALFORMED)
+    yield Case("sendcloud-body-an-array", sendcloud(lambda p: json.dumps([p]).encode()), **MALFORMED)
+    yield Case("sendcloud-action-missing", sendcloud(lambda p: _body({"parcel": p["parcel"]})), **MALFORMED)
+    yield Case(
+        "sendcloud-body-one-byte-too-large",
+        sendcloud(lambda p: _body(p | {"padding": "x" * MAX_BODY})),
+        Expect.REFUSED,
+        413,
+        "too_large",
+    )
+    yield Case(
+        "sendcloud-another-action",
+        sendcloud(lambda p: _body(p | {"action": "integration_deleted"})),
+        Expect.ACKNOWLEDGED,
+        200,
+    )
+    yield Case(
+        "sendcloud-wrong-method-get",
+        request("GET", f"webhooks/sendcloud/{SENDCLOUD_ACCOUNT}"),
+        Expect.HOST_REFUSED,
+        405,
+    )
+    yield Case("sendcloud-replayed-after-processing", sendcloud_replayed_after_processing(), Expect.DUPLICATE, 200)
+
+
+CASES: list[Case] = [*_woo_cases(), *_shopify_cases(), *_read_cases(), *_sendcloud_cases()]

@@ -34,6 +34,7 @@ def running_stack(**settings: str) -> Iterator[LocalStack]:
         "KOPPEL_MAX_WEBHOOK_BYTES": "65536",
         "KOPPEL_PORTAL_SECRET": PORTAL_SECRET,
         "KOPPEL_BC_RELEASE_API": "koppel/sales/v1.0",
+        "KOPPEL_BC_SHIPPING_API": "koppel/shipping/v1.0",
     }
     with LocalStack(host_json=host_json, extra_settings=own | settings) as running:
         yield running

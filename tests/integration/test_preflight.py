@@ -1,10 +1,13 @@
 """The preflight against the simulators: every check passes on a complete installation; a page unpublished, a
-journal batch missing, a wrong key or secret each fail that check alone, with what to do, and no secret in the
-answer."""
+journal batch missing, a wrong key or secret, a shop webhook paused, pointing elsewhere or missing, storage
+unreachable each fail that check alone, with what to do, and no secret in the answer; checks past the deadline are
+reported not finished."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from contextlib import nullcontext
 from typing import Any
 
 import httpx
@@ -12,15 +15,20 @@ import pytest
 from pydantic import SecretStr
 
 from domain.payments.accounts import PaymentAccount
-from domain.preflight import preflight
+from domain.preflight import Check, passed, preflight
 from functions.wiring.adapters import Adapters
-from functions.wiring.preflight import preflight_checks
+from functions.wiring.preflight import preflight_checks, public_url
+from integrations.preflight.deadline import checks_within
 from integrations.preflight.payments import PaymentPreflight
 from integrations.preflight.shops import ShopPreflight
+from integrations.preflight.storage import StoragePreflight
+from integrations.preflight.webhooks import WebhookPreflight
 from integrations.settings import Settings
 from integrations.shops.shopify.access import StaticToken
 from integrations.shops.shopify.client import ShopifyClient
 from integrations.shops.woocommerce.client import WooCommerceClient
+from integrations.storage.connection import ConnectionString
+from localdev.azurite import Azurite
 from localdev.simulators.businesscentral import BusinessCentralSimulator
 from localdev.simulators.businesscentral.published import VAT_SETUP
 from localdev.simulators.mollie import MollieSimulator
@@ -158,3 +166,171 @@ def test_shop_keys_accepted_and_refused():
     assert "KOPPEL_SHOPIFY_TOKEN_SHOP_D" in answer["checks"][3]["fix"]
     assert "cs_wrong" not in str(answer)
     assert "shpat_wrong" not in str(answer)
+
+
+PUBLIC = "https://koppel.example.com"
+WOO_HOOK = f"{PUBLIC}/api/webhooks/woocommerce/shop-a"
+
+
+def _webhooks(woo: WooCommerceSimulator, shopify: ShopifySimulator | None = None) -> dict[str, Any]:
+    with httpx.Client(timeout=10) as http:
+        woocommerce = {"shop-a": WooCommerceClient(http, woo.url, woo.consumer_key, woo.consumer_secret)}
+        admin = {}
+        if shopify is not None:
+            admin = {"shop-b": ShopifyClient(http, shopify.url, shopify.api_version, StaticToken(shopify.access_token))}
+        return preflight([WebhookPreflight(PUBLIC, woocommerce, admin)])
+
+
+def _woo_rest(
+    woo: WooCommerceSimulator, method: str, path: str, body: dict[str, Any], http: httpx.Client | None = None
+) -> httpx.Response:
+    auth = (woo.consumer_key, woo.consumer_secret)
+    with httpx.Client(timeout=10) if http is None else nullcontext(http) as client:
+        return client.request(method, f"{woo.api_base}/webhooks{path}", json=body, auth=auth)
+
+
+def test_webhooks_delivering_to_this_app_pass_whatever_key_their_url_carries():
+    shopify_hook = f"{PUBLIC}/api/webhooks/shopify/shop-b"
+    with (
+        WooCommerceSimulator(webhook_url=f"{WOO_HOOK}?code=s3cr3t-key") as woo,
+        ShopifySimulator(webhook_url=shopify_hook) as shopify,
+    ):
+        answer = _webhooks(woo, shopify)
+
+    assert [(check["name"], check["passed"]) for check in answer["checks"]] == [
+        ("WooCommerce shop shop-a: order webhooks", True),
+        ("Shopify shop shop-b: order webhooks", True),
+    ]
+    assert "s3cr3t-key" not in str(answer)
+
+
+def test_a_paused_woocommerce_webhook_fails_saying_activate_it():
+    with WooCommerceSimulator(webhook_url=WOO_HOOK, webhook_id=7) as woo:
+        assert _woo_rest(woo, "PUT", "/7", {"status": "paused"}).status_code == 200
+        answer = _webhooks(woo)
+
+    [check] = answer["checks"]
+    assert check["passed"] is False
+    assert "webhook 7 (order.created) is paused: activate it" in check["fix"]
+    assert "webhook 8 (order.updated) is paused: activate it" in check["fix"]
+
+
+def test_a_webhook_woocommerce_disabled_after_failed_deliveries_says_so():
+    with WooCommerceSimulator(webhook_url=WOO_HOOK) as woo:
+        httpx.post(f"{woo.url}/_sim/webhook", json={"enabled": False}, timeout=10).raise_for_status()
+        [check] = _webhooks(woo)["checks"]
+
+    assert "webhook 1 (order.created) is disabled (WooCommerce does that after 5 failed deliveries" in check["fix"]
+
+
+def test_a_webhook_pointing_elsewhere_fails_naming_where_without_its_key():
+    with WooCommerceSimulator(webhook_url="https://old.example.com/api/webhooks/woocommerce/shop-a?code=k3y") as woo:
+        [check] = _webhooks(woo)["checks"]
+
+    assert check["passed"] is False
+    assert (
+        "webhook 1 (order.created) points at https://old.example.com/api/webhooks/woocommerce/shop-a, not at this "
+        f"app: set its delivery URL to {WOO_HOOK}"
+    ) in check["fix"]
+    assert "k3y" not in str(check)
+
+
+def test_a_missing_topic_fails_saying_which_webhook_to_create_past_the_first_page():
+    with WooCommerceSimulator() as woo, httpx.Client(timeout=10) as http:
+        for number in range(100):
+            body = {"topic": "product.updated", "delivery_url": f"https://elsewhere.example/{number}"}
+            assert _woo_rest(woo, "POST", "", body, http).status_code == 201
+        assert _woo_rest(woo, "POST", "", {"topic": "order.created", "delivery_url": WOO_HOOK}).status_code == 201
+        assert httpx.get(f"{woo.api_base}/webhooks", timeout=10).status_code == 401
+        [check] = _webhooks(woo)["checks"]
+
+    assert check["fix"] == (
+        f"create a webhook for topic order.updated with delivery URL {WOO_HOOK} "
+        "(WooCommerce > Settings > Advanced > Webhooks)"
+    )
+
+
+def test_shopify_topics_not_listed_pass_as_possibly_app_specific_but_another_url_fails():
+    with ShopifySimulator() as shopify, WooCommerceSimulator(webhook_url=WOO_HOOK) as woo:
+        shopify.shop.graphql.webhooks.add("ORDERS_CREATE", f"{PUBLIC}/api/webhooks/shopify/shop-b")
+        listed_only = _webhooks(woo, shopify)["checks"][1]
+        shopify.shop.graphql.webhooks.add("ORDERS_PAID", "https://old.example.com/hook")
+        elsewhere = _webhooks(woo, shopify)["checks"][1]
+
+    assert listed_only["passed"] is True
+    assert "ORDERS_CANCELLED, ORDERS_PAID, ORDERS_UPDATED" in listed_only["detail"]
+    assert "shopify.app.toml" in listed_only["detail"]
+    assert elsewhere["passed"] is False
+    assert "points at https://old.example.com/hook, not at this app" in elsewhere["fix"]
+
+
+def test_the_public_url_is_koppel_public_url_else_the_host_name_azure_sets(bc: BusinessCentralSimulator):
+    config: Settings = bc_settings(bc)
+    azure = {"WEBSITE_HOSTNAME": "koppel-abc.azurewebsites.net"}
+
+    assert public_url(config.model_copy(update={"public_url": ""}), azure) == "https://koppel-abc.azurewebsites.net"
+    assert (
+        public_url(config.model_copy(update={"public_url": "https://k.example.com/"}), azure) == "https://k.example.com"
+    )
+    assert public_url(config.model_copy(update={"public_url": ""}), {}) == ""
+
+
+def test_without_a_public_url_the_webhook_check_names_the_setting():
+    checks = WebhookPreflight("", {"shop-a": WooCommerceClient(httpx.Client(), "https://shop.test", "ck", "cs")}, {})
+
+    [check] = preflight([checks])["checks"]
+
+    assert "KOPPEL_PUBLIC_URL" in check["fix"]
+
+
+class _Slow:
+    what = "a slow service"
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+
+    def checks(self) -> Iterator[Check]:
+        yield passed("slow: first", "answered")
+        time.sleep(self._seconds)
+        yield passed("slow: second", "answered")
+
+
+def test_a_check_past_the_deadline_is_reported_not_finished_and_the_answer_comes_in_time():
+    started = time.monotonic()
+
+    checks = checks_within([_Slow(30), _Slow(0)], seconds=0.5)
+
+    assert time.monotonic() - started < 2
+    assert [(check.name, check.passed) for check in checks] == [
+        ("slow: first", True),
+        ("not finished: a slow service", False),
+        ("slow: first", True),
+        ("slow: second", True),
+    ]
+    assert "a slow service answers" in checks[1].fix
+
+
+def test_storage_unreachable_fails_each_service_naming_the_setting():
+    unreachable = ";".join(
+        [
+            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + "a" * 88,
+            *(f"{kind}Endpoint=http://127.0.0.1:9/devstoreaccount1" for kind in ("Blob", "Queue", "Table")),
+        ]
+    )
+
+    answer = preflight([StoragePreflight(ConnectionString(SecretStr(unreachable)))])
+
+    assert [check["name"] for check in answer["checks"] if not check["passed"]] == [
+        "Storage: tables",
+        "Storage: queues",
+        "Storage: blob containers",
+    ]
+    assert all("AzureWebJobsStorage" in check["fix"] for check in answer["checks"])
+    assert "a" * 88 not in str(answer)
+
+
+def test_storage_reachable_passes_naming_what_koppel_will_create(azurite: Azurite):
+    answer = preflight([StoragePreflight(ConnectionString(SecretStr(azurite.connection_string)))])
+
+    assert answer["passed"] is True
+    assert len(answer["checks"]) == 3

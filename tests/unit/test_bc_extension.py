@@ -28,6 +28,7 @@ from integrations.businesscentral.api import BusinessCentralApi
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.payment_journal import BusinessCentralPaymentJournal
 from integrations.businesscentral.refund_journal import BusinessCentralRefundJournal
+from integrations.businesscentral.shipments import BusinessCentralShipments
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
 from localdev.demo import DEMO_SETTINGS
@@ -35,14 +36,23 @@ from localdev.simulators.businesscentral import refunds as simulated_refunds
 from localdev.simulators.businesscentral.payments_schema import CUSTOMER_REFUND
 from localdev.simulators.businesscentral.release_page import RELEASE_SALES_ORDER
 from localdev.simulators.businesscentral.server import BusinessCentralSimulator
+from localdev.simulators.businesscentral.shipments_schema import KOPPEL_SALES_SHIPMENT
 
 EXTENSION = Path(__file__).resolve().parents[2] / "bc-extension"
 RELEASE_PAGE = EXTENSION / "src" / "KoppelSalesOrderRelease.Page.al"
 REFUND_PAGE = EXTENSION / "src" / "KoppelCustomerRefunds.Page.al"
+SHIPMENT_PAGE = EXTENSION / "src" / "KoppelSalesShipments.Page.al"
 BASE = "https://bc.test/v2.0/tenant/production/api"
 COMPANY = "companies(c0ffee00-0000-0000-0000-000000000001)"
 JOURNAL_ID = "10000000-0000-0000-0000-000000000001"
 LINE_ID = "20000000-0000-0000-0000-000000000002"
+SHIPMENT_ROW = {
+    "id": "30000000-0000-0000-0000-000000000003",
+    "number": "S-SHPT1",
+    "postingDate": "2026-12-07",
+    "lastModifiedDateTime": "2026-12-07T10:00:00Z",
+    "salesShipmentLines": [],
+}
 
 _PAGE = re.compile(r"^page\s+(\d+)\s+\"([^\"]+)\"", re.MULTILINE)
 _PROPERTY = re.compile(r"^\s*(\w+)\s*=\s*'?([^';]*)'?;", re.MULTILINE)
@@ -122,6 +132,8 @@ class Recorded:
         path = request.url.path
         if path.endswith("/customerPaymentJournals"):
             return httpx.Response(200, json={"value": [{"id": JOURNAL_ID}]})
+        if path.endswith(f"/api/v2.0/{COMPANY}/salesShipments"):
+            return httpx.Response(200, json={"value": [SHIPMENT_ROW]})
         if request.method == "POST" and path.endswith("/customerRefunds"):
             return httpx.Response(201, json={"id": LINE_ID, **json.loads(request.content)})
         if request.method == "GET":
@@ -281,6 +293,59 @@ def simulated_refund_problems(page: ApiPage) -> list[str]:
     return problems
 
 
+def shipment_problems(page: ApiPage) -> list[str]:
+    """What Koppel's shipment poll and the simulator's shipment page use that the AL page does not declare; the page
+    is read-only and the demo is configured for it."""
+    problems: list[str] = []
+    configured = DEMO_SETTINGS["KOPPEL_BC_SHIPPING_API"]
+    if configured != page.path:
+        problems.append(f"Koppel is configured for {configured}, the page is {page.path}")
+    recorded = Recorded()
+    list(BusinessCentralShipments(recorded.client(), f"{BASE}/{page.path}/{COMPANY}").changed_since(None))
+    calls = recorded.to(page.path)
+    if [r.method for r in calls] != ["GET"]:
+        problems.append(f"expected one GET of the shipment page, got {[(r.method, r.url) for r in calls]}")
+    problems.extend(problem for request in calls for problem in refund_request_problems(page, request))
+    if page.insert_allowed or page.modify_allowed or page.delete_allowed:
+        problems.append("the shipment page must be read-only")
+    return problems + simulated_shipment_problems(page)
+
+
+def simulated_shipment_problems(page: ApiPage) -> list[str]:
+    """The simulator's page serves exactly the page's fields, a page variable where the page has one."""
+    problems: list[str] = []
+    routes = simulator_pages().get(page.path, [])
+    if KOPPEL_SALES_SHIPMENT.set_name != page.entity_set or not routes:
+        problems.append(f"the simulator serves {KOPPEL_SALES_SHIPMENT.set_name} elsewhere than {page.path}")
+    if any(page.entity_set not in route for route in routes):
+        problems.append(f"the simulator's routes {routes} are not {page.entity_set}")
+    served = {prop.name: prop for prop in KOPPEL_SALES_SHIPMENT.props}
+    problems.extend(
+        f"the simulator serves {n}, the page does not declare it" for n in sorted(served - page.fields.keys())
+    )
+    problems.extend(
+        f"the page declares {n}, the simulator does not serve it" for n in sorted(page.fields - served.keys())
+    )
+    problems.extend(
+        f"{name}: a page variable in one of the simulator and the page only"
+        for name in sorted(served.keys() & page.fields.keys())
+        if served[name].page_variable == page.fields[name].is_table_field
+    )
+    return problems
+
+
+def test_the_shipment_page_declares_what_koppel_reads_and_the_simulator_serves() -> None:
+    assert shipment_problems(parse_api_page(SHIPMENT_PAGE.read_text())) == []
+
+
+@pytest.mark.parametrize("removed", ["packageTrackingNumber", "trackingUrl"])
+def test_a_field_missing_from_the_shipment_page_is_found(removed: str) -> None:
+    source = SHIPMENT_PAGE.read_text()
+    start = source.index(f"field({removed};")
+    without = source[:start] + source[_block_end(source, source.index("{", start)) :]
+    assert any(removed in problem for problem in shipment_problems(parse_api_page(without)))
+
+
 def test_the_release_page_declares_what_koppel_calls_and_the_simulator_serves() -> None:
     assert release_problems(parse_api_page(RELEASE_PAGE.read_text())) == []
 
@@ -317,5 +382,5 @@ def test_the_manifest_is_an_extension_that_covers_its_objects() -> None:
     ranges = [(r["from"], r["to"]) for r in manifest["idRanges"]]
     assert all(any(low <= int(number) <= high for low, high in ranges) for _, number in objects)
     permissions = (EXTENSION / "src" / "KoppelAPI.PermissionSet.al").read_text()
-    for found in _PAGE.finditer(RELEASE_PAGE.read_text() + REFUND_PAGE.read_text()):
+    for found in _PAGE.finditer(RELEASE_PAGE.read_text() + REFUND_PAGE.read_text() + SHIPMENT_PAGE.read_text()):
         assert f'page "{found.group(2)}" = X' in permissions

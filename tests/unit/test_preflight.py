@@ -11,6 +11,8 @@ from domain.preflight import Check, failed, passed, preflight
 
 
 class _Remote:
+    what = "a remote"
+
     def __init__(self, *checks: Check) -> None:
         self._checks = checks
 

@@ -12,12 +12,12 @@ from pydantic import SecretStr
 from domain.orders.mapping import portal
 from function_app import app
 from integrations.settings import TIMER_SCHEDULES, Settings
-from integrations.shop_settings import CHANNELS, PER_SHOP_SETTINGS, PROVIDERS, names, shop_setting
+from integrations.shop_settings import ACCOUNT_SOURCES, CHANNELS, PER_SHOP_SETTINGS, names, shop_setting
 from localdev.settings_doc import DOCUMENT, ROOT, render
 
 EXAMPLE = ROOT / "local.settings.example.json"
 DEVELOPMENT_STORAGE = "UseDevelopmentStorage=true"
-LISTS = [(channel, "SHOPS") for channel in CHANNELS] + [(provider, "ACCOUNTS") for provider in PROVIDERS]
+LISTS = [(channel, "SHOPS") for channel in CHANNELS] + [(source, "ACCOUNTS") for source in ACCOUNT_SOURCES]
 
 
 def _example() -> dict[str, str]:

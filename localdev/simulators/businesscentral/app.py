@@ -22,6 +22,8 @@ from localdev.simulators.businesscentral.paths import entity_of
 from localdev.simulators.businesscentral.published import PublishedServices, service_of
 from localdev.simulators.businesscentral.refund_api import RefundApi
 from localdev.simulators.businesscentral.release_page import release_orders
+from localdev.simulators.businesscentral.shipment_controls import ShipmentControls
+from localdev.simulators.businesscentral.shipment_page import ShipmentPage
 from localdev.simulators.businesscentral.stats import Stats
 from localdev.simulators.businesscentral.store import Store
 from localdev.simulators.businesscentral.webhooks import WebhookControls, Webhooks, WebhookSettings
@@ -48,6 +50,7 @@ class Simulation:
             table.observer = self.webhooks.observe
         self.api = BusinessCentralApi(store, config.page_size, self.webhooks)
         self.refund_api = RefundApi(self.api.payments, config.page_size)
+        self.shipment_page = ShipmentPage(store, config.page_size)
         company_name = store.companies.values()[0]["name"]
         self.published = PublishedServices(store, company_name, config.page_size, config.price_lines_modified_at)
         self.controls = CatalogControls(store)
@@ -77,9 +80,13 @@ class Simulation:
             "/v2.0/{tenant}/{environment}/api/koppel/payments/v1.0/companies({company})/{tail:customerRefunds.*}",
             self.serve_refunds,
         )
+        shipment_page = "/v2.0/{tenant}/{environment}/api/koppel/shipping/v1.0/companies({company})/salesShipments"
+        app.router.add_route("*", shipment_page, self.serve_shipment_page)
+        app.router.add_route("*", shipment_page + "({shipment})", self.serve_shipment_page)
         self.controls.routes(app)
         self.documents.routes(app)
         InvoiceControls(self.api.store).routes(app)
+        ShipmentControls(self.api.store).routes(app)
         WebhookControls(self.webhooks).routes(app)
         app.router.add_get("/_sim/faults", self.get_faults)
         app.router.add_post("/_sim/faults", self.set_faults)
@@ -116,6 +123,14 @@ class Simulation:
             return await self.refund_api.handle(request)
 
         return await self._guarded(request, "customerRefunds", call)
+
+    async def serve_shipment_page(self, request: web.Request) -> web.StreamResponse:
+        """Koppel's own API page salesShipments (koppel/shipping/v1.0): the same token, limits and faults as the API."""
+
+        async def call() -> web.StreamResponse:
+            return self.shipment_page.handle(request)
+
+        return await self._guarded(request, "koppel/shipping/salesShipments", call)
 
     async def serve_odata(self, request: web.Request) -> web.StreamResponse:
         """Published OData v4 web services: the same token, limits and faults as the API."""

@@ -1,7 +1,8 @@
 """Test controls under /_sim/ for what BC users do with documents that Koppel only reads.
 
 - POST /_sim/salesOrders/{id}/ship: a warehouse worker posts the shipment: each line's shipQuantity (Qty. to Ship,
-  PATCH it through the API for a partial shipment) is shipped and leaves stock.
+  PATCH it through the API for a partial shipment) is shipped and leaves stock, and a salesShipment is filed
+  (shipment_controls.py posts one with chosen quantities and tracking).
 - POST /_sim/salesInvoices/{id}/creditMemo: a user posts a credit memo for the invoice, applied to it or not.
 - POST /_sim/purchaseOrders: a purchaser enters a purchase order, perhaps partly received already:
   {"vendorNumber"?, "orderDate"?, "status"? ("Open" = Released, "Draft" = Open), "lines": [{"lineType"? ("Item",
@@ -32,8 +33,8 @@ from localdev.simulators.businesscentral.purchase_orders import (
     PurchaseLine,
     add_purchase_order,
 )
-from localdev.simulators.businesscentral.sales_orders import SalesOrders
 from localdev.simulators.businesscentral.schema import EMPTY_GUID
+from localdev.simulators.businesscentral.shipments import post_shipment
 from localdev.simulators.businesscentral.store import Record, Store
 
 PURCHASE = "Purchase"
@@ -67,7 +68,7 @@ class DocumentControls:
         order = self.store.sales_orders.get(request.match_info["order"].lower())
         if order is None:
             raise BCError(404, "NotFound", "no such sales order")
-        SalesOrders(self.store).ship(order, date.today())
+        post_shipment(self.store, order, date.today())
         return web.json_response({"shipped": order["number"]})
 
     async def add_purchase_order(self, request: web.Request) -> web.Response:

@@ -11,10 +11,9 @@ from localdev.simulators.businesscentral.inventory import QUANTITY_PLACES
 from localdev.simulators.businesscentral.pricing import apply_discount_percent, cents, dec, recalculate
 from localdev.simulators.businesscentral.sales_orders import SalesOrders
 from localdev.simulators.businesscentral.schema import EMPTY_GUID
+from localdev.simulators.businesscentral.shipments import PAYMENT_TERMS_DAYS, post_shipment
 from localdev.simulators.businesscentral.store import LedgerEntry, Record, Store
 
-PAYMENT_TERMS_DAYS = 14
-"""Assumed: every customer has payment terms of 14 days (the simulator has no paymentTerms entity)."""
 NOTHING_TO_POST = "There is nothing to post."
 UNPOSTED = ("Draft", "In Review")
 """salesInvoices lists unposted invoices too (Sales Invoice Entity Aggregate: a Sales Header of type Invoice is
@@ -53,15 +52,16 @@ _LINE_COPY = (
 
 
 def ship_and_invoice(store: Store, order: Record, posting_date: date, unposted: str | None = None) -> Record:
-    """Microsoft.NAV.shipAndInvoice: ship each line's shipQuantity, invoice everything shipped and not yet invoiced
-    as one posted salesInvoice; the order is deleted once every line is fully invoiced, as BC does.
+    """Microsoft.NAV.shipAndInvoice: ship each line's shipQuantity (a posted shipment when anything ships), invoice
+    everything shipped and not yet invoiced as one posted salesInvoice; the order is deleted once every line is
+    fully invoiced, as BC does.
 
     `unposted` ("Draft" or "In Review"): the invoice is made but not posted, as a user making a sales invoice from
     the shipments would (simplified: the order's lines count as invoiced at once)."""
     orders = SalesOrders(store)
     if not any(line["shipQuantity"] or _uninvoiced(line) for line in orders.lines(order)):
         raise dialog(NOTHING_TO_POST)
-    orders.ship(order, posting_date)
+    post_shipment(store, order, posting_date)
     lines = orders.lines(order)
     quantities = {line["id"]: _uninvoiced(line) for line in lines}
     complete = all(quantities[line["id"]] == line["quantity"] for line in lines)

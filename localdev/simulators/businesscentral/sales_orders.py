@@ -133,13 +133,13 @@ class SalesOrders:
             if not quantity:
                 continue
             if line["lineType"] == "Item":
-                self._book_shipment(order, line, quantity, posting_date)
+                self.book_shipment(order, line, quantity, posting_date)
             line["shippedQuantity"] = round(line["shippedQuantity"] + quantity, QUANTITY_PLACES)
             line["shipQuantity"] = round(line["quantity"] - line["shippedQuantity"], QUANTITY_PLACES)
             table.stamp(line)
         order["fullyShipped"] = all(line["shippedQuantity"] >= line["quantity"] for line in lines)
 
-    def _book_shipment(self, order: Record, line: Record, quantity: float, posting_date: date) -> None:
+    def book_shipment(self, order: Record, line: Record, quantity: float, posting_date: date) -> None:
         item = self.store.items.get(line["itemId"])
         if item is None or item["type"] != "Inventory":
             return

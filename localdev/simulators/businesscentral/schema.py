@@ -219,9 +219,12 @@ SALES_ORDER = EntityType(
         rw("email", Kind.STRING, 80),
     ),
     frozenset({"salesOrderLines"}),
+    internal=("shippingAgentCode", "shippingAgentServiceCode", "packageTrackingNumber"),
 )
 """APIV2 page 30028 (microsoft/BCApps src/Apps/W1/APIV2/app/src/pages/APIV2SalesOrders.Page.al): currencyCode is
-the page variable CurrencyCodeTxt."""
+the page variable CurrencyCodeTxt. The Sales Header's shipping agent, its service and the package tracking number are
+not on the page (set in BC's Shipping tab, /_sim/salesOrders/{id}/shipping here); posting copies them to the
+shipment."""
 
 SALES_ORDER_LINE = EntityType(
     "salesOrderLine",

@@ -43,6 +43,8 @@ from localdev.simulators.businesscentral.schema import (
     SALES_ORDER_LINE,
     EntityType,
 )
+from localdev.simulators.businesscentral.shipments_schema import SALES_SHIPMENT, SALES_SHIPMENT_LINE
+from localdev.simulators.businesscentral.shipping_agents import ShippingAgent, demo_shipping_agents
 
 Record = dict[str, Any]
 Observer = Callable[[str, Record, str], None]
@@ -183,6 +185,11 @@ class Store:
     """Unposted sales invoices (Sales Header of type Invoice) have their own series."""
     credit_memo_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("S-CR", 104000))
     payment_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("G0", 2000))
+    sales_shipments: Table = field(default_factory=lambda: Table(SALES_SHIPMENT))
+    shipment_lines: dict[str, Table] = field(default_factory=dict)
+    shipment_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("S-SHPT", 102000))
+    shipping_agents: dict[str, ShippingAgent] = field(default_factory=demo_shipping_agents)
+    """Table 291 by Code: not served by API v2.0; Koppel's shipment page links tracking numbers with them."""
 
     def lines_of(self, order_id: str) -> Table:
         return self.order_lines.setdefault(order_id, Table(SALES_ORDER_LINE))
@@ -198,6 +205,9 @@ class Store:
 
     def refund_lines_of(self, journal_id: str) -> Table:
         return self.refund_lines.setdefault(journal_id, Table(CUSTOMER_REFUND))
+
+    def shipment_lines_of(self, shipment_id: str) -> Table:
+        return self.shipment_lines.setdefault(shipment_id, Table(SALES_SHIPMENT_LINE))
 
 
 def variants_by_item(variants: Iterable[Record]) -> dict[str, list[Record]]:

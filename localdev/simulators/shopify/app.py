@@ -64,6 +64,7 @@ class ShopifyShop:
         self.bucket = bucket
         self.dispatcher = dispatcher
         self.graphql = graphql
+        graphql.webhooks.delivering = lambda: dispatcher.url
 
     def application(self) -> web.Application:
         app = web.Application(middlewares=[_errors, self._admin_gate])

@@ -36,6 +36,7 @@ from localdev.simulators.shopify.graphql_controls import GraphQLFaults, GraphQLS
 from localdev.simulators.shopify.idempotency import IdempotencyStore
 from localdev.simulators.shopify.resolvers import ROOTS, Context, executable_schema, resolve_field
 from localdev.simulators.shopify.schema import ApiEra
+from localdev.simulators.shopify.subscriptions import WebhookSubscriptions
 
 logger = logging.getLogger(__name__)
 MAX_QUERY_COST = 1000
@@ -75,6 +76,7 @@ class GraphQLEndpoint:
         self.idempotency = IdempotencyStore(clock)
         self.faults = GraphQLFaults()
         self.stats = GraphQLStats()
+        self.webhooks = WebhookSubscriptions()
 
     def add_routes(self, router: web.UrlDispatcher, admin_prefix: str) -> None:
         router.add_post(f"{admin_prefix}/graphql.json", self.handle)
@@ -115,7 +117,7 @@ class GraphQLEndpoint:
     def _run(
         self, schema: GraphQLSchema, call: GraphQLCall, prepared: Prepared, era: ApiEra
     ) -> tuple[dict[str, Any], int]:
-        context = Context(self.catalog, era, self.idempotency)
+        context = Context(self.catalog, era, self.idempotency, self.webhooks)
         result = execute_sync(
             schema,
             prepared.document,

@@ -31,6 +31,7 @@ from localdev.simulators.shopify.inventory import AdjustmentGroup, set_quantitie
 from localdev.simulators.shopify.product_set import DEFAULT_OPTION, product_set
 from localdev.simulators.shopify.schema import ApiEra, schema_for
 from localdev.simulators.shopify.search import SearchQuery
+from localdev.simulators.shopify.subscriptions import WebhookSubscriptions, webhook_subscriptions
 
 IDEMPOTENCY_REQUIRED = "The @idempotent directive is required for this mutation but was not provided."
 QUANTITY_NAMES = ("available", "on_hand", "committed", "damaged", "incoming", "quality_control", "reserved")
@@ -45,6 +46,7 @@ class Context:
     catalog: Catalog
     era: ApiEra
     idempotency: IdempotencyStore
+    webhooks: WebhookSubscriptions
 
 
 def resolve_field(source: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
@@ -223,6 +225,7 @@ ROOTS: dict[str, Resolver] = {
     "locations": _locations,
     "productSet": _product_set,
     "inventorySetQuantities": _inventory_set_quantities,
+    "webhookSubscriptions": webhook_subscriptions,
 }
 FIELDS: dict[tuple[str, str], Resolver] = {
     ("Product", "variants"): _product_variants,

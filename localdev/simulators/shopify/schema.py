@@ -61,6 +61,7 @@ type Query {{
   inventoryItem(id: ID!): InventoryItem
   location(id: ID): Location
   locations({PAGE_ARGS}): LocationConnection!
+  webhookSubscriptions({PAGE_ARGS}, topics: [WebhookSubscriptionTopic!], query: String): WebhookSubscriptionConnection!
 }}
 
 type Mutation {{
@@ -99,6 +100,15 @@ type ProductVariantConnection {{ nodes: [ProductVariant!]!, edges: [ProductVaria
 type ProductVariantEdge {{ cursor: String!, node: ProductVariant! }}
 type LocationConnection {{ nodes: [Location!]!, edges: [LocationEdge!]!, pageInfo: PageInfo! }}
 type LocationEdge {{ cursor: String!, node: Location! }}
+enum WebhookSubscriptionTopic {{
+  APP_UNINSTALLED ORDERS_CANCELLED ORDERS_CREATE ORDERS_DELETE ORDERS_FULFILLED ORDERS_PAID ORDERS_UPDATED
+  PRODUCTS_CREATE PRODUCTS_DELETE PRODUCTS_UPDATE
+}}
+type WebhookSubscription {{ id: ID!, legacyResourceId: String!, topic: WebhookSubscriptionTopic!, uri: String! }}
+type WebhookSubscriptionConnection {{
+  nodes: [WebhookSubscription!]!, edges: [WebhookSubscriptionEdge!]!, pageInfo: PageInfo!
+}}
+type WebhookSubscriptionEdge {{ cursor: String!, node: WebhookSubscription! }}
 type MetafieldConnection {{ nodes: [Metafield!]!, edges: [MetafieldEdge!]!, pageInfo: PageInfo! }}
 type MetafieldEdge {{ cursor: String!, node: Metafield! }}
 type InventoryLevelConnection {{ nodes: [InventoryLevel!]!, edges: [InventoryLevelEdge!]!, pageInfo: PageInfo! }}

@@ -28,6 +28,7 @@ from localdev.simulators.woocommerce.query import OrderQuery
 from localdev.simulators.woocommerce.stats import Stats
 from localdev.simulators.woocommerce.store import OrderBook
 from localdev.simulators.woocommerce.webhook import Webhook
+from localdev.simulators.woocommerce.webhooks_api import WebhooksApi
 from tests.support.woocommerce import ShopOrder
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ class WooCommerceSite:
         self.stats = Stats()
         self.faults = FaultPlan()
         self.catalog_api = CatalogApi(self.catalog, self._has_credentials, self.stats, self.faults, batch_limit)
+        self.webhooks_api = WebhooksApi(webhook, self._has_credentials)
 
     def application(self) -> web.Application:
         app = web.Application(middlewares=[self._counter(), _woo_errors])
@@ -75,6 +77,7 @@ class WooCommerceSite:
         app.router.add_post("/_sim/stats/reset", self.reset_stats)
         self.catalog_api.routes(app, REST_BASE)
         CategoriesApi(self.catalog, self._has_credentials).routes(app, REST_BASE)
+        self.webhooks_api.routes(app, REST_BASE)
         app.on_cleanup.append(lambda _app: self.webhook.close())
         return app
 

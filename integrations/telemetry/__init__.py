@@ -1,0 +1,1 @@
+"""Koppel's OpenTelemetry: its setup, the log dimensions and the metrics."""
