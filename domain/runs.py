@@ -22,6 +22,10 @@ SHIPMENT_COUNTS = CountNames(
     read="shipments read", changed="new shipments", pushed="shipment changes", failed="listed for a person"
 )
 """The shipment poll: BC's shipments read, recorded on web orders as new or as a new version, listed for a person."""
+SHOP_SHIPMENT_COUNTS = CountNames(
+    read="shipments due", changed="no shop to tell", pushed="told to shops", failed="refused by shops"
+)
+"""The shops told of shipments: shipment versions due, those of orders no shop can be told of, told, refused."""
 
 
 @dataclass

@@ -27,6 +27,7 @@ from domain.preflight import PreflightChecks
 from domain.records import SyncRun
 from domain.shipments.carrier_events import CarrierEventWork
 from domain.shipments.ports import CarrierEvents, ShipmentStore
+from domain.shipments.push_shipments import ShipmentPush, push_shipments
 from domain.shipments.track_shipments import ShipmentTracking, track_shipments
 from functions.wiring import carrier_events, catalog, invoices, orders, payments, shipments
 from functions.wiring.adapters import Adapters
@@ -87,6 +88,8 @@ class Container:
     """BC's shipments recorded per web order, and those listed for a person."""
     shipment_tracking: ShipmentTracking
     """The shipment poll (run `bc-shipments`)."""
+    shipment_push: ShipmentPush
+    """The shops told of their orders' shipments (run `shop-shipments`, on the shipment poll's timer)."""
 
     def named_runs(self) -> dict[str, Callable[[], SyncRun]]:
         """Every timed run ops may look at or start now, by name."""
@@ -98,6 +101,7 @@ class Container:
         if self.subscription_keeping is not None:
             runs[self.subscription_keeping.name] = partial(keep_subscriptions, self.subscription_keeping)
         runs[self.shipment_tracking.name] = partial(track_shipments, self.shipment_tracking)
+        runs[self.shipment_push.name] = partial(push_shipments, self.shipment_push)
         return runs
 
 
@@ -164,6 +168,7 @@ def _build() -> Container:
         carrier_event_work=carrier_events.carrier_event_work(adapters, recorded_carrier_events),
         shipments=adapters.shipments,
         shipment_tracking=shipments.shipment_tracking(adapters),
+        shipment_push=shipments.shipment_push(adapters),
     )
 
 

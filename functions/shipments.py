@@ -1,11 +1,14 @@
 """The shipment timer (schedule: KOPPEL_SHIPMENTS_SCHEDULE): the shipments BC posted or changed since the last run
-are recorded on their web orders (`GET /api/ops/sync/bc-shipments` shows its runs, `POST .../run` runs it now);
-`GET /api/ops/shipments/unmatched` lists those Koppel could not place on a web order, for a person."""
+are recorded on their web orders (run `bc-shipments`), then the shops are told of those they have not taken (run
+`shop-shipments`, which calls only the shops: one timer, so the count of timers calling BC stays as infra/ has it).
+`GET /api/ops/sync/{name}` shows each run's summaries, `POST .../run` runs it now; `GET /api/ops/shipments/unmatched`
+lists the shipments Koppel could not place on a web order, for a person."""
 
 from __future__ import annotations
 
 import azure.functions as func
 
+from domain.shipments.push_shipments import push_shipments
 from domain.shipments.track_shipments import track_shipments
 from functions.container import container
 from functions.responses import json_response
@@ -17,9 +20,11 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves
 
 @bp.timer_trigger(arg_name="timer", schedule="%KOPPEL_SHIPMENTS_SCHEDULE%", run_on_startup=False)
 def bc_shipments(timer: func.TimerRequest) -> None:
-    tracking = container().shipment_tracking
+    tracking, push = container().shipment_tracking, container().shipment_push
     with about(run=tracking.name):
         log_run(track_shipments(tracking), timer.past_due)
+    with about(run=push.name):
+        log_run(push_shipments(push), timer.past_due)
 
 
 @bp.route(route="ops/shipments/unmatched", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)

@@ -15,7 +15,8 @@ from pydantic import Field, PrivateAttr, SecretStr, field_validator, model_valid
 from domain.catalog.availability import DisplayMode
 from domain.orders.web_statuses import WEB_STATUSES
 from domain.portal.catalog import PortalPolicy
-from integrations.shop_settings import ShopSettings, names, shop_setting, true_or_false
+from integrations.per_shop_settings import names, shop_setting, true_or_false
+from integrations.shop_settings import ShopSettings
 from integrations.storage.connection import StorageConnection, read_storage_connection
 from integrations.telemetry.settings import TelemetrySettings
 

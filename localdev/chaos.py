@@ -4,8 +4,10 @@ Places orders in the WooCommerce and Shopify simulators (each sends its own sign
 which runs in its own process), delivers about 30% of them twice (Shopify's `duplicate_rate`; WooCommerce bodies
 re-posted alongside the shop's own delivery, right after it, or after all orders are placed), while the BC
 simulator injects 429, 503, lost responses and latency. Mid-run the host process is SIGKILLed and started again,
-and Azurite (on disk) is restarted. Then it waits, bounded, until every order is in BC or parked, and checks BC:
-exactly one sales order per web order (by externalDocumentNumber), with the web order's line count and total.
+and Azurite (on disk) is restarted. One WooCommerce order, placed first, has its webhook stored but never queued, as
+when the host dies between the two: only the recovery timer can bring it in. Then it waits, bounded, until every
+order is in BC or parked, and checks BC: exactly one sales order per web order (by externalDocumentNumber), with the
+web order's line count and total.
 
 Shared by tests/reliability/test_chaos.py (a size that fits `make test`) and `python -m bench chaos`.
 """
@@ -29,7 +31,12 @@ import httpx
 from azure.core.exceptions import AzureError
 from azure.storage.queue import QueueClient
 
-from integrations.storage.account import ORDERS_QUEUE
+from domain.errors import StorageUnavailable
+from domain.intake.ingest_webhook import Delivery, Intake, receive_woocommerce
+from domain.records import StreamMessage
+from functions.wiring.adapters import SystemClock
+from integrations.storage.account import ORDERS_QUEUE, StorageAccount
+from integrations.storage.event_log import TableEventLog
 from localdev.demo import Catalog
 from localdev.proof import Tally, on_own_stack, read_dossier
 from localdev.simulators.woocommerce.store import OrderBook, StoredOrder
@@ -40,6 +47,7 @@ SETTLED_ELSEWHERE = ("needs_attention", "failed", "not_imported")
 SHOPIFY_RETRY_DELAYS_S = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 """Shopify retries a failed webhook 8 times over 4 hours; these cover an outage of about a minute."""
 FIRST_WOO_ORDER_ID = 700_001
+ENQUEUE_LOST_ORDER_ID = 700_000
 DOSSIERS_PER_ROUND = 20
 
 
@@ -145,6 +153,8 @@ class ChaosReport:
             f"  missed webhooks:     {c['woo_delivery_failed_orders']} WooCommerce orders whose webhook failed, "
             f"{c['woo_recovered']} of them taken in by the recovery timer, {c['woo_came_by_repost']} by their "
             "second delivery",
+            f"  enqueue lost:        {c['enqueue_lost']} WooCommerce webhook stored, not queued (no 2xx to the shop), "
+            f"{c['enqueue_lost_recovered']} of it in BC through the recovery timer",
             f"  BC orders found:     {sum(1 for n in self.found.values() if n)} of {len(self.placed)} web orders "
             f"({self.created_in_run} sales orders created during the run, {len(self.strays)} not for a web order)",
             f"  missing:             {len(self.missing)}   doubled: {len(self.doubled)}   wrong totals: "
@@ -182,7 +192,7 @@ class _ChaosRun:
         self.rng = random.Random(plan.seed)
         self.report = ChaosReport(plan)
         self.tally = Tally(self.report.counts)
-        self.placed = 0
+        self.placed = 1  # the order whose enqueue is lost
         self._started = time.monotonic()
         self._placed_lock = threading.Lock()
         self._late: list[dict[str, Any]] = []
@@ -199,6 +209,7 @@ class _ChaosRun:
         catalog = Catalog(self.stack, self.rng)
         before = {order["id"] for order in self.stack.bc_probe().all("salesOrders")}
         self._inject_faults()
+        self.report.placed.append(self._place_with_enqueue_lost(catalog))
         started = self._started = time.monotonic()
         jobs = self._jobs(catalog)
         with ThreadPoolExecutor(self.plan.placers, thread_name_prefix="place") as placers:
@@ -206,7 +217,7 @@ class _ChaosRun:
                 placers.submit(self._place, job, started + n / self.plan.orders_per_second)
                 for n, job in enumerate(jobs)
             ]
-            self._chaos(len(jobs))
+            self._chaos(self.plan.orders)
             for future in futures:
                 self.report.placed.append(future.result())
             self._repost_late(placers)
@@ -239,7 +250,7 @@ class _ChaosRun:
 
     def _jobs(self, catalog: Catalog) -> list[Callable[[], WebOrder]]:
         jobs: list[Callable[[], WebOrder]] = []
-        for n in range(self.plan.orders):
+        for n in range(self.plan.orders - len(self.report.placed)):
             customer = self._customer(catalog, n)
             basket = catalog.basket(self.rng.randint(1, 4))
             discount = Decimal(10) if self.rng.random() < 0.1 else Decimal(0)
@@ -258,6 +269,29 @@ class _ChaosRun:
             )
             jobs.append(partial(self._place_woocommerce, order, twice))
         return jobs
+
+    def _place_with_enqueue_lost(self, catalog: Catalog) -> WebOrder:
+        """A WooCommerce order whose webhook intake stored and could not queue (the host killed between the two):
+        the shop does not deliver it (its webhook switched off meanwhile); intake runs on Azurite with a queue that
+        fails, so the sender would get no 2xx."""
+        order = ShopOrder(
+            ENQUEUE_LOST_ORDER_ID,
+            ShopCustomer("Chaos", "Verloren", "chaos.verloren@example.org"),
+            catalog.basket(2),
+            created=datetime.now(UTC).replace(microsecond=0),
+        )
+        self._http.post(f"{self.woo.url}/_sim/webhook", json={"enabled": False}).raise_for_status()
+        placed = self.woo.place_order(order)
+        self._http.post(f"{self.woo.url}/_sim/webhook", json={"enabled": True}).raise_for_status()
+        body, headers = signed_delivery(placed, self.stack.shop_secrets[WOOCOMMERCE_SHOP], "order.created")
+        events = TableEventLog(StorageAccount(self.stack.azurite.connection_string))
+        intake = Intake(events=events, queue=_QueueLost(), clock=SystemClock())
+        try:
+            secret = self.stack.shop_secrets[WOOCOMMERCE_SHOP]
+            receive_woocommerce(intake, Delivery(WOOCOMMERCE_SHOP, secret, headers, body), 1 << 20)
+        except StorageUnavailable:
+            self.tally.add("enqueue_lost")
+        return self._web_order(order.order_id, placed)
 
     def _customer(self, catalog: Catalog, n: int) -> ShopCustomer:
         if n % 3 == 0 or not catalog.consumers:
@@ -309,11 +343,15 @@ class _ChaosRun:
         elif twice == "late":
             with self._placed_lock:
                 self._late.append(placed)
+        return self._web_order(order.order_id, placed)
+
+    @staticmethod
+    def _web_order(order_id: int, placed: dict[str, Any]) -> WebOrder:
         charges = [*placed["shipping_lines"], *placed["fee_lines"]]
         return WebOrder(
             "woocommerce",
             WOOCOMMERCE_SHOP,
-            order.order_id,
+            order_id,
             placed["number"].upper(),
             Decimal(placed["total"]),
             len(placed["line_items"]) + sum(1 for charge in charges if Decimal(charge["total"])),
@@ -462,16 +500,23 @@ class _ChaosRun:
         self._count_recovered()
 
     def _count_recovered(self) -> None:
-        """WooCommerce orders whose webhook failed: how many reached Koppel through the recovery timer."""
+        """WooCommerce orders whose webhook failed: how many reached Koppel through the recovery timer. Likewise the
+        order whose webhook was stored and never queued."""
+        lost = next(order for order in self.report.placed if order.order_id == ENQUEUE_LOST_ORDER_ID)
+        if self.report.found.get(lost.key) and self._came_by_recovery(lost):
+            self.tally.add("enqueue_lost_recovered")
         failed = {d.order_id for d in self.woo.deliveries if not (isinstance(d.outcome, int) and d.outcome < 300)}
         for order in self.report.placed:
             if order.source == "woocommerce" and order.order_id in failed:
                 self.tally.add("woo_delivery_failed_orders")
-                dossier = self._dossier(order) or {}
-                if any(event.get("topic") == "order.recovered" for event in dossier.get("events", [])):
+                if self._came_by_recovery(order):
                     self.tally.add("woo_recovered")
-                elif order.order_id in self._reposted:
+                elif order.order_id in self._reposted and self.report.found.get(order.key):
                     self.tally.add("woo_came_by_repost")
+
+    def _came_by_recovery(self, order: WebOrder) -> bool:
+        dossier = self._dossier(order) or {}
+        return any(event.get("topic") == "order.recovered" for event in dossier.get("events", []))
 
     def _check(self, order: WebOrder, found: list[dict[str, Any]]) -> None:
         report = self.report
@@ -503,3 +548,10 @@ class _ChaosRun:
         copies = Counter(d.webhook_id for d in shopify if d.attempt == 1)
         tally.add("shopify_duplicated", sum(1 for n in copies.values() if n > 1))
         tally.add("deliveries", len(woo) + len(shopify) + self.report.counts["woo_reposts"])
+
+
+class _QueueLost:
+    """The orders queue gone between the event's store and its enqueue."""
+
+    def send(self, message: StreamMessage, delay: object = None) -> None:  # noqa: ARG002 - the WorkQueue port's
+        raise StorageUnavailable("storage unreachable: the host was killed before the enqueue")

@@ -1,8 +1,8 @@
 """`make settings-doc`: write docs/settings.md from the settings model, so the list of settings has one home.
 
 Each setting's name, default and description come from integrations/settings.py (the `Settings` fields and their
-docstrings, TIMER_SCHEDULES) and integrations/shop_settings.py (the shop fields, PER_SHOP_SETTINGS);
-tests/unit/test_settings_doc.py fails when docs/settings.md is not what this writes.
+docstrings, TIMER_SCHEDULES), integrations/shop_settings.py (the shop fields) and integrations/per_shop_settings.py
+(PER_SHOP_SETTINGS); tests/unit/test_settings_doc.py fails when docs/settings.md is not what this writes.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from pathlib import Path
 from pydantic import SecretStr
 from pydantic.fields import FieldInfo
 
+from integrations.per_shop_settings import ACCOUNT_SOURCES, PER_SHOP_SETTINGS, PerShopSetting
 from integrations.settings import TIMER_SCHEDULES, Settings
-from integrations.shop_settings import ACCOUNT_SOURCES, PER_SHOP_SETTINGS, PerShopSetting, ShopSettings
+from integrations.shop_settings import ShopSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENT = ROOT / "docs" / "settings.md"
@@ -25,7 +26,8 @@ INTRODUCTION = """\
 # Settings
 
 <!-- Written by `make settings-doc` (localdev/settings_doc.py) from integrations/settings.py and
-integrations/shop_settings.py: change those, not this file. tests/unit/test_settings_doc.py checks it. -->
+integrations/shop_settings.py and per_shop_settings.py: change those, not this file. tests/unit/test_settings_doc.py
+checks it. -->
 
 Every setting is an app setting (environment variable). Locally `make up`, `make demo` and the tests generate
 them; in Azure they are Function App application settings, secrets as Key Vault references

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from domain.errors import BusinessCentralRejected, ConcurrencyConflict, RetryableError
-from domain.models import WebOrderKey
+from domain.models import BcSalesOrder, BcSalesOrderLine, WebOrderKey
 from domain.shipments.models import Shipment, ShippedLine
 from domain.shipments.recorded import RecordedShipment, UnmatchedShipment
 
@@ -39,6 +39,30 @@ def bc_shipment(
         tracking_number=tracking,
         changed_at=POSTED_AT + timedelta(minutes=minutes),
     )
+
+
+def chairs_and_table(order_id: str, *, more: tuple[BcSalesOrderLine, ...] = (), requested: str = "") -> BcSalesOrder:
+    """BC's order S-ORD<id> (externalDocumentNumber WEB<id>): 2 chairs and 1 table, 484.00 with VAT, then `more`
+    lines; BC's requestedDeliveryDate when given."""
+    return BcSalesOrder(
+        id=f"so-{order_id}",
+        number=f"S-ORD{order_id}",
+        status="Open",
+        customer_number="C00010",
+        external_document_number=f"WEB{order_id}",
+        total_excluding_tax=Decimal("400.00"),
+        total_tax=Decimal("84.00"),
+        total_including_tax=Decimal("484.00"),
+        lines=(
+            BcSalesOrderLine(line_type="Item", object_number="CHAIR", description="Chair", quantity=Decimal(2)),
+            BcSalesOrderLine(line_type="Item", object_number="TABLE", description="Table", quantity=Decimal(1)),
+            *more,
+        ),
+        header={"requestedDeliveryDate": requested} if requested else {},
+    )
+
+
+SHIPPING_LINE = BcSalesOrderLine(line_type="Account", object_number="8400", description="Shipping", quantity=Decimal(1))
 
 
 class MemoryPostedShipments:

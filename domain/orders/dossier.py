@@ -1,5 +1,5 @@
-"""One web order in one look-up: the order, its BC document, its events, its payments, its shipments and any
-problem."""
+"""One web order in one look-up: the order, its BC document, its events, its payments, its shipments, its carrier
+events, its status and any problem."""
 
 from __future__ import annotations
 
@@ -18,9 +18,12 @@ from domain.payments.payment import Money, PaymentStatus
 from domain.payments.ports import PaymentStore
 from domain.payments.record import MatchStatus, PaymentRecord
 from domain.ports import EventLog, OrderStore
-from domain.records import EventStatus, OrderRecord, WebhookEvent
-from domain.shipments.ports import ShipmentStore
+from domain.records import EventStatus, WebhookEvent
+from domain.shipments.models import RecordedCarrierEvent
+from domain.shipments.order_status import OrderStatusView
+from domain.shipments.ports import CarrierEvents, ShipmentStore
 from domain.shipments.recorded import RecordedShipment
+from domain.shipments.status_lookup import known_record, recorded_status
 
 
 class _View(BaseModel):
@@ -82,22 +85,30 @@ class Dossier(_View):
     payments: list[DossierPayment] = []
     shipments: list[RecordedShipment] = []
     """BC's posted shipments of the order, each with its versions (tracking added after posting) as history."""
+    carrier_events: list[RecordedCarrierEvent] = []
+    """The carrier's events on the order's parcels, in the order they happened, each once however often it came."""
+    order_status: OrderStatusView
+    """The order status model's view (domain/shipments/order_status.py), derived on this read: the step, the
+    expected delivery, each shipment with its parcels, and invoiced / paid / returned / cancelled beside."""
 
 
 def order_dossier(
     orders: OrderStore,
     events: EventLog,
     key: WebOrderKey,
+    *,
     payments: PaymentStore | None = None,
     shipments: ShipmentStore | None = None,
+    carrier_events: CarrierEvents | None = None,
 ) -> Dossier | None:
     """None when Koppel has never heard of the order."""
-    found = orders.get(key)
-    logged = events.for_stream(key.stream)
-    if found is None and not logged:
+    record = known_record(orders, events, key)
+    if record is None:
         return None
-    timeline = _timeline(logged)
-    record = found[0] if found else OrderRecord(key=key)
+    timeline = _timeline(events.for_stream(key.stream))
+    matched = payments.for_order(key) if payments else []
+    shipped = shipments.for_order(key) if shipments else []
+    carried = carrier_events.for_order(key) if carrier_events else []
     return Dossier(
         key=str(key),
         status=record.status,
@@ -120,8 +131,10 @@ def order_dossier(
         events=timeline,
         invoices=record.invoices,
         credit_memos=record.credit_memos,
-        payments=[_payment(record, events) for record in (payments.for_order(key) if payments else [])],
-        shipments=shipments.for_order(key) if shipments else [],
+        payments=[_payment(payment, events) for payment in matched],
+        shipments=shipped,
+        carrier_events=carried,
+        order_status=recorded_status(record, shipped, carried, matched),
     )
 
 

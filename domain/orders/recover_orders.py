@@ -16,11 +16,16 @@ from domain.intake.ingest_webhook import Intake, accept
 from domain.models import Order
 from domain.orders.ports import ShopOrderFeed
 from domain.ports import OrderStore, SyncState
+from domain.records import EventStatus
 
 JOB = "order-recovery"
 RECOVERED_TOPIC = "order.recovered"
 OVERLAP = timedelta(minutes=2)
 """Read a little before the watermark: a shop's clock and its commit order are not exact."""
+QUEUE_GRACE = timedelta(minutes=1)
+"""How long after its modification a version's stored, untaken event counts as on its way through the queue. Intake
+stores an event before it queues it: a host killed (or storage lost) between the two leaves it stored, never queued.
+Shorter than OVERLAP, so the last run that reads an order reads it past this."""
 
 
 @dataclass(frozen=True)
@@ -77,15 +82,17 @@ def _recover_shop(recovery: OrderRecovery, source: str, shop: str, feed: ShopOrd
             report.unreadable += 1
             continue
         version = f"{order.key.order_id}@{order.modified_at.isoformat()}"
-        if not _known_at_this_version(recovery, order, version):
+        if not _known_at_this_version(recovery, order, version, started):
             accept(recovery.intake, order.key.stream, RECOVERED_TOPIC, version, body)
             report.recovered.append(order.key.order_id)
     recovery.state.put(JOB, scope, started.isoformat())
     return report
 
 
-def _known_at_this_version(recovery: OrderRecovery, order: Order, version: str) -> bool:
-    """The worker has seen this version or a later one, or a webhook of it waits in the queue.
+def _known_at_this_version(recovery: OrderRecovery, order: Order, version: str, now: datetime) -> bool:
+    """The worker has seen this version or a later one, or has taken an event of it; or a webhook of it was stored so
+    lately that its message is taken to wait in the queue. Past QUEUE_GRACE an event still `received` may never have
+    been queued: the order is taken in again (a duplicate the worker recognises, should the first be queued after all).
 
     `version` is how a WooCommerce dedup key begins (order id @ modification time), whatever the body's digest.
     """
@@ -94,4 +101,8 @@ def _known_at_this_version(recovery: OrderRecovery, order: Order, version: str) 
         seen = found[0].web_modified_at
         if seen is not None and seen >= order.modified_at:
             return True
-    return any(event.dedup_key.startswith(version) for event in recovery.intake.events.for_stream(order.key.stream))
+    events = recovery.intake.events.for_stream(order.key.stream)
+    statuses = {event.status for event in events if event.dedup_key.startswith(version)}
+    if statuses - {EventStatus.RECEIVED}:
+        return True
+    return bool(statuses) and now - order.modified_at < QUEUE_GRACE

@@ -88,6 +88,9 @@ class ShipmentNotice(Frozen):
     """What the shop has not been told yet: POSTED when it does not know the shipment at all."""
     order_fully_shipped: bool
     """Every item of the web order's BC order is shipped, this shipment included (domain/shipments/order_status.py)."""
+    told_alike: int = 0
+    """How many other shipments of the order the shop took that ship exactly these items, none with a tracking number:
+    a shop that tells shipments apart by nothing else (Shopify) holds one more such fulfillment once this one is in."""
 
 
 class ShopShipments(Protocol):

@@ -42,8 +42,12 @@ class RecordedShipment(Frozen):
     shipment: Shipment
     version: int
     pushed_version: int = 0
-    """The version the order's shop last took (0: the shop has not been told of the shipment)."""
+    """The version the order's shop last took or refused (0: the shop has not been told of the shipment)."""
     history: tuple[ShipmentRevision, ...]
+    refusal: str = ""
+    """The shop's own words refusing version `refused_version` ("" when it never refused one): that version is not
+    sent again, a person looks."""
+    refused_version: int = 0
 
     @property
     def to_push(self) -> bool:
@@ -58,6 +62,11 @@ class RecordedShipment(Frozen):
     def pushed(self, version: int) -> RecordedShipment:
         """The shop took this version (a later one may have been recorded meanwhile: it stays to push)."""
         return self._changed(pushed_version=max(self.pushed_version, version))
+
+    def refused(self, version: int, words: str) -> RecordedShipment:
+        """The shop refused this version in `words`: it counts as taken, so it is never sent again (a later version
+        is; a person looks at this one)."""
+        return self._changed(pushed_version=max(self.pushed_version, version), refusal=words, refused_version=version)
 
     def updated(self, shipment: Shipment, now: datetime) -> RecordedShipment | None:
         """Brought up to BC's state of the shipment as a new version; None when BC's says nothing new to the

@@ -62,7 +62,9 @@ STATUS_PHASES: Mapping[int, CarrierPhase] = {
 }
 """Sendcloud status id -> where the parcel is (third-party-sourced, see the module's docstring)."""
 EXCEPTION_WORDS = re.compile(
-    r"returned to sender|address invalid|invalid address|refused by recipient|unable to deliver|\blost\b", re.I
+    r"returned to sender|address invalid|invalid address|refused by recipient|unable to deliver|\blost\b"
+    r"|^\s*exception\s*$",
+    re.I,
 )
 """Messages Sendcloud's tracking docs name as exceptions; they decide for a status id the table does not know."""
 

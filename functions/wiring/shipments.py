@@ -1,11 +1,23 @@
-"""The shipments' wiring: the shipment poll, which records BC's posted shipments on their web orders."""
+"""The shipments' wiring: the shipment poll, which records BC's posted shipments on their web orders, and the push
+that tells the shops of them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
+from domain.errors import RetryableError
+from domain.shipments.ports import ShipmentNotice, ShopShipments
+from domain.shipments.push_shipments import ShipmentPush, Shop
 from domain.shipments.track_shipments import ShipmentTracking
 from functions.wiring import log
 from functions.wiring.adapters import Adapters
 from integrations.businesscentral.shipments import BusinessCentralShipments
+from integrations.per_shop_settings import shop_value
+from integrations.shops.shopify.client import ShopifyClient
+from integrations.shops.shopify.fulfillments import ShopifyFulfillments, carrier_names
+from integrations.shops.woocommerce.client import WooCommerceClient
+from integrations.shops.woocommerce.shipments import WooCommerceShipments, WooShipmentSettings
 
 
 def shipment_tracking(adapters: Adapters) -> ShipmentTracking:
@@ -22,3 +34,57 @@ def shipment_tracking(adapters: Adapters) -> ShipmentTracking:
         runs=adapters.sync_runs,
         clock=adapters.clock,
     )
+
+
+def shipment_push(adapters: Adapters) -> ShipmentPush:
+    """The push that tells each shop Koppel has API access to of its orders' shipments."""
+    return ShipmentPush(
+        shipments=adapters.shipments,
+        shops=shop_shipments(adapters),
+        orders=adapters.orders,
+        attention=adapters.attention,
+        runs=adapters.sync_runs,
+        clock=adapters.clock,
+    )
+
+
+def shop_shipments(adapters: Adapters) -> dict[Shop, ShopShipments]:
+    """A ShopShipments per shop with API access (WooCommerce: REST credentials; Shopify: Admin API access), by
+    (source, shop). A shop whose shipment settings are invalid gets one that tells nothing, so its shipments wait
+    (and each run's summary says why) until the settings are mended."""
+    config = adapters.config
+    shops: dict[Shop, ShopShipments] = {
+        ("woocommerce", shop): _built(partial(_woocommerce, adapters, shop, url, key, secret), "woocommerce", shop)
+        for shop, (url, key, secret) in config.woocommerce_rest().items()
+    }
+    for shop, client in adapters.shopify_clients.items():
+        shops[("shopify", shop)] = _built(partial(_shopify, client, shop), "shopify", shop)
+    return shops
+
+
+def _woocommerce(adapters: Adapters, shop: str, url: str, key: str, secret: str) -> ShopShipments:
+    key_in_query = adapters.config.woocommerce_key_in_query(shop)
+    client = WooCommerceClient(adapters.shop_http, url, key, secret, key_in_query=key_in_query)
+    return WooCommerceShipments(client, WooShipmentSettings.for_shop(shop))
+
+
+def _shopify(client: ShopifyClient, shop: str) -> ShopShipments:
+    return ShopifyFulfillments(client, carrier_names(shop_value("shopify", "CARRIERS", shop)))
+
+
+def _built(make: Callable[[], ShopShipments], source: str, shop: str) -> ShopShipments:
+    try:
+        return make()
+    except ValueError as error:
+        log.error("shipments of %s shop %s wait: its shipment settings are invalid: %s", source, shop, error)
+        return _Unconfigured(f"its shipment settings are invalid: {error}")
+
+
+class _Unconfigured:
+    """The ShopShipments of a shop whose settings are invalid: every notice waits for the next run."""
+
+    def __init__(self, reason: str) -> None:
+        self._reason = reason
+
+    def tell(self, notice: ShipmentNotice) -> str:  # noqa: ARG002 - nothing is told
+        raise RetryableError(self._reason)

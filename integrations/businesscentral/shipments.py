@@ -21,6 +21,7 @@ from integrations.businesscentral.client import BusinessCentralClient
 SHIPMENT_FIELDS = "id,number,orderNumber,externalDocumentNumber,postingDate,lastModifiedDateTime"
 TRACKING_FIELDS = "id,shippingAgentCode,shippingAgentServiceCode,packageTrackingNumber,trackingUrl"
 LINES = "salesShipmentLines"
+ITEM_LINE = "Item"
 
 
 class BusinessCentralShipments:
@@ -63,8 +64,11 @@ def _shipment(row: dict[str, Any], tracking: dict[str, Any]) -> Shipment:
 
 
 def shipped_lines(rows: list[dict[str, Any]]) -> tuple[ShippedLine, ...]:
-    """Every line as BC has it (quantity 0 and Undo Shipment's negative corrections included), in Line No. order."""
-    ordered = sorted(rows, key=lambda line: int(line["sequence"]))
+    """The Item lines as BC has them (quantity 0 and Undo Shipment's negative corrections included), in Line No.
+    order. BC ships every line type (the shipping charge's G/L Account line too: SalesLine InitQtyToShip), but only
+    items are fulfilled in a shop (Microsoft's Shopify connector keeps `Type = Item`, ShpfyExportShipments)."""
+    items = [row for row in rows if odata.enum_value(row.get("lineType")) == ITEM_LINE]
+    ordered = sorted(items, key=lambda line: int(line["sequence"]))
     return tuple(
         ShippedLine(
             sequence=int(row["sequence"]),

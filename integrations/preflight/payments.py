@@ -12,7 +12,7 @@ from domain.errors import RequestRejected, RetryableError
 from domain.payments.accounts import PaymentAccount
 from domain.preflight import Check, failed, passed
 from integrations.payments.readers import STRIPE_API_VERSION, ProviderApi
-from integrations.shop_settings import shop_setting
+from integrations.per_shop_settings import shop_setting
 
 UNKNOWN_MOLLIE_PAYMENT = "tr_koppelpreflight"
 REFUSED = (401, 403)

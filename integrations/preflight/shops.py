@@ -8,8 +8,8 @@ from collections.abc import Iterator, Mapping
 
 from domain.errors import RetryableError
 from domain.preflight import Check, failed, passed
-from integrations.shop_settings import shop_setting
-from integrations.shops.shopify.client import ShopifyClient
+from integrations.per_shop_settings import shop_setting
+from integrations.shops.shopify.client import SCOPES, ShopifyClient
 from integrations.shops.woocommerce.client import WooCommerceClient
 
 
@@ -47,6 +47,5 @@ class ShopPreflight:
         except RetryableError as error:
             kinds = ("URL", "TOKEN", "CLIENT_ID", "CLIENT_SECRET")
             settings = ", ".join(shop_setting("shopify", kind, shop) for kind in kinds)
-            scopes = "read_orders; write_products, write_inventory and read_locations when the catalog runs here"
-            return failed(name, str(error), f"check {settings} and the app's scopes ({scopes})")
+            return failed(name, str(error), f"check {settings} and the app's scopes ({SCOPES})")
         return passed(name, "the app reads the order list")

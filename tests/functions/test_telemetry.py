@@ -34,8 +34,8 @@ from pydantic import SecretStr
 
 from domain.models import StreamKey
 from functions.container import container
+from integrations.per_shop_settings import PER_SHOP_SETTINGS
 from integrations.settings import Settings, settings
-from integrations.shop_settings import PER_SHOP_SETTINGS
 from integrations.storage.account import ORDERS_QUEUE, PAYMENTS_QUEUE, StorageAccount
 from integrations.telemetry import setup
 from integrations.telemetry.dimensions import BC_DOCUMENT, PAYMENT, RUN, WEB_ORDER, about, note

@@ -10,7 +10,7 @@ import azure.functions as func
 import pytest
 from pydantic import ValidationError
 
-from integrations.shop_settings import shop_setting
+from integrations.per_shop_settings import shop_setting
 from tests.functions.conftest import trigger
 from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 

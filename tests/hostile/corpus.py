@@ -824,6 +824,21 @@ def _shopify_cases() -> Iterator[Case]:
     yield Case("shopify-unicode-and-quotes-everywhere", shopify(_shopify_all_text(HOSTILE_TEXT)), Expect.IMPORTED, 202)
 
 
+def _status_cases(shop: str) -> Iterator[Case]:
+    """The customer-facing status route reads the same keys as the dossier: refused alike."""
+    yield Case("status-backslash", request("GET", f"orders/{WOO}/{shop}/..%5C..%5Cx/status"), **MALFORMED)
+    yield Case("status-nul", request("GET", f"orders/{WOO}/{shop}/1%00/status"), **MALFORMED)
+    yield Case("status-very-long-order-id", request("GET", f"orders/{WOO}/{shop}/{LONG}/status"), **MALFORMED)
+    yield Case("status-source-upper-case", request("GET", f"orders/WOOCOMMERCE/{shop}/1/status"), **MALFORMED)
+    yield Case("status-unknown-source", request("GET", f"orders/magento/{shop}/1/status"), **NOT_FOUND)
+    yield Case(
+        "status-table-filter-injection",
+        request("GET", f"orders/{WOO}/{shop}/" + quote("1' or PartitionKey ne '", safe="") + "/status"),
+        **NOT_FOUND,
+    )
+    yield Case("status-wrong-method-post", request("POST", f"orders/{WOO}/{shop}/1/status"), Expect.HOST_REFUSED, 405)
+
+
 def _read_cases() -> Iterator[Case]:
     shop = WOOCOMMERCE_SHOP
 
@@ -845,6 +860,7 @@ def _read_cases() -> Iterator[Case]:
     yield Case("dossier-emoji-rtl-order-id", request("GET", f"orders/{WOO}/{shop}/" + quote(EMOJI + RTL)), **NOT_FOUND)
     yield Case("dossier-lone-surrogate-bytes", request("GET", f"orders/{WOO}/{shop}/%ED%A0%80"), **NOT_FOUND)
     yield Case("dossier-wrong-method-post", request("POST", f"orders/{WOO}/{shop}/1"), Expect.HOST_REFUSED, 405)
+    yield from _status_cases(shop)
 
     yield Case("attention-wrong-method-post", request("POST", "ops/attention"), Expect.HOST_REFUSED, 405)
     yield Case("attention-wrong-method-delete", request("DELETE", "ops/attention"), Expect.HOST_REFUSED, 405)

@@ -8,8 +8,9 @@ import pytest
 from pycep import BicepParser
 from pydantic import SecretStr
 
+from integrations.per_shop_settings import PER_SHOP_SETTINGS, shop_setting
 from integrations.settings import TIMER_SCHEDULES, Settings
-from integrations.shop_settings import PER_SHOP_SETTINGS, ShopSettings, shop_setting
+from integrations.shop_settings import ShopSettings
 
 INFRA = Path(__file__).resolve().parents[2] / "infra"
 BICEP_FILES = sorted(INFRA.rglob("*.bicep"))

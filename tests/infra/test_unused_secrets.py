@@ -8,7 +8,7 @@ names made): the setting meant keeps its reference, and Koppel refuses to start 
 import json
 from typing import Any
 
-from integrations.shop_settings import shop_setting
+from integrations.per_shop_settings import shop_setting
 from tests.infra.test_bicep import INFRA, KEY_VAULT_REFERENCE, SECRET_SUFFIX, SETTING_SUFFIX, generated_secrets, parse
 
 SHOPS = {"woocommerce": ["shop-a"], "shopify": ["b2c", "b2b"], "mollie": ["main"], "stripe": ["eu"]}

@@ -29,3 +29,5 @@ def test_every_web_order_lands_in_bc_exactly_once_through_duplicates_faults_and_
     assert report.wrong_lines == []
     assert report.strays == []
     assert report.held
+    assert report.counts["enqueue_lost"] == 1
+    assert report.counts["enqueue_lost_recovered"] == 1, "a webhook stored and never queued reaches BC by recovery"

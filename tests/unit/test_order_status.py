@@ -16,6 +16,7 @@ from domain.shipments.models import CarrierEvent, CarrierPhase, Shipment, Shippe
 from domain.shipments.order_status import EstimateSource, ExpectedDelivery, OrderStatusView, status_of
 from domain.shipments.progress import PARCEL_STEP, Progress
 from domain.shipments.status_answer import customer_status
+from tests.shipment_support import SHIPPING_LINE, chairs_and_table
 
 KEY = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1001")
 POSTED = date(2026, 12, 7)
@@ -24,23 +25,8 @@ AT = datetime(2026, 12, 7, 9, tzinfo=UTC)
 
 def document(requested: str = "0001-01-01") -> BcSalesOrder:
     """BC's order S-ORD1001: 2 chairs, 1 table, shipping costs and a comment."""
-    return BcSalesOrder(
-        id="so-1001",
-        number="S-ORD1001",
-        status="Open",
-        customer_number="C00010",
-        external_document_number="WEB1001",
-        total_excluding_tax=Decimal("400.00"),
-        total_tax=Decimal("84.00"),
-        total_including_tax=Decimal("484.00"),
-        lines=(
-            BcSalesOrderLine(line_type="Item", object_number="CHAIR", description="Chair", quantity=Decimal(2)),
-            BcSalesOrderLine(line_type="Item", object_number="TABLE", description="Table", quantity=Decimal(1)),
-            BcSalesOrderLine(line_type="Account", object_number="8400", description="Shipping", quantity=Decimal(1)),
-            BcSalesOrderLine(line_type="Comment", description="Customer reference: X"),
-        ),
-        header={"requestedDeliveryDate": requested},
-    )
+    comment = BcSalesOrderLine(line_type="Comment", description="Customer reference: X")
+    return chairs_and_table("1001", more=(SHIPPING_LINE, comment), requested=requested)
 
 
 def record(

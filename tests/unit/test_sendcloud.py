@@ -158,6 +158,8 @@ def test_the_status_table_places_each_id(status_id: int, phase: CarrierPhase):
         ("Address invalid", CarrierPhase.EXCEPTION),
         ("Parcel lost", CarrierPhase.EXCEPTION),
         ("Refused by recipient", CarrierPhase.EXCEPTION),
+        ("Exception", CarrierPhase.EXCEPTION),
+        ("Exception handled", CarrierPhase.UNKNOWN),
         ("At customs", CarrierPhase.UNKNOWN),
         ("Closed on Sunday", CarrierPhase.UNKNOWN),
     ],

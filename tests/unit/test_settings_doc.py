@@ -11,8 +11,8 @@ from pydantic import SecretStr
 
 from domain.orders.mapping import portal
 from function_app import app
+from integrations.per_shop_settings import ACCOUNT_SOURCES, CHANNELS, PER_SHOP_SETTINGS, names, shop_setting
 from integrations.settings import TIMER_SCHEDULES, Settings
-from integrations.shop_settings import ACCOUNT_SOURCES, CHANNELS, PER_SHOP_SETTINGS, names, shop_setting
 from localdev.settings_doc import DOCUMENT, ROOT, render
 
 EXAMPLE = ROOT / "local.settings.example.json"

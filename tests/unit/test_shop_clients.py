@@ -10,7 +10,7 @@ import pytest
 from domain.errors import RetryableError
 from integrations.shops.shopify.access import StaticToken
 from integrations.shops.shopify.client import GraphQLRefused, ShopifyClient
-from integrations.shops.woocommerce.client import WooCommerceClient
+from integrations.shops.woocommerce.client import WooCommerceClient, WooCommerceRefused
 
 SHOP = "https://shop.example"
 
@@ -77,6 +77,24 @@ def test_shopify_graphql_errors_other_than_throttling_are_a_refusal_and_a_failur
         _shopify(no_json, lambda _: None).graphql("query { shop { id } }", {})
 
 
+def test_shopify_denying_access_for_a_missing_scope_is_retryable_and_names_the_scopes():
+    denied = {
+        "errors": [{"message": "Access denied for fulfillmentCreate field.", "extensions": {"code": "ACCESS_DENIED"}}]
+    }
+    http, _ = _answers(httpx.Response(200, json=denied))
+
+    with pytest.raises(RetryableError, match="write_merchant_managed_fulfillment_orders"):
+        _shopify(http, lambda _: None).graphql("mutation { fulfillmentCreate { fulfillment { id } } }", {})
+
+
+def test_shopify_failing_a_call_with_http_200_and_internal_server_error_is_retryable():
+    failed = {"errors": [{"message": "Internal error.", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}]}
+    http, _ = _answers(httpx.Response(200, json=failed))
+
+    with pytest.raises(RetryableError, match="INTERNAL_SERVER_ERROR: Internal error"):
+        _shopify(http, lambda _: None).graphql("mutation { fulfillmentCreate { fulfillment { id } } }", {})
+
+
 def test_woocommerce_answers_anything_but_json_below_400_with_a_retryable_error_and_never_sends_again():
     failing, sent = _answers(httpx.Response(503, headers={"Retry-After": "30"}))
     no_json, _ = _answers(httpx.Response(200, text="<html>"))
@@ -88,3 +106,20 @@ def test_woocommerce_answers_anything_but_json_below_400_with_a_retryable_error_
         WooCommerceClient(no_json, SHOP, "ck_1", "cs_1").post(f"{SHOP}/wp-json/wc/v3/products/batch", {})
     assert len(sent) == 1
     assert str(sent[0].url) == f"{SHOP}/wp-json/wc/v3/orders"
+
+
+def test_woocommerce_refusing_with_its_error_body_carries_its_words_and_is_still_retryable_to_other_callers():
+    refused, _ = _answers(
+        httpx.Response(404, json={"code": "woocommerce_rest_order_invalid_id", "message": "Invalid order ID."})
+    )
+    proxy, _ = _answers(httpx.Response(429, text="<html>Too many</html>"))
+
+    with pytest.raises(WooCommerceRefused) as refusal:
+        WooCommerceClient(refused, SHOP, "ck_1", "cs_1").post(f"{SHOP}/wp-json/wc/v3/orders/9/notes", {"note": "x"})
+    with pytest.raises(RetryableError, match=r"WooCommerce answered 429 to DELETE 7$"):
+        WooCommerceClient(proxy, SHOP, "ck_1", "cs_1").delete(f"{SHOP}/wp-json/x/7")
+    assert (refusal.value.status, refusal.value.code) == (404, "woocommerce_rest_order_invalid_id")
+    assert (
+        str(refusal.value)
+        == "WooCommerce answered 404 to POST notes: woocommerce_rest_order_invalid_id: Invalid order ID."
+    )

@@ -9,6 +9,9 @@ none (not reached, dropped)             RetryableError; not sent again here
 GraphQL: no JSON                        RetryableError
 GraphQL: error THROTTLED (cost bucket)  waits until the bucket holds the call's cost (a second at least: another run
                                         may share the bucket), sends again; 10 sends at most, then RetryableError
+GraphQL: error ACCESS_DENIED            RetryableError naming the scopes: the app lacks one (it waits until it has it)
+GraphQL: INTERNAL_SERVER_ERROR,         RetryableError: Shopify's failure or the shop's state, answered with HTTP 200
+  SHOP_INACTIVE                         (shopify.dev changelog "improved GraphQL errors"); the caller tries again later
 GraphQL: other top-level errors         GraphQLRefused (Shopify did nothing): the caller refuses what it sent
 GraphQL: userErrors                     in the data, for the caller
 
@@ -37,6 +40,13 @@ MAX_SENDS = 4
 """Of one request Shopify answers 429."""
 RETRY_AFTER_DEFAULT_SECONDS = 2.0
 RETRY_AFTER_MAX_SECONDS = 10.0
+SCOPES = (
+    "read_orders; write_products, write_inventory and read_locations for the catalog; "
+    "write_merchant_managed_fulfillment_orders for shipments"
+)
+"""The Admin API access scopes Koppel's calls need, as a fix names them."""
+PASSING_ERRORS = frozenset({"INTERNAL_SERVER_ERROR", "SHOP_INACTIVE"})
+"""Top-level GraphQL error codes that say nothing about what was sent: tried again later, never a refusal."""
 MAX_GRAPHQL_SENDS = 10
 """Of one GraphQL call Shopify answers THROTTLED."""
 MIN_THROTTLE_WAIT_SECONDS = 1.0
@@ -81,8 +91,12 @@ class ShopifyClient:
             body = self._graphql_body(query, variables)
             errors = body.get("errors") or []
             if not any(_code(error) == "THROTTLED" for error in errors):
+                if any(_code(error) == "ACCESS_DENIED" for error in errors):
+                    raise RetryableError(f"Shopify denied the app access: check its scopes ({SCOPES})")
+                if any(_code(error) in PASSING_ERRORS for error in errors):
+                    raise RetryableError("Shopify failed the call: " + _listed(errors))
                 if errors:
-                    raise GraphQLRefused("; ".join(f"{_code(error)}: {error.get('message', '')}" for error in errors))
+                    raise GraphQLRefused(_listed(errors))
                 data: dict[str, Any] = body["data"]
                 return data
             self._sleep(_refill_seconds(body.get("extensions", {}).get("cost", {})))
@@ -110,7 +124,7 @@ class ShopifyClient:
         if status in REFUSED_TOKEN:
             raise RetryableError(
                 f"Shopify refused the access token ({status}) to {what}: check the app's credentials and its "
-                "scopes (read_orders; write_products and write_inventory for the catalog)"
+                f"scopes ({SCOPES})"
             )
         if status >= 400:
             raise RetryableError(f"Shopify answered {status} to {what}")
@@ -154,6 +168,10 @@ def _retry_after(response: httpx.Response) -> float:
     except ValueError:
         seconds = RETRY_AFTER_DEFAULT_SECONDS
     return min(max(seconds, 0.0), RETRY_AFTER_MAX_SECONDS)
+
+
+def _listed(errors: list[Mapping[str, Any]]) -> str:
+    return "; ".join(f"{_code(error)}: {error.get('message', '')}" for error in errors)
 
 
 def _code(error: Mapping[str, Any]) -> str:

@@ -65,6 +65,7 @@ class ShopifyShop:
         self.dispatcher = dispatcher
         self.graphql = graphql
         graphql.webhooks.delivering = lambda: dispatcher.url
+        graphql.fulfillments.orders = self.store.orders
 
     def application(self) -> web.Application:
         app = web.Application(middlewares=[_errors, self._admin_gate])

@@ -32,6 +32,8 @@ from pydantic import ValidationError
 from localdev.simulators.shopify.catalog import Catalog, gid
 from localdev.simulators.shopify.cost import CostCalculator
 from localdev.simulators.shopify.cost_bucket import CostBucket
+from localdev.simulators.shopify.fulfillment_controls import FulfillmentControls
+from localdev.simulators.shopify.fulfillments import FulfillmentDesk
 from localdev.simulators.shopify.graphql_controls import GraphQLFaults, GraphQLStats
 from localdev.simulators.shopify.idempotency import IdempotencyStore
 from localdev.simulators.shopify.resolvers import ROOTS, Context, executable_schema, resolve_field
@@ -77,6 +79,7 @@ class GraphQLEndpoint:
         self.faults = GraphQLFaults()
         self.stats = GraphQLStats()
         self.webhooks = WebhookSubscriptions()
+        self.fulfillments = FulfillmentDesk(catalog.sorted_locations)
 
     def add_routes(self, router: web.UrlDispatcher, admin_prefix: str) -> None:
         router.add_post(f"{admin_prefix}/graphql.json", self.handle)
@@ -87,6 +90,7 @@ class GraphQLEndpoint:
         router.add_delete("/_sim/graphql/faults", self.clear_faults)
         router.add_get("/_sim/graphql/stats", self.get_stats)
         router.add_post("/_sim/graphql/stats/reset", self.reset_stats)
+        FulfillmentControls(self.fulfillments, self.catalog).add_routes(router)
 
     async def handle(self, request: web.Request) -> web.Response:
         self.stats.requests += 1
@@ -106,18 +110,19 @@ class GraphQLEndpoint:
         if self.faults.take_throttle() or not self.bucket.take(requested):
             return self._throttled(prepared, requested)
         failing = self.faults.take_failure()
+        lost = self.faults.take_lost_answer(prepared.root_fields)
         if failing and not self.faults.fail_after_commit:
             return self._fault()
         body, actual = self._run(schema, call, prepared, era)
         self.bucket.refund(requested - actual)
         self.stats.requested_cost += requested
         self.stats.actual_cost += actual
-        return self._fault() if failing else self._graphql(body, requested, actual)
+        return self._fault() if failing or lost else self._graphql(body, requested, actual)
 
     def _run(
         self, schema: GraphQLSchema, call: GraphQLCall, prepared: Prepared, era: ApiEra
     ) -> tuple[dict[str, Any], int]:
-        context = Context(self.catalog, era, self.idempotency, self.webhooks)
+        context = Context(self.catalog, era, self.idempotency, self.webhooks, self.fulfillments)
         result = execute_sync(
             schema,
             prepared.document,

@@ -15,6 +15,9 @@ class GraphQLFaults(BaseModel):
     `fail_after_commit` the call is carried out first and only its answer is lost.
 
     `throttle_next`: the next N calls are refused as THROTTLED whatever the bucket holds.
+
+    `lose_answer_of`: per root field (`{"fulfillmentCreate": 1}`), the next N calls that carry it out are carried
+    out and answered `fail_status` with a gateway's page: committed, but the answer is lost.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -23,6 +26,7 @@ class GraphQLFaults(BaseModel):
     fail_status: Literal[500, 502, 503, 504] = 502
     fail_after_commit: bool = False
     throttle_next: int = Field(0, ge=0)
+    lose_answer_of: dict[str, int] = Field(default_factory=dict)
 
     def merged(self, update: GraphQLFaults) -> GraphQLFaults:
         """These settings with the fields that `update` was given."""
@@ -33,6 +37,14 @@ class GraphQLFaults(BaseModel):
         if self.throttle_next == 0:
             return False
         self.throttle_next -= 1
+        return True
+
+    def take_lost_answer(self, root_fields: list[str]) -> bool:
+        """Whether this call's answer is to be lost after it is carried out; counts down."""
+        named = next((name for name in root_fields if self.lose_answer_of.get(name, 0) > 0), None)
+        if named is None:
+            return False
+        self.lose_answer_of[named] -= 1
         return True
 
     def take_failure(self) -> bool:

@@ -25,6 +25,8 @@ from localdev.simulators.shopify.catalog import (
     Variant,
 )
 from localdev.simulators.shopify.connections import connection
+from localdev.simulators.shopify.fulfillment_api import FULFILLMENT_FIELDS, FULFILLMENT_ROOTS
+from localdev.simulators.shopify.fulfillments import FulfillmentDesk
 from localdev.simulators.shopify.gql_errors import UserError, check_input_sizes, field_error
 from localdev.simulators.shopify.idempotency import IdempotencyStore, KeyMismatch
 from localdev.simulators.shopify.inventory import AdjustmentGroup, set_quantities
@@ -47,6 +49,7 @@ class Context:
     era: ApiEra
     idempotency: IdempotencyStore
     webhooks: WebhookSubscriptions
+    fulfillments: FulfillmentDesk
 
 
 def resolve_field(source: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
@@ -226,6 +229,7 @@ ROOTS: dict[str, Resolver] = {
     "productSet": _product_set,
     "inventorySetQuantities": _inventory_set_quantities,
     "webhookSubscriptions": webhook_subscriptions,
+    **FULFILLMENT_ROOTS,
 }
 FIELDS: dict[tuple[str, str], Resolver] = {
     ("Product", "variants"): _product_variants,
@@ -244,6 +248,7 @@ FIELDS: dict[tuple[str, str], Resolver] = {
     ("InventoryItem", "inventoryLevels"): _inventory_levels,
     ("InventoryLevel", "quantities"): _quantities,
     ("InventoryAdjustmentGroup", "changes"): _changes,
+    **FULFILLMENT_FIELDS,
 }
 
 

@@ -23,6 +23,8 @@ from graphql import (
     build_schema,
 )
 
+from localdev.simulators.shopify.fulfillment_api import FULFILLMENT_SDL
+
 PRODUCT_SET_ERROR_CODES = (
     "CANNOT_COMBINE_LINKED_AND_NONLINKED_OPTION_VALUES CAPABILITY_VIOLATION DUPLICATE_LINKED_OPTION "
     "DUPLICATED_METAFIELD_VALUE DUPLICATED_OPTION_NAME DUPLICATED_OPTION_VALUE DUPLICATED_VALUE GENERIC_ERROR "
@@ -197,7 +199,7 @@ def schema_for(era: ApiEra) -> GraphQLSchema:
         SDL.replace("__DIRECTIVES__", directives)
         .replace("__IGNORE_COMPARE__", ignore_compare)
         .replace("__QUANTITY_COMPARE__", ", ".join(compare + change_from))
-    )
+    ) + FULFILLMENT_SDL
     schema = build_schema(sdl)
     _install_scalars(schema)
     return schema

@@ -23,8 +23,11 @@ from localdev.simulators.woocommerce.catalog_faults import FaultPlan
 from localdev.simulators.woocommerce.categories_api import CategoriesApi
 from localdev.simulators.woocommerce.controls import DeletedProduct, OrderChanges, OrderDescription, WebhookSettings
 from localdev.simulators.woocommerce.errors import WooError, cannot_view, invalid_order_id, no_route
+from localdev.simulators.woocommerce.fulfilment import Fulfilment
+from localdev.simulators.woocommerce.fulfilment_api import FulfilmentApi
 from localdev.simulators.woocommerce.paging import paging_headers
 from localdev.simulators.woocommerce.query import OrderQuery
+from localdev.simulators.woocommerce.shipment_tracking_api import ShipmentTrackingApi
 from localdev.simulators.woocommerce.stats import Stats
 from localdev.simulators.woocommerce.store import OrderBook
 from localdev.simulators.woocommerce.webhook import Webhook
@@ -60,6 +63,8 @@ class WooCommerceSite:
         self.catalog = Catalog(site_offset)
         self.stats = Stats()
         self.faults = FaultPlan()
+        self.fulfilment = Fulfilment()
+        """Order notes, Shipment Tracking entries, e-mails sent (fulfilment_api.py, shipment_tracking_api.py)."""
         self.catalog_api = CatalogApi(self.catalog, self._has_credentials, self.stats, self.faults, batch_limit)
         self.webhooks_api = WebhooksApi(webhook, self._has_credentials)
 
@@ -78,6 +83,8 @@ class WooCommerceSite:
         self.catalog_api.routes(app, REST_BASE)
         CategoriesApi(self.catalog, self._has_credentials).routes(app, REST_BASE)
         self.webhooks_api.routes(app, REST_BASE)
+        FulfilmentApi(self.book, self.update, self.fulfilment, self._has_credentials).routes(app, REST_BASE)
+        ShipmentTrackingApi(self.book, self.fulfilment, self._has_credentials).routes(app)
         app.on_cleanup.append(lambda _app: self.webhook.close())
         return app
 
@@ -148,12 +155,13 @@ class WooCommerceSite:
         return [self.catalog.create_product(fields).id for fields in products]
 
     def _counter(self) -> Middleware:
-        """Middleware counting each REST request by method, route pattern and final status."""
+        """Middleware counting each REST request (WooCommerce's and the extensions' under /wp-json/) by method, route
+        pattern (under /wp-json/wc/v3 without that prefix) and final status."""
 
         @web.middleware
         async def count(request: web.Request, handler: Handler) -> web.StreamResponse:
             response = await handler(request)
-            if request.path.startswith(REST_BASE):
+            if request.path.startswith("/wp-json/"):
                 resource = request.match_info.route.resource
                 route = resource.canonical.removeprefix(REST_BASE) if resource is not None else "unmatched"
                 self.stats.count_request(request.method, route, response.status)

@@ -11,6 +11,7 @@ from localdev.simulators.background import BackgroundServer
 from localdev.simulators.woocommerce.app import WooCommerceSite
 from localdev.simulators.woocommerce.batch import BATCH_LIMIT
 from localdev.simulators.woocommerce.catalog import Catalog
+from localdev.simulators.woocommerce.fulfilment import Fulfilment, SentEmail
 from localdev.simulators.woocommerce.webhook import Webhook, WooDelivery
 from tests.support.woocommerce import ShopOrder
 
@@ -65,6 +66,20 @@ class WooCommerceSimulator:
     def catalog(self) -> Catalog:
         """The products and variations; read it while no request runs (the server's loop owns it)."""
         return self.site.catalog
+
+    @property
+    def fulfilment(self) -> Fulfilment:
+        """Order notes, Shipment Tracking entries, e-mails sent, faults waiting; read while no request runs."""
+        return self.site.fulfilment
+
+    @property
+    def emails(self) -> list[SentEmail]:
+        """The customer e-mails WooCommerce sent (Completed order, Customer note), oldest first."""
+        return list(self.site.fulfilment.emails)
+
+    def install_shipment_tracking(self, installed: bool = True) -> None:
+        """WooCommerce Shipment Tracking installed (its REST routes answer) or not (404 `rest_no_route`)."""
+        self.site.fulfilment.tracking_installed = installed
 
     def seed_products(self, products: list[dict[str, Any]], timeout: float = 120.0) -> list[int]:
         """Create products from REST bodies on the server's loop, without HTTP; returns their ids."""
