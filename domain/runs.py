@@ -26,6 +26,10 @@ SHOP_SHIPMENT_COUNTS = CountNames(
     read="shipments due", changed="no shop to tell", pushed="told to shops", failed="refused by shops"
 )
 """The shops told of shipments: shipment versions due, those of orders no shop can be told of, told, refused."""
+SHOP_CARRIER_EVENT_COUNTS = CountNames(
+    read="events due", changed="nothing to tell", pushed="told to shops", failed="refused by shops"
+)
+"""The shops told of carrier events: events looked at, passed (nothing to tell), told, refused."""
 
 
 @dataclass

@@ -27,6 +27,7 @@ from domain.preflight import PreflightChecks
 from domain.records import SyncRun
 from domain.shipments.carrier_events import CarrierEventWork
 from domain.shipments.ports import CarrierEvents, ShipmentStore
+from domain.shipments.push_carrier_events import CarrierEventPush, push_carrier_events
 from domain.shipments.push_shipments import ShipmentPush, push_shipments
 from domain.shipments.track_shipments import ShipmentTracking, track_shipments
 from functions.wiring import carrier_events, catalog, invoices, orders, payments, shipments
@@ -90,6 +91,8 @@ class Container:
     """The shipment poll (run `bc-shipments`)."""
     shipment_push: ShipmentPush
     """The shops told of their orders' shipments (run `shop-shipments`, on the shipment poll's timer)."""
+    carrier_event_push: CarrierEventPush
+    """The shops told of their orders' carrier events (run `shop-carrier-events`, after `shop-shipments`)."""
 
     def named_runs(self) -> dict[str, Callable[[], SyncRun]]:
         """Every timed run ops may look at or start now, by name."""
@@ -102,6 +105,7 @@ class Container:
             runs[self.subscription_keeping.name] = partial(keep_subscriptions, self.subscription_keeping)
         runs[self.shipment_tracking.name] = partial(track_shipments, self.shipment_tracking)
         runs[self.shipment_push.name] = partial(push_shipments, self.shipment_push)
+        runs[self.carrier_event_push.name] = partial(push_carrier_events, self.carrier_event_push)
         return runs
 
 
@@ -169,6 +173,7 @@ def _build() -> Container:
         shipments=adapters.shipments,
         shipment_tracking=shipments.shipment_tracking(adapters),
         shipment_push=shipments.shipment_push(adapters),
+        carrier_event_push=shipments.carrier_event_push(adapters, recorded_carrier_events),
     )
 
 

@@ -5,7 +5,8 @@ function_app.py unchanged). The shops send their own signed webhooks; the B2B po
 The day includes guests and returning customers, a coupon, a duplicate delivery, an unknown SKU, a blocked
 customer, a B2B order without VAT, an order paid later, an unpaid Shopify order, portal orders priced by BC, and
 a stretch in which the WooCommerce webhook fails so that the recovery timer has to find the orders. It waits
-until every order has settled and prints what happened to each. Exits 0 when every order ended as expected.
+until every order has settled and prints what happened to each. Then it ships a few of them in BC and follows
+them to delivery (demo_shipments.py). Exits 0 when every order ended as expected.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ import httpx
 from standardwebhooks import Webhook
 
 from integrations.businesscentral.odata import enum_value
+from integrations.settings import shop_setting
 from localdev.azurite import ROOT
+from localdev.demo_shipments import ship_and_follow
 from localdev.stack import SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
 from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, signed_delivery
 
@@ -40,6 +43,8 @@ DEMO_SETTINGS = {
     "KOPPEL_PORTAL_SECRET": PORTAL_SECRET,
     "KOPPEL_BC_RELEASE_API": "koppel/sales/v1.0",
     "KOPPEL_BC_SHIPPING_API": "koppel/shipping/v1.0",
+    "KOPPEL_SHIPMENTS_SCHEDULE": "0 0 0 1 1 *",  # once a year: the demo runs the shipment runs when it has shipped
+    shop_setting("shopify", "CARRIERS", SHOPIFY_SHOP): "POSTNL=PostNL,DHL=DHL Parcel",
 }
 
 
@@ -270,6 +275,11 @@ def main() -> int:
         settle(stack, played)
         print()
         surprises = report(stack, played)
+        print()
+        print("Shipping five of them in BC; the shops are told, Sendcloud follows the parcels ...")
+        shipments_started = time.monotonic()
+        surprises += ship_and_follow(stack, played)
+        print(f"Shipments part: {time.monotonic() - shipments_started:.1f} s.")
     in_bc = sum(1 for order in played if order.dossier.get("status") == "in_bc")
     released = sum(1 for order in played if order.dossier.get("release") == "released")
     parked = sum(1 for order in played if order.dossier.get("status") == "needs_attention")

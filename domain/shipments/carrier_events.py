@@ -27,6 +27,9 @@ from domain.shipments.ports import CarrierEvents, ShipmentsByTracking
 from domain.shipments.receive_carrier_event import parcel_stream
 
 CARRIER_PROBLEM = "carrier exception:"
+SETTLE_ROUNDS = 3
+"""Reads of a parcel's history to settle its attention entry: two workers' events of one parcel at once settle in
+two."""
 """How the attention list's problem of a carrier exception begins: only such an entry is cleared by a later event."""
 
 
@@ -60,8 +63,9 @@ def record_carrier_event(work: CarrierEventWork, message: StreamMessage) -> Reco
     if order is None:
         work.events.mark(stream, event_id, EventStatus.PARKED, _unmatched_reason(event))
         return recorded
-    history = [_brought_along(work, earlier, order) for earlier in history]
-    _keep_attention(work, order, latest([*history, recorded]))
+    for earlier in history:
+        _brought_along(work, earlier, order)
+    _settle_attention(work, order, event)
     work.events.mark(stream, event_id, EventStatus.PROCESSED, f"{event.phase.value}: recorded for order {order}")
     return recorded
 
@@ -86,16 +90,28 @@ def _named_order(work: CarrierEventWork, event: CarrierEvent) -> WebOrderKey | N
     return work.tracking.order_for(event.tracking_number) if event.tracking_number else None
 
 
-def _brought_along(work: CarrierEventWork, earlier: RecordedCarrierEvent, order: WebOrderKey) -> RecordedCarrierEvent:
+def _brought_along(work: CarrierEventWork, earlier: RecordedCarrierEvent, order: WebOrderKey) -> None:
     """An earlier event of the parcel that found no order: filed on the order now, and no longer for a person."""
     if earlier.order is not None:
-        return earlier
-    matched = earlier.matched(order)
-    work.carrier_events.record(matched)
+        return
+    work.carrier_events.record(earlier.matched(order))
     stream = parcel_stream(earlier.event.account, earlier.event.parcel_id)
     note = f"{earlier.event.phase.value}: recorded for order {order} (found by a later event of the parcel)"
     work.events.mark(stream, earlier.event_id, EventStatus.PROCESSED, note)
-    return matched
+
+
+def _settle_attention(work: CarrierEventWork, order: WebOrderKey, event: CarrierEvent) -> None:
+    """Keep the attention list to the parcel's latest event as stored, read after this one was recorded. Another
+    worker may record a later event of the parcel meanwhile and act on it before this one acts: so the history is
+    read again after acting, until the latest stays the one acted on (SETTLE_ROUNDS reads at most)."""
+    acted_on = ""
+    for _ in range(SETTLE_ROUNDS):
+        history = _history(work, event)
+        newest = latest(history) if history else None
+        if newest is None or newest.event_id == acted_on:
+            return
+        _keep_attention(work, order, newest)
+        acted_on = newest.event_id
 
 
 def _keep_attention(work: CarrierEventWork, order: WebOrderKey, newest: RecordedCarrierEvent) -> None:

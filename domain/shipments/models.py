@@ -95,6 +95,19 @@ class CarrierEvent(Frozen):
     expected_delivery: date | None = None
 
 
+class ShopTelling(StrEnum):
+    """What became of telling the order's shop of a carrier event (domain/shipments/push_carrier_events.py)."""
+
+    PENDING = "pending"
+    """Not settled yet: told once matched to an order, its shop takes carrier events and the fulfillment exists."""
+    TOLD = "told"
+    REFUSED = "refused"
+    """The shop refused it in `shop_words`: not sent again."""
+    PASSED = "passed"
+    """Nothing to tell, `shop_words` says why (no shop status for it, no shop that takes carrier events, older than
+    an event told, ...)."""
+
+
 class RecordedCarrierEvent(Frozen):
     """A carrier event as Koppel keeps it: under the delivery that brought it, with the web order it was matched to."""
 
@@ -103,6 +116,23 @@ class RecordedCarrierEvent(Frozen):
     event: CarrierEvent
     order: WebOrderKey | None = None
     """The web order the parcel belongs to; None while Koppel cannot tell (the event is then listed for a person)."""
+    shop_telling: ShopTelling = ShopTelling.PENDING
+    shop_words: str = ""
+    """The shop's refusal, or why nothing was told ("" when told or pending)."""
 
     def matched(self, order: WebOrderKey) -> RecordedCarrierEvent:
         return self._changed(order=order)
+
+    @property
+    def to_tell(self) -> bool:
+        """Matched to an order and not settled: the shop push looks at it."""
+        return self.order is not None and self.shop_telling is ShopTelling.PENDING
+
+    def told(self) -> RecordedCarrierEvent:
+        return self._changed(shop_telling=ShopTelling.TOLD, shop_words="")
+
+    def refused(self, words: str) -> RecordedCarrierEvent:
+        return self._changed(shop_telling=ShopTelling.REFUSED, shop_words=words)
+
+    def passed(self, why: str) -> RecordedCarrierEvent:
+        return self._changed(shop_telling=ShopTelling.PASSED, shop_words=why)

@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import Protocol
 
 from domain.models import Frozen, WebOrderKey
-from domain.shipments.models import RecordedCarrierEvent, Shipment
+from domain.shipments.models import CarrierEvent, RecordedCarrierEvent, Shipment
 from domain.shipments.recorded import RecordedShipment, ShipmentChange, UnmatchedShipment
+from domain.shipments.shop_event_status import ShopEventStatus
 
 
 class PostedShipments(Protocol):
@@ -101,4 +102,38 @@ class ShopShipments(Protocol):
     def tell(self, notice: ShipmentNotice) -> str:
         """Tell the shop. "" when the shop took it; else the shop's own words refusing it (it is not sent again: a
         person looks). RetryableError when the shop could not be reached or asked to wait: the next run sends it."""
+        ...
+
+
+class CarrierEventsToTell(Protocol):
+    """The recorded carrier events whose shop is still to be told of them (integrations/storage/carrier_events.py).
+    Storing an event again (CarrierEvents.record) keeps what `settle` wrote."""
+
+    def to_tell(self) -> Iterator[RecordedCarrierEvent]:
+        """Every event matched to an order and not settled (`to_tell`), in no particular order."""
+        ...
+
+    def for_parcel(self, platform: str, account: str, parcel_id: str) -> list[RecordedCarrierEvent]: ...
+
+    def settle(self, recorded: RecordedCarrierEvent) -> None:
+        """Keep its `shop_telling` and `shop_words`; once settled it is no longer among `to_tell`."""
+        ...
+
+
+class CarrierEventNotice(Frozen):
+    """What a shop is told of one carrier event of one of its web orders."""
+
+    key: WebOrderKey
+    event: CarrierEvent
+    status: ShopEventStatus
+
+
+class ShopCarrierEvents(Protocol):
+    """A shop channel's side of telling a shop of carrier events (Shopify: fulfillment events on the fulfillment
+    carrying the parcel's tracking number). Idempotent per notice: one sent again after a lost answer is not
+    doubled (the adapter looks at the events the shop has first)."""
+
+    def tell(self, notice: CarrierEventNotice) -> str:
+        """Tell the shop. "" when the shop took it; else the shop's own words refusing it (not sent again).
+        RetryableError when the shop could not be reached or asked to wait: the next run sends it."""
         ...

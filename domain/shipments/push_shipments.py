@@ -6,7 +6,9 @@ on the ETag it was read with.
   shipment stays due and the next run tells it again: the adapters are idempotent per notice, so nothing is doubled.
 - Refused (the shop's own words) -> `refused(version, words)`, which counts as taken (never sent again), and the
   order goes on the attention list with the shop's words.
-- RetryableError -> that shop is told nothing more this run, the other shops go on; the summary names the shop.
+- RetryableError -> the shipment waits for the next run; after FAILURES_IN_A_ROW of them from one shop (it is down,
+  not a lost answer now and then) that shop is told nothing more this run, the other shops go on; the summary names
+  the shop.
 - No ShopShipments for the order's shop -> marked taken, as there is no one to tell: the portal (its customers read
   GET .../status) quietly; a shop Koppel has no API access to with a problem in the summary (its shipments are not
   told later, once access is given).
@@ -36,6 +38,8 @@ LIMIT = 300
 """Shipments handled per run at most: a few shop calls each, well within the timer's ten minutes."""
 NO_SHOP_SOURCES = frozenset({portal.SOURCE})
 """Channels whose orders have no shop to tell: not a problem when no ShopShipments is wired for them."""
+FAILURES_IN_A_ROW = 3
+"""RetryableErrors from one shop in a row after which it is told nothing more this run."""
 SHOP_REFUSAL = "shop refused a shipment:"
 """How the attention list's problem of a shop's refusal begins."""
 
@@ -69,12 +73,23 @@ class _ShopUnreachable(Exception):
 
 @dataclass
 class _RunState:
-    """What a run has done so far: shipments handled, shops told nothing more, shops with no ShopShipments."""
+    """What a run has done so far: shipments handled, shops' failures (the last reason, how many, how many in a row),
+    shops told nothing more, shops with no ShopShipments."""
 
     handled: int = 0
-    down: dict[Shop, str] = field(default_factory=dict)
+    reasons: dict[Shop, str] = field(default_factory=dict)
+    failed: dict[Shop, int] = field(default_factory=dict)
+    in_a_row: dict[Shop, int] = field(default_factory=dict)
+    down: set[Shop] = field(default_factory=set)
     waiting: dict[Shop, int] = field(default_factory=dict)
     untold: set[Shop] = field(default_factory=set)
+
+    def failing(self, shop: Shop, reason: str) -> None:
+        self.reasons[shop] = reason
+        self.failed[shop] = self.failed.get(shop, 0) + 1
+        self.in_a_row[shop] = self.in_a_row.get(shop, 0) + 1
+        if self.in_a_row[shop] >= FAILURES_IN_A_ROW:
+            self.down.add(shop)
 
 
 def push_shipments(push: ShipmentPush) -> SyncRun:
@@ -88,10 +103,9 @@ def push_shipments(push: ShipmentPush) -> SyncRun:
     except RetryableError as stopped:
         completed = False
         tally.problem(f"stopped, the next run goes on: {stopped}")
-    for (source, shop), reason in state.down.items():
-        waiting = state.waiting.get((source, shop), 0)
-        tally.problem(f"{source} shop {shop} could not be told ({reason}): {waiting} more wait for the next run")
-    run = tally.summary(push.name, started, push.clock.now(), completed=completed and not state.down, full=False)
+    for shop, failed in state.failed.items():
+        tally.problem(_failures(shop, failed, state))
+    run = tally.summary(push.name, started, push.clock.now(), completed=completed and not state.failed, full=False)
     push.runs.record(run)
     return run
 
@@ -111,10 +125,21 @@ def tell_shops(push: ShipmentPush, tally: RunTally, state: _RunState) -> bool:
         try:
             outcome = push_shipment(push, recorded, etag)
         except _ShopUnreachable as error:
-            state.down[shop] = str(error)
+            state.failing(shop, str(error))
             continue
+        state.in_a_row[shop] = 0
         _count(tally, state, recorded, outcome)
     return True
+
+
+def _failures(shop: Shop, failed: int, state: _RunState) -> str:
+    source, name = shop
+    told = f"{source} shop {name} could not be told ({state.reasons[shop]}): {failed} shipments wait for the next run"
+    if shop not in state.down:
+        return told
+    return (
+        f"{told}; after {FAILURES_IN_A_ROW} in a row it was told nothing more, {state.waiting.get(shop, 0)} more wait"
+    )
 
 
 def push_shipment(push: ShipmentPush, recorded: RecordedShipment, etag: str) -> Outcome:

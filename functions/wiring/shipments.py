@@ -7,7 +7,8 @@ from collections.abc import Callable
 from functools import partial
 
 from domain.errors import RetryableError
-from domain.shipments.ports import ShipmentNotice, ShopShipments
+from domain.shipments.ports import CarrierEventsToTell, ShipmentNotice, ShopCarrierEvents, ShopShipments
+from domain.shipments.push_carrier_events import CarrierEventPush
 from domain.shipments.push_shipments import ShipmentPush, Shop
 from domain.shipments.track_shipments import ShipmentTracking
 from functions.wiring import log
@@ -15,6 +16,7 @@ from functions.wiring.adapters import Adapters
 from integrations.businesscentral.shipments import BusinessCentralShipments
 from integrations.per_shop_settings import shop_value
 from integrations.shops.shopify.client import ShopifyClient
+from integrations.shops.shopify.fulfillment_events import ShopifyFulfillmentEvents
 from integrations.shops.shopify.fulfillments import ShopifyFulfillments, carrier_names
 from integrations.shops.woocommerce.client import WooCommerceClient
 from integrations.shops.woocommerce.shipments import WooCommerceShipments, WooShipmentSettings
@@ -45,6 +47,17 @@ def shipment_push(adapters: Adapters) -> ShipmentPush:
         attention=adapters.attention,
         runs=adapters.sync_runs,
         clock=adapters.clock,
+    )
+
+
+def carrier_event_push(adapters: Adapters, events: CarrierEventsToTell) -> CarrierEventPush:
+    """The push that tells each Shopify shop Koppel has Admin API access to of its orders' carrier events (the only
+    shop channel with carrier events of its own)."""
+    shops: dict[Shop, ShopCarrierEvents] = {
+        ("shopify", shop): ShopifyFulfillmentEvents(client) for shop, client in adapters.shopify_clients.items()
+    }
+    return CarrierEventPush(
+        events=events, shipments=adapters.shipments, shops=shops, runs=adapters.sync_runs, clock=adapters.clock
     )
 
 

@@ -4,6 +4,8 @@ order by its BC document number or tracking number, unmatched ones listed, excep
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,6 +46,22 @@ class MemoryCarrierEvents:
 
     def for_order(self, key: WebOrderKey) -> list[RecordedCarrierEvent]:
         return sorted((r for r in self.rows.values() if r.order == key), key=lambda r: r.event.happened_at)
+
+
+class RacingCarrierEvents(MemoryCarrierEvents):
+    """Runs `meanwhile` (another worker) once, right after a parcel's history was read and before the reader acts on
+    it: the reader goes on with what it read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meanwhile: Callable[[], object] | None = None
+
+    def for_parcel(self, platform: str, account: str, parcel_id: str) -> list[RecordedCarrierEvent]:
+        found = super().for_parcel(platform, account, parcel_id)
+        run, self.meanwhile = self.meanwhile, None
+        if run is not None:
+            run()
+        return found
 
 
 class Tracking:
@@ -242,6 +260,22 @@ def test_an_exception_that_happened_before_the_delivery_does_not_flag_the_order(
     assert [each.event.status_id for each in world.carrier.for_order(ORDER)] == [80, 11], (
         "kept in the order it happened"
     )
+
+
+def test_an_exception_another_worker_records_while_an_earlier_event_is_worked_stays_on_the_attention_list():
+    world = World()
+    racing = RacingCarrierEvents()
+    world.carrier, world.work = racing, replace(world.work, carrier_events=racing)
+    world.order_in_bc()
+    world.deliver(status_changed(91, "Parcel en route", SECONDS))
+    world.deliver(status_changed(80, "Unable to deliver", SECONDS + 60))
+    en_route, unable = world.queue.messages
+
+    racing.meanwhile = lambda: record_carrier_event(world.work, unable)
+    record_carrier_event(world.work, en_route)
+
+    [item] = world.attention.all()
+    assert item.problem.startswith("carrier exception: sendcloud parcel 9: Unable to deliver")
 
 
 def test_a_later_delivery_takes_the_order_off_the_attention_list():

@@ -174,17 +174,30 @@ def test_a_shop_that_is_down_waits_for_the_next_run_while_the_other_shops_are_to
 
     down = push_shipments(push)
 
-    assert shopify.calls == 1
+    assert shopify.calls == 2
     assert len(woocommerce.notices) == 1
     assert [each.pushed_version for each in push.shipments.for_order(SHOPIFY_ORDER)] == [0, 0]
     assert not down.completed
-    assert "shopify shop shop-s could not be told (the shop answered 503): 1 more wait" in " ".join(down.problems)
+    assert "shopify shop shop-s could not be told (the shop answered 503): 2 shipments wait" in " ".join(down.problems)
 
     shopify.down = False
     back = push_shipments(push)
 
     assert len(shopify.notices) == 2
     assert (back.pushed, back.completed) == (2, True)
+
+
+def test_a_shop_failing_three_times_in_a_row_is_told_nothing_more_this_run():
+    shop = RecordingShop()
+    shop.down = True
+    push = pushing({("woocommerce", "shop-a"): shop})
+    for number in ("S-SHPT1", "S-SHPT2", "S-SHPT3", "S-SHPT4", "S-SHPT5"):
+        record(push, WOO_ORDER, shipped(WOO_ORDER, number))
+
+    down = push_shipments(push)
+
+    assert shop.calls == 3
+    assert "after 3 in a row it was told nothing more, 2 more wait" in " ".join(down.problems)
 
 
 def test_the_order_is_fully_shipped_only_with_the_shipment_that_ships_its_last_item():

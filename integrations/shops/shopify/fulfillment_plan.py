@@ -26,6 +26,8 @@ from domain.shipments.models import Shipment, tracking_key
 FULFILLABLE = frozenset({"OPEN", "IN_PROGRESS"})
 """Fulfillment order statuses a fulfillment can be made on (ON_HOLD, SCHEDULED, CLOSED, CANCELLED, INCOMPLETE:
 not)."""
+NOT_STANDING = frozenset({"CANCELLED", "ERROR", "FAILURE"})
+"""Fulfillment statuses of a fulfillment that does not stand (it ships nothing)."""
 
 
 class NotPlaced(Exception):
@@ -92,7 +94,7 @@ def shop_fulfillments(order: Mapping[str, Any]) -> list[ShopFulfillment]:
             ),
         )
         for fulfillment in order["fulfillments"]
-        if fulfillment["status"] not in ("CANCELLED", "ERROR", "FAILURE")
+        if fulfillment["status"] not in NOT_STANDING
     ]
 
 

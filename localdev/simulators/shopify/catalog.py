@@ -27,6 +27,18 @@ def now_stamp() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def utc_stamp(given: object) -> str:
+    """A DateTime sent to Shopify as Shopify gives it back (UTC, seconds, `Z`); "" when it is none or not ISO 8601
+    with a time zone (refused here; whether Shopify takes a date or a time without a zone: unconfirmed)."""
+    try:
+        moment = datetime.fromisoformat(given) if isinstance(given, str) else None
+    except ValueError:
+        return ""
+    if moment is None or moment.tzinfo is None:
+        return ""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
 @dataclass
 class Location:
     id: str

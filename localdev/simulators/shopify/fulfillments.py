@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import count
 from typing import Any
 
-from localdev.simulators.shopify.catalog import Location, gid, now_stamp
+from localdev.simulators.shopify.catalog import Location, gid, now_stamp, utc_stamp
 from localdev.simulators.shopify.gql_errors import UserError
 
 QUANTITY_TOO_HIGH = "Invalid fulfillment order line item quantity requested."
@@ -262,13 +262,18 @@ class FulfillmentDesk:
     def add_event(self, event: Mapping[str, Any]) -> tuple[dict[str, Any] | None, list[UserError]]:
         """`fulfillmentEventCreate`."""
         found = self.fulfillments.get(event["fulfillmentId"])
-        if found is None:
-            return None, [UserError(("fulfillmentEvent", "fulfillmentId"), UNKNOWN_FULFILLMENT, None)]
+        if found is None or found.status == "CANCELLED":
+            words = UNKNOWN_FULFILLMENT if found is None else FULFILLMENT_CANCELLED
+            return None, [UserError(("fulfillmentEvent", "fulfillmentId"), words, None)]
+        stamps = {name: utc_stamp(event.get(name)) for name in ("happenedAt", "estimatedDeliveryAt")}
+        bad = [name for name, stamp in stamps.items() if stamp == "" and event.get(name)]
+        if bad:
+            return None, [UserError(("fulfillmentEvent", name), f"{name} is not a date and time", None) for name in bad]
         recorded = {
             "id": self._gid("FulfillmentEvent"),
             "status": event["status"],
-            "happenedAt": event.get("happenedAt") or now_stamp(),
-            "estimatedDeliveryAt": event.get("estimatedDeliveryAt"),
+            "happenedAt": stamps["happenedAt"] or now_stamp(),
+            "estimatedDeliveryAt": stamps["estimatedDeliveryAt"] or None,
             "message": event.get("message"),
             "createdAt": now_stamp(),
         }
