@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from domain.errors import RetryableError
 from domain.records import CountNames, SyncRun
 
 PROBLEMS_KEPT = 20
@@ -44,6 +46,15 @@ class RunTally:
     def problem(self, text: str) -> None:
         if len(self.problems) < PROBLEMS_KEPT:
             self.problems.append(text)
+
+    def unless_stopped(self, work: Callable[[], bool]) -> bool:
+        """What `work` says (False: it left some for the next run), False when a RetryableError stopped it: a
+        problem of the run, which the next run goes on from."""
+        try:
+            return work()
+        except RetryableError as stopped:
+            self.problem(f"stopped, the next run goes on: {stopped}")
+            return False
 
     def summary(
         self, name: str, started_at: datetime, finished_at: datetime, completed: bool, full: bool = True

@@ -29,7 +29,7 @@ from domain.records import SyncRun
 from domain.runs import SHOP_CARRIER_EVENT_COUNTS, RunTally
 from domain.shipments.models import CarrierEvent, RecordedCarrierEvent, ShopTelling, tracking_key
 from domain.shipments.ports import CarrierEventNotice, CarrierEventsToTell, ShipmentStore, ShopCarrierEvents
-from domain.shipments.push_shipments import Shop
+from domain.shipments.push_shipments import Shop, ShopUnreachable
 from domain.shipments.recorded import RecordedShipment
 from domain.shipments.shop_event_status import shop_status
 
@@ -63,10 +63,6 @@ class Outcome(StrEnum):
     WAITING = "waiting"
 
 
-class _ShopUnreachable(Exception):
-    """The shop could not be reached or asked to wait (its adapter's RetryableError)."""
-
-
 @dataclass
 class _RunState:
     """What a run has done so far: events sent to shops, events waiting, shops told nothing more; per parcel the
@@ -84,12 +80,7 @@ def push_carrier_events(push: CarrierEventPush) -> SyncRun:
     started = push.clock.now()
     tally = RunTally(SHOP_CARRIER_EVENT_COUNTS)
     state = _RunState()
-    completed = True
-    try:
-        completed = tell_shops(push, tally, state)
-    except RetryableError as stopped:
-        completed = False
-        tally.problem(f"stopped, the next run goes on: {stopped}")
+    completed = tally.unless_stopped(lambda: tell_shops(push, tally, state))
     for (source, shop), reason in state.down.items():
         tally.problem(f"{source} shop {shop} could not be told of carrier events ({reason}): the next run tells them")
     if state.waiting:
@@ -112,7 +103,7 @@ def tell_shops(push: CarrierEventPush, tally: RunTally, state: _RunState) -> boo
         tally.read += 1
         try:
             outcome, settled = settle_event(push, state, recorded)
-        except _ShopUnreachable as error:
+        except ShopUnreachable as error:
             state.down[shop] = str(error)
             continue
         _count(tally, settled, outcome)
@@ -137,7 +128,7 @@ def settle_event(
     try:
         words = push.shops[(key.source, key.shop)].tell(CarrierEventNotice(key=key, event=event, status=status))
     except RetryableError as error:
-        raise _ShopUnreachable(str(error)) from error
+        raise ShopUnreachable(str(error)) from error
     if words:
         return _settled(push, recorded.refused(words), Outcome.REFUSED)
     newest = state.newest_told.get(_parcel(event))

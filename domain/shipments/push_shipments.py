@@ -67,8 +67,8 @@ class Outcome(StrEnum):
     CHANGED_MEANWHILE = "changed while told"
 
 
-class _ShopUnreachable(Exception):
-    """The shop could not be reached or asked to wait (its adapter's RetryableError)."""
+class ShopUnreachable(Exception):
+    """The shop could not be reached or asked to wait (its adapter's RetryableError): the run passes the shop by."""
 
 
 @dataclass
@@ -97,12 +97,7 @@ def push_shipments(push: ShipmentPush) -> SyncRun:
     started = push.clock.now()
     tally = RunTally(SHOP_SHIPMENT_COUNTS)
     state = _RunState()
-    completed = True
-    try:
-        completed = tell_shops(push, tally, state)
-    except RetryableError as stopped:
-        completed = False
-        tally.problem(f"stopped, the next run goes on: {stopped}")
+    completed = tally.unless_stopped(lambda: tell_shops(push, tally, state))
     for shop, failed in state.failed.items():
         tally.problem(_failures(shop, failed, state))
     run = tally.summary(push.name, started, push.clock.now(), completed=completed and not state.failed, full=False)
@@ -124,7 +119,7 @@ def tell_shops(push: ShipmentPush, tally: RunTally, state: _RunState) -> bool:
         tally.read += 1
         try:
             outcome = push_shipment(push, recorded, etag)
-        except _ShopUnreachable as error:
+        except ShopUnreachable as error:
             state.failing(shop, str(error))
             continue
         state.in_a_row[shop] = 0
@@ -151,7 +146,7 @@ def push_shipment(push: ShipmentPush, recorded: RecordedShipment, etag: str) -> 
     try:
         words = shop.tell(notice)
     except RetryableError as error:
-        raise _ShopUnreachable(str(error)) from error
+        raise ShopUnreachable(str(error)) from error
     if not words:
         return _write(push, recorded.pushed(notice.version), etag, Outcome.TOLD)
     put_on_attention_list(push, recorded, words)
