@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from domain.errors import BusinessCentralRejected, ConcurrencyConflict, RetryableError
 from domain.models import BcSalesOrder, BcSalesOrderLine, WebOrderKey
-from domain.shipments.models import Shipment, ShippedLine
+from domain.shipments.models import CarrierEvent, CarrierPhase, Shipment, ShippedLine
 from domain.shipments.recorded import RecordedShipment, UnmatchedShipment
 
 POSTED_AT = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
@@ -63,6 +63,20 @@ def chairs_and_table(order_id: str, *, more: tuple[BcSalesOrderLine, ...] = (), 
 
 
 SHIPPING_LINE = BcSalesOrderLine(line_type="Account", object_number="8400", description="Shipping", quantity=Decimal(1))
+
+
+def delivered(parcel: str, happened_at: datetime, tracking: str = "3SKOP0001") -> CarrierEvent:
+    """Sendcloud's "Delivered" (status 11) of the parcel, for account `main`."""
+    return CarrierEvent(
+        platform="sendcloud",
+        account="main",
+        parcel_id=parcel,
+        status_id=11,
+        status_message="Delivered",
+        phase=CarrierPhase.DELIVERED,
+        happened_at=happened_at,
+        tracking_number=tracking,
+    )
 
 
 class MemoryPostedShipments:

@@ -6,7 +6,7 @@ import base64
 import json
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -21,6 +21,14 @@ from localdev.azurite import Azurite
 from localdev.host.metadata import read_functions
 
 SECRET = "functions-test-secret"
+
+
+def use_settings(monkeypatch: pytest.MonkeyPatch, values: Mapping[str, str]) -> None:
+    """These settings in the environment, and the settings and container read afresh on next use."""
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    settings.cache_clear()
+    container.cache_clear()
 
 
 @pytest.fixture
@@ -46,10 +54,7 @@ def app_settings(azurite: Azurite, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         "KOPPEL_BOOKING_SCHEDULE": "0 * * * * *",
         "KOPPEL_SHIPMENTS_SCHEDULE": "0 * * * * *",
     }
-    for name, value in values.items():
-        monkeypatch.setenv(name, value)
-    settings.cache_clear()
-    container.cache_clear()
+    use_settings(monkeypatch, values)
     yield shop
     settings.cache_clear()
     container.cache_clear()

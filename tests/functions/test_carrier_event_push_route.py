@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 import azure.functions as func
 
 from domain.models import WebOrderKey
-from domain.shipments.models import CarrierEvent, CarrierPhase, RecordedCarrierEvent, ShopTelling
+from domain.shipments.models import RecordedCarrierEvent, ShopTelling
 from functions.container import container
 from tests.functions.conftest import answer_body, trigger
+from tests.shipment_support import delivered
 
 HAPPENED = datetime(2026, 12, 7, 10, tzinfo=UTC)
 
@@ -23,16 +24,7 @@ def test_the_carrier_event_push_is_a_run_ops_may_start_now(app_settings: str) ->
 def test_an_event_of_a_woocommerce_order_is_passed_by_the_run(app_settings: str) -> None:
     parcel = uuid.uuid4().hex[:10]
     key = WebOrderKey(source="woocommerce", shop=app_settings, order_id="1001")
-    event = CarrierEvent(
-        platform="sendcloud",
-        account="main",
-        parcel_id=parcel,
-        status_id=11,
-        status_message="Delivered",
-        phase=CarrierPhase.DELIVERED,
-        happened_at=HAPPENED,
-        tracking_number="3SKOP0001",
-    )
+    event = delivered(parcel, HAPPENED)
     container().carrier_events.record(RecordedCarrierEvent(event_id=f"{parcel}-1", event=event, order=key))
     route = {"name": "shop-carrier-events"}
     url = "http://localhost/api/ops/sync/shop-carrier-events/run"

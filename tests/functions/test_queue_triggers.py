@@ -7,11 +7,10 @@ from typing import Any
 import azure.functions as func
 import pytest
 
-from functions.container import container
 from integrations.settings import settings
 from integrations.storage.account import ORDERS_QUEUE, StorageAccount
 from localdev.simulators.businesscentral import BusinessCentralSimulator
-from tests.functions.conftest import SECRET, trigger
+from tests.functions.conftest import SECRET, trigger, use_settings
 from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 
 
@@ -31,10 +30,7 @@ def shop(app_settings: str, bc: BusinessCentralSimulator, monkeypatch: pytest.Mo
         "KOPPEL_BC_API_URL": bc.url,
         "KOPPEL_BC_TOKEN_URL": bc.token_url,
     }
-    for name, value in values.items():
-        monkeypatch.setenv(name, value)
-    settings.cache_clear()
-    container.cache_clear()
+    use_settings(monkeypatch, values)
     return app_settings
 
 

@@ -33,7 +33,6 @@ from opentelemetry.trace import ProxyTracerProvider
 from pydantic import SecretStr
 
 from domain.models import StreamKey
-from functions.container import container
 from integrations.per_shop_settings import PER_SHOP_SETTINGS
 from integrations.settings import Settings, settings
 from integrations.storage.account import ORDERS_QUEUE, PAYMENTS_QUEUE, StorageAccount
@@ -43,7 +42,7 @@ from integrations.telemetry.spans import KoppelSpanProcessor, scrubbed
 from localdev.simulators.businesscentral import BusinessCentralSimulator
 from localdev.simulators.mollie import MollieSimulator
 from localdev.simulators.woocommerce import WooCommerceSimulator
-from tests.functions.conftest import SECRET, trigger
+from tests.functions.conftest import SECRET, trigger, use_settings
 from tests.integration.simulated_bc import bc_client
 from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 
@@ -168,10 +167,7 @@ def connected(app_settings: str, bc, mollie, woo, monkeypatch: pytest.MonkeyPatc
         "KOPPEL_MOLLIE_API_KEY_MAIN": mollie.api_key,
         "KOPPEL_MOLLIE_API_URL": mollie.url,
     }
-    for name, value in values.items():
-        monkeypatch.setenv(name, value)
-    settings.cache_clear()
-    container.cache_clear()
+    use_settings(monkeypatch, values)
     return app_settings
 
 

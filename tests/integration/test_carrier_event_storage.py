@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 import pytest
 
 from domain.models import WebOrderKey
-from domain.shipments.models import CarrierEvent, CarrierPhase, RecordedCarrierEvent, ShopTelling
+from domain.shipments.models import RecordedCarrierEvent, ShopTelling
 from integrations.storage.account import StorageAccount
 from integrations.storage.carrier_events import TableCarrierEvents
 from localdev.azurite import Azurite
+from tests.shipment_support import delivered
 
 HAPPENED = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
 ORDER = WebOrderKey(source="shopify", shop="shop-s", order_id="5001")
@@ -35,16 +36,7 @@ def parcel() -> str:
 
 
 def recorded(parcel: str, event_id: str, order: WebOrderKey | None = ORDER) -> RecordedCarrierEvent:
-    event = CarrierEvent(
-        platform="sendcloud",
-        account="main",
-        parcel_id=parcel,
-        status_id=11,
-        status_message="Delivered",
-        phase=CarrierPhase.DELIVERED,
-        happened_at=HAPPENED,
-        tracking_number="3SKOP0001",
-    )
+    event = delivered(parcel, HAPPENED)
     return RecordedCarrierEvent(event_id=event_id, event=event, order=order)
 
 
