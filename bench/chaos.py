@@ -1,6 +1,9 @@
 """Chaos run at full size: at least 1,000 orders across WooCommerce and Shopify, ~30% delivered twice, BC faults
 (10% 429, 5% 503, 2% lost responses, latency), the host process SIGKILLed and restarted, Azurite restarted; then
-BC must hold exactly one sales order per web order with the right lines and total (see localdev/chaos.py).
+BC must hold exactly one sales order per web order with the right lines and total (see localdev/chaos.py). Then
+every order is shipped (some in two parts, some with the tracking number added later) while BC and both shops
+fail (10% 429, 5% 503, 2% lost answers) and Sendcloud's events come twice and out of order: every shipment once in
+its shop with its tracking number, every order delivered (see localdev/chaos_shipments.py).
 
 `python -m bench chaos`; set KOPPEL_CHAOS_ORDERS for another size. Azurite's data and the host log stay in
 .localdev/chaos/ for a look afterwards.
@@ -14,13 +17,15 @@ import sys
 
 from localdev.azurite import ROOT
 from localdev.chaos import ChaosPlan, run_chaos
+from localdev.chaos_shipments import ShipmentChaosPlan
 
 WORKDIR = ROOT / ".localdev" / "chaos"
 
 
 def main() -> None:
     orders = int(os.environ.get("KOPPEL_CHAOS_ORDERS", "1000"))
-    plan = ChaosPlan(orders=orders, orders_per_second=20.0, settle_timeout_s=600.0)
+    shipping = ShipmentChaosPlan(settle_timeout_s=900.0)
+    plan = ChaosPlan(orders=orders, orders_per_second=20.0, settle_timeout_s=600.0, shipping=shipping)
     shutil.rmtree(WORKDIR, ignore_errors=True)
     WORKDIR.mkdir(parents=True)
     print(f"# chaos: {plan}", flush=True)

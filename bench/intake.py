@@ -1,12 +1,13 @@
 """Webhook intake: latency and rate of POST /api/webhooks/woocommerce/{shop} against Azurite, as a ratio of
 what Azurite alone sustains for the same two writes (the events row carrying the raw body, the queue message).
+With KOPPEL_BENCH_INTAKE=sendcloud, of POST /api/webhooks/sendcloud/{account} instead (its queue: carrier-events).
 
-The orders are 'pending', so the worker only files them. Three deployments, each on a fresh stack: one instance
-running every function (one host process); per-function instances as the Flex Consumption plan scales them (the
-HTTP functions in one host process, the order worker and timers in another at nice 19), both on this machine's
-cores; and the HTTP instance measured alone, as it runs in Azure where the worker instance has a machine of its own:
-the worker process is stopped (SIGSTOP) during the runs and then drains the queue. Load comes from this process
-over loopback, in bounded loops.
+The orders are 'pending', so the worker only files them; the parcels match no order. Three deployments, each on a
+fresh stack: one instance running every function (one host process); per-function instances as the Flex Consumption
+plan scales them (the HTTP functions in one host process, the order worker and timers in another at nice 19), both on
+this machine's cores; and the HTTP instance measured alone, as it runs in Azure where the worker instance has a
+machine of its own: the worker process is stopped (SIGSTOP) during the runs and then drains the queue. Load comes
+from this process over loopback, in bounded loops.
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from pathlib import Path
 
 import httpx
 
-from integrations.storage.account import ORDERS_QUEUE, StorageAccount
+from bench import sendcloud_intake
+from integrations.storage.account import CARRIER_EVENTS_QUEUE, ORDERS_QUEUE, StorageAccount
 from localdev.azurite import ROOT
-from localdev.stack import LocalStack
+from localdev.stack import WOOCOMMERCE_SHOP, LocalStack
 from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, order_payload, signed_delivery
 
 WARMUP = 50
@@ -38,6 +40,19 @@ CONCURRENCY = 8
 PACED_RATE = 150.0
 PACED_SECONDS = 8.0
 HOST_LOG = ROOT / ".localdev" / "bench-host.log"
+Deliveries = Callable[[LocalStack, int, int], list[tuple[bytes, dict[str, str]]]]
+"""(stack, count, first id) -> that many signed webhook bodies with their headers, each a new event."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """The webhook intake a run measures: its route, its deliveries, the queue it writes to and its events' topic."""
+
+    label: str
+    path: str
+    deliveries: Deliveries
+    queue: str
+    topic: str
 
 
 @dataclass(frozen=True)
@@ -54,10 +69,12 @@ class CpuUse:
 
     def line(self, seconds: float, requests: int) -> str:
         cores = os.cpu_count() or 1
+        others = self.machine - self.host - self.worker - self.azurite - self.load
         return (
             f"{'':<34} cpu in cores: host {self.host / seconds:4.2f} ({self.host / requests * 1000:4.1f} ms/request), "
             f"worker instance {self.worker / seconds:4.2f}, Azurite {self.azurite / seconds:4.2f}, "
-            f"load {self.load / seconds:4.2f}; machine busy {self.machine / seconds / cores:4.0%} of {cores}"
+            f"load {self.load / seconds:4.2f}; machine busy {self.machine / seconds / cores:4.0%} of {cores} "
+            f"(other processes {others / seconds:4.2f})"
         )
 
 
@@ -132,7 +149,7 @@ def _deliveries(stack: LocalStack, count: int, first_id: int) -> list[tuple[byte
     return [
         signed_delivery(
             order_payload(ShopOrder(first_id + n, customer, lines, created=created, status="pending")),
-            stack.shop_secrets["shop-a"],
+            stack.shop_secrets[WOOCOMMERCE_SHOP],
         )
         for n in range(count)
     ]
@@ -178,8 +195,24 @@ def _paced(name: str, work: list[Callable[[], None]], rate: float, meter: CpuMet
     return Run(name, latencies, time.perf_counter() - started, CpuMeter.used(cpu, meter.read()))
 
 
-def _webhook_calls(stack: LocalStack, client: httpx.Client, count: int, first_id: int) -> list[Callable[[], None]]:
-    url = f"{stack.host_url}/api/webhooks/woocommerce/shop-a"
+ENDPOINTS = {
+    "woocommerce": Endpoint(
+        "webhook intake", f"/api/webhooks/woocommerce/{WOOCOMMERCE_SHOP}", _deliveries, ORDERS_QUEUE, "order.created"
+    ),
+    "sendcloud": Endpoint(
+        "sendcloud intake",
+        sendcloud_intake.PATH,
+        sendcloud_intake.parcel_webhooks,
+        CARRIER_EVENTS_QUEUE,
+        "parcel_status_changed",
+    ),
+}
+
+
+def _webhook_calls(
+    stack: LocalStack, client: httpx.Client, endpoint: Endpoint, count: int, first_id: int
+) -> list[Callable[[], None]]:
+    url = f"{stack.host_url}{endpoint.path}"
 
     def post(body: bytes, headers: dict[str, str]) -> Callable[[], None]:
         def call() -> None:
@@ -188,19 +221,19 @@ def _webhook_calls(stack: LocalStack, client: httpx.Client, count: int, first_id
 
         return call
 
-    return [post(body, headers) for body, headers in _deliveries(stack, count, first_id)]
+    return [post(body, headers) for body, headers in endpoint.deliveries(stack, count, first_id)]
 
 
-def _storage_calls(stack: LocalStack, count: int) -> list[Callable[[], None]]:
+def _storage_calls(stack: LocalStack, endpoint: Endpoint, count: int) -> list[Callable[[], None]]:
     """The same two writes intake makes, straight to Azurite with the same SDK clients."""
     account = StorageAccount(stack.azurite.connection_string)
-    events, queue = account.table("benchbaseline"), account.queue(ORDERS_QUEUE + "-bench")
-    body, _ = _deliveries(stack, 1, 1)[0]
+    events, queue = account.table("benchbaseline"), account.queue(endpoint.queue + "-bench")
+    body, _ = endpoint.deliveries(stack, 1, 1)[0]
 
     def call() -> None:
         key = uuid.uuid4().hex
         events.create_entity(
-            {"PartitionKey": "bench", "RowKey": key, "topic": "order.created", "status": "received", "body": body}
+            {"PartitionKey": "bench", "RowKey": key, "topic": endpoint.topic, "status": "received", "body": body}
         )
         queue.send_message(json.dumps({"order_key": "bench", "event_id": key}))
 
@@ -226,7 +259,7 @@ class Deployment:
         ]
 
 
-def _measure(name: str, worker_instance: bool, worker_paused: bool = False) -> Deployment:
+def _measure(endpoint: Endpoint, name: str, worker_instance: bool, worker_paused: bool = False) -> Deployment:
     """Run the phases on a fresh stack; a paused worker instance (SIGSTOP) resumes for the drain."""
     with (
         LocalStack(
@@ -240,24 +273,27 @@ def _measure(name: str, worker_instance: bool, worker_paused: bool = False) -> D
         meter = CpuMeter(stack.host_pids)
         if worker_paused:
             os.kill(stack.host_pids["worker"], signal.SIGSTOP)
-        _closed_loop("warm-up", _webhook_calls(stack, client, WARMUP, 1) + _storage_calls(stack, WARMUP), meter)
-        baseline = _closed_loop("Azurite alone, same 2 writes", _storage_calls(stack, REQUESTS), meter)
-        intake = _closed_loop("webhook intake, closed loop", _webhook_calls(stack, client, REQUESTS, 10_000), meter)
+        warm_up = _webhook_calls(stack, client, endpoint, WARMUP, 1) + _storage_calls(stack, endpoint, WARMUP)
+        _closed_loop("warm-up", warm_up, meter)
+        baseline = _closed_loop("Azurite alone, same 2 writes", _storage_calls(stack, endpoint, REQUESTS), meter)
+        intake = _closed_loop(
+            f"{endpoint.label}, closed loop", _webhook_calls(stack, client, endpoint, REQUESTS, 10_000), meter
+        )
         paced = _paced(
-            f"webhook intake, paced {PACED_RATE:g}/s",
-            _webhook_calls(stack, client, int(PACED_RATE * PACED_SECONDS), 100_000),
+            f"{endpoint.label}, paced {PACED_RATE:g}/s",
+            _webhook_calls(stack, client, endpoint, int(PACED_RATE * PACED_SECONDS), 100_000),
             PACED_RATE,
             meter,
         )
         if worker_paused:
             os.kill(stack.host_pids["worker"], signal.SIGCONT)
-        backlog, drained_s = _drain(stack)
+        backlog, drained_s = _drain(stack, endpoint.queue)
     return Deployment(name, baseline, intake, paced, backlog, drained_s)
 
 
-def _drain(stack: LocalStack, timeout_s: float = 300.0) -> tuple[int, float]:
-    """Messages left in the orders queue, and the seconds until the worker has taken them all (bounded)."""
-    queue = StorageAccount(stack.azurite.connection_string).queue(ORDERS_QUEUE)
+def _drain(stack: LocalStack, queue_name: str, timeout_s: float = 300.0) -> tuple[int, float]:
+    """Messages left in the intake's queue, and the seconds until the worker has taken them all (bounded)."""
+    queue = StorageAccount(stack.azurite.connection_string).queue(queue_name)
     started = time.perf_counter()
     backlog = left = queue.get_queue_properties().approximate_message_count or 0
     while left and time.perf_counter() - started < timeout_s:
@@ -268,17 +304,25 @@ def _drain(stack: LocalStack, timeout_s: float = 300.0) -> tuple[int, float]:
     return backlog, time.perf_counter() - started
 
 
+DEPLOYMENTS = (
+    ("one instance: every function in one host process", False, False),
+    ("per-function instances on one machine: the worker instance (nice 19) shares the CPU", True, False),
+    ("per-function instances, the HTTP instance alone: the worker instance paused, then drains", True, True),
+)
+"""(name, worker instance, worker paused); KOPPEL_BENCH_INTAKE_DEPLOYMENTS picks some by number, e.g. 3."""
+
+
 def main() -> None:
+    chosen = os.environ.get("KOPPEL_BENCH_INTAKE", "woocommerce")
+    if chosen not in ENDPOINTS:
+        raise SystemExit(f"KOPPEL_BENCH_INTAKE must be one of {', '.join(ENDPOINTS)}, not '{chosen}'")
+    endpoint = ENDPOINTS[chosen]
     HOST_LOG.parent.mkdir(exist_ok=True)
     print(
-        f"# intake: {REQUESTS} requests, {CONCURRENCY} concurrent; then paced {PACED_RATE:g}/s for {PACED_SECONDS:g} s"
+        f"# intake, POST {endpoint.path}: {REQUESTS} requests, {CONCURRENCY} concurrent; "
+        f"then paced {PACED_RATE:g}/s for {PACED_SECONDS:g} s"
     )
-    deployments = [
-        _measure("one instance: every function in one host process", worker_instance=False),
-        _measure("per-function instances on one machine: the worker instance (nice 19) shares the CPU", True),
-        _measure(
-            "per-function instances, the HTTP instance alone: the worker instance paused, then drains", True, True
-        ),
-    ]
+    picked = os.environ.get("KOPPEL_BENCH_INTAKE_DEPLOYMENTS", "123")
+    deployments = [_measure(endpoint, *each) for n, each in enumerate(DEPLOYMENTS, 1) if str(n) in picked]
     for deployment in deployments:
         print("\n".join(deployment.lines()))

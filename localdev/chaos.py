@@ -37,6 +37,8 @@ from domain.records import StreamMessage
 from functions.wiring.adapters import SystemClock
 from integrations.storage.account import ORDERS_QUEUE, StorageAccount
 from integrations.storage.event_log import TableEventLog
+from localdev.chaos_shipments import SETTINGS as SHIPMENT_SETTINGS
+from localdev.chaos_shipments import ShipmentChaosPlan, ShipmentChaosReport, ship_and_follow
 from localdev.demo import Catalog
 from localdev.proof import Tally, on_own_stack, read_dossier
 from localdev.simulators.woocommerce.store import OrderBook, StoredOrder
@@ -71,6 +73,8 @@ class ChaosPlan:
     recovery_schedule: str = "*/10 * * * * *"
     settle_timeout_s: float = 120.0
     seed: int = 20261129
+    shipping: ShipmentChaosPlan | None = None
+    """When set, the orders in BC are then shipped and followed to delivery (localdev/chaos_shipments.py)."""
 
 
 @dataclass(frozen=True)
@@ -117,12 +121,15 @@ class ChaosReport:
     elapsed_s: float = 0.0
     placing_s: float = 0.0
     settle_s: float = 0.0
+    shipping: ShipmentChaosReport | None = None
 
     @property
     def held(self) -> bool:
-        """Exactly one BC sales order per web order, none missing, each with the right lines and total."""
+        """Exactly one BC sales order per web order, none missing, each with the right lines and total; when the
+        plan ships them, the shipment path held too."""
         broken = (self.missing, self.doubled, self.wrong_totals, self.wrong_lines, self.strays)
-        return not any(broken) and len(self.placed) > 0
+        shipped = self.shipping.held if self.shipping is not None else self.plan.shipping is None
+        return not any(broken) and len(self.placed) > 0 and shipped
 
     @property
     def delivered_twice(self) -> int:
@@ -164,16 +171,20 @@ class ChaosReport:
             *[f"    {key}: {status}" for key, status in list(self.parked.items())[:10]],
             *[f"  event: {event}" for event in self.events],
             f"  elapsed:             {self.elapsed_s:.1f} s (first order placed to BC checked)",
+            *(self.shipping.lines() if self.shipping is not None else []),
             f"  invariants:          {'HELD' if self.held else 'BROKEN'}",
         ]
 
 
 def run_chaos(plan: ChaosPlan, workdir: Path, say: Callable[[str], None] = print) -> ChaosReport:
     """Start a stack of its own under `workdir` (Azurite data, host log), run the plan, stop everything."""
+    settings = {"KOPPEL_RECOVERY_SCHEDULE": plan.recovery_schedule, "KOPPEL_BC_PAYMENT_JOURNAL": ""}
+    if plan.shipping is not None:
+        settings |= SHIPMENT_SETTINGS
     return on_own_stack(
         workdir,
         lambda stack: _ChaosRun(stack, plan, say).execute(),
-        extra_settings={"KOPPEL_RECOVERY_SCHEDULE": plan.recovery_schedule, "KOPPEL_BC_PAYMENT_JOURNAL": ""},
+        extra_settings=settings,
         shopify_retry_delays_s=SHOPIFY_RETRY_DELAYS_S,
     )
 
@@ -228,6 +239,9 @@ class _ChaosRun:
         self.report.settle_s = time.monotonic() - settling
         self._verify(before)
         self.report.elapsed_s = time.monotonic() - started
+        if self.plan.shipping is not None:
+            self.say("orders checked in BC; shipping them")
+            self.report.shipping = ship_and_follow(self.stack, self.report.placed, self.plan.shipping, self.say)
         return self.report
 
     def _inject_faults(self) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from domain.errors import AmbiguousWriteError, RetryableError
+from domain.models import WebOrderKey
 from domain.shipments.ports import ShipmentNotice
 
 
@@ -22,6 +25,14 @@ class RecordingShop:
         self.created = 0
         self.calls = 0
         """Every call, those that could not reach the shop too."""
+        self.prepared: list[list[str]] = []
+        """The orders of each `prepare`, as keys."""
+        self.prepare_fails = False
+
+    def prepare(self, orders: Sequence[WebOrderKey]) -> None:
+        self.prepared.append([str(key) for key in orders])
+        if self.prepare_fails or self.down:
+            raise RetryableError("the shop answered 503")
 
     def tell(self, notice: ShipmentNotice) -> str:
         self.calls += 1

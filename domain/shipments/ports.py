@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -32,6 +32,11 @@ class ShipmentStore(Protocol):
     def write(self, recorded: RecordedShipment, etag: str | None) -> str:
         """Store it if the stored one still has this ETag (None: if none is stored yet) and return its new ETag;
         ConcurrencyConflict otherwise. While it is to push it is among `to_push`, from before it is stored."""
+        ...
+
+    def write_trying(self, tried: RecordedShipment, etag: str) -> str:
+        """Store `tried` (RecordedShipment.trying: only its `tried_version` differs from the stored one) on its ETag
+        and return the new ETag; ConcurrencyConflict otherwise. Nothing that finds it changes."""
         ...
 
     def for_order(self, key: WebOrderKey) -> list[RecordedShipment]:
@@ -92,6 +97,10 @@ class ShipmentNotice(Frozen):
     told_alike: int = 0
     """How many other shipments of the order the shop took that ship exactly these items, none with a tracking number:
     a shop that tells shipments apart by nothing else (Shopify) holds one more such fulfillment once this one is in."""
+    may_be_told: bool = True
+    """The shop may hold some of this notice already: it was sent before and its answer was lost (or never
+    recorded). False only when Koppel knows it never sent it: the adapter may then leave out the look-ups that keep a
+    notice sent again from doubling anything (the guards that say whether to write at all stay)."""
 
 
 class ShopShipments(Protocol):
@@ -102,6 +111,12 @@ class ShopShipments(Protocol):
     def tell(self, notice: ShipmentNotice) -> str:
         """Tell the shop. "" when the shop took it; else the shop's own words refusing it (it is not sent again: a
         person looks). RetryableError when the shop could not be reached or asked to wait: the next run sends it."""
+        ...
+
+    def prepare(self, orders: Sequence[WebOrderKey]) -> None:
+        """These orders' notices come next: read what `tell` needs of them in as few calls as the shop allows, to use
+        when they are told (once each: what the adapter wrote since is not in it). A speed-up only: `tell` works
+        without it, and a RetryableError from it is passed by (each `tell` then reads for itself)."""
         ...
 
 

@@ -11,8 +11,9 @@ they happened, is settled once:
   tracking number, waited too long, or older than an event of the parcel already told. Events arrive out of order;
   whether Shopify shows the customer the latest event by `happenedAt` or the latest created is not documented, so a
   late older one is not told after a newer one: the customer never sees the parcel go back a step.
-A shop that cannot be reached is told nothing more this run, the other shops go on. At most `limit` events are sent
-to shops per run.
+An event the shop could not be told waits for the next run, and so do the later events of its parcel; a shop failing
+again and again is told nothing more this run, the other shops go on (shop_failures.py). At most `limit` events are
+sent to shops per run.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import partial
 
 from domain.errors import RetryableError
 from domain.models import WebOrderKey
@@ -29,9 +31,9 @@ from domain.records import SyncRun
 from domain.runs import SHOP_CARRIER_EVENT_COUNTS, RunTally
 from domain.shipments.models import CarrierEvent, RecordedCarrierEvent, ShopTelling, tracking_key
 from domain.shipments.ports import CarrierEventNotice, CarrierEventsToTell, ShipmentStore, ShopCarrierEvents
-from domain.shipments.push_shipments import Shop, ShopUnreachable
 from domain.shipments.recorded import RecordedShipment
 from domain.shipments.shop_event_status import shop_status
+from domain.shipments.shop_failures import Shop, ShopFailures, ShopUnreachable
 
 RUN_NAME = "shop-carrier-events"
 LIMIT = 500
@@ -65,12 +67,14 @@ class Outcome(StrEnum):
 
 @dataclass
 class _RunState:
-    """What a run has done so far: events sent to shops, events waiting, shops told nothing more; per parcel the
-    time of its newest event told, per order its shipments (each read once)."""
+    """What a run has done so far: events sent to shops, events waiting, shops' failures, parcels with an event the
+    shop could not be told; per parcel the time of its newest event told, per order its shipments (each read
+    once)."""
 
     sent: int = 0
     waiting: int = 0
-    down: dict[Shop, str] = field(default_factory=dict)
+    failures: ShopFailures = field(default_factory=ShopFailures)
+    stalled: set[Parcel] = field(default_factory=set)
     newest_told: dict[Parcel, datetime | None] = field(default_factory=dict)
     shipments: dict[WebOrderKey, list[RecordedShipment]] = field(default_factory=dict)
 
@@ -81,32 +85,33 @@ def push_carrier_events(push: CarrierEventPush) -> SyncRun:
     tally = RunTally(SHOP_CARRIER_EVENT_COUNTS)
     state = _RunState()
     completed = tally.unless_stopped(lambda: tell_shops(push, tally, state))
-    for (source, shop), reason in state.down.items():
-        tally.problem(f"{source} shop {shop} could not be told of carrier events ({reason}): the next run tells them")
+    for problem in state.failures.problems("carrier events"):
+        tally.problem(problem)
     if state.waiting:
         tally.problem(f"{state.waiting} carrier events wait for the shop to have their shipment's fulfillment")
-    run = tally.summary(push.name, started, push.clock.now(), completed=completed and not state.down, full=False)
+    failed = bool(state.failures.failed)
+    run = tally.summary(push.name, started, push.clock.now(), completed=completed and not failed, full=False)
     push.runs.record(run)
     return run
 
 
 def tell_shops(push: CarrierEventPush, tally: RunTally, state: _RunState) -> bool:
-    """Settle each event due, passing by those of shops that stopped answering; False when the limit left some."""
+    """Settle each event due, passing by those of shops that stopped answering and of parcels with an event not
+    told; False when the limit left some."""
     for recorded in sorted(push.events.to_tell(), key=_as_happened):
-        if recorded.order is None:
+        if recorded.order is None or _parcel(recorded.event) in state.stalled:
             continue
         shop = (recorded.order.source, recorded.order.shop)
-        if shop in state.down:
+        if state.failures.is_down(shop):
             continue
         if state.sent >= push.limit:
             return False
         tally.read += 1
-        try:
-            outcome, settled = settle_event(push, state, recorded)
-        except ShopUnreachable as error:
-            state.down[shop] = str(error)
+        settled = state.failures.attempt(shop, partial(settle_event, push, state, recorded))
+        if settled is None:
+            state.stalled.add(_parcel(recorded.event))
             continue
-        _count(tally, settled, outcome)
+        _count(tally, settled[1], settled[0])
     return True
 
 

@@ -2,13 +2,16 @@
 ShipmentNotice to the ShopShipments of the order's shop, and the shop's answer is written on the recorded shipment,
 on the ETag it was read with.
 
+- Before a version is sent, `trying` is written: a notice never sent before says so (`may_be_told` False) and the
+  adapter may leave out its look-ups; a failed write of it (changed meanwhile) leaves the shipment for the next run.
+- The due shipments are taken PREPARE_BATCH at a time; each shop gets `prepare` with its orders among them first,
+  to read what it needs of them in as few calls as it can (its RetryableError is passed by).
 - Taken -> `pushed(version)`. When that write fails on its ETag (the poll recorded a newer version meanwhile) the
   shipment stays due and the next run tells it again: the adapters are idempotent per notice, so nothing is doubled.
 - Refused (the shop's own words) -> `refused(version, words)`, which counts as taken (never sent again), and the
   order goes on the attention list with the shop's words.
-- RetryableError -> the shipment waits for the next run; after FAILURES_IN_A_ROW of them from one shop (it is down,
-  not a lost answer now and then) that shop is told nothing more this run, the other shops go on; the summary names
-  the shop.
+- RetryableError -> the shipment waits for the next run; a shop failing again and again is told nothing more this
+  run, the other shops go on (shop_failures.py); the summary names the shop.
 - No ShopShipments for the order's shop -> marked taken, as there is no one to tell: the portal (its customers read
   GET .../status) quietly; a shop Koppel has no API access to with a problem in the summary (its shipments are not
   told later, once access is given).
@@ -20,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
+from itertools import islice
 
 from domain.errors import ConcurrencyConflict, RetryableError
 from domain.models import OrderStatus, WebOrderKey
@@ -32,19 +37,17 @@ from domain.shipments.order_status import status_of
 from domain.shipments.ports import ShipmentNotice, ShipmentStore, ShopShipments
 from domain.shipments.progress import Progress
 from domain.shipments.recorded import RecordedShipment
+from domain.shipments.shop_failures import Shop, ShopFailures, ShopUnreachable
 
 RUN_NAME = "shop-shipments"
 LIMIT = 300
 """Shipments handled per run at most: a few shop calls each, well within the timer's ten minutes."""
+PREPARE_BATCH = 50
+"""Due shipments whose orders a shop is asked to `prepare` at once."""
 NO_SHOP_SOURCES = frozenset({portal.SOURCE})
 """Channels whose orders have no shop to tell: not a problem when no ShopShipments is wired for them."""
-FAILURES_IN_A_ROW = 3
-"""RetryableErrors from one shop in a row after which it is told nothing more this run."""
 SHOP_REFUSAL = "shop refused a shipment:"
 """How the attention list's problem of a shop's refusal begins."""
-
-Shop = tuple[str, str]
-"""(source, shop): the first two parts of a web order's key."""
 
 
 @dataclass(frozen=True)
@@ -67,29 +70,13 @@ class Outcome(StrEnum):
     CHANGED_MEANWHILE = "changed while told"
 
 
-class ShopUnreachable(Exception):
-    """The shop could not be reached or asked to wait (its adapter's RetryableError): the run passes the shop by."""
-
-
 @dataclass
 class _RunState:
-    """What a run has done so far: shipments handled, shops' failures (the last reason, how many, how many in a row),
-    shops told nothing more, shops with no ShopShipments."""
+    """What a run has done so far: shipments handled, shops' failures, shops with no ShopShipments."""
 
     handled: int = 0
-    reasons: dict[Shop, str] = field(default_factory=dict)
-    failed: dict[Shop, int] = field(default_factory=dict)
-    in_a_row: dict[Shop, int] = field(default_factory=dict)
-    down: set[Shop] = field(default_factory=set)
-    waiting: dict[Shop, int] = field(default_factory=dict)
+    failures: ShopFailures = field(default_factory=ShopFailures)
     untold: set[Shop] = field(default_factory=set)
-
-    def failing(self, shop: Shop, reason: str) -> None:
-        self.reasons[shop] = reason
-        self.failed[shop] = self.failed.get(shop, 0) + 1
-        self.in_a_row[shop] = self.in_a_row.get(shop, 0) + 1
-        if self.in_a_row[shop] >= FAILURES_IN_A_ROW:
-            self.down.add(shop)
 
 
 def push_shipments(push: ShipmentPush) -> SyncRun:
@@ -98,43 +85,50 @@ def push_shipments(push: ShipmentPush) -> SyncRun:
     tally = RunTally(SHOP_SHIPMENT_COUNTS)
     state = _RunState()
     completed = tally.unless_stopped(lambda: tell_shops(push, tally, state))
-    for shop, failed in state.failed.items():
-        tally.problem(_failures(shop, failed, state))
-    run = tally.summary(push.name, started, push.clock.now(), completed=completed and not state.failed, full=False)
+    for problem in state.failures.problems("shipments"):
+        tally.problem(problem)
+    failed = bool(state.failures.failed)
+    run = tally.summary(push.name, started, push.clock.now(), completed=completed and not failed, full=False)
     push.runs.record(run)
     return run
 
 
 def tell_shops(push: ShipmentPush, tally: RunTally, state: _RunState) -> bool:
-    """Tell each shipment due to its shop, passing by those of shops that stopped answering this run; False when
-    the limit left some for the next run."""
-    for recorded, etag in push.shipments.to_push():
-        shop = (recorded.key.source, recorded.key.shop)
-        if shop in state.down:
-            state.waiting[shop] = state.waiting.get(shop, 0) + 1
-            continue
-        if state.handled >= push.limit:
-            return False
-        state.handled += 1
-        tally.read += 1
-        try:
-            outcome = push_shipment(push, recorded, etag)
-        except ShopUnreachable as error:
-            state.failing(shop, str(error))
-            continue
-        state.in_a_row[shop] = 0
-        _count(tally, state, recorded, outcome)
+    """Tell each shipment due to its shop, a batch at a time, passing by those of shops that stopped answering this
+    run; False when the limit left some for the next run."""
+    due = push.shipments.to_push()
+    while batch := list(islice(due, PREPARE_BATCH)):
+        prepare_shops(push, state, batch)
+        for recorded, etag in batch:
+            shop = (recorded.key.source, recorded.key.shop)
+            if state.failures.is_down(shop):
+                continue
+            if state.handled >= push.limit:
+                return False
+            state.handled += 1
+            tally.read += 1
+            outcome = state.failures.attempt(shop, partial(push_shipment, push, recorded, etag))
+            if outcome is not None:
+                _count(tally, state, recorded, outcome)
     return True
 
 
-def _failures(shop: Shop, failed: int, state: _RunState) -> str:
-    source, name = shop
-    told = f"{source} shop {name} could not be told ({state.reasons[shop]}): {failed} shipments wait for the next run"
-    if shop not in state.down:
-        return told
-    return (
-        f"{told}; after {FAILURES_IN_A_ROW} in a row it was told nothing more, {state.waiting.get(shop, 0)} more wait"
-    )
+def prepare_shops(push: ShipmentPush, state: _RunState, batch: list[tuple[RecordedShipment, str]]) -> None:
+    """Each shop told of some of the batch gets its orders among them (within the run's limit) to prepare."""
+    orders: dict[Shop, list[WebOrderKey]] = {}
+    for recorded, _etag in batch[: max(0, push.limit - state.handled)]:
+        shop = (recorded.key.source, recorded.key.shop)
+        keys = orders.setdefault(shop, [])
+        if recorded.key not in keys:
+            keys.append(recorded.key)
+    for shop, keys in orders.items():
+        adapter = push.shops.get(shop)
+        if adapter is None or shop in state.failures.down:
+            continue
+        try:
+            adapter.prepare(keys)
+        except RetryableError:
+            continue
 
 
 def push_shipment(push: ShipmentPush, recorded: RecordedShipment, etag: str) -> Outcome:
@@ -143,14 +137,19 @@ def push_shipment(push: ShipmentPush, recorded: RecordedShipment, etag: str) -> 
     if shop is None:
         return _write(push, recorded.pushed(recorded.version), etag, Outcome.NO_SHOP)
     notice = shipment_notice(push, recorded)
+    tried = recorded.trying()
+    try:
+        etag = push.shipments.write_trying(tried, etag)
+    except ConcurrencyConflict:
+        return Outcome.CHANGED_MEANWHILE
     try:
         words = shop.tell(notice)
     except RetryableError as error:
         raise ShopUnreachable(str(error)) from error
     if not words:
-        return _write(push, recorded.pushed(notice.version), etag, Outcome.TOLD)
+        return _write(push, tried.pushed(notice.version), etag, Outcome.TOLD)
     put_on_attention_list(push, recorded, words)
-    return _write(push, recorded.refused(notice.version, words), etag, Outcome.REFUSED)
+    return _write(push, tried.refused(notice.version, words), etag, Outcome.REFUSED)
 
 
 def shipment_notice(push: ShipmentPush, recorded: RecordedShipment) -> ShipmentNotice:
@@ -161,6 +160,7 @@ def shipment_notice(push: ShipmentPush, recorded: RecordedShipment) -> ShipmentN
         changes=recorded.changes_to_push(),
         order_fully_shipped=order_fully_shipped(push, recorded.key),
         told_alike=told_alike(push, recorded),
+        may_be_told=recorded.may_be_told,
     )
 
 

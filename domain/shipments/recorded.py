@@ -48,10 +48,22 @@ class RecordedShipment(Frozen):
     """The shop's own words refusing version `refused_version` ("" when it never refused one): that version is not
     sent again, a person looks."""
     refused_version: int = 0
+    tried_version: int | None = None
+    """The last version sent to the shop (0: none yet; None: not known, a shipment recorded before Koppel kept it).
+    Above `pushed_version`, the shop's answer to it was lost or not written down: the shop may hold some of it."""
 
     @property
     def to_push(self) -> bool:
         return self.version > self.pushed_version
+
+    @property
+    def may_be_told(self) -> bool:
+        """The shop may already hold some of what is to push: it was sent before without its answer written down."""
+        return self.tried_version is None or self.tried_version > self.pushed_version
+
+    def trying(self) -> RecordedShipment:
+        """About to be sent to the shop at its version."""
+        return self._changed(tried_version=self.version)
 
     def changes_to_push(self) -> frozenset[ShipmentChange]:
         """What the shop has not been told yet: POSTED while it does not know the shipment at all."""
@@ -92,7 +104,7 @@ class UnmatchedShipment(Frozen):
 
 def first_version(key: WebOrderKey, shipment: Shipment, now: datetime) -> RecordedShipment:
     revision = _revision(1, shipment, now, (ShipmentChange.POSTED,))
-    return RecordedShipment(key=key, shipment=shipment, version=1, history=(revision,))
+    return RecordedShipment(key=key, shipment=shipment, version=1, history=(revision,), tried_version=0)
 
 
 def changes_between(before: Shipment, after: Shipment) -> tuple[ShipmentChange, ...]:

@@ -3,13 +3,15 @@ that tells the shops of them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from domain.errors import RetryableError
+from domain.models import WebOrderKey
 from domain.shipments.ports import CarrierEventsToTell, ShipmentNotice, ShopCarrierEvents, ShopShipments
 from domain.shipments.push_carrier_events import CarrierEventPush
-from domain.shipments.push_shipments import ShipmentPush, Shop
+from domain.shipments.push_shipments import ShipmentPush
+from domain.shipments.shop_failures import Shop
 from domain.shipments.track_shipments import ShipmentTracking
 from functions.wiring import log
 from functions.wiring.adapters import Adapters
@@ -98,6 +100,9 @@ class _Unconfigured:
 
     def __init__(self, reason: str) -> None:
         self._reason = reason
+
+    def prepare(self, orders: Sequence[WebOrderKey]) -> None:
+        """Nothing to read: `tell` says why."""
 
     def tell(self, notice: ShipmentNotice) -> str:  # noqa: ARG002 - nothing is told
         raise RetryableError(self._reason)

@@ -67,10 +67,10 @@ class BusinessCentralApi:
                 "$top": "2",
             },
         ).get("value", [])
-        return [_sales_order(row) for row in rows]
+        return [sales_order_from(row) for row in rows]
 
     def create_sales_order(self, payload: dict[str, Any]) -> BcSalesOrder:
-        return _sales_order(self._client.post("salesOrders?$expand=salesOrderLines", payload))
+        return sales_order_from(self._client.post("salesOrders?$expand=salesOrderLines", payload))
 
     def sales_order(self, sales_order_id: str) -> BcSalesOrder | None:
         try:
@@ -79,7 +79,7 @@ class BusinessCentralApi:
             if error.status == 404:
                 return None
             raise
-        return _sales_order(row)
+        return sales_order_from(row)
 
     def apply_changes(self, document: BcSalesOrder, plan: ChangePlan) -> BcSalesOrder:
         lines = f"salesOrders({document.id})/salesOrderLines"
@@ -241,8 +241,9 @@ def _customer(row: dict[str, Any]) -> BcCustomer:
     )
 
 
-def _sales_order(row: dict[str, Any]) -> BcSalesOrder:
-    """The sales order BC answered with; from here on the current work's `koppel.bc_document` in telemetry."""
+def sales_order_from(row: dict[str, Any]) -> BcSalesOrder:
+    """The sales order BC answered with (a salesOrders row, its salesOrderLines expanded); from here on the current
+    work's `koppel.bc_document` in telemetry."""
     note(bc_document=row["number"])
     return BcSalesOrder(
         id=row["id"],

@@ -57,6 +57,11 @@ class TableShipmentStore:
                 self._clear_push(recorded)
         return written
 
+    def write_trying(self, tried: RecordedShipment, etag: str) -> str:
+        """Its own row only: the push row and the tracking row already say what `tried` says."""
+        with storage_errors():
+            return self._write_own_row(tried, etag)
+
     def for_order(self, key: WebOrderKey) -> list[RecordedShipment]:
         recorded = [_record(RecordedShipment, row) for row in self._rows(_order_partition(key))]
         return sorted(recorded, key=lambda each: (each.shipment.posting_date, each.shipment.number))

@@ -8,7 +8,7 @@ from typing import Any
 
 from domain.booking import booking_run
 from domain.invoices import keep_subscriptions
-from domain.shipments import track_shipments
+from domain.shipments import push_carrier_events, push_shipments, track_shipments
 from functions.wiring.catalog import PORTAL_CATALOG_RUN
 from tests.infra.test_bicep import INFRA, parse
 
@@ -44,6 +44,8 @@ ALERTS = {
             f'run == "{PORTAL_CATALOG_RUN}"',
             'run startswith "catalog-"',
             f'run == "{track_shipments.RUN_NAME}"',
+            f'run == "{push_shipments.RUN_NAME}"',
+            f'run == "{push_carrier_events.RUN_NAME}"',
         ),
     ),
     "subscription-keeper": ({"koppel.runs"}, (f'run == "{keep_subscriptions.RUN_NAME}"', 'outcome == "failed"')),

@@ -52,6 +52,21 @@ def test_a_shipment_is_written_once_then_only_on_its_etag(store: TableShipmentSt
         store.write(later, etag)
 
 
+def test_a_shipment_being_sent_is_written_on_its_etag_and_stays_due_and_found_by_its_tracking_number(
+    store: TableShipmentStore, order: WebOrderKey
+):
+    recorded = first_version(order, bc_shipment("S-SHPT1", "S-ORD1", "WEB1", tracking="3SKOP7"), NOW)
+    etag = store.write(recorded, None)
+
+    tried_etag = store.write_trying(recorded.trying(), etag)
+
+    with pytest.raises(ConcurrencyConflict):
+        store.write_trying(recorded.trying(), etag)
+    assert store.get(order, "S-SHPT1") == (recorded.trying(), tried_etag)
+    assert (order, "S-SHPT1") in {(each.key, each.shipment.number) for each, _etag in store.to_push()}
+    assert store.order_for("3SKOP7") == order
+
+
 def test_an_orders_shipments_are_listed_by_posting_date_and_number(store: TableShipmentStore, order: WebOrderKey):
     for number in ("S-SHPT2", "S-SHPT1"):
         store.write(first_version(order, bc_shipment(number, "S-ORD1", "WEB1"), NOW), None)

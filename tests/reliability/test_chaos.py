@@ -1,4 +1,5 @@
-"""The chaos run at a size that fits `make test`: no web order is lost or doubled on the way into BC."""
+"""The chaos run at a size that fits `make test`: no web order is lost or doubled on the way into BC, and every
+shipment reaches its shop once, with its tracking number, and every delivered parcel shows its order delivered."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ from pathlib import Path
 import pytest
 
 from localdev.chaos import ChaosPlan, run_chaos
+from localdev.chaos_shipments import ShipmentChaosPlan
 
 
-@pytest.mark.timeout(175)
-def test_every_web_order_lands_in_bc_exactly_once_through_duplicates_faults_and_restarts(tmp_path: Path):
-    report = run_chaos(ChaosPlan(orders=150, settle_timeout_s=110.0), tmp_path, say=lambda _line: None)
+@pytest.mark.timeout(300)
+def test_every_web_order_lands_in_bc_exactly_once_and_is_told_shipped_once_through_faults_and_restarts(
+    tmp_path: Path,
+):
+    shipping = ShipmentChaosPlan(settle_timeout_s=150.0, orders=60)
+    report = run_chaos(ChaosPlan(orders=150, settle_timeout_s=110.0, shipping=shipping), tmp_path, say=print)
     print("\n".join(report.lines()))
 
     assert len(report.placed) == 150
@@ -31,3 +36,17 @@ def test_every_web_order_lands_in_bc_exactly_once_through_duplicates_faults_and_
     assert report.held
     assert report.counts["enqueue_lost"] == 1
     assert report.counts["enqueue_lost_recovered"] == 1, "a webhook stored and never queued reaches BC by recovery"
+    shipped = report.shipping
+    assert shipped is not None
+    assert shipped.orders == 60
+    assert shipped.counts["two_parts"] >= 6
+    assert shipped.counts["tracking_later"] >= 3
+    assert shipped.counts["tracking_only"] >= 6
+    assert shipped.counts["redelivered"] >= 20
+    assert shipped.counts["reordered"] >= 2
+    assert all(sum(drawn.values()) > 0 for drawn in shipped.faults.values()), "faults at BC and at both shops"
+    assert shipped.not_delivered == []
+    assert shipped.shopify_wrong == []
+    assert shipped.woocommerce_wrong == []
+    assert shipped.doubled == []
+    assert shipped.attention == []

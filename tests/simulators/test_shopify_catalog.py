@@ -742,6 +742,11 @@ def test_faults_fail_calls_before_or_after_commit_and_throttle(admin):
         "fail_after_commit": False,
         "throttle_next": 0,
         "lose_answer_of": {},
+        "rate_429": 0.0,
+        "rate_503": 0.0,
+        "rate_lost_answer": 0.0,
+        "retry_after": 1.0,
+        "seed": None,
     }
     assert stats["faults"] == {"502": 3}
     assert stats["calls"] == {"productSet": 1, "locations": 1}

@@ -84,6 +84,27 @@ def test_pages_with_total_headers_and_a_per_page_cap(sim, api):
     assert "per_page" in too_many.json()["data"]["params"]
 
 
+def test_include_lists_only_those_orders_but_trashed_ones_and_fields_trims_each(sim, api):
+    for n in range(5):
+        sim.place_order(shop_order(4000 + n, START + timedelta(minutes=n)))
+    sim.update_order(4003, status="trash")
+    asked = {"include": "4001,4003 4004,9999", "per_page": 100, "_fields": "id,status,billing.city"}
+
+    listed = api.get("/orders", params=asked)
+    single = api.get("/orders/4001", params={"_fields": "status"})
+    junk = api.get("/orders", params={"include": "4001,abc"})
+
+    assert listed.json() == [
+        {"id": 4004, "status": "processing", "billing": {"city": CUSTOMER.city}},
+        {"id": 4001, "status": "processing", "billing": {"city": CUSTOMER.city}},
+    ]
+    assert listed.headers["X-WP-Total"] == "2"
+    assert single.json() == {"status": "processing"}
+    assert junk.status_code == 400
+    assert junk.json()["code"] == "rest_invalid_param"
+    assert "include" in junk.json()["data"]["params"]
+
+
 def test_modified_after_in_utc_or_site_local_time(sim, api):
     for n in range(3):
         sim.place_order(shop_order(3000 + n, START + timedelta(hours=n)))

@@ -14,9 +14,9 @@ from domain.models import WebOrderKey
 from domain.shipments.models import CarrierEvent, CarrierPhase, RecordedCarrierEvent, ShopTelling
 from domain.shipments.ports import CarrierEventNotice, ShopCarrierEvents
 from domain.shipments.push_carrier_events import CarrierEventPush, push_carrier_events
-from domain.shipments.push_shipments import Shop
 from domain.shipments.recorded import first_version
 from domain.shipments.shop_event_status import ShopEventStatus, shop_status
+from domain.shipments.shop_failures import Shop
 from tests.fakes import FixedClock, MemorySyncRuns
 from tests.shipment_support import MemoryShipments, bc_shipment
 
@@ -56,8 +56,10 @@ class RecordingEventShop:
         self.notices: list[CarrierEventNotice] = []
         self.events: set[tuple[str, ShopEventStatus, datetime]] = set()
         self.created = 0
+        self.attempts = 0
 
     def tell(self, notice: CarrierEventNotice) -> str:
+        self.attempts += 1
         if self.down:
             raise RetryableError("the shop answered 503")
         self.notices.append(notice)
@@ -74,12 +76,18 @@ class RecordingEventShop:
 
 
 def carrier_event(
-    event_id: str, status_id: int, phase: CarrierPhase, minutes: int = 0, key: WebOrderKey = SHOPIFY_ORDER
+    event_id: str,
+    status_id: int,
+    phase: CarrierPhase,
+    minutes: int = 0,
+    key: WebOrderKey = SHOPIFY_ORDER,
+    *,
+    parcel: str = "77",
 ) -> RecordedCarrierEvent:
     event = CarrierEvent(
         platform="sendcloud",
         account="main",
-        parcel_id="77",
+        parcel_id=parcel,
         status_id=status_id,
         status_message=f"status {status_id}",
         phase=phase,
@@ -269,4 +277,32 @@ def test_a_shop_that_is_down_waits_for_the_next_run():
         ShopTelling.PENDING,
         ShopTelling.PENDING,
     )
-    assert "could not be told of carrier events" in run.problems[0]
+    assert "shopify shop shop-s could not be told (the shop answered 503): 1 carrier events wait" in run.problems[0]
+
+
+def test_a_lost_answer_leaves_the_parcels_later_events_for_the_next_run_too():
+    shop = RecordingEventShop()
+    shop.lose_next_answer = True
+    push = pushing({("shopify", "shop-s"): shop})
+    ship(push)
+    add(push, carrier_event("e1", 3, CarrierPhase.IN_TRANSIT), carrier_event("e2", 11, CarrierPhase.DELIVERED, 5))
+
+    push_carrier_events(push)
+    assert (len(shop.notices), telling(push, "e2")) == (1, ShopTelling.PENDING)
+    push_carrier_events(push)
+
+    assert [notice.event.status_id for notice in shop.notices] == [3, 3, 11]
+    assert (telling(push, "e1"), telling(push, "e2"), shop.created) == (ShopTelling.TOLD, ShopTelling.TOLD, 2)
+
+
+def test_a_shop_failing_three_times_in_a_row_is_told_nothing_more_this_run():
+    shop = RecordingEventShop()
+    shop.down = True
+    push = pushing({("shopify", "shop-s"): shop})
+    ship(push)
+    add(push, *(carrier_event(f"e{n}", 3, CarrierPhase.IN_TRANSIT, parcel=f"p{n}") for n in range(4)))
+
+    run = push_carrier_events(push)
+
+    assert shop.attempts == 3
+    assert "after 3 in a row it was told nothing more, 1 more wait" in run.problems[0]

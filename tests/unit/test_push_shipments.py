@@ -9,8 +9,9 @@ from domain.models import OrderStatus, WebOrderKey
 from domain.records import AttentionItem, OrderRecord
 from domain.shipments.models import Shipment
 from domain.shipments.ports import ShipmentNotice, ShopShipments
-from domain.shipments.push_shipments import SHOP_REFUSAL, ShipmentPush, Shop, push_shipments
+from domain.shipments.push_shipments import SHOP_REFUSAL, ShipmentPush, push_shipments
 from domain.shipments.recorded import RecordedShipment, ShipmentChange, first_version
+from domain.shipments.shop_failures import Shop
 from tests.fakes import FixedClock, MemoryAttention, MemoryOrders, MemorySyncRuns
 from tests.shipment_support import SHIPPING_LINE, MemoryShipments, bc_shipment, chairs_and_table
 from tests.shop_shipment_support import RecordingShop
@@ -105,6 +106,56 @@ def test_a_shipment_whose_answer_was_lost_is_told_again_next_run_and_the_shop_ge
     assert stored(push, WOO_ORDER).pushed_version == 1
     assert not lost.completed
     assert any("woocommerce shop shop-a could not be told" in problem for problem in lost.problems)
+
+
+def test_a_shipment_never_sent_is_told_so_and_once_its_answer_was_lost_the_shop_is_told_it_may_have_it():
+    shop = RecordingShop()
+    shop.lose_next_answer = True
+    push = pushing({("woocommerce", "shop-a"): shop})
+    record(push, WOO_ORDER, shipped(WOO_ORDER))
+
+    push_shipments(push)
+    push_shipments(push)
+    record(push, WOO_ORDER, shipped(WOO_ORDER, tracking="3SKOP0001", minutes=30))
+    push_shipments(push)
+
+    assert [notice.may_be_told for notice in shop.notices] == [False, True, False]
+    assert (shop.created, stored(push, WOO_ORDER).tried_version) == (1, 2)
+
+
+def test_a_shipment_recorded_before_its_sending_was_kept_may_have_been_told():
+    shop = RecordingShop()
+    push = pushing({("woocommerce", "shop-a"): shop})
+    recorded = first_version(WOO_ORDER, shipped(WOO_ORDER), push.clock.now()).model_copy(update={"tried_version": None})
+    push.shipments.write(recorded, None)
+
+    push_shipments(push)
+
+    assert [notice.may_be_told for notice in shop.notices] == [True]
+
+
+def test_the_orders_due_are_given_to_their_shop_to_prepare_before_they_are_told():
+    woo, shopify = RecordingShop(), RecordingShop()
+    push = pushing({("woocommerce", "shop-a"): woo, ("shopify", "shop-s"): shopify})
+    record(push, WOO_ORDER, shipped(WOO_ORDER))
+    record(push, WOO_ORDER, shipped(WOO_ORDER, "S-SHPT2"))
+    record(push, SHOPIFY_ORDER, shipped(SHOPIFY_ORDER))
+
+    run = push_shipments(push)
+
+    assert (woo.prepared, shopify.prepared) == ([[str(WOO_ORDER)]], [[str(SHOPIFY_ORDER)]])
+    assert run.pushed == 3
+
+
+def test_a_shop_that_cannot_prepare_is_told_all_the_same():
+    shop = RecordingShop()
+    shop.prepare_fails = True
+    push = pushing({("woocommerce", "shop-a"): shop})
+    record(push, WOO_ORDER, shipped(WOO_ORDER))
+
+    run = push_shipments(push)
+
+    assert (len(shop.prepared), shop.created, run.pushed, run.completed) == (1, 1, 1, True)
 
 
 def test_a_tracking_number_added_after_posting_is_told_once_more_with_only_the_tracking_change():

@@ -48,12 +48,34 @@ def test_shopify_429_is_waited_out_for_retry_after_at_most_10_seconds_and_sent_a
     assert sent[0].headers["X-Shopify-Access-Token"] == "shpat_1"
 
 
-def test_shopify_429_four_times_stops_with_a_retryable_error():
+def test_shopify_429_four_times_stops_with_a_retryable_error_without_waiting_after_the_last():
     http, sent = _answers(*(httpx.Response(429, headers={"Retry-After": "1"}) for _ in range(4)))
+    waits: list[float] = []
 
     with pytest.raises(RetryableError, match="Shopify answered 429 to the order list"):
-        _shopify(http, lambda _: None).get(f"{SHOP}/orders.json", None, "the order list")
-    assert len(sent) == 4
+        _shopify(http, waits.append).get(f"{SHOP}/orders.json", None, "the order list")
+    assert (len(sent), waits) == (4, [1.0, 1.0, 1.0])
+
+
+def _graphql_answer(requested: int, available: int) -> httpx.Response:
+    throttle = {"maximumAvailable": 1000.0, "currentlyAvailable": available, "restoreRate": 50.0}
+    cost = {"requestedQueryCost": requested, "actualQueryCost": requested, "throttleStatus": throttle}
+    return httpx.Response(200, json={"data": {"shop": {}}, "extensions": {"cost": cost}})
+
+
+def test_shopify_query_waits_until_the_bucket_last_seen_holds_what_it_cost_the_last_time():
+    http, sent = _answers(_graphql_answer(610, 300), _graphql_answer(610, 0), _graphql_answer(10, 990))
+    waits: list[float] = []
+    now = [0.0]
+    client = ShopifyClient(http, SHOP, "2026-10", StaticToken("shpat_1"), sleep=waits.append, clock=lambda: now[0])
+
+    client.graphql("query A { shop { id } }", {})
+    now[0] = 2.0
+    client.graphql("query A { shop { id } }", {})
+    client.graphql("query B { shop { name } }", {})
+
+    assert len(sent) == 3
+    assert waits == [(610 - (300 + 2.0 * 50)) / 50], "query B's cost is not known yet: it is sent at once"
 
 
 @pytest.mark.parametrize("status", [401, 403])

@@ -9,6 +9,9 @@ none (not reached, dropped)             RetryableError; not sent again here
 GraphQL: no JSON                        RetryableError
 GraphQL: error THROTTLED (cost bucket)  waits until the bucket holds the call's cost (a second at least: another run
                                         may share the bucket), sends again; 10 sends at most, then RetryableError
+GraphQL: throttleStatus in any answer   kept: before a query is sent again, the client waits until the bucket (as
+                                        last seen, refilled since) holds what that query cost the last time, so a
+                                        run that drains the bucket waits instead of being refused
 GraphQL: error ACCESS_DENIED            RetryableError naming the scopes: the app lacks one (it waits until it has it)
 GraphQL: INTERNAL_SERVER_ERROR,         RetryableError: Shopify's failure or the shop's state, answered with HTTP 200
   SHOP_INACTIVE                         (shopify.dev changelog "improved GraphQL errors"); the caller tries again later
@@ -68,7 +71,9 @@ class ShopifyClient:
         shop_url: str,
         api_version: str,
         token: AccessToken,
+        *,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._http = http
         self._version = api_version
@@ -76,6 +81,7 @@ class ShopifyClient:
         self._token = token
         self._served = api_version
         self._sleep = sleep
+        self._bucket = CostBucket(clock)
 
     def url(self, resource: str) -> str:
         """E.g. `orders.json`."""
@@ -88,7 +94,9 @@ class ShopifyClient:
     def graphql(self, query: str, variables: Mapping[str, Any]) -> dict[str, Any]:
         """The call's data; GraphQLRefused when Shopify answers it with errors."""
         for _ in range(MAX_GRAPHQL_SENDS):
+            self._sleep_for(self._bucket.wait_before(query))
             body = self._graphql_body(query, variables)
+            self._bucket.note(query, body.get("extensions", {}).get("cost") or {})
             errors = body.get("errors") or []
             if not any(_code(error) == "THROTTLED" for error in errors):
                 if any(_code(error) == "ACCESS_DENIED" for error in errors):
@@ -101,6 +109,10 @@ class ShopifyClient:
                 return data
             self._sleep(_refill_seconds(body.get("extensions", {}).get("cost", {})))
         raise RetryableError(f"Shopify throttled the call {MAX_GRAPHQL_SENDS} times in a row")
+
+    def _sleep_for(self, seconds: float) -> None:
+        if seconds > 0:
+            self._sleep(seconds)
 
     def _graphql_body(self, query: str, variables: Mapping[str, Any]) -> dict[str, Any]:
         json = {"query": query, "variables": variables}
@@ -115,9 +127,9 @@ class ShopifyClient:
         self, method: str, url: str, what: str, *, params: Mapping[str, str] | None = None, json: Any = None
     ) -> httpx.Response:
         """Shopify's answer to the request, a 429 waited out; RetryableError for any other refusal or failure."""
-        for _ in range(MAX_SENDS):
+        for sends_left in range(MAX_SENDS - 1, -1, -1):
             response = self._send(method, url, params, json)
-            if response.status_code != THROTTLED_STATUS:
+            if response.status_code != THROTTLED_STATUS or not sends_left:
                 break
             self._sleep(_retry_after(response))
         status = response.status_code
@@ -159,6 +171,38 @@ class ShopifyClient:
                     served,
                     self._version,
                 )
+
+
+class CostBucket:
+    """The shop's GraphQL cost bucket as Koppel last saw it (`throttleStatus`), and what each query last cost."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._costs: dict[str, float] = {}
+        self._seen: tuple[float, float, float, float] | None = None
+        """(available, maximum, restore rate per second, when)."""
+
+    def note(self, query: str, cost: Mapping[str, Any]) -> None:
+        status = cost.get("throttleStatus") or {}
+        try:
+            if cost.get("requestedQueryCost") is not None:
+                self._costs[query] = float(cost["requestedQueryCost"])
+            if status:
+                available, maximum = float(status["currentlyAvailable"]), float(status["maximumAvailable"])
+                self._seen = (available, maximum, float(status["restoreRate"]), self._clock())
+        except (KeyError, TypeError, ValueError):
+            return
+
+    def wait_before(self, query: str) -> float:
+        """Seconds until the bucket holds what `query` cost the last time; 0 when unknown or there."""
+        needed = self._costs.get(query)
+        if needed is None or self._seen is None:
+            return 0.0
+        available, maximum, rate, when = self._seen
+        now_available = min(maximum, available + rate * (self._clock() - when))
+        if now_available >= needed or rate <= 0:
+            return 0.0
+        return min((needed - now_available) / rate, RETRY_AFTER_MAX_SECONDS)
 
 
 def _retry_after(response: httpx.Response) -> float:

@@ -5,9 +5,11 @@ made for the shipment.
 
 Before creating, the order's fulfillments are read: one that already stands for the shipment (fulfillment_plan.py
 says how it is recognised) is not made again, so a lost answer followed by a retry leaves one fulfillment
-(`fulfillmentCreate` is not idempotent). Shopify's userErrors, and what cannot be placed on the order as Shopify has
-it, are answered as words (refused: a person looks); throttling, a shop out of reach or failing is RetryableError
-(client.py).
+(`fulfillmentCreate` is not idempotent). `prepare` reads many orders at once (order_states.py); a prepared order's
+`tell` uses that read instead of its own, once (after the tell's writes it is stale).
+
+Shopify's userErrors, and what cannot be placed on the order as Shopify has it, are answered as words (refused: a
+person looks); throttling, a shop out of reach or failing is RetryableError (client.py).
 
 BC's shipping agent code becomes Shopify's tracking company through the shop's carrier names
 (`KOPPEL_SHOPIFY_CARRIERS_<SHOP>`, e.g. `POSTNL=PostNL,DHL=DHL Parcel`; Shopify builds links for the names in its
@@ -16,9 +18,10 @@ list, spelled exactly); an agent not named there is sent as its code.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from domain.models import WebOrderKey
 from domain.shipments.models import Shipment
 from domain.shipments.ports import ShipmentNotice
 from domain.shipments.recorded import ShipmentChange
@@ -35,6 +38,7 @@ from integrations.shops.shopify.fulfillment_plan import (
     still_to_fulfil,
     whole_quantities,
 )
+from integrations.shops.shopify.order_states import FULFILLED_LINE, ORDER_LINE, order_states
 
 FULFILLMENT_ORDERS_PAGE = 5
 LINES_PAGE = 25
@@ -43,8 +47,6 @@ FULFILLMENTS_PAGE = 10
 page by page, more than FULFILLMENTS_PAGE fulfillments (a plain list in Shopify: no pages) are left to a person."""
 MORE_LINES_PAGE = 100
 PAGE_INFO = "pageInfo { hasNextPage endCursor }"
-ORDER_LINE = "id sku remainingQuantity lineItem { sku }"
-FULFILLED_LINE = "quantity lineItem { sku }"
 FULFILLMENT_ORDERS = f"""
     fulfillmentOrders(first: {FULFILLMENT_ORDERS_PAGE}, after: $after) {{
       {PAGE_INFO}
@@ -123,6 +125,15 @@ class ShopifyFulfillments:
     def __init__(self, client: ShopifyClient, carriers: Mapping[str, str] | None = None) -> None:
         self._client = client
         self._carriers = dict(carriers or {})
+        self._prepared: dict[str, dict[str, Any]] = {}
+        """Order id -> its state as `prepare` read it, until its next `tell`."""
+
+    def prepare(self, orders: Sequence[WebOrderKey]) -> None:
+        """What an earlier prepare read is dropped; these orders' states are read (those that fit the batched
+        read's pages) for their next `tell`."""
+        self._prepared = {}
+        for order_id, state in order_states(self._client, [key.order_id for key in orders]):
+            self._prepared[order_id] = state
 
     def tell(self, notice: ShipmentNotice) -> str:
         try:
@@ -194,8 +205,11 @@ class ShopifyFulfillments:
         return ""
 
     def _order(self, notice: ShipmentNotice) -> dict[str, Any]:
-        """The order's fulfillment orders and fulfillments, every page of them read; NotPlaced when Shopify has no
-        such order or it has more fulfillments than one read lists."""
+        """The order's fulfillment orders and fulfillments, every page of them read (or as `prepare` read them, once);
+        NotPlaced when Shopify has no such order or it has more fulfillments than one read lists."""
+        prepared = self._prepared.pop(notice.key.order_id, None)
+        if prepared is not None:
+            return prepared
         order_id = f"gid://shopify/Order/{notice.key.order_id}"
         order: dict[str, Any] | None = self._client.graphql(ORDER_STATE, {"id": order_id, "after": None})["order"]
         if order is None:

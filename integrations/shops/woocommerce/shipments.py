@@ -12,7 +12,14 @@ What one notice does, in this order (tracking first: the extension prints it in 
    `completed`, which sends the Completed e-mail), after reading it: already so, nothing; cancelled, refunded,
    failed or trashed, or not paid yet (pending, on-hold: completing it would mark it paid), left as it is and said
    in words for a person.
-Each step reads before it writes, so a notice sent again after a lost answer adds nothing twice.
+Each step reads before it writes, so a notice sent again after a lost answer adds nothing twice. The notes are not
+read for a notice of a shipment the shop was never told of (POSTED) and never sent before (`may_be_told` False): no
+note of Koppel's on it can be there. The trackings and the status are read all the same (the status perhaps by
+`prepare`): they decide whether to write at all.
+
+`prepare` reads the orders' statuses in one list call per hundred orders (`include`, `_fields=id,status`); each
+order's `tell` takes its status from there once (after that it reads it itself). An order the list leaves out
+(deleted, trashed) is not prepared: its `tell` reads it and answers as without `prepare`.
 
 WooCommerce refusing with its error body (4xx) -> its words (a person looks), except 401, 403, 408, 409, 423 and 429,
 which a retry or a changed key can mend: RetryableError, as for 5xx and no answer (client.py).
@@ -21,10 +28,11 @@ zorem's Advanced Shipment Tracking registers the same route with other fields an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.models import WebOrderKey
 from domain.shipments.models import Shipment, tracking_key
 from domain.shipments.ports import ShipmentNotice
 from domain.shipments.recorded import ShipmentChange
@@ -42,6 +50,8 @@ UNPAID_STATUSES = frozenset({"pending", "on-hold"})
 so Koppel does not complete it: a person decides."""
 _TELLING = frozenset({ShipmentChange.POSTED, ShipmentChange.TRACKING})
 _SHIPPING = frozenset({ShipmentChange.POSTED, ShipmentChange.LINES})
+LIST_PAGE = 100
+"""Orders a list call answers at most (`per_page` 1..100, WC_REST_CRUD_Controller::get_collection_params)."""
 
 
 @dataclass(frozen=True)
@@ -88,10 +98,30 @@ class WooCommerceShipments:
     def __init__(self, client: WooCommerceClient, settings: WooShipmentSettings) -> None:
         self._client = client
         self._settings = settings
+        self._statuses: dict[str, str] = {}
+        """Order id -> its status as `prepare` read it, until the order's next `tell` takes it."""
+
+    def prepare(self, orders: Sequence[WebOrderKey]) -> None:
+        """The orders' statuses, a hundred orders a call; what an earlier `prepare` read and no `tell` took is
+        dropped. Nothing to read when the shop's status is left alone."""
+        self._statuses = {}
+        if not self._settings.shipped_status:
+            return
+        ids = list(dict.fromkeys(key.order_id for key in orders if key.order_id.isdigit()))
+        for start in range(0, len(ids), LIST_PAGE):
+            self._statuses.update(self._read_statuses(ids[start : start + LIST_PAGE]))
+
+    def _read_statuses(self, ids: list[str]) -> dict[str, str]:
+        """Only the ids asked for are kept (a shop that ignored `include` would answer its latest orders)."""
+        params = {"include": ",".join(ids), "per_page": str(LIST_PAGE), "_fields": "id,status"}
+        listed = self._client.get(self._client.url("orders"), params, "the orders' statuses")
+        orders = [order for order in listed if isinstance(order, dict)]
+        statuses = {str(order.get("id")): str(order.get("status") or "") for order in orders}
+        return {order_id: statuses[order_id] for order_id in ids if statuses.get(order_id)}
 
     def tell(self, notice: ShipmentNotice) -> str:
         try:
-            return self._tell(notice)
+            return self._tell(notice, self._statuses.pop(notice.key.order_id, None))
         except WooCommerceRefused as refusal:
             if refusal.status in RETRIED_STATUSES:
                 raise
@@ -99,10 +129,10 @@ class WooCommerceShipments:
                 return f"{refusal} (is WooCommerce Shipment Tracking installed and active? see the shop's TRACKING)"
             return str(refusal)
 
-    def _tell(self, notice: ShipmentNotice) -> str:
+    def _tell(self, notice: ShipmentNotice, prepared_status: str | None) -> str:
         self._tell_tracking(notice)
         if notice.order_fully_shipped and notice.changes & _SHIPPING and self._settings.shipped_status:
-            return self._set_status(notice.key.order_id, self._settings.shipped_status)
+            return self._set_status(notice.key.order_id, self._settings.shipped_status, prepared_status)
         return ""
 
     def _tell_tracking(self, notice: ShipmentNotice) -> None:
@@ -115,13 +145,20 @@ class WooCommerceShipments:
         if note is None and not syncing:
             return
         notes_url = self._client.url(f"orders/{order_id}/notes")
-        mine = shipment_notes.koppel_notes(self._client.get(notes_url, {"type": "any"}, "the order's notes"), shipment)
+        mine = self._koppel_notes(notice, notes_url)
         if syncing:
             self._sync_tracking(order_id, shipment, shipment_notes.numbers_told(mine))
         if note is not None and not _told(mine, shipment, customer=True):
             mine.append(self._client.post(notes_url, {"note": note, "customer_note": True}))
         if syncing and shipment.tracking_number and not _told(mine, shipment):
             self._client.post(notes_url, {"note": shipment_notes.ledger_note(shipment), "customer_note": False})
+
+    def _koppel_notes(self, notice: ShipmentNotice, notes_url: str) -> list[Mapping[str, Any]]:
+        """Koppel's notes on the shipment; none without reading when the shop never heard of it from Koppel."""
+        if ShipmentChange.POSTED in notice.changes and not notice.may_be_told:
+            return []
+        notes = self._client.get(notes_url, {"type": "any"}, "the order's notes")
+        return shipment_notes.koppel_notes(notes, notice.shipment)
 
     def _customer_note(self, notice: ShipmentNotice) -> str | None:
         shipment = notice.shipment
@@ -155,9 +192,10 @@ class WooCommerceShipments:
         custom = shipment.shipping_agent.strip() or "Carrier"
         return body | {"custom_tracking_provider": custom, "custom_tracking_link": shipment.tracking_url}
 
-    def _set_status(self, order_id: str, status: str) -> str:
+    def _set_status(self, order_id: str, status: str, prepared: str | None) -> str:
+        """Set after reading it (`prepared`: as `prepare` read it)."""
         url = self._client.url(f"orders/{order_id}")
-        current = str(self._client.get(url, {}, "the order").get("status") or "")
+        current = prepared or str(self._client.get(url, {}, "the order").get("status") or "")
         if current == status:
             return ""
         if current in CLOSED_STATUSES:

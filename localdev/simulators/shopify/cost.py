@@ -1,9 +1,11 @@
 """Calculated query cost, after Shopify's documented rules.
 
-Requested cost, before running: scalars and enums 0, an object 1 plus its selections, a connection 2 plus
-`first` (or `last`) times the cost of one node, a mutation field 10 (`productSet` adds 0.2 per variant and 0.4
-per variant metafield, its dynamic complexity). Actual cost, after running, counts the nodes that came back
-instead of `first`, and nothing for null objects; the difference is refunded to the bucket.
+Requested cost, before running: scalars and enums 0, an object 1 plus its selections, an interface the dearest of
+the selections its types may take, a connection 2 plus `first` (or `last`) times the cost of one node, a mutation
+field 10 (`productSet` adds 0.2 per variant and 0.4 per variant metafield, its dynamic complexity). A plain list
+sized by an argument (`nodes(ids:)`, `Order.fulfillments(first:)`) costs that many objects: how Shopify prices such
+a list is unconfirmed, the simulator takes the dearer reading. Actual cost, after running, counts the nodes and
+list entries that came back instead, and nothing for null objects; the difference is refunded to the bucket.
 """
 
 from __future__ import annotations
@@ -18,14 +20,18 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLField,
+    GraphQLList,
     GraphQLNamedType,
+    GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
     get_named_type,
+    is_abstract_type,
     is_leaf_type,
 )
 from graphql.execution.values import get_argument_values
@@ -71,7 +77,7 @@ class CostCalculator:
                 if field is not None:
                     yield selection, field
             elif isinstance(selection, InlineFragmentNode):
-                yield from self._fields(selection.selection_set, parent)
+                yield from self._fields(selection.selection_set, self._condition(selection, parent))
             elif isinstance(selection, FragmentSpreadNode):
                 yield from self._fields(self.fragments[selection.name.value].selection_set, parent)
 
@@ -82,8 +88,29 @@ class CostCalculator:
         metafields = sum(len(variant.get("metafields") or []) for variant in variants)
         return MUTATION_COST + PER_VARIANT * len(variants) + PER_VARIANT_METAFIELD * metafields
 
+    def _condition(self, fragment: InlineFragmentNode, parent: GraphQLNamedType) -> GraphQLNamedType:
+        """The type an inline fragment selects on: its type condition, else the parent's."""
+        if fragment.type_condition is None:
+            return parent
+        named = self.schema.get_type(fragment.type_condition.name.value)
+        return named if named is not None else parent
+
     def _selection(self, selections: SelectionSetNode | None, parent: GraphQLNamedType) -> float:
-        return sum(self._field(node, field) for node, field in self._fields(selections, parent))
+        """The selections' cost; on an interface, what all its types share plus the dearest type's fragments."""
+        if not is_abstract_type(parent) or selections is None:
+            return sum(self._field(node, field) for node, field in self._fields(selections, parent))
+        shared: list[Any] = []
+        per_type: dict[str, float] = {}
+        for selection in selections.selections:
+            if isinstance(selection, InlineFragmentNode) and selection.type_condition is not None:
+                kind = self._condition(selection, parent)
+                per_type[kind.name] = per_type.get(kind.name, 0) + self._selection(selection.selection_set, kind)
+            else:
+                shared.append(selection)
+        common = sum(
+            self._field(node, field) for node, field in self._fields(SelectionSetNode(selections=shared), parent)
+        )
+        return common + max(per_type.values(), default=0)
 
     def _field(self, node: FieldNode, field: GraphQLField) -> float:
         kind = get_named_type(field.type)
@@ -93,7 +120,20 @@ class CostCalculator:
             arguments = get_argument_values(field, node, self.variables)
             size = arguments.get("first") or arguments.get("last") or 0
             return 2 + size * self._node_cost(node, kind)
+        sized = self._list_size(node, field)
+        if sized is not None:
+            return sized * (1 + self._selection(node.selection_set, kind))
         return 1 + self._selection(node.selection_set, kind)
+
+    def _list_size(self, node: FieldNode, field: GraphQLField) -> int | None:
+        """How many entries a plain list of objects asks for (`ids` given, or `first`); None when unsized."""
+        if not _is_list(field.type):
+            return None
+        arguments = get_argument_values(field, node, self.variables)
+        if arguments.get("ids") is not None:
+            return len(arguments["ids"])
+        first = arguments.get("first")
+        return first if isinstance(first, int) else None
 
     def _node_cost(self, node: FieldNode, connection: GraphQLNamedType) -> float:
         """One node's cost: the dearer of what `nodes` and `edges { node }` select."""
@@ -123,6 +163,9 @@ class CostCalculator:
             return 0
         if _is_connection(kind):
             return 2 + sum(1 + self._actual_node(node, kind, item) for item in _returned_nodes(node, value))
+        if self._list_size(node, field) is not None:
+            entries = [item for item in value if item is not None]
+            return sum(1 + self._actual_selection(node.selection_set, kind, item) for item in entries)
         items = value if isinstance(value, list) else [value]
         return 1 + max((self._actual_selection(node.selection_set, kind, item) for item in items), default=0)
 
@@ -140,6 +183,11 @@ class CostCalculator:
 
 def _is_connection(kind: GraphQLNamedType) -> bool:
     return kind.name.endswith("Connection")
+
+
+def _is_list(output: GraphQLOutputType) -> bool:
+    inner = output.of_type if isinstance(output, GraphQLNonNull) else output
+    return isinstance(inner, GraphQLList)
 
 
 def _returned_nodes(node: FieldNode, value: Mapping[str, Any]) -> list[Mapping[str, Any]]:

@@ -61,14 +61,14 @@ input FulfillmentEventInput {{
   latitude: Float, longitude: Float
 }}
 
-type Order {{
+type Order implements Node {{
   id: ID!, legacyResourceId: String!, name: String!,
   fulfillmentOrders({PAGE_ARGS}, displayable: Boolean = false, query: String): FulfillmentOrderConnection!,
   fulfillments(first: Int, query: String): [Fulfillment!]!
 }}
 type LineItem {{ id: ID!, sku: String, name: String!, quantity: Int!, currentQuantity: Int! }}
 type FulfillmentOrderAssignedLocation {{ name: String!, location: Location }}
-type FulfillmentOrder {{
+type FulfillmentOrder implements Node {{
   id: ID!, status: FulfillmentOrderStatus!, requestStatus: FulfillmentOrderRequestStatus!,
   assignedLocation: FulfillmentOrderAssignedLocation!, order: Order!,
   lineItems({PAGE_ARGS}): FulfillmentOrderLineItemConnection!
@@ -82,7 +82,7 @@ type FulfillmentEvent {{
   id: ID!, status: FulfillmentEventStatus!, happenedAt: DateTime!, estimatedDeliveryAt: DateTime, message: String,
   createdAt: DateTime!
 }}
-type Fulfillment {{
+type Fulfillment implements Node {{
   id: ID!, status: FulfillmentStatus!, createdAt: DateTime!, updatedAt: DateTime!, totalQuantity: Int!,
   location: Location, order: Order!, trackingInfo(first: Int): [FulfillmentTrackingInfo!]!,
   fulfillmentLineItems({PAGE_ARGS}): FulfillmentLineItemConnection!, events({PAGE_ARGS}): FulfillmentEventConnection!

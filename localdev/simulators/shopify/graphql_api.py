@@ -2,13 +2,14 @@
 
 Every GraphQL answer is HTTP 200 and carries `extensions.cost`, a throttled one included (`errors[0].extensions.
 code` THROTTLED, `actualQueryCost` null). A body without a query is a 400, as in Shopify; injected faults answer
-with a gateway's HTML page.
+with a gateway's HTML page, or 429 with `Retry-After` as Shopify's request limit (graphql_controls.py).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,8 @@ API_VERSION = web.RequestKey("api_version", str)
 RATE_LIMITS_DOC = "https://shopify.dev/api/usage/rate-limits"
 INTERNAL_ERROR = "Internal error. Looks like something went wrong on our end."
 GATEWAY_PAGE = "<html><head><title>{status}</title></head><body><h1>{status} Gateway Error</h1></body></html>"
+REQUEST_LIMIT = "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."
+"""The `errors` of Shopify's 429 as public clients record it (REST); a GraphQL call's 429 body: unconfirmed."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ class GraphQLEndpoint:
         self.bucket = bucket
         self.idempotency = IdempotencyStore(clock)
         self.faults = GraphQLFaults()
+        self.fault_draws = random.Random(0)
+        """Draws the rate faults; `seed` in the faults control re-seeds it."""
         self.stats = GraphQLStats()
         self.webhooks = WebhookSubscriptions()
         self.fulfillments = FulfillmentDesk(catalog.sorted_locations)
@@ -94,10 +99,17 @@ class GraphQLEndpoint:
 
     async def handle(self, request: web.Request) -> web.Response:
         self.stats.requests += 1
+        drawn = self.faults.draw(self.fault_draws)
+        if drawn == "429":
+            return self._request_limited()
+        if drawn == "503":
+            return self._gateway_page(503, "503")
         call = await _graphql_call(request)
         if call is None:
-            return _json({"errors": {"query": "Required parameter missing or invalid"}}, 400)
-        return self._answer(call, ApiEra.of(request.get(API_VERSION) or request.match_info["version"]))
+            answer = _json({"errors": {"query": "Required parameter missing or invalid"}}, 400)
+        else:
+            answer = self._answer(call, ApiEra.of(request.get(API_VERSION) or request.match_info["version"]))
+        return self._gateway_page(504, "lost_answer") if drawn == "lost_answer" else answer
 
     def _answer(self, call: GraphQLCall, era: ApiEra) -> web.Response:
         schema = executable_schema(era)
@@ -156,9 +168,18 @@ class GraphQLEndpoint:
         return self._graphql({"errors": [{"message": message, "extensions": extensions}]}, requested, None)
 
     def _fault(self) -> web.Response:
-        status = self.faults.fail_status
-        self.stats.faults[str(status)] += 1
+        return self._gateway_page(self.faults.fail_status, str(self.faults.fail_status))
+
+    def _gateway_page(self, status: int, kind: str) -> web.Response:
+        self.stats.faults[kind] += 1
         return web.Response(status=status, text=GATEWAY_PAGE.format(status=status), content_type="text/html")
+
+    def _request_limited(self) -> web.Response:
+        """Shopify's 429: nothing was done; wait `Retry-After` seconds."""
+        self.stats.faults["429"] += 1
+        headers = {"Retry-After": f"{self.faults.retry_after:.1f}"}
+        body = json.dumps({"errors": REQUEST_LIMIT}).encode()
+        return web.Response(status=429, body=body, content_type="application/json", headers=headers)
 
     async def get_products(self, _request: web.Request) -> web.Response:
         return _json({"products": [p.to_json() for p in self.catalog.sorted_products(lambda _p: True)]})
@@ -175,9 +196,12 @@ class GraphQLEndpoint:
     async def set_faults(self, request: web.Request) -> web.Response:
         try:
             update = GraphQLFaults.model_validate_json(await request.read())
+            merged = self.faults.merged(update)
         except ValidationError as error:
             return _json({"errors": {"body": [e["msg"] for e in error.errors()]}}, 400)
-        self.faults = self.faults.merged(update)
+        self.faults = merged
+        if update.seed is not None:
+            self.fault_draws.seed(update.seed)
         return _json(self.faults.model_dump())
 
     async def clear_faults(self, _request: web.Request) -> web.Response:

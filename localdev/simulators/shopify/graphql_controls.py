@@ -7,10 +7,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from localdev.simulators.rate_faults import FaultRates
 
 
-class GraphQLFaults(BaseModel):
+class GraphQLFaults(FaultRates):
     """`fail_next`: the next N GraphQL calls answer `fail_status` with a gateway's HTML page; with
     `fail_after_commit` the call is carried out first and only its answer is lost.
 
@@ -18,6 +20,11 @@ class GraphQLFaults(BaseModel):
 
     `lose_answer_of`: per root field (`{"fulfillmentCreate": 1}`), the next N calls that carry it out are carried
     out and answered `fail_status` with a gateway's page: committed, but the answer is lost.
+
+    `rate_429`, `rate_503`, `rate_lost_answer`: shares of all GraphQL requests (summed at most 1), one draw a request
+    from the endpoint's generator (`seed` re-seeds it): 429 as Shopify's request limit (`Retry-After`: `retry_after`
+    seconds) and 503 a gateway's page, both before anything is done; a lost answer is carried out, then answered
+    with a gateway's 504 page.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -27,10 +34,11 @@ class GraphQLFaults(BaseModel):
     fail_after_commit: bool = False
     throttle_next: int = Field(0, ge=0)
     lose_answer_of: dict[str, int] = Field(default_factory=dict)
+    retry_after: float = Field(1.0, ge=0, le=10)
 
     def merged(self, update: GraphQLFaults) -> GraphQLFaults:
-        """These settings with the fields that `update` was given."""
-        return self.model_copy(update={name: getattr(update, name) for name in update.model_fields_set})
+        """These settings with the fields that `update` was given; ValidationError when the rates pass 1."""
+        return GraphQLFaults.model_validate({**self.model_dump(), **update.model_dump(include=update.model_fields_set)})
 
     def take_throttle(self) -> bool:
         """Whether this call is to be throttled; counts down."""
@@ -58,7 +66,8 @@ class GraphQLFaults(BaseModel):
 @dataclass
 class GraphQLStats:
     """`calls`: root fields carried out, by name (`productSet`, `products` ...); `throttled`: root fields of
-    calls refused for cost; `faults`: injected faults by kind; `cost`: requested and actual points summed."""
+    calls refused for cost; `faults`: injected faults by kind (a count-based failure by its status; a drawn one
+    `429`, `503` or `lost_answer`); `cost`: requested and actual points summed."""
 
     requests: int = 0
     calls: Counter[str] = field(default_factory=Counter)

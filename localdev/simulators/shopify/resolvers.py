@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from graphql import GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
+from graphql import GraphQLInterfaceType, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
 from graphql.execution.values import get_directive_values
 
 from localdev.simulators.shopify.catalog import (
@@ -30,6 +30,7 @@ from localdev.simulators.shopify.fulfillments import FulfillmentDesk
 from localdev.simulators.shopify.gql_errors import UserError, check_input_sizes, field_error
 from localdev.simulators.shopify.idempotency import IdempotencyStore, KeyMismatch
 from localdev.simulators.shopify.inventory import AdjustmentGroup, set_quantities
+from localdev.simulators.shopify.nodes import node_type, nodes
 from localdev.simulators.shopify.product_set import DEFAULT_OPTION, product_set
 from localdev.simulators.shopify.schema import ApiEra, schema_for
 from localdev.simulators.shopify.search import SearchQuery
@@ -229,6 +230,7 @@ ROOTS: dict[str, Resolver] = {
     "productSet": _product_set,
     "inventorySetQuantities": _inventory_set_quantities,
     "webhookSubscriptions": webhook_subscriptions,
+    "nodes": nodes,
     **FULFILLMENT_ROOTS,
 }
 FIELDS: dict[tuple[str, str], Resolver] = {
@@ -260,4 +262,7 @@ def executable_schema(era: ApiEra) -> GraphQLSchema:
         object_type = schema.type_map[type_name]
         assert isinstance(object_type, GraphQLObjectType)
         object_type.fields[field_name].resolve = resolver
+    node = schema.type_map["Node"]
+    assert isinstance(node, GraphQLInterfaceType)
+    node.resolve_type = node_type
     return schema

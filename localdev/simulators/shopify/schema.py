@@ -24,6 +24,7 @@ from graphql import (
 )
 
 from localdev.simulators.shopify.fulfillment_api import FULFILLMENT_SDL
+from localdev.simulators.shopify.nodes import NODE_SDL
 
 PRODUCT_SET_ERROR_CODES = (
     "CANNOT_COMBINE_LINKED_AND_NONLINKED_OPTION_VALUES CAPABILITY_VIOLATION DUPLICATE_LINKED_OPTION "
@@ -116,7 +117,7 @@ type MetafieldEdge {{ cursor: String!, node: Metafield! }}
 type InventoryLevelConnection {{ nodes: [InventoryLevel!]!, edges: [InventoryLevelEdge!]!, pageInfo: PageInfo! }}
 type InventoryLevelEdge {{ cursor: String!, node: InventoryLevel! }}
 
-type Product {{
+type Product implements Node {{
   id: ID!, title: String!, handle: String!, status: ProductStatus!, descriptionHtml: String!, vendor: String!,
   productType: String!, tags: [String!]!, createdAt: DateTime!, updatedAt: DateTime!, totalInventory: Int!,
   hasOnlyDefaultVariant: Boolean!, options: [ProductOption!]!, variantsCount: Count,
@@ -129,7 +130,7 @@ type ProductOption {{
   id: ID!, name: String!, position: Int!, values: [String!]!, optionValues: [ProductOptionValue!]!
 }}
 type ProductOptionValue {{ id: ID!, name: String! }}
-type ProductVariant {{
+type ProductVariant implements Node {{
   id: ID!, title: String!, sku: String, price: Money!, compareAtPrice: Money,
   inventoryPolicy: ProductVariantInventoryPolicy!, position: Int!, inventoryQuantity: Int,
   selectedOptions: [SelectedOption!]!, inventoryItem: InventoryItem!, product: Product!,
@@ -196,10 +197,14 @@ def schema_for(era: ApiEra) -> GraphQLSchema:
     compare = [] if era.since_2026_04 else ["compareQuantity: Int"]
     change_from = ["changeFromQuantity: Int"] if era.since_2026_01 else []
     sdl = (
-        SDL.replace("__DIRECTIVES__", directives)
-        .replace("__IGNORE_COMPARE__", ignore_compare)
-        .replace("__QUANTITY_COMPARE__", ", ".join(compare + change_from))
-    ) + FULFILLMENT_SDL
+        (
+            SDL.replace("__DIRECTIVES__", directives)
+            .replace("__IGNORE_COMPARE__", ignore_compare)
+            .replace("__QUANTITY_COMPARE__", ", ".join(compare + change_from))
+        )
+        + FULFILLMENT_SDL
+        + NODE_SDL
+    )
     schema = build_schema(sdl)
     _install_scalars(schema)
     return schema

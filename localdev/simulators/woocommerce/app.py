@@ -27,6 +27,7 @@ from localdev.simulators.woocommerce.fulfilment import Fulfilment
 from localdev.simulators.woocommerce.fulfilment_api import FulfilmentApi
 from localdev.simulators.woocommerce.paging import paging_headers
 from localdev.simulators.woocommerce.query import OrderQuery
+from localdev.simulators.woocommerce.response_fields import only_fields
 from localdev.simulators.woocommerce.shipment_tracking_api import ShipmentTrackingApi
 from localdev.simulators.woocommerce.stats import Stats
 from localdev.simulators.woocommerce.store import OrderBook
@@ -104,14 +105,15 @@ class WooCommerceSite:
         query = OrderQuery.parse(request.query, self.book.site_offset)
         page = query.select(list(self.book.orders.values()))
         headers = paging_headers(request.url, query.page, page.total, page.total_pages)
-        return _json([self.book.payload(stored) for stored in page.orders], headers=headers)
+        orders = [self.book.payload(stored) for stored in page.orders]
+        return _json(only_fields(orders, request.query.get("_fields")), headers=headers)
 
     async def get_order(self, request: web.Request) -> web.Response:
         self._authenticate(request)
         raw = request.match_info["order_id"]
         if not raw.isdigit() or int(raw) not in self.book.orders:
             raise invalid_order_id()
-        return _json(self.book.payload(self.book.get(int(raw))))
+        return _json(only_fields(self.book.payload(self.book.get(int(raw))), request.query.get("_fields")))
 
     async def post_order(self, request: web.Request) -> web.Response:
         description = await _body(request, OrderDescription)

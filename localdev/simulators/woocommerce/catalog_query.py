@@ -26,7 +26,8 @@ VARIATION_ORDER_BY = PRODUCT_ORDER_BY[:7]
 LIST_STATUSES = ("any", "future", "trash", "draft", "pending", "private", "publish")
 HIDDEN_FROM_ANY = frozenset({"trash", "auto-draft"})
 _DATE = Rule(("string",), date_time=True)
-_IDS = Rule(("array",), items=INTEGER)
+ID_LIST = Rule(("array",), items=INTEGER)
+"""A list of ids (`include`, `exclude`): an array, or a string of ids split on commas and spaces."""
 SortKey = Callable[[Product], tuple[Any, ...]]
 
 
@@ -41,8 +42,8 @@ def _rules(order_by: tuple[str, ...], with_type: bool) -> dict[str, Rule]:
         "modified_after": _DATE,
         "modified_before": _DATE,
         "dates_are_gmt": BOOLEAN,
-        "exclude": _IDS,
-        "include": _IDS,
+        "exclude": ID_LIST,
+        "include": ID_LIST,
         "offset": INTEGER,
         "order": one_of("asc", "desc"),
         "orderby": one_of(*order_by),
@@ -110,8 +111,8 @@ class CatalogQuery:
             slug=params.get("slug"),
             stock_status=params.get("stock_status"),
             search=tuple(params.get("search", "").casefold().split()),
-            include=_ids(params.get("include", "")),
-            exclude=frozenset(_ids(params.get("exclude", ""))),
+            include=id_list(params.get("include", "")),
+            exclude=frozenset(id_list(params.get("exclude", ""))),
             after=moment("after"),
             before=moment("before"),
             modified_after=moment("modified_after"),
@@ -176,7 +177,7 @@ def _haystack(item: Product) -> str:
     return f"{item.name}\n{item.short_description}\n{item.description}".casefold()
 
 
-def _ids(raw: str) -> tuple[int, ...]:
+def id_list(raw: str) -> tuple[int, ...]:
     """wp_parse_id_list: comma- or space-separated, absolute values, no repeats."""
     parts = (part for part in raw.replace(",", " ").split() if part)
     return tuple(dict.fromkeys(abs(int(float(part))) for part in parts))

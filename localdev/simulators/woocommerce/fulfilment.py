@@ -4,18 +4,24 @@ WooCommerce sends (recorded instead of sent), with the faults a test can inject 
 E-mails recorded: "Completed order" (`customer_completed_order`) when an order's status changes to `completed`,
 "Customer note" (`customer_note`) for every note added with `customer_note: true` (WooCommerce does not deduplicate).
 A completed e-mail lists the order's Shipment Tracking numbers at that moment (the extension prints them in customer
-e-mails), so a test can tell whether tracking was added before the status."""
+e-mails), so a test can tell whether tracking was added before the status.
+
+Faults on these routes: counted ones (the next N calls, `RouteFault`) and drawn ones (`RouteRates`, shares of every
+call, one draw a call from a seeded generator)."""
 
 from __future__ import annotations
 
 import hashlib
 import itertools
+import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from localdev.simulators.rate_faults import FaultRates, RateFault
 from localdev.simulators.woocommerce.catalog_faults import BatchFault
 
 Route = Literal["status", "notes", "tracking"]
@@ -61,12 +67,24 @@ class RouteFault(BatchFault):
     method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"] | None = None
 
 
+class RouteRates(FaultRates):
+    """Shares of all calls to these routes (summed at most 1): 429 as a host's rate limit (`Retry-After`:
+    `retry_after` seconds) and 503 as its proxy, nothing done; a lost answer: the change is made, the answer lost.
+    `seed` re-seeds the generator the draws come from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    retry_after: int = Field(1, ge=0)
+
+
 class RouteFaults(BaseModel):
-    """The body of `POST /_sim/faults/fulfilment`: `{"faults": [...]}`, added to those waiting."""
+    """The body of `POST /_sim/faults/fulfilment`: `{"faults": [...], "rates": {...}}`; the faults are added to those
+    waiting, the rates (when given) replace the rates."""
 
     model_config = ConfigDict(extra="forbid")
 
     faults: list[RouteFault] = Field(default_factory=list)
+    rates: RouteRates | None = None
 
 
 @dataclass
@@ -78,7 +96,10 @@ class Fulfilment:
     trackings: dict[int, list[TrackingItem]] = field(default_factory=dict)
     emails: list[SentEmail] = field(default_factory=list)
     faults: list[RouteFault] = field(default_factory=list)
+    rates: RouteRates = field(default_factory=RouteRates)
+    drawn: Counter[RateFault] = field(default_factory=Counter)
     _note_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(500))
+    _draws: random.Random = field(default_factory=lambda: random.Random(0))
 
     def add_note(self, order_id: int, note: str, customer_note: bool, author: str = "system") -> OrderNote:
         added = OrderNote(next(self._note_ids), order_id, note, customer_note, author, datetime.now(UTC))
@@ -110,6 +131,24 @@ class Fulfilment:
         kept = [item for item in items if item.tracking_id != tracking_id]
         self.trackings[order_id] = kept
         return len(kept) < len(items)
+
+    def set_rates(self, rates: RouteRates) -> None:
+        self.rates = rates
+        if rates.seed is not None:
+            self._draws.seed(rates.seed)
+
+    def clear_faults(self) -> None:
+        """No faults waiting, no rates, nothing drawn (the generator goes on)."""
+        self.faults.clear()
+        self.rates = RouteRates()
+        self.drawn.clear()
+
+    def draw_fault(self) -> RateFault | None:
+        """This call's fault by the rates, counted in `drawn`: one draw when a rate is set, else none."""
+        drawn = self.rates.draw(self._draws)
+        if drawn is not None:
+            self.drawn[drawn] += 1
+        return drawn
 
     def next_fault(self, route: Route, method: str) -> RouteFault | None:
         """The fault for this call, if one waits for its route and method; it counts down."""

@@ -1,16 +1,21 @@
 """An order's status and notes over REST, as WC_REST_Orders_Controller and WC_REST_Order_Notes_Controller (v3) serve
 them: `PUT|POST|PATCH /orders/{id}` (only `status` is modelled), `GET|POST /orders/{id}/notes`; and the /_sim/
 controls of what happens after the sale (fulfilment.py): the Shipment Tracking extension installed or not, the
-e-mails sent, faults on these routes."""
+e-mails sent, faults on these routes.
+
+Drawn faults (the rates) answer in a middleware, so they reach the order's GET, which app.py serves, as well: every
+call to an order, its notes or its Shipment Tracking entries (not `/providers`) draws once."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
-from localdev.simulators.woocommerce.catalog_faults import batch_fault_response
+from localdev.simulators.woocommerce.catalog_faults import UNAVAILABLE_PAGE, batch_fault_response
 from localdev.simulators.woocommerce.categories_api import _body, _json
 from localdev.simulators.woocommerce.errors import WooError, refused
 from localdev.simulators.woocommerce.fulfilment import Fulfilment, OrderNote, Route, RouteFaults
@@ -21,6 +26,22 @@ ORDER_STATUSES = ("pending", "processing", "on-hold", "completed", "cancelled", 
 """wc_get_order_statuses() without `wc-`: the `status` enum of the v3 order schema on a shop without plugins."""
 NOTE_RULES = {"note": STRING, "customer_note": BOOLEAN, "added_by_user": BOOLEAN}
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+RATED_ROUTE_ENDS = (
+    "/orders/{order_id}",
+    "/orders/{order_id}/notes",
+    "/shipment-trackings",
+    "/shipment-trackings/{tracking_id}",
+)
+"""The routes under /wp-json/ the rates apply to, as aiohttp names them (without their patterns)."""
+RATE_LIMIT_PAGE = (
+    "<html>\r\n<head><title>429 Too Many Requests</title></head>\r\n<body>\r\n<center><h1>429 Too Many Requests"
+    "</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+)
+"""nginx's own page for 429 (`limit_req_status 429`): a host's rate limit, WooCommerce's REST API has none."""
+GATEWAY_TIMEOUT_PAGE = (
+    "<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway Time-out"
+    "</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+)
 Update = Callable[[int, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
@@ -42,8 +63,10 @@ class FulfilmentApi:
         app.router.add_post(f"{order}/notes", self.faulty("notes", self.create_note))
         app.router.add_get("/_sim/emails", self.get_emails)
         app.router.add_post("/_sim/extensions", self.set_extensions)
+        app.router.add_get("/_sim/faults/fulfilment", self.get_faults)
         app.router.add_post("/_sim/faults/fulfilment", self.add_faults)
         app.router.add_delete("/_sim/faults/fulfilment", self.clear_faults)
+        app.middlewares.append(rate_faults(self.state))
 
     def faulty(self, route: Route, handler: Handler) -> Handler:
         return with_faults(self.state, route, handler)
@@ -107,17 +130,28 @@ class FulfilmentApi:
         self.state.tracking_installed = installed
         return _json({"shipment_tracking": installed})
 
+    async def get_faults(self, _request: web.Request) -> web.Response:
+        return self._faults()
+
     async def add_faults(self, request: web.Request) -> web.Response:
         try:
             settings = RouteFaults.model_validate_json(await request.read())
         except ValueError as error:
             raise WooError(400, "sim_invalid", str(error)) from error
         self.state.faults.extend(settings.faults)
-        return _json({"faults": [fault.model_dump() for fault in self.state.faults]})
+        if settings.rates is not None:
+            self.state.set_rates(settings.rates)
+        return self._faults()
 
     async def clear_faults(self, _request: web.Request) -> web.Response:
-        self.state.faults.clear()
-        return _json({"faults": []})
+        self.state.clear_faults()
+        return self._faults()
+
+    def _faults(self) -> web.Response:
+        """The faults waiting, the rates and the faults drawn so far, by kind."""
+        drawn = {kind: self.state.drawn[kind] for kind in ("429", "503", "lost_answer")}
+        faults = [fault.model_dump() for fault in self.state.faults]
+        return _json({"faults": faults, "rates": self.state.rates.model_dump(), "drawn": drawn})
 
     def _note(self, note: OrderNote) -> dict[str, Any]:
         return {
@@ -155,3 +189,30 @@ def with_faults(state: Fulfilment, route: Route, handler: Handler) -> Handler:
         return batch_fault_response(fault)
 
     return handle
+
+
+def rate_faults(state: Fulfilment) -> Middleware:
+    """Each call to a rated route draws: 429 (a host's limit, `Retry-After`) or 503 (its proxy) without calling the
+    handler; a lost answer calls it (the change is made) and answers a gateway's 504 page whatever it answered."""
+
+    @web.middleware
+    async def draw(request: web.Request, handler: Handler) -> web.StreamResponse:
+        drawn = state.draw_fault() if _rated(request) else None
+        if drawn == "429":
+            headers = {"Retry-After": str(state.rates.retry_after)}
+            return web.Response(status=429, text=RATE_LIMIT_PAGE, content_type="text/html", headers=headers)
+        if drawn == "503":
+            return web.Response(status=503, text=UNAVAILABLE_PAGE, content_type="text/html")
+        if drawn == "lost_answer":
+            with contextlib.suppress(WooError):
+                await handler(request)
+            return web.Response(status=504, text=GATEWAY_TIMEOUT_PAGE, content_type="text/html")
+        return await handler(request)
+
+    return draw
+
+
+def _rated(request: web.Request) -> bool:
+    resource = request.match_info.route.resource
+    name = resource.canonical if resource is not None else ""
+    return name.startswith("/wp-json/") and name.endswith(RATED_ROUTE_ENDS)

@@ -1,4 +1,8 @@
-"""`GET /orders` parameters, validated the way the WordPress REST API does, and the page they select."""
+"""`GET /orders` parameters, validated the way the WordPress REST API does, and the page they select.
+
+`include` (ids, comma- or space-separated, checked as the catalog's lists check it) keeps only those orders, the
+other filters still applying (the default `status=any` leaves trashed ones out); an id of no order finds nothing.
+`_fields` is WordPress's own (response_fields.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from localdev.simulators.woocommerce.catalog_query import ID_LIST, id_list
 from localdev.simulators.woocommerce.errors import invalid_param
 from localdev.simulators.woocommerce.store import StoredOrder
+from localdev.simulators.woocommerce.wp_schema import validate
 
 STATUSES = ("pending", "processing", "on-hold", "completed", "cancelled", "refunded", "failed", "trash")
 ORDER_BY = ("date", "id", "modified")
@@ -35,6 +41,8 @@ class OrderQuery:
     descending: bool = True
     page: int = 1
     per_page: int = 10
+    include: frozenset[int] = frozenset()
+    """Empty: every order (WP_Query's `post__in` left out)."""
 
     @classmethod
     def parse(cls, params: Mapping[str, str], site_offset: timedelta) -> OrderQuery:
@@ -43,6 +51,7 @@ class OrderQuery:
         order = params.get("order", "desc")
         if order not in ("asc", "desc"):
             raise invalid_param("order", "order is not one of asc and desc.")
+        validate({"include": params.get("include")}, {"include": ID_LIST})
         orderby = params.get("orderby", "date")
         if orderby not in ORDER_BY:
             raise invalid_param("orderby", f"orderby is not one of {', '.join(ORDER_BY)}.")
@@ -54,11 +63,14 @@ class OrderQuery:
             descending=order == "desc",
             page=_integer(params, "page", 1, None),
             per_page=_integer(params, "per_page", 10, MAX_PER_PAGE),
+            include=frozenset(id_list(params.get("include", ""))),
         )
 
     def matches(self, stored: StoredOrder) -> bool:
         status = stored.order.status
         if (status == "trash") if self.statuses is None else (status not in self.statuses):
+            return False
+        if self.include and stored.order_id not in self.include:
             return False
         if self.modified_after is not None and stored.modified <= self.modified_after:
             return False
