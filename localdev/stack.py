@@ -236,8 +236,7 @@ class LocalStack:
             if isinstance(self._host, subprocess.Popen):
                 for process in (self._host, self._worker):
                     if process is not None:
-                        process.terminate()
-                        process.wait(timeout=30)
+                        _stop(process)
                 self._worker = None
             else:
                 self._host.stop()
@@ -314,6 +313,16 @@ class LocalStack:
             self.stop()
             raise RuntimeError("the local Functions host did not come up")
         return process
+
+
+def _stop(process: subprocess.Popen[bytes], grace_s: float = 30.0) -> None:
+    """SIGTERM, and SIGKILL when the process is still running after `grace_s` (a timer run in progress)."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=grace_s)
 
 
 def _host_running(port: int) -> bool:

@@ -24,6 +24,7 @@ from domain.records import AttentionItem, EventStatus, StreamMessage
 from domain.shipments import sendcloud
 from domain.shipments.models import CarrierEvent, CarrierPhase, RecordedCarrierEvent
 from domain.shipments.ports import CarrierEvents, ShipmentsByTracking
+from domain.shipments.progress import as_happened
 from domain.shipments.receive_carrier_event import parcel_stream
 
 CARRIER_PROBLEM = "carrier exception:"
@@ -71,8 +72,9 @@ def record_carrier_event(work: CarrierEventWork, message: StreamMessage) -> Reco
 
 
 def latest(recorded: Iterable[RecordedCarrierEvent]) -> RecordedCarrierEvent:
-    """The event that happened last (ties: the later delivery id, so every worker picks the same)."""
-    return max(recorded, key=lambda each: (each.event.happened_at, each.event_id))
+    """The event that happened last (progress.as_happened; then the later delivery id, so every worker picks the
+    same)."""
+    return max(recorded, key=lambda each: (*as_happened(each.event), each.event_id))
 
 
 def _history(work: CarrierEventWork, event: CarrierEvent) -> list[RecordedCarrierEvent]:

@@ -7,7 +7,8 @@ Rules (the tables are in progress.py):
   numbers, and an Undo Shipment correction line gets a line number of its own, so per item number is also what nets
   it): fewer shipped than ordered is PARTLY_SHIPPED. Other lines (shipping costs, comments) are not compared.
   Without BC shipments a carrier's parcels alone count as shipped; without order lines a shipment ships it all.
-- A parcel is where its latest event by happened_at puts it (events arrive out of order); it belongs to the BC
+- A parcel is where its latest event by happened_at puts it (events arrive out of order; of two at the same moment
+  the one further on); it belongs to the BC
   shipment with the same tracking number; a parcel none of them names counts as a shipment of its own.
 - Over all shipments: EXCEPTION when any parcel is; DELIVERED when every one is delivered and all is shipped; else
   the least advanced (a shipment no event names is SHIPPED).
@@ -28,7 +29,7 @@ from domain.payments.matching import Position, settlement
 from domain.payments.payment import Payment
 from domain.records import OrderRecord
 from domain.shipments.models import CarrierEvent, CarrierPhase, Shipment, tracking_key
-from domain.shipments.progress import PARCEL_STEP, Progress, least_advanced
+from domain.shipments.progress import PARCEL_STEP, Progress, as_happened, least_advanced
 
 ITEM_LINE = "Item"
 """BC's line type of an article line (the lines shipped quantities are compared on)."""
@@ -228,11 +229,11 @@ def _parcels(events: Iterable[CarrierEvent]) -> list[ParcelProgress]:
     histories: dict[tuple[str, str, str], list[CarrierEvent]] = {}
     for event in events:
         histories.setdefault((event.platform, event.account, event.parcel_id), []).append(event)
-    return [_parcel(sorted(history, key=lambda event: event.happened_at)) for history in histories.values()]
+    return [_parcel(sorted(history, key=as_happened)) for history in histories.values()]
 
 
 def _parcel(history: list[CarrierEvent]) -> ParcelProgress:
-    """A parcel from its events, oldest first (of two at the same moment, the one received last counts)."""
+    """A parcel from its events, as they happened (progress.as_happened)."""
     latest = history[-1]
     newest_first = history[::-1]
     return ParcelProgress(

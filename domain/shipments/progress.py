@@ -5,9 +5,10 @@ Tables only: the order status model (order_status.py) reads them."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from enum import StrEnum
 
-from domain.shipments.models import CarrierPhase
+from domain.shipments.models import CarrierEvent, CarrierPhase
 
 
 class Progress(StrEnum):
@@ -53,3 +54,9 @@ def least_advanced(steps: list[Progress]) -> Progress:
     if Progress.EXCEPTION in steps:
         return Progress.EXCEPTION
     return min(steps, key=LADDER.index, default=Progress.SHIPPED)
+
+
+def as_happened(event: CarrierEvent) -> tuple[datetime, int]:
+    """The order a parcel's events happened in: by the carrier's time; of two at the same moment, the one further on
+    (its step on the ladder; an exception last), as a carrier does not take a parcel back a step within a moment."""
+    return (event.happened_at, tuple(Progress).index(PARCEL_STEP[event.phase]))

@@ -31,6 +31,7 @@ from domain.records import SyncRun
 from domain.runs import SHOP_CARRIER_EVENT_COUNTS, RunTally
 from domain.shipments.models import CarrierEvent, RecordedCarrierEvent, ShopTelling, tracking_key
 from domain.shipments.ports import CarrierEventNotice, CarrierEventsToTell, ShipmentStore, ShopCarrierEvents
+from domain.shipments.progress import as_happened
 from domain.shipments.recorded import RecordedShipment
 from domain.shipments.shop_event_status import shop_status
 from domain.shipments.shop_failures import Shop, ShopFailures, ShopUnreachable
@@ -198,8 +199,8 @@ def _parcel(event: CarrierEvent) -> Parcel:
     return (event.platform, event.account, event.parcel_id)
 
 
-def _as_happened(recorded: RecordedCarrierEvent) -> tuple[Parcel, datetime, str]:
-    return (_parcel(recorded.event), recorded.event.happened_at, recorded.event_id)
+def _as_happened(recorded: RecordedCarrierEvent) -> tuple[Parcel, datetime, int, str]:
+    return (_parcel(recorded.event), *as_happened(recorded.event), recorded.event_id)
 
 
 def _count(tally: RunTally, recorded: RecordedCarrierEvent, outcome: Outcome) -> None:

@@ -182,6 +182,17 @@ def test_the_latest_event_by_time_counts_whatever_order_the_events_arrive_in():
     assert view.shipments[0].parcels[0].phase is CarrierPhase.DELIVERED
 
 
+def test_of_two_events_at_the_same_moment_the_one_further_on_counts_whatever_order_they_arrive_in():
+    out = event("p1", CarrierPhase.OUT_FOR_DELIVERY, 120, "3SABC1")
+    delivered = event("p1", CarrierPhase.DELIVERED, 120, "3SABC1")
+    shipped = [shipment("S-SHPT1", *ALL, tracking="3SABC1")]
+
+    one_way = status_of(record(), shipments=shipped, events=[delivered, out])
+    other_way = status_of(record(), shipments=shipped, events=[out, delivered])
+
+    assert (one_way.progress, other_way.progress) == (Progress.DELIVERED, Progress.DELIVERED)
+
+
 def test_the_order_is_delivered_only_once_every_parcel_is():
     shipments = [shipment("S-SHPT1", ("CHAIR", "2"), tracking="A1"), shipment("S-SHPT2", ("TABLE", "1"), tracking="B2")]
     first_delivered = [event("p1", CarrierPhase.DELIVERED, 60, "A1"), event("p2", CarrierPhase.IN_TRANSIT, 60, "B2")]
