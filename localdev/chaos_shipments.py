@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from localdev.bc_shipping import post_shipment, update_shipment
 from localdev.proof import Tally
 from localdev.stack import LocalStack
 
@@ -214,16 +215,15 @@ class _ShipmentRun:
         return Shipping(order, sales_order["id"], [{"shippingAgentCode": agent, "packageTrackingNumber": number}])
 
     def _post(self, shipping: Shipping, body: dict[str, Any]) -> None:
-        url = f"{self.bc.url}/_sim/salesOrders/{shipping.sales_order_id}/shipments"
-        shipping.shipment_ids.append(self.http.post(url, json=body).raise_for_status().json()["id"])
+        shipping.shipment_ids.append(post_shipment(self.http, self.bc.url, shipping.sales_order_id, body))
         self.tally.add("shipments")
 
     def _round_two(self, shipping: Shipping) -> None:
         if len(shipping.parts) > 1:
             self._post(shipping, shipping.parts[1])
         elif shipping.tracking_later:
-            url = f"{self.bc.url}/_sim/salesShipments/{shipping.shipment_ids[0]}/update"
-            self.http.post(url, json={"packageTrackingNumber": shipping.tracking_later}).raise_for_status()
+            tracking = {"packageTrackingNumber": shipping.tracking_later}
+            update_shipment(self.http, self.bc.url, shipping.shipment_ids[0], tracking)
 
     # -- Sendcloud -----------------------------------------------------------------------------------------------
 
@@ -347,16 +347,18 @@ class _ShipmentRun:
                 wrong.append(f"{shipping.order.key}: fulfillment {each['id']} events {each['events']}")
         return wrong
 
-    def _woo_notes(self, shipping: Shipping) -> list[dict[str, Any]]:
-        url = f"{self.woo.api_base}/orders/{shipping.order.order_id}/notes"
+    def _woo_get(self, path: str, params: dict[str, str] | None = None) -> httpx.Response:
+        """A read of the shop's REST API with its key (the shop's faults may answer it)."""
         auth = (self.woo.consumer_key, self.woo.consumer_secret)
-        response = self.http.get(url, params={"type": "customer"}, auth=auth)
+        return self.http.get(f"{self.woo.api_base}/{path}", params=params, auth=auth)
+
+    def _woo_notes(self, shipping: Shipping) -> list[dict[str, Any]]:
+        response = self._woo_get(f"orders/{shipping.order.order_id}/notes", {"type": "customer"})
         return response.json() if response.status_code == 200 else []
 
     def _woocommerce_wrong(self, shipping: Shipping, notes: list[dict[str, Any]]) -> list[str]:
         """Each tracking number in exactly one customer note; the order completed."""
-        url = f"{self.woo.api_base}/orders/{shipping.order.order_id}"
-        response = self.http.get(url, auth=(self.woo.consumer_key, self.woo.consumer_secret))
+        response = self._woo_get(f"orders/{shipping.order.order_id}")
         status = response.json().get("status") if response.status_code == 200 else f"not read ({response.status_code})"
         wrong = [] if status == "completed" else [f"{shipping.order.key}: {status}, not completed"]
         for number in shipping.numbers:

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from localdev.bc_shipping import post_shipment, update_shipment
 from localdev.stack import LocalStack
 
 IN_TRANSIT, OUT_FOR_DELIVERY, DELIVERED, UNABLE_TO_DELIVER = 91, 92, 11, 80
@@ -133,8 +134,7 @@ def plan(stack: LocalStack, orders: Sequence[DayOrder]) -> list[Shipping]:
 
 def _post_shipment(http: httpx.Client, stack: LocalStack, shipping: Shipping, body: dict[str, Any]) -> None:
     assert stack.bc is not None
-    url = f"{stack.bc.url}/_sim/salesOrders/{shipping.sales_order['id']}/shipments"
-    shipping.shipment_ids.append(http.post(url, json=body).raise_for_status().json()["id"])
+    shipping.shipment_ids.append(post_shipment(http, stack.bc.url, shipping.sales_order["id"], body))
 
 
 def _round_two(http: httpx.Client, stack: LocalStack, shipping: Shipping) -> None:
@@ -142,8 +142,7 @@ def _round_two(http: httpx.Client, stack: LocalStack, shipping: Shipping) -> Non
     if shipping.later is None:
         return
     if "update" in shipping.later:
-        url = f"{stack.bc.url}/_sim/salesShipments/{shipping.shipment_ids[0]}/update"
-        http.post(url, json=shipping.later["update"]).raise_for_status()
+        update_shipment(http, stack.bc.url, shipping.shipment_ids[0], shipping.later["update"])
     else:
         _post_shipment(http, stack, shipping, shipping.later)
 

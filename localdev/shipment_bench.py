@@ -36,6 +36,7 @@ from domain.records import OrderRecord
 from integrations.businesscentral.api import sales_order_from
 from integrations.storage.account import StorageAccount
 from integrations.storage.order_store import TableOrderStore
+from localdev.bc_shipping import post_shipment, update_shipment
 from localdev.simulators.businesscentral.sales_orders import SalesOrders
 from localdev.simulators.businesscentral.seed import WEBSHOP_CUSTOMER_NUMBER
 from localdev.stack import SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
@@ -216,8 +217,7 @@ def post_second_round(stack: LocalStack, orders: list[Order]) -> None:
             _post_shipment(http, stack, order, agent)
         elif order.role == "late tracking":
             update = {"packageTrackingNumber": tracking_number(order, "L")}
-            url = f"{bc_url}/_sim/salesShipments/{order.shipment_ids[0]}/update"
-            http.post(url, json=update).raise_for_status()
+            update_shipment(http, bc_url, order.shipment_ids[0], update)
 
     _post_each([order for order in orders if order.role != "plain"], second)
 
@@ -229,8 +229,7 @@ def _post_each(orders: list[Order], post: Callable[[httpx.Client, Order], None])
 
 def _post_shipment(http: httpx.Client, stack: LocalStack, order: Order, body: dict[str, Any]) -> None:
     assert stack.bc is not None
-    url = f"{stack.bc.url}/_sim/salesOrders/{order.sales_order['id']}/shipments"
-    order.shipment_ids.append(http.post(url, json=body).raise_for_status().json()["id"])
+    order.shipment_ids.append(post_shipment(http, stack.bc.url, order.sales_order["id"], body))
 
 
 def run_once(http: httpx.Client, stack: LocalStack, name: str) -> Run:

@@ -103,7 +103,7 @@ def tell_shops(push: CarrierEventPush, tally: RunTally, state: _RunState) -> boo
         if recorded.order is None or _parcel(recorded.event) in state.stalled:
             continue
         shop = (recorded.order.source, recorded.order.shop)
-        if state.failures.is_down(shop):
+        if state.failures.passes_by(shop):
             continue
         if state.sent >= push.limit:
             return False

@@ -101,7 +101,7 @@ def tell_shops(push: ShipmentPush, tally: RunTally, state: _RunState) -> bool:
         prepare_shops(push, state, batch)
         for recorded, etag in batch:
             shop = (recorded.key.source, recorded.key.shop)
-            if state.failures.is_down(shop):
+            if state.failures.passes_by(shop):
                 continue
             if state.handled >= push.limit:
                 return False

@@ -52,8 +52,8 @@ class ShopFailures:
     def answered(self, shop: Shop) -> None:
         self.in_a_row[shop] = 0
 
-    def is_down(self, shop: Shop) -> bool:
-        """Whether the shop is told nothing more this run; counts the notice passed by when so."""
+    def passes_by(self, shop: Shop) -> bool:
+        """Whether a notice to the shop is passed by (it is told nothing more this run), counted when so."""
         if shop in self.down:
             self.passed_by[shop] = self.passed_by.get(shop, 0) + 1
         return shop in self.down
