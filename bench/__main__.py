@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import catalog, chaos, intake, order_sync, payments, shipments
+from bench import catalog, chaos, intake, order_sync, payments, refunds, shipments
 
 BENCHMARKS = {
     "intake": intake.main,
@@ -12,6 +12,7 @@ BENCHMARKS = {
     "order_sync": order_sync.main,
     "catalog": catalog.main,
     "payments": payments.main,
+    "refunds": refunds.main,
     "shipments": shipments.main,
 }
 

@@ -33,6 +33,10 @@ SHOP_CARRIER_EVENT_COUNTS = CountNames(
 )
 """The shops told of carrier events: events looked at, passed (nothing to tell), told, refused."""
 
+REFUND_COUNTS = CountNames(read="credit memos read", changed="taken on", pushed="refunds asked", failed="for a person")
+"""Credit memos paid back: read from BC, recorded (to refund, or not Koppel's to refund), refunds asked of the
+providers, left to a person."""
+
 
 @dataclass
 class RunTally:

@@ -25,12 +25,14 @@ from domain.portal.quote_prices import PortalPrices
 from domain.ports import Clock, EventLog, OrderStore, SyncRuns, WorkQueue
 from domain.preflight import PreflightChecks
 from domain.records import SyncRun
+from domain.refunds.ports import RefundStore
+from domain.refunds.refunding import CreditMemoRefunding
 from domain.shipments.carrier_events import CarrierEventWork
 from domain.shipments.ports import CarrierEvents, ShipmentStore
 from domain.shipments.push_carrier_events import CarrierEventPush, push_carrier_events
 from domain.shipments.push_shipments import ShipmentPush, push_shipments
 from domain.shipments.track_shipments import ShipmentTracking, track_shipments
-from functions.wiring import carrier_events, catalog, invoices, orders, payments, shipments
+from functions.wiring import carrier_events, catalog, invoices, orders, payments, refunds, shipments
 from functions.wiring.adapters import Adapters
 from functions.wiring.preflight import preflight_checks
 from integrations.payments.stripe_events import StripeSignatures
@@ -93,6 +95,10 @@ class Container:
     """The shops told of their orders' shipments (run `shop-shipments`, on the shipment poll's timer)."""
     carrier_event_push: CarrierEventPush
     """The shops told of their orders' carrier events (run `shop-carrier-events`, after `shop-shipments`)."""
+    refunds: RefundStore
+    """The credit memos Koppel pays back."""
+    credit_memo_refunding: CreditMemoRefunding
+    """Pays back BC's credit memos on the shops whose refunds come from BC (run `credit-memo-refunds`)."""
 
     def named_runs(self) -> dict[str, Callable[[], SyncRun]]:
         """Every timed run ops may look at or start now, by name."""
@@ -174,6 +180,8 @@ def _build() -> Container:
         shipment_tracking=shipments.shipment_tracking(adapters),
         shipment_push=shipments.shipment_push(adapters),
         carrier_event_push=shipments.carrier_event_push(adapters, recorded_carrier_events),
+        refunds=adapters.refunds,
+        credit_memo_refunding=refunds.credit_memo_refunding(adapters),
     )
 
 

@@ -32,6 +32,7 @@ def dossier(req: func.HttpRequest) -> func.HttpResponse:
             payments=app.payments,
             shipments=app.shipments,
             carrier_events=app.carrier_events,
+            refunds=app.refunds,
         )
     if answer is None:
         return error_response(404, "not_found", f"Koppel has no order {key}")

@@ -1,13 +1,18 @@
 """The booking timer (schedule: KOPPEL_BOOKING_SCHEDULE): invoices BC posted are filed on their orders and the
-matched payments are booked against them. Only the timer runs it: Azure runs a timer on one instance at a time, so
-two runs never stage the same payment. `GET /api/ops/sync/payments-bc` shows its latest runs."""
+matched payments are booked against them (run `payments-bc`); then, on the shops whose refunds come from BC, BC's
+posted credit memos are paid back at the providers and the shops told (run `credit-memo-refunds`: on this timer, so
+the count of timers calling BC stays as infra/ has it). Only the timer books: Azure runs a timer on one instance at
+a time, so two runs never stage the same payment. `GET /api/ops/sync/{name}` shows each run's latest summaries;
+`GET /api/ops/refunds` lists the credit memos whose refund a person has to see to."""
 
 from __future__ import annotations
 
 import azure.functions as func
 
 from domain.booking.book_payments import book_payments
+from domain.refunds.refund_credit_memos import refund_credit_memos
 from functions.container import container
+from functions.responses import json_response
 from functions.run_log import log_run
 from integrations.telemetry.dimensions import about
 
@@ -17,7 +22,16 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves
 @bp.timer_trigger(arg_name="timer", schedule="%KOPPEL_BOOKING_SCHEDULE%", run_on_startup=False)
 def payment_booking(timer: func.TimerRequest) -> None:
     booking = container().payment_booking
-    if booking is None:
-        return
-    with about(run=booking.name):
-        log_run(book_payments(booking), timer.past_due)
+    if booking is not None:
+        with about(run=booking.name):
+            log_run(book_payments(booking), timer.past_due)
+    refunding = container().credit_memo_refunding
+    if refunding.from_bc:
+        with about(run=refunding.name):
+            log_run(refund_credit_memos(refunding), timer.past_due)
+
+
+@bp.route(route="ops/refunds", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+def refunds_for_a_person(req: func.HttpRequest) -> func.HttpResponse:  # noqa: ARG001 - the host passes the request
+    listed = sorted(container().refunds.needing_a_person(), key=lambda each: each.updated_at)
+    return json_response({"count": len(listed), "refunds": [each.model_dump(mode="json") for each in listed]})

@@ -110,6 +110,14 @@ PER_SHOP_SETTINGS: dict[str, PerShopSetting] = {
         "builds tracking links for the names in its list, spelled exactly (capitals matter); an agent not named "
         "here is sent as its code.",
     ),
+    "REFUND_ORIGIN": PerShopSetting(
+        CHANNELS,
+        "shop",
+        "Where the shop's refunds start, one origin per shop so a customer is never paid back twice: `shop` (the "
+        "shop owner refunds in the shop, which refunds at the payment provider; Koppel books that refund against "
+        "BC's credit memo) or `bc` (a return is handled in BC: Koppel refunds each posted credit memo of a web "
+        "order at the provider that took the payment, then records the refund in the shop without moving money).",
+    ),
     "STOCK_DISPLAY": _listing(
         DisplayMode.EXACT_QUANTITY.value,
         "How the shop shows stock: `hidden`, `in_stock_or_not`, `exact_quantity` or `quantity_with_date`.",

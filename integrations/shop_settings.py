@@ -17,6 +17,7 @@ from domain.orders.mapping import portal
 from domain.payments.accounts import PaymentAccount
 from integrations.app_settings import AppSettings, refuse_unresolved, unresolved_reference
 from integrations.per_shop_settings import (
+    CHANNELS,
     PER_SHOP_SETTINGS,
     SHOP_NAME,
     names,
@@ -24,6 +25,8 @@ from integrations.per_shop_settings import (
     shop_value,
     true_or_false,
 )
+
+REFUND_ORIGINS = ("shop", "bc")
 
 
 class ShopSettings(AppSettings):
@@ -134,6 +137,21 @@ class ShopSettings(AppSettings):
     def payment_api_key(self, provider: str, account: str) -> str:
         """KOPPEL_<PROVIDER>_API_KEY_<ACCOUNT>: the key Koppel reads payments with (secret: Key Vault)."""
         return shop_value(provider, "API_KEY", account)
+
+    def refunds_from_bc(self) -> frozenset[tuple[str, str]]:
+        """The (source, shop) of every shop whose KOPPEL_<CHANNEL>_REFUND_ORIGIN_<SHOP> is `bc`; ValueError for a
+        value other than `shop` or `bc`. The portal has none: its orders are paid on account."""
+        origins = {
+            (source, shop): shop_value(source, "REFUND_ORIGIN", shop).strip().lower()
+            for source, shop in self._shop_secrets
+            if source in CHANNELS
+        }
+        wrong = sorted(
+            f"{source}:{shop}={origin}" for (source, shop), origin in origins.items() if origin not in REFUND_ORIGINS
+        )
+        if wrong:
+            raise ValueError(f"a refund origin is `shop` or `bc`, not: {', '.join(wrong)}")
+        return frozenset(where for where, origin in origins.items() if origin == "bc")
 
     def document_prefixes(self) -> dict[str, str]:
         """Per shop, KOPPEL_<CHANNEL>_PREFIX_<SHOP>: put before web order numbers when shops share a company."""

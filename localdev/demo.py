@@ -30,8 +30,9 @@ from standardwebhooks import Webhook
 from integrations.businesscentral.odata import enum_value
 from integrations.settings import shop_setting
 from localdev.azurite import ROOT
+from localdev.demo_returns import return_from_bc
 from localdev.demo_shipments import ship_and_follow
-from localdev.stack import SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
+from localdev.stack import ONCE_A_YEAR, SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
 from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, signed_delivery
 
 VAT_RATES = {"HOOG": Decimal(21), "LAAG": Decimal(9), "NUL": Decimal(0)}
@@ -43,8 +44,10 @@ DEMO_SETTINGS = {
     "KOPPEL_PORTAL_SECRET": PORTAL_SECRET,
     "KOPPEL_BC_RELEASE_API": "koppel/sales/v1.0",
     "KOPPEL_BC_SHIPPING_API": "koppel/shipping/v1.0",
-    "KOPPEL_SHIPMENTS_SCHEDULE": "0 0 0 1 1 *",  # once a year: the demo runs the shipment runs when it has shipped
+    "KOPPEL_SHIPMENTS_SCHEDULE": ONCE_A_YEAR,  # once a year: the demo runs the shipment runs when it has shipped
     shop_setting("shopify", "CARRIERS", SHOPIFY_SHOP): "POSTNL=PostNL,DHL=DHL Parcel",
+    "KOPPEL_BC_REFUND_API": "koppel/payments/v1.0",
+    shop_setting("woocommerce", "REFUND_ORIGIN", WOOCOMMERCE_SHOP): "bc",
 }
 
 
@@ -280,6 +283,9 @@ def main() -> int:
         shipments_started = time.monotonic()
         surprises += ship_and_follow(stack, played)
         print(f"Shipments part: {time.monotonic() - shipments_started:.1f} s.")
+        print()
+        print("A return handled in BC: paid through Mollie, invoiced, one article back on a credit memo ...")
+        surprises += return_from_bc(stack, catalog.basket(2))
     in_bc = sum(1 for order in played if order.dossier.get("status") == "in_bc")
     released = sum(1 for order in played if order.dossier.get("release") == "released")
     parked = sum(1 for order in played if order.dossier.get("status") == "needs_attention")

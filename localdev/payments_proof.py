@@ -208,10 +208,18 @@ class PaymentsReport:
 
 def run_payments_proof(plan: PaymentsPlan, workdir: Path, say: Callable[[str], None] = print) -> PaymentsReport:
     """Start a stack of its own under `workdir` (Azurite data, host log), run the plan, stop everything."""
-    return on_own_stack(workdir, lambda stack: _PaymentsRun(stack, plan, say).execute())
+
+    def run(stack: LocalStack) -> PaymentsReport:
+        with PaymentsRun(stack, plan, say) as payments:
+            return payments.execute()
+
+    return on_own_stack(workdir, run)
 
 
-class _PaymentsRun:
+class PaymentsRun:
+    """The run on a stack already started; its HTTP client lives until the `with` ends, so a later phase on the same
+    stack (localdev/refunds_proof.py) can go on with the same orders and deliver their webhooks again."""
+
     def __init__(self, stack: LocalStack, plan: PaymentsPlan, say: Callable[[str], None]) -> None:
         assert stack.bc is not None
         assert stack.woocommerce is not None
@@ -229,13 +237,13 @@ class _PaymentsRun:
         self.tally = Tally(self.report.counts)
         self._http = httpx.Client(timeout=30)
 
-    def execute(self) -> PaymentsReport:
-        try:
-            return self._execute()
-        finally:
-            self._http.close()
+    def __enter__(self) -> PaymentsRun:
+        return self
 
-    def _execute(self) -> PaymentsReport:
+    def __exit__(self, *_: object) -> None:
+        self._http.close()
+
+    def execute(self) -> PaymentsReport:
         report = self.report
         probe = self.stack.bc_probe()
         catalog = Catalog(self.stack, self.rng)
@@ -260,7 +268,7 @@ class _PaymentsRun:
         self._wait_booked(step + self.plan.booked_timeout_s)
         report.booking_s = time.monotonic() - step
         step = time.monotonic()
-        self._wait_queues_empty(step + QUEUES_TIMEOUT_S)
+        self.wait_queues_empty(step + QUEUES_TIMEOUT_S)
         report.drain_s = time.monotonic() - step
         self.say(f"booking waited {report.booking_s:.1f} s, the queues {report.drain_s:.1f} s; checking BC")
         self._verify(balances, ledger_before)
@@ -352,7 +360,7 @@ class _PaymentsRun:
             else:
                 self._pay_stripe(payment)
             if payment.twice == "soon":
-                self._deliver_again(payment)
+                self.deliver_again(payment)
 
     def _pay_mollie(self, payment: WebPayment) -> None:
         created = self._call(
@@ -387,19 +395,21 @@ class _PaymentsRun:
         self._call("POST", f"{self.stripe.url}/_sim/payment_intents/{payment.payment_id}/succeed", json={})
         self.tally.add("stripe_payments")
 
-    def _deliver_again(self, payment: WebPayment) -> None:
-        """The provider's webhook once more: Stripe resends the event; Mollie's `id=` hint posted again."""
+    def deliver_again(self, payment: WebPayment, stripe_event: str = "payment_intent.succeeded") -> None:
+        """The provider's webhook once more: Stripe resends the payment's latest `stripe_event` (the intent's, or a
+        charge's of it); Mollie's `id=` hint posted again."""
         if payment.provider == "stripe":
             events = self._call("GET", f"{self.stripe.url}/_sim/events")
             found = [
                 event["id"]
                 for event in _listed(events)
-                if event["type"] == "payment_intent.succeeded" and event["data"]["object"]["id"] == payment.payment_id
+                if event["type"] == stripe_event
+                and payment.payment_id in (event["data"]["object"]["id"], event["data"]["object"].get("payment_intent"))
             ]
             if not found:
                 self.tally.add("duplicate_failed")
                 return
-            sent = self._call("POST", f"{self.stripe.url}/_sim/events/{found[0]}/resend", json={})
+            sent = self._call("POST", f"{self.stripe.url}/_sim/events/{found[-1]}/resend", json={})
             self.tally.add("stripe_resends")
             outcomes = [d.get("outcome") for d in _listed(sent)]
             if not any(isinstance(o, int) and 200 <= o < 300 for o in outcomes):
@@ -420,7 +430,7 @@ class _PaymentsRun:
     def _deliver_late_duplicates(self) -> None:
         late = [payment for payment in self.report.payments if payment.twice == "late"]
         with ThreadPoolExecutor(self.plan.placers, thread_name_prefix="again") as pool:
-            for future in [pool.submit(self._deliver_again, payment) for payment in late]:
+            for future in [pool.submit(self.deliver_again, payment) for payment in late]:
                 future.result()
 
     def _keep_woo_webhook_enabled(self) -> None:
@@ -496,7 +506,7 @@ class _PaymentsRun:
                 time.sleep(1.0)
         self._read_runs()
 
-    def _wait_queues_empty(self, deadline: float) -> None:
+    def wait_queues_empty(self, deadline: float) -> None:
         """BC notifies a change a second after it: until the queues are empty twice in a row, seconds apart. A
         message a worker holds counts until it is done, so work in flight is waited for, not counted as left."""
         empty_rounds = 0

@@ -39,7 +39,7 @@ from integrations.storage.order_store import TableOrderStore
 from localdev.bc_shipping import post_shipment, update_shipment
 from localdev.simulators.businesscentral.sales_orders import SalesOrders
 from localdev.simulators.businesscentral.seed import WEBSHOP_CUSTOMER_NUMBER
-from localdev.stack import SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
+from localdev.stack import SHOPIFY_SHOP, TIMERS_OFF, WOOCOMMERCE_SHOP, LocalStack
 from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder
 
 TWO_PARTS_EVERY = 11
@@ -49,14 +49,7 @@ LATE_TRACKING_EVERY = 10
 AGENTS = ("POSTNL", "DHL", "DPD")
 SHIPMENT_RUNS_AT_MOST = 200
 """A bound on shop-shipments runs per round, so a run that stops making progress ends the round."""
-SETTINGS = {
-    "KOPPEL_BC_SHIPPING_API": "koppel/shipping/v1.0",
-    "KOPPEL_SHIPMENTS_SCHEDULE": "0 0 0 1 1 *",
-    "KOPPEL_BOOKING_SCHEDULE": "0 0 0 1 1 *",
-    "KOPPEL_RECOVERY_SCHEDULE": "0 0 0 1 1 *",
-    "KOPPEL_CATALOG_SCHEDULE": "0 0 0 1 1 *",
-    "KOPPEL_PORTAL_CATALOG_SCHEDULE": "0 0 0 1 1 *",
-}
+SETTINGS = {"KOPPEL_BC_SHIPPING_API": "koppel/shipping/v1.0"} | TIMERS_OFF
 """Koppel's shipment page published; every timer once a year, so the runs the benchmark starts are all that run."""
 
 

@@ -43,6 +43,19 @@ PAYMENT_RETRY_SCALE = 0.001
 """Mollie's, Stripe's and Sendcloud's webhook retries (minutes to hours) take a thousandth of the time here."""
 BC_NOTIFICATION_DELAY_S = 1.0
 """BC sends its webhook notifications some 30 s after a change; the simulator here after a second."""
+ONCE_A_YEAR = "0 0 0 1 1 *"
+TIMERS_OFF = dict.fromkeys(
+    (
+        "KOPPEL_RECOVERY_SCHEDULE",
+        "KOPPEL_CATALOG_SCHEDULE",
+        "KOPPEL_PORTAL_CATALOG_SCHEDULE",
+        "KOPPEL_BOOKING_SCHEDULE",
+        "KOPPEL_SHIPMENTS_SCHEDULE",
+        "KOPPEL_BC_SUBSCRIPTION_SCHEDULE",
+    ),
+    ONCE_A_YEAR,
+)
+"""Every timer that calls BC or a shop runs once a year: a stack whose every request a test or benchmark starts."""
 
 
 @dataclass

@@ -33,6 +33,7 @@ from domain.payments.record import PaymentRecord
 from domain.payments.unpaid import UnpaidOrder
 from domain.portal.catalog import PortalPolicy
 from domain.records import AttentionItem, EventStatus, OrderRecord, StreamMessage, SyncRun, WebhookEvent
+from domain.refunds.record import CreditMemoRefund, RefundState
 from domain.runs import BOOKING_COUNTS
 
 
@@ -562,3 +563,31 @@ def a_booking_run(name: str = "payments-bc", at: datetime = datetime(2026, 12, 7
         count_names=BOOKING_COUNTS,
         completed=True,
     )
+
+
+class MemoryRefunds:
+    """Koppel's credit memo refunds, each written on its ETag."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[CreditMemoRefund, str]] = {}
+        self._etags = itertools.count(1)
+
+    def get(self, credit_memo_id: str) -> tuple[CreditMemoRefund, str] | None:
+        return self.rows.get(credit_memo_id)
+
+    def write(self, refund: CreditMemoRefund, etag: str | None) -> str:
+        current = self.rows.get(refund.credit_memo_id)
+        if (current[1] if current else None) != etag:
+            raise ConcurrencyConflict("changed")
+        written = f'W/"{next(self._etags)}"'
+        self.rows[refund.credit_memo_id] = (refund, written)
+        return written
+
+    def unfinished(self) -> list[CreditMemoRefund]:
+        return [refund for refund, _ in self.rows.values() if not refund.finished]
+
+    def for_order(self, order: WebOrderKey) -> list[CreditMemoRefund]:
+        return [refund for refund, _ in self.rows.values() if refund.order == order]
+
+    def needing_a_person(self) -> list[CreditMemoRefund]:
+        return [refund for refund, _ in self.rows.values() if refund.state is RefundState.NEEDS_ATTENTION]

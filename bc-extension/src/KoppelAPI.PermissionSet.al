@@ -10,7 +10,8 @@ using Microsoft.Sales.History;
 /// What Koppel's BC user (an application user) needs for this extension's pages, on top of the standard permission
 /// sets for API v2.0 (see docs/real-services.md). Releasing runs the Release Sales Document codeunit, which checks
 /// lines, approvals and prepayments with its own indirect permissions. The shipment page reads posted shipments and
-/// the shipping agents' Internet Address for the tracking link.
+/// the shipping agents' Internet Address for the tracking link; the posted credit memo page reads Sales Cr.Memo
+/// Header, as the refund page does.
 /// </summary>
 permissionset 50100 "KOPPEL API"
 {
@@ -20,6 +21,7 @@ permissionset 50100 "KOPPEL API"
         page "Koppel Sales Order Release" = X,
         page "Koppel Customer Refunds" = X,
         page "Koppel Sales Shipments" = X,
+        page "Koppel Posted Sales Cr. Memos" = X,
         tabledata "Sales Header" = RM,
         tabledata "Gen. Journal Batch" = R,
         tabledata "Gen. Journal Line" = RIMD,

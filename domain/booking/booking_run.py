@@ -20,6 +20,7 @@ from domain.payments.ports import PaymentStore
 from domain.payments.record import PaymentRecord
 from domain.payments.refund import RefundLine
 from domain.ports import Clock, OrderStore, SyncRuns
+from domain.refunds.ports import RefundStore
 
 RUN_NAME = "payments-bc"
 MARK_ATTEMPTS = 3
@@ -43,6 +44,9 @@ class PaymentBooking:
     name: str = RUN_NAME
     refunds: RefundJournal | None = None
     """Koppel's own API page for refund lines (KOPPEL_BC_REFUND_API); None: refunds after booking go to a person."""
+    credit_memo_refunds: RefundStore | None = None
+    """Koppel's refunds of credit memos (shops whose refunds come from BC): which credit memo each payment's refund
+    is for."""
 
 
 @dataclass(frozen=True)

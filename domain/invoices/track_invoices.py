@@ -84,13 +84,15 @@ def link_credit_memos(tracking: InvoiceTracking, credit_memos: Iterable[BcCredit
     it is applied to; returns how many belonged to a web order."""
     filed = 0
     for memo in credit_memos:
-        key = _order_of(tracking.orders, memo)
+        key = order_of_credit_memo(tracking.orders, memo)
         if key is not None and _file(tracking.orders, key, memo, _with_credit_memo):
             filed += 1
     return filed
 
 
-def _order_of(orders: OrderStore, memo: BcCreditMemo) -> WebOrderKey | None:
+def order_of_credit_memo(orders: OrderStore, memo: BcCreditMemo) -> WebOrderKey | None:
+    """The web order of its externalDocumentNumber, else of the invoice it is applied to; None when neither is a web
+    order Koppel made."""
     if memo.external_document_number:
         key = orders.key_for_document(memo.external_document_number)
         if key is not None:

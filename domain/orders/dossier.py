@@ -19,6 +19,8 @@ from domain.payments.ports import PaymentStore
 from domain.payments.record import MatchStatus, PaymentRecord
 from domain.ports import EventLog, OrderStore
 from domain.records import EventStatus, WebhookEvent
+from domain.refunds.ports import RefundStore
+from domain.refunds.record import CreditMemoRefund
 from domain.shipments.models import RecordedCarrierEvent
 from domain.shipments.order_status import OrderStatusView
 from domain.shipments.ports import CarrierEvents, ShipmentStore
@@ -87,6 +89,9 @@ class Dossier(_View):
     """BC's posted shipments of the order, each with its versions (tracking added after posting) as history."""
     carrier_events: list[RecordedCarrierEvent] = []
     """The carrier's events on the order's parcels, in the order they happened, each once however often it came."""
+    refunds: list[CreditMemoRefund] = []
+    """How Koppel paid back each credit memo (shops whose refunds come from BC): the provider refunds, the shop's
+    record, or why a person decides."""
     order_status: OrderStatusView
     """The order status model's view (domain/shipments/order_status.py), derived on this read: the step, the
     expected delivery, each shipment with its parcels, and invoiced / paid / returned / cancelled beside."""
@@ -100,6 +105,7 @@ def order_dossier(
     payments: PaymentStore | None = None,
     shipments: ShipmentStore | None = None,
     carrier_events: CarrierEvents | None = None,
+    refunds: RefundStore | None = None,
 ) -> Dossier | None:
     """None when Koppel has never heard of the order."""
     record = known_record(orders, events, key)
@@ -134,6 +140,7 @@ def order_dossier(
         payments=[_payment(payment, events) for payment in matched],
         shipments=shipped,
         carrier_events=carried,
+        refunds=refunds.for_order(key) if refunds else [],
         order_status=recorded_status(record, shipped, carried, matched),
     )
 

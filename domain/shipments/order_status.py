@@ -118,6 +118,8 @@ class OrderStatusView(Frozen):
     """Every posted invoice is Paid in BC, or the matched payments bring in the web order's total."""
     returned: bool
     """BC posted a credit memo for it: goods returned or money refunded (Koppel cannot tell which apart)."""
+    refunded: bool
+    """A provider paid part or all of a payment of it back (a refund, whoever started it)."""
 
 
 def status_of(
@@ -132,6 +134,7 @@ def status_of(
     ordered = _ordered_items(record.bc)
     tracked, other_parcels = _shipments_with_parcels(_latest_versions(shipments), _parcels(events), ordered)
     progress = _progress(record, tracked, other_parcels, ordered)
+    paid_with = list(payments)
     return OrderStatusView(
         key=record.key,
         web_number=record.web_number,
@@ -141,8 +144,9 @@ def status_of(
         other_parcels=tuple(other_parcels),
         cancelled=record.status is OrderStatus.CANCELLED,
         invoiced=any(invoice.posted for invoice in record.invoices),
-        paid=_paid(record, list(payments)),
+        paid=_paid(record, paid_with),
         returned=any(memo.posted for memo in record.credit_memos),
+        refunded=any(payment.refunded > 0 for payment in paid_with),
     )
 
 

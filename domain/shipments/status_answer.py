@@ -1,9 +1,11 @@
 """What the customer is shown of an order's status (`GET /api/orders/{source}/{shop}/{orderId}/status`, for the
 portal and a shop's "track my order" page): the step, the expected delivery date, and per shipment its carrier,
-tracking number and link and the quantity shipped per item. Nothing else: no problems, controls or carrier words
-meant for a person, no amounts. camelCase names and quantities as decimal strings, as the portal's JSON has them.
+tracking number and link and the quantity shipped per item; whether goods came back (`returned`: BC posted a credit
+memo) and money was paid back (`refunded`). Nothing else: no problems, controls or carrier words meant for a person,
+no amounts. camelCase names and quantities as decimal strings, as the portal's JSON has them.
 
     {"orderNumber": "1001", "status": "partly_shipped", "expectedDeliveryDate": "2026-12-10",
+     "returned": false, "refunded": false,
      "shipments": [{"shipmentNumber": "S-SHPT1", "shippedOn": "2026-12-07", "status": "out_for_delivery",
                     "carrier": "postnl", "trackingNumber": "3SABC123", "trackingUrl": "https://...",
                     "lines": [{"itemNumber": "CHAIR-RED", "description": "Chair, red", "quantity": "2"}]}]}
@@ -29,6 +31,8 @@ def customer_status(view: OrderStatusView) -> dict[str, Any]:
         "orderNumber": view.web_number,
         "status": CANCELLED if view.cancelled else view.progress.value,
         "expectedDeliveryDate": expected.on.isoformat() if expected else None,
+        "returned": view.returned,
+        "refunded": view.refunded,
         "shipments": [_shipment(shipment) for shipment in view.shipments]
         + [_parcel(parcel) for parcel in view.other_parcels],
     }

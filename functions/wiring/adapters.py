@@ -11,9 +11,11 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import httpx
+from integrations.payments.refunds import mollie_refunds, stripe_refunds
 
 from domain.payments.accounts import PaymentAccount
 from domain.payments.ports import PaymentReader
+from domain.refunds.ports import ProviderRefunds
 from integrations.businesscentral.catalog import BusinessCentralCatalog
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.stock import BusinessCentralStock
@@ -24,12 +26,14 @@ from integrations.payments.readers import mollie_reader, stripe_reader
 from integrations.settings import Settings
 from integrations.shops.shopify.access import access_token
 from integrations.shops.shopify.client import ShopifyClient
+from integrations.shops.woocommerce.client import WooCommerceClient
 from integrations.storage.account import BC_NOTIFICATIONS_QUEUE, PAYMENTS_QUEUE, StorageAccount
 from integrations.storage.attention_list import TableAttentionList
 from integrations.storage.customer_bindings import TableCustomerBindings
 from integrations.storage.event_log import TableEventLog
 from integrations.storage.order_store import TableOrderStore
 from integrations.storage.payment_store import TablePaymentStore
+from integrations.storage.refunds import TableRefundStore
 from integrations.storage.shipments import TableShipmentStore
 from integrations.storage.sync_runs import TableSyncRuns
 from integrations.storage.sync_state import TableSyncState
@@ -111,6 +115,11 @@ class Adapters:
         return TableShipmentStore(self.account)
 
     @cached_property
+    def refunds(self) -> TableRefundStore:
+        """The credit memos Koppel pays back, per credit memo."""
+        return TableRefundStore(self.account)
+
+    @cached_property
     def unpaid(self) -> TableUnpaidOrders:
         return TableUnpaidOrders(self.account)
 
@@ -173,6 +182,17 @@ class Adapters:
         return httpx.Client(timeout=PAYMENT_TIMEOUT_SECONDS)
 
     @cached_property
+    def woocommerce_clients(self) -> dict[str, WooCommerceClient]:
+        """Per WooCommerce shop with REST credentials: its REST API with the shop's key."""
+        config = self.config
+        return {
+            shop: WooCommerceClient(
+                self.shop_http, url, key, secret, key_in_query=config.woocommerce_key_in_query(shop)
+            )
+            for shop, (url, key, secret) in config.woocommerce_rest().items()
+        }
+
+    @cached_property
     def shopify_clients(self) -> dict[str, ShopifyClient]:
         """Per Shopify shop with Admin API access: its API at the one configured version, with its app's token."""
         http, version = self.shop_http, self.config.shopify_api_version
@@ -184,12 +204,20 @@ class Adapters:
     @cached_property
     def payment_readers(self) -> dict[str, PaymentReader]:
         """How payments are read at each provider, with the account's API key."""
-        config = self.config
-
-        def api_key(account: PaymentAccount) -> str:
-            return config.payment_api_key(account.provider, account.account)
-
+        config, api_key = self.config, self._payment_api_key
         return {
             "mollie": mollie_reader(self.payment_http, config.mollie_api_url, api_key),
             "stripe": stripe_reader(self.payment_http, config.stripe_api_url, api_key),
         }
+
+    @cached_property
+    def payment_refunds(self) -> dict[str, ProviderRefunds]:
+        """Where Koppel refunds at each provider, with the account's API key."""
+        config, api_key = self.config, self._payment_api_key
+        return {
+            "mollie": mollie_refunds(self.payment_http, config.mollie_api_url, api_key),
+            "stripe": stripe_refunds(self.payment_http, config.stripe_api_url, api_key),
+        }
+
+    def _payment_api_key(self, account: PaymentAccount) -> str:
+        return self.config.payment_api_key(account.provider, account.account)

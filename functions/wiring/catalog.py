@@ -12,7 +12,6 @@ from functions.wiring.adapters import Adapters
 from integrations.businesscentral.customer_terms import BusinessCentralPortalSource
 from integrations.shops.shopify.catalog import ShopifyCatalog
 from integrations.shops.woocommerce.catalog import WooCommerceCatalog
-from integrations.shops.woocommerce.client import WooCommerceClient
 from integrations.storage.portal_catalog import TablePortalCatalog
 from integrations.storage.pushed_listings import TablePushedListings
 
@@ -48,12 +47,8 @@ def catalog_syncs(adapters: Adapters) -> dict[str, CatalogSync]:
 
 
 def _channels(adapters: Adapters) -> dict[tuple[str, str], ChannelCatalog]:
-    config = adapters.config
     channels: dict[tuple[str, str], ChannelCatalog] = {
-        ("woocommerce", shop): WooCommerceCatalog(
-            WooCommerceClient(adapters.shop_http, url, key, secret, key_in_query=config.woocommerce_key_in_query(shop))
-        )
-        for shop, (url, key, secret) in config.woocommerce_rest().items()
+        ("woocommerce", shop): WooCommerceCatalog(client) for shop, client in adapters.woocommerce_clients.items()
     }
     channels |= {("shopify", shop): ShopifyCatalog(client) for shop, client in adapters.shopify_clients.items()}
     return channels

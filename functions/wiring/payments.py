@@ -52,4 +52,5 @@ def payment_booking(adapters: Adapters, tracking: InvoiceTracking) -> PaymentBoo
         batch=config.booking_batch,
         refunds=BusinessCentralRefundJournal(adapters.bc, refund_url, journal) if refund_url else None,
         credit_memo_wait=timedelta(days=config.refund_credit_memo_wait_days),
+        credit_memo_refunds=adapters.refunds,
     )

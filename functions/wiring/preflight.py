@@ -14,7 +14,6 @@ from integrations.preflight.shops import ShopPreflight
 from integrations.preflight.storage import StoragePreflight
 from integrations.preflight.webhooks import WebhookPreflight
 from integrations.settings import Settings
-from integrations.shops.woocommerce.client import WooCommerceClient
 
 
 def public_url(config: Settings, environ: Mapping[str, str]) -> str:
@@ -36,12 +35,7 @@ def preflight_checks(adapters: Adapters) -> tuple[PreflightChecks, ...]:
         lambda account: config.payment_api_key(account.provider, account.account),
         accounts,
     )
-    woocommerce = {
-        shop: WooCommerceClient(
-            adapters.shop_http, url, key, secret, key_in_query=config.woocommerce_key_in_query(shop)
-        )
-        for shop, (url, key, secret) in config.woocommerce_rest().items()
-    }
+    woocommerce = adapters.woocommerce_clients
     shops = ShopPreflight(woocommerce, adapters.shopify_clients)
     webhooks = WebhookPreflight(public_url(config, os.environ), woocommerce, adapters.shopify_clients)
     bc = BusinessCentralPreflight(adapters.bc, config)

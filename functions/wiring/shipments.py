@@ -67,19 +67,16 @@ def shop_shipments(adapters: Adapters) -> dict[Shop, ShopShipments]:
     """A ShopShipments per shop with API access (WooCommerce: REST credentials; Shopify: Admin API access), by
     (source, shop). A shop whose shipment settings are invalid gets one that tells nothing, so its shipments wait
     (and each run's summary says why) until the settings are mended."""
-    config = adapters.config
     shops: dict[Shop, ShopShipments] = {
-        ("woocommerce", shop): _built(partial(_woocommerce, adapters, shop, url, key, secret), "woocommerce", shop)
-        for shop, (url, key, secret) in config.woocommerce_rest().items()
+        ("woocommerce", shop): _built(partial(_woocommerce, client, shop), "woocommerce", shop)
+        for shop, client in adapters.woocommerce_clients.items()
     }
     for shop, client in adapters.shopify_clients.items():
         shops[("shopify", shop)] = _built(partial(_shopify, client, shop), "shopify", shop)
     return shops
 
 
-def _woocommerce(adapters: Adapters, shop: str, url: str, key: str, secret: str) -> ShopShipments:
-    key_in_query = adapters.config.woocommerce_key_in_query(shop)
-    client = WooCommerceClient(adapters.shop_http, url, key, secret, key_in_query=key_in_query)
+def _woocommerce(client: WooCommerceClient, shop: str) -> ShopShipments:
     return WooCommerceShipments(client, WooShipmentSettings.for_shop(shop))
 
 

@@ -22,7 +22,7 @@ can upgrade in Stripe's dashboard, never changes the shapes Koppel reads."""
 
 
 class ProviderApi:
-    """GET requests to one provider's API with the account's own key and the provider's fixed headers."""
+    """Requests to one provider's API with the account's own key and the provider's fixed headers."""
 
     def __init__(
         self,
@@ -39,17 +39,34 @@ class ProviderApi:
         self._api_key = api_key
         self._headers = dict(headers or {})
 
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def send(
+        self,
+        account: PaymentAccount,
+        method: str,
+        path: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        **content: Any,
+    ) -> httpx.Response:
+        """One call with the account's key and the provider's fixed headers (`content`: httpx's params, data, json);
+        RetryableError when the provider is unreachable or the answer is lost on the way."""
+        sent = self._headers | dict(headers or {}) | {"Authorization": f"Bearer {self._api_key(account)}"}
+        try:
+            return self._http.request(method, f"{self._api_url}{path}", headers=sent, **content)
+        except httpx.TransportError as error:
+            raise RetryableError(f"{self._name} unreachable: {type(error).__name__}") from error
+
     def get(
         self, account: PaymentAccount, path: str, params: Mapping[str, str], *, refusals: Collection[int] = ()
     ) -> dict[str, Any] | None:
         """The JSON object answered; None for 404. RequestRejected(UNAUTHENTICATED) for a status in `refusals` (a
         refusal that retrying does not change); RetryableError when the provider is unreachable, refuses otherwise or
         answers no JSON; RequestRejected(MALFORMED) for JSON that is not an object."""
-        headers = self._headers | {"Authorization": f"Bearer {self._api_key(account)}"}
-        try:
-            response = self._http.get(f"{self._api_url}{path}", params=params, headers=headers)
-        except httpx.TransportError as error:
-            raise RetryableError(f"{self._name} unreachable: {type(error).__name__}") from error
+        response = self.send(account, "GET", path, params=params)
         if response.status_code == 404:
             return None
         if response.status_code in refusals:
@@ -116,10 +133,19 @@ class StripeReader:
         return data
 
 
+def mollie_api(http: httpx.Client, api_url: str, api_key: Callable[[PaymentAccount], str]) -> ProviderApi:
+    return ProviderApi(http, name="Mollie", api_url=api_url, api_key=api_key)
+
+
+def stripe_api(http: httpx.Client, api_url: str, api_key: Callable[[PaymentAccount], str]) -> ProviderApi:
+    """Every call pins `Stripe-Version`."""
+    headers = {"Stripe-Version": STRIPE_API_VERSION}
+    return ProviderApi(http, name="Stripe", api_url=api_url, api_key=api_key, headers=headers)
+
+
 def mollie_reader(http: httpx.Client, api_url: str, api_key: Callable[[PaymentAccount], str]) -> MollieReader:
-    return MollieReader(ProviderApi(http, name="Mollie", api_url=api_url, api_key=api_key))
+    return MollieReader(mollie_api(http, api_url, api_key))
 
 
 def stripe_reader(http: httpx.Client, api_url: str, api_key: Callable[[PaymentAccount], str]) -> StripeReader:
-    headers = {"Stripe-Version": STRIPE_API_VERSION}
-    return StripeReader(ProviderApi(http, name="Stripe", api_url=api_url, api_key=api_key, headers=headers))
+    return StripeReader(stripe_api(http, api_url, api_key))

@@ -13,6 +13,7 @@ from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.credit_memos import CREDIT_MEMO_FIELDS
 from integrations.businesscentral.invoices import INVOICE_FIELDS
 from integrations.businesscentral.payment_journal import LINE_FIELDS
+from integrations.businesscentral.posted_credit_memos import POSTED_CREDIT_MEMO_FIELDS
 from integrations.businesscentral.price_lists import PRICE_LINE_FIELDS
 from integrations.businesscentral.refund_journal import REFUND_FIELDS
 from integrations.businesscentral.stock import UNIT_FIELDS
@@ -63,6 +64,13 @@ def custom_pages(config: Settings) -> list[Read]:
     pages = (
         ("release", "KOPPEL_BC_RELEASE_API", config.bc_release_url, "salesOrders", "id"),
         ("refund", "KOPPEL_BC_REFUND_API", config.bc_refund_url, "customerRefunds", REFUND_FIELDS),
+        (
+            "posted credit memo",
+            "KOPPEL_BC_REFUND_API",
+            config.bc_refund_url,
+            "postedSalesCreditMemos",
+            POSTED_CREDIT_MEMO_FIELDS,
+        ),
         ("shipping", "KOPPEL_BC_SHIPPING_API", config.bc_shipping_url, "salesShipments", shipments.TRACKING_FIELDS),
     )
     return [

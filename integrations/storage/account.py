@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import requests
 from azure.core.credentials import TokenCredential
@@ -34,6 +35,7 @@ SYNC_RUNS_TABLE = "syncruns"
 PAYMENTS_TABLE = "payments"
 CARRIER_EVENTS_TABLE = "carrierevents"
 SHIPMENTS_TABLE = "shipments"
+REFUNDS_TABLE = "refunds"
 RAW_BODIES_CONTAINER = "webhooks"
 ORDERS_QUEUE = "orders"
 PAYMENTS_QUEUE = "payments"
@@ -176,3 +178,8 @@ def storage_errors() -> Iterator[None]:
         raise StorageUnavailable(f"storage answered {error.status_code}") from error
     except AzureError as error:
         raise StorageUnavailable(f"storage unreachable: {type(error).__name__}") from error
+
+
+def escaped_key(text: str) -> str:
+    """`text` as a Table key: the characters keys forbid (/ \\ # ? and control characters) escaped."""
+    return quote(text, safe="")

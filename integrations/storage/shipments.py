@@ -12,7 +12,6 @@ import zlib
 from collections.abc import Iterator
 from contextlib import suppress
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
@@ -22,7 +21,7 @@ from domain.errors import ConcurrencyConflict
 from domain.models import WebOrderKey
 from domain.shipments.models import tracking_key
 from domain.shipments.recorded import RecordedShipment, UnmatchedShipment
-from integrations.storage.account import SHIPMENTS_TABLE, StorageAccount, storage_errors
+from integrations.storage.account import SHIPMENTS_TABLE, StorageAccount, escaped_key, storage_errors
 
 R = TypeVar("R", RecordedShipment, UnmatchedShipment)
 
@@ -39,7 +38,7 @@ class TableShipmentStore:
     def get(self, key: WebOrderKey, number: str) -> tuple[RecordedShipment, str] | None:
         with storage_errors():
             try:
-                row = self._table().get_entity(_order_partition(key), _escaped(number))
+                row = self._table().get_entity(_order_partition(key), escaped_key(number))
             except ResourceNotFoundError:
                 return None
         return _record(RecordedShipment, row), str(row.metadata["etag"])
@@ -90,7 +89,7 @@ class TableShipmentStore:
     def list_unmatched(self, unmatched: UnmatchedShipment) -> None:
         row = {
             "PartitionKey": UNMATCHED_PARTITION,
-            "RowKey": _escaped(unmatched.shipment.number),
+            "RowKey": escaped_key(unmatched.shipment.number),
             "record": _stored(unmatched),
         }
         with storage_errors():
@@ -101,12 +100,12 @@ class TableShipmentStore:
 
     def unlist(self, number: str) -> None:
         with storage_errors(), suppress(ResourceNotFoundError):
-            self._table().delete_entity(UNMATCHED_PARTITION, _escaped(number))
+            self._table().delete_entity(UNMATCHED_PARTITION, escaped_key(number))
 
     def _write_own_row(self, recorded: RecordedShipment, etag: str | None) -> str:
         row = {
             "PartitionKey": _order_partition(recorded.key),
-            "RowKey": _escaped(recorded.shipment.number),
+            "RowKey": escaped_key(recorded.shipment.number),
             "version": recorded.version,
             "pushedVersion": recorded.pushed_version,
             "record": _stored(recorded),
@@ -154,7 +153,7 @@ def _push_row(recorded: RecordedShipment) -> dict[str, Any]:
 
 
 def _push_row_key(recorded: RecordedShipment) -> str:
-    return f"{_escaped(str(recorded.key))}|{_escaped(recorded.shipment.number)}"
+    return f"{escaped_key(str(recorded.key))}|{escaped_key(recorded.shipment.number)}"
 
 
 def _tracking_row(recorded: RecordedShipment) -> dict[str, Any]:
@@ -171,12 +170,7 @@ def _order_partition(key: WebOrderKey) -> str:
 
 
 def _tracking_partition(normal_tracking: str) -> str:
-    return f"{TRACKING_PARTITION}:{_escaped(normal_tracking)}"
-
-
-def _escaped(text: str) -> str:
-    """The characters Table keys forbid (/ \\ # ? and control characters) escaped."""
-    return quote(text, safe="")
+    return f"{TRACKING_PARTITION}:{escaped_key(normal_tracking)}"
 
 
 def _stored(record: RecordedShipment | UnmatchedShipment) -> bytes:

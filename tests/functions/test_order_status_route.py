@@ -99,6 +99,8 @@ def test_an_order_released_in_bc_is_shown_released_with_bcs_delivery_date(app_se
         "orderNumber": "2001",
         "status": "released",
         "expectedDeliveryDate": "2026-12-11",
+        "returned": False,
+        "refunded": False,
         "shipments": [],
     }
 
@@ -152,7 +154,7 @@ def test_the_answer_holds_the_customers_fields_only(app_settings: str) -> None:
     answer = _status(key)
     text = json.dumps(answer)
 
-    assert set(answer) == {"orderNumber", "status", "expectedDeliveryDate", "shipments"}
+    assert set(answer) == {"orderNumber", "status", "expectedDeliveryDate", "returned", "refunded", "shipments"}
     [shipment] = answer["shipments"]
     assert set(shipment) == {
         "shipmentNumber",

@@ -18,10 +18,12 @@ from domain.payments.record import MatchStatus, PaymentRecord
 from integrations.payments.readers import STRIPE_API_VERSION, mollie_reader, stripe_reader
 from integrations.storage.account import StorageAccount
 from integrations.storage.payment_store import TablePaymentStore
+from localdev.mollie_payments import mollie_call, pay_with_mollie
 from localdev.simulators.mollie import MollieSimulator
 from localdev.simulators.stripe import StripeSimulator
 from localdev.stack import PAYMENT_ACCOUNT, LocalStack
 from tests.integration.conftest import running_stack
+from tests.integration.payment_flow import booked_dossier, placed_order_total, recorded_payment
 from tests.integration.support import (
     a_catalog_order,
     deliver_order,
@@ -41,54 +43,11 @@ def stack() -> Iterator[LocalStack]:
     yield from running_stack(KOPPEL_BC_REFUND_API="koppel/payments/v1.0")
 
 
-def _mollie(stack: LocalStack, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-    assert stack.mollie is not None
-    headers = {"Authorization": f"Bearer {stack.mollie.api_key}"}
-    response = httpx.request(method, f"{stack.mollie.url}{path}", json=body, headers=headers, timeout=30)
-    response.raise_for_status()
-    found: dict[str, Any] = response.json()
-    return found
-
-
-def _mollie_payment(stack: LocalStack, order_id: int, value: Decimal) -> str:
-    """A payment the shop's Mollie plugin would make for the order, then paid by the buyer."""
-    payment = _mollie(
-        stack,
-        "POST",
-        "/v2/payments",
-        {
-            "amount": {"currency": "EUR", "value": f"{value:.2f}"},
-            "description": f"Bestelling {order_id}",
-            "redirectUrl": "https://shop.example.nl/bedankt",
-            "webhookUrl": f"{stack.host_url}/api/webhooks/mollie/{PAYMENT_ACCOUNT}",
-            "metadata": {"order_id": str(order_id)},
-        },
-    )
-    assert stack.mollie is not None
-    httpx.post(f"{stack.mollie.url}/_sim/payments/{payment['id']}/status", json={"status": "paid"}, timeout=30)
-    return str(payment["id"])
-
-
-def _record(stack: LocalStack, provider: str, payment_id: str, status: MatchStatus) -> PaymentRecord:
-    store = TablePaymentStore(StorageAccount(stack.azurite.connection_string))
-
-    def recorded() -> PaymentRecord | None:
-        found = stored_payment(store, provider, PAYMENT_ACCOUNT, payment_id)
-        return found if found is not None and found.status is status else None
-
-    return wait_for(recorded)
-
-
-def _order_total(stack: LocalStack, order_id: int) -> Decimal:
-    deliver_order(stack, a_catalog_order(stack, order_id))
-    return Decimal(str(settled_dossier(stack, order_id)["web_order"]["total"]))
-
-
 def _stripe_intent_for_an_order(stack: LocalStack) -> dict[str, Any]:
     """A new order, and a Stripe payment intent for its total naming it in metadata, as the shop's plugin makes."""
     assert stack.stripe is not None
     order_id = next_order_id()
-    total = _order_total(stack, order_id)
+    total = placed_order_total(stack, order_id)
     headers = {"Authorization": f"Bearer {stack.stripe.api_key}"}
     form = {"amount": str(int(total * 100)), "currency": "eur", "metadata[order_id]": str(order_id)}
     intent: dict[str, Any] = httpx.post(
@@ -104,11 +63,11 @@ def _unmatched(stack: LocalStack) -> list[str]:
 
 def test_a_paid_mollie_payment_is_read_at_mollie_and_pays_its_order(stack: LocalStack):
     order_id = next_order_id()
-    total = _order_total(stack, order_id)
+    total = placed_order_total(stack, order_id)
 
-    payment_id = _mollie_payment(stack, order_id, total)
+    payment_id = pay_with_mollie(stack, order_id, total)
 
-    record = _record(stack, "mollie", payment_id, MatchStatus.MATCHED)
+    record = recorded_payment(stack, "mollie", payment_id, MatchStatus.MATCHED)
     assert record.order_key is not None
     assert record.order_key.order_id == str(order_id)
     assert record.settlement is not None
@@ -147,13 +106,13 @@ def test_a_forged_mollie_call_is_answered_200_and_marks_nothing_paid(stack: Loca
 def test_a_payment_before_its_order_waits_and_is_matched_when_the_order_arrives(stack: LocalStack):
     order_id = next_order_id()
     order = a_catalog_order(stack, order_id)
-    payment_id = _mollie_payment(stack, order_id, Decimal("10.00"))
+    payment_id = pay_with_mollie(stack, order_id, Decimal("10.00"))
 
-    _record(stack, "mollie", payment_id, MatchStatus.WAITING_FOR_ORDER)
+    recorded_payment(stack, "mollie", payment_id, MatchStatus.WAITING_FOR_ORDER)
     assert payment_id in _unmatched(stack)
     deliver_order(stack, order)
 
-    matched = _record(stack, "mollie", payment_id, MatchStatus.MATCHED)
+    matched = recorded_payment(stack, "mollie", payment_id, MatchStatus.MATCHED)
     assert matched.settlement is not None
     assert matched.settlement.position is Position.PARTLY_PAID
     assert payment_id not in _unmatched(stack)
@@ -164,11 +123,11 @@ def test_a_stripe_payment_and_a_partial_refund_after_it(stack: LocalStack):
     intent = _stripe_intent_for_an_order(stack)
     httpx.post(f"{stack.stripe.url}/_sim/payment_intents/{intent['id']}/succeed", json={}, timeout=30)
 
-    paid = _record(stack, "stripe", intent["id"], MatchStatus.MATCHED)
+    paid = recorded_payment(stack, "stripe", intent["id"], MatchStatus.MATCHED)
     httpx.post(f"{stack.stripe.url}/_sim/payment_intents/{intent['id']}/refund", json={"amount": 500}, timeout=30)
 
     def refunded() -> PaymentRecord | None:
-        found = _record(stack, "stripe", intent["id"], MatchStatus.MATCHED)
+        found = recorded_payment(stack, "stripe", intent["id"], MatchStatus.MATCHED)
         return found if found.payment.refunded == Decimal("5.00") else None
 
     assert paid.settlement is not None
@@ -200,7 +159,7 @@ def test_an_order_held_for_prepayment_is_released_once_its_mollie_payment_pays_i
     held = settled_dossier(stack, order.order_id)
     assert held["release"] == "held by payment: a person decides in BC"
 
-    _mollie_payment(stack, order.order_id, Decimal(str(held["web_order"]["total"])))
+    pay_with_mollie(stack, order.order_id, Decimal(str(held["web_order"]["total"])))
 
     def released() -> dict[str, Any] | None:
         body: dict[str, Any] = dossier(stack, order.order_id).json()
@@ -211,30 +170,18 @@ def test_an_order_held_for_prepayment_is_released_once_its_mollie_payment_pays_i
     assert probe.sales_orders(str(order.order_id))[0]["status"] == "Open"
 
 
-def _booked(stack: LocalStack, order_id: int) -> dict[str, Any]:
-    """The dossier once BC's invoice is filed on the order and every payment on it is booked."""
-
-    def booked() -> dict[str, Any] | None:
-        body: dict[str, Any] = dossier(stack, order_id).json()
-        bookings = [payment["booking"] for payment in body["payments"]]
-        done = body["invoices"] and bookings and all(b and b["state"] == "booked" for b in bookings)
-        return body if done else None
-
-    return wait_for(booked, timeout=60)
-
-
 def test_a_paid_order_invoiced_in_bc_has_its_payment_booked_against_the_invoice(stack: LocalStack):
     """Paid through Mollie, shipped and invoiced in BC: BC's webhook (or the poll) files the invoice on the order,
     the booking timer puts the payment in Koppel's journal applied to it and posts it. Refunded afterwards: the
     refund waits for BC's credit memo, then a refund line (Koppel's API page) pays the credit memo back."""
     order_id = next_order_id()
-    total = _order_total(stack, order_id)
-    payment_id = _mollie_payment(stack, order_id, total)
-    _record(stack, "mollie", payment_id, MatchStatus.MATCHED)
+    total = placed_order_total(stack, order_id)
+    payment_id = pay_with_mollie(stack, order_id, total)
+    recorded_payment(stack, "mollie", payment_id, MatchStatus.MATCHED)
     probe = stack.bc_probe()
     probe.ship_and_invoice(settled_dossier(stack, order_id)["bc_document"]["id"])
 
-    body = _booked(stack, order_id)
+    body = booked_dossier(stack, order_id)
     [invoice] = body["invoices"]
     [payment] = body["payments"]
     in_bc = probe.get(f"salesInvoices({invoice['id']})")
@@ -290,7 +237,7 @@ def test_a_payment_naming_no_order_pays_the_unpaid_order_of_its_amount(stack: Lo
     order = ShopOrder(basket.order_id, basket.customer, basket.lines, created=basket.created, status="on-hold")
     deliver_order(stack, order)
     total = Decimal(str(settled_dossier(stack, order.order_id)["web_order"]["total"]))
-    payment = _mollie(
+    payment = mollie_call(
         stack,
         "POST",
         "/v2/payments",
@@ -305,7 +252,7 @@ def test_a_payment_naming_no_order_pays_the_unpaid_order_of_its_amount(stack: Lo
     assert stack.mollie is not None
     httpx.post(f"{stack.mollie.url}/_sim/payments/{payment['id']}/status", json={"status": "paid"}, timeout=30)
 
-    matched = _record(stack, "mollie", payment["id"], MatchStatus.MATCHED)
+    matched = recorded_payment(stack, "mollie", payment["id"], MatchStatus.MATCHED)
     assert matched.order_key is not None
     assert matched.order_key.order_id == str(order.order_id)
     assert matched.note == note
@@ -325,7 +272,7 @@ def test_stripe_events_arriving_newest_first_leave_the_payment_as_stripe_has_it(
     released = httpx.post(f"{sim}/release", json={"order": "newest_first"}, timeout=30).json()["released"]
 
     def both_processed() -> PaymentRecord | None:
-        found = _record(stack, "stripe", intent["id"], MatchStatus.MATCHED)
+        found = recorded_payment(stack, "stripe", intent["id"], MatchStatus.MATCHED)
         events = _payment_events(stack, intent["id"])["events"]
         done = len(events) == 2 and all(event["status"] == "processed" for event in events)
         return found if done else None
@@ -345,18 +292,18 @@ def test_a_stripe_dispute_is_told_while_open_and_charged_back_only_once_lost(sta
     intent = _stripe_intent_for_an_order(stack)
     sim = f"{stack.stripe.url}/_sim"
     httpx.post(f"{sim}/payment_intents/{intent['id']}/succeed", json={}, timeout=30).raise_for_status()
-    _record(stack, "stripe", intent["id"], MatchStatus.MATCHED)
+    recorded_payment(stack, "stripe", intent["id"], MatchStatus.MATCHED)
     dispute = httpx.post(f"{sim}/payment_intents/{intent['id']}/dispute", json={"amount": 500}, timeout=30).json()
 
     def told() -> PaymentRecord | None:
-        found = _record(stack, "stripe", intent["id"], MatchStatus.MATCHED)
+        found = recorded_payment(stack, "stripe", intent["id"], MatchStatus.MATCHED)
         return found if found.payment.disputed else None
 
     open_dispute = wait_for(told)
     httpx.post(f"{sim}/disputes/{dispute['id']}/status", json={"status": "lost"}, timeout=30).raise_for_status()
 
     def lost() -> PaymentRecord | None:
-        found = _record(stack, "stripe", intent["id"], MatchStatus.MATCHED)
+        found = recorded_payment(stack, "stripe", intent["id"], MatchStatus.MATCHED)
         return found if found.payment.charged_back else None
 
     after = wait_for(lost)

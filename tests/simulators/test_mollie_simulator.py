@@ -444,3 +444,97 @@ def test_the_cli_serves_until_sigterm():
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
+
+
+def paid(sim: MollieSimulator, api: httpx.Client) -> str:
+    payment = create(api)
+    control(sim, f"payments/{payment['id']}/status", {"status": "paid"})
+    return str(payment["id"])
+
+
+def refund_of(value: str, **more: Any) -> dict[str, Any]:
+    return {"amount": {"currency": "EUR", "value": value}, **more}
+
+
+def test_refunds_are_listed_a_page_at_a_time_with_their_metadata(sim, api):
+    payment_id = paid(sim, api)
+    made = [
+        api.post(f"/payments/{payment_id}/refunds", json=refund_of(value, metadata={"koppel_refund": value})).json()
+        for value in ("1.00", "2.00", "3.00")
+    ]
+
+    first = api.get(f"/payments/{payment_id}/refunds", params={"limit": "2"}).json()
+    following = first["_links"]["next"]["href"]
+    rest = httpx.get(following, headers={"Authorization": f"Bearer {API_KEY}"}).json()
+    bad_limit = api.get(f"/payments/{payment_id}/refunds", params={"limit": "251"})
+
+    assert (first["count"], rest["count"]) == (2, 1)
+    assert [r["id"] for r in first["_embedded"]["refunds"] + rest["_embedded"]["refunds"]] == [r["id"] for r in made]
+    assert rest["_embedded"]["refunds"][0]["metadata"] == {"koppel_refund": "3.00"}
+    assert rest["_links"]["next"] is None
+    assert bad_limit.status_code == 400
+
+
+def test_an_idempotency_key_answers_the_first_refund_again_for_an_hour():
+    now = [1_790_000_000.0]
+    with (
+        MollieSimulator(api_key=API_KEY, clock=lambda: now[0]) as sim,
+        httpx.Client(base_url=sim.api_base, headers={"Authorization": f"Bearer {API_KEY}"}, timeout=10) as api,
+    ):
+        payment_id = paid(sim, api)
+        key = {"Idempotency-Key": "koppel-cm-1"}
+        first = api.post(f"/payments/{payment_id}/refunds", json=refund_of("5.00"), headers=key)
+        replayed = api.post(f"/payments/{payment_id}/refunds", json=refund_of("5.00"), headers=key)
+        misused = api.post(f"/payments/{payment_id}/refunds", json=refund_of("6.00"), headers=key)
+        now[0] += 3600
+        new = api.post(f"/payments/{payment_id}/refunds", json=refund_of("5.00"), headers=key)
+
+    assert (first.status_code, replayed.status_code) == (201, 201)
+    assert replayed.json() == first.json()
+    assert replayed.headers["Idempotent-Replayed"] == "true"
+    assert misused.status_code == 400
+    assert new.status_code == 201
+    assert new.json()["id"] != first.json()["id"]
+
+
+def test_a_refund_of_the_same_amount_within_the_hour_is_a_duplicate(sim, api):
+    payment_id = paid(sim, api)
+    api.post(f"/payments/{payment_id}/refunds", json=refund_of("5.00"))
+
+    duplicate = api.post(f"/payments/{payment_id}/refunds", json=refund_of("5.00"))
+    long_description = api.post(f"/payments/{payment_id}/refunds", json=refund_of("6.00", description="x" * 141))
+
+    assert (duplicate.status_code, duplicate.json()["detail"]) == (409, "A duplicate refund has been detected")
+    assert (long_description.status_code, long_description.json()["field"]) == (422, "description")
+
+
+def test_drawn_faults_reach_the_refund_routes_only_and_a_lost_answer_still_refunds(sim, api):
+    payment_id = paid(sim, api)
+    httpx.post(f"{sim.url}/_sim/rate-faults", json={"rate_503": 1.0, "seed": 3}).raise_for_status()
+    unavailable = api.get(f"/payments/{payment_id}/refunds")
+    payment = api.get(f"/payments/{payment_id}")
+    httpx.post(f"{sim.url}/_sim/rate-faults", json={"rate_lost_answer": 1.0}).raise_for_status()
+    with pytest.raises(httpx.RemoteProtocolError):
+        api.post(f"/payments/{payment_id}/refunds", json=refund_of("5.00"))
+    shown = httpx.get(f"{sim.url}/_sim/rate-faults").json()
+
+    assert (unavailable.status_code, unavailable.json()["status"]) == (503, 503)
+    assert payment.status_code == 200
+    assert httpx.get(f"{sim.url}/_sim/stats").json()["refunds"] == 1
+    assert shown["drawn"] == {"429": 0, "503": 1, "lost_answer": 1}
+
+
+def test_a_failed_refund_no_longer_counts_as_refunded(sim, api):
+    payment_id = paid(sim, api)
+    refund = api.post(f"/payments/{payment_id}/refunds", json=refund_of("5.00")).json()
+
+    failed = control(sim, f"payments/{payment_id}/refunds/{refund['id']}/status", {"status": "failed"})
+    final = control(sim, f"payments/{payment_id}/refunds/{refund['id']}/status", {"status": "refunded"})
+    unknown = control(sim, f"payments/{payment_id}/refunds/re_unknown/status", {"status": "failed"})
+    again = api.post(f"/payments/{payment_id}/refunds", json=refund_of("5.00"))
+    shown = api.get(f"/payments/{payment_id}").json()
+
+    assert failed.json()["status"] == "failed"
+    assert (final.status_code, unknown.status_code) == (422, 404)
+    assert again.status_code == 201
+    assert shown["amountRefunded"] == {"currency": "EUR", "value": "5.00"}

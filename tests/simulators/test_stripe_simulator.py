@@ -424,3 +424,95 @@ def test_the_stripe_librarys_own_verification_accepts_the_signature(sim, api, re
     event = stripe.Webhook.construct_event(delivery.body, delivery.headers["stripe-signature"], WEBHOOK_SECRET)
 
     assert event.type == "payment_intent.succeeded"
+
+
+def paid_intent(sim: StripeSimulator, api: httpx.Client) -> str:
+    intent = create(api)
+    control(sim, f"payment_intents/{intent['id']}/succeed")
+    return str(intent["id"])
+
+
+def test_refunds_are_listed_newest_first_a_page_at_a_time_with_their_metadata(sim, api):
+    intent_id = paid_intent(sim, api)
+    other_id = paid_intent(sim, api)
+    made = [
+        api.post(
+            "/v1/refunds",
+            data={"payment_intent": intent_id, "amount": str(cents), "metadata[koppel_refund]": f"k{cents}"},
+        ).json()
+        for cents in (100, 200, 300)
+    ]
+    api.post("/v1/refunds", data={"payment_intent": other_id, "amount": "100"})
+
+    first = api.get("/v1/refunds", params={"payment_intent": intent_id, "limit": "2"}).json()
+    rest = api.get(
+        "/v1/refunds", params={"payment_intent": intent_id, "limit": "2", "starting_after": first["data"][-1]["id"]}
+    ).json()
+    unknown = api.get("/v1/refunds", params={"payment_intent": intent_id, "starting_after": "re_unknown"})
+    bad_limit = api.get("/v1/refunds", params={"limit": "101"})
+
+    assert (first["object"], first["url"], first["has_more"], rest["has_more"]) == ("list", "/v1/refunds", True, False)
+    assert [r["id"] for r in first["data"] + rest["data"]] == [r["id"] for r in reversed(made)]
+    assert [r["metadata"] for r in rest["data"]] == [{"koppel_refund": "k100"}]
+    assert {r["payment_intent"] for r in first["data"]} == {intent_id}
+    assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "resource_missing")
+    assert bad_limit.json()["error"]["code"] == "parameter_invalid_integer"
+
+
+def test_an_idempotency_key_is_kept_for_24_hours():
+    now = [1_790_000_000.0]
+    with (
+        StripeSimulator(api_key=API_KEY, clock=lambda: now[0]) as sim,
+        httpx.Client(base_url=sim.url, headers={"Authorization": f"Bearer {API_KEY}"}, timeout=10) as api,
+    ):
+        intent_id = paid_intent(sim, api)
+        refund = {"payment_intent": intent_id, "amount": "500"}
+        key = {"Idempotency-Key": "koppel-cm-1"}
+        first = api.post("/v1/refunds", data=refund, headers=key)
+        now[0] += 24 * 3600 - 1
+        replayed = api.post("/v1/refunds", data=refund, headers=key)
+        now[0] += 1
+        new = api.post("/v1/refunds", data=refund, headers=key)
+
+    assert replayed.json()["id"] == first.json()["id"]
+    assert new.status_code == 200
+    assert "Idempotent-Replayed" not in new.headers
+    assert new.json()["id"] != first.json()["id"]
+
+
+def test_drawn_faults_reach_the_refund_routes_only_and_a_lost_answer_still_refunds(sim, api):
+    intent_id = paid_intent(sim, api)
+    too_high = httpx.post(f"{sim.url}/_sim/rate-faults", json={"rate_429": 0.6, "rate_503": 0.6})
+    httpx.post(f"{sim.url}/_sim/rate-faults", json={"rate_429": 1.0}).raise_for_status()
+    limited = api.post("/v1/refunds", data={"payment_intent": intent_id, "amount": "100"})
+    intent = api.get(f"/v1/payment_intents/{intent_id}")
+    httpx.post(f"{sim.url}/_sim/rate-faults", json={"rate_429": 0.0, "rate_lost_answer": 1.0}).raise_for_status()
+    with pytest.raises(httpx.RemoteProtocolError):
+        api.post("/v1/refunds", data={"payment_intent": intent_id, "amount": "100"})
+    shown = httpx.delete(f"{sim.url}/_sim/rate-faults").json()
+
+    assert too_high.status_code == 400
+    assert (limited.status_code, limited.json()["error"]["code"]) == (429, "rate_limit")
+    assert intent.status_code == 200
+    assert httpx.get(f"{sim.url}/_sim/stats").json()["refunds"] == 1
+    assert shown == {
+        "rates": {"rate_429": 0.0, "rate_503": 0.0, "rate_lost_answer": 0.0, "seed": None},
+        "drawn": {"429": 0, "503": 0, "lost_answer": 0},
+    }
+
+
+def test_a_refund_can_fail_and_give_its_amount_back_and_a_refused_parameter_keeps_no_answer(sim, api):
+    intent_id = paid_intent(sim, api)
+    key = {"Idempotency-Key": "koppel-cm-2"}
+    invalid = api.post("/v1/refunds", data={"payment_intent": intent_id, "amount": "-5"}, headers=key)
+    refund = api.post("/v1/refunds", data={"payment_intent": intent_id, "amount": "2495"}, headers=key).json()
+
+    failed = control(sim, f"refunds/{refund['id']}/status", {"status": "failed"})
+    final = control(sim, f"refunds/{refund['id']}/status", {"status": "succeeded"})
+    charge = api.get(f"/v1/payment_intents/{intent_id}", params={"expand[]": "latest_charge"}).json()["latest_charge"]
+
+    assert invalid.json()["error"]["code"] == "parameter_invalid_integer"
+    assert refund["amount"] == 2495
+    assert failed.json()["status"] == "failed"
+    assert final.status_code == 400
+    assert (charge["amount_refunded"], charge["refunded"]) == (0, False)

@@ -26,15 +26,18 @@ import pytest
 from domain.payments.refund import RefundLine
 from integrations.businesscentral.api import BusinessCentralApi
 from integrations.businesscentral.client import BusinessCentralClient
+from integrations.businesscentral.credit_memos import credit_memo
 from integrations.businesscentral.payment_journal import BusinessCentralPaymentJournal
+from integrations.businesscentral.posted_credit_memos import BusinessCentralPostedCreditMemos
 from integrations.businesscentral.refund_journal import BusinessCentralRefundJournal
 from integrations.businesscentral.shipments import BusinessCentralShipments
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
 from localdev.demo import DEMO_SETTINGS
 from localdev.simulators.businesscentral import refunds as simulated_refunds
-from localdev.simulators.businesscentral.payments_schema import CUSTOMER_REFUND
+from localdev.simulators.businesscentral.payments_schema import CUSTOMER_REFUND, KOPPEL_POSTED_SALES_CREDIT_MEMO
 from localdev.simulators.businesscentral.release_page import RELEASE_SALES_ORDER
+from localdev.simulators.businesscentral.schema import EntityType
 from localdev.simulators.businesscentral.server import BusinessCentralSimulator
 from localdev.simulators.businesscentral.shipments_schema import KOPPEL_SALES_SHIPMENT
 
@@ -42,6 +45,7 @@ EXTENSION = Path(__file__).resolve().parents[2] / "bc-extension"
 RELEASE_PAGE = EXTENSION / "src" / "KoppelSalesOrderRelease.Page.al"
 REFUND_PAGE = EXTENSION / "src" / "KoppelCustomerRefunds.Page.al"
 SHIPMENT_PAGE = EXTENSION / "src" / "KoppelSalesShipments.Page.al"
+POSTED_CREDIT_MEMO_PAGE = EXTENSION / "src" / "KoppelPostedSalesCreditMemos.Page.al"
 BASE = "https://bc.test/v2.0/tenant/production/api"
 COMPANY = "companies(c0ffee00-0000-0000-0000-000000000001)"
 JOURNAL_ID = "10000000-0000-0000-0000-000000000001"
@@ -319,7 +323,13 @@ def simulated_shipment_problems(page: ApiPage) -> list[str]:
         problems.append(f"the simulator serves {KOPPEL_SALES_SHIPMENT.set_name} elsewhere than {page.path}")
     if any(page.entity_set not in route for route in routes):
         problems.append(f"the simulator's routes {routes} are not {page.entity_set}")
-    served = {prop.name: prop for prop in KOPPEL_SALES_SHIPMENT.props}
+    return problems + served_field_problems(page, KOPPEL_SALES_SHIPMENT)
+
+
+def served_field_problems(page: ApiPage, entity: EntityType) -> list[str]:
+    """The simulator's entity type serves exactly the page's fields, a page variable where the page has one."""
+    problems: list[str] = []
+    served = {prop.name: prop for prop in entity.props}
     problems.extend(
         f"the simulator serves {n}, the page does not declare it" for n in sorted(served - page.fields.keys())
     )
@@ -332,6 +342,45 @@ def simulated_shipment_problems(page: ApiPage) -> list[str]:
         if served[name].page_variable == page.fields[name].is_table_field
     )
     return problems
+
+
+def posted_credit_memo_problems(page: ApiPage) -> list[str]:
+    """What Koppel's posted credit memo question and the simulator's page use that the AL page does not declare;
+    the page is read-only and lives where KOPPEL_BC_REFUND_API points (the refund page's group)."""
+    problems: list[str] = []
+    configured = DEMO_SETTINGS["KOPPEL_BC_REFUND_API"]
+    if configured != page.path:
+        problems.append(f"Koppel is configured for {configured}, the page is {page.path}")
+    memo = credit_memo({"id": str(uuid.uuid4()), "number": "S-CR1", "status": "Open"})
+    recorded = Recorded()
+    BusinessCentralPostedCreditMemos(recorded.client(), f"{BASE}/{page.path}/{COMPANY}").is_posted(memo)
+    calls = recorded.to(page.path)
+    if [r.method for r in calls] != ["GET"]:
+        problems.append(f"expected one GET of the posted credit memo page, got {[(r.method, r.url) for r in calls]}")
+    problems.extend(problem for request in calls for problem in refund_request_problems(page, request))
+    if page.insert_allowed or page.modify_allowed or page.delete_allowed:
+        problems.append("the posted credit memo page must be read-only")
+    routes = [route for route in simulator_pages().get(page.path, []) if page.entity_set in route]
+    if KOPPEL_POSTED_SALES_CREDIT_MEMO.set_name != page.entity_set or not routes:
+        problems.append(f"the simulator serves {KOPPEL_POSTED_SALES_CREDIT_MEMO.set_name} elsewhere than {page.path}")
+    return problems + served_field_problems(page, KOPPEL_POSTED_SALES_CREDIT_MEMO)
+
+
+def test_the_posted_credit_memo_page_declares_what_koppel_reads_and_the_simulator_serves() -> None:
+    assert posted_credit_memo_problems(parse_api_page(POSTED_CREDIT_MEMO_PAGE.read_text())) == []
+
+
+@pytest.mark.parametrize("removed", ["draftCreditMemoId", "number", "postingDate"])
+def test_a_field_missing_from_the_posted_credit_memo_page_is_found(removed: str) -> None:
+    source = POSTED_CREDIT_MEMO_PAGE.read_text()
+    start = source.index(f"field({removed};")
+    without = source[:start] + source[_block_end(source, source.index("{", start)) :]
+    assert any(removed in problem for problem in posted_credit_memo_problems(parse_api_page(without)))
+
+
+def test_a_posted_credit_memo_page_that_allows_writes_is_found() -> None:
+    source = POSTED_CREDIT_MEMO_PAGE.read_text().replace("InsertAllowed = false;", "")
+    assert "the posted credit memo page must be read-only" in posted_credit_memo_problems(parse_api_page(source))
 
 
 def test_the_shipment_page_declares_what_koppel_reads_and_the_simulator_serves() -> None:
@@ -382,5 +431,7 @@ def test_the_manifest_is_an_extension_that_covers_its_objects() -> None:
     ranges = [(r["from"], r["to"]) for r in manifest["idRanges"]]
     assert all(any(low <= int(number) <= high for low, high in ranges) for _, number in objects)
     permissions = (EXTENSION / "src" / "KoppelAPI.PermissionSet.al").read_text()
-    for found in _PAGE.finditer(RELEASE_PAGE.read_text() + REFUND_PAGE.read_text() + SHIPMENT_PAGE.read_text()):
+    pages = "".join(path.read_text() for path in sorted((EXTENSION / "src").glob("*.Page.al")))
+    assert len(_PAGE.findall(pages)) == 4
+    for found in _PAGE.finditer(pages):
         assert f'page "{found.group(2)}" = X' in permissions

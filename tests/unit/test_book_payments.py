@@ -16,16 +16,18 @@ from domain.errors import AmbiguousWriteError, BusinessCentralRejected, Retryabl
 from domain.invoices.credit_memo import BcCreditMemo
 from domain.invoices.invoice import BcInvoice
 from domain.invoices.track_invoices import InvoiceTracking
-from domain.models import WebOrderKey
+from domain.models import PaymentKey, WebOrderKey
 from domain.payments.booking import BookingState, PaymentLine
 from domain.payments.payment import Money, Payment, PaymentStatus
 from domain.payments.record import MatchStatus, PaymentRecord
 from domain.payments.refund import RefundLine
+from domain.refunds.record import CreditMemoRefund, RefundPart, RefundState
 from tests.fakes import (
     FixedClock,
     MemoryInvoices,
     MemoryOrders,
     MemoryPayments,
+    MemoryRefunds,
     MemorySyncRuns,
     MemorySyncState,
     order_in_bc,
@@ -122,6 +124,7 @@ class World:
         self.invoices, self.journal, self.runs = MemoryInvoices(), Journal(), MemorySyncRuns()
         self.credit_memos = CreditMemos()
         self.refunds = Refunds(self.journal)
+        self.credit_memo_refunds = MemoryRefunds()
         self.booking = PaymentBooking(
             tracking=InvoiceTracking(
                 invoices=self.invoices,
@@ -139,7 +142,30 @@ class World:
             batch=500,
             credit_memo_wait=timedelta(days=14),
             refunds=self.refunds if refund_api else None,
+            credit_memo_refunds=self.credit_memo_refunds,
         )
+
+    def refunded_from_bc(self, memo: BcCreditMemo, *parts: tuple[str, str]) -> None:
+        """Koppel refunded the credit memo from BC, `parts` (payment id, amount) each taken on by Mollie."""
+        euros = [Money(amount=Decimal(amount), currency="EUR") for _, amount in parts]
+        refund = CreditMemoRefund(
+            credit_memo_id=memo.id,
+            credit_memo_number=memo.number,
+            order=ORDER,
+            credited=Money(amount=sum((each.amount for each in euros), Decimal(0)), currency="EUR"),
+            parts=[
+                RefundPart(
+                    payment=PaymentKey(provider="mollie", account="main", payment_id=payment),
+                    amount=money,
+                    refund_id=f"re_{payment}",
+                )
+                for (payment, _), money in zip(parts, euros, strict=True)
+            ],
+            state=RefundState.DONE,
+            first_seen_at=self.clock.now(),
+            updated_at=self.clock.now(),
+        )
+        self.credit_memo_refunds.write(refund, None)
 
     def order_in_bc(self, key: WebOrderKey = ORDER) -> None:
         order_in_bc(self.orders, key, document(key))
@@ -639,6 +665,46 @@ def test_a_refund_after_booking_is_booked_against_the_credit_memo():
         Decimal("12.50"),
     )
     assert (record.booked_in_bc, record.to_book, record.booking_problem) == (Decimal("17.50"), False, "")
+
+
+def test_a_refund_covering_two_credit_memos_is_booked_as_a_line_against_each():
+    """Two credit memos refunded from one payment before a run books them (as the refunds from BC do): one line
+    capped at the first credit memo, the next run's line against the second, so neither stays open."""
+    world = World(refund_api=True)
+    _booked_then(world, refunded="25.00")
+    first, second = world.credited("10.00"), world.credited("15.00")
+
+    book_payments(world.booking)
+    book_payments(world.booking)
+    book_payments(world.booking)
+
+    assert [(line.applies_to_credit_memo_id, line.amount) for line in world.journal.refunds] == [
+        (first.id, Decimal("10.00")),
+        (second.id, Decimal("15.00")),
+    ]
+    assert world.record("tr_1").booked_in_bc == Decimal("5.00")
+
+
+def test_koppels_refunds_from_bc_are_booked_against_the_credit_memo_each_was_for():
+    """Credit memo A (10.00) refunded from tr_1; credit memo B (18.00) from tr_1 (2.00) and tr_2 (16.00): each
+    payment's refund lines go to the credit memos Koppel refunded from it, never to the first open one."""
+    world = World(refund_api=True)
+    world.order_in_bc()
+    world.invoiced()
+    world.matched("tr_1", "14.00")
+    world.matched("tr_2", "16.00")
+    book_payments(world.booking)
+    world.matched("tr_1", "14.00", refunded="12.00")
+    world.matched("tr_2", "16.00", refunded="16.00")
+    first, second = world.credited("10.00"), world.credited("18.00")
+    world.refunded_from_bc(first, ("tr_1", "10.00"))
+    world.refunded_from_bc(second, ("tr_1", "2.00"), ("tr_2", "16.00"))
+
+    for _ in range(3):
+        book_payments(world.booking)
+
+    lines = sorted((line.applies_to_credit_memo_id, line.amount) for line in world.journal.refunds)
+    assert lines == [(first.id, Decimal("10.00")), (second.id, Decimal("2.00")), (second.id, Decimal("16.00"))]
 
 
 def test_a_credit_memo_naming_only_its_invoice_is_found_through_the_invoice():

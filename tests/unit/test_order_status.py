@@ -278,7 +278,7 @@ def test_the_expected_delivery_of_two_parcels_is_the_later_one_still_under_way()
     assert view.expected_delivery == ExpectedDelivery(on=date(2026, 12, 9), source=EstimateSource.CARRIER)
 
 
-def test_invoiced_paid_and_returned_are_facts_beside_the_progress():
+def test_invoiced_paid_returned_and_refunded_are_facts_beside_the_progress():
     invoice = BcInvoice(
         id="i1",
         number="S-INV1",
@@ -304,6 +304,9 @@ def test_invoiced_paid_and_returned_are_facts_beside_the_progress():
     assert status_of(invoiced, payments=[payment("100.00")]).paid is False
     assert status_of(record().with_invoices([invoice.model_copy(update={"status": "Paid"})])).paid is True
     assert status_of(invoiced.with_credit_memos([memo])).returned is True
+    assert status_of(invoiced, payments=[payment("484.00")]).refunded is False
+    refunded = payment("484.00").model_copy(update={"refunded": Decimal("84.00")})
+    assert status_of(invoiced, payments=[refunded]).refunded is True
 
 
 def test_every_carrier_phase_puts_a_parcel_on_a_step():
@@ -324,6 +327,8 @@ def test_the_customer_answer_gives_status_expected_date_and_each_shipments_track
         "orderNumber": "1001",
         "status": "partly_shipped",
         "expectedDeliveryDate": "2026-12-20",
+        "returned": False,
+        "refunded": False,
         "shipments": [
             {
                 "shipmentNumber": "S-SHPT1",

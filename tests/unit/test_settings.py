@@ -56,6 +56,24 @@ def test_a_document_prefix_is_per_shop(environment):
     assert Settings().document_prefixes() == {"woocommerce:shop-a": "", "woocommerce:shop-b": "B-"}
 
 
+def test_refunds_come_from_the_shop_unless_a_shop_says_bc(environment):
+    environment.setenv("KOPPEL_PORTAL_SECRET", "whsec_portal")
+    environment.setenv("KOPPEL_WOOCOMMERCE_SHOPS", "shop-a,shop-b")
+    environment.setenv("KOPPEL_WOOCOMMERCE_SECRET_SHOP_A", "x")
+    environment.setenv("KOPPEL_WOOCOMMERCE_SECRET_SHOP_B", "y")
+    assert Settings().refunds_from_bc() == frozenset()
+    environment.setenv("KOPPEL_WOOCOMMERCE_REFUND_ORIGIN_SHOP_B", " BC ")
+    assert Settings().refunds_from_bc() == {("woocommerce", "shop-b")}
+
+
+def test_a_refund_origin_other_than_shop_or_bc_is_refused_naming_the_shop(environment):
+    environment.setenv("KOPPEL_WOOCOMMERCE_SHOPS", "shop-a")
+    environment.setenv("KOPPEL_WOOCOMMERCE_SECRET_SHOP_A", "x")
+    environment.setenv("KOPPEL_WOOCOMMERCE_REFUND_ORIGIN_SHOP_A", "both")
+    with pytest.raises(ValueError, match="woocommerce:shop-a=both"):
+        Settings().refunds_from_bc()
+
+
 def test_a_missing_required_setting_is_named(monkeypatch):
     for name in REQUIRED:
         monkeypatch.delenv(name, raising=False)

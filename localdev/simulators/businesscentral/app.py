@@ -19,6 +19,7 @@ from localdev.simulators.businesscentral.faults import Fault, FaultPlan, FaultSe
 from localdev.simulators.businesscentral.invoice_controls import InvoiceControls
 from localdev.simulators.businesscentral.limits import Limits, LimitSettings
 from localdev.simulators.businesscentral.paths import entity_of
+from localdev.simulators.businesscentral.posted_credit_memo_page import PostedCreditMemoPage
 from localdev.simulators.businesscentral.published import PublishedServices, service_of
 from localdev.simulators.businesscentral.refund_api import RefundApi
 from localdev.simulators.businesscentral.release_page import release_orders
@@ -51,6 +52,7 @@ class Simulation:
         self.api = BusinessCentralApi(store, config.page_size, self.webhooks)
         self.refund_api = RefundApi(self.api.payments, config.page_size)
         self.shipment_page = ShipmentPage(store, config.page_size)
+        self.posted_credit_memo_page = PostedCreditMemoPage(store, config.page_size)
         company_name = store.companies.values()[0]["name"]
         self.published = PublishedServices(store, company_name, config.page_size, config.price_lines_modified_at)
         self.controls = CatalogControls(store)
@@ -83,6 +85,9 @@ class Simulation:
         shipment_page = "/v2.0/{tenant}/{environment}/api/koppel/shipping/v1.0/companies({company})/salesShipments"
         app.router.add_route("*", shipment_page, self.serve_shipment_page)
         app.router.add_route("*", shipment_page + "({shipment})", self.serve_shipment_page)
+        memo_page = "/v2.0/{tenant}/{environment}/api/koppel/payments/v1.0/companies({company})/postedSalesCreditMemos"
+        app.router.add_route("*", memo_page, self.serve_posted_credit_memos)
+        app.router.add_route("*", memo_page + "({memo})", self.serve_posted_credit_memos)
         self.controls.routes(app)
         self.documents.routes(app)
         InvoiceControls(self.api.store).routes(app)
@@ -131,6 +136,15 @@ class Simulation:
             return self.shipment_page.handle(request)
 
         return await self._guarded(request, "koppel/shipping/salesShipments", call)
+
+    async def serve_posted_credit_memos(self, request: web.Request) -> web.StreamResponse:
+        """Koppel's own API page postedSalesCreditMemos (koppel/payments/v1.0): the same token, limits and faults as
+        the API."""
+
+        async def call() -> web.StreamResponse:
+            return self.posted_credit_memo_page.handle(request)
+
+        return await self._guarded(request, "koppel/payments/postedSalesCreditMemos", call)
 
     async def serve_odata(self, request: web.Request) -> web.StreamResponse:
         """Published OData v4 web services: the same token, limits and faults as the API."""

@@ -23,9 +23,9 @@ from typing import Any
 from aiohttp import web
 
 from localdev.simulators.businesscentral.catalog_schema import DOCUMENT_STATUSES
+from localdev.simulators.businesscentral.credit_memos import post_credit_memo
 from localdev.simulators.businesscentral.errors import BCError, bad_request, dialog, missing_reference
 from localdev.simulators.businesscentral.inventory import Movement, book, check_target
-from localdev.simulators.businesscentral.invoicing import post_credit_memo
 from localdev.simulators.businesscentral.item_units import qty_per_unit
 from localdev.simulators.businesscentral.purchase_orders import (
     VENDORS,

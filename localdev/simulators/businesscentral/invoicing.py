@@ -1,4 +1,5 @@
-"""Posting sales: shipAndInvoice turns an order into a posted salesInvoice; credit memos; the customer ledger."""
+"""Posting sales: shipAndInvoice turns an order into a posted salesInvoice; the customer ledger (credit memos are in
+credit_memos.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from decimal import Decimal
 
 from localdev.simulators.businesscentral.errors import dialog
 from localdev.simulators.businesscentral.inventory import QUANTITY_PLACES
-from localdev.simulators.businesscentral.pricing import apply_discount_percent, cents, dec, recalculate
+from localdev.simulators.businesscentral.pricing import apply_discount_percent, dec, recalculate
 from localdev.simulators.businesscentral.sales_orders import SalesOrders
-from localdev.simulators.businesscentral.schema import EMPTY_GUID
 from localdev.simulators.businesscentral.shipments import PAYMENT_TERMS_DAYS, post_shipment
 from localdev.simulators.businesscentral.store import LedgerEntry, Record, Store
 
@@ -21,7 +21,7 @@ Draft, or In Review while pending approval), with remainingAmount = their full a
 src/Layers/W1/BaseApp/Integration/Entity/SalesInvoiceAggregator.Codeunit.al, APIV2SalesInvoices.Page.al
 GetRemainingAmount)."""
 _ZERO = Decimal(0)
-_HEADER_COPY = (
+HEADER_COPY = (
     "externalDocumentNumber",
     "customerId",
     "customerNumber",
@@ -120,44 +120,6 @@ def _add_invoice_entry(store: Store, invoice: Record) -> None:
     )
 
 
-def post_credit_memo(store: Store, invoice: Record, amount: Decimal | None, apply: bool, posting_date: date) -> Record:
-    """A posted salesCreditMemo for (part of) `invoice`, incl. VAT in the invoice's VAT ratio; applied to the invoice
-    (its remainingAmount goes down) or left open on the customer's account."""
-    if invoice["status"] in UNPOSTED:
-        raise dialog(f"Sales Invoice {invoice['number']} is not posted: there is nothing to credit.")
-    total = dec(invoice["totalAmountIncludingTax"])
-    amount = total if amount is None else amount
-    if not _ZERO < amount <= total:
-        raise dialog(f"The credit memo amount must be between 0 and {total}.")
-    excluding = cents(amount * dec(invoice["totalAmountExcludingTax"]) / total) if total else amount
-    memo: Record = {field: invoice[field] for field in _HEADER_COPY}
-    memo.update(
-        id=str(uuid.uuid4()),
-        number=store.credit_memo_numbers.next(),
-        creditMemoDate=posting_date.isoformat(),
-        postingDate=posting_date.isoformat(),
-        dueDate=posting_date.isoformat(),
-        discountAmount=0.0,
-        totalAmountExcludingTax=float(excluding),
-        totalTaxAmount=float(amount - excluding),
-        totalAmountIncludingTax=float(amount),
-        invoiceId=invoice["id"] if apply else EMPTY_GUID,
-        invoiceNumber=invoice["number"] if apply else "",
-    )
-    applied = apply_to_invoice(store, invoice, amount) if apply else _ZERO
-    memo["status"] = "Paid" if applied == amount else "Open"
-    stored = store.sales_credit_memos.add(memo)
-    add_ledger_entry(
-        store,
-        invoice["billToCustomerId"],
-        stored,
-        document_type="Credit Memo",
-        amount=-amount,
-        remaining=applied - amount,
-    )
-    return stored
-
-
 def apply_to_invoice(store: Store, invoice: Record, amount: Decimal) -> Decimal:
     """Apply a credit of `amount` to the invoice's open entry; what was applied (at most its remainingAmount). Only a
     change of status stamps the invoice (new ETag, lastModifiedDateTime, a webhook notification): remainingAmount is
@@ -206,7 +168,7 @@ def _uninvoiced(line: Record) -> float:
 
 def _new_invoice(store: Store, order: Record, posting_date: date, complete: bool) -> Record:
     """The invoice header; the order's invoice discount is carried only when the whole order is invoiced at once."""
-    invoice: Record = {field: order[field] for field in _HEADER_COPY}
+    invoice: Record = {field: order[field] for field in HEADER_COPY}
     invoice.update(
         id=str(uuid.uuid4()),
         number=store.invoice_numbers.next(),

@@ -168,6 +168,23 @@ CUSTOMER_REFUND = EntityType(
 """Not standard BC: Koppel's own API page (koppel/payments/v1.0) over Gen. Journal Lines of Document Type Refund in a
 customer payment journal; see PAYMENTS.md."""
 
+KOPPEL_POSTED_SALES_CREDIT_MEMO = EntityType(
+    "postedSalesCreditMemo",
+    "postedSalesCreditMemos",
+    (
+        ro("id", Kind.GUID),
+        ro("draftCreditMemoId", Kind.GUID),
+        ro("number"),
+        ro("externalDocumentNumber"),
+        ro("postingDate", Kind.DATE),
+        ro("lastModifiedDateTime", Kind.DATETIME),
+    ),
+    namespace="koppel.payments",
+)
+"""Not standard BC: Koppel's read-only page 50103 (koppel/payments/v1.0) over table 114 "Sales Cr.Memo Header": the
+posted credit memos only (salesCreditMemos lists unposted ones too). `id` is the header's own SystemId,
+`draftCreditMemoId` the id of the unposted credit memo it was posted from, which salesCreditMemos keeps serving."""
+
 SUBSCRIPTION = EntityType(
     "subscription",
     "subscriptions",

@@ -3,7 +3,8 @@ Document Type Refund in a customer payment journal, applied to a posted sales cr
 standard post action.
 
 As a partner would write it: the customer is filled from the credit memo when none is given, an unknown journal,
-customer or credit memo and a credit memo of another customer are refused at once (messages assumed), and posting
+customer or credit memo (an unposted one too: the page looks it up as GetSalesCrMemoHeaderFromId does, by either of
+its ids) and a credit memo of another customer are refused at once (messages assumed), and posting
 checks that the amount is positive (a refund debits the customer) and the customer is set.
 """
 
@@ -13,6 +14,7 @@ import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from localdev.simulators.businesscentral.credit_memos import api_id, posted_credit_memo
 from localdev.simulators.businesscentral.errors import dialog
 from localdev.simulators.businesscentral.invoicing import add_ledger_entry
 from localdev.simulators.businesscentral.payments_schema import CUSTOMER_REFUND
@@ -123,7 +125,8 @@ class CustomerRefunds:
         memo_id = str(values.get("appliesToCreditMemoId", EMPTY_GUID))
         if memo_id == EMPTY_GUID:
             return
-        memo = self.store.sales_credit_memos.get(memo_id)
+        header = posted_credit_memo(self.store, memo_id)
+        memo = self.store.sales_credit_memos.get(api_id(header)) if header is not None else None
         if memo is None:
             raise dialog(CREDIT_MEMO_UNKNOWN)
         if line["customerId"] == EMPTY_GUID:

@@ -25,6 +25,7 @@ from localdev.simulators.businesscentral.payments_schema import (
     CUSTOMER_PAYMENT_JOURNAL,
     CUSTOMER_REFUND,
     JOURNAL,
+    KOPPEL_POSTED_SALES_CREDIT_MEMO,
     SALES_CREDIT_MEMO,
     SALES_INVOICE,
     SALES_INVOICE_LINE,
@@ -172,6 +173,9 @@ class Store:
     sales_invoices: Table = field(default_factory=lambda: Table(SALES_INVOICE))
     invoice_lines: dict[str, Table] = field(default_factory=dict)
     sales_credit_memos: Table = field(default_factory=lambda: Table(SALES_CREDIT_MEMO))
+    """As salesCreditMemos lists them: posted, and unposted ones (Sales Header of type Credit Memo)."""
+    posted_credit_memos: Table = field(default_factory=lambda: Table(KOPPEL_POSTED_SALES_CREDIT_MEMO))
+    """Table 114 "Sales Cr.Memo Header" by its own SystemId: one row per posted credit memo (Koppel's page)."""
     customer_payment_journals: Table = field(default_factory=lambda: Table(CUSTOMER_PAYMENT_JOURNAL))
     journals: Table = field(default_factory=lambda: Table(JOURNAL))
     """General journal batches (template ALGEMEEN); `journals({id})` also finds a customer payment journal."""
@@ -184,6 +188,7 @@ class Store:
     draft_invoice_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("D-INV", 102000))
     """Unposted sales invoices (Sales Header of type Invoice) have their own series."""
     credit_memo_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("S-CR", 104000))
+    draft_credit_memo_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("D-CR", 104000))
     payment_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("G0", 2000))
     sales_shipments: Table = field(default_factory=lambda: Table(SALES_SHIPMENT))
     shipment_lines: dict[str, Table] = field(default_factory=dict)

@@ -34,6 +34,12 @@ from localdev.simulators.mollie.payments import (
 )
 from localdev.simulators.mollie.webhooks import Dispatcher, EventTarget
 from localdev.simulators.provider import FAULTS_RULE, Faults, add_fault_controls, count_call, json_object
+from localdev.simulators.provider_calls import (
+    DrawnFaults,
+    IdempotentAnswers,
+    add_drawn_fault_controls,
+    with_drawn_fault,
+)
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -44,13 +50,20 @@ CURRENCY = re.compile(r"^[A-Z]{3}$")
 MISSING_KEY = "Missing authentication, or failed to authenticate"
 API_KEY_PREFIXES = ("test_", "live_")
 """An API key; an organization access token starts `access_` (docs.mollie.com/reference/authentication)."""
+IDEMPOTENCY_WINDOW_S = 3600.0
+"""Mollie keeps an idempotency key's answer for one hour (mollie/api-documentation source/overview/
+api-idempotency.rst, since 2022-12-07)."""
+REFUNDS_PAGE = re.compile(r"^/v2/payments/[^/]+/refunds$")
+DEFAULT_LIMIT, MAX_LIMIT = 50, 250
+MAX_DESCRIPTION, MAX_METADATA_BYTES = 140, 1024
 
 
 class MollieAccount:
     """All state of one simulated Mollie account; every coroutine runs on the server's loop."""
 
-    def __init__(self, api_key: str, seed: int, dispatcher: Dispatcher) -> None:
+    def __init__(self, api_key: str, seed: int, dispatcher: Dispatcher, clock: Callable[[], float]) -> None:
         self.api_key = api_key
+        self.clock = clock
         self.mode = "live" if api_key.startswith("live_") else "test"
         self.base_url = ""
         self.ids = Ids(seed)
@@ -58,6 +71,9 @@ class MollieAccount:
         self.faults = Faults(503)
         """The next `count` API calls answer `status` (500 or 503) in Mollie's error shape."""
         self.calls: Counter[str] = Counter()
+        self.answers = IdempotentAnswers(IDEMPOTENCY_WINDOW_S, clock)
+        self.rate_faults = DrawnFaults(lambda request: bool(REFUNDS_PAGE.match(request.path)))
+        """Drawn faults on creating and listing a payment's refunds, off until `/_sim/rate-faults` sets rates."""
         self.payments: dict[str, Payment] = {}
         self.payment_links: dict[str, PaymentLink] = {}
         self.events: dict[str, dict[str, Any]] = {}
@@ -76,7 +92,9 @@ class MollieAccount:
         app.router.add_post("/_sim/payment-links/{link_id}/pay", self.pay_payment_link)
         app.router.add_post("/_sim/payments/{payment_id}/status", self.set_status)
         app.router.add_post("/_sim/payments/{payment_id}/chargebacks", self.add_chargeback)
+        app.router.add_post("/_sim/payments/{payment_id}/refunds/{refund_id}/status", self.set_refund_status)
         add_fault_controls(app, self.faults, _answer, _json_body, lambda: MollieError(400, FAULTS_RULE))
+        add_drawn_fault_controls(app, self.rate_faults, _answer, lambda message: MollieError(400, message))
         app.router.add_post("/_sim/event-webhook", self.set_event_webhook)
         app.router.add_get("/_sim/stats", self.get_stats)
         app.router.add_get("/_sim/deliveries", self.get_deliveries)
@@ -96,9 +114,19 @@ class MollieAccount:
         return _answer(payment_json(self._payment(request), self.base_url))
 
     async def list_refunds(self, request: web.Request) -> web.Response:
+        """Oldest first, `limit` (1..250, default 50) at a time from the refund `from` names (itself included); the
+        `next` link names the rest."""
         payment = self._payment(request)
-        refunds = [refund_json(payment, refund, self.base_url) for refund in payment.refunds]
-        return _answer(listing("refunds", refunds, f"{self.base_url}{request.path}"))
+        limit = _limit(request.query.get("limit"))
+        refunds = payment.refunds
+        start = request.query.get("from")
+        if start is not None:
+            ids = [refund.id for refund in refunds]
+            refunds = refunds[ids.index(start) :] if start in ids else []
+        own = f"{self.base_url}{request.path}"
+        page = [refund_json(payment, refund, self.base_url) for refund in refunds[:limit]]
+        rest = f"{own}?from={refunds[limit].id}&limit={limit}" if len(refunds) > limit else None
+        return _answer(listing("refunds", page, own, rest))
 
     async def create_refund(self, request: web.Request) -> web.Response:
         """Refunds the given amount, or what remains when no amount is given; calls the webhook again."""
@@ -110,9 +138,7 @@ class MollieAccount:
             if raw_amount is None
             else _amount(raw_amount, "amount")
         )
-        refund = Refund(
-            self.ids.next("re_"), amount, _optional_text(body, "description") or "", body.get("metadata"), _now()
-        )
+        refund = Refund(self.ids.next("re_"), amount, _description(body), _metadata(body), self._now())
         payment.refund(refund)
         answer = refund_json(payment, refund, self.base_url)
         self.dispatcher.classic(payment.id, payment.webhook_url)
@@ -129,12 +155,23 @@ class MollieAccount:
         payment = self._payment(request)
         body = await _json_body(request)
         status = _required_text(body, "status")
-        payment.move_to(status, _optional_text(body, "method") or "ideal", _now())
+        payment.move_to(status, _optional_text(body, "method") or "ideal", self._now())
         answer = payment_json(payment, self.base_url)
         if status in WEBHOOK_STATUSES:
             self.dispatcher.classic(payment.id, payment.webhook_url)
             self.dispatcher.event(self._event(f"payment.{status}", payment.id, answer))
         return _answer(answer)
+
+    async def set_refund_status(self, request: web.Request) -> web.Response:
+        """`{"status": "failed"}`: moves the refund (REFUND_STEPS); a failed or canceled one no longer counts as
+        refunded. No webhook call."""
+        payment = self._payment(request)
+        refund_id = request.match_info["refund_id"]
+        refund = next((each for each in payment.refunds if each.id == refund_id), None)
+        if refund is None:
+            raise MollieError(404, f"No refund exists with token {refund_id}.")
+        refund.move_to(_required_text(await _json_body(request), "status"))
+        return _answer(refund_json(payment, refund, self.base_url))
 
     async def add_chargeback(self, request: web.Request) -> web.Response:
         """`{"amount": "10.00", "reason": {"code": "AC01", "description": "..."}}`; no amount: the full amount."""
@@ -147,7 +184,7 @@ class MollieAccount:
             self.ids.next("chb_"),
             Amount(value, payment.amount.currency),
             reason if isinstance(reason, dict) else None,
-            _now(),
+            self._now(),
         )
         payment.charge_back(chargeback)
         answer = chargeback_json(payment, chargeback, self.base_url)
@@ -173,10 +210,10 @@ class MollieAccount:
         if paid_link.paid_at is not None:
             raise MollieError(422, f"The payment link {paid_link.id} has been paid already", "status")
         method = _optional_text(await _json_body(request), "method") or "ideal"
-        payment = Payment(**payable_fields(paid_link) | {"id": self.ids.next("tr_"), "created_at": _now()})
+        payment = Payment(**payable_fields(paid_link) | {"id": self.ids.next("tr_"), "created_at": self._now()})
         self.payments[payment.id] = payment
-        payment.move_to("paid", method, _now())
-        paid_link.paid_at = _now()
+        payment.move_to("paid", method, self._now())
+        paid_link.paid_at = self._now()
         paid, link_answer = payment_json(payment, self.base_url), payment_link_json(paid_link, self.base_url)
         self.dispatcher.classic(payment.id, payment.webhook_url)
         self.dispatcher.event(self._event("payment.paid", payment.id, paid))
@@ -228,7 +265,7 @@ class MollieAccount:
             Payable(
                 id=self.ids.next(prefix),
                 mode=self.mode,
-                created_at=_now(),
+                created_at=self._now(),
                 amount=_amount(body.get("amount"), "amount"),
                 description=_required_text(body, "description"),
                 redirect_url=_optional_text(body, "redirectUrl"),
@@ -258,15 +295,19 @@ class MollieAccount:
             "id": self.ids.next("event_"),
             "type": kind,
             "entityId": entity_id,
-            "createdAt": timestamp(_now()),
+            "createdAt": timestamp(self._now()),
             "_embedded": {"entity": entity},
         }
         self.events[event["id"]] = event
         return event
 
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), UTC)
+
     @web.middleware
     async def _api_gate(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        """/v2/ calls need `Authorization: Bearer <api key>`; they are counted and may meet a planned fault."""
+        """/v2/ calls need `Authorization: Bearer <api key>`; they are counted and may meet a planned fault, else a
+        drawn one (the refund routes); a POST's answer is kept under its `Idempotency-Key`."""
         if not request.path.startswith("/v2/"):
             return await handler(request)
         count_call(self.calls, request)
@@ -276,15 +317,58 @@ class MollieAccount:
         fault = self.faults.take()
         if fault is not None:
             raise MollieError(fault, "The simulator was told to fail this call")
-        return await handler(request)
+
+        async def carry_out(call: web.Request) -> web.StreamResponse:
+            return await self.answers.answer(call, handler, _key_misused, _key_in_use, _refusal)
+
+        return await with_drawn_fault(self.rate_faults, request, carry_out, _drawn_refusal)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+def _limit(raw: str | None) -> int:
+    if raw is None:
+        return DEFAULT_LIMIT
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise MollieError(400, f"The limit must be a number between 1 and {MAX_LIMIT}", "limit")
+    return int(raw)
+
+
+def _description(body: dict[str, Any]) -> str:
+    """A refund's description: at most 140 characters (docs: create-payment-refund)."""
+    description = _optional_text(body, "description") or ""
+    if len(description) > MAX_DESCRIPTION:
+        raise MollieError(422, f"The description must be at most {MAX_DESCRIPTION} characters", "description")
+    return description
+
+
+def _metadata(body: dict[str, Any]) -> Any:
+    """Any JSON value, up to about 1 kB (docs: create-payment-refund)."""
+    metadata = body.get("metadata")
+    if len(json.dumps(metadata).encode()) > MAX_METADATA_BYTES:
+        raise MollieError(422, "The metadata is too large", "metadata")
+    return metadata
 
 
 def _answer(body: object, status: int = 200) -> web.Response:
     return web.Response(status=status, body=json.dumps(body).encode(), content_type="application/hal+json")
+
+
+def _refusal(error: Exception) -> web.Response | None:
+    return _answer(error.body(), error.status) if isinstance(error, MollieError) else None
+
+
+def _key_misused() -> MollieError:
+    """The same key for another endpoint or other parameters: 400 (the docs give the status, not the words)."""
+    return MollieError(400, "The idempotency key was used before for another request", docs="api-idempotency")
+
+
+def _key_in_use() -> MollieError:
+    """The first call with the key is still being carried out: 409 (the docs give the status, not the words)."""
+    return MollieError(409, "A request with this idempotency key is still being processed", docs="api-idempotency")
+
+
+def _drawn_refusal(status: int) -> MollieError:
+    """A drawn 429 (Mollie's rate limit) or 503 (when many refunds are made at once), nothing done."""
+    return MollieError(status, "Too many requests" if status == 429 else "The service is temporarily unavailable")
 
 
 async def _json_body(request: web.Request) -> dict[str, Any]:

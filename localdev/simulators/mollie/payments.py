@@ -20,6 +20,18 @@ NEXT_STATUSES = {
 """Where a payment can go from each status; paid, failed, canceled and expired are final."""
 WEBHOOK_STATUSES = frozenset({"authorized", "paid", "failed", "canceled", "expired"})
 """Mollie calls the webhook when a payment reaches one of these."""
+REFUND_STEPS = {
+    "queued": frozenset({"pending", "canceled"}),
+    "pending": frozenset({"processing", "refunded", "failed", "canceled"}),
+    "processing": frozenset({"refunded", "failed"}),
+    "refunded": frozenset({"failed"}),
+}
+"""Where a refund can go (source/payments/refunds.rst: canceled only before processing; failed after processing);
+failed and canceled are final."""
+UNDONE = frozenset({"failed", "canceled"})
+DUPLICATE_REFUND_WINDOW = timedelta(hours=1)
+"""A refund of the same amount as another on the payment within the hour is refused as a duplicate (409;
+mollie/api-documentation source/payments/refunds.rst, create-payment-refund.rst)."""
 
 
 class MollieError(Exception):
@@ -31,7 +43,9 @@ class MollieError(Exception):
         403: "Forbidden",
         404: "Not Found",
         405: "Method Not Allowed",
+        409: "Conflict",
         422: "Unprocessable Entity",
+        429: "Too Many Requests",
         500: "Internal Server Error",
         503: "Service Unavailable",
     }
@@ -71,13 +85,24 @@ class Amount:
         return {"currency": self.currency, "value": f"{self.value:.2f}"}
 
 
-@dataclass(frozen=True)
+@dataclass
 class Refund:
     id: str
     amount: Amount
     description: str
     metadata: Any
     created_at: datetime
+    status: str = "pending"
+
+    @property
+    def counts(self) -> bool:
+        """A failed or canceled refund gives the money back: it is not refunded."""
+        return self.status not in UNDONE
+
+    def move_to(self, status: str) -> None:
+        if status not in REFUND_STEPS.get(self.status, frozenset()):
+            raise MollieError(422, f"The refund cannot go from status {self.status} to {status}", "status")
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -120,7 +145,7 @@ class Payment(Payable):
     chargebacks: list[Chargeback] = field(default_factory=list)
 
     def refunded(self) -> Decimal:
-        return sum((refund.amount.value for refund in self.refunds), Decimal(0))
+        return sum((refund.amount.value for refund in self.refunds if refund.counts), Decimal(0))
 
     def charged_back(self) -> Decimal:
         return sum((chargeback.amount.value for chargeback in self.chargebacks), Decimal(0))
@@ -146,6 +171,12 @@ class Payment(Payable):
             raise MollieError(
                 422, f"The refund amount is higher than the amount remaining ({self.remaining():.2f})", "amount"
             )
+        if any(
+            earlier.amount == refund.amount and refund.created_at - earlier.created_at < DUPLICATE_REFUND_WINDOW
+            for earlier in self.refunds
+            if earlier.counts
+        ):
+            raise MollieError(409, "A duplicate refund has been detected")
         self.refunds.append(refund)
 
     def charge_back(self, chargeback: Chargeback) -> None:
@@ -244,14 +275,14 @@ def payment_link_json(paid_link: PaymentLink, base: str) -> dict[str, Any]:
 
 
 def refund_json(payment: Payment, refund: Refund, base: str) -> dict[str, Any]:
-    """A refund stays `pending`: the simulator never pays it out."""
+    """A refund stays `pending` until `/_sim/.../refunds/{id}/status` moves it."""
     own = f"{base}/v2/payments/{payment.id}"
     return {
         "resource": "refund",
         "id": refund.id,
         "mode": payment.mode,
         "amount": refund.amount.json(),
-        "status": "pending",
+        "status": refund.status,
         "createdAt": timestamp(refund.created_at),
         "description": refund.description,
         "metadata": refund.metadata,
@@ -284,10 +315,11 @@ def chargeback_json(payment: Payment, chargeback: Chargeback, base: str) -> dict
     }
 
 
-def listing(kind: str, items: list[dict[str, Any]], own: str) -> dict[str, Any]:
-    """A Mollie list answer: `{count, _embedded: {kind: [...]}, _links}`, one page."""
+def listing(kind: str, items: list[dict[str, Any]], own: str, rest: str | None = None) -> dict[str, Any]:
+    """A Mollie list answer: `{count, _embedded: {kind: [...]}, _links}`; `rest`: the next page's URL."""
+    following = link(rest) if rest is not None else None
     return {
         "count": len(items),
         "_embedded": {kind: items},
-        "_links": {"self": link(own), "previous": None, "next": None, "documentation": link(DOCS, "text/html")},
+        "_links": {"self": link(own), "previous": None, "next": following, "documentation": link(DOCS, "text/html")},
     }

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Self
 
 from localdev.simulators.mollie.app import MollieAccount
@@ -16,7 +17,8 @@ class MollieSimulator(ProviderSimulator[MollieDelivery]):
 
     `time_scale` compresses the webhook retry schedule (10 attempts over about 26 hours at 1.0). Next-gen events
     are sent only when both `event_webhook_url` and `signing_secret` are given (or set through
-    `POST /_sim/event-webhook`). `seed` makes the ids repeat from run to run.
+    `POST /_sim/event-webhook`). `seed` makes the ids repeat from run to run; `clock` gives the times (`createdAt`,
+    the idempotency and duplicate-refund windows).
     """
 
     def __init__(
@@ -30,12 +32,13 @@ class MollieSimulator(ProviderSimulator[MollieDelivery]):
         event_webhook_url: str | None = None,
         signing_secret: str | None = None,
         seed: int = 0,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.api_key = api_key or f"test_{secrets.token_hex(15)}"
         self.signing_secret = signing_secret
         events = EventTarget(event_webhook_url, signing_secret) if event_webhook_url and signing_secret else None
         dispatcher = Dispatcher(time_scale, delivery_timeout_s, retry_delays_s, events)
-        self.account = MollieAccount(self.api_key, seed, dispatcher)
+        self.account = MollieAccount(self.api_key, seed, dispatcher, clock)
         super().__init__("mollie", port, self.account.application, dispatcher)
 
     @property

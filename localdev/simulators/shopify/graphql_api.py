@@ -37,6 +37,8 @@ from localdev.simulators.shopify.fulfillment_controls import FulfillmentControls
 from localdev.simulators.shopify.fulfillments import FulfillmentDesk
 from localdev.simulators.shopify.graphql_controls import GraphQLFaults, GraphQLStats
 from localdev.simulators.shopify.idempotency import IdempotencyStore
+from localdev.simulators.shopify.refund_api import RefundControls
+from localdev.simulators.shopify.refunds import RefundDesk
 from localdev.simulators.shopify.resolvers import ROOTS, Context, executable_schema, resolve_field
 from localdev.simulators.shopify.schema import ApiEra
 from localdev.simulators.shopify.subscriptions import WebhookSubscriptions
@@ -85,6 +87,7 @@ class GraphQLEndpoint:
         self.stats = GraphQLStats()
         self.webhooks = WebhookSubscriptions()
         self.fulfillments = FulfillmentDesk(catalog.sorted_locations)
+        self.refunds = RefundDesk(lambda: self.fulfillments.orders)
 
     def add_routes(self, router: web.UrlDispatcher, admin_prefix: str) -> None:
         router.add_post(f"{admin_prefix}/graphql.json", self.handle)
@@ -96,6 +99,7 @@ class GraphQLEndpoint:
         router.add_get("/_sim/graphql/stats", self.get_stats)
         router.add_post("/_sim/graphql/stats/reset", self.reset_stats)
         FulfillmentControls(self.fulfillments, self.catalog).add_routes(router)
+        RefundControls(self.refunds).add_routes(router)
 
     async def handle(self, request: web.Request) -> web.Response:
         self.stats.requests += 1
@@ -134,7 +138,7 @@ class GraphQLEndpoint:
     def _run(
         self, schema: GraphQLSchema, call: GraphQLCall, prepared: Prepared, era: ApiEra
     ) -> tuple[dict[str, Any], int]:
-        context = Context(self.catalog, era, self.idempotency, self.webhooks, self.fulfillments)
+        context = Context(self.catalog, era, self.idempotency, self.webhooks, self.fulfillments, self.refunds)
         result = execute_sync(
             schema,
             prepared.document,

@@ -32,6 +32,8 @@ from localdev.simulators.shopify.idempotency import IdempotencyStore, KeyMismatc
 from localdev.simulators.shopify.inventory import AdjustmentGroup, set_quantities
 from localdev.simulators.shopify.nodes import node_type, nodes
 from localdev.simulators.shopify.product_set import DEFAULT_OPTION, product_set
+from localdev.simulators.shopify.refund_api import REFUND_FIELDS, refund_payload
+from localdev.simulators.shopify.refunds import RefundDesk
 from localdev.simulators.shopify.schema import ApiEra, schema_for
 from localdev.simulators.shopify.search import SearchQuery
 from localdev.simulators.shopify.subscriptions import WebhookSubscriptions, webhook_subscriptions
@@ -51,6 +53,7 @@ class Context:
     idempotency: IdempotencyStore
     webhooks: WebhookSubscriptions
     fulfillments: FulfillmentDesk
+    refunds: RefundDesk
 
 
 def resolve_field(source: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
@@ -115,16 +118,47 @@ def _inventory_set_quantities(info: GraphQLResolveInfo, **arguments: Any) -> dic
     if context.era.change_from_required and any("changeFromQuantity" not in q for q in quantities):
         message = "InventoryQuantityInput must include the following argument: changeFromQuantity."
         raise field_error(info, message, "INVALID_FIELD_ARGUMENTS")
+    return _once(
+        info,
+        key,
+        arguments,
+        lambda: _set_quantities_payload(context.catalog, arguments),
+        lambda errors: {"inventoryAdjustmentGroup": None, "userErrors": errors},
+    )
+
+
+def _refund_create(info: GraphQLResolveInfo, **arguments: Any) -> dict[str, Any]:
+    """`refundCreate`: idempotent with a key (optional from 2026-01, required from 2026-04)."""
+    context: Context = info.context
+    key = _idempotency_key(info, context.era)
+    check_input_sizes(info, arguments, frozenset())
+
+    def create() -> dict[str, Any]:
+        outcome = context.refunds.create(arguments["input"])
+        return refund_payload(outcome.refund, _errors(outcome.errors), info)
+
+    return _once(info, key, arguments, create, lambda errors: refund_payload(None, errors, info))
+
+
+def _once(
+    info: GraphQLResolveInfo,
+    key: str | None,
+    arguments: Mapping[str, Any],
+    run: Callable[[], dict[str, Any]],
+    refused: Callable[[list[dict[str, Any]]], dict[str, Any]],
+) -> dict[str, Any]:
+    """`run`'s payload, or, for a key used before, the payload answered then; `refused` builds the payload of a key
+    used with other arguments. Without a key `run` runs every time."""
     if key is None:
-        return _set_quantities_payload(context.catalog, arguments)
+        return run()
+    context: Context = info.context
     try:
         remembered = context.idempotency.recall(info.field_name, key, arguments)
     except KeyMismatch as mismatch:
-        error = UserError(None, str(mismatch), "IDEMPOTENCY_KEY_PARAMETER_MISMATCH")
-        return {"inventoryAdjustmentGroup": None, "userErrors": _errors([error])}
+        return refused(_errors([UserError(None, str(mismatch), "IDEMPOTENCY_KEY_PARAMETER_MISMATCH")]))
     if remembered is not None:
         return remembered
-    payload = _set_quantities_payload(context.catalog, arguments)
+    payload = run()
     context.idempotency.remember(info.field_name, key, arguments, payload)
     return payload
 
@@ -229,6 +263,7 @@ ROOTS: dict[str, Resolver] = {
     "locations": _locations,
     "productSet": _product_set,
     "inventorySetQuantities": _inventory_set_quantities,
+    "refundCreate": _refund_create,
     "webhookSubscriptions": webhook_subscriptions,
     "nodes": nodes,
     **FULFILLMENT_ROOTS,
@@ -251,6 +286,7 @@ FIELDS: dict[tuple[str, str], Resolver] = {
     ("InventoryLevel", "quantities"): _quantities,
     ("InventoryAdjustmentGroup", "changes"): _changes,
     **FULFILLMENT_FIELDS,
+    **REFUND_FIELDS,
 }
 
 

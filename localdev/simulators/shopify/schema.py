@@ -25,6 +25,7 @@ from graphql import (
 
 from localdev.simulators.shopify.fulfillment_api import FULFILLMENT_SDL
 from localdev.simulators.shopify.nodes import NODE_SDL
+from localdev.simulators.shopify.refund_api import REFUND_SDL
 
 PRODUCT_SET_ERROR_CODES = (
     "CANNOT_COMBINE_LINKED_AND_NONLINKED_OPTION_VALUES CAPABILITY_VIOLATION DUPLICATE_LINKED_OPTION "
@@ -204,6 +205,7 @@ def schema_for(era: ApiEra) -> GraphQLSchema:
         )
         + FULFILLMENT_SDL
         + NODE_SDL
+        + REFUND_SDL
     )
     schema = build_schema(sdl)
     _install_scalars(schema)

@@ -7,12 +7,19 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 from aiohttp import web
 
 from localdev.simulators.provider import FAULTS_RULE, Faults, add_fault_controls, count_call, json_object
+from localdev.simulators.provider_calls import (
+    DrawnFaults,
+    IdempotentAnswers,
+    add_drawn_fault_controls,
+    with_drawn_fault,
+)
 from localdev.simulators.stripe.form import Form, mapping, only, parse_form, positive_int, text
+from localdev.simulators.stripe.lists import list_page
 from localdev.simulators.stripe.objects import (
     CLOSED,
     DECLINED,
@@ -41,15 +48,9 @@ NO_KEY = (
     "or we can help at https://support.stripe.com/."
 )
 REQUEST_ID = web.RequestKey("request_id", str)
-
-
-class Stored(NamedTuple):
-    """An answer kept for its idempotency key, with what it answered."""
-
-    path: str
-    body: bytes
-    status: int
-    answer: bytes
+IDEMPOTENCY_WINDOW_S = 24 * 3600.0
+"""Stripe prunes a key once it is at least 24 hours old (docs.stripe.com/api/idempotent_requests)."""
+RATE_LIMITED = "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits."
 
 
 class StripeAccount:
@@ -69,7 +70,9 @@ class StripeAccount:
         self.calls: Counter[str] = Counter()
         self.versions: Counter[str] = Counter()
         """API calls by the `Stripe-Version` they sent ("" for none: the account's default version applies)."""
-        self.idempotent: dict[str, Stored] = {}
+        self.answers = IdempotentAnswers(IDEMPOTENCY_WINDOW_S, clock)
+        self.rate_faults = DrawnFaults(lambda request: request.path == "/v1/refunds")
+        """Drawn faults on `POST /v1/refunds` and `GET /v1/refunds`, off until `/_sim/rate-faults` sets rates."""
 
     def add_endpoint(self, url: str, secret: str | None = None) -> Endpoint:
         endpoint = Endpoint(self.ids.next("we_"), url, secret or self.ids.next("whsec_", 32))
@@ -81,6 +84,7 @@ class StripeAccount:
         app.router.add_post("/v1/payment_intents", self.create_intent)
         app.router.add_get("/v1/payment_intents/{intent_id}", self.get_intent)
         app.router.add_post("/v1/refunds", self.create_refund)
+        app.router.add_get("/v1/refunds", self.list_refunds)
         app.router.add_get("/v1/disputes", self.list_disputes)
         app.router.add_get("/v1/events/{event_id}", self.get_event)
         app.router.add_post(f"{INTENT}/succeed", self.succeed)
@@ -88,6 +92,7 @@ class StripeAccount:
         app.router.add_post(f"{INTENT}/refund", self.refund)
         app.router.add_post(f"{INTENT}/dispute", self.dispute)
         app.router.add_post("/_sim/disputes/{dispute_id}/status", self.set_dispute_status)
+        app.router.add_post("/_sim/refunds/{refund_id}/status", self.set_refund_status)
         app.router.add_get("/_sim/endpoints", self.get_endpoints)
         app.router.add_post("/_sim/endpoints", self.post_endpoint)
         app.router.add_get("/_sim/events", self.list_events)
@@ -96,6 +101,7 @@ class StripeAccount:
         app.router.add_post("/_sim/release", self.release)
         app.router.add_get("/_sim/deliveries", self.get_deliveries)
         add_fault_controls(app, self.faults, _answer, _json_body, lambda: StripeError(400, FAULTS_RULE, param="status"))
+        add_drawn_fault_controls(app, self.rate_faults, _answer, lambda message: StripeError(400, message))
         app.router.add_get("/_sim/stats", self.get_stats)
         app.on_cleanup.append(lambda _app: self.dispatcher.close())
         return app
@@ -156,25 +162,27 @@ class StripeAccount:
         )
         return _answer(refund.json())
 
-    async def list_disputes(self, request: web.Request) -> web.Response:
-        """`payment_intent` or `charge` narrow the list; newest first, one page (`limit` at most 100, default 10)."""
+    async def list_refunds(self, request: web.Request) -> web.Response:
+        """`payment_intent` or `charge` narrow the list; newest first, a page at a time (stripe/lists.py)."""
         query = request.query
-        unknown = set(query) - {"payment_intent", "charge", "limit"}
-        if unknown:
-            name = sorted(unknown)[0]
-            raise StripeError(400, f"Received unknown parameter: {name}", "parameter_unknown", name)
-        limit = query.get("limit", "10")
-        if not limit.isdigit() or not 1 <= int(limit) <= 100:
-            message = "Invalid integer: limit must be between 1 and 100"
-            raise StripeError(400, message, "parameter_invalid_integer", "limit")
+        found = [
+            refund.json()
+            for refund in reversed(self.ledger.refunds.values())
+            if query.get("payment_intent", refund.charge.payment_intent) == refund.charge.payment_intent
+            and query.get("charge", refund.charge.id) == refund.charge.id
+        ]
+        return _answer(list_page(query, found, "refund", "/v1/refunds"))
+
+    async def list_disputes(self, request: web.Request) -> web.Response:
+        """`payment_intent` or `charge` narrow the list; newest first, a page at a time (stripe/lists.py)."""
+        query = request.query
         found = [
             dispute.json()
             for dispute in reversed(self.ledger.disputes.values())
             if query.get("payment_intent", dispute.charge.payment_intent) == dispute.charge.payment_intent
             and query.get("charge", dispute.charge.id) == dispute.charge.id
         ]
-        page = found[: int(limit)]
-        return _answer({"object": "list", "data": page, "has_more": len(found) > len(page), "url": "/v1/disputes"})
+        return _answer(list_page(query, found, "dispute", "/v1/disputes"))
 
     async def get_event(self, request: web.Request) -> web.Response:
         event_id = request.match_info["event_id"]
@@ -251,6 +259,16 @@ class StripeAccount:
         kind = "charge.dispute.closed" if dispute.status in CLOSED else "charge.dispute.updated"
         self._publish(kind, dispute.json(), None)
         return _answer(dispute.json())
+
+    async def set_refund_status(self, request: web.Request) -> web.Response:
+        """`{"status": "failed"}`: moves the refund (objects.REFUND_STEPS); a failed or canceled one gives its amount
+        back to the charge. No event."""
+        refund_id = request.match_info["refund_id"]
+        refund = self.ledger.refunds.get(refund_id)
+        if refund is None:
+            raise missing("refund", refund_id)
+        refund.move_to(str((await _json_body(request)).get("status", "")))
+        return _answer(refund.json())
 
     async def get_endpoints(self, _request: web.Request) -> web.Response:
         return _answer([endpoint.__dict__ for endpoint in self.dispatcher.endpoints])
@@ -367,32 +385,16 @@ class StripeAccount:
         return response
 
     async def _answer_call(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """A planned fault, else a drawn one (refund routes), else the call, its answer kept under its key."""
         self._authenticate(request.headers.get("Authorization", ""))
         fault = self.faults.take()
         if fault is not None:
             raise StripeError(fault, "An unknown error occurred", kind="api_error")
-        key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
-        if key is None:
-            return await handler(request)
-        body = await request.read()
-        stored = self.idempotent.get(key)
-        if stored is not None:
-            if (stored.path, stored.body) != (request.path, body):
-                raise StripeError(
-                    400,
-                    "Keys for idempotent requests can only be used with the same parameters they were first used with.",
-                    kind="idempotency_error",
-                )
-            replay = web.Response(status=stored.status, body=stored.answer, content_type="application/json")
-            replay.headers["Idempotent-Replayed"] = "true"
-            return replay
-        try:
-            response = await handler(request)
-        except StripeError as error:
-            response = _answer(error.body(), error.status)
-        if isinstance(response, web.Response) and isinstance(response.body, bytes):
-            self.idempotent[key] = Stored(request.path, body, response.status, response.body)
-        return response
+
+        async def carry_out(call: web.Request) -> web.StreamResponse:
+            return await self.answers.answer(call, handler, _key_misused, _key_in_use, _refusal)
+
+        return await with_drawn_fault(self.rate_faults, request, carry_out, _drawn_refusal)
 
     def _authenticate(self, authorization: str) -> None:
         scheme, _, key = authorization.partition(" ")
@@ -405,6 +407,31 @@ class StripeAccount:
 
 def _answer(body: object, status: int = 200) -> web.Response:
     return web.Response(status=status, body=json.dumps(body, indent=2).encode(), content_type="application/json")
+
+
+def _refusal(error: Exception) -> web.Response | None:
+    """The answer kept for a refusal; none for parameters that failed validation, which Stripe keeps no result for
+    (docs.stripe.com/api/idempotent_requests)."""
+    if not isinstance(error, StripeError) or (error.code or "").startswith("parameter_"):
+        return None
+    return _answer(error.body(), error.status)
+
+
+def _key_misused() -> StripeError:
+    message = "Keys for idempotent requests can only be used with the same parameters they were first used with."
+    return StripeError(400, message, kind="idempotency_error")
+
+
+def _key_in_use() -> StripeError:
+    message = "There is currently another in-progress request using this idempotency key."
+    return StripeError(409, message, "idempotency_key_in_use", kind="invalid_request_error")
+
+
+def _drawn_refusal(status: int) -> StripeError:
+    """A drawn 429 (Stripe's rate limit) or 503 (its API unavailable), before anything is done."""
+    if status == 429:
+        return StripeError(429, RATE_LIMITED, "rate_limit")
+    return StripeError(status, "An unknown error occurred", kind="api_error")
 
 
 async def _form(request: web.Request) -> Form:

@@ -18,6 +18,13 @@ DISPUTE_STEPS = {
 """Where a dispute can go from each status (stripe-python stripe/_dispute.py `status`); won, lost and warning_closed
 are final. `warning_*` is an inquiry: no funds are withdrawn and the charge can still be refunded."""
 CLOSED = frozenset({"won", "lost", "warning_closed"})
+REFUND_STEPS = {
+    "pending": frozenset({"requires_action", "succeeded", "failed", "canceled"}),
+    "requires_action": frozenset({"pending", "succeeded", "failed", "canceled"}),
+    "succeeded": frozenset({"failed"}),
+}
+"""Where a refund can go (stripe-python stripe/_refund.py `status`: pending, requires_action, succeeded, failed,
+canceled); failed and canceled are final."""
 
 
 class StripeError(Exception):
@@ -193,7 +200,7 @@ class PaymentIntent:
         }
 
 
-@dataclass(frozen=True)
+@dataclass
 class Refund:
     id: str
     amount: int
@@ -201,6 +208,15 @@ class Refund:
     reason: str | None
     metadata: dict[str, str]
     created: int
+    status: str = "succeeded"
+
+    def move_to(self, status: str) -> None:
+        """A failed or canceled refund gives its amount back to the charge."""
+        if status not in REFUND_STEPS.get(self.status, frozenset()):
+            raise StripeError(400, f"A refund with status {self.status} cannot become {status}.", param="status")
+        self.status = status
+        if status in {"failed", "canceled"}:
+            self.charge.amount_refunded -= self.amount
 
     def json(self) -> dict[str, Any]:
         return {
@@ -214,7 +230,7 @@ class Refund:
             "metadata": dict(self.metadata),
             "payment_intent": self.charge.payment_intent,
             "reason": self.reason,
-            "status": "succeeded",
+            "status": self.status,
         }
 
 

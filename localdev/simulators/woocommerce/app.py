@@ -27,6 +27,7 @@ from localdev.simulators.woocommerce.fulfilment import Fulfilment
 from localdev.simulators.woocommerce.fulfilment_api import FulfilmentApi
 from localdev.simulators.woocommerce.paging import paging_headers
 from localdev.simulators.woocommerce.query import OrderQuery
+from localdev.simulators.woocommerce.refunds_api import RefundsApi
 from localdev.simulators.woocommerce.response_fields import only_fields
 from localdev.simulators.woocommerce.shipment_tracking_api import ShipmentTrackingApi
 from localdev.simulators.woocommerce.stats import Stats
@@ -85,6 +86,7 @@ class WooCommerceSite:
         CategoriesApi(self.catalog, self._has_credentials).routes(app, REST_BASE)
         self.webhooks_api.routes(app, REST_BASE)
         FulfilmentApi(self.book, self.update, self.fulfilment, self._has_credentials).routes(app, REST_BASE)
+        RefundsApi(self.book, self.update, self.fulfilment, self._has_credentials).routes(app, REST_BASE)
         ShipmentTrackingApi(self.book, self.fulfilment, self._has_credentials).routes(app)
         app.on_cleanup.append(lambda _app: self.webhook.close())
         return app

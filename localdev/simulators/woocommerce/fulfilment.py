@@ -3,6 +3,8 @@ WooCommerce sends (recorded instead of sent), with the faults a test can inject 
 
 E-mails recorded: "Completed order" (`customer_completed_order`) when an order's status changes to `completed`,
 "Customer note" (`customer_note`) for every note added with `customer_note: true` (WooCommerce does not deduplicate).
+"Refunded order" (`customer_refunded_order`) for every refund (WC_Email_Customer_Refunded_Order, on
+`woocommerce_order_fully_refunded` and `woocommerce_order_partially_refunded`).
 A completed e-mail lists the order's Shipment Tracking numbers at that moment (the extension prints them in customer
 e-mails), so a test can tell whether tracking was added before the status.
 
@@ -24,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from localdev.simulators.rate_faults import FaultRates, RateFault
 from localdev.simulators.woocommerce.catalog_faults import BatchFault
 
-Route = Literal["status", "notes", "tracking"]
+Route = Literal["status", "notes", "tracking", "refunds"]
 
 
 @dataclass
@@ -51,15 +53,15 @@ class TrackingItem:
 
 @dataclass(frozen=True)
 class SentEmail:
-    kind: Literal["customer_completed_order", "customer_note"]
+    kind: Literal["customer_completed_order", "customer_note", "customer_refunded_order"]
     order_id: int
     note: str = ""
     tracking_numbers: tuple[str, ...] = ()
 
 
 class RouteFault(BatchFault):
-    """Fail the next `count` calls to `route` (any of them when unset) with `method` (any when unset);
-    `after_commit`: the change is made and only the answer is lost."""
+    """Fail the next `count` calls to `route` (any of them when unset; `refunds`: refunds_api.py's) with `method`
+    (any when unset); `after_commit`: the change is made and only the answer is lost."""
 
     model_config = ConfigDict(extra="forbid")
 

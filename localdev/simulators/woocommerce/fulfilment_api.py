@@ -4,12 +4,14 @@ controls of what happens after the sale (fulfilment.py): the Shipment Tracking e
 e-mails sent, faults on these routes.
 
 Drawn faults (the rates) answer in a middleware, so they reach the order's GET, which app.py serves, as well: every
-call to an order, its notes or its Shipment Tracking entries (not `/providers`) draws once."""
+call to an order, its notes, its refunds (refunds_api.py) or its Shipment Tracking entries (not `/providers`) draws
+once."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from typing import Any
 
 from aiohttp import web
@@ -19,6 +21,7 @@ from localdev.simulators.woocommerce.catalog_faults import UNAVAILABLE_PAGE, bat
 from localdev.simulators.woocommerce.categories_api import _body, _json
 from localdev.simulators.woocommerce.errors import WooError, refused
 from localdev.simulators.woocommerce.fulfilment import Fulfilment, OrderNote, Route, RouteFaults
+from localdev.simulators.woocommerce.refunds import RefundOptions
 from localdev.simulators.woocommerce.store import OrderBook
 from localdev.simulators.woocommerce.wp_schema import BOOLEAN, STRING, is_boolean, one_of, validate
 
@@ -29,6 +32,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 RATED_ROUTE_ENDS = (
     "/orders/{order_id}",
     "/orders/{order_id}/notes",
+    "/orders/{order_id}/refunds",
     "/shipment-trackings",
     "/shipment-trackings/{tracking_id}",
 )
@@ -87,7 +91,22 @@ class FulfilmentApi:
             return _json(self.book.payload(self.book.get(order_id)))
         payload = await self.update(order_id, {"status": after})
         self.state.status_changed(order_id, before, after)
+        if after == "refunded":
+            self._refund_the_rest(order_id, payload)
+            payload = self.book.payload(self.book.get(order_id))
         return _json(payload)
+
+    def _refund_the_rest(self, order_id: int, order: dict[str, Any]) -> None:
+        """wc_order_fully_refunded: an order set `refunded` gets a refund of what it had left, no gateway asked."""
+        left = Decimal(order["total"]) - self.book.refunds.refunded(order_id)
+        if left > 0:
+            options = RefundOptions(reason="Order fully refunded.", refund_payment=False, restock_items=False)
+            self.book.refunds.create(order_id, Decimal(order["total"]), left, options)
+            note = (
+                "Order status set to refunded. To return funds to the customer you will need to issue a refund "
+                "through your payment gateway."
+            )
+            self.state.add_note(order_id, note, False)
 
     async def list_notes(self, request: web.Request) -> web.Response:
         self._allow(request, "view")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from localdev.simulators.woocommerce.refunds import RefundLedger
 from tests.support.woocommerce import ShopOrder, order_payload
 
 ONE_SECOND = timedelta(seconds=1)
@@ -31,6 +32,7 @@ class OrderBook:
         self.orders: dict[int, StoredOrder] = {}
         self.deleted_skus: set[str] = set()
         """SKUs of products deleted since they were ordered: their order lines now show `sku: null`."""
+        self.refunds = RefundLedger()
 
     def delete_product(self, sku: str) -> None:
         """WooCommerce reads a line's SKU from its product when the order is rendered, `null` once the product is
@@ -72,4 +74,5 @@ class OrderBook:
             item["id"] = stored.order_id * 100 + index
             if item["sku"] in self.deleted_skus:
                 item["sku"] = None
+        body["refunds"] = self.refunds.summaries(stored.order_id)
         return body
