@@ -3,40 +3,51 @@ read again; then the shop told of what moved. Every step is written to the recor
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
+from domain.models import PaymentKey
 from domain.refunds.held_payments import held_now, reserved_by
-from domain.refunds.plan import recheck
+from domain.refunds.plan import HeldPayment, recheck
 from domain.refunds.ports import ProviderRefund, RefundRefused
 from domain.refunds.record import CreditMemoRefund, RefundPart, RefundState
 from domain.refunds.refunding import CreditMemoRefunding
 from domain.runs import RunTally
 
 Written = tuple[CreditMemoRefund, str]
+JustRead = Mapping[PaymentKey, HeldPayment]
+"""Payments read at their providers moments ago, when the refund was planned in the same run: not read again."""
 
 
-def pay_back(refunding: CreditMemoRefunding, record: CreditMemoRefund, etag: str, tally: RunTally) -> Written:
+def pay_back(
+    refunding: CreditMemoRefunding, record: CreditMemoRefund, etag: str, tally: RunTally, just_read: JustRead
+) -> Written:
     """Each part not refunded yet asked of its provider, then the shop told; stops at the first part a person has
     to see to. RetryableError when a provider or the shop does not answer (the next run goes on)."""
     for part in record.parts:
         if record.state is not RefundState.REFUNDING:
             break
         if not part.refund_id:
-            record, etag = _refund_part(refunding, record, etag, part, tally)
+            record, etag = _refund_part(refunding, record, etag, part, tally, just_read=just_read.get(part.payment))
     if record.state is RefundState.TELLING_SHOP:
         record, etag = _tell_shop(refunding, record, etag)
     return record, etag
 
 
 def _refund_part(
-    refunding: CreditMemoRefunding, record: CreditMemoRefund, etag: str, part: RefundPart, tally: RunTally
+    refunding: CreditMemoRefunding,
+    record: CreditMemoRefund,
+    etag: str,
+    part: RefundPart,
+    tally: RunTally,
+    *,
+    just_read: HeldPayment | None,
 ) -> Written:
     """The refund under the part's key if the provider has it (a lost answer, a crash); else, its payment read again
-    and still holding the part, the refund asked."""
+    (unless `just_read` for its plan) and still holding the part, the refund asked."""
     key = record.key_of(part)
     try:
-        others = reserved_by(refunding.refunds.for_order(record.order), but=record.credit_memo_id)
-        held = held_now(refunding.providers, part.payment, others.get(part.payment, Decimal(0)))
+        held = just_read or _read_again(refunding, record, part)
         found = next((refund for refund in held.refunds if refund.koppel_key == key), None)
         if found is None:
             why = recheck(part, record.credit_memo_number, held)
@@ -52,6 +63,11 @@ def _refund_part(
         return _for_a_person(refunding, record, etag, why)
     changed = record.with_refund(part, found.refund_id, refunding.clock.now())
     return changed, refunding.refunds.write(changed, etag)
+
+
+def _read_again(refunding: CreditMemoRefunding, record: CreditMemoRefund, part: RefundPart) -> HeldPayment:
+    others = reserved_by(refunding.refunds.for_order(record.order), but=record.credit_memo_id)
+    return held_now(refunding.providers, part.payment, others.get(part.payment, Decimal(0)))
 
 
 def _ask(refunding: CreditMemoRefunding, record: CreditMemoRefund, part: RefundPart, key: str) -> ProviderRefund:

@@ -21,8 +21,8 @@ from domain.models import WebOrderKey
 from domain.payments.payment import Money
 from domain.records import SyncRun
 from domain.refunds.held_payments import order_payments, reserved_by
-from domain.refunds.pay_back import pay_back
-from domain.refunds.plan import ForAPerson, NothingToRefund, plan_refund
+from domain.refunds.pay_back import JustRead, pay_back
+from domain.refunds.plan import ForAPerson, HeldPayment, NothingToRefund, plan_refund
 from domain.refunds.ports import RefundRefused
 from domain.refunds.record import CreditMemoRefund, RefundState
 from domain.refunds.refunding import CreditMemoRefunding
@@ -59,34 +59,36 @@ def _poll(refunding: CreditMemoRefunding, tally: RunTally) -> bool:
     carried = True
     for memo in refunding.credit_memos.changed_since(since):
         tally.read += 1
-        if _take_on(refunding, memo, tally):
-            carried = _carry_on(refunding, memo.id, tally) and carried
+        just_read = _take_on(refunding, memo, tally)
+        if just_read is not None:
+            carried = _carry_on(refunding, memo.id, tally, just_read) and carried
     refunding.state.put(JOB, SCOPE, now.isoformat())
     return carried
 
 
-def _take_on(refunding: CreditMemoRefunding, memo: BcCreditMemo, tally: RunTally) -> bool:
-    """Record a posted credit memo of a web order on a channel whose refunds come from BC, with its plan; False when
-    it is not one, is recorded already, or owes nothing more to plan."""
+def _take_on(refunding: CreditMemoRefunding, memo: BcCreditMemo, tally: RunTally) -> JustRead | None:
+    """Record a posted credit memo of a web order on a channel whose refunds come from BC, with its plan, and answer
+    the payments it was planned on as just read (its refunds are asked right after, without reading them again);
+    None when it is not one, is recorded already, or has nothing to ask."""
     if not memo.posted or refunding.refunds.get(memo.id) is not None:
-        return False
+        return None
     order = order_of_credit_memo(refunding.orders, memo)
     if order is None or (order.source, order.shop) not in refunding.from_bc:
-        return False
+        return None
     if memo.open and not refunding.posted.is_posted(memo):
-        return False
+        return None
     try:
-        record = _planned(refunding, memo, order)
+        record, held = _planned(refunding, memo, order)
     except RefundRefused as refused:
-        record = _unplanned(refunding, memo, order).for_a_person(refused.message, refunding.clock.now())
+        record, held = _unplanned(refunding, memo, order).for_a_person(refused.message, refunding.clock.now()), []
     try:
         refunding.refunds.write(record, None)
     except ConcurrencyConflict:
-        return False
+        return None
     tally.changed += 1
     if record.state is RefundState.NEEDS_ATTENTION:
         _count_for_a_person(tally, record)
-    return not record.finished
+    return None if record.finished else {each.payment.key: each for each in held}
 
 
 def _unplanned(refunding: CreditMemoRefunding, memo: BcCreditMemo, order: WebOrderKey) -> CreditMemoRefund:
@@ -105,22 +107,29 @@ def _unplanned(refunding: CreditMemoRefunding, memo: BcCreditMemo, order: WebOrd
     )
 
 
-def _planned(refunding: CreditMemoRefunding, memo: BcCreditMemo, order: WebOrderKey) -> CreditMemoRefund:
-    """The record with its plan. RefundRefused when a payment cannot be read at its provider for good."""
+def _planned(
+    refunding: CreditMemoRefunding, memo: BcCreditMemo, order: WebOrderKey
+) -> tuple[CreditMemoRefund, list[HeldPayment]]:
+    """The record with its plan, and the payments as read for it. RefundRefused when a payment cannot be read at
+    its provider for good."""
     record = _unplanned(refunding, memo, order)
     if not memo.open:
-        return record.nothing_owed(f"credit memo {memo.number} is {memo.status} for {record.credited}: nothing owed")
+        return record.nothing_owed(
+            f"credit memo {memo.number} is {memo.status} for {record.credited}: nothing owed"
+        ), []
     reserved = reserved_by(refunding.refunds.for_order(order))
     held, shop_paid = order_payments(refunding.providers, refunding.payments.for_order(order), reserved)
     plan = plan_refund(record.credited, memo.number, held, shop_paid)
     if isinstance(plan, NothingToRefund):
-        return record.nothing_owed(plan.why)
+        return record.nothing_owed(plan.why), held
     if isinstance(plan, ForAPerson):
-        return record.for_a_person(plan.why, refunding.clock.now())
-    return record.with_plan(plan.parts, plan.shortfall)
+        return record.for_a_person(plan.why, refunding.clock.now()), held
+    return record.with_plan(plan.parts, plan.shortfall), held
 
 
-def _carry_on(refunding: CreditMemoRefunding, credit_memo_id: str, tally: RunTally) -> bool:
+def _carry_on(
+    refunding: CreditMemoRefunding, credit_memo_id: str, tally: RunTally, just_read: JustRead | None = None
+) -> bool:
     """Its refunds asked and the shop told (pay_back.py); False when it is left for the next run: a provider or shop
     that did not answer (or a refund it holds back, such as Mollie's duplicate within the hour), a record someone
     else wrote meanwhile. The other refunds go on."""
@@ -128,7 +137,7 @@ def _carry_on(refunding: CreditMemoRefunding, credit_memo_id: str, tally: RunTal
     if found is None:
         return True
     try:
-        record, _ = pay_back(refunding, *found, tally)
+        record, _ = pay_back(refunding, *found, tally, just_read or {})
     except (RetryableError, ConcurrencyConflict) as stopped:
         tally.problem(f"the refund of credit memo {found[0].credit_memo_number} waits for the next run: {stopped}")
         return False

@@ -70,6 +70,8 @@ class Mollie:
         self.payments: dict[str, Payment] = {}
         self.refunds: dict[str, list[ProviderRefund]] = {}
         self.created = 0
+        self.reads = 0
+        self.listed = 0
         self.lose_next = False
         self.refuse_next = ""
         self.down = False
@@ -78,6 +80,7 @@ class Mollie:
         self._ids = itertools.count(1)
 
     def read(self, account: PaymentAccount, payment_id: str) -> Payment | None:
+        self.reads += 1
         payment = self.payments.get(payment_id)
         if payment is None:
             return None
@@ -85,6 +88,7 @@ class Mollie:
         return Payment.model_validate({**dict(payment), "refunded": refunded})
 
     def made(self, account: PaymentAccount, payment_id: str) -> list[ProviderRefund]:
+        self.listed += 1
         if self.down:
             raise RetryableError("Mollie answered 503")
         return list(self.refunds.get(payment_id, []))
@@ -481,3 +485,16 @@ def test_a_payment_its_provider_no_longer_knows_goes_to_a_person_not_taken_as_pa
 
     assert world.record().state is RefundState.NEEDS_ATTENTION
     assert "no longer knows payment tr_1" in world.record().problem
+
+
+def test_a_refund_asked_in_the_run_that_planned_it_reads_its_payment_once_and_a_later_run_reads_it_again():
+    world = World(credit_memo("30.00"))
+    world.paid("tr_1", "50.00")
+    world.mollie.lose_next = True
+
+    world.run()
+    assert (world.mollie.reads, world.mollie.listed) == (1, 1), "planned and asked on one read"
+    world.run()
+
+    assert (world.mollie.reads, world.mollie.listed) == (2, 2), "the next run reads it again before anything"
+    assert world.mollie.created == 1
