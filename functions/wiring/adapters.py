@@ -11,7 +11,6 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import httpx
-from integrations.payments.refunds import mollie_refunds, stripe_refunds
 
 from domain.payments.accounts import PaymentAccount
 from domain.payments.ports import PaymentReader
@@ -23,6 +22,7 @@ from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
 from integrations.businesscentral.vat import BusinessCentralVat
 from integrations.payments.readers import mollie_reader, stripe_reader
+from integrations.payments.refunds import mollie_refunds, stripe_refunds
 from integrations.settings import Settings
 from integrations.shops.shopify.access import access_token
 from integrations.shops.shopify.client import ShopifyClient
