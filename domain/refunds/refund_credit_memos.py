@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from domain.errors import ConcurrencyConflict, RetryableError
+from domain.errors import BusinessCentralRejected, ConcurrencyConflict, RetryableError
 from domain.invoices.credit_memo import BcCreditMemo
 from domain.invoices.track_invoices import order_of_credit_memo
 from domain.models import WebOrderKey
@@ -42,7 +42,11 @@ def refund_credit_memos(refunding: CreditMemoRefunding) -> SyncRun:
 
     def run() -> bool:
         carried = [_carry_on(refunding, each.credit_memo_id, tally) for each in list(refunding.refunds.unfinished())]
-        return _poll(refunding, tally) and all(carried)
+        try:
+            return _poll(refunding, tally) and all(carried)
+        except BusinessCentralRejected as refused:
+            tally.problem(f"BC refused a read, the next run tries again: {refused}")
+            return False
 
     completed = tally.unless_stopped(run)
     summary = tally.summary(refunding.name, started, refunding.clock.now(), completed=completed, full=False)

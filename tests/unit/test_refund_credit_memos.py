@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.errors import RetryableError
+from domain.errors import BusinessCentralRejected, RetryableError
 from domain.invoices.credit_memo import BcCreditMemo
 from domain.models import WebOrderKey
 from domain.payments.accounts import PaymentAccount
@@ -136,8 +136,12 @@ class Posted:
 
     def __init__(self) -> None:
         self.released_only: set[str] = set()
+        self.unpublished = False
+        """Koppel's page is not published in BC (it answers 404)."""
 
     def is_posted(self, memo: BcCreditMemo) -> bool:
+        if self.unpublished:
+            raise BusinessCentralRejected(404, "BadRequest_NotFound", "No HTTP resource was found")
         return memo.id not in self.released_only
 
 
@@ -498,3 +502,16 @@ def test_a_refund_asked_in_the_run_that_planned_it_reads_its_payment_once_and_a_
 
     assert (world.mollie.reads, world.mollie.listed) == (2, 2), "the next run reads it again before anything"
     assert world.mollie.created == 1
+
+
+def test_a_bc_refusal_to_answer_stops_the_run_without_refunding_and_the_next_run_goes_on():
+    world = World(credit_memo("30.00"))
+    world.paid("tr_1", "50.00")
+    world.posted.unpublished = True
+
+    assert not world.run()
+    assert "BC refused a read" in world.runs.recorded[0].problems[0]
+    world.posted.unpublished = False
+    world.run()
+
+    assert world.mollie.refunded_in_all() == Decimal("30.00")
