@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiohttp import web
+
 
 class BCError(Exception):
     """An API failure answered as `{"error": {"code": ..., "message": ...}}`."""
@@ -21,6 +23,17 @@ class BCError(Exception):
 
 def bad_request(message: str, code: str = "BadRequest") -> BCError:
     return BCError(400, code, message)
+
+
+async def object_body(request: web.Request) -> dict[str, Any]:
+    """A /_sim/ control's JSON body as an object ({} when there is none); a 400 when it is not one."""
+    try:
+        body = await request.json() if request.can_read_body else {}
+    except ValueError as exc:
+        raise bad_request("the body must be a JSON object") from exc
+    if not isinstance(body, dict):
+        raise bad_request("the body must be a JSON object")
+    return body
 
 
 def not_found_segment(segment: str) -> BCError:

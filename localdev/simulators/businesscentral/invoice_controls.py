@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from aiohttp import web
 
@@ -27,7 +26,7 @@ from localdev.simulators.businesscentral.credit_memos import (
     draft_credit_memo,
     post_draft_credit_memo,
 )
-from localdev.simulators.businesscentral.errors import BCError, bad_request
+from localdev.simulators.businesscentral.errors import BCError, bad_request, object_body
 from localdev.simulators.businesscentral.invoicing import UNPOSTED, post_invoice, ship_and_invoice
 from localdev.simulators.businesscentral.store import Store
 
@@ -62,7 +61,7 @@ class InvoiceControls:
         return web.json_response(post_invoice(self.store, invoice, date.today()))
 
     async def draft_credit_memo(self, request: web.Request) -> web.Response:
-        body = await _body(request)
+        body = await object_body(request)
         invoice = self.store.sales_invoices.get(str(body.get("invoiceId", "")))
         if invoice is None:
             raise BCError(404, "NotFound", "no such sales invoice")
@@ -82,13 +81,3 @@ class InvoiceControls:
         if memo is None:
             raise BCError(404, "NotFound", "no such sales credit memo")
         return web.json_response(post_draft_credit_memo(self.store, memo, date.today()))
-
-
-async def _body(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json() if request.can_read_body else {}
-    except ValueError as exc:
-        raise bad_request("the body must be a JSON object") from exc
-    if not isinstance(body, dict):
-        raise bad_request("the body must be a JSON object")
-    return body

@@ -20,7 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
-from localdev.simulators.businesscentral.errors import BCError, bad_request, dialog
+from localdev.simulators.businesscentral.errors import BCError, bad_request, dialog, object_body
 from localdev.simulators.businesscentral.inventory import QUANTITY_PLACES
 from localdev.simulators.businesscentral.invoicing import NOTHING_TO_POST
 from localdev.simulators.businesscentral.sales_orders import SalesOrders
@@ -48,7 +48,7 @@ class ShipmentControls:
 
     async def post(self, request: web.Request) -> web.Response:
         order = self._order(request)
-        body = await _object(request)
+        body = await object_body(request)
         posting_date = _posting_date(body)
         lines = SalesOrders(self.store).lines(order)
         before = {line["id"]: (line["shipQuantity"], line["shippedQuantity"]) for line in lines}
@@ -64,15 +64,15 @@ class ShipmentControls:
 
     async def order_shipping(self, request: web.Request) -> web.Response:
         order = self._order(request)
-        return web.json_response(set_order_tracking(self.store, order, _tracking(await _object(request))))
+        return web.json_response(set_order_tracking(self.store, order, _tracking(await object_body(request))))
 
     async def update(self, request: web.Request) -> web.Response:
         shipment = self._shipment(request)
-        return web.json_response(update_shipment(self.store, shipment, _tracking(await _object(request))))
+        return web.json_response(update_shipment(self.store, shipment, _tracking(await object_body(request))))
 
     async def undo(self, request: web.Request) -> web.Response:
         shipment = self._shipment(request)
-        sequence = (await _object(request)).get("sequence")
+        sequence = (await object_body(request)).get("sequence")
         line = self.store.shipment_lines_of(shipment["id"]).find("sequence", sequence)
         if line is None:
             raise BCError(404, "NotFound", "no such shipment line")
@@ -80,7 +80,7 @@ class ShipmentControls:
 
     async def put_agent(self, request: web.Request) -> web.Response:
         code = request.match_info["code"].upper()
-        body = await _object(request)
+        body = await object_body(request)
         name, address, services = body.get("name", ""), body.get("internetAddress", ""), body.get("services", [])
         if not (isinstance(name, str) and isinstance(address, str) and isinstance(services, list)):
             raise bad_request("name and internetAddress are strings, services a list of codes")
@@ -99,16 +99,6 @@ class ShipmentControls:
         if shipment is None:
             raise BCError(404, "NotFound", "no such sales shipment")
         return shipment
-
-
-async def _object(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json() if request.can_read_body else {}
-    except ValueError as exc:
-        raise bad_request("the body must be a JSON object") from exc
-    if not isinstance(body, dict):
-        raise bad_request("the body must be a JSON object")
-    return body
 
 
 def _tracking(body: dict[str, Any]) -> Tracking:
