@@ -205,6 +205,9 @@ class Order(Frozen):
     """The shop's id of the payment (WooCommerce transaction_id); "" when it keeps none."""
     refunded_amount: Decimal = Decimal(0)
     """What the shop says it paid back (WooCommerce refunds, Shopify refund transactions)."""
+    refund_ids: tuple[str, ...] = ()
+    """The shop's ids of the order's refunds (WooCommerce `refunds[].id`): each is credited in BC once, on a shop
+    whose refunds start in the shop."""
 
 
 class OrderStatus(StrEnum):
@@ -219,19 +222,28 @@ class OrderStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class BcSalesOrderLine(Frozen):
+class BcLine(Frozen):
+    """A line of a BC sales document as API v2.0 serves it (salesOrderLines, salesInvoiceLines,
+    salesCreditMemoLines); `unit_price` and `discount_amount` follow the document's pricesIncludeTax."""
+
     line_type: str
+    """Comment, Account, Item, or another of BC's line types (Resource, Charge, ...)."""
     id: str = ""
-    etag: str = ""
-    item_id: str = ""
     variant_id: str = ""
+    """itemVariantId; "" for none (BC's empty GUID)."""
     object_number: str = ""
+    """lineObjectNumber: the item or G/L account number; "" on a comment line."""
     unit_of_measure: str = ""
     description: str = ""
     quantity: Decimal = Decimal(0)
     unit_price: Decimal = Decimal(0)
     discount_amount: Decimal = Decimal(0)
     tax_percent: Decimal = Decimal(0)
+
+
+class BcSalesOrderLine(BcLine):
+    etag: str = ""
+    item_id: str = ""
     shipped_quantity: Decimal = Decimal(0)
 
 

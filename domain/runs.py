@@ -33,6 +33,10 @@ SHOP_CARRIER_EVENT_COUNTS = CountNames(
 )
 """The shops told of carrier events: events looked at, passed (nothing to tell), told, refused."""
 
+CREDIT_COUNTS = CountNames(read="refunds looked at", changed="credited", pushed="posted", failed="for a person")
+"""Shop refunds credited in BC (run `shop-refunds`): noted refunds looked at, credit memos completed, posted by
+Koppel, left to a person."""
+
 REFUND_COUNTS = CountNames(read="credit memos read", changed="taken on", pushed="refunds asked", failed="for a person")
 """Credit memos paid back: read from BC, recorded (to refund, or not Koppel's to refund), refunds asked of the
 providers, left to a person."""

@@ -25,8 +25,10 @@ from domain.portal.quote_prices import PortalPrices
 from domain.ports import Clock, EventLog, OrderStore, SyncRuns, WorkQueue
 from domain.preflight import PreflightChecks
 from domain.records import SyncRun
+from domain.refunds.credit_shop_refunds import ShopRefundCrediting
 from domain.refunds.ports import RefundStore
 from domain.refunds.refunding import CreditMemoRefunding
+from domain.refunds.shop_origin_ports import ShopRefundCredits
 from domain.shipments.carrier_events import CarrierEventWork
 from domain.shipments.ports import CarrierEvents, ShipmentStore
 from domain.shipments.push_carrier_events import CarrierEventPush, push_carrier_events
@@ -99,6 +101,10 @@ class Container:
     """The credit memos Koppel pays back."""
     credit_memo_refunding: CreditMemoRefunding
     """Pays back BC's credit memos on the shops whose refunds come from BC (run `credit-memo-refunds`)."""
+    shop_refund_credits: ShopRefundCredits
+    """The shop refunds Koppel credits in BC."""
+    shop_refund_crediting: ShopRefundCrediting
+    """Credits the shops' refunds in BC on the shops whose refunds start in the shop (run `shop-refunds`)."""
 
     def named_runs(self) -> dict[str, Callable[[], SyncRun]]:
         """Every timed run ops may look at or start now, by name."""
@@ -182,6 +188,8 @@ def _build() -> Container:
         carrier_event_push=shipments.carrier_event_push(adapters, recorded_carrier_events),
         refunds=adapters.refunds,
         credit_memo_refunding=refunds.credit_memo_refunding(adapters),
+        shop_refund_credits=adapters.shop_refund_credits,
+        shop_refund_crediting=refunds.shop_refund_crediting(adapters),
     )
 
 

@@ -33,6 +33,7 @@ def dossier(req: func.HttpRequest) -> func.HttpResponse:
             shipments=app.shipments,
             carrier_events=app.carrier_events,
             refunds=app.refunds,
+            shop_refunds=app.shop_refund_credits,
         )
     if answer is None:
         return error_response(404, "not_found", f"Koppel has no order {key}")

@@ -118,6 +118,13 @@ PER_SHOP_SETTINGS: dict[str, PerShopSetting] = {
         "BC's credit memo) or `bc` (a return is handled in BC: Koppel refunds each posted credit memo of a web "
         "order at the provider that took the payment, then records the refund in the shop without moving money).",
     ),
+    "CREDIT_MEMOS": PerShopSetting(
+        CHANNELS,
+        "draft",
+        "With refund origin `shop`: what Koppel does with each refund made in the shop: `draft` (a BC sales credit "
+        "memo for it, left as a draft for a person to check and post), `post` (the credit memo posted by Koppel "
+        "when its total is the refund's) or `off` (none: a person makes it).",
+    ),
     "STOCK_DISPLAY": _listing(
         DisplayMode.EXACT_QUANTITY.value,
         "How the shop shows stock: `hidden`, `in_stock_or_not`, `exact_quantity` or `quantity_with_date`.",

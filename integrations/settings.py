@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, PrivateAttr, SecretStr, field_validator, model_validator
 
 from domain.catalog.availability import DisplayMode
+from domain.orders.mapping.business_central import ChargeAccounts
 from domain.orders.web_statuses import WEB_STATUSES
 from domain.portal.catalog import PortalPolicy
 from integrations.per_shop_settings import names, shop_setting, true_or_false
@@ -229,6 +230,10 @@ class Settings(ShopSettings, TelemetrySettings):
         }
         self._storage = read_storage_connection(self.storage_connection, identity)
         return self
+
+    def charge_accounts(self) -> ChargeAccounts:
+        """The G/L accounts of shipping and fee lines, on orders and on the credit memos of shop refunds."""
+        return ChargeAccounts(shipping=self.shipping_account, fee=self.fee_account or self.shipping_account)
 
     @property
     def storage(self) -> StorageConnection:

@@ -27,6 +27,7 @@ from integrations.per_shop_settings import (
 )
 
 REFUND_ORIGINS = ("shop", "bc")
+CREDIT_MODES = ("draft", "post", "off")
 
 
 class ShopSettings(AppSettings):
@@ -152,6 +153,21 @@ class ShopSettings(AppSettings):
         if wrong:
             raise ValueError(f"a refund origin is `shop` or `bc`, not: {', '.join(wrong)}")
         return frozenset(where for where, origin in origins.items() if origin == "bc")
+
+    def shop_refund_credit_memos(self) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]:
+        """The (source, shop) of the shops whose refunds Koppel credits in BC (refund origin `shop`, CREDIT_MEMOS
+        `draft` or `post`), and those of them whose credit memos it posts; ValueError for a value not listed."""
+        from_bc = self.refunds_from_bc()
+        modes = {
+            (source, shop): shop_value(source, "CREDIT_MEMOS", shop).strip().lower()
+            for source, shop in self._shop_secrets
+            if source in CHANNELS and (source, shop) not in from_bc
+        }
+        wrong = sorted(f"{source}:{shop}={mode}" for (source, shop), mode in modes.items() if mode not in CREDIT_MODES)
+        if wrong:
+            raise ValueError(f"CREDIT_MEMOS is `draft`, `post` or `off`, not: {', '.join(wrong)}")
+        credited = frozenset(where for where, mode in modes.items() if mode != "off")
+        return credited, frozenset(where for where, mode in modes.items() if mode == "post")
 
     def document_prefixes(self) -> dict[str, str]:
         """Per shop, KOPPEL_<CHANNEL>_PREFIX_<SHOP>: put before web order numbers when shops share a company."""

@@ -34,6 +34,7 @@ from domain.payments.unpaid import UnpaidOrder
 from domain.portal.catalog import PortalPolicy
 from domain.records import AttentionItem, EventStatus, OrderRecord, StreamMessage, SyncRun, WebhookEvent
 from domain.refunds.record import CreditMemoRefund, RefundState
+from domain.refunds.shop_refund_credit import CreditState, ShopRefundCredit
 from domain.runs import BOOKING_COUNTS
 
 
@@ -591,3 +592,31 @@ class MemoryRefunds:
 
     def needing_a_person(self) -> list[CreditMemoRefund]:
         return [refund for refund, _ in self.rows.values() if refund.state is RefundState.NEEDS_ATTENTION]
+
+
+class MemoryShopRefundCredits:
+    """Koppel's shop refund credits, each written on its ETag."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[ShopRefundCredit, str]] = {}
+        self._etags = itertools.count(1)
+
+    def get(self, order: WebOrderKey, refund_id: str) -> tuple[ShopRefundCredit, str] | None:
+        return self.rows.get(ShopRefundCredit.key_of(order, refund_id))
+
+    def write(self, credit: ShopRefundCredit, etag: str | None) -> str:
+        current = self.rows.get(credit.key)
+        if (current[1] if current else None) != etag:
+            raise ConcurrencyConflict("changed")
+        written = f'W/"{next(self._etags)}"'
+        self.rows[credit.key] = (credit, written)
+        return written
+
+    def unfinished(self) -> list[ShopRefundCredit]:
+        return [credit for credit, _ in self.rows.values() if not credit.finished]
+
+    def for_order(self, order: WebOrderKey) -> list[ShopRefundCredit]:
+        return [credit for credit, _ in self.rows.values() if credit.order == order]
+
+    def needing_a_person(self) -> list[ShopRefundCredit]:
+        return [credit for credit, _ in self.rows.values() if credit.state is CreditState.NEEDS_ATTENTION]

@@ -21,6 +21,8 @@ from domain.ports import EventLog, OrderStore
 from domain.records import EventStatus, WebhookEvent
 from domain.refunds.ports import RefundStore
 from domain.refunds.record import CreditMemoRefund
+from domain.refunds.shop_origin_ports import ShopRefundCredits
+from domain.refunds.shop_refund_credit import ShopRefundCredit
 from domain.shipments.models import RecordedCarrierEvent
 from domain.shipments.order_status import OrderStatusView
 from domain.shipments.ports import CarrierEvents, ShipmentStore
@@ -92,6 +94,9 @@ class Dossier(_View):
     refunds: list[CreditMemoRefund] = []
     """How Koppel paid back each credit memo (shops whose refunds come from BC): the provider refunds, the shop's
     record, or why a person decides."""
+    shop_refunds: list[ShopRefundCredit] = []
+    """How Koppel credited each refund made in the shop (shops whose refunds start in the shop): the BC credit memo
+    made for it, or why a person decides."""
     order_status: OrderStatusView
     """The order status model's view (domain/shipments/order_status.py), derived on this read: the step, the
     expected delivery, each shipment with its parcels, and invoiced / paid / returned / cancelled beside."""
@@ -106,6 +111,7 @@ def order_dossier(
     shipments: ShipmentStore | None = None,
     carrier_events: CarrierEvents | None = None,
     refunds: RefundStore | None = None,
+    shop_refunds: ShopRefundCredits | None = None,
 ) -> Dossier | None:
     """None when Koppel has never heard of the order."""
     record = known_record(orders, events, key)
@@ -141,6 +147,7 @@ def order_dossier(
         shipments=shipped,
         carrier_events=carried,
         refunds=refunds.for_order(key) if refunds else [],
+        shop_refunds=shop_refunds.for_order(key) if shop_refunds else [],
         order_status=recorded_status(record, shipped, carried, matched),
     )
 

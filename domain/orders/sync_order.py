@@ -28,6 +28,7 @@ from domain.orders.payment_notes import note_payment_state
 from domain.orders.release_gate import controls, release
 from domain.orders.worker import Held, OrderSync, load, save
 from domain.records import EventStatus, OrderRecord, StreamMessage
+from domain.refunds.shop_refund_notes import note_shop_refunds
 
 CLAIM_RACE_DELAY = timedelta(seconds=2)
 
@@ -43,6 +44,8 @@ def sync_order(sync: OrderSync, message: StreamMessage, worker: str) -> OrderRec
         return held.record
     if not message.recheck:
         note_payment_state(sync, held.record, order)
+        if sync.refund_notes is not None:
+            note_shop_refunds(sync.refund_notes, order, sync.clock.now())
     if claimed_by_other(sync, held.record, worker):
         return _defer(sync, held, message, "another worker is importing this order")
     skipped = "" if message.recheck and held.record.bc is not None else skip_reason(sync.policy, held.record, order)

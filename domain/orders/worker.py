@@ -14,6 +14,7 @@ from domain.orders.ports import AttentionList, BusinessCentral, CustomerBindings
 from domain.payments.ports import PaymentStore, UnpaidOrders
 from domain.ports import Clock, EventLog, OrderStore, WorkQueue
 from domain.records import OrderRecord, StreamMessage
+from domain.refunds.shop_refund_notes import RefundNotes
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class OrderSync:
     """Unpaid orders, where payments that name no order look; None where no payment provider is configured."""
     payment_intake: Intake | None = None
     """Queues a provider payment the shop names to the payment worker, which reads it at the provider."""
+    refund_notes: RefundNotes | None = None
+    """Where the refunds seen on orders are noted to be credited in BC; None where no shop's are."""
 
 
 Held = Versioned[OrderRecord]

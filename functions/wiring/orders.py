@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from domain.intake.ingest_webhook import Intake
 from domain.orders.import_policy import ImportPolicy
-from domain.orders.mapping.business_central import ChargeAccounts
 from domain.orders.ports import ShopOrderFeed
 from domain.orders.recover_orders import OrderRecovery
 from domain.orders.rules.controls import ControlPolicy
@@ -17,6 +16,7 @@ from domain.payments.accounts import PaymentAccount
 from domain.ports import WorkQueue
 from functions.wiring import log
 from functions.wiring.adapters import Adapters
+from functions.wiring.refunds import shop_refund_notes
 from integrations.businesscentral.api import BusinessCentralApi
 from integrations.businesscentral.price_lists import BusinessCentralPriceLists
 from integrations.settings import Settings, names
@@ -52,6 +52,7 @@ def order_sync(
         payments=adapters.payments,
         unpaid=adapters.unpaid,
         payment_intake=payment_intake,
+        refund_notes=shop_refund_notes(adapters),
     )
 
 
@@ -106,7 +107,7 @@ def _import_policy(config: Settings, accounts: Mapping[tuple[str, str], PaymentA
         payment_accounts[shop] = (*payment_accounts.get(shop, ()), account)
     return ImportPolicy(
         payment_accounts=payment_accounts,
-        accounts=ChargeAccounts(shipping=config.shipping_account, fee=config.fee_account or config.shipping_account),
+        accounts=config.charge_accounts(),
         local_currency=config.local_currency,
         default_customer_number=config.default_customer_number or None,
         document_prefixes=config.document_prefixes(),

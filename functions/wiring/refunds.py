@@ -1,17 +1,24 @@
 """The refunds' wiring: the run that pays back BC's credit memos at the providers, on the shops whose refunds come
-from BC, and tells those shops."""
+from BC, and tells those shops; and, on the shops whose refunds start in the shop, where the order worker notes
+their refunds and the run that credits them in BC."""
 
 from __future__ import annotations
 
+from domain.refunds.credit_shop_refunds import ShopRefundCrediting
 from domain.refunds.held_payments import Providers
 from domain.refunds.ports import ShopRefunds
 from domain.refunds.refunding import CreditMemoRefunding
+from domain.refunds.shop_origin_ports import ShopRefundDetails
+from domain.refunds.shop_refund_notes import RefundNotes
 from functions.wiring import log
 from functions.wiring.adapters import Adapters
+from integrations.businesscentral.api import BusinessCentralApi
+from integrations.businesscentral.credit_memo_drafts import BusinessCentralCreditMemoDrafts
 from integrations.businesscentral.credit_memos import BusinessCentralCreditMemos
 from integrations.businesscentral.posted_credit_memos import BusinessCentralPostedCreditMemos
 from integrations.settings import Settings
 from integrations.shops.shopify.refunds import ShopifyRefunds
+from integrations.shops.woocommerce.refund_details import WooCommerceRefundDetails
 from integrations.shops.woocommerce.refunds import WooCommerceRefunds
 
 
@@ -51,3 +58,48 @@ def _refunds_from_bc(config: Settings) -> frozenset[tuple[str, str]]:
         log.error("no credit memo is refunded by Koppel: a shop's refund origin is bc, KOPPEL_BC_REFUND_API is not set")
         return frozenset()
     return from_bc
+
+
+def shop_refund_notes(adapters: Adapters) -> RefundNotes | None:
+    """Where the order worker notes the refunds of the shops whose refunds Koppel credits in BC; None when none
+    are."""
+    channels = frozenset(_credited_shops(adapters))
+    return RefundNotes(credits=adapters.shop_refund_credits, channels=channels) if channels else None
+
+
+def shop_refund_crediting(adapters: Adapters) -> ShopRefundCrediting:
+    """The run `shop-refunds`: the refunds noted on the shops whose refunds start in the shop, credited in BC."""
+    config = adapters.config
+    _, posted = _credit_memo_modes(config)
+    return ShopRefundCrediting(
+        credits=adapters.shop_refund_credits,
+        orders=adapters.orders,
+        shops=_credited_shops(adapters),
+        bc=BusinessCentralCreditMemoDrafts(adapters.bc),
+        skus=BusinessCentralApi(adapters.bc),
+        accounts=config.charge_accounts(),
+        runs=adapters.sync_runs,
+        clock=adapters.clock,
+        local_currency=config.local_currency,
+        posts=posted,
+    )
+
+
+def _credited_shops(adapters: Adapters) -> dict[tuple[str, str], ShopRefundDetails]:
+    """Per shop whose refunds Koppel credits in BC, where they are read itemised: WooCommerce shops with REST
+    credentials (Shopify's refunds are not read yet)."""
+    credited, _ = _credit_memo_modes(adapters.config)
+    readers = {
+        ("woocommerce", shop): WooCommerceRefundDetails(client) for shop, client in adapters.woocommerce_clients.items()
+    }
+    return {where: reader for where, reader in readers.items() if where in credited}
+
+
+def _credit_memo_modes(config: Settings) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]:
+    """The shops whose refunds Koppel credits, and those whose credit memos it posts; none (said once) when the
+    settings do not read."""
+    try:
+        return config.shop_refund_credit_memos()
+    except ValueError as error:
+        log.error("no shop refund is credited in BC by Koppel: %s", error)
+        return frozenset(), frozenset()

@@ -18,6 +18,7 @@ from domain.orders.rules.document_changes import HEADER_FIELDS, ChangePlan
 from domain.orders.vat_numbers import bc_spellings, vat_key
 from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
+from integrations.businesscentral.odata import reference
 from integrations.telemetry.dimensions import note
 
 SALES_ORDER_FIELDS = (
@@ -269,7 +270,7 @@ def _line(row: dict[str, Any]) -> BcSalesOrderLine:
         id=row.get("id", ""),
         etag=str(row.get("@odata.etag", "")),
         item_id=row.get("itemId") or "",
-        variant_id=_guid(row.get("itemVariantId")),
+        variant_id=reference(row.get("itemVariantId")),
         object_number=row.get("lineObjectNumber") or "",
         unit_of_measure=row.get("unitOfMeasureCode") or "",
         description=row.get("description") or "",
@@ -279,12 +280,6 @@ def _line(row: dict[str, Any]) -> BcSalesOrderLine:
         tax_percent=Decimal(str(row.get("taxPercent", 0))),
         shipped_quantity=Decimal(str(row.get("shippedQuantity", 0))),
     )
-
-
-def _guid(value: Any) -> str:
-    """BC answers an empty reference as the all-zero GUID."""
-    text = str(value or "")
-    return "" if set(text) <= {"0", "-"} else text
 
 
 def _decimal(value: Any) -> Decimal | None:

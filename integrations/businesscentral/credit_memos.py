@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.invoices.credit_memo import BcCreditMemo
 from integrations.businesscentral.client import BusinessCentralClient
+from integrations.businesscentral.odata import reference
 from integrations.businesscentral.posted_documents import PostedDocuments, shared_fields
 
 CREDIT_MEMO_FIELDS = (
@@ -14,7 +15,6 @@ CREDIT_MEMO_FIELDS = (
     "invoiceId,invoiceNumber,postingDate,lastModifiedDateTime"
 )
 """No remainingAmount: API v2.0's salesCreditMemos is not known to carry one; `status` says whether it is open."""
-EMPTY_GUID = "00000000-0000-0000-0000-000000000000"
 
 
 class BusinessCentralCreditMemos(PostedDocuments[BcCreditMemo]):
@@ -23,11 +23,10 @@ class BusinessCentralCreditMemos(PostedDocuments[BcCreditMemo]):
 
 
 def credit_memo(row: dict[str, Any]) -> BcCreditMemo:
-    invoice_id = str(row.get("invoiceId") or "")
     remaining = row.get("remainingAmount")
     return BcCreditMemo(
         **shared_fields(row),
-        invoice_id="" if invoice_id == EMPTY_GUID else invoice_id,
+        invoice_id=reference(row.get("invoiceId")),
         invoice_number=row.get("invoiceNumber") or "",
         remaining_amount=None if remaining is None else Decimal(str(remaining)),
     )

@@ -33,3 +33,9 @@ def enum_value(served: object) -> str:
     if served is None:
         return ""
     return _ENCODED_CHARACTER.sub(lambda match: chr(int(match.group(1), 16)), str(served)).strip()
+
+
+def reference(value: object) -> str:
+    """A reference (an id) as BC serves it, "" for none: BC answers an empty reference as the all-zero GUID."""
+    text = str(value or "")
+    return "" if set(text) <= {"0", "-"} else text

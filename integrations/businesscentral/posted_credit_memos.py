@@ -15,7 +15,7 @@ from typing import Any
 from domain.invoices.credit_memo import BcCreditMemo
 from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
-from integrations.businesscentral.credit_memos import EMPTY_GUID
+from integrations.businesscentral.odata import reference
 
 POSTED_CREDIT_MEMO_FIELDS = "id,draftCreditMemoId,number"
 
@@ -37,5 +37,5 @@ class BusinessCentralPostedCreditMemos:
 
 def _listed_id(row: dict[str, Any]) -> str:
     """The id salesCreditMemos serves for a posted credit memo (GetSalesCrMemoHeaderId)."""
-    draft = str(row.get("draftCreditMemoId") or EMPTY_GUID).lower()
-    return str(row["id"]).lower() if draft == EMPTY_GUID else draft
+    draft = reference(row.get("draftCreditMemoId")).lower()
+    return draft or str(row["id"]).lower()

@@ -9,6 +9,7 @@ from typing import Any
 from domain.payments.record import MatchStatus, PaymentRecord
 from integrations.storage.account import StorageAccount
 from integrations.storage.payment_store import TablePaymentStore
+from localdev.mollie_payments import pay_with_mollie
 from localdev.stack import PAYMENT_ACCOUNT, LocalStack
 from tests.integration.support import a_catalog_order, deliver_order, dossier, settled_dossier, wait_for
 from tests.payment_support import stored_payment
@@ -41,3 +42,17 @@ def booked_dossier(stack: LocalStack, order_id: int) -> dict[str, Any]:
         return body if done else None
 
     return wait_for(booked, timeout=60)
+
+
+def paid_invoiced_and_booked(stack: LocalStack) -> tuple[int, str, dict[str, Any]]:
+    """An order placed in the shop, paid through Mollie, shipped and invoiced in BC, the payment booked: its id,
+    the Mollie payment and BC's invoice as the dossier shows it."""
+    assert stack.woocommerce is not None
+    placed = stack.woocommerce.place_order(a_catalog_order(stack))
+    order_id = int(placed["id"])
+    total = Decimal(str(settled_dossier(stack, order_id)["web_order"]["total"]))
+    payment_id = pay_with_mollie(stack, order_id, total)
+    recorded_payment(stack, "mollie", payment_id, MatchStatus.MATCHED)
+    stack.bc_probe().ship_and_invoice(settled_dossier(stack, order_id)["bc_document"]["id"])
+    [invoice] = booked_dossier(stack, order_id)["invoices"]
+    return order_id, payment_id, invoice

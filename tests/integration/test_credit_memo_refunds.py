@@ -12,12 +12,11 @@ from typing import Any
 import httpx
 import pytest
 
-from domain.payments.record import MatchStatus
-from localdev.mollie_payments import mollie_call, pay_with_mollie
+from localdev.mollie_payments import mollie_call
 from localdev.stack import LocalStack
 from tests.integration.conftest import running_stack
-from tests.integration.payment_flow import booked_dossier, recorded_payment
-from tests.integration.support import a_catalog_order, dossier, settled_dossier, wait_for
+from tests.integration.payment_flow import paid_invoiced_and_booked
+from tests.integration.support import dossier, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -29,20 +28,6 @@ def stack() -> Iterator[LocalStack]:
         KOPPEL_WOOCOMMERCE_REFUND_ORIGIN_SHOP_A="bc",
         KOPPEL_BOOKING_SCHEDULE="*/2 * * * * *",
     )
-
-
-def _paid_invoiced_and_booked(stack: LocalStack) -> tuple[int, str, dict[str, Any]]:
-    """An order placed in the shop, paid through Mollie, shipped and invoiced in BC, the payment booked: its id,
-    the Mollie payment and BC's invoice as the dossier shows it."""
-    assert stack.woocommerce is not None
-    placed = stack.woocommerce.place_order(a_catalog_order(stack))
-    order_id = int(placed["id"])
-    total = Decimal(str(settled_dossier(stack, order_id)["web_order"]["total"]))
-    payment_id = pay_with_mollie(stack, order_id, total)
-    recorded_payment(stack, "mollie", payment_id, MatchStatus.MATCHED)
-    stack.bc_probe().ship_and_invoice(settled_dossier(stack, order_id)["bc_document"]["id"])
-    [invoice] = booked_dossier(stack, order_id)["invoices"]
-    return order_id, payment_id, invoice
 
 
 def _credit(stack: LocalStack, invoice: dict[str, Any], amount: Decimal | None = None) -> dict[str, Any]:
@@ -87,7 +72,7 @@ def _shop_refunds(stack: LocalStack, order_id: int) -> list[dict[str, Any]]:
 
 
 def test_a_credit_memo_posted_in_bc_is_refunded_at_mollie_once_booked_and_recorded_in_the_shop(stack: LocalStack):
-    order_id, payment_id, invoice = _paid_invoiced_and_booked(stack)
+    order_id, payment_id, invoice = paid_invoiced_and_booked(stack)
 
     memo = _credit(stack, invoice)
 
@@ -113,7 +98,7 @@ def test_a_credit_memo_posted_in_bc_is_refunded_at_mollie_once_booked_and_record
 
 
 def test_two_partial_credit_memos_are_refunded_each_once_and_never_more_than_was_paid(stack: LocalStack):
-    order_id, payment_id, invoice = _paid_invoiced_and_booked(stack)
+    order_id, payment_id, invoice = paid_invoiced_and_booked(stack)
     total = Decimal(str(invoice["total_including_tax"]))
 
     first = _credit(stack, invoice, Decimal("10.00"))
@@ -134,7 +119,7 @@ def test_a_refund_made_at_mollie_outside_koppel_is_put_before_a_person_and_never
     """On a shop whose refunds come from BC, the shop owner refunds in Mollie's dashboard anyway, then BC gets its
     credit memo: Koppel refunds nothing more (the booking run books the dashboard's refund against the credit memo)
     and lists it for a person when it saw the credit memo still open (else the credit memo is paid back already)."""
-    order_id, payment_id, invoice = _paid_invoiced_and_booked(stack)
+    order_id, payment_id, invoice = paid_invoiced_and_booked(stack)
     mollie_call(stack, "POST", f"/v2/payments/{payment_id}/refunds", {"amount": {"currency": "EUR", "value": "5.00"}})
 
     memo = _credit(stack, invoice, Decimal("5.00"))

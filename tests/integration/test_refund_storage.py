@@ -1,5 +1,5 @@
-"""Credit memo refunds on Azurite: one record per credit memo on its ETag, found per web order, the unfinished ones
-and those for a person listed without a scan."""
+"""Refund records on Azurite: one record per credit memo (or per shop refund) on its ETag, found per web order, the
+unfinished ones and those for a person listed without a scan."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from domain.errors import ConcurrencyConflict
 from domain.models import PaymentKey, WebOrderKey
 from domain.payments.payment import Money
 from domain.refunds.record import CreditMemoRefund, RefundPart, RefundState
+from domain.refunds.shop_refund_credit import ShopRefundCredit
 from integrations.storage.account import StorageAccount
-from integrations.storage.refunds import TableRefundStore
+from integrations.storage.refunds import TableRefundStore, TableShopRefundCredits
 from localdev.azurite import Azurite
 
 NOW = datetime(2026, 12, 7, 12, tzinfo=UTC)
@@ -75,3 +76,26 @@ def test_those_for_a_person_are_listed(store: TableRefundStore):
 
     listed = {each.credit_memo_id: each.problem for each in store.needing_a_person()}
     assert listed[memo_id] == "Mollie refused: the payment cannot be refunded"
+
+
+def test_a_shop_refund_credit_is_kept_apart_from_credit_memo_refunds_of_the_same_order(azurite: Azurite):
+    account = StorageAccount(azurite.connection_string)
+    credits, refunds = TableShopRefundCredits(account), TableRefundStore(account)
+    order = WebOrderKey(source="woocommerce", shop="shop-a", order_id=uuid.uuid4().hex[:8])
+    refunds.write(planned(order, str(uuid.uuid4())), None)
+    noted = ShopRefundCredit(order=order, refund_id="9001", first_seen_at=NOW, updated_at=NOW)
+
+    etag = credits.write(noted, None)
+    with pytest.raises(ConcurrencyConflict):
+        credits.write(noted, None)
+    assert credits.get(order, "9001") == (noted, etag)
+    assert noted.key in {each.key for each in credits.unfinished()}
+    assert len(refunds.for_order(order)) == 1
+
+    for_a_person = noted.for_a_person("item X is on no posted invoice of the order", NOW)
+    credits.write(for_a_person, etag)
+
+    assert noted.key not in {each.key for each in credits.unfinished()}
+    assert credits.for_order(order) == [for_a_person]
+    assert for_a_person in credits.needing_a_person()
+    assert all(each.order != order for each in refunds.needing_a_person())

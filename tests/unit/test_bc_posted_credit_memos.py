@@ -9,11 +9,13 @@ import httpx
 import pytest
 
 from integrations.businesscentral.client import BusinessCentralClient
-from integrations.businesscentral.credit_memos import EMPTY_GUID, credit_memo
+from integrations.businesscentral.credit_memos import credit_memo
 from integrations.businesscentral.posted_credit_memos import BusinessCentralPostedCreditMemos
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
 
+EMPTY_GUID = "00000000-0000-0000-0000-000000000000"
+"""BC's answer for no reference."""
 PAGE = "https://bc.test/v2.0/t/production/api/koppel/payments/v1.0/companies(c0ffee00-0000-0000-0000-000000000001)"
 MEMO_ID = "a0000000-0000-0000-0000-00000000000a"
 HEADER_ID = "b0000000-0000-0000-0000-00000000000b"

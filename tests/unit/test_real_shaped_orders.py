@@ -93,6 +93,17 @@ def test_a_refunded_shopify_line_keeps_its_current_quantity_and_the_totals_are_t
     assert order.refunded_amount == Decimal("209.00")
 
 
+def test_a_shopify_orders_refunds_are_read_with_their_exact_ids():
+    body = official("shopify-rest-450789469-get.json")  # one refund, 509562969
+    # added: a second refund as the REST order renders one, with an id beyond 2^53 and no transactions
+    body["refunds"].append({"id": 9007199254740993, "note": "", "transactions": [], "refund_line_items": []})
+
+    order = _read("shopify", body)
+
+    assert order.refund_ids == ("509562969", "9007199254740993")
+    assert order.refunded_amount == Decimal("209.00")
+
+
 def test_a_shopify_discount_falls_on_the_current_quantity_only():
     body = official("shopify-rest-1073459981-create-discount.json")
     line = body["line_items"][0]
@@ -181,3 +192,13 @@ def test_a_guest_with_a_name_but_no_e_mail_still_becomes_a_customer():
     )
     resolve_customer(bc, MemoryBindings(), named, None)
     assert len(bc.created_customers) == 1
+
+
+def test_a_woocommerce_orders_refunds_are_read_with_their_ids_and_what_they_gave_back():
+    """The order's `refunds` entries as WooCommerce renders them: id, reason, total negative."""
+    body = official("woo-ios-211-order-with-charge.json")
+    body["refunds"] = [{"id": 9002, "reason": "", "total": "-2.50"}, {"id": 9001, "reason": "broken", "total": "-5"}]
+
+    order = _read("woocommerce", body)
+
+    assert (order.refund_ids, order.refunded_amount) == (("9002", "9001"), Decimal("7.50"))

@@ -102,3 +102,23 @@ def test_a_refused_setting_shows_none_of_the_settings_given(monkeypatch):
         Settings()
     assert "input_value" not in str(refused.value)
     assert "the-client-secret" not in str(refused.value)
+
+
+def test_shop_refunds_are_credited_as_drafts_by_default_posted_or_not_at_all_as_each_shop_says(environment):
+    environment.setenv("KOPPEL_WOOCOMMERCE_SHOPS", "shop-a,shop-b,shop-c,shop-d")
+    for shop in "ABCD":
+        environment.setenv(f"KOPPEL_WOOCOMMERCE_SECRET_SHOP_{shop}", "x")
+    environment.setenv("KOPPEL_WOOCOMMERCE_CREDIT_MEMOS_SHOP_B", " Post ")
+    environment.setenv("KOPPEL_WOOCOMMERCE_CREDIT_MEMOS_SHOP_C", "off")
+    environment.setenv("KOPPEL_WOOCOMMERCE_REFUND_ORIGIN_SHOP_D", "bc")
+    credited, posted = Settings().shop_refund_credit_memos()
+    assert credited == {("woocommerce", "shop-a"), ("woocommerce", "shop-b")}
+    assert posted == {("woocommerce", "shop-b")}
+
+
+def test_a_credit_memo_mode_not_listed_is_refused_naming_the_shop(environment):
+    environment.setenv("KOPPEL_WOOCOMMERCE_SHOPS", "shop-a")
+    environment.setenv("KOPPEL_WOOCOMMERCE_SECRET_SHOP_A", "x")
+    environment.setenv("KOPPEL_WOOCOMMERCE_CREDIT_MEMOS_SHOP_A", "yes")
+    with pytest.raises(ValueError, match="woocommerce:shop-a=yes"):
+        Settings().shop_refund_credit_memos()

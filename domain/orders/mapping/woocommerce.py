@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -44,9 +45,11 @@ class WooMeta(_Lenient):
 
 
 class WooRefund(_Lenient):
-    """A refunds entry: its total is negative."""
+    """A refunds entry: its total is negative (WooCommerce writes refund totals as `$amount * -1`); a positive one is
+    refused, as it would read as money received."""
 
-    total: SignedAmount
+    id: int = Field(0, ge=0, lt=2**63)
+    total: Annotated[SignedAmount, Field(le=0)]
 
 
 class WooLineItem(_Lenient):
@@ -139,6 +142,7 @@ def to_order(shop: str, woo: WooOrder) -> Order:
         paid_at=_as_utc(woo.date_paid_gmt or woo.date_paid) if woo.date_paid is not None else None,
         transaction_id=(woo.transaction_id or "")[:200],
         refunded_amount=sum((-refund.total for refund in woo.refunds), Decimal(0)),
+        refund_ids=tuple(str(refund.id) for refund in woo.refunds if refund.id),
     )
 
 

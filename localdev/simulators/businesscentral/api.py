@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from localdev.simulators.businesscentral.credit_memo_drafts import SalesCreditMemoDrafts
 from localdev.simulators.businesscentral.customers import Customers
 from localdev.simulators.businesscentral.entity_sets import ENTITY_TYPES
 from localdev.simulators.businesscentral.errors import (
@@ -49,18 +50,21 @@ _NAVIGATION = {
     ("salesOrders", "salesOrderLines"),
     ("purchaseOrders", "purchaseOrderLines"),
     ("salesInvoices", "salesInvoiceLines"),
+    ("salesCreditMemos", "salesCreditMemoLines"),
     ("salesShipments", "salesShipmentLines"),
     ("customerPaymentJournals", "customerPayments"),
 }
 _SUBSCRIPTIONS = re.compile(r"^/?subscriptions(?:\('([^']*)'\))?/?$")
 _ACTION_PREFIX = "Microsoft.NAV."
-_ACTIONS = {("salesOrders", "shipAndInvoice"), ("journals", "post")}
+_ACTIONS = {("salesOrders", "shipAndInvoice"), ("journals", "post"), ("salesCreditMemos", "post")}
 _LINE_SETS = {
     "salesOrderLines": "salesOrders",
     "purchaseOrderLines": "purchaseOrders",
     "salesShipmentLines": "salesShipments",
 }
 """Document lines addressed without their document: BC loads order lines only for a documentId or id filter."""
+_EXPANDABLE_LINES = {**_LINE_SETS, "salesInvoiceLines": "salesInvoices", "salesCreditMemoLines": "salesCreditMemos"}
+"""Document lines a document's $expand serves, by line set: the document's set."""
 _TABLE_LINES = frozenset({"salesShipmentLines"})
 """Lines read straight from their table (APIV2 page 30063 over table 111): every line, no filter needed."""
 _DOCUMENT_FILTER_FIELDS = frozenset({"documentId", "id"})
@@ -94,6 +98,7 @@ class BusinessCentralApi:
         self.page_size = page_size
         self.webhooks = webhooks
         self.orders = SalesOrders(store)
+        self.credit_memos = SalesCreditMemoDrafts(store, self.orders)
         self.customers = Customers(store)
         self.payments = CustomerPayments(store)
         self.tables: dict[str, Table] = {
@@ -117,6 +122,7 @@ class BusinessCentralApi:
             "salesOrders": self.orders.lines,
             "purchaseOrders": self._purchase_lines,
             "salesInvoices": self._invoice_lines,
+            "salesCreditMemos": self.credit_memos.lines,
             "salesShipments": self._shipment_lines,
         }
         """The lines of a document, in order, by the document's set."""
@@ -137,7 +143,8 @@ class BusinessCentralApi:
             return error_response(error)
 
     def run_action(self, request: web.Request, resource: Resource, name: str) -> web.Response:
-        """A bound action: salesOrders shipAndInvoice, journals post; 204 as BC answers them."""
+        """A bound action: salesOrders shipAndInvoice, salesCreditMemos post, journals post; 204 as BC answers
+        them."""
         action = name.removeprefix(_ACTION_PREFIX)
         set_name = resource.entity.set_name
         if resource.record is None or (set_name, action) not in _ACTIONS:
@@ -146,6 +153,8 @@ class BusinessCentralApi:
             raise _method_not_allowed(request.method, resource)
         if set_name == "salesOrders":
             ship_and_invoice(self.store, resource.record, datetime.now(UTC).date())
+        elif set_name == "salesCreditMemos":
+            self.credit_memos.post(resource.record)
         else:
             journal = self.store.customer_payment_journals.get(resource.record["id"])
             if journal is None:
@@ -310,6 +319,10 @@ class BusinessCentralApi:
             return self.orders.add_line(resource.parent, body)
         if name == "customers":
             return self.customers.create(body)
+        if name == "salesCreditMemos":
+            return self.credit_memos.create(body)
+        if name == "salesCreditMemoLines" and resource.parent is not None:
+            return self.credit_memos.add_line(resource.parent, body)
         if name == "customerPayments" and resource.parent is not None:
             return self.payments.create(resource.parent, body)
         raise _method_not_allowed("POST", resource)
@@ -320,6 +333,7 @@ class BusinessCentralApi:
             "customers": ("PATCH",),
             "salesOrders": ("PATCH", "DELETE"),
             "salesOrderLines": ("PATCH", "DELETE"),
+            "salesCreditMemoLines": ("PATCH", "DELETE"),
             "customerPayments": ("PATCH", "DELETE"),
         }
         return method in allowed.get(resource.entity.set_name, ())
@@ -333,6 +347,8 @@ class BusinessCentralApi:
         assert resource.parent is not None
         if name == "customerPayments":
             return self.payments.update(resource.parent, record, body)
+        if name == "salesCreditMemoLines":
+            return self.credit_memos.update_line(resource.parent, record, body)
         return self.orders.update_line(resource.parent, record, body)
 
     def _delete(self, resource: Resource, record: Record) -> None:
@@ -342,6 +358,8 @@ class BusinessCentralApi:
         assert resource.parent is not None
         if resource.entity.set_name == "customerPayments":
             self.payments.delete(resource.parent, record)
+        elif resource.entity.set_name == "salesCreditMemoLines":
+            self.credit_memos.delete_line(resource.parent, record)
         else:
             self.orders.delete_line(resource.parent, record)
 
@@ -374,7 +392,7 @@ class BusinessCentralApi:
         """The record as served, with what $expand asked for; `variants` by item id, read once per page (else the
         record's own are looked up)."""
         shaped = project(record, options.select, entity.internal, entity.enums)
-        for line_set, document_set in _LINE_SETS.items():
+        for line_set, document_set in _EXPANDABLE_LINES.items():
             if line_set in options.expand:
                 lines = ENTITY_TYPES[line_set]
                 shaped[line_set] = [

@@ -48,14 +48,19 @@ def post_draft_credit_memo(store: Store, memo: Record, posting_date: date) -> Re
     Cr.Memo Header. One pending approval is refused, as post_invoice refuses it."""
     if posted_credit_memo(store, memo["id"]) is not None:
         raise dialog(f"Sales Credit Memo {memo['number']} has been posted already.")
-    if memo["status"] == "In Review":
-        raise dialog(
-            f"Sales Credit Memo {memo['number']} must be approved and released before you can perform this action."
-        )
+    check_approved(memo)
     _book(store, memo, posting_date)
     store.sales_credit_memos.stamp(memo)
     _file_posted_header(store, memo)
     return memo
+
+
+def check_approved(memo: Record) -> None:
+    """Posting an unposted credit memo pending approval is refused (SalesHeader.SendToPosting's approval check)."""
+    if memo["status"] == "In Review":
+        raise dialog(
+            f"Sales Credit Memo {memo['number']} must be approved and released before you can perform this action."
+        )
 
 
 def posted_credit_memo(store: Store, memo_id: str) -> Record | None:
@@ -86,6 +91,7 @@ def _new_credit_memo(invoice: Record, amount: Decimal | None, apply: bool, day: 
         postingDate=day.isoformat(),
         dueDate=day.isoformat(),
         discountAmount=0.0,
+        discountAppliedBeforeTax=not invoice["pricesIncludeTax"],
         totalAmountExcludingTax=float(excluding),
         totalTaxAmount=float(amount - excluding),
         totalAmountIncludingTax=float(amount),

@@ -7,7 +7,7 @@ import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
-from localdev.simulators.businesscentral.errors import dialog
+from localdev.simulators.businesscentral.errors import BCError, dialog
 from localdev.simulators.businesscentral.inventory import QUANTITY_PLACES
 from localdev.simulators.businesscentral.pricing import apply_discount_percent, dec, recalculate
 from localdev.simulators.businesscentral.sales_orders import SalesOrders
@@ -111,6 +111,28 @@ def posted_invoice(store: Store, invoice_id: str = "", number: str = "") -> Reco
     if invoice is None and number:
         invoice = store.sales_invoices.find("number", number)
     return invoice if invoice is not None and invoice["status"] not in UNPOSTED else None
+
+
+def open_invoice_amount(store: Store, number: str, customer_id: str) -> Decimal:
+    """What is open of the invoice's ledger entry when it is `customer_id`'s; 0 when it is not open, or not theirs."""
+    return next(
+        (
+            e.remaining
+            for e in store.customer_ledger
+            if e.document_type == "Invoice" and e.document_number == number and e.customer_id == customer_id
+        ),
+        _ZERO,
+    )
+
+
+def no_open_invoice_entry(number: str, customer_number: str) -> BCError:
+    """Posting something applied to an invoice that is not an open entry of the customer: Gen. Jnl.-Post Line's
+    FindFirst on the open entries finds nothing (GenJnlPostLine.Codeunit.al PrepareTempCustLedgEntry); the message
+    is the platform's for a FindFirst that finds nothing (wording assumed)."""
+    return dialog(
+        f"There is no Cust. Ledger Entry within the filter. Filters: Document No.: {number}, Document Type: Invoice, "
+        f"Customer No.: {customer_number}, Open: Yes"
+    )
 
 
 def _add_invoice_entry(store: Store, invoice: Record) -> None:

@@ -21,6 +21,8 @@ from localdev.simulators.businesscentral.invoicing import (
     NOTHING_TO_POST,
     add_ledger_entry,
     apply_to_invoice,
+    no_open_invoice_entry,
+    open_invoice_amount,
     posted_invoice,
 )
 from localdev.simulators.businesscentral.payments_schema import CUSTOMER_PAYMENT
@@ -176,34 +178,18 @@ class CustomerPayments:
 
     def _check_applies(self, payments: list[Record]) -> None:
         """Gen. Jnl.-Post Line looks for the invoice a line applies to among the open ledger entries of the line's
-        own customer (GenJnlPostLine.Codeunit.al PrepareTempCustLedgEntry, a FindFirst; the page refused nothing at
-        insert): another customer's invoice, or one an earlier line of the journal closed, fails the whole post.
-        The message is the platform's for a FindFirst that finds nothing (wording assumed)."""
+        own customer (the page refused nothing at insert): another customer's invoice, or one an earlier line of the
+        journal closed, fails the whole post."""
         left: dict[str, Decimal] = {}
         for line in payments:
             number = line["appliesToInvoiceNumber"]
             if not number:
                 continue
             if number not in left:
-                left[number] = self._open_invoice_amount(number, line["customerId"])
+                left[number] = open_invoice_amount(self.store, number, line["customerId"])
             if left[number] <= 0:
-                raise dialog(
-                    f"There is no Cust. Ledger Entry within the filter. Filters: Document No.: {number}, Document "
-                    f"Type: Invoice, Customer No.: {line['customerNumber']}, Open: Yes"
-                )
+                raise no_open_invoice_entry(number, line["customerNumber"])
             left[number] -= min(-dec(line["amount"]), left[number])
-
-    def _open_invoice_amount(self, number: str, customer_id: str) -> Decimal:
-        """What is open of the invoice's ledger entry when it is `customer_id`'s; 0 when it is not open, or not
-        theirs."""
-        return next(
-            (
-                e.remaining
-                for e in self.store.customer_ledger
-                if e.document_type == "Invoice" and e.document_number == number and e.customer_id == customer_id
-            ),
-            Decimal(0),
-        )
 
     def _check_free(self, journal: Record, number: int, own_id: str | None) -> None:
         if any(

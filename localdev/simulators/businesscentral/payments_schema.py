@@ -8,7 +8,7 @@ simulator serves a subset of the header fields (see PAYMENTS.md).
 
 from __future__ import annotations
 
-from localdev.simulators.businesscentral.schema import EntityType, Kind, Prop, page_variable, ro, rw
+from localdev.simulators.businesscentral.schema import SALES_ORDER_LINE, EntityType, Kind, Prop, page_variable, ro, rw
 
 POSTED_STATUSES = ("Draft", "In Review", "Open", "Paid", "Canceled", "Corrective")
 
@@ -85,15 +85,41 @@ SALES_INVOICE_LINE = EntityType(
     key_order=("sequence",),
 )
 
+_CREDIT_MEMO_WRITABLE = {
+    "externalDocumentNumber": rw("externalDocumentNumber", Kind.STRING, 35),
+    "creditMemoDate": rw("creditMemoDate", Kind.DATE),
+    "postingDate": rw("postingDate", Kind.DATE),
+    "dueDate": rw("dueDate", Kind.DATE),
+    "customerId": rw("customerId", Kind.GUID),
+    "customerNumber": rw("customerNumber", Kind.STRING, 20),
+    "currencyCode": page_variable(rw("currencyCode", Kind.STRING, 10)),
+}
+
 SALES_CREDIT_MEMO = EntityType(
     "salesCreditMemo",
     "salesCreditMemos",
     (
-        *_posted_header("creditMemoDate"),
-        ro("invoiceId", Kind.GUID),
-        ro("invoiceNumber"),
+        *(_CREDIT_MEMO_WRITABLE.get(prop.name, prop) for prop in _posted_header("creditMemoDate")),
+        rw("invoiceId", Kind.GUID),
+        rw("invoiceNumber", Kind.STRING, 20),
+        ro("discountAppliedBeforeTax", Kind.BOOL),
     ),
+    frozenset({"salesCreditMemoLines"}),
 )
+"""APIV2 page 30038 (microsoft/BCApps src/Apps/W1/APIV2/app/src/pages/APIV2SalesCreditMemos.Page.al): a POST takes the
+customer, dates, external document number, currency and the invoice applied to; pricesIncludeTax and the totals are
+read-only (the simulator serves a subset of the page's fields; billTo*, addresses and discountAmount are not writable
+here)."""
+
+_ORDER_ONLY = frozenset({"shippedQuantity", "invoicedQuantity", "invoiceQuantity", "shipQuantity"})
+
+SALES_CREDIT_MEMO_LINE = EntityType(
+    "salesCreditMemoLine",
+    "salesCreditMemoLines",
+    tuple(prop for prop in SALES_ORDER_LINE.props if prop.name not in _ORDER_ONLY),
+    key_order=("sequence",),
+)
+"""APIV2 page 30046 (APIV2SalesCreditMemLines.Page.al): the fields of salesOrderLines without the shipping ones."""
 
 _JOURNAL_PROPS = (
     ro("id", Kind.GUID),
@@ -204,6 +230,7 @@ PAYMENT_ENTITY_TYPES: tuple[EntityType, ...] = (
     SALES_INVOICE,
     SALES_INVOICE_LINE,
     SALES_CREDIT_MEMO,
+    SALES_CREDIT_MEMO_LINE,
     CUSTOMER_PAYMENT_JOURNAL,
     JOURNAL,
     CUSTOMER_PAYMENT,

@@ -34,6 +34,9 @@ _CUSTOMER_ADDRESS = ("addressLine1", "addressLine2", "city", "country", "state",
 _PRICE_FIELDS = ("quantity", "unitPrice", "discountPercent")
 _PRICED_BY = (*_IDENTITY, "itemVariantId", "unitOfMeasureCode", "quantity")
 """Item line fields whose validation runs BC's price calculation."""
+_PRICED_AFTER_UNIT_PRICE = ("quantity", "itemVariantId")
+"""Of those, the ones salesCreditMemoLines validates after unitPrice (APIV2SalesCreditMemLines.Page.al lists unitPrice
+before quantity): sent with them, a unitPrice gives way to BC's price."""
 
 
 class SalesOrders:
@@ -53,7 +56,7 @@ class SalesOrders:
         lines: list[Record] = []
         for raw in raw_lines:
             line_values = validate_body(SALES_ORDER_LINE, raw)
-            lines.append(self._compose_line(order, None, line_values, _next_sequence(lines, line_values)))
+            lines.append(self._compose_line(order, None, line_values, next_sequence(lines, line_values)))
         discount = values.get("discountAmount", 0)
         order["discountAmount"] = float(cents(dec(discount)))
         recalculate(order, lines)
@@ -71,7 +74,7 @@ class SalesOrders:
         if "customerId" in values or "customerNumber" in values:
             customer = self._customer(values)
             self._check_customer(customer)
-            _fill_from_customer(draft, customer, bill_to_customer(self.store, customer))
+            fill_from_customer(draft, customer, bill_to_customer(self.store, customer))
             for line in lines:
                 line["taxPercent"] = float(_tax_rate(line["taxCode"], customer))
         if "pricesIncludeTax" in values and values["pricesIncludeTax"] != draft["pricesIncludeTax"]:
@@ -96,7 +99,7 @@ class SalesOrders:
             raise bad_request("The documentId does not match the sales order in the URL.")
         self._check_customer(self._customer({"customerId": order["customerId"]}))
         existing = self.lines(order)
-        line = self._compose_line(order, None, values, _next_sequence(existing, values))
+        line = self._compose_line(order, None, values, next_sequence(existing, values))
         draft = dict(order)
         recalculate(draft, [*(dict(x) for x in existing), line])
         added = self.store.lines_of(order["id"]).add(line)
@@ -158,15 +161,7 @@ class SalesOrders:
         book(self.store, item, movement)
 
     def _commit(self, order: Record, draft: Record, lines: list[Record]) -> None:
-        """Write a fully validated draft back; only rows whose content changed get a new ETag."""
-        table: Table = self.store.lines_of(order["id"])
-        for line in lines:
-            stored = table.get(line["id"])
-            if stored is not None and _content(stored) != _content(line):
-                stored.update(line)
-                table.stamp(stored)
-        order.update(draft)
-        self.store.sales_orders.stamp(order)
+        commit(order, draft, lines, self.store.lines_of(order["id"]), self.store.sales_orders)
 
     def _customer(self, values: dict[str, Any]) -> Record:
         customers = self.store.customers
@@ -214,15 +209,30 @@ class SalesOrders:
             "fullyShipped": False,
             "status": "Draft",
         }
-        _fill_from_customer(order, customer, bill_to_customer(self.store, customer))
+        fill_from_customer(order, customer, bill_to_customer(self.store, customer))
         order.update(_header_values(values))
         return order
 
     def _compose_line(self, order: Record, base: Record | None, values: dict[str, Any], sequence: int) -> Record:
         line: Record = dict(base) if base is not None else _blank_line(order, sequence, self.new_id())
         line["sequence"] = sequence
-        if base is None or any(key in values for key in _IDENTITY):
-            self._resolve_target(order, line, values)
+        self.validate_line(order, line, values, new=base is None)
+        line["invoiceQuantity"] = values.get("invoiceQuantity", line["quantity"])
+        outstanding = line["quantity"] - line["shippedQuantity"]
+        line["shipQuantity"] = values.get("shipQuantity", outstanding)
+        if line["shipQuantity"] > outstanding:
+            raise dialog(f"You cannot ship more than {_units(outstanding)} units.")
+        return line
+
+    def validate_line(
+        self, document: Record, line: Record, values: dict[str, Any], *, new: bool, unit_price_first: bool = False
+    ) -> None:
+        """What validating `values` does to a sales document line (`line`, changed in place; `new`: being
+        inserted): the item or account, tax, variant, BC's price for an item line, discounts. `unit_price_first`:
+        the page validates unitPrice before quantity (salesCreditMemoLines), so BC's price wins over a unitPrice
+        sent with a quantity or variant."""
+        if new or any(key in values for key in _IDENTITY):
+            self._resolve_target(document, line, values)
         for key in (
             "description",
             "description2",
@@ -236,26 +246,22 @@ class SalesOrders:
                 line[key] = values[key]
         if "taxCode" in values:
             line["taxCode"] = values["taxCode"]
-            line["taxPercent"] = float(_tax_rate(values["taxCode"], self._customer_of(order)))
+            line["taxPercent"] = float(_tax_rate(values["taxCode"], self._customer_of(document)))
         if "itemVariantId" in values:
             line["itemVariantId"] = self._variant_id(line, values["itemVariantId"])
-        if line["lineType"] == "Item" and (base is None or any(key in values for key in _PRICED_BY)):
-            self._price(order, line)
+        repriced = line["lineType"] == "Item" and (new or any(key in values for key in _PRICED_BY))
+        if repriced:
+            self._price(document, line)
+        price_wins = repriced and unit_price_first and any(key in values for key in _PRICED_AFTER_UNIT_PRICE)
         for key in ("unitPrice", "discountPercent"):
-            if key in values:
+            if key in values and not (key == "unitPrice" and price_wins):
                 line[key] = values[key]
         if line["lineType"] == "Comment":
             line.update(quantity=0.0, unitPrice=0.0, discountPercent=0.0, discountAmount=0.0)
         elif "discountAmount" in values:
             set_discount_amount(line, dec(values["discountAmount"]))
-        elif base is None or any(key in values for key in (*_PRICE_FIELDS, *_IDENTITY)):
+        elif new or any(key in values for key in (*_PRICE_FIELDS, *_IDENTITY)):
             apply_discount_percent(line)
-        line["invoiceQuantity"] = values.get("invoiceQuantity", line["quantity"])
-        outstanding = line["quantity"] - line["shippedQuantity"]
-        line["shipQuantity"] = values.get("shipQuantity", outstanding)
-        if line["shipQuantity"] > outstanding:
-            raise dialog(f"You cannot ship more than {_units(outstanding)} units.")
-        return line
 
     def _customer_of(self, order: Record) -> Record:
         return self._customer({"customerId": order["customerId"]})
@@ -359,6 +365,17 @@ def _content(record: Record) -> Record:
     return {k: v for k, v in record.items() if k not in ("@odata.etag", "lastModifiedDateTime")}
 
 
+def commit(document: Record, draft: Record, lines: list[Record], line_table: Table, documents: Table) -> None:
+    """Write a fully validated draft of a document back; only lines whose content changed get a new ETag."""
+    for line in lines:
+        stored = line_table.get(line["id"])
+        if stored is not None and _content(stored) != _content(line):
+            stored.update(line)
+            line_table.stamp(stored)
+    document.update(draft)
+    documents.stamp(document)
+
+
 def _line_type(values: dict[str, Any], current: str) -> str:
     """The lineType asked for, else the one the given references imply, else the line's current one."""
     if "lineType" in values:
@@ -372,11 +389,12 @@ def _line_type(values: dict[str, Any], current: str) -> str:
     return current
 
 
-def _next_sequence(lines: list[Record], values: dict[str, Any]) -> int:
+def next_sequence(lines: list[Record], values: dict[str, Any], entity_name: str = "salesOrderLine") -> int:
+    """The sequence sent, unless a line has it, else the next 10000 step."""
     if "sequence" in values:
         sequence = int(values["sequence"])
         if any(line["sequence"] == sequence for line in lines):
-            raise dialog(f"The salesOrderLine with sequence {sequence} already exists.")
+            raise dialog(f"The {entity_name} with sequence {sequence} already exists.")
         return sequence
     return max((line["sequence"] for line in lines), default=0) // SEQUENCE_STEP * SEQUENCE_STEP + SEQUENCE_STEP
 
@@ -416,7 +434,7 @@ def bill_to_customer(store: Store, customer: Record) -> Record:
     return (store.customers.find("number", number) if number else None) or customer
 
 
-def _fill_from_customer(order: Record, customer: Record, bill_to: Record) -> None:
+def fill_from_customer(order: Record, customer: Record, bill_to: Record) -> None:
     """Sell-to and ship-to from the customer; bill-to, and the currency, from its bill-to customer (SalesHeader:
     "Currency Code" := BillToCustomer."Currency Code")."""
     order.update(
@@ -439,8 +457,19 @@ def _fill_from_customer(order: Record, customer: Record, bill_to: Record) -> Non
 
 def _blank_line(order: Record, sequence: int, line_id: str) -> Record:
     return {
+        **blank_document_line(order["id"], sequence, line_id, order["orderDate"]),
+        "shippedQuantity": 0.0,
+        "invoicedQuantity": 0.0,
+        "invoiceQuantity": 0.0,
+        "shipQuantity": 0.0,
+    }
+
+
+def blank_document_line(document_id: str, sequence: int, line_id: str, shipment_date: str) -> Record:
+    """A new sales document line before anything is validated on it: a comment line."""
+    return {
         "id": line_id,
-        "documentId": order["id"],
+        "documentId": document_id,
         "sequence": sequence,
         "itemId": EMPTY_GUID,
         "accountId": EMPTY_GUID,
@@ -456,11 +485,7 @@ def _blank_line(order: Record, sequence: int, line_id: str) -> Record:
         "discountPercent": 0.0,
         "taxCode": "",
         "taxPercent": 0.0,
-        "shipmentDate": order["orderDate"],
-        "shippedQuantity": 0.0,
-        "invoicedQuantity": 0.0,
-        "invoiceQuantity": 0.0,
-        "shipQuantity": 0.0,
+        "shipmentDate": shipment_date,
         "itemVariantId": EMPTY_GUID,
         "locationId": EMPTY_GUID,
     }

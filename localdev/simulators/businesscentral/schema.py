@@ -155,11 +155,12 @@ CUSTOMER = EntityType(
         rw("blocked", Kind.ENUM, choices=CUSTOMER_BLOCKED),
         ro("lastModifiedDateTime", Kind.DATETIME),
     ),
-    internal=("customerPriceGroup", "billToCustomerNumber"),
+    internal=("customerPriceGroup", "billToCustomerNumber", "pricesIncludeTax"),
 )
 """APIV2 page 30009 (microsoft/BCApps src/Apps/W1/APIV2/app/src/pages/APIV2Customers.Page.al): taxRegistrationNumber
 is the page variable TaxRegistrationNumber (filled from "VAT Registration No." in OnAfterGetRecord), currencyCode the
-page variable CurrencyCodeTxt."""
+page variable CurrencyCodeTxt. pricesIncludeTax is the card's "Prices Including VAT" (not on the page; absent:
+false), which a credit memo takes from its bill-to customer."""
 
 ACCOUNT = EntityType(
     "account",

@@ -27,6 +27,7 @@ from localdev.simulators.businesscentral.payments_schema import (
     JOURNAL,
     KOPPEL_POSTED_SALES_CREDIT_MEMO,
     SALES_CREDIT_MEMO,
+    SALES_CREDIT_MEMO_LINE,
     SALES_INVOICE,
     SALES_INVOICE_LINE,
 )
@@ -174,6 +175,8 @@ class Store:
     invoice_lines: dict[str, Table] = field(default_factory=dict)
     sales_credit_memos: Table = field(default_factory=lambda: Table(SALES_CREDIT_MEMO))
     """As salesCreditMemos lists them: posted, and unposted ones (Sales Header of type Credit Memo)."""
+    credit_memo_lines: dict[str, Table] = field(default_factory=dict)
+    """The salesCreditMemoLines of each credit memo, by its id (made through the API; kept once posted)."""
     posted_credit_memos: Table = field(default_factory=lambda: Table(KOPPEL_POSTED_SALES_CREDIT_MEMO))
     """Table 114 "Sales Cr.Memo Header" by its own SystemId: one row per posted credit memo (Koppel's page)."""
     customer_payment_journals: Table = field(default_factory=lambda: Table(CUSTOMER_PAYMENT_JOURNAL))
@@ -204,6 +207,9 @@ class Store:
 
     def invoice_lines_of(self, invoice_id: str) -> Table:
         return self.invoice_lines.setdefault(invoice_id, Table(SALES_INVOICE_LINE))
+
+    def credit_memo_lines_of(self, memo_id: str) -> Table:
+        return self.credit_memo_lines.setdefault(memo_id, Table(SALES_CREDIT_MEMO_LINE))
 
     def payment_lines_of(self, journal_id: str) -> Table:
         return self.payment_lines.setdefault(journal_id, Table(CUSTOMER_PAYMENT))

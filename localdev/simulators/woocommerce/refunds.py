@@ -5,7 +5,8 @@ meets; the REST side is refunds_api.py.
 A refund is refused when its amount is below 0 or above what the order has left to refund ("Invalid refund
 amount."). With `refund_payment` (the REST API's `api_refund`, true unless sent false) WooCommerce asks the order's
 payment gateway to pay the money back (`wc_refund_payment`): the simulator records that ask in `gateway_refunds`,
-so a test can prove a client never made one, and answers as a gateway that supports refunds and succeeds.
+so a test can prove a client never made one, and answers as a gateway that supports refunds and succeeds. The
+refund's items (products, shipping, fees) are made in refund_items.py.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+
+from localdev.simulators.woocommerce.refund_items import RefundItem
 
 INVALID_AMOUNT = "Invalid refund amount."
 CENT = Decimal("0.01")
@@ -33,6 +36,8 @@ class OrderRefund:
     created: datetime
     refunded_by: int = 1
     """`get_current_user_id()`, or 1 when there is none (wc_create_refund): the REST key's user is taken as 1."""
+    items: list[RefundItem] = field(default_factory=list)
+    tax_line_ids: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,8 @@ class RefundLedger:
     gateway_refunds: list[GatewayRefund] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(9001))
     _meta_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(70001))
+    item_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(80001))
+    """Order item ids (the refund's items, their meta and its tax lines), apart from the orders' own."""
 
     def of_order(self, order_id: int) -> list[OrderRefund]:
         """Newest first, as WC_Order::get_refunds and the refunds list (orderby date, desc) give them."""
@@ -71,6 +78,9 @@ class RefundLedger:
         refund = OrderRefund(
             next(self._ids), order_id, amount, options.reason, False, options.restock_items, meta, datetime.now(UTC)
         )
+        refund.items = list(options.items)
+        rates = {rate for item in refund.items for rate, _amount in item.taxes}
+        refund.tax_line_ids = [next(self.item_ids) for _rate in rates]
         self.refunds.setdefault(order_id, []).append(refund)
         if options.refund_payment:
             formatted = str(amount.quantize(CENT))
@@ -96,3 +106,4 @@ class RefundOptions:
     restock_items: bool = True
     meta_data: tuple[dict[str, Any], ...] = ()
     payment_method: str = ""
+    items: tuple[RefundItem, ...] = ()

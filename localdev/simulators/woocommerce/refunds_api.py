@@ -1,10 +1,11 @@
 """`GET|POST /wp-json/wc/v3/orders/{id}/refunds` and `GET .../refunds/{refund_id}`, as WC_REST_Order_Refunds_Controller
 (v3, over its v2 parent) serves them; the rules are in refunds.py. Plus `GET /_sim/orders/{id}/refunds`: the refunds
-as stored, and the gateway refunds WooCommerce was asked for.
+as stored, and the gateway refunds and restocks WooCommerce was asked for; `POST /_sim/orders/{id}/fees`: a fee line.
 
-POST: `amount` (a string in the schema: a JSON number is refused, `rest_invalid_type`), `reason`, `api_refund`
-(default true: the gateway pays the money back), `api_restock` (default true), `meta_data` [{key, value}],
-`line_items` (accepted, not itemised: the refund's `line_items` answer []). Refusals: no such order 404
+POST: `amount` (a string in the schema: a JSON number is refused, `rest_invalid_type`; when missing, the lines' totals
+and taxes if all are numbers, else 0), `reason`, `api_refund` (default true: the gateway pays the money back),
+`api_restock` (default true), `meta_data` [{key, value}], `line_items` (order items by id, refund_items.py; read-only
+in the schema, so WordPress checks nothing of it). Refusals: no such order 404
 `woocommerce_rest_invalid_order_id` "Invalid order ID."; a negative amount 400
 `woocommerce_rest_invalid_order_refund` "Refund amount must be greater than zero."; more than the order has left
 500 `woocommerce_rest_cannot_create_order_refund` "Invalid refund amount." (the controller answers wc_create_refund's
@@ -28,6 +29,14 @@ from localdev.simulators.woocommerce.categories_api import _body, _json
 from localdev.simulators.woocommerce.errors import WooError, refused
 from localdev.simulators.woocommerce.fulfilment import Fulfilment, SentEmail
 from localdev.simulators.woocommerce.fulfilment_api import Update, with_faults
+from localdev.simulators.woocommerce.refund_items import (
+    amount_from_lines,
+    asked_lines,
+    refund_items,
+    rendered,
+    restocked,
+    tax_lines,
+)
 from localdev.simulators.woocommerce.refunds import INVALID_AMOUNT, OrderRefund, RefundOptions
 from localdev.simulators.woocommerce.store import OrderBook
 from localdev.simulators.woocommerce.wp_schema import BOOLEAN, STRING, Rule, is_boolean, validate
@@ -39,7 +48,6 @@ REFUND_RULES = {
     "api_refund": BOOLEAN,
     "api_restock": BOOLEAN,
     "meta_data": META,
-    "line_items": Rule(("array",)),
 }
 INVALID_ORDER = "Invalid order ID."
 
@@ -60,6 +68,7 @@ class RefundsApi:
         app.router.add_post(refunds, with_faults(self.state, "refunds", self.create_refund))
         app.router.add_get(refunds + r"/{refund_id:\d+}", with_faults(self.state, "refunds", self.get_refund))
         app.router.add_get(r"/_sim/orders/{order_id:\d+}/refunds", self.stored_refunds)
+        app.router.add_post(r"/_sim/orders/{order_id:\d+}/fees", self.add_fee)
 
     async def list_refunds(self, request: web.Request) -> web.Response:
         """The order's refunds, newest first; none for an order the shop does not have (the query is by parent)."""
@@ -70,12 +79,17 @@ class RefundsApi:
         return _json(refunds, headers=headers)
 
     async def get_refund(self, request: web.Request) -> web.Response:
+        """WC_REST_CRUD_Controller::get_item: no such refund `..._shop_order_refund_invalid_id`; then the order
+        (prepare_object_for_response): none 404 invalid_order_id, not the refund's `invalid_order_refund_id`."""
         self._allow(request, "read")
         order_id, refund_id = int(request.match_info["order_id"]), int(request.match_info["refund_id"])
+        every = (refund for refunds in self.book.refunds.refunds.values() for refund in refunds)
+        found = next((refund for refund in every if refund.id == refund_id), None)
+        if found is None:
+            raise WooError(404, "woocommerce_rest_shop_order_refund_invalid_id", "Invalid ID.")
         if order_id not in self.book.orders:
             raise WooError(404, "woocommerce_rest_invalid_order_id", INVALID_ORDER)
-        found = next((r for r in self.book.refunds.of_order(order_id) if r.id == refund_id), None)
-        if found is None:
+        if found.order_id != order_id:
             raise WooError(404, "woocommerce_rest_invalid_order_refund_id", "Invalid order refund ID.")
         return _json(self._json(found))
 
@@ -86,17 +100,21 @@ class RefundsApi:
         order_id = int(request.match_info["order_id"])
         if order_id not in self.book.orders:
             raise WooError(404, "woocommerce_rest_invalid_order_id", INVALID_ORDER)
-        amount = _amount(fields.get("amount"))
+        asked = asked_lines(fields.get("line_items"))
+        computed = amount_from_lines(asked) if fields.get("amount") is None else None
+        amount = computed if computed is not None else _amount(fields.get("amount"))
         if amount < 0:
             raise WooError(400, "woocommerce_rest_invalid_order_refund", "Refund amount must be greater than zero.")
         stored = self.book.get(order_id)
-        total = Decimal(self.book.payload(stored)["total"])
+        order = self.book.payload(stored)
+        total = Decimal(order["total"])
         options = RefundOptions(
             reason=str(fields.get("reason") or ""),
             refund_payment=_flag(fields.get("api_refund"), default=True),
             restock_items=_flag(fields.get("api_restock"), default=True),
             meta_data=tuple(m for m in fields.get("meta_data") or [] if isinstance(m, dict) and "key" in m),
             payment_method=stored.order.payment_method,
+            items=tuple(refund_items(order, asked, self.book.refunds.item_ids)),
         )
         try:
             refund = self.book.refunds.create(order_id, total, amount, options)
@@ -121,8 +139,27 @@ class RefundsApi:
         order_id = int(request.match_info["order_id"])
         refunds = [self._json(refund) for refund in self.book.refunds.of_order(order_id)]
         asked = [vars(ask) for ask in self.book.refunds.gateway_refunds if ask.order_id == order_id]
-        restocked = [refund.id for refund in self.book.refunds.of_order(order_id) if refund.restock_items]
-        return _json({"refunds": refunds, "gateway_refunds": asked, "restocked": restocked})
+        restocking = [refund for refund in self.book.refunds.of_order(order_id) if refund.restock_items]
+        items = [
+            {"refund_id": refund.id, "item_id": item.refunded_item_id, "sku": item.sku, "quantity": item.quantity}
+            for refund in restocking
+            for item in restocked(refund.items)
+        ]
+        body = {"refunds": refunds, "gateway_refunds": asked, "restocked": [refund.id for refund in restocking]}
+        return _json(body | {"restocked_items": items})
+
+    async def add_fee(self, request: web.Request) -> web.Response:
+        """`{name, total, total_tax}` (excluding tax, and the tax): a fee line on the order, which delivers
+        `order.updated`."""
+        order_id = int(request.match_info["order_id"])
+        if order_id not in self.book.orders:
+            raise WooError(404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.")
+        fields = await _body(request)
+        total, tax = _amount(fields.get("total")), _amount(fields.get("total_tax"))
+        fee: dict[str, Any] = {"name": str(fields.get("name") or "Fee"), "tax_class": "", "tax_status": "taxable"}
+        fee |= {"amount": f"{total:.2f}", "total": f"{total:.2f}", "total_tax": f"{tax:.2f}", "taxes": []}
+        self.book.fees.setdefault(order_id, []).append(fee | {"meta_data": []})
+        return _json(await self.update(order_id, {}), status=201)
 
     def _json(self, refund: OrderRefund) -> dict[str, Any]:
         return {
@@ -134,10 +171,10 @@ class RefundsApi:
             "refunded_by": refund.refunded_by,
             "refunded_payment": refund.refunded_payment,
             "meta_data": [dict(meta) for meta in refund.meta_data],
-            "line_items": [],
-            "shipping_lines": [],
-            "tax_lines": [],
-            "fee_lines": [],
+            "line_items": rendered(refund.items, "line_item", self.book.deleted_skus),
+            "shipping_lines": rendered(refund.items, "shipping", self.book.deleted_skus),
+            "tax_lines": tax_lines(refund.items, iter(refund.tax_line_ids)),
+            "fee_lines": rendered(refund.items, "fee", self.book.deleted_skus),
         }
 
     def _allow(self, request: web.Request, action: str) -> None:

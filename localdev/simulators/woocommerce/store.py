@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from localdev.simulators.woocommerce.refunds import RefundLedger
@@ -33,6 +34,9 @@ class OrderBook:
         self.deleted_skus: set[str] = set()
         """SKUs of products deleted since they were ordered: their order lines now show `sku: null`."""
         self.refunds = RefundLedger()
+        self.fees: dict[int, list[dict[str, Any]]] = {}
+        """Fee lines added to an order after it was placed (`POST /_sim/orders/{id}/fees`), as its REST body shows
+        them but for their ids."""
 
     def delete_product(self, sku: str) -> None:
         """WooCommerce reads a line's SKU from its product when the order is rendered, `null` once the product is
@@ -74,5 +78,19 @@ class OrderBook:
             item["id"] = stored.order_id * 100 + index
             if item["sku"] in self.deleted_skus:
                 item["sku"] = None
+        self._add_fees(stored.order_id, body)
+        charges = [*body["shipping_lines"], *body["fee_lines"]]
+        for index, charge in enumerate(charges, start=len(body["line_items"]) + 1):
+            charge["id"] = stored.order_id * 100 + index
         body["refunds"] = self.refunds.summaries(stored.order_id)
         return body
+
+    def _add_fees(self, order_id: int, body: dict[str, Any]) -> None:
+        """The order's fees in its `fee_lines`, their amounts in its `total` and `total_tax`."""
+        fees = [dict(fee) for fee in self.fees.get(order_id, [])]
+        body["fee_lines"] = fees
+        if fees:
+            tax = sum((Decimal(fee["total_tax"]) for fee in fees), Decimal(0))
+            total = sum((Decimal(fee["total"]) for fee in fees), tax)
+            body["total"] = f"{Decimal(body['total']) + total:.2f}"
+            body["total_tax"] = f"{Decimal(body['total_tax']) + tax:.2f}"

@@ -1,0 +1,120 @@
+"""The lines of the BC credit memo for one shop refund: what the shop gave back, priced from the order's posted
+invoice lines.
+
+- First a comment line, the record's marker (how the credit memo is found again), then one naming the invoice.
+- Each refunded item: an Item line for the units given back, at the invoice line's unit price, with the invoice
+  line's discount for those units (pro rata). So the goods come back into BC's stock when the credit memo is posted.
+- Shipping and fees: an Account line on the G/L account orders book them on, at what the shop refunded.
+- Prices follow the credit memo's pricesIncludeTax (BC takes it from the customer; it may differ from the order's):
+  an invoice price is converted with its line's VAT %, a shop amount taken with or without its tax.
+
+Simplifications, each sent to a person rather than guessed: a refund of an amount alone (no items, shipping or
+fees: the shop's automatic "Order fully refunded", or an amount typed in) has nothing to price a line from; an item
+is found on the invoice by its BC item and variant, so one item on two invoice lines (two prices) is ambiguous. What
+the shop refunded for an item is not checked line by line: the run compares the credit memo's total with the refund.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from domain.models import ResolvedSku
+from domain.orders.mapping.business_central import MAX_DESCRIPTION, ChargeAccounts
+from domain.refunds.shop_origin_ports import BcDocumentLine, RefundedCharge, RefundedItem, ShopRefundDetail
+
+SEQUENCE_STEP = 10000
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Priced:
+    """Where the credit memo's prices come from."""
+
+    invoice_number: str
+    invoice_lines: Sequence[BcDocumentLine]
+    """The lines of the order's posted invoices, in their prices' basis (`invoice_prices_include_tax`)."""
+    invoice_prices_include_tax: bool
+    memo_prices_include_tax: bool
+    skus: Mapping[str, ResolvedSku]
+    accounts: ChargeAccounts
+
+
+class CannotCredit(Exception):
+    """The refund cannot be put on credit memo lines without a person: the reason says why."""
+
+
+def credit_memo_lines(refund: ShopRefundDetail, marker: str, priced: Priced) -> list[BcDocumentLine]:
+    """Every line of the credit memo, numbered 10000, 20000, ... CannotCredit when one cannot be made."""
+    if not refund.items and not refund.charges:
+        raise CannotCredit(
+            f"the shop refunded {refund.amount} without naming items, shipping or fees: nothing to price a credit "
+            "memo line from; make the credit memo in BC"
+        )
+    comments = [_comment(marker), _comment(f"Invoice {priced.invoice_number}")]
+    lines = comments + [_item_line(item, priced) for item in refund.items]
+    lines += [_charge_line(charge, priced) for charge in refund.charges]
+    return [line.model_copy(update={"sequence": SEQUENCE_STEP * (at + 1)}) for at, line in enumerate(lines)]
+
+
+def _comment(text: str) -> BcDocumentLine:
+    return BcDocumentLine(sequence=0, line_type="Comment", description=text[:MAX_DESCRIPTION])
+
+
+def _item_line(item: RefundedItem, priced: Priced) -> BcDocumentLine:
+    resolved = priced.skus.get(item.sku)
+    if resolved is None:
+        raise CannotCredit(f"SKU {item.sku or '(none)'} of the refund is no item in BC")
+    invoiced = _invoice_line_of(resolved, priced.invoice_lines)
+    if invoiced is None:
+        raise CannotCredit(f"item {resolved.item_number} of the refund is on no posted invoice of the order")
+    if item.quantity > invoiced.quantity:
+        raise CannotCredit(
+            f"the shop refunded {item.quantity} of item {resolved.item_number}, the invoice has {invoiced.quantity}"
+        )
+    discount = (invoiced.discount_amount * item.quantity / invoiced.quantity).quantize(CENT, ROUND_HALF_UP)
+    return invoiced.model_copy(
+        update={
+            "id": "",
+            "quantity": item.quantity,
+            "unit_price": _in_memo_basis(invoiced.unit_price, invoiced.tax_percent, priced),
+            "discount_amount": _in_memo_basis(discount, invoiced.tax_percent, priced),
+        }
+    )
+
+
+def _invoice_line_of(resolved: ResolvedSku, lines: Sequence[BcDocumentLine]) -> BcDocumentLine | None:
+    """The one Item line of the item and variant; CannotCredit when there are several."""
+    variant = resolved.variant_id or ""
+    found = [
+        line
+        for line in lines
+        if line.line_type == "Item" and line.object_number == resolved.item_number and line.variant_id == variant
+    ]
+    if len(found) > 1:
+        raise CannotCredit(f"item {resolved.item_number} is on {len(found)} invoice lines: which price was refunded?")
+    return found[0] if found else None
+
+
+def _in_memo_basis(price: Decimal, tax_percent: Decimal, priced: Priced) -> Decimal:
+    """An invoice price in the credit memo's basis (with or without VAT)."""
+    if priced.invoice_prices_include_tax == priced.memo_prices_include_tax:
+        return price
+    factor = 1 + tax_percent / HUNDRED
+    converted = price * factor if priced.memo_prices_include_tax else price / factor
+    return converted.quantize(CENT, ROUND_HALF_UP)
+
+
+def _charge_line(charge: RefundedCharge, priced: Priced) -> BcDocumentLine:
+    account = priced.accounts.shipping if charge.kind == "shipping" else priced.accounts.fee
+    amount = charge.amount + charge.tax if priced.memo_prices_include_tax else charge.amount
+    return BcDocumentLine(
+        sequence=0,
+        line_type="Account",
+        object_number=account,
+        description=(charge.description or charge.kind.capitalize())[:MAX_DESCRIPTION],
+        quantity=Decimal(1),
+        unit_price=amount,
+    )

@@ -1,0 +1,284 @@
+"""Crediting the shops' refunds in BC (run `shop-refunds`), on the channels whose refunds come from the shop: the shop
+owner refunds in the shop (which pays the customer back at the provider), and Koppel makes the BC sales credit memo
+for it, one per refund, left as a draft for a person to check or posted, as the channel's setting says. The
+provider's refund comes back as a payment change and the booking run books it against that credit memo once it is
+posted (domain/booking/book_refunds.py), so the money and the credit meet on the web order.
+
+The order worker notes each refund it sees on a shop's order (shop_refund_notes.py); this run, on the booking timer,
+credits the noted ones: the refund read from the shop, its lines priced from the order's posted invoice
+(credit_memo_lines.py), the credit memo made, checked against the refund, and posted when the setting says so.
+
+Exactly once: the record is written `crediting` before BC is asked; the credit memo's first line is the record's
+marker, and a record still crediting looks for its credit memo (by its externalDocumentNumber and marker) before it
+makes one; lines are added by their sequence, each only when BC has none with it. Only the timer runs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domain.errors import BusinessCentralRejected, ConcurrencyConflict, PermanentError, RetryableError
+from domain.orders.mapping.business_central import ChargeAccounts
+from domain.ports import Clock, OrderStore, SyncRuns
+from domain.records import OrderRecord, SyncRun
+from domain.refunds.credit_memo_lines import CENT, CannotCredit, Priced, credit_memo_lines
+from domain.refunds.shop_origin_ports import (
+    BcDocumentLine,
+    BcDraftCreditMemo,
+    CreditMemoDrafts,
+    InvoiceToCredit,
+    NewCreditMemo,
+    ShopRefundCredits,
+    ShopRefundDetail,
+    ShopRefundDetails,
+    SkuLookup,
+)
+from domain.refunds.shop_refund_credit import CreditState, ShopRefundCredit
+from domain.runs import CREDIT_COUNTS, RunTally
+
+RUN_NAME = "shop-refunds"
+DRAFT = "Draft"
+
+
+@dataclass(frozen=True)
+class ShopRefundCrediting:
+    credits: ShopRefundCredits
+    orders: OrderStore
+    shops: Mapping[tuple[str, str], ShopRefundDetails]
+    """Per (source, shop): where its refunds are read, itemised."""
+    bc: CreditMemoDrafts
+    skus: SkuLookup
+    accounts: ChargeAccounts
+    runs: SyncRuns
+    clock: Clock
+    local_currency: str
+    posts: frozenset[tuple[str, str]] = frozenset()
+    """The (source, shop) channels whose credit memos Koppel posts; the others' stay drafts for a person."""
+    invoice_wait: timedelta = timedelta(days=7)
+    """How long a refund waits for BC to invoice its order before a person is asked."""
+    name: str = RUN_NAME
+
+
+def credit_shop_refunds(crediting: ShopRefundCrediting) -> SyncRun:
+    """One run over the refunds noted and not yet credited; its summary is recorded and returned."""
+    started = crediting.clock.now()
+    tally = RunTally(CREDIT_COUNTS)
+
+    def run() -> bool:
+        credited = [_credit(crediting, each, tally) for each in list(crediting.credits.unfinished())]
+        return all(credited)
+
+    completed = tally.unless_stopped(run)
+    summary = tally.summary(crediting.name, started, crediting.clock.now(), completed=completed, full=False)
+    crediting.runs.record(summary)
+    return summary
+
+
+def _credit(crediting: ShopRefundCrediting, noted: ShopRefundCredit, tally: RunTally) -> bool:
+    """Credit one refund; False when it waits for the next run (BC or the shop did not answer, the record changed)."""
+    found = crediting.credits.get(noted.order, noted.refund_id)
+    if found is None or found[0].finished:
+        return True
+    record, etag = found
+    tally.read += 1
+    try:
+        done = _credit_now(crediting, record, etag)
+    except (RetryableError, ConcurrencyConflict) as stopped:
+        tally.problem(f"{record.key} waits for the next run: {stopped}")
+        return False
+    except BusinessCentralRejected as refused:
+        return _for_a_person_after(crediting, noted, f"BC refused the credit memo: {refused.message}", tally)
+    except PermanentError as unreadable:
+        return _for_a_person_after(crediting, noted, unreadable.reason, tally)
+    _count(tally, done)
+    return True
+
+
+def _for_a_person_after(crediting: ShopRefundCrediting, noted: ShopRefundCredit, why: str, tally: RunTally) -> bool:
+    """A step was refused for good: the record, as it is now, goes to a person, told of the credit memo Koppel made
+    already."""
+    found = crediting.credits.get(noted.order, noted.refund_id)
+    if found is None:
+        return True
+    record, etag = found
+    made = f" (credit memo {record.credit_memo_number} is in BC as a draft)" if record.credit_memo_id else ""
+    why = f"{why}{made}"
+    try:
+        _count(tally, _write(crediting, etag, record.for_a_person(why, crediting.clock.now())))
+    except ConcurrencyConflict:
+        return False
+    return True
+
+
+def _credit_now(crediting: ShopRefundCrediting, record: ShopRefundCredit, etag: str) -> ShopRefundCredit:
+    """Credit the refund as far as it can go now; answers the record as written."""
+    shop = crediting.shops.get((record.order.source, record.order.shop))
+    if shop is None:
+        why = "the shop's refunds are no longer credited by Koppel (its CREDIT_MEMOS setting, or its API access)"
+        return _write(crediting, etag, record.not_credited(why, crediting.clock.now()))
+    order = crediting.orders.get(record.order)
+    target = _invoice_to_credit(order[0] if order else None)
+    if target is None:
+        return _wait_for_invoice(crediting, record, etag)
+    refund = shop.refund(record.order, record.refund_id)
+    now = crediting.clock.now()
+    if refund is None:
+        return _write(crediting, etag, _gone(record, now))
+    if refund.koppel_key:
+        return _write(crediting, etag, record.not_credited("Koppel's own record of a refund from BC", now))
+    external_document_number, invoice_id = target
+    invoice = crediting.bc.invoice(invoice_id)
+    currency = (invoice.currency_code or crediting.local_currency).upper()
+    if refund.amount.currency != currency:
+        why = f"the shop refunded {refund.amount}, the invoice {invoice.number} is in {currency}: credit it by hand"
+        return _write(crediting, etag, record.for_a_person(why, now))
+    if record.state is CreditState.TO_CREDIT:
+        record = record.crediting(refund.amount, now)
+        etag = crediting.credits.write(record, etag)
+    return _make_credit_memo(crediting, record, etag, refund, _Target(external_document_number, invoice))
+
+
+@dataclass(frozen=True)
+class _Target:
+    external_document_number: str
+    """The BC order's: how BC's credit memos are filed on the web order."""
+    invoice: InvoiceToCredit
+
+
+def _invoice_to_credit(order: OrderRecord | None) -> tuple[str, str] | None:
+    """The BC order's externalDocumentNumber and the id of its first posted invoice; None while it has none (or
+    the web order made no BC order)."""
+    if order is None or order.bc is None:
+        return None
+    invoice_id = next((invoice.id for invoice in order.invoices if invoice.posted), None)
+    return None if invoice_id is None else (order.bc.external_document_number, invoice_id)
+
+
+def _wait_for_invoice(crediting: ShopRefundCrediting, record: ShopRefundCredit, etag: str) -> ShopRefundCredit:
+    now = crediting.clock.now()
+    if now - record.first_seen_at < crediting.invoice_wait:
+        waiting = record.waiting("waiting for BC to post the order's invoice", now)
+        return record if waiting.problem == record.problem else _write(crediting, etag, waiting)
+    days = crediting.invoice_wait.days
+    why = (
+        f"refunded in the shop, and BC has posted no invoice for the order after {days} days: change the BC order "
+        "or credit it by hand"
+    )
+    return _write(crediting, etag, record.for_a_person(why, now))
+
+
+def _gone(record: ShopRefundCredit, now: datetime) -> ShopRefundCredit:
+    """The shop no longer has the refund (deleted): nothing to credit, unless a credit memo was made for it."""
+    if not record.credit_memo_id:
+        return record.not_credited("deleted in the shop before it was credited", now)
+    why = f"deleted in the shop after Koppel made credit memo {record.credit_memo_number} for it: delete or cancel it"
+    return record.for_a_person(why, now)
+
+
+def _make_credit_memo(
+    crediting: ShopRefundCrediting,
+    record: ShopRefundCredit,
+    etag: str,
+    refund: ShopRefundDetail,
+    target: _Target,
+) -> ShopRefundCredit:
+    """The credit memo found again or made, its lines completed, checked against the refund, and posted when the
+    channel says so."""
+    invoice = target.invoice
+    memo, etag, record = _credit_memo(crediting, record, etag, target)
+    skus = crediting.skus.resolve_skus(sorted({item.sku for item in refund.items}))
+    priced = Priced(
+        invoice_number=invoice.number,
+        invoice_lines=invoice.lines,
+        invoice_prices_include_tax=invoice.prices_include_tax,
+        memo_prices_include_tax=memo.prices_include_tax,
+        skus=skus,
+        accounts=crediting.accounts,
+    )
+    now = crediting.clock.now()
+    try:
+        planned = credit_memo_lines(refund, record.marker, priced)
+    except CannotCredit as cannot:
+        why = f"{cannot}; credit memo {memo.number} in BC is left as Koppel began it"
+        return _write(crediting, etag, record.for_a_person(why, now))
+    if memo.status == DRAFT:
+        _complete_lines(crediting.bc, memo, planned)
+        memo = crediting.bc.read(memo.id)
+    return _check_and_post(crediting, record, etag, memo, refund, line_count=len(planned))
+
+
+def _credit_memo(
+    crediting: ShopRefundCrediting, record: ShopRefundCredit, etag: str, target: _Target
+) -> tuple[BcDraftCreditMemo, str, ShopRefundCredit]:
+    """The record's credit memo: read by its id, else found again by its marker, else made (its id written on the
+    record at once). It is not applied to the invoice: the provider's refund is booked against it."""
+    bc = crediting.bc
+    if record.credit_memo_id:
+        return bc.read(record.credit_memo_id), etag, record
+    memo = bc.find(target.external_document_number, record.marker)
+    if memo is None:
+        invoice = target.invoice
+        header = NewCreditMemo(
+            customer_number=invoice.customer_number,
+            external_document_number=target.external_document_number,
+            currency_code=invoice.currency_code,
+        )
+        memo = bc.create(header)
+    record = record.with_credit_memo(memo.id, memo.number, crediting.clock.now())
+    return memo, crediting.credits.write(record, etag), record
+
+
+def _complete_lines(bc: CreditMemoDrafts, memo: BcDraftCreditMemo, planned: list[BcDocumentLine]) -> None:
+    """Each planned line BC has no line with its sequence for added; each line at another price than planned (BC
+    re-prices an item line while it validates its quantity) re-priced."""
+    have = {line.sequence: line for line in memo.lines}
+    for line in planned:
+        stored = have.get(line.sequence) or bc.add_line(memo.id, line)
+        if line.line_type != "Comment" and (
+            stored.unit_price != line.unit_price or stored.discount_amount != line.discount_amount
+        ):
+            bc.reprice(memo.id, stored.id, line.unit_price, line.discount_amount)
+
+
+def _check_and_post(
+    crediting: ShopRefundCrediting,
+    record: ShopRefundCredit,
+    etag: str,
+    memo: BcDraftCreditMemo,
+    refund: ShopRefundDetail,
+    *,
+    line_count: int,
+) -> ShopRefundCredit:
+    """A credit memo whose total is the refund's (to a cent a line) is done: posted when the channel says so, else a
+    draft for a person; another total goes to a person with both amounts."""
+    now = crediting.clock.now()
+    total = memo.total_including_tax
+    if abs(total - refund.amount.amount) > CENT * line_count:
+        why = (
+            f"credit memo {memo.number} totals {refund.amount.currency} {total:.2f}, the shop refunded "
+            f"{refund.amount}: correct the credit memo in BC (it stays a draft)"
+        )
+        return _write(crediting, etag, record.for_a_person(why, now))
+    channel = (record.order.source, record.order.shop)
+    if memo.status == DRAFT and channel in crediting.posts:
+        crediting.bc.post(memo.id)
+        memo = crediting.bc.read(memo.id)
+    state = CreditState.DRAFTED if memo.status == DRAFT else CreditState.POSTED
+    return _write(crediting, etag, record.credited(state, memo.number, f"{total:.2f}", now))
+
+
+def _write(crediting: ShopRefundCrediting, etag: str, changed: ShopRefundCredit) -> ShopRefundCredit:
+    crediting.credits.write(changed, etag)
+    return changed
+
+
+def _count(tally: RunTally, record: ShopRefundCredit) -> None:
+    if record.state in (CreditState.DRAFTED, CreditState.POSTED):
+        tally.changed += 1
+    if record.state is CreditState.POSTED:
+        tally.pushed += 1
+    if record.state is CreditState.NEEDS_ATTENTION:
+        tally.failed += 1
+        tally.problem(f"{record.order}: {record.problem}")

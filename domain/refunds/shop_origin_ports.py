@@ -1,0 +1,168 @@
+"""What crediting a shop's refund in BC needs (origin `shop`): the refund as the shop itemises it, and BC's invoice
+and sales credit memos (API v2.0 salesInvoices / salesInvoiceLines, salesCreditMemos / salesCreditMemoLines)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal, Protocol
+
+from domain.models import BcLine, Frozen, ResolvedSku, WebOrderKey
+from domain.payments.payment import Money
+from domain.refunds.shop_refund_credit import ShopRefundCredit
+
+
+class RefundedItem(Frozen):
+    """Units of one order line the shop gave money back for."""
+
+    sku: str
+    """As the shop has it on the order line ("" when the shop keeps none)."""
+    quantity: Decimal
+    """Units given back, positive (WooCommerce sends it negative)."""
+    amount: Decimal
+    """What the shop refunded for them, excluding tax, positive."""
+    tax: Decimal
+    """The tax refunded with them, positive."""
+
+
+class RefundedCharge(Frozen):
+    """Shipping or a fee the shop gave money back for."""
+
+    kind: Literal["shipping", "fee"]
+    description: str
+    amount: Decimal
+    """Excluding tax, positive."""
+    tax: Decimal
+
+
+class ShopRefundDetail(Frozen):
+    """One refund as the shop itemises it (WooCommerce `GET orders/{id}/refunds/{refund_id}`)."""
+
+    refund_id: str
+    amount: Money
+    """What the refund gives back in all, tax included, positive."""
+    reason: str = ""
+    items: tuple[RefundedItem, ...] = ()
+    charges: tuple[RefundedCharge, ...] = ()
+    money_moved: bool | None = None
+    """The shop asked the payment provider to pay it back (WooCommerce `refunded_payment`); None when it does not
+    say."""
+    koppel_key: str = ""
+    """The key Koppel recorded it under when it told the shop of a refund from BC (origin `bc`); "" for a refund
+    made in the shop. Koppel never credits its own records."""
+    created_at: datetime | None = None
+
+
+class SkuLookup(Protocol):
+    def resolve_skus(self, skus: Sequence[str]) -> dict[str, ResolvedSku]:
+        """The BC item (and variant) of each web SKU found, as orders are made (domain/orders/ports.py)."""
+        ...
+
+
+class ShopRefundDetails(Protocol):
+    """One channel's refunds, itemised."""
+
+    def refund(self, order: WebOrderKey, refund_id: str) -> ShopRefundDetail | None:
+        """The refund, or None when the shop no longer has it (deleted). RetryableError when the shop does not
+        answer."""
+        ...
+
+
+class BcDocumentLine(BcLine):
+    """A line of a posted sales invoice or of a sales credit memo (salesInvoiceLines / salesCreditMemoLines)."""
+
+    sequence: int
+
+
+class InvoiceToCredit(Frozen):
+    """A posted sales invoice with its lines: what a credit memo for it is priced from."""
+
+    id: str
+    number: str
+    customer_number: str
+    """The sell-to customer (customerNumber)."""
+    currency_code: str = ""
+    prices_include_tax: bool
+    remaining_amount: Decimal
+    """Still open on the customer's ledger entry; a credit memo may apply to the invoice only while > 0."""
+    total_including_tax: Decimal
+    lines: tuple[BcDocumentLine, ...]
+
+
+class NewCreditMemo(Frozen):
+    """The header Koppel creates (salesCreditMemos POST): always a Draft; pricesIncludeTax comes from the
+    customer."""
+
+    customer_number: str
+    external_document_number: str
+    currency_code: str = ""
+    invoice_id: str = ""
+    """Applied to the invoice (only while it is open: posting a credit memo applied to a closed invoice fails)."""
+
+
+class BcDraftCreditMemo(Frozen):
+    """A sales credit memo as salesCreditMemos serves it, with its lines."""
+
+    id: str
+    number: str
+    status: str
+    """Draft until posted (In Review / Open for a draft pending approval / released; Open / Paid / ... once
+    posted)."""
+    prices_include_tax: bool
+    total_including_tax: Decimal
+    lines: tuple[BcDocumentLine, ...] = ()
+
+
+class CreditMemoDrafts(Protocol):
+    """BC's invoices to credit and the sales credit memos Koppel makes. Every call: RetryableError when BC does not
+    answer (or throttles), BusinessCentralRejected when it refuses."""
+
+    def invoice(self, invoice_id: str) -> InvoiceToCredit:
+        """The posted invoice and its lines (salesInvoices({id}) and its salesInvoiceLines)."""
+        ...
+
+    def find(self, external_document_number: str, marker: str) -> BcDraftCreditMemo | None:
+        """The credit memo with that externalDocumentNumber that has a comment line reading `marker`, else a Draft
+        one with that number and no lines at all, with its lines; None when there is neither. A create whose answer
+        was lost is found again this way (before or after its first line)."""
+        ...
+
+    def create(self, header: NewCreditMemo) -> BcDraftCreditMemo:
+        """A new draft credit memo, without lines."""
+        ...
+
+    def read(self, credit_memo_id: str) -> BcDraftCreditMemo:
+        """The credit memo and its lines, in sequence order."""
+        ...
+
+    def add_line(self, credit_memo_id: str, line: BcDocumentLine) -> BcDocumentLine:
+        """Add the line (sequence, lineType, lineObjectNumber, variant, unit of measure, description, quantity,
+        unitPrice, discountAmount) and answer it as BC stored it (BC may re-price it while validating the
+        quantity)."""
+        ...
+
+    def reprice(self, credit_memo_id: str, line_id: str, unit_price: Decimal, discount_amount: Decimal) -> None:
+        """PATCH the line's unitPrice and discountAmount (alone, so nothing re-prices it)."""
+        ...
+
+    def post(self, credit_memo_id: str) -> None:
+        """Microsoft.NAV.post (BC answers 204)."""
+        ...
+
+
+class ShopRefundCredits(Protocol):
+    """Koppel's records of the shop refunds it credits in BC, each written on its ETag."""
+
+    def get(self, order: WebOrderKey, refund_id: str) -> tuple[ShopRefundCredit, str] | None: ...
+
+    def write(self, credit: ShopRefundCredit, etag: str | None) -> str:
+        """Store it if its ETag still matches (None: only if there is none yet), listed among the unfinished ones
+        while it is; returns the new ETag. ConcurrencyConflict otherwise."""
+        ...
+
+    def unfinished(self) -> Iterable[ShopRefundCredit]: ...
+
+    def for_order(self, order: WebOrderKey) -> list[ShopRefundCredit]: ...
+
+    def needing_a_person(self) -> list[ShopRefundCredit]: ...

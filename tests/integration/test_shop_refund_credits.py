@@ -1,0 +1,135 @@
+"""Refunds made in the shop, on a shop whose refunds start in the shop (the default origin) and whose credit memos
+Koppel posts (KOPPEL_WOOCOMMERCE_CREDIT_MEMOS_SHOP_A=post): the order is placed in the WooCommerce simulator, paid
+through Mollie, invoiced and booked in BC; the shop owner refunds an article and the shipping in WooCommerce, whose
+Mollie plugin refunds at Mollie. Koppel makes one BC credit memo for it, priced from the invoice, posts it, and books
+Mollie's refund against it: the customer owes nothing and nothing is credited twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from localdev.mollie_payments import mollie_call
+from localdev.stack import LocalStack
+from tests.integration.conftest import running_stack
+from tests.integration.payment_flow import paid_invoiced_and_booked
+from tests.integration.support import dossier, wait_for
+
+CENT = Decimal("0.01")
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[LocalStack]:
+    """The integration stack with shop-a's credit memos posted by Koppel and Koppel's refund API page (whose refund
+    lines book Mollie's refund against the credit memo); the booking timer (which the shop refunds run on) every 2
+    seconds."""
+    yield from running_stack(
+        KOPPEL_BC_REFUND_API="koppel/payments/v1.0",
+        KOPPEL_WOOCOMMERCE_CREDIT_MEMOS_SHOP_A="post",
+        KOPPEL_BOOKING_SCHEDULE="*/2 * * * * *",
+    )
+
+
+def _woo(stack: LocalStack, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    woo = stack.woocommerce
+    assert woo is not None
+    answer = httpx.request(
+        method, f"{woo.api_base}{path}", json=body, auth=(woo.consumer_key, woo.consumer_secret), timeout=30
+    )
+    answer.raise_for_status()
+    return answer.json()
+
+
+def _refund_in_shop(stack: LocalStack, order_id: int) -> dict[str, Any]:
+    """The shop owner refunds one unit of the first line and the shipping, tax included, as WooCommerce's refund
+    screen sends it (its gateway asked to pay it back)."""
+    order = _woo(stack, "GET", f"/orders/{order_id}")
+    line, shipping = order["line_items"][0], order["shipping_lines"][0]
+    unit = Decimal(str(line["total"])) / Decimal(str(line["quantity"]))
+    unit_tax = Decimal(str(line["total_tax"])) / Decimal(str(line["quantity"]))
+    items = [
+        _refunded(line, Decimal(1), unit.quantize(CENT), unit_tax.quantize(CENT)),
+        _refunded(shipping, None, Decimal(str(shipping["total"])), Decimal(str(shipping["total_tax"]))),
+    ]
+    amount = sum((Decimal(each["refund_total"]) + _tax(each) for each in items), Decimal(0))
+    body = {"amount": f"{amount:.2f}", "reason": "one article back", "line_items": items}
+    refund: dict[str, Any] = _woo(stack, "POST", f"/orders/{order_id}/refunds", body)
+    return refund
+
+
+def _refunded(item: dict[str, Any], quantity: Decimal | None, total: Decimal, tax: Decimal) -> dict[str, Any]:
+    taxes = item.get("taxes") or [{"id": 1}]
+    asked: dict[str, Any] = {
+        "id": item["id"],
+        "refund_total": f"{total:.2f}",
+        "refund_tax": [{"id": taxes[0]["id"], "refund_total": f"{tax:.2f}"}],
+    }
+    return asked | ({"quantity": int(quantity)} if quantity is not None else {})
+
+
+def _tax(asked: dict[str, Any]) -> Decimal:
+    return sum((Decimal(each["refund_total"]) for each in asked["refund_tax"]), Decimal(0))
+
+
+def _credited(stack: LocalStack, order_id: int, count: int) -> list[dict[str, Any]]:
+    def done() -> list[dict[str, Any]] | None:
+        credits: list[dict[str, Any]] = dossier(stack, order_id).json()["shop_refunds"]
+        finished = len(credits) == count and all(each["state"] != "to_credit" for each in credits)
+        finished = finished and all(each["state"] != "crediting" for each in credits)
+        return credits if finished else None
+
+    return wait_for(done, timeout=60)
+
+
+def _credit_memos_of(stack: LocalStack, external_document_number: str) -> list[dict[str, Any]]:
+    memos: list[dict[str, Any]] = stack.bc_probe().all(
+        "salesCreditMemos", **{"$filter": f"externalDocumentNumber eq '{external_document_number}'"}
+    )
+    return memos
+
+
+def test_a_refund_made_in_the_shop_becomes_one_posted_credit_memo_that_mollies_refund_pays_back(stack: LocalStack):
+    order_id, payment_id, invoice = paid_invoiced_and_booked(stack)
+
+    refund = _refund_in_shop(stack, order_id)
+    mollie_call(
+        stack, "POST", f"/v2/payments/{payment_id}/refunds", {"amount": {"currency": "EUR", "value": refund["amount"]}}
+    )
+
+    [credit] = _credited(stack, order_id, 1)
+    assert (credit["state"], credit["refund_id"], credit["problem"]) == ("posted", str(refund["id"]), "")
+    [memo] = _credit_memos_of(stack, invoice["external_document_number"])
+    assert Decimal(str(memo["totalAmountIncludingTax"])) == Decimal(refund["amount"])
+    lines = stack.bc_probe().all(f"salesCreditMemos({memo['id']})/salesCreditMemoLines")
+    assert [line["lineType"] for line in lines] == ["Comment", "Comment", "Item", "Account"]
+    assert lines[0]["description"].startswith(f"Koppel: woocommerce refund {refund['id']}")
+
+    def paid_back() -> dict[str, Any] | None:
+        found: dict[str, Any] = stack.bc_probe().get(f"salesCreditMemos({memo['id']})")
+        return found if found["status"] == "Paid" else None
+
+    wait_for(paid_back, timeout=60)
+    in_bc = stack.bc_probe().get(f"salesInvoices({invoice['id']})")
+    assert stack.bc_probe().get(f"customers({in_bc['customerId']})")["balanceDue"] == 0
+
+
+def test_koppels_own_record_of_a_refund_and_a_second_delivery_credit_nothing_again(stack: LocalStack):
+    order_id, _, invoice = paid_invoiced_and_booked(stack)
+    refund = _refund_in_shop(stack, order_id)
+    _credited(stack, order_id, 1)
+
+    own = _woo(
+        stack,
+        "POST",
+        f"/orders/{order_id}/refunds",
+        {"amount": "1.00", "api_refund": False, "meta_data": [{"key": "_koppel_refund", "value": "koppel-cm-x"}]},
+    )
+    credits = _credited(stack, order_id, 2)
+
+    states = {each["refund_id"]: each["state"] for each in credits}
+    assert states == {str(refund["id"]): "posted", str(own["id"]): "not_credited"}
+    assert len(_credit_memos_of(stack, invoice["external_document_number"])) == 1

@@ -1,0 +1,450 @@
+"""A refund made in the shop, on a channel whose refunds start in the shop, becomes exactly one BC sales credit memo,
+priced from the order's posted invoice: left a draft for a person, or posted where the channel says so. What cannot
+be credited as the shop itemised it goes to a person; Koppel's own records of refunds from BC are never credited."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from domain.errors import BusinessCentralRejected, PermanentError, RetryableError
+from domain.invoices.invoice import BcInvoice
+from domain.models import Address, Order, Party, ResolvedSku, WebOrderKey
+from domain.orders.mapping.business_central import ChargeAccounts
+from domain.payments.payment import Money
+from domain.refunds.credit_shop_refunds import ShopRefundCrediting, credit_shop_refunds
+from domain.refunds.shop_origin_ports import (
+    BcDocumentLine,
+    BcDraftCreditMemo,
+    InvoiceToCredit,
+    NewCreditMemo,
+    RefundedCharge,
+    RefundedItem,
+    ShopRefundDetail,
+)
+from domain.refunds.shop_refund_credit import CreditState, ShopRefundCredit
+from domain.refunds.shop_refund_notes import RefundNotes, note_shop_refunds
+from tests.fakes import FixedClock, MemoryOrders, MemoryShopRefundCredits, MemorySyncRuns, order_in_bc
+
+ORDER = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1001")
+CHANNEL = ("woocommerce", "shop-a")
+ACCOUNTS = ChargeAccounts(shipping="8000", fee="8010")
+VAT = Decimal(21)
+
+
+def invoice_line(
+    sequence: int, line_type: str, number: str, quantity: str, price: str, *, discount: str = "0"
+) -> BcDocumentLine:
+    return BcDocumentLine(
+        id=f"il-{sequence}",
+        sequence=sequence,
+        line_type=line_type,
+        object_number=number,
+        description=f"{number} as invoiced",
+        quantity=Decimal(quantity),
+        unit_price=Decimal(price),
+        discount_amount=Decimal(discount),
+        tax_percent=VAT,
+    )
+
+
+INVOICE = InvoiceToCredit(
+    id="inv-1",
+    number="S-INV1001",
+    customer_number="C00010",
+    prices_include_tax=False,
+    remaining_amount=Decimal(0),
+    total_including_tax=Decimal("35.03"),
+    lines=(
+        invoice_line(10000, "Item", "ITEM-1", "2", "10.00", discount="2.00"),
+        invoice_line(20000, "Item", "ITEM-2", "1", "5.00"),
+        invoice_line(30000, "Account", "8000", "1", "4.95"),
+    ),
+)
+
+
+def refund(
+    refund_id: str = "9001", amount: str = "16.88", *, items: bool = True, charges: bool = True, koppel_key: str = ""
+) -> ShopRefundDetail:
+    """One ITEM-1 (9.00 + 1.89 VAT) and the shipping (4.95 + 1.04 VAT): 16.88."""
+    return ShopRefundDetail(
+        refund_id=refund_id,
+        amount=Money(amount=Decimal(amount), currency="EUR"),
+        items=(RefundedItem(sku="sku-1", quantity=Decimal(1), amount=Decimal("9.00"), tax=Decimal("1.89")),)
+        if items
+        else (),
+        charges=(RefundedCharge(kind="shipping", description="Flat rate", amount=Decimal("4.95"), tax=Decimal("1.04")),)
+        if charges
+        else (),
+        koppel_key=koppel_key,
+    )
+
+
+class Shop:
+    def __init__(self, *refunds: ShopRefundDetail) -> None:
+        self.refunds = {each.refund_id: each for each in refunds}
+        self.down = False
+        self.unreadable = False
+
+    def refund(self, order: WebOrderKey, refund_id: str) -> ShopRefundDetail | None:
+        if self.down:
+            raise RetryableError("the shop answered 503")
+        if self.unreadable:
+            raise PermanentError("WooCommerce refund 9001 could not be read: amount is not a number")
+        return self.refunds.get(refund_id)
+
+
+class Skus:
+    def resolve_skus(self, skus: Sequence[str]) -> dict[str, ResolvedSku]:
+        items = {"sku-1": "ITEM-1", "sku-2": "ITEM-2"}
+        return {sku: ResolvedSku(item_id=f"id-{items[sku]}", item_number=items[sku]) for sku in skus if sku in items}
+
+
+class Bc:
+    """BC's invoices and credit memos: an Item line added is priced at `bc_price` (BC re-prices it while it validates
+    the quantity); `lose_next` makes the next create or line and loses the answer; `refuse` refuses every create."""
+
+    def __init__(self, invoice: InvoiceToCredit = INVOICE, customer_prices_include_tax: bool = False) -> None:
+        self.invoice_ = invoice
+        self.customer_prices_include_tax = customer_prices_include_tax
+        self.memos: dict[str, BcDraftCreditMemo] = {}
+        self.headers: dict[str, NewCreditMemo] = {}
+        self.bc_price = Decimal("12.34")
+        self.lose_next = ""
+        self.refuse = ""
+        self.repriced: list[str] = []
+        self.posted: list[str] = []
+        self._ids = itertools.count(1)
+
+    def invoice(self, invoice_id: str) -> InvoiceToCredit:
+        assert invoice_id == self.invoice_.id
+        return self.invoice_
+
+    def find(self, external_document_number: str, marker: str) -> BcDraftCreditMemo | None:
+        for memo_id, header in self.headers.items():
+            memo = self.memos[memo_id]
+            marked = any(line.line_type == "Comment" and line.description == marker for line in memo.lines)
+            if header.external_document_number == external_document_number and (marked or not memo.lines):
+                return self.read(memo_id)
+        return None
+
+    def create(self, header: NewCreditMemo) -> BcDraftCreditMemo:
+        if self.refuse:
+            raise BusinessCentralRejected(400, "Application_DialogException", self.refuse)
+        memo_id = f"cm-{next(self._ids)}"
+        self.headers[memo_id] = header
+        self.memos[memo_id] = BcDraftCreditMemo(
+            id=memo_id,
+            number=f"S-CRD{memo_id[-1]}",
+            status="Draft",
+            prices_include_tax=self.customer_prices_include_tax,
+            total_including_tax=Decimal(0),
+        )
+        self._maybe_lose("create")
+        return self.memos[memo_id]
+
+    def read(self, credit_memo_id: str) -> BcDraftCreditMemo:
+        memo = self.memos[credit_memo_id]
+        net = sum((line.quantity * line.unit_price - line.discount_amount for line in memo.lines), Decimal(0))
+        total = net if memo.prices_include_tax else net * (1 + VAT / 100)
+        return memo.model_copy(update={"total_including_tax": total.quantize(Decimal("0.01"))})
+
+    def add_line(self, credit_memo_id: str, line: BcDocumentLine) -> BcDocumentLine:
+        memo = self.memos[credit_memo_id]
+        stored = line.model_copy(update={"id": f"{credit_memo_id}-{line.sequence}"})
+        if line.line_type == "Item":
+            stored = stored.model_copy(update={"unit_price": self.bc_price, "discount_amount": Decimal(0)})
+        self.memos[credit_memo_id] = memo.model_copy(update={"lines": (*memo.lines, stored)})
+        self._maybe_lose("line")
+        return stored
+
+    def reprice(self, credit_memo_id: str, line_id: str, unit_price: Decimal, discount_amount: Decimal) -> None:
+        self.repriced.append(line_id)
+        memo = self.memos[credit_memo_id]
+        lines = tuple(
+            line.model_copy(update={"unit_price": unit_price, "discount_amount": discount_amount})
+            if line.id == line_id
+            else line
+            for line in memo.lines
+        )
+        self.memos[credit_memo_id] = memo.model_copy(update={"lines": lines})
+
+    def post(self, credit_memo_id: str) -> None:
+        self.posted.append(credit_memo_id)
+        memo = self.memos[credit_memo_id]
+        self.memos[credit_memo_id] = memo.model_copy(update={"status": "Open", "number": f"S-CR{credit_memo_id[-1]}"})
+
+    def _maybe_lose(self, step: str) -> None:
+        if self.lose_next == step:
+            self.lose_next = ""
+            raise RetryableError("BC did not answer")
+
+
+class World:
+    def __init__(self, *refunds: ShopRefundDetail, invoiced: bool = True, posts: bool = False, bc: Bc | None = None):
+        self.clock = FixedClock()
+        self.orders = MemoryOrders()
+        order_in_bc(self.orders, ORDER, "WEB1001")
+        if invoiced:
+            record, etag = self.orders.get(ORDER) or pytest.fail("no order")
+            invoice = BcInvoice(
+                id="inv-1",
+                number="S-INV1001",
+                external_document_number="WEB1001",
+                customer_number="C00010",
+                total_including_tax=Decimal("35.03"),
+                remaining_amount=Decimal(0),
+                status="Paid",
+            )
+            self.orders.replace(record.with_invoices([invoice]), etag)
+        self.credits = MemoryShopRefundCredits()
+        self.shop = Shop(*refunds)
+        self.bc = bc or Bc()
+        self.runs = MemorySyncRuns()
+        self.crediting = ShopRefundCrediting(
+            credits=self.credits,
+            orders=self.orders,
+            shops={CHANNEL: self.shop},
+            bc=self.bc,
+            skus=Skus(),
+            accounts=ACCOUNTS,
+            runs=self.runs,
+            clock=self.clock,
+            local_currency="EUR",
+            posts=frozenset({CHANNEL}) if posts else frozenset(),
+        )
+        for each in refunds:
+            self.credits.write(self.noted(each.refund_id), None)
+
+    def noted(self, refund_id: str) -> ShopRefundCredit:
+        return ShopRefundCredit(
+            order=ORDER, refund_id=refund_id, first_seen_at=self.clock.now(), updated_at=self.clock.now()
+        )
+
+    def run(self) -> None:
+        credit_shop_refunds(self.crediting)
+
+    def credit(self, refund_id: str = "9001") -> ShopRefundCredit:
+        found = self.credits.get(ORDER, refund_id)
+        assert found is not None
+        return found[0]
+
+    def lines(self, memo_id: str = "cm-1") -> list[tuple[str, str, Decimal, Decimal, Decimal]]:
+        memo = self.bc.memos[memo_id]
+        return [
+            (line.line_type, line.object_number, line.quantity, line.unit_price, line.discount_amount)
+            for line in memo.lines
+        ]
+
+
+def test_a_shop_refund_becomes_one_draft_credit_memo_priced_from_the_invoice():
+    world = World(refund())
+
+    world.run()
+
+    credit = world.credit()
+    assert (credit.state, credit.credit_memo_number, credit.credited_amount) == (CreditState.DRAFTED, "S-CRD1", "16.88")
+    assert world.bc.headers["cm-1"] == NewCreditMemo(customer_number="C00010", external_document_number="WEB1001")
+    assert world.lines() == [
+        ("Comment", "", Decimal(0), Decimal(0), Decimal(0)),
+        ("Comment", "", Decimal(0), Decimal(0), Decimal(0)),
+        ("Item", "ITEM-1", Decimal(1), Decimal("10.00"), Decimal("1.00")),
+        ("Account", "8000", Decimal(1), Decimal("4.95"), Decimal(0)),
+    ]
+    assert world.bc.memos["cm-1"].lines[0].description == credit.marker
+    assert world.bc.posted == []
+
+
+def test_an_item_line_bc_priced_itself_is_priced_back_at_the_invoice_price():
+    world = World(refund())
+
+    world.run()
+
+    assert world.bc.repriced == ["cm-1-30000"]
+    assert world.lines()[2][3] == Decimal("10.00")
+
+
+def test_on_a_channel_that_posts_the_credit_memo_is_posted_under_its_posted_number():
+    world = World(refund(), posts=True)
+
+    world.run()
+
+    assert world.bc.posted == ["cm-1"]
+    assert (world.credit().state, world.credit().credit_memo_number) == (CreditState.POSTED, "S-CR1")
+    assert world.runs.recorded[-1].pushed == 1
+
+
+def test_a_create_whose_answer_was_lost_is_found_again_and_not_made_twice():
+    world = World(refund())
+    world.bc.lose_next = "create"
+
+    world.run()
+    assert world.credit().state is CreditState.CREDITING
+    world.run()
+
+    assert list(world.bc.memos) == ["cm-1"]
+    assert world.credit().state is CreditState.DRAFTED
+
+
+def test_a_line_whose_answer_was_lost_is_not_added_twice():
+    world = World(refund())
+    world.bc.lose_next = "line"
+
+    world.run()
+    world.run()
+
+    assert [line.sequence for line in world.bc.memos["cm-1"].lines] == [10000, 20000, 30000, 40000]
+    assert world.credit().state is CreditState.DRAFTED
+
+
+def test_koppels_own_record_of_a_refund_from_bc_is_never_credited():
+    world = World(refund(koppel_key="koppel-cm-abc"))
+
+    world.run()
+
+    assert world.credit().state is CreditState.NOT_CREDITED
+    assert world.bc.memos == {}
+
+
+def test_a_refund_deleted_in_the_shop_before_it_was_credited_is_not_credited():
+    world = World(refund())
+    world.shop.refunds.clear()
+
+    world.run()
+
+    assert (world.credit().state, world.credit().problem) == (
+        CreditState.NOT_CREDITED,
+        "deleted in the shop before it was credited",
+    )
+
+
+def test_a_refund_waits_for_the_invoice_then_goes_to_a_person():
+    world = World(refund(), invoiced=False)
+
+    world.run()
+    assert world.credit().state is CreditState.TO_CREDIT
+    world.clock.moment += timedelta(days=8)
+    world.run()
+
+    assert world.credit().state is CreditState.NEEDS_ATTENTION
+    assert "no invoice for the order after 7 days" in world.credit().problem
+    assert world.bc.memos == {}
+
+
+def test_a_refund_of_an_amount_alone_goes_to_a_person_with_the_amount():
+    world = World(refund(amount="20.00", items=False, charges=False))
+
+    world.run()
+
+    credit = world.credit()
+    assert credit.state is CreditState.NEEDS_ATTENTION
+    assert "refunded EUR 20.00 without naming items" in credit.problem
+
+
+def test_a_credit_memo_whose_total_is_not_the_refunds_stays_a_draft_for_a_person_with_both_amounts():
+    world = World(refund(amount="18.00"), posts=True)
+
+    world.run()
+
+    credit = world.credit()
+    assert credit.state is CreditState.NEEDS_ATTENTION
+    assert "totals EUR 16.88, the shop refunded EUR 18.00" in credit.problem
+    assert world.bc.posted == []
+
+
+def test_prices_follow_the_credit_memos_basis_when_the_customer_prices_include_vat():
+    world = World(refund(), bc=Bc(customer_prices_include_tax=True))
+
+    world.run()
+
+    assert world.lines()[2:] == [
+        ("Item", "ITEM-1", Decimal(1), Decimal("12.10"), Decimal("1.21")),
+        ("Account", "8000", Decimal(1), Decimal("5.99"), Decimal(0)),
+    ]
+    assert world.credit().state is CreditState.DRAFTED
+
+
+def test_a_refund_in_another_currency_than_the_invoice_goes_to_a_person():
+    world = World(refund().model_copy(update={"amount": Money(amount=Decimal("16.88"), currency="USD")}))
+
+    world.run()
+
+    assert world.credit().state is CreditState.NEEDS_ATTENTION
+    assert world.bc.memos == {}
+
+
+def test_bc_refusing_the_credit_memo_sends_it_to_a_person_with_bcs_words():
+    world = World(refund())
+    world.bc.refuse = "The sell-to customer cannot be found."
+
+    world.run()
+
+    assert world.credit().state is CreditState.NEEDS_ATTENTION
+    assert world.credit().problem == "BC refused the credit memo: The sell-to customer cannot be found."
+
+
+def test_a_refund_noted_on_a_shop_no_longer_credited_is_passed_by_and_the_run_goes_on():
+    world = World(refund())
+    world.credits.write(world.noted("77").model_copy(update={"order": ORDER.model_copy(update={"shop": "gone"})}), None)
+
+    world.run()
+
+    gone = world.credits.get(ORDER.model_copy(update={"shop": "gone"}), "77")
+    assert gone is not None
+    assert gone[0].state is CreditState.NOT_CREDITED
+    assert world.credit().state is CreditState.DRAFTED
+
+
+def test_a_refund_the_shop_answers_unreadably_goes_to_a_person_and_the_run_goes_on():
+    world = World(refund())
+    world.shop.unreadable = True
+
+    world.run()
+
+    assert world.credit().state is CreditState.NEEDS_ATTENTION
+    assert "could not be read" in world.credit().problem
+    assert world.runs.recorded[-1].completed is True
+
+
+def test_a_shop_that_does_not_answer_leaves_the_refund_for_the_next_run():
+    world = World(refund())
+    world.shop.down = True
+
+    world.run()
+
+    assert world.credit().state is CreditState.TO_CREDIT
+    assert world.runs.recorded[-1].completed is False
+
+
+def test_the_order_worker_notes_each_refund_once_and_only_on_crediting_channels():
+    credits = MemoryShopRefundCredits()
+    notes = RefundNotes(credits=credits, channels=frozenset({CHANNEL}))
+    now = datetime(2026, 12, 7, 12, tzinfo=UTC)
+    order = _order(ORDER, ("9001", "9002"))
+
+    assert note_shop_refunds(notes, order, now) == 2
+    assert note_shop_refunds(notes, order, now) == 0
+    other = _order(WebOrderKey(source="woocommerce", shop="shop-b", order_id="7"), ("1",))
+    assert note_shop_refunds(notes, other, now) == 0
+    assert sorted(each.refund_id for each in credits.unfinished()) == ["9001", "9002"]
+
+
+def _order(key: WebOrderKey, refund_ids: tuple[str, ...]) -> Order:
+    return Order(
+        key=key,
+        number=key.order_id,
+        status="processing",
+        order_date=datetime(2026, 12, 1, tzinfo=UTC).date(),
+        modified_at=datetime(2026, 12, 7, tzinfo=UTC),
+        currency="EUR",
+        prices_include_tax=False,
+        customer=Party(billing=Address(name="A. Klant"), email="a@example.com"),
+        lines=(),
+        total=Decimal(0),
+        total_tax=Decimal(0),
+        refund_ids=refund_ids,
+    )
