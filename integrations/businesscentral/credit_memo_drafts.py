@@ -24,6 +24,7 @@ LINE_FIELDS = (
     "discountAmount,taxPercent"
 )
 COMMENT = "Comment"
+DRAFT = "Draft"
 
 
 class BusinessCentralCreditMemoDrafts:
@@ -45,16 +46,20 @@ class BusinessCentralCreditMemoDrafts:
         )
 
     def find(self, external_document_number: str, marker: str) -> BcDraftCreditMemo | None:
-        """externalDocumentNumber is a Code field: BC keeps it in upper case, so it is looked for in upper case."""
+        """The one with the marker line, else a Draft without lines (made, its answer lost before its first line).
+        externalDocumentNumber is a Code field: BC keeps it in upper case, so it is looked for in upper case."""
         params = {
             "$filter": f"externalDocumentNumber eq {odata.literal(external_document_number.upper())}",
             "$select": CREDIT_MEMO_FIELDS,
         }
+        empty: BcDraftCreditMemo | None = None
         for row in self._client.get_all("salesCreditMemos", params):
-            lines = self._memo_lines(str(row["id"]))
-            if any(line.line_type == COMMENT and line.description == marker for line in lines):
-                return _credit_memo(row, lines)
-        return None
+            memo = _credit_memo(row, self._memo_lines(str(row["id"])))
+            if any(line.line_type == COMMENT and line.description == marker for line in memo.lines):
+                return memo
+            if empty is None and memo.status == DRAFT and not memo.lines:
+                empty = memo
+        return empty
 
     def create(self, header: NewCreditMemo) -> BcDraftCreditMemo:
         body: dict[str, Any] = {

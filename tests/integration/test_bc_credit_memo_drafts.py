@@ -145,6 +145,17 @@ def test_a_draft_is_found_again_by_its_external_number_and_marker_only(company: 
     assert drafts.find("WEB-CMD-NONE", "Koppel refund 12-2") is None
 
 
+def test_a_draft_made_without_its_first_line_is_found_again_as_the_empty_draft_of_its_number(company: Company) -> None:
+    drafts = company.drafts
+    external = "WEB-CMD-14"
+    begun = drafts.create(NewCreditMemo(customer_number=WEBSHOP_CUSTOMER_NUMBER, external_document_number=external))
+
+    found = drafts.find(external, "Koppel refund 14-1")
+
+    assert found is not None
+    assert (found.id, found.lines) == (begun.id, ())
+
+
 def test_posting_keeps_the_id_and_applies_the_credit_to_the_open_invoice(company: Company) -> None:
     posted = company.invoice("WEB-CMD-13")
     drafts = company.drafts
