@@ -37,6 +37,9 @@ CREDIT_COUNTS = CountNames(read="refunds looked at", changed="credited", pushed=
 """Shop refunds credited in BC (run `shop-refunds`): noted refunds looked at, credit memos completed, posted by
 Koppel, left to a person."""
 
+RETURN_COUNTS = CountNames(read="requests looked at", changed="return orders made", failed="for a person")
+"""Portal return requests made into BC sales return orders (run `portal-returns`)."""
+
 REFUND_COUNTS = CountNames(read="credit memos read", changed="taken on", pushed="refunds asked", failed="for a person")
 """Credit memos paid back: read from BC, recorded (to refund, or not Koppel's to refund), refunds asked of the
 providers, left to a person."""

@@ -26,6 +26,7 @@ from domain.ports import Clock, EventLog, OrderStore, SyncRuns, WorkQueue
 from domain.preflight import PreflightChecks
 from domain.records import SyncRun
 from domain.refunds.credit_shop_refunds import ShopRefundCrediting
+from domain.refunds.portal_returns import PortalReturns
 from domain.refunds.ports import RefundStore
 from domain.refunds.refunding import CreditMemoRefunding
 from domain.refunds.shop_origin_ports import ShopRefundCredits
@@ -105,6 +106,8 @@ class Container:
     """The shop refunds Koppel credits in BC."""
     shop_refund_crediting: ShopRefundCrediting
     """Credits the shops' refunds in BC on the shops whose refunds start in the shop (run `shop-refunds`)."""
+    portal_returns: PortalReturns
+    """The portal's return requests, made into BC return orders (run `portal-returns`)."""
 
     def named_runs(self) -> dict[str, Callable[[], SyncRun]]:
         """Every timed run ops may look at or start now, by name."""
@@ -190,6 +193,7 @@ def _build() -> Container:
         credit_memo_refunding=refunds.credit_memo_refunding(adapters),
         shop_refund_credits=adapters.shop_refund_credits,
         shop_refund_crediting=refunds.shop_refund_crediting(adapters),
+        portal_returns=refunds.portal_returns(adapters),
     )
 
 

@@ -1,11 +1,11 @@
 """The booking timer (schedule: KOPPEL_BOOKING_SCHEDULE): on the shops whose refunds start in the shop, the refunds
 the order worker noted are credited in BC first (run `shop-refunds`); then invoices BC posted are filed on their
 orders and the matched payments are booked against them (run `payments-bc`); then, on the shops whose refunds come
-from BC, BC's posted credit memos are paid back at the providers and the shops told (run `credit-memo-refunds`).
-Both refund runs are on this timer, so the count of timers calling BC stays as infra/ has it. Only the timer books:
-Azure runs a timer on one instance at a time, so two runs never stage the same payment. `GET /api/ops/sync/{name}`
-shows each run's latest summaries; `GET /api/ops/refunds` lists the credit memo refunds and the shop refund credits
-a person has to see to."""
+from BC, BC's posted credit memos are paid back at the providers and the shops told (run `credit-memo-refunds`);
+last, the portal's return requests are made BC return orders (run `portal-returns`). These runs are on this timer,
+so the count of timers calling BC stays as infra/ has it. Only the timer books: Azure runs a timer on one instance
+at a time, so two runs never stage the same payment. `GET /api/ops/sync/{name}` shows each run's latest summaries;
+`GET /api/ops/refunds` lists the credit memo refunds and the shop refund credits a person has to see to."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import azure.functions as func
 
 from domain.booking.book_payments import book_payments
 from domain.refunds.credit_shop_refunds import credit_shop_refunds
+from domain.refunds.portal_returns import make_return_orders
 from domain.refunds.refund_credit_memos import refund_credit_memos
 from functions.container import container
 from functions.responses import json_response
@@ -36,6 +37,10 @@ def payment_booking(timer: func.TimerRequest) -> None:
     if refunding.from_bc:
         with about(run=refunding.name):
             log_run(refund_credit_memos(refunding), timer.past_due)
+    returns = container().portal_returns
+    if returns.bc is not None:
+        with about(run=returns.name):
+            log_run(make_return_orders(returns), timer.past_due)
 
 
 @bp.route(route="ops/refunds", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)

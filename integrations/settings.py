@@ -167,6 +167,9 @@ class Settings(ShopSettings, TelemetrySettings):
     after booking are then booked against the order's credit memo. Blank: they go to a person."""
     refund_credit_memo_wait_days: int = Field(14, ge=1, le=90, validation_alias="KOPPEL_REFUND_CREDIT_MEMO_WAIT_DAYS")
     """How long a refund after booking waits for BC's credit memo before a person is asked (with the refund API)."""
+    bc_returns_api: str = Field("", validation_alias="KOPPEL_BC_RETURNS_API")
+    """`publisher/group/version` of Koppel's own API page `salesReturnOrders` (e.g. `koppel/returns/v1.0`): returns
+    asked on the portal become BC sales return orders. Blank: a person makes each one."""
     bc_shipping_api: str = Field("", validation_alias="KOPPEL_BC_SHIPPING_API")
     """`publisher/group/version` of Koppel's own API page `salesShipments` (e.g. `koppel/shipping/v1.0`): each posted
     shipment's shipping agent, service, package tracking number and tracking link. Blank: shipments are read from API
@@ -278,6 +281,11 @@ class Settings(ShopSettings, TelemetrySettings):
     def bc_refund_url(self) -> str | None:
         """Company URL of Koppel's own refund API page (KOPPEL_BC_REFUND_API=koppel/payments/v1.0)."""
         return self._custom_api_company_url(self.bc_refund_api)
+
+    @property
+    def bc_returns_url(self) -> str | None:
+        """Company URL of Koppel's own return order page (KOPPEL_BC_RETURNS_API=koppel/returns/v1.0)."""
+        return self._custom_api_company_url(self.bc_returns_api)
 
     @property
     def bc_shipping_url(self) -> str | None:

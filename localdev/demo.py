@@ -30,7 +30,7 @@ from standardwebhooks import Webhook
 from integrations.businesscentral.odata import enum_value
 from integrations.settings import shop_setting
 from localdev.azurite import ROOT
-from localdev.demo_returns import return_from_bc
+from localdev.demo_returns import return_from_bc, return_in_shopify
 from localdev.demo_shipments import ship_and_follow
 from localdev.stack import ONCE_A_YEAR, SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
 from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder, signed_delivery
@@ -286,6 +286,9 @@ def main() -> int:
         print()
         print("A return handled in BC: paid through Mollie, invoiced, one article back on a credit memo ...")
         surprises += return_from_bc(stack, catalog.basket(2))
+        print()
+        print("A return refunded in the shop: paid in Shopify, invoiced, one article refunded in Shopify's admin ...")
+        surprises += return_in_shopify(stack, catalog.basket(2))
     in_bc = sum(1 for order in played if order.dossier.get("status") == "in_bc")
     released = sum(1 for order in played if order.dossier.get("release") == "released")
     parked = sum(1 for order in played if order.dossier.get("status") == "needs_attention")

@@ -1,11 +1,13 @@
-"""The demo's returns: a return handled in BC on the WooCommerce shop, whose refunds come from BC
-(KOPPEL_WOOCOMMERCE_REFUND_ORIGIN_SHOP_A=bc). An order is placed in the shop and paid through Mollie; BC ships and
-invoices it and Koppel books the payment; the customer sends one article back and a person posts the credit memo
-in BC. Koppel refunds it at Mollie once, books the refund against the credit memo, and records the refund in the
-shop without moving money; the dossier shows all three.
+"""The demo's returns, one from each refund origin.
 
-A return whose refund starts in the shop (origin `shop`) is not played yet: making BC's credit memo from a shop's
-refund is still to be built (issue 14)."""
+- From BC, on the WooCommerce shop (KOPPEL_WOOCOMMERCE_REFUND_ORIGIN_SHOP_A=bc): an order is placed in the shop and
+  paid through Mollie; BC ships and invoices it and Koppel books the payment; the customer sends one article back
+  and a person posts the credit memo in BC. Koppel refunds it at Mollie once, books the refund against the credit
+  memo, and records the refund in the shop without moving money; the dossier shows all three.
+- From the shop, on the Shopify shop (origin `shop`, the default): an order is placed and paid in Shopify; BC ships
+  and invoices it; the merchant refunds one article in Shopify's admin (Shopify pays it back). Koppel makes BC's
+  credit memo for it, priced from the invoice, and leaves it as a draft for a person to check; the dossier shows the
+  credit memo and the shop's refund."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from typing import Any, TypeVar
 import httpx
 
 from localdev.mollie_payments import mollie_call, pay_with_mollie
-from localdev.stack import WOOCOMMERCE_SHOP, LocalStack
+from localdev.stack import SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
 from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder
 
 ORDER_ID = 4301
@@ -52,6 +54,58 @@ def return_from_bc(stack: LocalStack, basket: tuple[ShopLine, ...]) -> list[str]
     if done is None:
         return [f"return: credit memo {memo['number']} was not refunded"]
     return _told(stack, done, memo, payment_id, returned)
+
+
+def return_in_shopify(stack: LocalStack, basket: tuple[ShopLine, ...]) -> list[str]:
+    """Play the return refunded in Shopify; print what each party holds; return what did not end as expected."""
+    shopify = stack.shopify
+    assert shopify is not None
+    customer = ShopCustomer("Daan", "Bakker", "daan.bakker@example.org")
+    placed = shopify.place_order(basket, customer)
+    path = f"/api/orders/shopify/{SHOPIFY_SHOP}/{placed['id']}"
+    with httpx.Client(base_url=stack.host_url, timeout=30) as host:
+        in_bc = _wait(lambda: _dossier_at(host, path, lambda d: d["status"] == "in_bc" and d["bc_document"]))
+        if in_bc is None:
+            return [f"return in the shop: order {placed['name']} did not reach BC"]
+        stack.bc_probe().ship_and_invoice(in_bc["bc_document"]["id"])
+        if _wait(lambda: _dossier_at(host, path, lambda d: bool(d["invoices"]))) is None:
+            return [f"return in the shop: BC's invoice of order {placed['name']} was not filed on it"]
+        line = placed["line_items"][0]
+        refund = httpx.post(
+            f"{shopify.url}/_sim/orders/{placed['id']}/refunds",
+            json={"line_items": [{"line_item_id": line["id"], "quantity": 1, "restock_type": "return"}]},
+            timeout=30,
+        ).json()["refund"]
+        credited = _wait(lambda: _dossier_at(host, path, _credited))
+    if credited is None:
+        return [f"return in the shop: Shopify refund {refund['id']} was not credited in BC"]
+    return _credited_told(stack, placed, credited)
+
+
+def _credited(dossier: dict[str, Any]) -> bool:
+    credits = dossier["shop_refunds"]
+    return bool(credits) and credits[0]["state"] not in ("to_credit", "crediting")
+
+
+def _credited_told(stack: LocalStack, placed: dict[str, Any], dossier: dict[str, Any]) -> list[str]:
+    [credit] = dossier["shop_refunds"]
+    print(f"  order shopify/{SHOPIFY_SHOP}/{placed['id']} ({placed['name']}): one article refunded in Shopify's admin")
+    print(f"  Shopify refund {credit['refund_id']}: {credit['refunded']['currency']} {credit['refunded']['amount']}")
+    memo = stack.bc_probe().all(
+        "salesCreditMemos",
+        **{"$filter": f"externalDocumentNumber eq '{dossier['bc_document']['external_document_number']}'"},
+    )
+    for each in memo:
+        lines = stack.bc_probe().all(f"salesCreditMemos({each['id']})/salesCreditMemoLines")
+        print(f"  BC credit memo {each['number']} ({each['status']}): EUR {each['totalAmountIncludingTax']:.2f}")
+        for line in lines:
+            print(
+                f"    {line['lineType']:<8} {line['lineObjectNumber']:<10} {line['quantity']:>4} {line['description']}"
+            )
+    print(f"  dossier: shop_refunds[0].state = {credit['state']} {credit['problem']}".rstrip())
+    if credit["state"] != "drafted" or len(memo) != 1:
+        return [f"return in the shop: {len(memo)} credit memos, state {credit['state']} ({credit['problem']})"]
+    return []
 
 
 def _told(
@@ -89,7 +143,11 @@ def _booked(dossier: dict[str, Any]) -> bool:
 
 
 def _dossier_if(host: httpx.Client, wanted: Callable[[dict[str, Any]], Any]) -> dict[str, Any] | None:
-    answer = host.get(f"/api/orders/woocommerce/{WOOCOMMERCE_SHOP}/{ORDER_ID}")
+    return _dossier_at(host, f"/api/orders/woocommerce/{WOOCOMMERCE_SHOP}/{ORDER_ID}", wanted)
+
+
+def _dossier_at(host: httpx.Client, path: str, wanted: Callable[[dict[str, Any]], Any]) -> dict[str, Any] | None:
+    answer = host.get(path)
     if answer.status_code != 200:
         return None
     dossier: dict[str, Any] = answer.json()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from domain.catalog.availability import DisplayMode, StockPolicy
 from domain.catalog.listing import PushedListing
@@ -34,8 +34,20 @@ from domain.payments.unpaid import UnpaidOrder
 from domain.portal.catalog import PortalPolicy
 from domain.records import AttentionItem, EventStatus, OrderRecord, StreamMessage, SyncRun, WebhookEvent
 from domain.refunds.record import CreditMemoRefund, RefundState
+from domain.refunds.return_request import ReturnRequest, ReturnState
 from domain.refunds.shop_refund_credit import CreditState, ShopRefundCredit
 from domain.runs import BOOKING_COUNTS
+
+
+class _Record(Protocol):
+    @property
+    def order(self) -> WebOrderKey: ...
+
+    @property
+    def finished(self) -> bool: ...
+
+
+R = TypeVar("R", bound=_Record)
 
 
 class FixedClock:
@@ -566,57 +578,65 @@ def a_booking_run(name: str = "payments-bc", at: datetime = datetime(2026, 12, 7
     )
 
 
-class MemoryRefunds:
-    """Koppel's credit memo refunds, each written on its ETag."""
+class _MemoryRecords(Generic[R]):
+    """Records each written on its ETag, keyed by `key`; those for a person are the ones `for_a_person` says."""
+
+    def __init__(self, key: Callable[[R], str], for_a_person: Callable[[R], bool]) -> None:
+        self.rows: dict[str, tuple[R, str]] = {}
+        self._key = key
+        self._for_a_person = for_a_person
+        self._etags = itertools.count(1)
+
+    def _get(self, key: str) -> tuple[R, str] | None:
+        return self.rows.get(key)
+
+    def write(self, record: R, etag: str | None) -> str:
+        current = self.rows.get(self._key(record))
+        if (current[1] if current else None) != etag:
+            raise ConcurrencyConflict("changed")
+        written = f'W/"{next(self._etags)}"'
+        self.rows[self._key(record)] = (record, written)
+        return written
+
+    def unfinished(self) -> list[R]:
+        return [record for record, _ in self.rows.values() if not record.finished]
+
+    def for_order(self, order: WebOrderKey) -> list[R]:
+        return [record for record, _ in self.rows.values() if record.order == order]
+
+    def needing_a_person(self) -> list[R]:
+        return [record for record, _ in self.rows.values() if self._for_a_person(record)]
+
+
+class MemoryRefunds(_MemoryRecords[CreditMemoRefund]):
+    """Koppel's credit memo refunds."""
 
     def __init__(self) -> None:
-        self.rows: dict[str, tuple[CreditMemoRefund, str]] = {}
-        self._etags = itertools.count(1)
+        super().__init__(
+            lambda refund: refund.credit_memo_id, lambda refund: refund.state is RefundState.NEEDS_ATTENTION
+        )
 
     def get(self, credit_memo_id: str) -> tuple[CreditMemoRefund, str] | None:
-        return self.rows.get(credit_memo_id)
-
-    def write(self, refund: CreditMemoRefund, etag: str | None) -> str:
-        current = self.rows.get(refund.credit_memo_id)
-        if (current[1] if current else None) != etag:
-            raise ConcurrencyConflict("changed")
-        written = f'W/"{next(self._etags)}"'
-        self.rows[refund.credit_memo_id] = (refund, written)
-        return written
-
-    def unfinished(self) -> list[CreditMemoRefund]:
-        return [refund for refund, _ in self.rows.values() if not refund.finished]
-
-    def for_order(self, order: WebOrderKey) -> list[CreditMemoRefund]:
-        return [refund for refund, _ in self.rows.values() if refund.order == order]
-
-    def needing_a_person(self) -> list[CreditMemoRefund]:
-        return [refund for refund, _ in self.rows.values() if refund.state is RefundState.NEEDS_ATTENTION]
+        return self._get(credit_memo_id)
 
 
-class MemoryShopRefundCredits:
-    """Koppel's shop refund credits, each written on its ETag."""
+class MemoryShopRefundCredits(_MemoryRecords[ShopRefundCredit]):
+    """Koppel's shop refund credits."""
 
     def __init__(self) -> None:
-        self.rows: dict[str, tuple[ShopRefundCredit, str]] = {}
-        self._etags = itertools.count(1)
+        super().__init__(lambda credit: credit.key, lambda credit: credit.state is CreditState.NEEDS_ATTENTION)
 
     def get(self, order: WebOrderKey, refund_id: str) -> tuple[ShopRefundCredit, str] | None:
-        return self.rows.get(ShopRefundCredit.key_of(order, refund_id))
+        return self._get(ShopRefundCredit.key_of(order, refund_id))
 
-    def write(self, credit: ShopRefundCredit, etag: str | None) -> str:
-        current = self.rows.get(credit.key)
-        if (current[1] if current else None) != etag:
-            raise ConcurrencyConflict("changed")
-        written = f'W/"{next(self._etags)}"'
-        self.rows[credit.key] = (credit, written)
-        return written
 
-    def unfinished(self) -> list[ShopRefundCredit]:
-        return [credit for credit, _ in self.rows.values() if not credit.finished]
+class MemoryReturnRequests(_MemoryRecords[ReturnRequest]):
+    """The portal's return requests."""
 
-    def for_order(self, order: WebOrderKey) -> list[ShopRefundCredit]:
-        return [credit for credit, _ in self.rows.values() if credit.order == order]
+    def __init__(self) -> None:
+        super().__init__(
+            lambda request: request.return_id, lambda request: request.state is ReturnState.NEEDS_ATTENTION
+        )
 
-    def needing_a_person(self) -> list[ShopRefundCredit]:
-        return [credit for credit, _ in self.rows.values() if credit.state is CreditState.NEEDS_ATTENTION]
+    def get(self, return_id: str) -> tuple[ReturnRequest, str] | None:
+        return self._get(return_id)

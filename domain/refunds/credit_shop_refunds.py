@@ -16,7 +16,7 @@ makes one; lines are added by their sequence, each only when BC has none with it
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from domain.errors import BusinessCentralRejected, ConcurrencyConflict, PermanentError, RetryableError
@@ -122,12 +122,11 @@ def _credit_now(crediting: ShopRefundCrediting, record: ShopRefundCredit, etag: 
     target = _invoice_to_credit(order[0] if order else None)
     if target is None:
         return _wait_for_invoice(crediting, record, etag)
-    refund = shop.refund(record.order, record.refund_id)
+    found = shop.refund(record.order, record.refund_id)
+    refund = _to_credit(found)
     now = crediting.clock.now()
     if refund is None:
-        return _write(crediting, etag, _gone(record, now))
-    if refund.koppel_key:
-        return _write(crediting, etag, record.not_credited("Koppel's own record of a refund from BC", now))
+        return _write(crediting, etag, _nothing_to_credit(record, found, now))
     external_document_number, invoice_id = target
     invoice = crediting.bc.invoice(invoice_id)
     currency = (invoice.currency_code or crediting.local_currency).upper()
@@ -138,6 +137,24 @@ def _credit_now(crediting: ShopRefundCrediting, record: ShopRefundCredit, etag: 
         record = record.crediting(refund.amount, now)
         etag = crediting.credits.write(record, etag)
     return _make_credit_memo(crediting, record, etag, refund, _Target(external_document_number, invoice))
+
+
+def _to_credit(refund: ShopRefundDetail | None) -> ShopRefundDetail | None:
+    """What of the shop's refund BC is to credit: none of a refund gone, of Koppel's own record of a refund from BC,
+    or of units taken off before they were fulfilled."""
+    if refund is None or refund.koppel_key:
+        return None
+    return refund.after_fulfilment()
+
+
+def _nothing_to_credit(record: ShopRefundCredit, refund: ShopRefundDetail | None, now: datetime) -> ShopRefundCredit:
+    if refund is None:
+        return _gone(record, now)
+    if refund.koppel_key:
+        return record.not_credited("Koppel's own record of a refund from BC", now)
+    return record.not_credited(
+        "refunded before it was fulfilled: the BC order was reduced instead, nothing invoiced", now
+    )
 
 
 @dataclass(frozen=True)
@@ -184,29 +201,35 @@ def _make_credit_memo(
     refund: ShopRefundDetail,
     target: _Target,
 ) -> ShopRefundCredit:
-    """The credit memo found again or made, its lines completed, checked against the refund, and posted when the
-    channel says so."""
+    """The lines planned (what cannot be credited goes to a person before BC is asked), the credit memo found again
+    or made, its lines completed in its price basis, checked against the refund, and posted when the channel says
+    so."""
     invoice = target.invoice
-    memo, etag, record = _credit_memo(crediting, record, etag, target)
-    skus = crediting.skus.resolve_skus(sorted({item.sku for item in refund.items}))
-    priced = Priced(
+    in_invoice_basis = Priced(
         invoice_number=invoice.number,
         invoice_lines=invoice.lines,
         invoice_prices_include_tax=invoice.prices_include_tax,
-        memo_prices_include_tax=memo.prices_include_tax,
-        skus=skus,
+        memo_prices_include_tax=invoice.prices_include_tax,
+        skus=crediting.skus.resolve_skus(sorted({item.sku for item in refund.items})),
         accounts=crediting.accounts,
     )
-    now = crediting.clock.now()
     try:
-        planned = credit_memo_lines(refund, record.marker, priced)
+        credit_memo_lines(refund, record.marker, in_invoice_basis)
     except CannotCredit as cannot:
-        why = f"{cannot}; credit memo {memo.number} in BC is left as Koppel began it"
-        return _write(crediting, etag, record.for_a_person(why, now))
+        made = (
+            f"; credit memo {record.credit_memo_number} in BC is left as Koppel began it"
+            if record.credit_memo_id
+            else ""
+        )
+        return _write(crediting, etag, record.for_a_person(f"{cannot}{made}", crediting.clock.now()))
+    memo, etag, record = _credit_memo(crediting, record, etag, target)
+    in_memo_basis = replace(in_invoice_basis, memo_prices_include_tax=memo.prices_include_tax)
+    planned = credit_memo_lines(refund, record.marker, in_memo_basis)
     if memo.status == DRAFT:
         _complete_lines(crediting.bc, memo, planned)
         memo = crediting.bc.read(memo.id)
-    return _check_and_post(crediting, record, etag, memo, refund, line_count=len(planned))
+    priced_lines = sum(1 for line in planned if line.line_type != "Comment")
+    return _check_and_post(crediting, record, etag, memo, refund, line_count=priced_lines)
 
 
 def _credit_memo(
@@ -251,8 +274,8 @@ def _check_and_post(
     *,
     line_count: int,
 ) -> ShopRefundCredit:
-    """A credit memo whose total is the refund's (to a cent a line) is done: posted when the channel says so, else a
-    draft for a person; another total goes to a person with both amounts."""
+    """A credit memo whose total is the refund's (to a cent a priced line: BC rounds each line) is done: posted when
+    the channel says so, else a draft for a person; another total goes to a person with both amounts."""
     now = crediting.clock.now()
     total = memo.total_including_tax
     if abs(total - refund.amount.amount) > CENT * line_count:

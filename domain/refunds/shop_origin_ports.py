@@ -24,6 +24,9 @@ class RefundedItem(Frozen):
     """What the shop refunded for them, excluding tax, positive."""
     tax: Decimal
     """The tax refunded with them, positive."""
+    before_fulfilment: bool = False
+    """Taken off the order before they were fulfilled (Shopify's restock type CANCEL): the order's quantities went
+    down, so the BC order was reduced and nothing of them is invoiced to credit."""
 
 
 class RefundedCharge(Frozen):
@@ -52,6 +55,18 @@ class ShopRefundDetail(Frozen):
     """The key Koppel recorded it under when it told the shop of a refund from BC (origin `bc`); "" for a refund
     made in the shop. Koppel never credits its own records."""
     created_at: datetime | None = None
+
+    def after_fulfilment(self) -> ShopRefundDetail | None:
+        """The refund less the units taken off before they were fulfilled, which nothing invoiced; None when that
+        leaves nothing."""
+        kept = tuple(item for item in self.items if not item.before_fulfilment)
+        if len(kept) == len(self.items):
+            return self
+        if not kept and not self.charges:
+            return None
+        less = sum((item.amount + item.tax for item in self.items if item.before_fulfilment), Decimal(0))
+        amount = Money(amount=self.amount.amount - less, currency=self.amount.currency)
+        return self.model_copy(update={"items": kept, "amount": amount})
 
 
 class SkuLookup(Protocol):

@@ -33,7 +33,7 @@ from integrations.storage.customer_bindings import TableCustomerBindings
 from integrations.storage.event_log import TableEventLog
 from integrations.storage.order_store import TableOrderStore
 from integrations.storage.payment_store import TablePaymentStore
-from integrations.storage.refunds import TableRefundStore, TableShopRefundCredits
+from integrations.storage.refunds import TableRefundStore, TableReturnRequests, TableShopRefundCredits
 from integrations.storage.shipments import TableShipmentStore
 from integrations.storage.sync_runs import TableSyncRuns
 from integrations.storage.sync_state import TableSyncState
@@ -118,6 +118,11 @@ class Adapters:
     def refunds(self) -> TableRefundStore:
         """The credit memos Koppel pays back, per credit memo."""
         return TableRefundStore(self.account)
+
+    @cached_property
+    def return_requests(self) -> TableReturnRequests:
+        """The portal's return requests."""
+        return TableReturnRequests(self.account)
 
     @cached_property
     def shop_refund_credits(self) -> TableShopRefundCredits:

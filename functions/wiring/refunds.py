@@ -1,11 +1,14 @@
 """The refunds' wiring: the run that pays back BC's credit memos at the providers, on the shops whose refunds come
-from BC, and tells those shops; and, on the shops whose refunds start in the shop, where the order worker notes
-their refunds and the run that credits them in BC."""
+from BC, and tells those shops; on the shops whose refunds start in the shop, where the order worker notes their
+refunds and the run that credits them in BC; the portal's return requests and the run that makes them BC return
+orders."""
 
 from __future__ import annotations
 
+
 from domain.refunds.credit_shop_refunds import ShopRefundCrediting
 from domain.refunds.held_payments import Providers
+from domain.refunds.portal_returns import PortalReturns
 from domain.refunds.ports import ShopRefunds
 from domain.refunds.refunding import CreditMemoRefunding
 from domain.refunds.shop_origin_ports import ShopRefundDetails
@@ -17,6 +20,7 @@ from integrations.businesscentral.credit_memo_drafts import BusinessCentralCredi
 from integrations.businesscentral.credit_memos import BusinessCentralCreditMemos
 from integrations.businesscentral.posted_credit_memos import BusinessCentralPostedCreditMemos
 from integrations.settings import Settings
+from integrations.shops.shopify.refund_details import ShopifyRefundDetails
 from integrations.shops.shopify.refunds import ShopifyRefunds
 from integrations.shops.woocommerce.refund_details import WooCommerceRefundDetails
 from integrations.shops.woocommerce.refunds import WooCommerceRefunds
@@ -85,13 +89,27 @@ def shop_refund_crediting(adapters: Adapters) -> ShopRefundCrediting:
     )
 
 
+def portal_returns(adapters: Adapters) -> PortalReturns:
+    """The portal's return requests; made into BC return orders through Koppel's page (KOPPEL_BC_RETURNS_API),
+    else by a person."""
+    url = adapters.config.bc_returns_url
+    return PortalReturns(
+        requests=adapters.return_requests,
+        orders=adapters.orders,
+        clock=adapters.clock,
+        runs=adapters.sync_runs,
+        bc=None if url else None,
+    )
+
+
 def _credited_shops(adapters: Adapters) -> dict[tuple[str, str], ShopRefundDetails]:
     """Per shop whose refunds Koppel credits in BC, where they are read itemised: WooCommerce shops with REST
-    credentials (Shopify's refunds are not read yet)."""
+    credentials, Shopify shops."""
     credited, _ = _credit_memo_modes(adapters.config)
-    readers = {
+    readers: dict[tuple[str, str], ShopRefundDetails] = {
         ("woocommerce", shop): WooCommerceRefundDetails(client) for shop, client in adapters.woocommerce_clients.items()
     }
+    readers |= {("shopify", shop): ShopifyRefundDetails(client) for shop, client in adapters.shopify_clients.items()}
     return {where: reader for where, reader in readers.items() if where in credited}
 
 

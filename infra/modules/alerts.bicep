@@ -107,6 +107,7 @@ customMetrics
 | extend run = tostring(customDimensions["koppel.run"]), outcome = tostring(customDimensions["koppel.outcome"])
 | where run == "payments-bc" or run == "portal-catalog" or run startswith "catalog-" or run == "bc-shipments"
     or run == "shop-shipments" or run == "shop-carrier-events" or run == "credit-memo-refunds" or run == "shop-refunds"
+    or run == "portal-returns"
 | summarize lastCompleted = maxif(timestamp, outcome == "completed") by run
 | project run, minutesSinceCompleted = datetime_diff("minute", now(), coalesce(lastCompleted, ago(2d)))
 '''

@@ -1,12 +1,13 @@
-"""Koppel's refund records in table `refunds`, two kinds in their own partitions: the BC credit memos it pays back
-(origin `bc`, keyed by the credit memo's id) and the shop refunds it credits in BC (origin `shop`, keyed by web
-order and refund id). Each record is one row (partition its kind, row its key), written on its ETag; beside it,
-written before it, a row under its web order's partition naming it, and while it is unfinished a row under the
-kind's unfinished partition, so neither an order's records nor the unfinished ones ever scan the table. Those for a
-person are under the kind's attention partition.
+"""Koppel's refund records in table `refunds`, three kinds in their own partitions: the BC credit memos it pays back
+(origin `bc`, keyed by the credit memo's id), the shop refunds it credits in BC (origin `shop`, keyed by web order
+and refund id) and the portal's return requests (keyed by their id). Each record is one row (partition its kind,
+row its key), written on its ETag; beside it, written before it, a row under its web order's partition naming it,
+and while it is unfinished a row under the kind's unfinished partition, so neither an order's records nor the
+unfinished ones ever scan the table. Those for a person are under the kind's attention partition.
 
 The credit memo refunds keep the partition names they were first stored under (`creditmemo`, `order:<key>`,
-`unfinished`, `attention`); the shop refund credits' are prefixed `shop` (`shoprefund`, `shop-order:<key>`, ...)."""
+`unfinished`, `attention`); the shop refund credits' are prefixed `shop` (`shoprefund`, `shop-order:<key>`, ...),
+the return requests' `return`."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from azure.data.tables import TableClient, UpdateMode
 from domain.errors import ConcurrencyConflict
 from domain.models import WebOrderKey
 from domain.refunds.record import CreditMemoRefund, RefundState
+from domain.refunds.return_request import ReturnRequest, ReturnState
 from domain.refunds.shop_refund_credit import CreditState, ShopRefundCredit
 from integrations.storage.account import REFUNDS_TABLE, StorageAccount, escaped_key, storage_errors
 
@@ -152,6 +154,18 @@ _SHOP_REFUND_CREDITS = _Kind[ShopRefundCredit](
 )
 
 
+_RETURN_REQUESTS = _Kind[ReturnRequest](
+    own="return",
+    order="return-order",
+    unfinished="return-unfinished",
+    attention="return-attention",
+    key=lambda request: request.return_id,
+    parse=ReturnRequest.model_validate_json,
+    needs_a_person=lambda request: request.state is ReturnState.NEEDS_ATTENTION,
+    label=lambda request: f"return request {request.return_id}",
+)
+
+
 class TableRefundStore(_RecordTable[CreditMemoRefund]):
     """The credit memos Koppel pays back (RefundStore)."""
 
@@ -176,3 +190,16 @@ class TableShopRefundCredits(_RecordTable[ShopRefundCredit]):
 
     def for_order(self, order: WebOrderKey) -> list[ShopRefundCredit]:
         return sorted(self._of_order(order), key=lambda each: (each.first_seen_at, each.refund_id))
+
+
+class TableReturnRequests(_RecordTable[ReturnRequest]):
+    """The portal's return requests (ReturnRequests)."""
+
+    def __init__(self, account: StorageAccount) -> None:
+        super().__init__(account, _RETURN_REQUESTS)
+
+    def get(self, return_id: str) -> tuple[ReturnRequest, str] | None:
+        return self._get(return_id)
+
+    def for_order(self, order: WebOrderKey) -> list[ReturnRequest]:
+        return sorted(self._of_order(order), key=lambda each: (each.requested_at, each.return_id))

@@ -285,6 +285,16 @@ def request(method: str, path: str, order: OrderRef | None = None) -> Callable[[
     return send
 
 
+def portal_return(body: bytes, customer: str = "C10000") -> Callable[[World], Sent]:
+    """A return asked on the portal: `body` as it is."""
+
+    def send(world: World) -> Sent:
+        path = f"{world.url}/api/portal/customers/{customer}/returns"
+        return Sent(httpx.post(path, content=body, headers={"Content-Type": "application/json"}, timeout=30))
+
+    return send
+
+
 # --- stories: something legitimate first, then the hostile request -----------------------------------------
 
 
@@ -885,6 +895,33 @@ def _read_cases() -> Iterator[Case]:
         **NOT_FOUND,
     )
     yield Case("replay-wrong-method-get", request("GET", f"{replay}/7100001/replay"), Expect.HOST_REFUSED, 405)
+    yield from _portal_return_cases()
+
+
+def _portal_return_cases() -> Iterator[Case]:
+    one = b'"lines": [{"itemNumber": "1900-S", "quantity": "1"}]'
+    yield Case("portal-return-not-json", portal_return(b"return everything"), **MALFORMED)
+    yield Case("portal-return-no-lines", portal_return(b'{"orderId": "PO-1", "lines": []}'), **MALFORMED)
+    negative = b'{"orderId": "PO-1", "lines": [{"itemNumber": "1900-S", "quantity": "-1"}]}'
+    yield Case("portal-return-negative-quantity", portal_return(negative), **MALFORMED)
+    yield Case(
+        "portal-return-refund-asked-too",
+        portal_return(b'{"orderId": "PO-1", "refund": "all", ' + one + b"}"),
+        **MALFORMED,
+    )
+    yield Case(
+        "portal-return-order-path-traversal", portal_return(b'{"orderId": "../PO-1", ' + one + b"}"), **MALFORMED
+    )
+    yield Case(
+        "portal-return-customer-injection", portal_return(b'{"orderId": "PO-1", ' + one + b"}", "C1'--"), **MALFORMED
+    )
+    yield Case("portal-return-unknown-order", portal_return(b'{"orderId": "PO-7099999", ' + one + b"}"), **NOT_FOUND)
+    yield Case(
+        "portal-return-wrong-method-delete",
+        request("DELETE", "portal/customers/C10000/returns"),
+        Expect.HOST_REFUSED,
+        405,
+    )
 
 
 # --- Sendcloud: carrier events (no order to settle: every case is refused, acknowledged or a duplicate) ----------

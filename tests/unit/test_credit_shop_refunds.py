@@ -301,6 +301,31 @@ def test_a_line_whose_answer_was_lost_is_not_added_twice():
     assert world.credit().state is CreditState.DRAFTED
 
 
+def test_units_refunded_before_they_were_fulfilled_are_left_out_of_the_credit_memo():
+    """Shopify takes them off the order (restock type CANCEL): the order worker reduced the BC order instead."""
+    cancelled = RefundedItem(
+        sku="sku-2", quantity=Decimal(1), amount=Decimal("5.00"), tax=Decimal("1.05"), before_fulfilment=True
+    )
+    world = World(refund(amount="22.93").model_copy(update={"items": (*refund().items, cancelled)}))
+
+    world.run()
+
+    assert [line[1] for line in world.lines()[2:]] == ["ITEM-1", "8000"]
+    assert (world.credit().state, world.credit().credited_amount) == (CreditState.DRAFTED, "16.88")
+
+
+def test_a_refund_of_unfulfilled_units_alone_credits_nothing():
+    cancelled = RefundedItem(
+        sku="sku-2", quantity=Decimal(1), amount=Decimal("5.00"), tax=Decimal("1.05"), before_fulfilment=True
+    )
+    world = World(refund(amount="6.05", charges=False).model_copy(update={"items": (cancelled,)}))
+
+    world.run()
+
+    assert world.credit().state is CreditState.NOT_CREDITED
+    assert world.bc.memos == {}
+
+
 def test_koppels_own_record_of_a_refund_from_bc_is_never_credited():
     world = World(refund(koppel_key="koppel-cm-abc"))
 
@@ -343,6 +368,17 @@ def test_a_refund_of_an_amount_alone_goes_to_a_person_with_the_amount():
     credit = world.credit()
     assert credit.state is CreditState.NEEDS_ATTENTION
     assert "refunded EUR 20.00 without naming items" in credit.problem
+
+
+def test_an_article_bc_does_not_know_goes_to_a_person_before_any_credit_memo_is_made():
+    unknown = RefundedItem(sku="sku-9", quantity=Decimal(1), amount=Decimal("5.00"), tax=Decimal("1.05"))
+    world = World(refund().model_copy(update={"items": (unknown,)}))
+
+    world.run()
+
+    assert world.credit().state is CreditState.NEEDS_ATTENTION
+    assert world.credit().problem == "SKU sku-9 of the refund is no item in BC"
+    assert world.bc.memos == {}
 
 
 def test_a_credit_memo_whose_total_is_not_the_refunds_stays_a_draft_for_a_person_with_both_amounts():

@@ -97,6 +97,7 @@ class ShopifyTransaction(_Lenient):
 
 
 class ShopifyRefund(_Lenient):
+    id: ExactId | None = None
     transactions: list[ShopifyTransaction] = []
 
 
@@ -174,6 +175,7 @@ def to_order(shop: str, shopify: ShopifyOrder) -> Order:
         paid_amount=_paid_amount(shopify),
         paid_at=(shopify.processed_at or shopify.created_at).astimezone(UTC) if _paid_amount(shopify) else None,
         refunded_amount=shopify.refunded,
+        refund_ids=tuple(str(refund.id) for refund in shopify.refunds if refund.id is not None),
     )
 
 

@@ -4,7 +4,8 @@
 - `amount` is `totalRefundedSet`, "the total amount across all transactions for the refund"; money moved when one of
   its transactions is a SUCCESS of kind REFUND. Koppel's own refunds (refunds.py: `refundCreate` without
   transactions) refund 0.00 there: one of those, with Koppel's note line, carries the key and the amount of that line.
-- Items from `refundLineItems` (`subtotalSet`, `totalTaxSet`), shipping from `refundShippingLines`
+- Items from `refundLineItems` (`subtotalSet`, `totalTaxSet`; restock type CANCEL: units taken off before they were
+  fulfilled), shipping from `refundShippingLines`
   (`subtotalAmountSet`, `taxAmountSet`, `shippingLine.title`). Both follow the order's prices: when the order's
   `taxesIncluded`, the tax is taken off the subtotal to give the amount excluding tax (whether Shopify's refund
   subtotals include the tax in such an order: unconfirmed, docs/research/shop-refunds-to-bc.md section 5).
@@ -17,10 +18,8 @@ read lists, or a query Shopify refuses is a PermanentError; throttling and failu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -39,10 +38,10 @@ MONEY = "shopMoney { amount currencyCode }"
 REFUND_DETAILS = f"""
 query KoppelRefundDetails($id: ID!) {{
   refund(id: $id) {{
-    id legacyResourceId note createdAt totalRefundedSet {{ {MONEY} }}
+    id note createdAt totalRefundedSet {{ {MONEY} }}
     order {{ id taxesIncluded }}
     refundLineItems(first: {ITEMS_READ}) {{
-      nodes {{ quantity subtotalSet {{ {MONEY} }} totalTaxSet {{ {MONEY} }} lineItem {{ sku }} }}
+      nodes {{ quantity restockType subtotalSet {{ {MONEY} }} totalTaxSet {{ {MONEY} }} lineItem {{ sku }} }}
       pageInfo {{ hasNextPage }}
     }}
     refundShippingLines(first: {SHIPPING_READ}) {{
@@ -78,6 +77,8 @@ class _LineItem(_Lenient):
 
 class _Item(_Lenient):
     quantity: int = Field(ge=0)
+    restock_type: str = Field("", alias="restockType")
+    """RefundLineItemRestockType: CANCEL (units not fulfilled yet), RETURN, NO_RESTOCK, LEGACY_RESTOCK."""
     subtotal: _Bag = Field(alias="subtotalSet")
     tax: _Bag = Field(alias="totalTaxSet")
     line_item: _LineItem = Field(alias="lineItem")
@@ -119,8 +120,7 @@ class _Order(_Lenient):
 
 
 class _Refund(_Lenient):
-    id: str
-    legacy_id: str = Field(alias="legacyResourceId", pattern=r"^\d+$")
+    id: str = Field(pattern=r"^gid://shopify/Refund/\d+$")
     note: str | None = ""
     created_at: Timestamp | None = Field(None, alias="createdAt")
     total: _Bag = Field(alias="totalRefundedSet")
@@ -143,18 +143,18 @@ class ShopifyRefundDetails:
         if not number.isdigit():
             raise PermanentError(f"{what}: the refund id is not a number")
         try:
-            found = self._client.graphql(REFUND_DETAILS, {"id": REFUND_GID + number}).get("refund")
+            data = self._client.graphql(REFUND_DETAILS, {"id": REFUND_GID + number})
         except GraphQLRefused as refused:
             raise PermanentError(f"Shopify refused to read {what}: {refused}") from refused
-        if found is None:
-            return None
-        refund = _parsed(found, what)
+        if "refund" in data and data["refund"] is None:
+            return None  # Shopify has no such refund
+        refund = _parsed(data.get("refund"), what)
         if refund.order.id != f"gid://shopify/Order/{order.order_id}":
             return None
         return _detail(refund, what)
 
 
-def _parsed(body: Mapping[str, Any], what: str) -> _Refund:
+def _parsed(body: object, what: str) -> _Refund:
     """The refund; PermanentError naming what does not fit, or when it has more lines than one read lists."""
     try:
         refund = _Refund.model_validate(body)
@@ -174,7 +174,7 @@ def _detail(refund: _Refund, what: str) -> ShopRefundDetail:
     if koppel is not None:
         amount = Money(amount=Decimal(koppel["amount"]), currency=koppel["currency"])
     return ShopRefundDetail(
-        refund_id=refund.legacy_id,
+        refund_id=refund.id.removeprefix(REFUND_GID),
         amount=amount,
         reason=refund.note or "",
         items=tuple(_item(line, refund.order.taxes_included, total.currency, what) for line in refund.items.nodes),
@@ -189,7 +189,13 @@ def _detail(refund: _Refund, what: str) -> ShopRefundDetail:
 
 def _item(line: _Item, taxes_included: bool, currency: str, what: str) -> RefundedItem:
     amount, tax = _excluding_tax(line.subtotal, line.tax, taxes_included, currency, what)
-    return RefundedItem(sku=(line.line_item.sku or "").strip(), quantity=Decimal(line.quantity), amount=amount, tax=tax)
+    return RefundedItem(
+        sku=(line.line_item.sku or "").strip(),
+        quantity=Decimal(line.quantity),
+        amount=amount,
+        tax=tax,
+        before_fulfilment=line.restock_type == "CANCEL",
+    )
 
 
 def _shipping(line: _Shipping, taxes_included: bool, currency: str, what: str) -> RefundedCharge:

@@ -36,7 +36,7 @@ RECORD = f"""
 mutation KoppelRefundRecord($input: RefundInput!, $key: String!) {{
   refundCreate(input: $input) @idempotent(key: $key) {{ refund {{ {REFUND} }} userErrors {{ field message }} }}
 }}"""
-_KOPPEL_LINE = re.compile(r"^Koppel refund (?P<key>\S+): (?P<amount>\d+(?:\.\d+)?) (?P<currency>[A-Z]{3})$", re.M)
+KOPPEL_LINE = re.compile(r"^Koppel refund (?P<key>\S+): (?P<amount>\d+(?:\.\d+)?) (?P<currency>[A-Z]{3})$", re.M)
 
 
 def refund_note(amount: Money, key: str, reason: str) -> str:
@@ -91,7 +91,7 @@ class ShopifyRefunds:
 
 def _shop_refund(refund: Mapping[str, Any]) -> ShopRefund:
     """Koppel's refund with the key and amount of its note; another with what Shopify counts refunded."""
-    koppel = _KOPPEL_LINE.search(str(refund.get("note") or ""))
+    koppel = KOPPEL_LINE.search(str(refund.get("note") or ""))
     if koppel is not None:
         amount = Money(amount=Decimal(koppel["amount"]), currency=koppel["currency"])
         return ShopRefund(refund_id=str(refund["id"]), amount=amount, koppel_key=koppel["key"])

@@ -19,6 +19,7 @@ from localdev.simulators.shopify.faults import DeliveryFaults
 from localdev.simulators.shopify.graphql_api import API_VERSION, GraphQLEndpoint
 from localdev.simulators.shopify.listing import ListingError, OrderListing
 from localdev.simulators.shopify.orders import OrderDraft
+from localdev.simulators.shopify.refunds import Refund
 from localdev.simulators.shopify.store import OrderStore
 from localdev.simulators.shopify.tokens import AccessTokens, GrantRefused
 
@@ -66,6 +67,7 @@ class ShopifyShop:
         self.graphql = graphql
         graphql.webhooks.delivering = lambda: dispatcher.url
         graphql.fulfillments.orders = self.store.orders
+        graphql.refunds.on_refund = self._refunded
 
     def application(self) -> web.Application:
         app = web.Application(middlewares=[_errors, self._admin_gate])
@@ -104,6 +106,16 @@ class ShopifyShop:
         for topic in ("orders/cancelled", "orders/updated"):
             self.dispatcher.notify(topic, order, event_id, now)
         return _copy(order)
+
+    def _refunded(self, refund: Refund) -> None:
+        """A refund made (in the admin, or by `refundCreate`) notifies `refunds/create` with the REST refund and
+        `orders/updated` with the order (the latter unconfirmed: see REFUNDS.md), one event id for both."""
+        now = datetime.now(UTC)
+        order = self.store.update(refund.order_id, {}, now)
+        event_id = str(uuid.uuid4())
+        [body] = [made for made in order["refunds"] if made["admin_graphql_api_id"] == refund.id]
+        self.dispatcher.notify("refunds/create", order, event_id, now, body)
+        self.dispatcher.notify("orders/updated", order, event_id, now)
 
     async def idle(self) -> bool:
         return not self.dispatcher.pending

@@ -71,14 +71,17 @@ class WebhookDispatcher:
     def pending(self) -> bool:
         return bool(self._tasks or self._held)
 
-    def notify(self, topic: str, order: dict[str, Any], event_id: str, triggered_at: datetime) -> None:
-        """Queue one webhook for `order` as it is now; it goes out in the background."""
+    def notify(
+        self, topic: str, order: dict[str, Any], event_id: str, triggered_at: datetime, body: object = None
+    ) -> None:
+        """Queue one webhook for `order` as it is now (its body `body` when given: a refund); it goes out in the
+        background."""
         if self.url is None:
             return
         notification = Notification(
             topic=topic,
             order_id=order["id"],
-            body=json.dumps(order, separators=(",", ":")).encode(),
+            body=json.dumps(order if body is None else body, separators=(",", ":")).encode(),
             webhook_id=str(uuid.uuid4()),
             event_id=event_id,
             triggered_at=triggered_at.isoformat().replace("+00:00", "Z"),

@@ -99,7 +99,7 @@ class GraphQLEndpoint:
         router.add_get("/_sim/graphql/stats", self.get_stats)
         router.add_post("/_sim/graphql/stats/reset", self.reset_stats)
         FulfillmentControls(self.fulfillments, self.catalog).add_routes(router)
-        RefundControls(self.refunds).add_routes(router)
+        RefundControls(self.refunds, lambda: self.fulfillments.orders).add_routes(router)
 
     async def handle(self, request: web.Request) -> web.Response:
         self.stats.requests += 1

@@ -102,6 +102,7 @@ def build_order(draft: OrderDraft, ids: ShopifyIds, number: int, created: dateti
         "closed_at": None,
         "cancelled_at": None,
         "cancel_reason": None,
+        "refunds": [],
     }
 
 

@@ -32,7 +32,7 @@ from localdev.simulators.shopify.idempotency import IdempotencyStore, KeyMismatc
 from localdev.simulators.shopify.inventory import AdjustmentGroup, set_quantities
 from localdev.simulators.shopify.nodes import node_type, nodes
 from localdev.simulators.shopify.product_set import DEFAULT_OPTION, product_set
-from localdev.simulators.shopify.refund_api import REFUND_FIELDS, refund_payload
+from localdev.simulators.shopify.refund_api import REFUND_FIELDS, REFUND_ROOTS, refund_payload
 from localdev.simulators.shopify.refunds import RefundDesk
 from localdev.simulators.shopify.schema import ApiEra, schema_for
 from localdev.simulators.shopify.search import SearchQuery
@@ -267,6 +267,7 @@ ROOTS: dict[str, Resolver] = {
     "webhookSubscriptions": webhook_subscriptions,
     "nodes": nodes,
     **FULFILLMENT_ROOTS,
+    **REFUND_ROOTS,
 }
 FIELDS: dict[tuple[str, str], Resolver] = {
     ("Product", "variants"): _product_variants,
