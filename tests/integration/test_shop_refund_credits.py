@@ -1,8 +1,9 @@
-"""Refunds made in the shop, on a shop whose refunds start in the shop (the default origin) and whose credit memos
-Koppel posts (KOPPEL_WOOCOMMERCE_CREDIT_MEMOS_SHOP_A=post): the order is placed in the WooCommerce simulator, paid
-through Mollie, invoiced and booked in BC; the shop owner refunds an article and the shipping in WooCommerce, whose
-Mollie plugin refunds at Mollie. Koppel makes one BC credit memo for it, priced from the invoice, posts it, and books
-Mollie's refund against it: the customer owes nothing and nothing is credited twice."""
+"""Refunds made in the shop, on shops whose refunds start in the shop (the default origin). WooCommerce's credit
+memos Koppel posts (KOPPEL_WOOCOMMERCE_CREDIT_MEMOS_SHOP_A=post): the order is placed in the WooCommerce simulator,
+paid through Mollie, invoiced and booked in BC; the shop owner refunds an article and the shipping in WooCommerce,
+whose Mollie plugin refunds at Mollie. Koppel makes one BC credit memo for it, priced from the invoice, posts it,
+and books Mollie's refund against it: the customer owes nothing and nothing is credited twice. Shopify's are left
+as drafts for a person (the default)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ import httpx
 import pytest
 
 from localdev.mollie_payments import mollie_call
-from localdev.stack import LocalStack
+from localdev.stack import SHOPIFY_SHOP, LocalStack
 from tests.integration.conftest import running_stack
 from tests.integration.payment_flow import paid_invoiced_and_booked
-from tests.integration.support import dossier, wait_for
+from tests.integration.support import a_catalog_order, dossier, wait_for
 
 CENT = Decimal("0.01")
 
@@ -78,9 +79,7 @@ def _tax(asked: dict[str, Any]) -> Decimal:
 def _credited(stack: LocalStack, order_id: int, count: int) -> list[dict[str, Any]]:
     def done() -> list[dict[str, Any]] | None:
         credits: list[dict[str, Any]] = dossier(stack, order_id).json()["shop_refunds"]
-        finished = len(credits) == count and all(each["state"] != "to_credit" for each in credits)
-        finished = finished and all(each["state"] != "crediting" for each in credits)
-        return credits if finished else None
+        return credits if len(credits) == count and _finished(credits) else None
 
     return wait_for(done, timeout=60)
 
@@ -133,3 +132,44 @@ def test_koppels_own_record_of_a_refund_and_a_second_delivery_credit_nothing_aga
     states = {each["refund_id"]: each["state"] for each in credits}
     assert states == {str(refund["id"]): "posted", str(own["id"]): "not_credited"}
     assert len(_credit_memos_of(stack, invoice["external_document_number"])) == 1
+
+
+def test_a_refund_made_in_shopifys_admin_becomes_one_draft_credit_memo_for_a_person(stack: LocalStack):
+    """shop-b's credit memos are left as drafts (the default): the returned article on an item line at the
+    invoice's price, the total the refund's to the cent."""
+    shopify = stack.shopify
+    assert shopify is not None
+    order = a_catalog_order(stack)
+    placed = shopify.place_order(order.lines, order.customer)
+    path = f"{stack.host_url}/api/orders/shopify/{SHOPIFY_SHOP}/{placed['id']}"
+    in_bc = wait_for(lambda: _dossier_at(path, lambda d: d["status"] == "in_bc" and d["bc_document"]), timeout=60)
+    stack.bc_probe().ship_and_invoice(in_bc["bc_document"]["id"])
+    wait_for(lambda: _dossier_at(path, lambda d: bool(d["invoices"])), timeout=60)
+
+    line = placed["line_items"][0]
+    refund = httpx.post(
+        f"{shopify.url}/_sim/orders/{placed['id']}/refunds",
+        json={"line_items": [{"line_item_id": line["id"], "quantity": 1, "restock_type": "return"}]},
+        timeout=30,
+    ).json()["refund"]
+
+    done = wait_for(lambda: _dossier_at(path, lambda d: d["shop_refunds"] and _finished(d["shop_refunds"])), timeout=60)
+    [credit] = done["shop_refunds"]
+    assert (credit["state"], credit["refund_id"], credit["problem"]) == ("drafted", str(refund["id"]), "")
+    [memo] = _credit_memos_of(stack, in_bc["bc_document"]["external_document_number"])
+    assert memo["status"] == "Draft"
+    lines = stack.bc_probe().all(f"salesCreditMemos({memo['id']})/salesCreditMemoLines")
+    assert [(each["lineType"], each["quantity"]) for each in lines] == [("Comment", 0), ("Comment", 0), ("Item", 1)]
+    assert abs(Decimal(str(memo["totalAmountIncludingTax"])) - Decimal(credit["refunded"]["amount"])) <= CENT
+
+
+def _finished(credits: list[dict[str, Any]]) -> bool:
+    return all(each["state"] not in ("to_credit", "crediting") for each in credits)
+
+
+def _dossier_at(url: str, wanted: Any) -> dict[str, Any] | None:
+    answer = httpx.get(url, timeout=30)
+    if answer.status_code != 200:
+        return None
+    found: dict[str, Any] = answer.json()
+    return found if wanted(found) else None
