@@ -47,6 +47,7 @@ DEMO_SETTINGS = {
     "KOPPEL_SHIPMENTS_SCHEDULE": ONCE_A_YEAR,  # once a year: the demo runs the shipment runs when it has shipped
     shop_setting("shopify", "CARRIERS", SHOPIFY_SHOP): "POSTNL=PostNL,DHL=DHL Parcel",
     "KOPPEL_BC_REFUND_API": "koppel/payments/v1.0",
+    "KOPPEL_BC_RETURNS_API": "koppel/returns/v1.0",
     shop_setting("woocommerce", "REFUND_ORIGIN", WOOCOMMERCE_SHOP): "bc",
 }
 

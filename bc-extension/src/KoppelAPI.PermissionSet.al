@@ -1,7 +1,9 @@
 namespace Koppel.Integration;
 
 using Microsoft.Finance.GeneralLedger.Journal;
+using Microsoft.Foundation.AuditCodes;
 using Microsoft.Foundation.Shipping;
+using Microsoft.Inventory.Item;
 using Microsoft.Sales.Customer;
 using Microsoft.Sales.Document;
 using Microsoft.Sales.History;
@@ -11,7 +13,8 @@ using Microsoft.Sales.History;
 /// sets for API v2.0 (see docs/real-services.md). Releasing runs the Release Sales Document codeunit, which checks
 /// lines, approvals and prepayments with its own indirect permissions. The shipment page reads posted shipments and
 /// the shipping agents' Internet Address for the tracking link; the posted credit memo page reads Sales Cr.Memo
-/// Header, as the refund page does.
+/// Header, as the refund page does. The return order pages insert Sales Headers and Sales Lines of type Return
+/// Order and read the items, variants and Return Reasons they name.
 /// </summary>
 permissionset 50100 "KOPPEL API"
 {
@@ -22,7 +25,13 @@ permissionset 50100 "KOPPEL API"
         page "Koppel Customer Refunds" = X,
         page "Koppel Sales Shipments" = X,
         page "Koppel Posted Sales Cr. Memos" = X,
-        tabledata "Sales Header" = RM,
+        page "Koppel Sales Return Orders" = X,
+        page "Koppel Sales Return Ord. Lines" = X,
+        tabledata "Sales Header" = RIM,
+        tabledata "Sales Line" = RIM,
+        tabledata Item = R,
+        tabledata "Item Variant" = R,
+        tabledata "Return Reason" = R,
         tabledata "Gen. Journal Batch" = R,
         tabledata "Gen. Journal Line" = RIMD,
         tabledata Customer = R,

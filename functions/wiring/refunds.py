@@ -5,7 +5,6 @@ orders."""
 
 from __future__ import annotations
 
-
 from domain.refunds.credit_shop_refunds import ShopRefundCrediting
 from domain.refunds.held_payments import Providers
 from domain.refunds.portal_returns import PortalReturns
@@ -19,6 +18,7 @@ from integrations.businesscentral.api import BusinessCentralApi
 from integrations.businesscentral.credit_memo_drafts import BusinessCentralCreditMemoDrafts
 from integrations.businesscentral.credit_memos import BusinessCentralCreditMemos
 from integrations.businesscentral.posted_credit_memos import BusinessCentralPostedCreditMemos
+from integrations.businesscentral.return_orders import BusinessCentralReturnOrders
 from integrations.settings import Settings
 from integrations.shops.shopify.refund_details import ShopifyRefundDetails
 from integrations.shops.shopify.refunds import ShopifyRefunds
@@ -98,7 +98,7 @@ def portal_returns(adapters: Adapters) -> PortalReturns:
         orders=adapters.orders,
         clock=adapters.clock,
         runs=adapters.sync_runs,
-        bc=None if url else None,
+        bc=BusinessCentralReturnOrders(adapters.bc, url) if url else None,
     )
 
 

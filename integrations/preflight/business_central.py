@@ -16,6 +16,7 @@ from integrations.businesscentral.payment_journal import LINE_FIELDS
 from integrations.businesscentral.posted_credit_memos import POSTED_CREDIT_MEMO_FIELDS
 from integrations.businesscentral.price_lists import PRICE_LINE_FIELDS
 from integrations.businesscentral.refund_journal import REFUND_FIELDS
+from integrations.businesscentral.return_orders import RETURN_ORDER_FIELDS
 from integrations.businesscentral.stock import UNIT_FIELDS
 from integrations.businesscentral.token import TokenRejected
 from integrations.settings import Settings
@@ -72,6 +73,7 @@ def custom_pages(config: Settings) -> list[Read]:
             POSTED_CREDIT_MEMO_FIELDS,
         ),
         ("shipping", "KOPPEL_BC_SHIPPING_API", config.bc_shipping_url, "salesShipments", shipments.TRACKING_FIELDS),
+        ("return order", "KOPPEL_BC_RETURNS_API", config.bc_returns_url, "salesReturnOrders", RETURN_ORDER_FIELDS),
     )
     return [
         Read(

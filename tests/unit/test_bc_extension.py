@@ -61,6 +61,7 @@ SHIPMENT_ROW = {
 _PAGE = re.compile(r"^page\s+(\d+)\s+\"([^\"]+)\"", re.MULTILINE)
 _PROPERTY = re.compile(r"^\s*(\w+)\s*=\s*'?([^';]*)'?;", re.MULTILINE)
 _FIELD = re.compile(r"\bfield\((\w+);\s*([^)]+)\)\s*\{")
+_PART = re.compile(r"\bpart\((\w+);\s*\"([^\"]+)\"\)")
 _ACTION = re.compile(r"\[ServiceEnabled\](?:\s*\[[^\]]*\])*\s*procedure\s+(\w+)\s*\(")
 _LABEL = re.compile(r"\bLabel\s+'((?:[^']|'')*)'")
 _OBJECT_ID = re.compile(r"^(page|permissionset|codeunit|table|query)\s+(\d+)\s", re.MULTILINE)
@@ -90,6 +91,8 @@ class ApiPage:
     insert_allowed: bool
     modify_allowed: bool
     delete_allowed: bool
+    parts: dict[str, str] = field(default_factory=dict)
+    """Navigation name (`part(<name>; ...)`) -> the name of the page it shows."""
 
 
 def parse_api_page(source: str) -> ApiPage:
@@ -110,6 +113,7 @@ def parse_api_page(source: str) -> ApiPage:
         insert_allowed=properties.get("InsertAllowed", "true").lower() != "false",
         modify_allowed=properties.get("ModifyAllowed", "true").lower() != "false",
         delete_allowed=properties.get("DeleteAllowed", "true").lower() != "false",
+        parts=dict(_PART.findall(source)),
     )
 
 
@@ -432,6 +436,6 @@ def test_the_manifest_is_an_extension_that_covers_its_objects() -> None:
     assert all(any(low <= int(number) <= high for low, high in ranges) for _, number in objects)
     permissions = (EXTENSION / "src" / "KoppelAPI.PermissionSet.al").read_text()
     pages = "".join(path.read_text() for path in sorted((EXTENSION / "src").glob("*.Page.al")))
-    assert len(_PAGE.findall(pages)) == 4
+    assert len(_PAGE.findall(pages)) == 6
     for found in _PAGE.finditer(pages):
         assert f'page "{found.group(2)}" = X' in permissions

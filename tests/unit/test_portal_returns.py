@@ -113,7 +113,7 @@ def test_the_same_idempotency_key_answers_the_same_request_and_makes_no_second()
     second = ask_return(returns, CUSTOMER, ask(("1900-S", "2")), "click-1")
 
     assert first == second
-    assert len(returns.requests.rows) == 1
+    assert len(returns.requests.for_order(ORDER)) == 1
 
 
 def test_more_back_than_was_ordered_less_what_was_asked_back_before_is_refused_with_the_numbers():
@@ -136,7 +136,7 @@ def test_another_customers_order_or_an_unknown_one_is_not_found():
         ask_return(returns, "C99999", ask(("1900-S", "1")), "")
     with pytest.raises(UnknownOrder):
         ask_return(returns, CUSTOMER, ask(("1900-S", "1"), order="PO-78"), "")
-    assert returns.requests.rows == {}
+    assert returns.requests.for_order(ORDER) == []
 
 
 def test_a_return_order_whose_answer_was_lost_is_found_again_not_made_twice():

@@ -171,7 +171,7 @@ class BusinessCentralApi:
         if key is None and method == "GET":
             return json_response({"@odata.context": context, "value": webhooks.listed()})
         if key is None and method == "POST":
-            created = await webhooks.create(_json(body))
+            created = await webhooks.create(body_json(body))
             location = f"{api_base}/subscriptions('{created['subscriptionId']}')"
             return json_response({"@odata.context": f"{context}/$entity", **created}, 201, {"Location": location})
         if key is not None and method in ("GET", "PATCH", "DELETE"):
@@ -182,7 +182,7 @@ class BusinessCentralApi:
             if method == "DELETE":
                 webhooks.delete(key)
                 return web.Response(status=204, headers=ODATA_HEADERS)
-            updated = await webhooks.update(subscription, _json(body))
+            updated = await webhooks.update(subscription, body_json(body))
             return json_response({"@odata.context": f"{context}/$entity", **updated})
         raise BCError(
             405,
@@ -295,7 +295,7 @@ class BusinessCentralApi:
                     raise dialog(_NO_DOCUMENT_FILTER)
                 return self._collection(request, resource, resource.rows(), options, api_base)
             if method == "POST":
-                created = self._create(resource, _json(body))
+                created = self._create(resource, body_json(body))
                 location = f"{api_base}/{resource.context}({created['id']})"
                 return json_response(self._render(resource, created, options, api_base), 201, {"Location": location})
         elif resource.record is not None:
@@ -307,7 +307,7 @@ class BusinessCentralApi:
                 if method == "DELETE":
                     self._delete(resource, record)
                     return web.Response(status=204, headers=ODATA_HEADERS)
-                updated = self._update(resource, record, _json(body))
+                updated = self._update(resource, record, body_json(body))
                 return json_response(self._render(resource, updated, options, api_base))
         raise _method_not_allowed(method, resource)
 
@@ -405,7 +405,7 @@ class BusinessCentralApi:
         return shaped
 
 
-def _json(body: bytes) -> object:
+def body_json(body: bytes) -> object:
     if not body.strip():
         raise bad_request("The request body is empty; a JSON object was expected.")
     try:

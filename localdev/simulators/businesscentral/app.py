@@ -23,6 +23,7 @@ from localdev.simulators.businesscentral.posted_credit_memo_page import PostedCr
 from localdev.simulators.businesscentral.published import PublishedServices, service_of
 from localdev.simulators.businesscentral.refund_api import RefundApi
 from localdev.simulators.businesscentral.release_page import release_orders
+from localdev.simulators.businesscentral.return_order_page import ReturnOrderPage
 from localdev.simulators.businesscentral.shipment_controls import ShipmentControls
 from localdev.simulators.businesscentral.shipment_page import ShipmentPage
 from localdev.simulators.businesscentral.stats import Stats
@@ -53,6 +54,7 @@ class Simulation:
         self.refund_api = RefundApi(self.api.payments, config.page_size)
         self.shipment_page = ShipmentPage(store, config.page_size)
         self.posted_credit_memo_page = PostedCreditMemoPage(store, config.page_size)
+        self.return_order_page = ReturnOrderPage(store, config.page_size)
         company_name = store.companies.values()[0]["name"]
         self.published = PublishedServices(store, company_name, config.page_size, config.price_lines_modified_at)
         self.controls = CatalogControls(store)
@@ -88,6 +90,9 @@ class Simulation:
         memo_page = "/v2.0/{tenant}/{environment}/api/koppel/payments/v1.0/companies({company})/postedSalesCreditMemos"
         app.router.add_route("*", memo_page, self.serve_posted_credit_memos)
         app.router.add_route("*", memo_page + "({memo})", self.serve_posted_credit_memos)
+        return_page = "/v2.0/{tenant}/{environment}/api/koppel/returns/v1.0/companies({company})/salesReturnOrders"
+        app.router.add_route("*", return_page, self.serve_return_orders)
+        app.router.add_route("*", return_page + "({order})", self.serve_return_orders)
         self.controls.routes(app)
         self.documents.routes(app)
         InvoiceControls(self.api.store).routes(app)
@@ -145,6 +150,15 @@ class Simulation:
             return self.posted_credit_memo_page.handle(request)
 
         return await self._guarded(request, "koppel/payments/postedSalesCreditMemos", call)
+
+    async def serve_return_orders(self, request: web.Request) -> web.StreamResponse:
+        """Koppel's own API page salesReturnOrders (koppel/returns/v1.0): the same token, limits and faults as the
+        API."""
+
+        async def call() -> web.StreamResponse:
+            return await self.return_order_page.handle(request)
+
+        return await self._guarded(request, "koppel/returns/salesReturnOrders", call)
 
     async def serve_odata(self, request: web.Request) -> web.StreamResponse:
         """Published OData v4 web services: the same token, limits and faults as the API."""

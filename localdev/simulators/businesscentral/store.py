@@ -37,6 +37,11 @@ from localdev.simulators.businesscentral.published_schema import (
     PRICE_LIST_LINE_REVIEW,
     VAT_POSTING_SETUP,
 )
+from localdev.simulators.businesscentral.return_orders_schema import (
+    KOPPEL_SALES_RETURN_ORDER,
+    KOPPEL_SALES_RETURN_ORDER_LINE,
+    demo_return_reasons,
+)
 from localdev.simulators.businesscentral.schema import (
     ACCOUNT,
     COMPANY,
@@ -198,6 +203,12 @@ class Store:
     shipment_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("S-SHPT", 102000))
     shipping_agents: dict[str, ShippingAgent] = field(default_factory=demo_shipping_agents)
     """Table 291 by Code: not served by API v2.0; Koppel's shipment page links tracking numbers with them."""
+    return_orders: Table = field(default_factory=lambda: Table(KOPPEL_SALES_RETURN_ORDER))
+    """Sales Headers of type Return Order, made through Koppel's page salesReturnOrders (koppel/returns/v1.0)."""
+    return_order_lines: dict[str, Table] = field(default_factory=dict)
+    return_order_numbers: NumberSeries = field(default_factory=lambda: NumberSeries("S-RO", 1000))
+    return_reasons: dict[str, str] = field(default_factory=demo_return_reasons)
+    """Table 6635 "Return Reason" by Code (not served by any API)."""
 
     def lines_of(self, order_id: str) -> Table:
         return self.order_lines.setdefault(order_id, Table(SALES_ORDER_LINE))
@@ -219,6 +230,9 @@ class Store:
 
     def shipment_lines_of(self, shipment_id: str) -> Table:
         return self.shipment_lines.setdefault(shipment_id, Table(SALES_SHIPMENT_LINE))
+
+    def return_order_lines_of(self, order_id: str) -> Table:
+        return self.return_order_lines.setdefault(order_id, Table(KOPPEL_SALES_RETURN_ORDER_LINE))
 
 
 def variants_by_item(variants: Iterable[Record]) -> dict[str, list[Record]]:
