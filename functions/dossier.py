@@ -34,6 +34,7 @@ def dossier(req: func.HttpRequest) -> func.HttpResponse:
             carrier_events=app.carrier_events,
             refunds=app.refunds,
             shop_refunds=app.shop_refund_credits,
+            returns=app.portal_returns.requests,
         )
     if answer is None:
         return error_response(404, "not_found", f"Koppel has no order {key}")
@@ -49,7 +50,9 @@ def customer_order_status(req: func.HttpRequest) -> func.HttpResponse:
     except RequestRejected as rejected:
         return rejection_response(rejected)
     app = container()
-    records = StatusRecords(app.orders, app.events, app.shipments, app.carrier_events, app.payments)
+    records = StatusRecords(
+        app.orders, app.events, app.shipments, app.carrier_events, app.payments, app.portal_returns.requests
+    )
     with about(web_order=key.stream):
         view = order_status(records, key)
     if view is None:

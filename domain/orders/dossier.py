@@ -19,6 +19,7 @@ from domain.payments.ports import PaymentStore
 from domain.payments.record import MatchStatus, PaymentRecord
 from domain.ports import EventLog, OrderStore
 from domain.records import EventStatus, WebhookEvent
+from domain.refunds.portal_returns import ReturnRequests
 from domain.refunds.ports import RefundStore
 from domain.refunds.record import CreditMemoRefund
 from domain.refunds.shop_origin_ports import ShopRefundCredits
@@ -112,6 +113,7 @@ def order_dossier(
     carrier_events: CarrierEvents | None = None,
     refunds: RefundStore | None = None,
     shop_refunds: ShopRefundCredits | None = None,
+    returns: ReturnRequests | None = None,
 ) -> Dossier | None:
     """None when Koppel has never heard of the order."""
     record = known_record(orders, events, key)
@@ -148,7 +150,7 @@ def order_dossier(
         carrier_events=carried,
         refunds=refunds.for_order(key) if refunds else [],
         shop_refunds=shop_refunds.for_order(key) if shop_refunds else [],
-        order_status=recorded_status(record, shipped, carried, matched),
+        order_status=recorded_status(record, shipped, carried, matched, returns.for_order(key) if returns else ()),
     )
 
 

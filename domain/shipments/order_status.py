@@ -28,6 +28,7 @@ from domain.orders.release_gate import RELEASED
 from domain.payments.matching import Position, settlement
 from domain.payments.payment import Payment
 from domain.records import OrderRecord
+from domain.refunds.return_request import ReturnRequest
 from domain.shipments.models import CarrierEvent, CarrierPhase, Shipment, tracking_key
 from domain.shipments.progress import PARCEL_STEP, Progress, as_happened, least_advanced
 
@@ -120,6 +121,8 @@ class OrderStatusView(Frozen):
     """BC posted a credit memo for it: goods returned or money refunded (Koppel cannot tell which apart)."""
     refunded: bool
     """A provider paid part or all of a payment of it back (a refund, whoever started it)."""
+    returns: tuple[ReturnRequest, ...] = ()
+    """The returns the customer asked on the portal, each with its state."""
 
 
 def status_of(
@@ -128,6 +131,7 @@ def status_of(
     shipments: Iterable[Shipment] = (),
     events: Iterable[CarrierEvent] = (),
     payments: Iterable[Payment] = (),
+    returns: Iterable[ReturnRequest] = (),
 ) -> OrderStatusView:
     """The status of the order `record`, from its BC `shipments`, the carrier `events` matched to it (any order,
     duplicates too) and its matched `payments`."""
@@ -147,6 +151,7 @@ def status_of(
         paid=_paid(record, paid_with),
         returned=any(memo.posted for memo in record.credit_memos),
         refunded=any(payment.refunded > 0 for payment in paid_with),
+        returns=tuple(returns),
     )
 
 

@@ -1,11 +1,13 @@
 """What the customer is shown of an order's status (`GET /api/orders/{source}/{shop}/{orderId}/status`, for the
 portal and a shop's "track my order" page): the step, the expected delivery date, and per shipment its carrier,
 tracking number and link and the quantity shipped per item; whether goods came back (`returned`: BC posted a credit
-memo) and money was paid back (`refunded`). Nothing else: no problems, controls or carrier words meant for a person,
-no amounts. camelCase names and quantities as decimal strings, as the portal's JSON has them.
+memo) and money was paid back (`refunded`), and the returns asked on the portal with their state. Nothing else: no
+problems, controls or carrier words meant for a person, no amounts. camelCase names and quantities as decimal
+strings, as the portal's JSON has them.
 
     {"orderNumber": "1001", "status": "partly_shipped", "expectedDeliveryDate": "2026-12-10",
-     "returned": false, "refunded": false,
+     "returned": false, "refunded": false, "returns": [{"returnId": "RET-1A2B3C4D5E6F", "state": "in_bc",
+                                                        "returnOrderNumber": "S-RO1001"}],
      "shipments": [{"shipmentNumber": "S-SHPT1", "shippedOn": "2026-12-07", "status": "out_for_delivery",
                     "carrier": "postnl", "trackingNumber": "3SABC123", "trackingUrl": "https://...",
                     "lines": [{"itemNumber": "CHAIR-RED", "description": "Chair, red", "quantity": "2"}]}]}
@@ -18,6 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from domain.refunds.return_request import ReturnRequest
 from domain.shipments.order_status import OrderStatusView, ParcelProgress, ShipmentProgress
 
 CANCELLED = "cancelled"
@@ -33,9 +36,15 @@ def customer_status(view: OrderStatusView) -> dict[str, Any]:
         "expectedDeliveryDate": expected.on.isoformat() if expected else None,
         "returned": view.returned,
         "refunded": view.refunded,
+        "returns": [_return(asked) for asked in view.returns],
         "shipments": [_shipment(shipment) for shipment in view.shipments]
         + [_parcel(parcel) for parcel in view.other_parcels],
     }
+
+
+def _return(asked: ReturnRequest) -> dict[str, Any]:
+    """A return asked on the portal: its id, where it stands (requested, in_bc, needs_attention), BC's number."""
+    return {"returnId": asked.return_id, "state": asked.state.value, "returnOrderNumber": asked.return_order_number}
 
 
 def _shipment(shipment: ShipmentProgress) -> dict[str, Any]:

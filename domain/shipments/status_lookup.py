@@ -11,6 +11,8 @@ from domain.payments.ports import PaymentStore
 from domain.payments.record import PaymentRecord
 from domain.ports import EventLog, OrderStore
 from domain.records import OrderRecord
+from domain.refunds.portal_returns import ReturnRequests
+from domain.refunds.return_request import ReturnRequest
 from domain.shipments.models import RecordedCarrierEvent
 from domain.shipments.order_status import OrderStatusView, status_of
 from domain.shipments.ports import CarrierEvents, ShipmentStore
@@ -27,6 +29,8 @@ class StatusRecords:
     shipments: ShipmentStore
     carrier_events: CarrierEvents
     payments: PaymentStore
+    returns: ReturnRequests | None = None
+    """The portal's return requests; None where they are not kept."""
 
 
 def known_record(orders: OrderStore, events: EventLog, key: WebOrderKey) -> OrderRecord | None:
@@ -43,14 +47,16 @@ def recorded_status(
     shipments: Iterable[RecordedShipment],
     carrier_events: Iterable[RecordedCarrierEvent],
     payments: Iterable[PaymentRecord],
+    returns: Iterable[ReturnRequest] = (),
 ) -> OrderStatusView:
     """The status of the order `record` from what is recorded of it: each shipment as BC last had it, every carrier
-    event matched to it, the payments filed under it."""
+    event matched to it, the payments filed under it, the returns asked of it."""
     return status_of(
         record,
         shipments=[recorded.shipment for recorded in shipments],
         events=[recorded.event for recorded in carrier_events],
         payments=[recorded.payment for recorded in payments],
+        returns=returns,
     )
 
 
@@ -64,4 +70,5 @@ def order_status(records: StatusRecords, key: WebOrderKey) -> OrderStatusView | 
         records.shipments.for_order(key),
         records.carrier_events.for_order(key),
         records.payments.for_order(key),
+        records.returns.for_order(key) if records.returns else (),
     )

@@ -101,6 +101,7 @@ def test_an_order_released_in_bc_is_shown_released_with_bcs_delivery_date(app_se
         "expectedDeliveryDate": "2026-12-11",
         "returned": False,
         "refunded": False,
+        "returns": [],
         "shipments": [],
     }
 
@@ -154,7 +155,15 @@ def test_the_answer_holds_the_customers_fields_only(app_settings: str) -> None:
     answer = _status(key)
     text = json.dumps(answer)
 
-    assert set(answer) == {"orderNumber", "status", "expectedDeliveryDate", "returned", "refunded", "shipments"}
+    assert set(answer) == {
+        "orderNumber",
+        "status",
+        "expectedDeliveryDate",
+        "returned",
+        "refunded",
+        "returns",
+        "shipments",
+    }
     [shipment] = answer["shipments"]
     assert set(shipment) == {
         "shipmentNumber",

@@ -67,5 +67,7 @@ def test_a_return_asked_on_the_portal_becomes_one_bc_return_order(stack: LocalSt
         2,
         "DEFECT",
     )
+    status = httpx.get(f"{stack.host_url}/api/orders/portal/b2b/PO-R001/status", timeout=30).json()
+    assert status["returns"] == [{"returnId": return_id, "state": "in_bc", "returnOrderNumber": number}]
     too_many = _return(stack, company["number"], body | {"lines": [line | {"quantity": "4"}]}, "click-2")
     assert (too_many.status_code, too_many.json()["error"]["code"]) == (422, "cannot_return")

@@ -12,6 +12,8 @@ from domain.models import BcSalesOrder, BcSalesOrderLine, OrderStatus, WebOrderK
 from domain.orders.release_gate import RELEASED
 from domain.payments.payment import Money, Payment, PaymentStatus
 from domain.records import OrderRecord
+from domain.refunds.return_ports import ReturnLine
+from domain.refunds.return_request import ReturnRequest
 from domain.shipments.models import CarrierEvent, CarrierPhase, Shipment, ShippedLine
 from domain.shipments.order_status import EstimateSource, ExpectedDelivery, OrderStatusView, status_of
 from domain.shipments.progress import PARCEL_STEP, Progress
@@ -329,6 +331,7 @@ def test_the_customer_answer_gives_status_expected_date_and_each_shipments_track
         "expectedDeliveryDate": "2026-12-20",
         "returned": False,
         "refunded": False,
+        "returns": [],
         "shipments": [
             {
                 "shipmentNumber": "S-SHPT1",
@@ -348,3 +351,21 @@ def test_the_customer_answer_carries_no_internal_notes_and_no_amounts():
 
     for internal in ("held by payment", "Driver en route", "484", "C00010", "S-ORD1001", "sendcloud", "p1"):
         assert internal not in answer
+
+
+def test_the_customer_answer_lists_the_returns_asked_on_the_portal_with_their_state():
+    now = datetime(2026, 12, 7, 12, tzinfo=UTC)
+    key = WebOrderKey(source="portal", shop="b2b", order_id="PO-77")
+    asked = ReturnRequest(
+        return_id="RET-1A2B3C4D5E6F",
+        customer_number="C20000",
+        order=key,
+        external_document_number="PO-77",
+        lines=(ReturnLine(item_number="1900-S", quantity=Decimal(2)),),
+        requested_at=now,
+        updated_at=now,
+    ).in_bc("S-RO1001", now)
+
+    answer = customer_status(status_of(OrderRecord(key=key), returns=[asked]))
+
+    assert answer["returns"] == [{"returnId": "RET-1A2B3C4D5E6F", "state": "in_bc", "returnOrderNumber": "S-RO1001"}]
