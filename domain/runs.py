@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.errors import RetryableError
+from domain.ports import Clock, SyncRuns
 from domain.records import CountNames, SyncRun
 
 PROBLEMS_KEPT = 20
@@ -83,3 +84,16 @@ class RunTally:
             completed=completed,
             problems=tuple(self.problems),
         )
+
+
+def recorded_run(
+    name: str, counts: CountNames, clock: Clock, runs: SyncRuns, work: Callable[[RunTally], bool]
+) -> SyncRun:
+    """A run over what is left to do (not a full one): `work` counts on the tally and says whether it completed; a
+    RetryableError stops it as a problem of the run. Its summary is recorded and returned."""
+    started = clock.now()
+    tally = RunTally(counts)
+    completed = tally.unless_stopped(lambda: work(tally))
+    summary = tally.summary(name, started, clock.now(), completed=completed, full=False)
+    runs.record(summary)
+    return summary

@@ -64,11 +64,11 @@ def return_in_shopify(stack: LocalStack, basket: tuple[ShopLine, ...]) -> list[s
     placed = shopify.place_order(basket, customer)
     path = f"/api/orders/shopify/{SHOPIFY_SHOP}/{placed['id']}"
     with httpx.Client(base_url=stack.host_url, timeout=30) as host:
-        in_bc = _wait(lambda: _dossier_at(host, path, lambda d: d["status"] == "in_bc" and d["bc_document"]))
+        in_bc = _wait(lambda: dossier_at(host, path, lambda d: d["status"] == "in_bc" and d["bc_document"]))
         if in_bc is None:
             return [f"return in the shop: order {placed['name']} did not reach BC"]
         stack.bc_probe().ship_and_invoice(in_bc["bc_document"]["id"])
-        if _wait(lambda: _dossier_at(host, path, lambda d: bool(d["invoices"]))) is None:
+        if _wait(lambda: dossier_at(host, path, lambda d: bool(d["invoices"]))) is None:
             return [f"return in the shop: BC's invoice of order {placed['name']} was not filed on it"]
         line = placed["line_items"][0]
         refund = httpx.post(
@@ -76,7 +76,7 @@ def return_in_shopify(stack: LocalStack, basket: tuple[ShopLine, ...]) -> list[s
             json={"line_items": [{"line_item_id": line["id"], "quantity": 1, "restock_type": "return"}]},
             timeout=30,
         ).json()["refund"]
-        credited = _wait(lambda: _dossier_at(host, path, _credited))
+        credited = _wait(lambda: dossier_at(host, path, _credited))
     if credited is None:
         return [f"return in the shop: Shopify refund {refund['id']} was not credited in BC"]
     return _credited_told(stack, placed, credited)
@@ -143,10 +143,11 @@ def _booked(dossier: dict[str, Any]) -> bool:
 
 
 def _dossier_if(host: httpx.Client, wanted: Callable[[dict[str, Any]], Any]) -> dict[str, Any] | None:
-    return _dossier_at(host, f"/api/orders/woocommerce/{WOOCOMMERCE_SHOP}/{ORDER_ID}", wanted)
+    return dossier_at(host, f"/api/orders/woocommerce/{WOOCOMMERCE_SHOP}/{ORDER_ID}", wanted)
 
 
-def _dossier_at(host: httpx.Client, path: str, wanted: Callable[[dict[str, Any]], Any]) -> dict[str, Any] | None:
+def dossier_at(host: httpx.Client, path: str, wanted: Callable[[dict[str, Any]], Any]) -> dict[str, Any] | None:
+    """The dossier at `path` when Koppel has it and it is as `wanted`; else None (to wait for)."""
     answer = host.get(path)
     if answer.status_code != 200:
         return None

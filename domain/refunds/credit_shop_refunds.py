@@ -36,7 +36,7 @@ from domain.refunds.shop_origin_ports import (
     SkuLookup,
 )
 from domain.refunds.shop_refund_credit import CreditState, ShopRefundCredit
-from domain.runs import CREDIT_COUNTS, RunTally
+from domain.runs import CREDIT_COUNTS, RunTally, recorded_run
 
 RUN_NAME = "shop-refunds"
 DRAFT = "Draft"
@@ -63,17 +63,12 @@ class ShopRefundCrediting:
 
 def credit_shop_refunds(crediting: ShopRefundCrediting) -> SyncRun:
     """One run over the refunds noted and not yet credited; its summary is recorded and returned."""
-    started = crediting.clock.now()
-    tally = RunTally(CREDIT_COUNTS)
 
-    def run() -> bool:
+    def work(tally: RunTally) -> bool:
         credited = [_credit(crediting, each, tally) for each in list(crediting.credits.unfinished())]
         return all(credited)
 
-    completed = tally.unless_stopped(run)
-    summary = tally.summary(crediting.name, started, crediting.clock.now(), completed=completed, full=False)
-    crediting.runs.record(summary)
-    return summary
+    return recorded_run(crediting.name, CREDIT_COUNTS, crediting.clock, crediting.runs, work)
 
 
 def _credit(crediting: ShopRefundCrediting, noted: ShopRefundCredit, tally: RunTally) -> bool:

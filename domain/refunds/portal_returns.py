@@ -27,7 +27,7 @@ from domain.ports import Clock, OrderStore, SyncRuns
 from domain.records import SyncRun
 from domain.refunds.return_ports import NewReturnOrder, ReturnLine, ReturnOrders
 from domain.refunds.return_request import KEY_PREFIX, ReturnRequest, ReturnState
-from domain.runs import RETURN_COUNTS, RunTally
+from domain.runs import RETURN_COUNTS, RunTally, recorded_run
 from domain.values import parse_json
 
 RUN_NAME = "portal-returns"
@@ -182,17 +182,12 @@ def _per_item(lines: Iterable[ReturnLine]) -> dict[str, Decimal]:
 def make_return_orders(returns: PortalReturns) -> SyncRun:
     """The run: each request still to make into a BC return order, found again (by its id as externalDocumentNumber)
     or made."""
-    started = returns.clock.now()
-    tally = RunTally(RETURN_COUNTS)
 
-    def run() -> bool:
+    def work(tally: RunTally) -> bool:
         made = [_make(returns, each.return_id, tally) for each in list(returns.requests.unfinished())]
         return all(made)
 
-    completed = tally.unless_stopped(run)
-    summary = tally.summary(returns.name, started, returns.clock.now(), completed=completed, full=False)
-    returns.runs.record(summary)
-    return summary
+    return recorded_run(returns.name, RETURN_COUNTS, returns.clock, returns.runs, work)
 
 
 def _make(returns: PortalReturns, return_id: str, tally: RunTally) -> bool:

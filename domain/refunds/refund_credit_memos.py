@@ -26,7 +26,7 @@ from domain.refunds.plan import ForAPerson, HeldPayment, NothingToRefund, plan_r
 from domain.refunds.ports import RefundRefused
 from domain.refunds.record import CreditMemoRefund, RefundState
 from domain.refunds.refunding import CreditMemoRefunding
-from domain.runs import REFUND_COUNTS, RunTally
+from domain.runs import REFUND_COUNTS, RunTally, recorded_run
 
 JOB = "refunds"
 SCOPE = "salesCreditMemos"
@@ -37,10 +37,8 @@ OVERLAP = timedelta(minutes=5)
 def refund_credit_memos(refunding: CreditMemoRefunding) -> SyncRun:
     """One run: the refunds left unfinished carried on, then the credit memos BC changed since the last run taken
     on; its summary is recorded and returned."""
-    started = refunding.clock.now()
-    tally = RunTally(REFUND_COUNTS)
 
-    def run() -> bool:
+    def work(tally: RunTally) -> bool:
         carried = [_carry_on(refunding, each.credit_memo_id, tally) for each in list(refunding.refunds.unfinished())]
         try:
             return _poll(refunding, tally) and all(carried)
@@ -48,10 +46,7 @@ def refund_credit_memos(refunding: CreditMemoRefunding) -> SyncRun:
             tally.problem(f"BC refused a read, the next run tries again: {refused}")
             return False
 
-    completed = tally.unless_stopped(run)
-    summary = tally.summary(refunding.name, started, refunding.clock.now(), completed=completed, full=False)
-    refunding.runs.record(summary)
-    return summary
+    return recorded_run(refunding.name, REFUND_COUNTS, refunding.clock, refunding.runs, work)
 
 
 def _poll(refunding: CreditMemoRefunding, tally: RunTally) -> bool:

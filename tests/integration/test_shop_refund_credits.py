@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from localdev.demo_returns import dossier_at
 from localdev.mollie_payments import mollie_call
 from localdev.stack import SHOPIFY_SHOP, LocalStack
 from tests.integration.conftest import running_stack
@@ -141,10 +142,11 @@ def test_a_refund_made_in_shopifys_admin_becomes_one_draft_credit_memo_for_a_per
     assert shopify is not None
     order = a_catalog_order(stack)
     placed = shopify.place_order(order.lines, order.customer)
-    path = f"{stack.host_url}/api/orders/shopify/{SHOPIFY_SHOP}/{placed['id']}"
-    in_bc = wait_for(lambda: _dossier_at(path, lambda d: d["status"] == "in_bc" and d["bc_document"]), timeout=60)
+    path = f"/api/orders/shopify/{SHOPIFY_SHOP}/{placed['id']}"
+    host = httpx.Client(base_url=stack.host_url, timeout=30)
+    in_bc = wait_for(lambda: dossier_at(host, path, lambda d: d["status"] == "in_bc" and d["bc_document"]), timeout=60)
     stack.bc_probe().ship_and_invoice(in_bc["bc_document"]["id"])
-    wait_for(lambda: _dossier_at(path, lambda d: bool(d["invoices"])), timeout=60)
+    wait_for(lambda: dossier_at(host, path, lambda d: bool(d["invoices"])), timeout=60)
 
     line = placed["line_items"][0]
     refund = httpx.post(
@@ -153,7 +155,7 @@ def test_a_refund_made_in_shopifys_admin_becomes_one_draft_credit_memo_for_a_per
         timeout=30,
     ).json()["refund"]
 
-    done = wait_for(lambda: _dossier_at(path, lambda d: d["shop_refunds"] and _finished(d["shop_refunds"])), timeout=60)
+    done = wait_for(lambda: dossier_at(host, path, lambda d: d["shop_refunds"] and _finished(d["shop_refunds"])), 60)
     [credit] = done["shop_refunds"]
     assert (credit["state"], credit["refund_id"], credit["problem"]) == ("drafted", str(refund["id"]), "")
     [memo] = _credit_memos_of(stack, in_bc["bc_document"]["external_document_number"])
@@ -165,11 +167,3 @@ def test_a_refund_made_in_shopifys_admin_becomes_one_draft_credit_memo_for_a_per
 
 def _finished(credits: list[dict[str, Any]]) -> bool:
     return all(each["state"] not in ("to_credit", "crediting") for each in credits)
-
-
-def _dossier_at(url: str, wanted: Any) -> dict[str, Any] | None:
-    answer = httpx.get(url, timeout=30)
-    if answer.status_code != 200:
-        return None
-    found: dict[str, Any] = answer.json()
-    return found if wanted(found) else None
