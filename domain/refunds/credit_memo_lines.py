@@ -9,8 +9,10 @@ invoice lines.
   an invoice price is converted with its line's VAT %, a shop amount taken with or without its tax.
 
 Simplifications, each sent to a person rather than guessed: a refund of an amount alone (no items, shipping or
-fees: the shop's automatic "Order fully refunded", or an amount typed in) has nothing to price a line from; an item
-is found on the invoice by its BC item and variant, so one item on two invoice lines (two prices) is ambiguous. What
+fees: the shop's automatic "Order fully refunded", or an amount typed in) has nothing to price a line from; units
+refunded without a quantity, or without being taken back (an item line would put them back in stock); an item
+is found on the order's posted invoices by its BC item and variant (its lines on several invoices, from partial
+shipments, taken as one), so one item at two prices is ambiguous. What
 the shop refunded for an item is not checked line by line: the run compares the credit memo's total with the refund.
 """
 
@@ -26,6 +28,8 @@ from domain.refunds.shop_origin_ports import BcDocumentLine, RefundedCharge, Ref
 
 SEQUENCE_STEP = 10000
 CENT = Decimal("0.01")
+UNIT_PRICE_PLACES = Decimal("0.00001")
+"""BC keeps unit prices to 5 decimals (Unit-Amount Rounding Precision): a converted price is not cut to cents."""
 HUNDRED = Decimal(100)
 
 
@@ -34,6 +38,7 @@ class Priced:
     """Where the credit memo's prices come from."""
 
     invoice_number: str
+    """The posted invoices' numbers, as the credit memo's second comment line names them."""
     invoice_lines: Sequence[BcDocumentLine]
     """The lines of the order's posted invoices, in their prices' basis (`invoice_prices_include_tax`)."""
     invoice_prices_include_tax: bool
@@ -64,6 +69,13 @@ def _comment(text: str) -> BcDocumentLine:
 
 
 def _item_line(item: RefundedItem, priced: Priced) -> BcDocumentLine:
+    if item.quantity <= 0:
+        raise CannotCredit(f"the shop refunded an amount for SKU {item.sku or '(none)'} without a quantity")
+    if item.restocked is False:
+        raise CannotCredit(
+            f"the shop refunded {item.quantity} of SKU {item.sku or '(none)'} without taking them back: an item line "
+            "would put them back in BC's stock; credit them on a G/L account"
+        )
     resolved = priced.skus.get(item.sku)
     if resolved is None:
         raise CannotCredit(f"SKU {item.sku or '(none)'} of the refund is no item in BC")
@@ -79,32 +91,40 @@ def _item_line(item: RefundedItem, priced: Priced) -> BcDocumentLine:
         update={
             "id": "",
             "quantity": item.quantity,
-            "unit_price": _in_memo_basis(invoiced.unit_price, invoiced.tax_percent, priced),
-            "discount_amount": _in_memo_basis(discount, invoiced.tax_percent, priced),
+            "unit_price": _in_memo_basis(invoiced.unit_price, invoiced.tax_percent, priced, UNIT_PRICE_PLACES),
+            "discount_amount": _in_memo_basis(discount, invoiced.tax_percent, priced, CENT),
         }
     )
 
 
 def _invoice_line_of(resolved: ResolvedSku, lines: Sequence[BcDocumentLine]) -> BcDocumentLine | None:
-    """The one Item line of the item and variant; CannotCredit when there are several."""
+    """The Item line of the item and variant; its lines on several invoices (partial shipments) at one price as one
+    line; CannotCredit when they differ in price."""
     variant = resolved.variant_id or ""
     found = [
         line
         for line in lines
         if line.line_type == "Item" and line.object_number == resolved.item_number and line.variant_id == variant
     ]
-    if len(found) > 1:
+    if not found:
+        return None
+    prices = {
+        (line.unit_price, line.discount_amount / line.quantity if line.quantity else Decimal(0)) for line in found
+    }
+    if len(prices) > 1:
         raise CannotCredit(f"item {resolved.item_number} is on {len(found)} invoice lines: which price was refunded?")
-    return found[0] if found else None
+    quantity = sum((line.quantity for line in found), Decimal(0))
+    discount = sum((line.discount_amount for line in found), Decimal(0))
+    return found[0].model_copy(update={"quantity": quantity, "discount_amount": discount})
 
 
-def _in_memo_basis(price: Decimal, tax_percent: Decimal, priced: Priced) -> Decimal:
-    """An invoice price in the credit memo's basis (with or without VAT)."""
+def _in_memo_basis(price: Decimal, tax_percent: Decimal, priced: Priced, places: Decimal) -> Decimal:
+    """An invoice amount in the credit memo's basis (with or without VAT), to `places`."""
     if priced.invoice_prices_include_tax == priced.memo_prices_include_tax:
         return price
     factor = 1 + tax_percent / HUNDRED
     converted = price * factor if priced.memo_prices_include_tax else price / factor
-    return converted.quantize(CENT, ROUND_HALF_UP)
+    return converted.quantize(places, ROUND_HALF_UP)
 
 
 def _charge_line(charge: RefundedCharge, priced: Priced) -> BcDocumentLine:

@@ -122,16 +122,15 @@ def _credit_now(crediting: ShopRefundCrediting, record: ShopRefundCredit, etag: 
     now = crediting.clock.now()
     if refund is None:
         return _write(crediting, etag, _nothing_to_credit(record, found, now))
-    external_document_number, invoice_id = target
-    invoice = crediting.bc.invoice(invoice_id)
-    currency = (invoice.currency_code or crediting.local_currency).upper()
-    if refund.amount.currency != currency:
-        why = f"the shop refunded {refund.amount}, the invoice {invoice.number} is in {currency}: credit it by hand"
+    external_document_number, invoice_ids = target
+    invoices = [crediting.bc.invoice(invoice_id) for invoice_id in invoice_ids]
+    why = _not_one_basis(invoices, refund.amount.currency, crediting.local_currency)
+    if why:
         return _write(crediting, etag, record.for_a_person(why, now))
     if record.state is CreditState.TO_CREDIT:
         record = record.crediting(refund.amount, now)
         etag = crediting.credits.write(record, etag)
-    return _make_credit_memo(crediting, record, etag, refund, _Target(external_document_number, invoice))
+    return _make_credit_memo(crediting, record, etag, refund, _Target(external_document_number, tuple(invoices)))
 
 
 def _to_credit(refund: ShopRefundDetail | None) -> ShopRefundDetail | None:
@@ -156,16 +155,30 @@ def _nothing_to_credit(record: ShopRefundCredit, refund: ShopRefundDetail | None
 class _Target:
     external_document_number: str
     """The BC order's: how BC's credit memos are filed on the web order."""
-    invoice: InvoiceToCredit
+    invoices: tuple[InvoiceToCredit, ...]
+    """The order's posted invoices, oldest first (more than one after partial shipments)."""
 
 
-def _invoice_to_credit(order: OrderRecord | None) -> tuple[str, str] | None:
-    """The BC order's externalDocumentNumber and the id of its first posted invoice; None while it has none (or
-    the web order made no BC order)."""
+def _not_one_basis(invoices: list[InvoiceToCredit], refunded_in: str, local_currency: str) -> str:
+    """Why the invoices cannot price the refund: another currency than the refund's, or a mix of price bases; ""
+    when they can."""
+    currencies = {(invoice.currency_code or local_currency).upper() for invoice in invoices}
+    numbers = ", ".join(invoice.number for invoice in invoices)
+    if currencies != {refunded_in}:
+        invoiced_in = ", ".join(sorted(currencies))
+        return f"the shop refunded in {refunded_in}, the invoice(s) {numbers} are in {invoiced_in}: credit it by hand"
+    if len({invoice.prices_include_tax for invoice in invoices}) > 1:
+        return f"the invoices {numbers} differ in whether their prices include VAT: credit it by hand"
+    return ""
+
+
+def _invoice_to_credit(order: OrderRecord | None) -> tuple[str, list[str]] | None:
+    """The BC order's externalDocumentNumber and the ids of its posted invoices; None while it has none (or the web
+    order made no BC order)."""
     if order is None or order.bc is None:
         return None
-    invoice_id = next((invoice.id for invoice in order.invoices if invoice.posted), None)
-    return None if invoice_id is None else (order.bc.external_document_number, invoice_id)
+    invoice_ids = [invoice.id for invoice in order.invoices if invoice.posted]
+    return (order.bc.external_document_number, invoice_ids) if invoice_ids else None
 
 
 def _wait_for_invoice(crediting: ShopRefundCrediting, record: ShopRefundCredit, etag: str) -> ShopRefundCredit:
@@ -199,12 +212,12 @@ def _make_credit_memo(
     """The lines planned (what cannot be credited goes to a person before BC is asked), the credit memo found again
     or made, its lines completed in its price basis, checked against the refund, and posted when the channel says
     so."""
-    invoice = target.invoice
+    invoices = target.invoices
     in_invoice_basis = Priced(
-        invoice_number=invoice.number,
-        invoice_lines=invoice.lines,
-        invoice_prices_include_tax=invoice.prices_include_tax,
-        memo_prices_include_tax=invoice.prices_include_tax,
+        invoice_number=", ".join(invoice.number for invoice in invoices),
+        invoice_lines=[line for invoice in invoices for line in invoice.lines],
+        invoice_prices_include_tax=invoices[0].prices_include_tax,
+        memo_prices_include_tax=invoices[0].prices_include_tax,
         skus=crediting.skus.resolve_skus(sorted({item.sku for item in refund.items})),
         accounts=crediting.accounts,
     )
@@ -218,6 +231,9 @@ def _make_credit_memo(
         )
         return _write(crediting, etag, record.for_a_person(f"{cannot}{made}", crediting.clock.now()))
     memo, etag, record = _credit_memo(crediting, record, etag, target)
+    if memo.lines and memo.lines[0].description != record.marker:
+        why = f"credit memo {memo.number} in BC carries lines that are not this refund's: credit the refund by hand"
+        return _write(crediting, etag, record.for_a_person(why, crediting.clock.now()))
     in_memo_basis = replace(in_invoice_basis, memo_prices_include_tax=memo.prices_include_tax)
     planned = credit_memo_lines(refund, record.marker, in_memo_basis)
     if memo.status == DRAFT:
@@ -231,21 +247,37 @@ def _credit_memo(
     crediting: ShopRefundCrediting, record: ShopRefundCredit, etag: str, target: _Target
 ) -> tuple[BcDraftCreditMemo, str, ShopRefundCredit]:
     """The record's credit memo: read by its id, else found again by its marker, else made (its id written on the
-    record at once). It is not applied to the invoice: the provider's refund is booked against it."""
+    record at once)."""
     bc = crediting.bc
     if record.credit_memo_id:
         return bc.read(record.credit_memo_id), etag, record
-    memo = bc.find(target.external_document_number, record.marker)
+    others = crediting.credits.for_order(record.order)
+    taken = {each.credit_memo_id for each in others if each.credit_memo_id and each.refund_id != record.refund_id}
+    memo = bc.find(target.external_document_number, record.marker, taken)
     if memo is None:
-        invoice = target.invoice
+        invoice = target.invoices[0]
         header = NewCreditMemo(
             customer_number=invoice.customer_number,
             external_document_number=target.external_document_number,
             currency_code=invoice.currency_code,
+            invoice_id=_applied_to(crediting, record, target),
         )
         memo = bc.create(header)
     record = record.with_credit_memo(memo.id, memo.number, crediting.clock.now())
     return memo, crediting.credits.write(record, etag), record
+
+
+def _applied_to(crediting: ShopRefundCrediting, record: ShopRefundCredit, target: _Target) -> str:
+    """The invoice the credit memo is applied to: only one Koppel posts at once, of an order with one invoice still
+    open for at least the refund (refunded before the payment was booked, which then booked what was left). Else
+    none: a paid invoice's entry is closed, posting a credit memo applied to it fails, and the provider's refund
+    line closes the credit memo instead."""
+    channel = (record.order.source, record.order.shop)
+    refunded = record.refunded.amount if record.refunded else None
+    if channel not in crediting.posts or len(target.invoices) != 1 or refunded is None:
+        return ""
+    invoice = target.invoices[0]
+    return invoice.id if invoice.remaining_amount >= refunded else ""
 
 
 def _complete_lines(bc: CreditMemoDrafts, memo: BcDraftCreditMemo, planned: list[BcDocumentLine]) -> None:

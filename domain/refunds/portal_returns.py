@@ -1,8 +1,8 @@
 """B2B returns asked on the portal (`POST /api/portal/customers/{customerNumber}/returns`): the request checked
-against the customer's own order and what it already asked back, kept (once per Idempotency-Key), and made into a
-BC sales return order by the run `portal-returns` (on the booking timer) through Koppel's BC page; without that page
-a person makes it (`GET /api/ops/returns`). BC's return handling (receipt, credit memo) takes it from there; the
-credit memo is filed on the order like any other.
+against the customer's own order and what it already asked back, kept (once per Idempotency-Key; without one, once
+per identical request), and made into a BC sales return order by the run `portal-returns` (on the booking timer)
+through Koppel's BC page; without that page a person makes it (`GET /api/ops/returns`). BC's return handling
+(receipt, credit memo) takes it from there; the credit memo is filed on the order like any other.
 
 Simplifications: an item is checked against the BC order's item lines by its number (a variant code is passed on for
 BC to check); what was shipped is not checked (BC's return order refers to no shipment).
@@ -11,7 +11,6 @@ BC to check); what was shipped is not checked (BC's return order refers to no sh
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -98,7 +97,7 @@ def ask_return(returns: PortalReturns, customer: str, ask: ReturnAsk, idempotenc
     """The request, kept; the one kept already under the same Idempotency-Key is answered again. UnknownOrder,
     CannotReturn."""
     order = WebOrderKey(source=SOURCE, shop=SHOP, order_id=ask.order_id)
-    return_id = _return_id(customer, order, idempotency_key)
+    return_id = _return_id(customer, order, idempotency_key or ask.model_dump_json())
     kept = returns.requests.get(return_id)
     if kept is not None:
         return kept[0]
@@ -137,20 +136,19 @@ def _line(asked: ReturnAskLine) -> ReturnLine:
     )
 
 
-def _return_id(customer: str, order: WebOrderKey, idempotency_key: str) -> str:
-    """RET- and 12 characters: from the customer, order and key when the portal sent a key, else new."""
-    if not idempotency_key:
-        return f"{KEY_PREFIX}{uuid.uuid4().hex[:12].upper()}"
-    digest = hashlib.sha256(f"{customer}\n{order}\n{idempotency_key}".encode()).hexdigest()
+def _return_id(customer: str, order: WebOrderKey, asked_as: str) -> str:
+    """RET- and 12 characters of a hash of the customer, the order and `asked_as` (the Idempotency-Key, else the
+    request itself: a POST sent again after a lost answer is the same return)."""
+    digest = hashlib.sha256(f"{customer}\n{order}\n{asked_as}".encode()).hexdigest()
     return f"{KEY_PREFIX}{digest[:12].upper()}"
 
 
 def _ordered(orders: OrderStore, order: WebOrderKey, customer: str) -> tuple[BcSalesOrder, dict[str, Decimal]]:
-    """The customer's BC order, and per item number the quantity on it. UnknownOrder when it is not the
-    customer's."""
+    """The customer's BC order (it is its sell-to customer, as the portal orders it), and per item number the
+    quantity on it. UnknownOrder when it is not the customer's."""
     found = orders.get(order)
     document = found[0].bc if found else None
-    if document is None or document.billed_customer_number.upper() != customer.upper():
+    if document is None or document.customer_number.upper() != customer.upper():
         raise UnknownOrder(f"customer {customer} has no order {order.order_id} in BC")
     ordered: dict[str, Decimal] = {}
     for line in document.lines:

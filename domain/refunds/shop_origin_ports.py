@@ -3,7 +3,7 @@ and sales credit memos (API v2.0 salesInvoices / salesInvoiceLines, salesCreditM
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal, Protocol
@@ -24,6 +24,9 @@ class RefundedItem(Frozen):
     """What the shop refunded for them, excluding tax, positive."""
     tax: Decimal
     """The tax refunded with them, positive."""
+    restocked: bool | None = None
+    """Taken back into stock in the shop (Shopify's restock type RETURN); False when refunded without (NO_RESTOCK);
+    None when the shop does not say (WooCommerce)."""
     before_fulfilment: bool = False
     """Taken off the order before they were fulfilled (Shopify's restock type CANCEL): the order's quantities went
     down, so the BC order was reduced and nothing of them is invoiced to credit."""
@@ -137,10 +140,11 @@ class CreditMemoDrafts(Protocol):
         """The posted invoice and its lines (salesInvoices({id}) and its salesInvoiceLines)."""
         ...
 
-    def find(self, external_document_number: str, marker: str) -> BcDraftCreditMemo | None:
+    def find(self, external_document_number: str, marker: str, taken: Collection[str]) -> BcDraftCreditMemo | None:
         """The credit memo with that externalDocumentNumber that has a comment line reading `marker`, else a Draft
-        one with that number and no lines at all, with its lines; None when there is neither. A create whose answer
-        was lost is found again this way (before or after its first line)."""
+        one with that number, no lines at all and an id not in `taken` (those other refunds' records hold), with its
+        lines; None when there is neither. A create whose answer was lost is found again this way (before or after
+        its first line)."""
         ...
 
     def create(self, header: NewCreditMemo) -> BcDraftCreditMemo:

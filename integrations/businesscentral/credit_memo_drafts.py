@@ -9,6 +9,7 @@ unitPrice before quantity). Amounts are sent as JSON numbers and read back as de
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -45,8 +46,9 @@ class BusinessCentralCreditMemoDrafts:
             lines=self._lines(f"{path}/salesInvoiceLines"),
         )
 
-    def find(self, external_document_number: str, marker: str) -> BcDraftCreditMemo | None:
-        """The one with the marker line, else a Draft without lines (made, its answer lost before its first line).
+    def find(self, external_document_number: str, marker: str, taken: Collection[str]) -> BcDraftCreditMemo | None:
+        """The one with the marker line, else a Draft without lines that is not `taken` (made, its answer lost
+        before its first line).
         externalDocumentNumber is a Code field: BC keeps it in upper case, so it is looked for in upper case."""
         params = {
             "$filter": f"externalDocumentNumber eq {odata.literal(external_document_number.upper())}",
@@ -57,7 +59,7 @@ class BusinessCentralCreditMemoDrafts:
             memo = _credit_memo(row, self._memo_lines(str(row["id"])))
             if any(line.line_type == COMMENT and line.description == marker for line in memo.lines):
                 return memo
-            if empty is None and memo.status == DRAFT and not memo.lines:
+            if empty is None and memo.status == DRAFT and not memo.lines and memo.id not in taken:
                 empty = memo
         return empty
 

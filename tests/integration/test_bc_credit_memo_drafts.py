@@ -136,13 +136,13 @@ def test_a_draft_is_found_again_by_its_external_number_and_marker_only(company: 
     mine = drafts.create(NewCreditMemo(customer_number=WEBSHOP_CUSTOMER_NUMBER, external_document_number=external))
     drafts.add_line(mine.id, comment("Koppel refund 12-2"))
 
-    found = drafts.find(external.lower(), "Koppel refund 12-2")
+    found = drafts.find(external.lower(), "Koppel refund 12-2", ())
 
     assert found is not None
     assert (found.id, found.number) == (mine.id, mine.number)
     assert [line.description for line in found.lines] == ["Koppel refund 12-2"]
-    assert drafts.find(external, "Koppel refund 12-3") is None
-    assert drafts.find("WEB-CMD-NONE", "Koppel refund 12-2") is None
+    assert drafts.find(external, "Koppel refund 12-3", ()) is None
+    assert drafts.find("WEB-CMD-NONE", "Koppel refund 12-2", ()) is None
 
 
 def test_a_draft_made_without_its_first_line_is_found_again_as_the_empty_draft_of_its_number(company: Company) -> None:
@@ -150,10 +150,11 @@ def test_a_draft_made_without_its_first_line_is_found_again_as_the_empty_draft_o
     external = "WEB-CMD-14"
     begun = drafts.create(NewCreditMemo(customer_number=WEBSHOP_CUSTOMER_NUMBER, external_document_number=external))
 
-    found = drafts.find(external, "Koppel refund 14-1")
+    found = drafts.find(external, "Koppel refund 14-1", ())
 
     assert found is not None
     assert (found.id, found.lines) == (begun.id, ())
+    assert drafts.find(external, "Koppel refund 14-1", {begun.id}) is None, "another refund's record holds it"
 
 
 def test_posting_keeps_the_id_and_applies_the_credit_to_the_open_invoice(company: Company) -> None:

@@ -68,7 +68,10 @@ def _rest_order(shop: ShopifySimulator, order: dict[str, Any]) -> dict[str, Any]
 def test_a_refund_made_in_the_admin_has_its_products_and_shipping_excluding_tax_in_the_orders_currency(shop):
     order = shop.place_order(LINES, CUSTOMER)  # prices include 21% VAT
     mug, tea = (line["id"] for line in order["line_items"])
-    lines = [{"line_item_id": mug, "quantity": 1, "restock_type": "return"}, {"line_item_id": tea, "quantity": 1}]
+    lines = [
+        {"line_item_id": mug, "quantity": 1, "restock_type": "return"},
+        {"line_item_id": tea, "quantity": 1, "restock_type": "no_restock"},
+    ]
     made = _refunded_in_the_admin(shop, order, {"line_items": lines, "shipping": {"amount": "4.95"}, "note": "kapot"})
 
     found = ShopifyRefundDetails(_client(shop)).refund(_key(order), str(made["id"]))
@@ -80,8 +83,8 @@ def test_a_refund_made_in_the_admin_has_its_products_and_shipping_excluding_tax_
         "kapot",
     )
     assert found.items == (
-        RefundedItem(sku="MUG-01", quantity=Decimal(1), amount=Decimal("10.33"), tax=Decimal("2.17")),
-        RefundedItem(sku="TEA-9", quantity=Decimal(1), amount=Decimal("4.12"), tax=Decimal("0.87")),
+        RefundedItem(sku="MUG-01", quantity=Decimal(1), amount=Decimal("10.33"), tax=Decimal("2.17"), restocked=True),
+        RefundedItem(sku="TEA-9", quantity=Decimal(1), amount=Decimal("4.12"), tax=Decimal("0.87"), restocked=False),
     )
     assert found.charges == (
         RefundedCharge(kind="shipping", description="PostNL", amount=Decimal("4.09"), tax=Decimal("0.86")),

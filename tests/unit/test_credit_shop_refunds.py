@@ -5,7 +5,7 @@ be credited as the shop itemised it goes to a person; Koppel's own records of re
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -106,29 +106,31 @@ class Skus:
 
 class Bc:
     """BC's invoices and credit memos: an Item line added is priced at `bc_price` (BC re-prices it while it validates
-    the quantity); `lose_next` makes the next create or line and loses the answer; `refuse` refuses every create."""
+    the quantity); `lose_next` makes the next create or line and loses the answer, `throttle_next_line` refuses the
+    next line (429); `refuse` refuses every create."""
 
-    def __init__(self, invoice: InvoiceToCredit = INVOICE, customer_prices_include_tax: bool = False) -> None:
-        self.invoice_ = invoice
+    def __init__(self, *invoices: InvoiceToCredit, customer_prices_include_tax: bool = False) -> None:
+        self.invoices = {invoice.id: invoice for invoice in invoices or (INVOICE,)}
         self.customer_prices_include_tax = customer_prices_include_tax
         self.memos: dict[str, BcDraftCreditMemo] = {}
         self.headers: dict[str, NewCreditMemo] = {}
         self.bc_price = Decimal("12.34")
         self.lose_next = ""
+        self.throttle_next_line = False
         self.refuse = ""
         self.repriced: list[str] = []
         self.posted: list[str] = []
         self._ids = itertools.count(1)
 
     def invoice(self, invoice_id: str) -> InvoiceToCredit:
-        assert invoice_id == self.invoice_.id
-        return self.invoice_
+        return self.invoices[invoice_id]
 
-    def find(self, external_document_number: str, marker: str) -> BcDraftCreditMemo | None:
+    def find(self, external_document_number: str, marker: str, taken: Collection[str]) -> BcDraftCreditMemo | None:
         for memo_id, header in self.headers.items():
             memo = self.memos[memo_id]
             marked = any(line.line_type == "Comment" and line.description == marker for line in memo.lines)
-            if header.external_document_number == external_document_number and (marked or not memo.lines):
+            empty = not memo.lines and memo_id not in taken
+            if header.external_document_number == external_document_number and (marked or empty):
                 return self.read(memo_id)
         return None
 
@@ -154,6 +156,9 @@ class Bc:
         return memo.model_copy(update={"total_including_tax": total.quantize(Decimal("0.01"))})
 
     def add_line(self, credit_memo_id: str, line: BcDocumentLine) -> BcDocumentLine:
+        if self.throttle_next_line:
+            self.throttle_next_line = False
+            raise RetryableError("BC answered 429")
         memo = self.memos[credit_memo_id]
         stored = line.model_copy(update={"id": f"{credit_memo_id}-{line.sequence}"})
         if line.line_type == "Item":
@@ -184,26 +189,30 @@ class Bc:
             raise RetryableError("BC did not answer")
 
 
+def _filed(invoice: InvoiceToCredit) -> BcInvoice:
+    """The invoice as the order record has it, paid."""
+    return BcInvoice(
+        id=invoice.id,
+        number=invoice.number,
+        external_document_number="WEB1001",
+        customer_number=invoice.customer_number,
+        total_including_tax=invoice.total_including_tax,
+        remaining_amount=Decimal(0),
+        status="Paid",
+    )
+
+
 class World:
     def __init__(self, *refunds: ShopRefundDetail, invoiced: bool = True, posts: bool = False, bc: Bc | None = None):
         self.clock = FixedClock()
         self.orders = MemoryOrders()
         order_in_bc(self.orders, ORDER, "WEB1001")
+        self.bc = bc or Bc()
         if invoiced:
             record, etag = self.orders.get(ORDER) or pytest.fail("no order")
-            invoice = BcInvoice(
-                id="inv-1",
-                number="S-INV1001",
-                external_document_number="WEB1001",
-                customer_number="C00010",
-                total_including_tax=Decimal("35.03"),
-                remaining_amount=Decimal(0),
-                status="Paid",
-            )
-            self.orders.replace(record.with_invoices([invoice]), etag)
+            self.orders.replace(record.with_invoices([_filed(each) for each in self.bc.invoices.values()]), etag)
         self.credits = MemoryShopRefundCredits()
         self.shop = Shop(*refunds)
-        self.bc = bc or Bc()
         self.runs = MemorySyncRuns()
         self.crediting = ShopRefundCrediting(
             credits=self.credits,
@@ -278,6 +287,18 @@ def test_on_a_channel_that_posts_the_credit_memo_is_posted_under_its_posted_numb
     assert world.runs.recorded[-1].pushed == 1
 
 
+def test_a_credit_memo_koppel_posts_is_applied_to_the_one_invoice_still_open_for_the_refund():
+    """Refunded before the payment was booked: the booking run booked what was left, the invoice stays open."""
+    open_invoice = INVOICE.model_copy(update={"remaining_amount": Decimal("16.88")})
+    posted, drafted = World(refund(), posts=True, bc=Bc(open_invoice)), World(refund(), bc=Bc(open_invoice))
+
+    posted.run()
+    drafted.run()
+
+    assert posted.bc.headers["cm-1"].invoice_id == "inv-1"
+    assert drafted.bc.headers["cm-1"].invoice_id == "", "a draft a person posts later: the invoice may be paid by then"
+
+
 def test_a_create_whose_answer_was_lost_is_found_again_and_not_made_twice():
     world = World(refund())
     world.bc.lose_next = "create"
@@ -288,6 +309,22 @@ def test_a_create_whose_answer_was_lost_is_found_again_and_not_made_twice():
 
     assert list(world.bc.memos) == ["cm-1"]
     assert world.credit().state is CreditState.DRAFTED
+
+
+def test_a_credit_memo_begun_for_one_refund_is_never_taken_for_another_of_the_order():
+    """Refund 9001's credit memo is made, then BC throttles before its first line; refund 9002 of the same order
+    makes its own."""
+    world = World(refund("9001"), refund("9002"))
+    world.bc.throttle_next_line = True
+
+    world.run()
+    world.run()
+
+    credited = {refund_id: world.credit(refund_id) for refund_id in ("9001", "9002")}
+    assert {each.state for each in credited.values()} == {CreditState.DRAFTED}
+    assert len({each.credit_memo_id for each in credited.values()}) == 2
+    for each in credited.values():
+        assert world.bc.memos[each.credit_memo_id].lines[0].description == each.marker
 
 
 def test_a_line_whose_answer_was_lost_is_not_added_twice():
@@ -324,6 +361,61 @@ def test_a_refund_of_unfulfilled_units_alone_credits_nothing():
 
     assert world.credit().state is CreditState.NOT_CREDITED
     assert world.bc.memos == {}
+
+
+def test_an_item_invoiced_in_two_partial_shipments_at_one_price_is_credited_from_both_invoices():
+    first = INVOICE.model_copy(
+        update={"lines": (invoice_line(10000, "Item", "ITEM-1", "1", "10.00", discount="1.00"),)}
+    )
+    second = INVOICE.model_copy(
+        update={
+            "id": "inv-2",
+            "number": "S-INV1002",
+            "lines": (
+                invoice_line(10000, "Item", "ITEM-1", "1", "10.00", discount="1.00"),
+                invoice_line(20000, "Account", "8000", "1", "4.95"),
+            ),
+        }
+    )
+    two_units = RefundedItem(sku="sku-1", quantity=Decimal(2), amount=Decimal("18.00"), tax=Decimal("3.78"))
+    world = World(refund(amount="27.77").model_copy(update={"items": (two_units,)}), bc=Bc(first, second))
+
+    world.run()
+
+    assert world.lines()[2:] == [
+        ("Item", "ITEM-1", Decimal(2), Decimal("10.00"), Decimal("2.00")),
+        ("Account", "8000", Decimal(1), Decimal("4.95"), Decimal(0)),
+    ]
+    assert world.bc.memos["cm-1"].lines[1].description == "Invoice S-INV1001, S-INV1002"
+    assert world.credit().state is CreditState.DRAFTED
+
+
+def test_units_refunded_without_being_taken_back_or_without_a_quantity_go_to_a_person_before_bc_is_asked():
+    kept = RefundedItem(sku="sku-1", quantity=Decimal(1), amount=Decimal("9.00"), tax=Decimal("1.89"), restocked=False)
+    no_quantity = RefundedItem(sku="sku-1", quantity=Decimal(0), amount=Decimal("9.00"), tax=Decimal("1.89"))
+    worlds = [World(refund().model_copy(update={"items": (item,)})) for item in (kept, no_quantity)]
+
+    for world in worlds:
+        world.run()
+
+    assert [world.credit().state for world in worlds] == [CreditState.NEEDS_ATTENTION] * 2
+    assert "without taking them back" in worlds[0].credit().problem
+    assert "without a quantity" in worlds[1].credit().problem
+    assert [world.bc.memos for world in worlds] == [{}, {}]
+
+
+def test_a_price_converted_to_the_credit_memos_vat_basis_keeps_bcs_five_decimals():
+    odd = INVOICE.model_copy(update={"lines": (invoice_line(10000, "Item", "ITEM-1", "30", "19.99"),)})
+    thirty = RefundedItem(sku="sku-1", quantity=Decimal(30), amount=Decimal("599.70"), tax=Decimal("125.94"))
+    world = World(
+        refund(amount="725.64", charges=False).model_copy(update={"items": (thirty,)}),
+        bc=Bc(odd, customer_prices_include_tax=True),
+    )
+
+    world.run()
+
+    assert world.lines()[2][3] == Decimal("24.18790")
+    assert world.credit().state is CreditState.DRAFTED
 
 
 def test_koppels_own_record_of_a_refund_from_bc_is_never_credited():

@@ -116,12 +116,37 @@ def test_the_same_idempotency_key_answers_the_same_request_and_makes_no_second()
     assert len(returns.requests.for_order(ORDER)) == 1
 
 
+def test_without_a_key_the_same_request_sent_again_is_the_same_return_and_another_one_is_new():
+    returns = returns_with(ReturnOrders())
+
+    first = ask_return(returns, CUSTOMER, ask(("1900-S", "1")), "")
+    again = ask_return(returns, CUSTOMER, ask(("1900-S", "1")), "")
+    other = ask_return(returns, CUSTOMER, ask(("1906-S", "1")), "")
+
+    assert first.return_id == again.return_id != other.return_id
+    assert len(returns.requests.for_order(ORDER)) == 2
+
+
 def test_more_back_than_was_ordered_less_what_was_asked_back_before_is_refused_with_the_numbers():
     returns = returns_with(ReturnOrders())
     ask_return(returns, CUSTOMER, ask(("1900-S", "4")), "click-1")
 
     with pytest.raises(CannotReturn, match="item 1900-S: 2 asked back, 1 left to return of 5 ordered"):
         ask_return(returns, CUSTOMER, ask(("1900-S", "2")), "click-2")
+
+
+def test_a_customer_billed_to_another_returns_its_own_order_and_the_bill_to_customer_cannot():
+    returns = returns_with(ReturnOrders())
+    record, etag = returns.orders.get(ORDER) or pytest.fail("no order")
+    assert record.bc is not None
+    billed_elsewhere = record.bc.model_copy(update={"bill_to_customer_number": "C30000"})
+    returns.orders.replace(record.model_copy(update={"bc": billed_elsewhere}), etag)
+
+    asked = ask_return(returns, CUSTOMER, ask(("1900-S", "1")), "click-1")
+
+    assert asked.customer_number == CUSTOMER
+    with pytest.raises(UnknownOrder):
+        ask_return(returns, "C30000", ask(("1900-S", "1")), "click-2")
 
 
 def test_an_item_not_on_the_order_is_refused():

@@ -54,6 +54,10 @@ query KoppelRefundDetails($id: ID!) {{
 REFUND_GID = "gid://shopify/Refund/"
 
 
+_RESTOCKED = {"RETURN": True, "LEGACY_RESTOCK": True, "NO_RESTOCK": False}
+"""RefundLineItemRestockType as taken back into stock or not (CANCEL: units never fulfilled, left out anyway)."""
+
+
 class _Lenient(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
@@ -194,6 +198,7 @@ def _item(line: _Item, taxes_included: bool, currency: str, what: str) -> Refund
         quantity=Decimal(line.quantity),
         amount=amount,
         tax=tax,
+        restocked=_RESTOCKED.get(line.restock_type),
         before_fulfilment=line.restock_type == "CANCEL",
     )
 
