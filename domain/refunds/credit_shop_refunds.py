@@ -301,17 +301,19 @@ def _check_and_post(
     *,
     line_count: int,
 ) -> ShopRefundCredit:
-    """A credit memo whose total is the refund's (to a cent a priced line: BC rounds each line) is done: posted when
-    the channel says so, else a draft for a person; another total goes to a person with both amounts."""
+    """A credit memo whose total is the refund's is done: posted when the channel says so, else a draft for a person.
+    One a cent a priced line apart (BC rounds VAT per line, the shop otherwise) is a draft a person checks, never
+    posted by Koppel: the provider's refund would not close it. Further apart, a person with both amounts."""
     now = crediting.clock.now()
     total = memo.total_including_tax
-    if abs(total - refund.amount.amount) > CENT * line_count:
-        why = (
-            f"credit memo {memo.number} totals {refund.amount.currency} {total:.2f}, the shop refunded "
-            f"{refund.amount}: correct the credit memo in BC (it stays a draft)"
-        )
-        return _write(crediting, etag, record.for_a_person(why, now))
+    apart = abs(total - refund.amount.amount)
+    totals = f"credit memo {memo.number} totals {refund.amount.currency} {total:.2f}, the shop refunded {refund.amount}"
+    if apart > CENT * line_count:
+        return _write(crediting, etag, record.for_a_person(f"{totals}: correct it in BC (it stays a draft)", now))
     channel = (record.order.source, record.order.shop)
+    if apart and memo.status == DRAFT and channel in crediting.posts:
+        why = f"{totals}: BC rounds VAT otherwise; correct it to the refund and post it"
+        return _write(crediting, etag, record.for_a_person(why, now))
     if memo.status == DRAFT and channel in crediting.posts:
         crediting.bc.post(memo.id)
         memo = crediting.bc.read(memo.id)

@@ -484,6 +484,16 @@ def test_a_credit_memo_whose_total_is_not_the_refunds_stays_a_draft_for_a_person
     assert world.bc.posted == []
 
 
+def test_a_credit_memo_a_cent_from_the_refund_is_not_posted_but_left_to_a_person():
+    world = World(refund(amount="16.89"), posts=True)
+
+    world.run()
+
+    assert world.bc.posted == []
+    assert world.credit().state is CreditState.NEEDS_ATTENTION
+    assert "totals EUR 16.88, the shop refunded EUR 16.89: BC rounds VAT otherwise" in world.credit().problem
+
+
 def test_prices_follow_the_credit_memos_basis_when_the_customer_prices_include_vat():
     world = World(refund(), bc=Bc(customer_prices_include_tax=True))
 
