@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import catalog, chaos, intake, order_sync, payments, refunds, shipments
+from bench import catalog, chaos, intake, order_sync, payments, refunds, shipments, shop_refunds
 
 BENCHMARKS = {
     "intake": intake.main,
@@ -13,6 +13,7 @@ BENCHMARKS = {
     "catalog": catalog.main,
     "payments": payments.main,
     "refunds": refunds.main,
+    "shop-refunds": shop_refunds.main,
     "shipments": shipments.main,
 }
 

@@ -148,6 +148,23 @@ class OrderRecord(BaseModel):
         changed.problem = ""
         return changed
 
+    def awaiting_invoice(self, why: str, at: datetime) -> OrderRecord:
+        """BC's order is gone and no invoice of it is filed yet: in BC still, `why` said, the claim let go so the
+        version is looked at again."""
+        changed = self._unclaimed(at)
+        changed.status = OrderStatus.IN_BC
+        changed.problem = why
+        return changed
+
+    def seen_after_invoicing(self, version: datetime, at: datetime) -> OrderRecord:
+        """Web order version `version` seen after BC invoiced the order in full: nothing to change in BC; the claim
+        let go."""
+        changed = self._unclaimed(at)
+        changed.status = OrderStatus.IN_BC
+        changed.bc_version = version
+        changed.problem = ""
+        return changed
+
     def parked(self, problem: str, at: datetime) -> OrderRecord:
         """Before a person, for `problem`; the claim let go."""
         return _for_a_person(self._unclaimed(at), OrderStatus.NEEDS_ATTENTION, problem)

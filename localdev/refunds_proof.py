@@ -25,12 +25,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
 from localdev.payments_proof import QUEUES_TIMEOUT_S, PaidOrder, PaymentsPlan, PaymentsReport, PaymentsRun
 from localdev.proof import on_own_stack, read_dossier
+from localdev.simulators.businesscentral import BusinessCentralSimulator
 from localdev.stack import LocalStack
 
 CENT = Decimal("0.01")
@@ -87,7 +88,7 @@ class Return:
 
     @property
     def credited(self) -> Decimal:
-        return sum((_money(memo["totalAmountIncludingTax"]) for memo in self.memos), Decimal(0))
+        return sum((money(memo["totalAmountIncludingTax"]) for memo in self.memos), Decimal(0))
 
 
 @dataclass
@@ -228,7 +229,7 @@ class _RefundsRun:
     def _execute(self, payments: PaymentsRun) -> RefundsReport:
         report = self.report
         probe = self.stack.bc_probe()
-        balances = {str(c["id"]): _money(c["balanceDue"]) for c in probe.all("customers")}
+        balances = {str(c["id"]): money(c["balanceDue"]) for c in probe.all("customers")}
         report.payments = payments.execute()
         report.payments_lines = report.payments.lines()
         report.returns = self._plan_returns(report.payments.orders, probe.all("salesInvoices"))
@@ -275,7 +276,7 @@ class _RefundsRun:
     def _amounts(self, order: PaidOrder, kind: str, invoice: dict[str, Any]) -> list[Decimal | None]:
         """Two-step: different amounts, and the second's part on the first payment not the first's (Mollie
         refuses a second refund of the same amount on one payment within the hour)."""
-        total = _money(invoice["totalAmountIncludingTax"])
+        total = money(invoice["totalAmountIncludingTax"])
         if kind == "full":
             return [None]
         if kind == "partial":
@@ -297,15 +298,8 @@ class _RefundsRun:
 
     def _inject_faults(self) -> None:
         plan = self.plan
-        bc_faults = {
-            "rate_429": plan.rate_429,
-            "rate_503": plan.rate_503,
-            "rate_lost_response": plan.rate_lost_answer,
-            "latency_ms": plan.latency_ms,
-        }
-        self._ok("POST", f"{self.bc.url}/_sim/stats/reset")
         self._ok("POST", f"{self.woo.url}/_sim/stats/reset")
-        self._ok("POST", f"{self.bc.url}/_sim/faults", json=bc_faults)
+        inject_bc_faults(self._http, self.bc.url, plan)
         rates = {"rate_429": plan.rate_429, "rate_503": plan.rate_503, "rate_lost_answer": plan.rate_lost_answer}
         for name in PROVIDER_FAULTS:
             self._ok("POST", f"{self.urls[name]}/_sim/rate-faults", json=rates | {"seed": plan.seed})
@@ -345,7 +339,8 @@ class _RefundsRun:
         steps.sort(key=lambda step: step[0])
         poster = threading.Thread(target=self._post_all, args=(steps,), name="credit-memos")
         poster.start()
-        self._kill_host_when(round(len(steps) * self.plan.kill_host_after), poster)
+        at = round(len(steps) * self.plan.kill_host_after)
+        kill_host_once(self.stack, self._http, self.report.counts, HostKill(lambda: self._posted, at, poster))
         poster.join()
 
     def _post_all(self, steps: list[tuple[float, Return, Decimal | None]]) -> None:
@@ -364,25 +359,6 @@ class _RefundsRun:
         except httpx.HTTPError as error:
             self.report.not_posted.append(f"{each.order.order_id} {amount}: {error}")
 
-    def _kill_host_when(self, posted: int, poster: threading.Thread) -> None:
-        while self._posted < posted and poster.is_alive():
-            time.sleep(0.02)
-        counts = self.report.counts
-        counts["killed_after"] = self._posted
-        down = time.monotonic()
-        self.stack.kill_host()
-        counts["host_kills"] += 1
-        self.stack.start_host()
-        counts["host_down_ms"] += round((time.monotonic() - down) * 1000)
-        self._keep_woo_webhook_enabled()
-
-    def _keep_woo_webhook_enabled(self) -> None:
-        """WooCommerce disables a webhook after 5 failed deliveries in a row (its refunds' order.updated while the
-        host was down); the shop owner switches it back on."""
-        if not self.woo.webhook.enabled:
-            self._ok("POST", f"{self.woo.url}/_sim/webhook", json={"enabled": True})
-            self.report.counts["woo_webhook_reenabled"] += 1
-
     # -- waiting -------------------------------------------------------------------------------------------------
 
     def _wait_refunded(self, payments: PaymentsRun, deadline: float) -> None:
@@ -399,7 +375,7 @@ class _RefundsRun:
             pending = [each for each in pending if each not in done]
             if pending:
                 time.sleep(1.0)
-        self._keep_woo_webhook_enabled()
+        keep_woo_webhook_enabled(self._http, self.stack, self.report.counts)
 
     def _refunds_finished(self, each: Return) -> bool:
         dossier = read_dossier(self._http, self.stack, each.order.dossier_path)
@@ -429,11 +405,7 @@ class _RefundsRun:
         """Until BC shows every credit memo whose refund is done paid (read in process: no injected faults, no
         calls counted)."""
         done = {r["credit_memo_id"] for each in self.report.returns for r in each.records if r["state"] == "done"}
-        pending = [memo["id"] for memo in self.report.memos if memo["id"] in done]
-        while pending and time.monotonic() < deadline:
-            pending = [i for i in pending if (self.bc.store.sales_credit_memos.get(i) or {}).get("status") != "Paid"]
-            if pending:
-                time.sleep(1.0)
+        wait_credit_memos_paid(self.bc, [memo["id"] for memo in self.report.memos if memo["id"] in done], deadline)
 
     # -- checking ------------------------------------------------------------------------------------------------
 
@@ -446,13 +418,12 @@ class _RefundsRun:
             self._check_memos_paid(probe, each)
             self._check_shop(each)
         made = self._check_providers()
-        self._check_balances(probe, balances, made)
+        assert report.payments is not None
+        credited = {each.order.order_id: each.credited for each in report.returns}
+        report.wrong_balances = wrong_balances(probe, balances, report.payments.orders, credited, made)
         body = self._ok("GET", f"{self.stack.host_url}/api/ops/refunds").json()
         report.for_a_person = [f"{r.get('order')}: {r.get('problem')}" for r in body.get("refunds", [])]
-        journals = probe.all("customerPaymentJournals", **{"$filter": "code eq 'KOPPEL'"})
-        report.journal_left = sum(
-            len(probe.all(f"customerPaymentJournals({journal['id']})/customerPayments")) for journal in journals
-        )
+        report.journal_left = journal_lines_left(probe)
 
     def _check_records(self, each: Return) -> None:
         """One refund record per credit memo, done, its parts covering the credit memo."""
@@ -463,8 +434,8 @@ class _RefundsRun:
                 report.not_one_record.append(f"{order_id} credit memo {memo['number']}: {len(records)} records")
                 continue
             [record] = records
-            planned = sum((_money(part["amount"]["amount"]) for part in record["parts"]), Decimal(0))
-            if record["state"] != "done" or planned != _money(memo["totalAmountIncludingTax"]):
+            planned = sum((money(part["amount"]["amount"]) for part in record["parts"]), Decimal(0))
+            if record["state"] != "done" or planned != money(memo["totalAmountIncludingTax"]):
                 report.not_done.append(
                     f"{order_id} credit memo {memo['number']} ({memo['totalAmountIncludingTax']}): "
                     f"{record['state']}, planned {planned}; {record.get('problem', '')} ({_story(each)})"
@@ -484,8 +455,8 @@ class _RefundsRun:
     def _check_shop(self, each: Return) -> None:
         """One shop refund per credit memo, of its amount, the gateway never asked to pay."""
         shown = self._ok("GET", f"{self.woo.url}/_sim/orders/{each.order.order_id}/refunds").json()
-        amounts = sorted(_money(refund["amount"]) for refund in shown["refunds"])
-        wanted = sorted(_money(memo["totalAmountIncludingTax"]) for memo in each.memos)
+        amounts = sorted(money(refund["amount"]) for refund in shown["refunds"])
+        wanted = sorted(money(memo["totalAmountIncludingTax"]) for memo in each.memos)
         if amounts != wanted or shown["gateway_refunds"]:
             self.report.wrong_shop_refunds.append(
                 f"{each.order.order_id}: shop refunds {amounts} for credit memos {wanted}, gateway asked "
@@ -502,7 +473,7 @@ class _RefundsRun:
             for record in each.records:
                 for part in record["parts"]:
                     payment_id = part["payment"]["payment_id"]
-                    parts[payment_id] = parts.get(payment_id, Decimal(0)) + _money(part["amount"]["amount"])
+                    parts[payment_id] = parts.get(payment_id, Decimal(0)) + money(part["amount"]["amount"])
         made: dict[int, Decimal] = {}
         for order in report.payments.orders:
             for payment in order.payments:
@@ -530,7 +501,7 @@ class _RefundsRun:
         if provider == "mollie":
             url = f"{self.urls[provider]}/v2/payments/{payment_id}/refunds"
             listed = self._ok("GET", url, params={"limit": 250}, headers=auth).json()["_embedded"]["refunds"]
-            amounts = [_money(r["amount"]["value"]) for r in listed]
+            amounts = [money(r["amount"]["value"]) for r in listed]
         else:
             url = f"{self.urls[provider]}/v1/refunds"
             query = {"payment_intent": payment_id, "limit": 100}
@@ -542,33 +513,113 @@ class _RefundsRun:
             if r["status"] not in ("failed", "canceled")
         ]
 
-    def _check_balances(self, probe: Any, before: dict[str, Decimal], made: dict[int, Decimal]) -> None:
-        """Each customer: the balance before the run + the run's invoices - payments - credit memos + refunds."""
-        report = self.report
-        assert report.payments is not None
-        expected = dict(before)
-        invoices = {str(invoice["orderId"]): invoice for invoice in probe.all("salesInvoices")}
-        memos = {each.order.order_id: each.credited for each in report.returns}
-        for order in report.payments.orders:
-            invoice = invoices.get(order.bc_order_id)
-            if invoice is None:
-                continue
-            customer = str(invoice["billToCustomerId"])
-            paid = sum((payment.amount for payment in order.payments), Decimal(0))
-            change = _money(invoice["totalAmountIncludingTax"]) - paid - memos.get(order.order_id, Decimal(0))
-            expected[customer] = expected.get(customer, Decimal(0)) + change + made.get(order.order_id, Decimal(0))
-        for found in probe.all("customers"):
-            balance = _money(found["balanceDue"]).quantize(CENT)
-            want = expected.get(str(found["id"]), Decimal(0)).quantize(CENT)
-            if balance != want:
-                report.wrong_balances.append(f"customer {found['number']}: balanceDue {balance}, expected {want}")
-
     def _ok(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         return self._http.request(method, url, **kwargs).raise_for_status()
 
 
-def _money(value: Any) -> Decimal:
+def money(value: Any) -> Decimal:
     return Decimal(str(value))
+
+
+# -- what the shop refunds proof (localdev/shop_refunds_proof.py) shares ------------------------------------------
+
+
+class FaultRates(Protocol):
+    @property
+    def rate_429(self) -> float: ...
+    @property
+    def rate_503(self) -> float: ...
+    @property
+    def rate_lost_answer(self) -> float: ...
+    @property
+    def latency_ms(self) -> int: ...
+
+
+def inject_bc_faults(http: httpx.Client, bc_url: str, rates: FaultRates) -> None:
+    """BC's counters back to zero, then its faults at `rates` from now on."""
+    faults = {
+        "rate_429": rates.rate_429,
+        "rate_503": rates.rate_503,
+        "rate_lost_response": rates.rate_lost_answer,
+        "latency_ms": rates.latency_ms,
+    }
+    http.post(f"{bc_url}/_sim/stats/reset").raise_for_status()
+    http.post(f"{bc_url}/_sim/faults", json=faults).raise_for_status()
+
+
+@dataclass(frozen=True)
+class HostKill:
+    done: Callable[[], int]
+    """How many of the phase's steps are done so far."""
+    at: int
+    """The host is killed once this many are done."""
+    worker: threading.Thread
+    """The thread doing the steps: once it ends, the host is killed whatever the count."""
+
+
+def kill_host_once(stack: LocalStack, http: httpx.Client, counts: Counter[str], kill: HostKill) -> None:
+    """SIGKILL the host process once `kill.at` steps are done, and start it again at once."""
+    while kill.done() < kill.at and kill.worker.is_alive():
+        time.sleep(0.02)
+    counts["killed_after"] = kill.done()
+    down = time.monotonic()
+    stack.kill_host()
+    counts["host_kills"] += 1
+    stack.start_host()
+    counts["host_down_ms"] += round((time.monotonic() - down) * 1000)
+    keep_woo_webhook_enabled(http, stack, counts)
+
+
+def keep_woo_webhook_enabled(http: httpx.Client, stack: LocalStack, counts: Counter[str]) -> None:
+    """WooCommerce disables a webhook after 5 failed deliveries in a row (its refunds' order.updated while the host
+    was down); the shop owner switches it back on."""
+    assert stack.woocommerce is not None
+    if not stack.woocommerce.webhook.enabled:
+        http.post(f"{stack.woocommerce.url}/_sim/webhook", json={"enabled": True}).raise_for_status()
+        counts["woo_webhook_reenabled"] += 1
+
+
+def wait_credit_memos_paid(bc: BusinessCentralSimulator, credit_memo_ids: list[str], deadline: float) -> None:
+    """Until BC shows each credit memo Paid (read in process: no injected faults, no calls counted)."""
+    pending = list(credit_memo_ids)
+    while pending and time.monotonic() < deadline:
+        pending = [i for i in pending if (bc.store.sales_credit_memos.get(i) or {}).get("status") != "Paid"]
+        if pending:
+            time.sleep(1.0)
+
+
+def wrong_balances(
+    probe: Any,
+    before: dict[str, Decimal],
+    orders: list[PaidOrder],
+    credited: dict[int, Decimal],
+    refunded: dict[int, Decimal],
+) -> list[str]:
+    """Each customer whose balance is not what it was before the run + the run's invoices - payments - credit memos
+    (`credited`, per order) + refunds at the providers (`refunded`, per order)."""
+    expected = dict(before)
+    invoices = {str(invoice["orderId"]): invoice for invoice in probe.all("salesInvoices")}
+    for order in orders:
+        invoice = invoices.get(order.bc_order_id)
+        if invoice is None:
+            continue
+        customer = str(invoice["billToCustomerId"])
+        paid = sum((payment.amount for payment in order.payments), Decimal(0))
+        change = money(invoice["totalAmountIncludingTax"]) - paid - credited.get(order.order_id, Decimal(0))
+        expected[customer] = expected.get(customer, Decimal(0)) + change + refunded.get(order.order_id, Decimal(0))
+    wrong = []
+    for found in probe.all("customers"):
+        balance = money(found["balanceDue"]).quantize(CENT)
+        want = expected.get(str(found["id"]), Decimal(0)).quantize(CENT)
+        if balance != want:
+            wrong.append(f"customer {found['number']}: balanceDue {balance}, expected {want}")
+    return wrong
+
+
+def journal_lines_left(probe: Any) -> int:
+    """Lines left in Koppel's payment journal in BC (KOPPEL)."""
+    journals = probe.all("customerPaymentJournals", **{"$filter": "code eq 'KOPPEL'"})
+    return sum(len(probe.all(f"customerPaymentJournals({journal['id']})/customerPayments")) for journal in journals)
 
 
 def _story(each: Return) -> str:

@@ -16,6 +16,16 @@ from domain.orders.web_statuses import cancelled
 from domain.orders.worker import Held, OrderSync
 
 
+class NoInvoiceFiledYet(PermanentError):
+    """The BC order is gone, the web order not cancelled, and no invoice of it is filed yet: BC may have invoiced it
+    moments ago (the invoice poll or BC's notification files it soon); else a person looks."""
+
+
+class InvoicedInFull(Exception):
+    """The BC order is gone because BC invoiced it in full: a later version of the web order (a refund, a status the
+    shop set) changes nothing in BC; refunds are credited on their own (domain/refunds/)."""
+
+
 @dataclass(frozen=True)
 class Cancelled:
     """The web order was cancelled and its BC order is gone: deleted by Koppel now, or before (BC deletes a sales
@@ -34,7 +44,9 @@ def bring_in_line(sync: OrderSync, held: Held, order: Order) -> Imported | Cance
         if document is None:
             if cancelled(order):
                 return Cancelled(deleted_now=False)
-            raise PermanentError(f"BC order {number} no longer exists, but the shop changed the order since")
+            if any(invoice.posted for invoice in held.record.invoices):
+                raise InvoicedInFull(f"BC order {number} is invoiced in full: the shop's change is not applied")
+            raise NoInvoiceFiledYet(f"BC order {number} no longer exists, but the shop changed the order since")
         if held.record.bc_fingerprint and document.fingerprint() != held.record.bc_fingerprint:
             raise PermanentError(f"{number} was changed in BC since Koppel wrote it: the shop's change is not applied")
         if cancelled(order):

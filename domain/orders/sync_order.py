@@ -20,7 +20,7 @@ from datetime import timedelta
 from domain.errors import ConcurrencyConflict, PermanentError, RetryableError
 from domain.intake.channels import read_order
 from domain.models import Order, OrderStatus, WebOrderKey
-from domain.orders.changes_after_import import Cancelled, bring_in_line
+from domain.orders.changes_after_import import Cancelled, InvoicedInFull, NoInvoiceFiledYet, bring_in_line
 from domain.orders.claim import claim, claim_is_live, claimed_by_other, give_up_document
 from domain.orders.create_order import Imported, UnansweredCreate, create_order
 from domain.orders.import_policy import skip_reason
@@ -31,6 +31,10 @@ from domain.records import EventStatus, OrderRecord, StreamMessage
 from domain.refunds.shop_refund_notes import note_shop_refunds
 
 CLAIM_RACE_DELAY = timedelta(seconds=2)
+INVOICE_FILED_WITHIN = timedelta(hours=1)
+"""How long after the web order's version a BC order found gone may still be waiting for its invoice to be filed
+(BC deletes a sales order once it invoices it in full; the booking timer or BC's notification files the invoice)."""
+INVOICE_RECHECK = timedelta(minutes=1)
 
 
 def sync_order(sync: OrderSync, message: StreamMessage, worker: str) -> OrderRecord:
@@ -63,10 +67,10 @@ def _import_claimed(sync: OrderSync, held: Held, order: Order, message: StreamMe
     """With the claim held: put the order in BC and record the outcome on the order and its event."""
     try:
         imported = bring_in_line(sync, held, order) if held.record.bc is not None else create_order(sync, held, order)
+    except (NoInvoiceFiledYet, InvoicedInFull) as gone:
+        return _bc_order_gone(sync, held, order, message, gone)
     except PermanentError as error:
-        save(sync, held, held.record.parked(error.reason, sync.clock.now()))
-        sync.events.mark(order.key.stream, message.event_id, EventStatus.PARKED, error.reason)
-        return held.record
+        return _parked(sync, held, order, message, error)
     except UnansweredCreate:
         waiting = "BC did not answer the create; waiting to see whether it landed"
         save(sync, held, held.record.noted(waiting, sync.clock.now()))
@@ -77,6 +81,29 @@ def _import_claimed(sync: OrderSync, held: Held, order: Order, message: StreamMe
     if isinstance(imported, Cancelled):
         return _record_cancelled(sync, held, order, message, imported)
     return _record_imported(sync, held, order, message, imported)
+
+
+def _bc_order_gone(
+    sync: OrderSync, held: Held, order: Order, message: StreamMessage, gone: NoInvoiceFiledYet | InvoicedInFull
+) -> OrderRecord:
+    """BC deleted the order: invoiced in full (nothing to change in BC), or maybe so, its invoice not filed yet (look
+    again in a minute, up to an hour after the version; then a person)."""
+    now = sync.clock.now()
+    if isinstance(gone, InvoicedInFull):
+        save(sync, held, held.record.seen_after_invoicing(order.modified_at, now))
+        sync.events.mark(order.key.stream, message.event_id, EventStatus.PROCESSED, str(gone))
+        return held.record
+    if now - order.modified_at < INVOICE_FILED_WITHIN:
+        waiting = "BC's order is gone: waiting for its invoice to be filed"
+        save(sync, held, held.record.awaiting_invoice(waiting, now))
+        return _defer(sync, held, message, waiting, INVOICE_RECHECK)
+    return _parked(sync, held, order, message, gone)
+
+
+def _parked(sync: OrderSync, held: Held, order: Order, message: StreamMessage, error: PermanentError) -> OrderRecord:
+    save(sync, held, held.record.parked(error.reason, sync.clock.now()))
+    sync.events.mark(order.key.stream, message.event_id, EventStatus.PARKED, error.reason)
+    return held.record
 
 
 def _record_imported(

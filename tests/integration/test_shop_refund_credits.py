@@ -115,6 +115,8 @@ def test_a_refund_made_in_the_shop_becomes_one_posted_credit_memo_that_mollies_r
     wait_for(paid_back, timeout=60)
     in_bc = stack.bc_probe().get(f"salesInvoices({invoice['id']})")
     assert stack.bc_probe().get(f"customers({in_bc['customerId']})")["balanceDue"] == 0
+    shown = dossier(stack, order_id).json()
+    assert (shown["status"], shown["problem"]) == ("in_bc", ""), "the refund's order.updated parks nothing"
 
 
 def test_koppels_own_record_of_a_refund_and_a_second_delivery_credit_nothing_again(stack: LocalStack):

@@ -667,6 +667,47 @@ def test_a_refund_after_bc_removed_the_invoiced_order_keeps_the_document_number(
     assert sync.orders.key_for_document("1001") == record.key
 
 
+def test_a_partial_refund_after_bc_invoiced_the_order_in_full_changes_nothing_and_parks_nothing():
+    """BC deletes a sales order once it is fully invoiced; the shop's later version (a partial refund) is credited on
+    its own, the order stays in BC as it was."""
+    intake, *_ = memory_intake()
+    bc = FakeBusinessCentral()
+    sync = memory_sync(intake, bc)
+    placed = _order(1001)
+    record = sync_order(sync, _receive_in(intake, "shop-a", placed), "m1")
+    stored, etag = sync.orders.get(record.key) or pytest.fail("no record")
+    sync.orders.replace(stored.model_copy(update={"invoices": [_invoice("1001")]}), etag)
+    bc.orders.clear()
+
+    refunded = sync_order(sync, _receive_in(intake, "shop-a", placed, placed.created + timedelta(minutes=5)), "m2")
+
+    assert (refunded.status, refunded.problem) == (OrderStatus.IN_BC, "")
+    assert refunded.claim_owner == ""
+    assert not bc.orders
+
+
+def test_a_change_to_an_order_bc_deleted_waits_for_its_invoice_to_be_filed_then_goes_to_a_person():
+    """BC deletes a sales order once it invoices it in full, and the invoice is filed on the order a little later:
+    a version seen in between is looked at again in a minute; one an hour old and still without an invoice is a
+    person's."""
+    intake, *_ = memory_intake()
+    bc = FakeBusinessCentral()
+    sync = memory_sync(intake, bc)
+    placed = _order(1001)
+    sync_order(sync, _receive_in(intake, "shop-a", placed), "m1")
+    bc.orders.clear()
+
+    fresh = sync_order(sync, _receive_in(intake, "shop-a", placed, intake.clock.now()), "m2")
+    assert (fresh.status, fresh.claim_owner, _last_delay(intake)) == (OrderStatus.IN_BC, "", timedelta(minutes=1))
+    _advance(intake, timedelta(hours=2))
+    old = sync_order(
+        sync, _receive_in(intake, "shop-a", placed, intake.clock.now() - timedelta(hours=1, seconds=1)), "m3"
+    )
+
+    assert old.status is OrderStatus.NEEDS_ATTENTION
+    assert "no longer exists, but the shop changed the order since" in old.problem
+
+
 def test_a_cancelled_order_with_invoices_keeps_its_document_number():
     intake, *_ = memory_intake()
     bc = FakeBusinessCentral()

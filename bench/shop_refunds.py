@@ -1,0 +1,40 @@
+"""Shop refunds proof at full size: 500 WooCommerce orders paid through Mollie and Stripe and booked in BC (as the
+payments proof), then 150 of them refunded in WooCommerce by the shop owner on a shop whose credit memos Koppel posts
+(a third each full, partial and two-step), each refunded at its provider as the shop's plugin does, while BC injects
+429, 503 and lost answers, `order.updated` is delivered again for some orders and the host is killed once; then every
+refund must have exactly one posted BC credit memo of its amount, paid back in BC, and every customer's balance must
+be back where it was (see localdev/shop_refunds_proof.py).
+
+`python -m bench shop-refunds`; set KOPPEL_REFUNDS_ORDERS and KOPPEL_REFUNDS_REFUNDED for another size. Azurite's
+data and the host log stay in .localdev/shop-refunds/ for a look afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+
+from localdev.azurite import ROOT
+from localdev.payments_proof import PaymentsPlan
+from localdev.shop_refunds_proof import ShopRefundsPlan, run_shop_refunds_proof
+
+WORKDIR = ROOT / ".localdev" / "shop-refunds"
+
+
+def main() -> None:
+    orders = int(os.environ.get("KOPPEL_REFUNDS_ORDERS", "500"))
+    refunded = int(os.environ.get("KOPPEL_REFUNDS_REFUNDED", str(round(orders * 0.3))))
+    payments = PaymentsPlan(orders=orders, in_bc_timeout_s=300.0, booked_timeout_s=600.0)
+    plan = ShopRefundsPlan(payments=payments, refunded_orders=refunded, credited_timeout_s=600.0, paid_timeout_s=180.0)
+    shutil.rmtree(WORKDIR, ignore_errors=True)
+    WORKDIR.mkdir(parents=True)
+    print(f"# shop-refunds: {plan}", flush=True)
+    report = run_shop_refunds_proof(plan, WORKDIR, say=lambda line: print(line, flush=True))
+    print("\n".join(report.lines()))
+    for name, entries in report.broken.items():
+        for entry in entries[:20]:
+            print(f"  {name}: {entry}")
+    print(f"host log: {WORKDIR / 'host.log'}")
+    if not report.held:
+        sys.exit(1)
