@@ -18,12 +18,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from domain.errors import BusinessCentralRejected, ConcurrencyConflict, PermanentError, RetryableError
 from domain.orders.mapping.business_central import ChargeAccounts
 from domain.ports import Clock, OrderStore, SyncRuns
 from domain.records import OrderRecord, SyncRun
-from domain.refunds.credit_memo_lines import CENT, CannotCredit, Priced, credit_memo_lines
+from domain.refunds.credit_memo_lines import CENT, UNIT_PRICE_PLACES, CannotCredit, Priced, credit_memo_lines
 from domain.refunds.shop_origin_ports import (
     BcDocumentLine,
     BcDraftCreditMemo,
@@ -39,6 +40,8 @@ from domain.refunds.shop_refund_credit import CreditState, ShopRefundCredit
 from domain.runs import CREDIT_COUNTS, RunTally, recorded_run
 
 RUN_NAME = "shop-refunds"
+ROUNDING_TRIES = 3
+"""How often a draft a cent from the refund is moved towards it before a person is asked."""
 DRAFT = "Draft"
 
 
@@ -236,11 +239,30 @@ def _make_credit_memo(
         return _write(crediting, etag, record.for_a_person(why, crediting.clock.now()))
     in_memo_basis = replace(in_invoice_basis, memo_prices_include_tax=memo.prices_include_tax)
     planned = credit_memo_lines(refund, record.marker, in_memo_basis)
+    priced_lines = sum(1 for line in planned if line.line_type != "Comment")
     if memo.status == DRAFT:
         _complete_lines(crediting.bc, memo, planned)
-        memo = crediting.bc.read(memo.id)
-    priced_lines = sum(1 for line in planned if line.line_type != "Comment")
+        memo = _rounded_to(crediting.bc, crediting.bc.read(memo.id), refund.amount.amount, priced_lines)
     return _check_and_post(crediting, record, etag, memo, refund, line_count=priced_lines)
+
+
+def _rounded_to(
+    bc: CreditMemoDrafts, memo: BcDraftCreditMemo, refunded: Decimal, priced_lines: int
+) -> BcDraftCreditMemo:
+    """A draft a cent a priced line from the refund (BC rounds VAT over the document, the shop per line or unit)
+    brought to it: the last priced line's unit price moved by the gap (without VAT when the credit memo's prices
+    are), read again, at most ROUNDING_TRIES times."""
+    for _ in range(ROUNDING_TRIES):
+        gap = refunded - memo.total_including_tax
+        priced = [line for line in memo.lines if line.line_type != "Comment" and line.quantity]
+        if not gap or abs(gap) > CENT * priced_lines or not priced:
+            return memo
+        last = priced[-1]
+        net_gap = gap if memo.prices_include_tax else gap / (1 + last.tax_percent / 100)
+        unit_price = (last.unit_price + net_gap / last.quantity).quantize(UNIT_PRICE_PLACES, ROUND_HALF_UP)
+        bc.reprice(memo.id, last.id, unit_price, last.discount_amount)
+        memo = bc.read(memo.id)
+    return memo
 
 
 def _credit_memo(

@@ -107,7 +107,8 @@ class Skus:
 class Bc:
     """BC's invoices and credit memos: an Item line added is priced at `bc_price` (BC re-prices it while it validates
     the quantity); `lose_next` makes the next create or line and loses the answer, `throttle_next_line` refuses the
-    next line (429); `refuse` refuses every create."""
+    next line (429); `ignores_prices` keeps every price but the item line's as it is; `refuse` refuses every
+    create."""
 
     def __init__(self, *invoices: InvoiceToCredit, customer_prices_include_tax: bool = False) -> None:
         self.invoices = {invoice.id: invoice for invoice in invoices or (INVOICE,)}
@@ -117,6 +118,7 @@ class Bc:
         self.bc_price = Decimal("12.34")
         self.lose_next = ""
         self.throttle_next_line = False
+        self.ignores_prices = False
         self.refuse = ""
         self.repriced: list[str] = []
         self.posted: list[str] = []
@@ -160,7 +162,8 @@ class Bc:
             self.throttle_next_line = False
             raise RetryableError("BC answered 429")
         memo = self.memos[credit_memo_id]
-        stored = line.model_copy(update={"id": f"{credit_memo_id}-{line.sequence}"})
+        taxed = Decimal(0) if line.line_type == "Comment" else VAT
+        stored = line.model_copy(update={"id": f"{credit_memo_id}-{line.sequence}", "tax_percent": taxed})
         if line.line_type == "Item":
             stored = stored.model_copy(update={"unit_price": self.bc_price, "discount_amount": Decimal(0)})
         self.memos[credit_memo_id] = memo.model_copy(update={"lines": (*memo.lines, stored)})
@@ -169,6 +172,8 @@ class Bc:
 
     def reprice(self, credit_memo_id: str, line_id: str, unit_price: Decimal, discount_amount: Decimal) -> None:
         self.repriced.append(line_id)
+        if self.ignores_prices and not line_id.endswith("-30000"):
+            return
         memo = self.memos[credit_memo_id]
         lines = tuple(
             line.model_copy(update={"unit_price": unit_price, "discount_amount": discount_amount})
@@ -484,8 +489,20 @@ def test_a_credit_memo_whose_total_is_not_the_refunds_stays_a_draft_for_a_person
     assert world.bc.posted == []
 
 
-def test_a_credit_memo_a_cent_from_the_refund_is_not_posted_but_left_to_a_person():
+def test_a_credit_memo_a_cent_from_the_refund_is_brought_to_it_on_its_last_line_and_posted():
+    """BC rounds VAT over the document, the shop per line: the provider's refund must close the credit memo."""
     world = World(refund(amount="16.89"), posts=True)
+
+    world.run()
+
+    assert world.bc.read("cm-1").total_including_tax == Decimal("16.89")
+    assert world.lines()[-1][3] == Decimal("4.95826")
+    assert (world.credit().state, world.credit().credited_amount) == (CreditState.POSTED, "16.89")
+
+
+def test_a_credit_memo_still_a_cent_from_the_refund_is_not_posted_but_left_to_a_person():
+    world = World(refund(amount="16.89"), posts=True)
+    world.bc.ignores_prices = True
 
     world.run()
 
