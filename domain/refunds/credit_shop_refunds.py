@@ -18,15 +18,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
 from domain.errors import BusinessCentralRejected, ConcurrencyConflict, PermanentError, RetryableError
 from domain.orders.mapping.business_central import ChargeAccounts
 from domain.ports import Clock, OrderStore, SyncRuns
 from domain.records import OrderRecord, SyncRun
-from domain.refunds.credit_memo_lines import CENT, UNIT_PRICE_PLACES, CannotCredit, Priced, credit_memo_lines
+from domain.refunds.credit_memo_drafting import complete_lines, rounded_to
+from domain.refunds.credit_memo_lines import CENT, CannotCredit, Priced, credit_memo_lines
 from domain.refunds.shop_origin_ports import (
-    BcDocumentLine,
     BcDraftCreditMemo,
     CreditMemoDrafts,
     InvoiceToCredit,
@@ -40,8 +39,6 @@ from domain.refunds.shop_refund_credit import CreditState, ShopRefundCredit
 from domain.runs import CREDIT_COUNTS, RunTally, recorded_run
 
 RUN_NAME = "shop-refunds"
-ROUNDING_TRIES = 3
-"""How often a draft a cent from the refund is moved towards it before a person is asked."""
 DRAFT = "Draft"
 
 
@@ -241,28 +238,9 @@ def _make_credit_memo(
     planned = credit_memo_lines(refund, record.marker, in_memo_basis)
     priced_lines = sum(1 for line in planned if line.line_type != "Comment")
     if memo.status == DRAFT:
-        _complete_lines(crediting.bc, memo, planned)
-        memo = _rounded_to(crediting.bc, crediting.bc.read(memo.id), refund.amount.amount, priced_lines)
+        complete_lines(crediting.bc, memo, planned)
+        memo = rounded_to(crediting.bc, crediting.bc.read(memo.id), refund.amount.amount, priced_lines)
     return _check_and_post(crediting, record, etag, memo, refund, line_count=priced_lines)
-
-
-def _rounded_to(
-    bc: CreditMemoDrafts, memo: BcDraftCreditMemo, refunded: Decimal, priced_lines: int
-) -> BcDraftCreditMemo:
-    """A draft a cent a priced line from the refund (BC rounds VAT over the document, the shop per line or unit)
-    brought to it: the last priced line's unit price moved by the gap (without VAT when the credit memo's prices
-    are), read again, at most ROUNDING_TRIES times."""
-    for _ in range(ROUNDING_TRIES):
-        gap = refunded - memo.total_including_tax
-        priced = [line for line in memo.lines if line.line_type != "Comment" and line.quantity]
-        if not gap or abs(gap) > CENT * priced_lines or not priced:
-            return memo
-        last = priced[-1]
-        net_gap = gap if memo.prices_include_tax else gap / (1 + last.tax_percent / 100)
-        unit_price = (last.unit_price + net_gap / last.quantity).quantize(UNIT_PRICE_PLACES, ROUND_HALF_UP)
-        bc.reprice(memo.id, last.id, unit_price, last.discount_amount)
-        memo = bc.read(memo.id)
-    return memo
 
 
 def _credit_memo(
@@ -300,18 +278,6 @@ def _applied_to(crediting: ShopRefundCrediting, record: ShopRefundCredit, target
         return ""
     invoice = target.invoices[0]
     return invoice.id if invoice.remaining_amount >= refunded else ""
-
-
-def _complete_lines(bc: CreditMemoDrafts, memo: BcDraftCreditMemo, planned: list[BcDocumentLine]) -> None:
-    """Each planned line BC has no line with its sequence for added; each line at another price than planned (BC
-    re-prices an item line while it validates its quantity) re-priced."""
-    have = {line.sequence: line for line in memo.lines}
-    for line in planned:
-        stored = have.get(line.sequence) or bc.add_line(memo.id, line)
-        if line.line_type != "Comment" and (
-            stored.unit_price != line.unit_price or stored.discount_amount != line.discount_amount
-        ):
-            bc.reprice(memo.id, stored.id, line.unit_price, line.discount_amount)
 
 
 def _check_and_post(
