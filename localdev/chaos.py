@@ -208,6 +208,13 @@ class _ChaosRun:
         self._placed_lock = threading.Lock()
         self._late: list[dict[str, Any]] = []
         self._reposted: set[int] = set()
+        # Per fault (host kill, Azurite restart): the orders placed when it is to strike, and an event set once it
+        # has. No order past a mark is placed before, so the plan holds on a slow machine too, where a host restart
+        # took longer than placing every order left (tests run in parallel: the restart struck at 100 of 100).
+        self._fault_marks = [
+            (round(plan.orders * share), threading.Event())
+            for share in (plan.kill_host_after, plan.restart_azurite_after)
+        ]
         self._http = httpx.Client(timeout=30)
 
     def execute(self) -> ChaosReport:
@@ -223,9 +230,10 @@ class _ChaosRun:
         self.report.placed.append(self._place_with_enqueue_lost(catalog))
         started = self._started = time.monotonic()
         jobs = self._jobs(catalog)
+        first = len(self.report.placed) + 1
         with ThreadPoolExecutor(self.plan.placers, thread_name_prefix="place") as placers:
             futures = [
-                placers.submit(self._place, job, started + n / self.plan.orders_per_second)
+                placers.submit(self._place, job, started + n / self.plan.orders_per_second, first + n)
                 for n, job in enumerate(jobs)
             ]
             self._chaos(self.plan.orders)
@@ -314,8 +322,12 @@ class _ChaosRun:
         first, _, last = known["displayName"].partition(" ")
         return ShopCustomer(first, last or "-", known["email"], customer_id=5000 + catalog.consumers.index(known))
 
-    def _place(self, job: Callable[[], WebOrder], not_before: float) -> WebOrder:
+    def _place(self, job: Callable[[], WebOrder], not_before: float, number: int) -> WebOrder:
+        """Place the `number`th order at `not_before`, or once each fault whose mark it is past has struck."""
         time.sleep(max(0.0, not_before - time.monotonic()))
+        for mark, struck in self._fault_marks:
+            if number > mark:
+                struck.wait()
         try:
             return job()
         finally:
@@ -402,22 +414,30 @@ class _ChaosRun:
         """Kill the host process, start it again, then restart Azurite, each once its share of the orders is placed.
         Where each struck is the count placed at that instant; what was in BC is looked at after the fault, so
         that looking never delays it."""
-        planned = round(total * self.plan.kill_host_after)
-        self._wait_placed(planned)
+        try:
+            self._kill_host_then_restart_azurite(total)
+        finally:
+            for _mark, struck in self._fault_marks:
+                struck.set()
+
+    def _kill_host_then_restart_azurite(self, total: int) -> None:
+        (kill_planned, host_killed), (restart_planned, azurite_restarted) = self._fault_marks
+        self._wait_placed(kill_planned)
         struck, down = self.placed, time.monotonic()
+        host_killed.set()
         self.stack.kill_host()
         self.tally.add("host_kills")
         self.stack.start_host()
         self.tally.add("host_down_ms", round((time.monotonic() - down) * 1000))
-        self._struck("host_kill", "host SIGKILLed, restarted", (struck, down), planned, total)
+        self._struck("host_kill", "host SIGKILLed, restarted", (struck, down), kill_planned, total)
         self._keep_woo_webhook_enabled()
-        planned = round(total * self.plan.restart_azurite_after)
-        self._wait_placed(planned)
+        self._wait_placed(restart_planned)
         struck, down = self.placed, time.monotonic()
+        azurite_restarted.set()
         self.stack.restart_azurite()
         self.tally.add("azurite_restarts")
         self.tally.add("azurite_down_ms", round((time.monotonic() - down) * 1000))
-        self._struck("azurite_restart", "Azurite restarted", (struck, down), planned, total)
+        self._struck("azurite_restart", "Azurite restarted", (struck, down), restart_planned, total)
         self._keep_woo_webhook_enabled()
 
     def _struck(self, fault: str, what: str, when: tuple[int, float], planned: int, total: int) -> None:
