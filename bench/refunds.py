@@ -12,14 +12,10 @@ the host log stay in .localdev/refunds/ for a look afterwards.
 from __future__ import annotations
 
 import os
-import shutil
-import sys
 
-from localdev.azurite import ROOT
+from bench.proof_runs import run_proof
 from localdev.payments_proof import PaymentsPlan
 from localdev.refunds_proof import RefundsPlan, run_refunds_proof
-
-WORKDIR = ROOT / ".localdev" / "refunds"
 
 
 def main() -> None:
@@ -27,14 +23,4 @@ def main() -> None:
     returns = int(os.environ.get("KOPPEL_REFUNDS_RETURNS", str(round(orders * 0.3))))
     payments = PaymentsPlan(orders=orders, in_bc_timeout_s=300.0, booked_timeout_s=600.0)
     plan = RefundsPlan(payments=payments, returns=returns, refunded_timeout_s=600.0, paid_timeout_s=600.0)
-    shutil.rmtree(WORKDIR, ignore_errors=True)
-    WORKDIR.mkdir(parents=True)
-    print(f"# refunds: {plan}", flush=True)
-    report = run_refunds_proof(plan, WORKDIR, say=lambda line: print(line, flush=True))
-    print("\n".join(report.lines()))
-    for name, entries in report.broken.items():
-        for entry in entries[:20]:
-            print(f"  {name}: {entry}")
-    print(f"host log: {WORKDIR / 'host.log'}")
-    if not report.held:
-        sys.exit(1)
+    run_proof("refunds", plan, lambda workdir, say: run_refunds_proof(plan, workdir, say=say))

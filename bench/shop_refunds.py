@@ -12,14 +12,10 @@ data and the host log stay in .localdev/shop-refunds/ for a look afterwards.
 from __future__ import annotations
 
 import os
-import shutil
-import sys
 
-from localdev.azurite import ROOT
+from bench.proof_runs import run_proof
 from localdev.payments_proof import PaymentsPlan
 from localdev.shop_refunds_proof import ShopRefundsPlan, run_shop_refunds_proof
-
-WORKDIR = ROOT / ".localdev" / "shop-refunds"
 
 
 def main() -> None:
@@ -27,14 +23,4 @@ def main() -> None:
     refunded = int(os.environ.get("KOPPEL_REFUNDS_REFUNDED", str(round(orders * 0.3))))
     payments = PaymentsPlan(orders=orders, in_bc_timeout_s=300.0, booked_timeout_s=600.0)
     plan = ShopRefundsPlan(payments=payments, refunded_orders=refunded, credited_timeout_s=600.0, paid_timeout_s=180.0)
-    shutil.rmtree(WORKDIR, ignore_errors=True)
-    WORKDIR.mkdir(parents=True)
-    print(f"# shop-refunds: {plan}", flush=True)
-    report = run_shop_refunds_proof(plan, WORKDIR, say=lambda line: print(line, flush=True))
-    print("\n".join(report.lines()))
-    for name, entries in report.broken.items():
-        for entry in entries[:20]:
-            print(f"  {name}: {entry}")
-    print(f"host log: {WORKDIR / 'host.log'}")
-    if not report.held:
-        sys.exit(1)
+    run_proof("shop-refunds", plan, lambda workdir, say: run_shop_refunds_proof(plan, workdir, say=say))
