@@ -22,5 +22,5 @@ def main() -> None:
     orders = int(os.environ.get("KOPPEL_REFUNDS_ORDERS", "500"))
     refunded = int(os.environ.get("KOPPEL_REFUNDS_REFUNDED", str(round(orders * 0.3))))
     payments = PaymentsPlan(orders=orders, in_bc_timeout_s=300.0, booked_timeout_s=600.0)
-    plan = ShopRefundsPlan(payments=payments, refunded_orders=refunded, credited_timeout_s=600.0, paid_timeout_s=180.0)
+    plan = ShopRefundsPlan(payments=payments, refunded_orders=refunded, credited_timeout_s=900.0, paid_timeout_s=180.0)
     run_proof("shop-refunds", plan, lambda workdir, say: run_shop_refunds_proof(plan, workdir, say=say))

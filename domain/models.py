@@ -240,6 +240,10 @@ class BcLine(Frozen):
     discount_amount: Decimal = Decimal(0)
     tax_percent: Decimal = Decimal(0)
 
+    def is_item(self, item_number: str, variant_id: str | None) -> bool:
+        """An Item line of the item and variant (None or "": the item without one)."""
+        return self.line_type == "Item" and self.object_number == item_number and self.variant_id == (variant_id or "")
+
 
 class BcSalesOrderLine(BcLine):
     etag: str = ""

@@ -50,10 +50,15 @@ class StreamMessage(BaseModel):
     """The raw body when it travels along (small UTF-8 text): the worker need not read it back from the event log."""
     recheck: bool = False
     """Run the controls and the release gate again for a version already in BC (a payment came in)."""
+    refund_id: str | None = Field(default=None, exclude_if=lambda value: value is None)
+    """Set when the event is a refund the shop reported on its own (Shopify's `refunds/create`), not an order
+    version: the shop's id of the refund, for the order worker to note, the order left alone. Intake sets it, where
+    the topic is known; every copy carries it, with or without the body. Left out of the JSON when None, so an order
+    version's message reads as it always did."""
 
     def without_body(self) -> StreamMessage:
         """The same message with no body along: a copy queued again reads the body from the event log."""
-        return StreamMessage(stream=self.stream, event_id=self.event_id, recheck=self.recheck)
+        return self.model_copy(update={"body": None})
 
 
 class OrderRecord(BaseModel):

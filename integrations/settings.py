@@ -131,6 +131,12 @@ class Settings(ShopSettings, TelemetrySettings):
     fee_account: str = Field("", validation_alias="KOPPEL_BC_FEE_ACCOUNT")
     """G/L account number of fee lines, also of a fee-only order (a WooCommerce POS "simple payment"); empty: the
     shipping account."""
+    rounding_account: str = Field("", validation_alias="KOPPEL_BC_ROUNDING_ACCOUNT")
+    """G/L account, 0 % VAT for web customers: a line on it brings a shop refund's credit memo, a cent a line or less
+    apart after BC's VAT rounding, to the refund. Empty: the last line's price is moved; still apart: a person."""
+    refunded_not_returned_account: str = Field("", validation_alias="KOPPEL_BC_REFUNDED_NOT_RETURNED_ACCOUNT")
+    """G/L account (a sales allowance) of units a shop refunded without taking them back, credited at the invoice
+    line's price, discount and VAT (taxCode). Empty: such a refund goes to a person."""
     local_currency: str = Field("EUR", validation_alias="KOPPEL_BC_LOCAL_CURRENCY")
     """The company's local currency: orders in it are sent without `currencyCode`."""
     time_zone: str = Field("Europe/Amsterdam", validation_alias="KOPPEL_TIME_ZONE")
@@ -235,8 +241,14 @@ class Settings(ShopSettings, TelemetrySettings):
         return self
 
     def charge_accounts(self) -> ChargeAccounts:
-        """The G/L accounts of shipping and fee lines, on orders and on the credit memos of shop refunds."""
-        return ChargeAccounts(shipping=self.shipping_account, fee=self.fee_account or self.shipping_account)
+        """The G/L accounts of shipping and fee lines, on orders and on the credit memos of shop refunds, and of those
+        credit memos' rounding and units not returned."""
+        return ChargeAccounts(
+            shipping=self.shipping_account,
+            fee=self.fee_account or self.shipping_account,
+            rounding=self.rounding_account,
+            refunded_not_returned=self.refunded_not_returned_account,
+        )
 
     @property
     def storage(self) -> StorageConnection:

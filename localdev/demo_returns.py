@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from domain.refunds.shop_refund_credit import FINISHED
 from localdev.mollie_payments import mollie_call, pay_with_mollie
 from localdev.stack import SHOPIFY_SHOP, WOOCOMMERCE_SHOP, LocalStack
 from tests.support.woocommerce import ShopCustomer, ShopLine, ShopOrder
@@ -76,15 +77,22 @@ def return_in_shopify(stack: LocalStack, basket: tuple[ShopLine, ...]) -> list[s
             json={"line_items": [{"line_item_id": line["id"], "quantity": 1, "restock_type": "return"}]},
             timeout=30,
         ).json()["refund"]
-        credited = _wait(lambda: dossier_at(host, path, _credited))
+        credited = _wait(lambda: dossier_at(host, path, shop_refunds_done))
     if credited is None:
         return [f"return in the shop: Shopify refund {refund['id']} was not credited in BC"]
     return _credited_told(stack, placed, credited)
 
 
-def _credited(dossier: dict[str, Any]) -> bool:
+def shop_refunds_done(dossier: dict[str, Any]) -> bool:
+    """The dossier has shop refunds and each is done with."""
     credits = dossier["shop_refunds"]
-    return bool(credits) and credits[0]["state"] not in ("to_credit", "crediting")
+    return bool(credits) and credits_finished(credits)
+
+
+def credits_finished(credits: list[dict[str, Any]]) -> bool:
+    """Every shop refund of a dossier's `shop_refunds` done with: credited, taken off the order, not credited, or
+    for a person."""
+    return all(each["state"] in FINISHED for each in credits)
 
 
 def _credited_told(stack: LocalStack, placed: dict[str, Any], dossier: dict[str, Any]) -> list[str]:

@@ -35,6 +35,7 @@ from urllib.parse import parse_qs
 
 import httpx
 
+from domain.refunds.shop_refund_credit import FINISHED
 from localdev.payments_proof import QUEUES_TIMEOUT_S, PaidOrder, PaymentsPlan, PaymentsReport, PaymentsRun
 from localdev.proof import on_own_stack, read_dossier
 from localdev.refunds_proof import (
@@ -49,21 +50,24 @@ from localdev.refunds_proof import (
 )
 from localdev.shop_refunds_plan import RefundedOrder, ShopRefund, plan_refunds
 from localdev.simulators.businesscentral import BusinessCentralSimulator
+from localdev.simulators.businesscentral.seed import NOT_RETURNED_ACCOUNT_NUMBER, ROUNDING_ACCOUNT_NUMBER
 from localdev.stack import WOOCOMMERCE_SHOP, LocalStack
 from tests.support.woocommerce import signed_delivery
 
 SETTINGS = {
     "KOPPEL_BC_REFUND_API": "koppel/payments/v1.0",
     "KOPPEL_WOOCOMMERCE_CREDIT_MEMOS_SHOP_A": "post",
+    "KOPPEL_BC_ROUNDING_ACCOUNT": ROUNDING_ACCOUNT_NUMBER,
+    "KOPPEL_BC_REFUNDED_NOT_RETURNED_ACCOUNT": NOT_RETURNED_ACCOUNT_NUMBER,
     "KOPPEL_BOOKING_SCHEDULE": "*/2 * * * * *",
     "KOPPEL_RECOVERY_SCHEDULE": "*/10 * * * * *",
 }
 """Koppel's refund API page in BC (its refund lines book the provider's refund against the credit memo), shop-a's
-credit memos posted by Koppel (its refunds start in the shop, the default), the booking timer (which the shop refunds
-run is on) every 2 seconds, and the recovery timer (which reads the orders changed since its last run: a refund's
-`order.updated` WooCommerce delivered while the host was down, and never again) every 10 seconds, as the chaos proof
-has it."""
-FINISHED = ("drafted", "posted", "not_credited", "needs_attention")
+credit memos posted by Koppel (its refunds start in the shop, the default), a credit memo BC's VAT rounding leaves a
+cent or so from its refund brought to it on the 0 % rounding account, units refunded without being taken back on the
+allowance account, the booking timer (which the shop refunds run is on) every 2 seconds, and the recovery timer
+(which reads the orders changed since its last run: a refund's `order.updated` WooCommerce delivered while the host
+was down, and never again) every 10 seconds, as the chaos proof has it."""
 CREDITING_READS = 3
 """The reads a credit memo needs at least: the exactly-once look-up before it is made, the invoice with its lines
 (one GET with $expand), and the credit memo's total once its lines are in."""
@@ -167,7 +171,8 @@ class ShopRefundsReport:
             f"{c['orders_delivered_again']} orders; provider refund webhooks again {c['provider_again']}; "
             f"without 2xx: {c['again_failed']}",
             f"  credited:            {len(refunds) - len(self.not_posted)} of {len(refunds)} refunds' credit memos "
-            f"posted {self.credited_s:.1f} s after the last refund; BC showed them paid {self.paid_s:.1f} s later",
+            f"posted {self.credited_s:.1f} s after the last refund; BC showed them paid {self.paid_s:.1f} s later; "
+            f"{c['rounding_lines']} brought to the refund by a rounding line",
             *self._request_lines(),
             f"  broken:              {', '.join(f'{k} {len(v)}' for k, v in self.broken.items()) or 'none'}; "
             f"journal lines left {self.journal_left}",
@@ -427,6 +432,7 @@ class _ShopRefundsRun:
             lines = probe.all(f"salesCreditMemos({memo['id']})/salesCreditMemoLines")
             memo["lines"] = lines
             report.memo_lines += len(lines)
+            report.counts["rounding_lines"] += sum(1 for x in lines if x["lineObjectNumber"] == ROUNDING_ACCOUNT_NUMBER)
             marker = next((line["description"] for line in lines if line["lineType"] == "Comment"), "")
             found = re.fullmatch(rf"Koppel: woocommerce refund (\d+) of order {order_id}", marker)
             named.setdefault(found.group(1) if found else f"(no marker: {marker!r})", []).append(memo)

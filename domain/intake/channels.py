@@ -16,6 +16,29 @@ Headers = Mapping[str, str]
 
 
 @dataclass(frozen=True)
+class ReportedRefund:
+    """A refund a shop reports on its own (Shopify's `refunds/create`): which refund of which order."""
+
+    order_id: str
+    refund_id: str
+
+    @property
+    def dedup_key(self) -> str:
+        """One event per refund, however often and under whatever delivery id it is sent."""
+        return f"refund:{self.refund_id}"
+
+
+@dataclass(frozen=True)
+class RefundReports:
+    """The topics whose body is one refund of an order, not the order: the refund is noted to be credited, nothing
+    else."""
+
+    topics: frozenset[str]
+    identify: Callable[[bytes], ReportedRefund]
+    """raw body -> which refund of which order; ValueError when it names none."""
+
+
+@dataclass(frozen=True)
 class Channel:
     source: str
     order_topics: frozenset[str]
@@ -26,6 +49,13 @@ class Channel:
     """(raw body, headers) -> (order id, dedup key); ValueError when it is not an order."""
     read: Callable[[str, bytes], Order]
     """(shop, raw body) -> canonical order; ValueError when it cannot be read."""
+    refund_reports: RefundReports | None = None
+    """None: the channel reports refunds only on its orders."""
+
+    @property
+    def topics(self) -> frozenset[str]:
+        """Every topic Koppel takes in from the channel."""
+        return self.order_topics | (self.refund_reports.topics if self.refund_reports else frozenset())
 
 
 def _woocommerce_identity(body: bytes, _headers: Headers) -> tuple[str, str]:
@@ -46,6 +76,11 @@ def _delivery_id_identity(header: str, order_id: Callable[[bytes], str]) -> Call
     return identify
 
 
+def _shopify_refund(body: bytes) -> ReportedRefund:
+    refund = shopify.parse_refund(body)
+    return ReportedRefund(order_id=str(refund.order_id), refund_id=str(refund.id))
+
+
 WOOCOMMERCE = Channel(
     source=woocommerce.SOURCE,
     order_topics=frozenset({"order.created", "order.updated", "order.restored"}),
@@ -61,6 +96,7 @@ SHOPIFY = Channel(
     signature_valid=shopify_signature_valid,
     identify=_delivery_id_identity("x-shopify-webhook-id", lambda body: str(shopify.parse(body).id)),
     read=lambda shop, body: shopify.to_order(shop, shopify.parse(body)),
+    refund_reports=RefundReports(topics=frozenset({"refunds/create"}), identify=_shopify_refund),
 )
 PORTAL = Channel(
     source=portal.SOURCE,

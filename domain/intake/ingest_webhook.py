@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from domain.errors import Rejection, RequestRejected
-from domain.intake.channels import WOOCOMMERCE, Channel
+from domain.intake.channels import WOOCOMMERCE, Channel, RefundReports
 from domain.models import StreamKey, WebOrderKey
 from domain.ports import Clock, EventLog, WorkQueue
 from domain.records import EventStatus, StreamMessage, WebhookEvent
@@ -84,6 +84,9 @@ def receive(intake: Intake, channel: Channel, delivery: Delivery, max_body_bytes
             Rejection.UNAUTHENTICATED, "the webhook signature is missing, does not match the body, or is too old"
         )
     topic = channel.topic(headers)
+    reports = channel.refund_reports
+    if reports is not None and topic in reports.topics:
+        return _refund_reported(intake, channel.source, reports, delivery, topic)
     if topic not in channel.order_topics:
         return Ignored(f"topic '{topic}' is not handled")
     try:
@@ -94,8 +97,22 @@ def receive(intake: Intake, channel: Channel, delivery: Delivery, max_body_bytes
     return accept(intake, key.stream, topic, dedup_key, delivery.body)
 
 
-def accept(intake: Intake, stream: StreamKey, topic: str, dedup_key: str, body: bytes) -> Accepted:
-    """Log the event with its raw body once and enqueue it; a duplicate not yet processed is enqueued again."""
+def _refund_reported(intake: Intake, source: str, reports: RefundReports, delivery: Delivery, topic: str) -> Accepted:
+    """A refund the shop reports on its own: logged once per refund on its order's stream and queued to the order
+    worker as that refund."""
+    try:
+        refund = reports.identify(delivery.body)
+        key = WebOrderKey(source=source, shop=delivery.shop, order_id=refund.order_id)
+    except ValueError as error:
+        raise RequestRejected(Rejection.MALFORMED, str(error)) from None
+    return accept(intake, key.stream, topic, refund.dedup_key, delivery.body, refund_id=refund.refund_id)
+
+
+def accept(
+    intake: Intake, stream: StreamKey, topic: str, dedup_key: str, body: bytes, *, refund_id: str | None = None
+) -> Accepted:
+    """Log the event with its raw body once and enqueue it; a duplicate not yet processed is enqueued again.
+    `refund_id`: the event is that refund of the order, reported on its own (StreamMessage.refund_id)."""
     event = _logged(intake, stream, topic, dedup_key)
     event_id = event.event_id
     first_time = intake.events.add(event, body)
@@ -104,7 +121,7 @@ def accept(intake: Intake, stream: StreamKey, topic: str, dedup_key: str, body: 
         if stored is not None and stored.status is not EventStatus.RECEIVED:
             return Accepted(event_id=event_id, stream=stream, duplicate=True)
     carried = _carried(body) if first_time else None
-    intake.queue.send(StreamMessage(stream=stream, event_id=event_id, body=carried))
+    intake.queue.send(StreamMessage(stream=stream, event_id=event_id, body=carried, refund_id=refund_id))
     return Accepted(event_id=event_id, stream=stream, duplicate=not first_time)
 
 

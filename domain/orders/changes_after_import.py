@@ -14,6 +14,7 @@ from domain.orders.mapping import business_central
 from domain.orders.rules.document_changes import change_plan
 from domain.orders.web_statuses import cancelled
 from domain.orders.worker import Held, OrderSync
+from domain.refunds.taken_off_web_order import less_units_taken_off
 
 
 class NoInvoiceFiledYet(PermanentError):
@@ -56,6 +57,12 @@ def bring_in_line(sync: OrderSync, held: Held, order: Order) -> Imported | Cance
         return _changed(sync, held, order, document)
     except BusinessCentralRejected as error:
         raise PermanentError(f"BC refused the change to {number}: {error.message or error.code}") from None
+
+
+def with_units_taken_off(sync: OrderSync, order: Order) -> Order:
+    """The web order less the units its refunds took off BC's order before BC invoiced them
+    (domain/refunds/taken_off_web_order.py): what BC's order is brought in line with and controlled against."""
+    return order if sync.refund_notes is None else less_units_taken_off(order, sync.refund_notes.credits)
 
 
 def _changed(sync: OrderSync, held: Held, order: Order, document: BcSalesOrder) -> Imported:

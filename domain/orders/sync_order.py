@@ -20,7 +20,13 @@ from datetime import timedelta
 from domain.errors import ConcurrencyConflict, PermanentError, RetryableError
 from domain.intake.channels import read_order
 from domain.models import Order, OrderStatus, WebOrderKey
-from domain.orders.changes_after_import import Cancelled, InvoicedInFull, NoInvoiceFiledYet, bring_in_line
+from domain.orders.changes_after_import import (
+    Cancelled,
+    InvoicedInFull,
+    NoInvoiceFiledYet,
+    bring_in_line,
+    with_units_taken_off,
+)
 from domain.orders.claim import claim, claim_is_live, claimed_by_other, give_up_document
 from domain.orders.create_order import Imported, UnansweredCreate, create_order
 from domain.orders.import_policy import skip_reason
@@ -28,7 +34,7 @@ from domain.orders.payment_notes import note_payment_state
 from domain.orders.release_gate import controls, release
 from domain.orders.worker import Held, OrderSync, load, save
 from domain.records import EventStatus, OrderRecord, StreamMessage
-from domain.refunds.shop_refund_notes import note_shop_refunds
+from domain.refunds.shop_refund_notes import note_reported_refund, note_shop_refunds
 
 CLAIM_RACE_DELAY = timedelta(seconds=2)
 INVOICE_FILED_WITHIN = timedelta(hours=1)
@@ -41,7 +47,11 @@ def sync_order(sync: OrderSync, message: StreamMessage, worker: str) -> OrderRec
     """Import one web order version. Permanent problems park the order; retryable ones raise.
 
     `worker` names this delivery of the queue message (its id), so the host's retry of it may take back its claim.
+    A refund the shop reported on its own is only noted to be credited: the order's record is returned as it is.
     """
+    if message.refund_id is not None:
+        note_reported_refund(sync.refund_notes, sync.events, message, sync.clock.now())
+        return load(sync, message).record
     held = load(sync, message)
     order = _read(sync, held, message)
     if order is None:
@@ -66,6 +76,7 @@ def sync_order(sync: OrderSync, message: StreamMessage, worker: str) -> OrderRec
 def _import_claimed(sync: OrderSync, held: Held, order: Order, message: StreamMessage) -> OrderRecord:
     """With the claim held: put the order in BC and record the outcome on the order and its event."""
     try:
+        order = with_units_taken_off(sync, order)
         imported = bring_in_line(sync, held, order) if held.record.bc is not None else create_order(sync, held, order)
     except (NoInvoiceFiledYet, InvoicedInFull) as gone:
         return _bc_order_gone(sync, held, order, message, gone)
@@ -149,7 +160,12 @@ def _record_cancelled(
 
 
 def give_up(sync: OrderSync, message: StreamMessage) -> None:
-    """The host moved the message to the poison queue: mark the order failed so a person sees it."""
+    """The host moved the message to the poison queue: mark the order failed so a person sees it (a reported
+    refund's event only: the order is not its to fail)."""
+    if message.refund_id is not None:
+        note = f"Gave up noting refund {message.refund_id} to be credited after repeated failures; the raw body is kept"
+        sync.events.mark(message.stream, message.event_id, EventStatus.FAILED, note)
+        return
     held = load(sync, message)
     record = held.record
     reason = f"Gave up after {record.attempts} attempts; last error: {record.last_error or 'unknown'}"

@@ -36,7 +36,8 @@ class OrderSync:
     payment_intake: Intake | None = None
     """Queues a provider payment the shop names to the payment worker, which reads it at the provider."""
     refund_notes: RefundNotes | None = None
-    """Where the refunds seen on orders are noted to be credited in BC; None where no shop's are."""
+    """Where the refunds seen on orders are noted to be credited in BC, and the units refunds took off BC's orders
+    are read (on every shop: functions/wiring/refunds.py sets it whether or not any shop's refunds are credited)."""
 
 
 Held = Versioned[OrderRecord]

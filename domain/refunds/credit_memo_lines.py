@@ -3,16 +3,19 @@ invoice lines.
 
 - First a comment line, the record's marker (how the credit memo is found again), then one naming the invoice.
 - Each refunded item: an Item line for the units given back, at the invoice line's unit price, with the invoice
-  line's discount for those units (pro rata). So the goods come back into BC's stock when the credit memo is posted.
+  line's discount for those units (pro rata), at its location. So the goods come back into BC's stock where they left
+  it when the credit memo is posted (not at the customer's location, which BC would take for a line without one).
+- Units refunded without being taken back (Shopify's restock type NO_RESTOCK), with a refunded-not-returned account
+  set: an Account line on it instead, at the same price and discount, with the invoice line's taxCode (its VAT).
 - Shipping and fees: an Account line on the G/L account orders book them on, at what the shop refunded.
 - Prices follow the credit memo's pricesIncludeTax (BC takes it from the customer; it may differ from the order's):
   an invoice price is converted with its line's VAT %, a shop amount taken with or without its tax.
 
 Simplifications, each sent to a person rather than guessed: a refund of an amount alone (no items, shipping or
 fees: the shop's automatic "Order fully refunded", or an amount typed in) has nothing to price a line from; units
-refunded without a quantity, or without being taken back (an item line would put them back in stock); an item
+refunded without a quantity, or without being taken back when no account is set for them; an item
 is found on the order's posted invoices by its BC item and variant (its lines on several invoices, from partial
-shipments, taken as one), so one item at two prices is ambiguous. What
+shipments, taken as one), so one item at two prices, or from two locations, is ambiguous. What
 the shop refunded for an item is not checked line by line: the run compares the credit memo's total with the refund.
 """
 
@@ -71,10 +74,12 @@ def _comment(text: str) -> BcDocumentLine:
 def _item_line(item: RefundedItem, priced: Priced) -> BcDocumentLine:
     if item.quantity <= 0:
         raise CannotCredit(f"the shop refunded an amount for SKU {item.sku or '(none)'} without a quantity")
-    if item.restocked is False:
+    kept = item.restocked is False
+    if kept and not priced.accounts.refunded_not_returned:
         raise CannotCredit(
             f"the shop refunded {item.quantity} of SKU {item.sku or '(none)'} without taking them back: an item line "
-            "would put them back in BC's stock; credit them on a G/L account"
+            "would put them back in BC's stock; credit them on a G/L account (or set one for them: "
+            "REFUNDED_NOT_RETURNED_ACCOUNT)"
         )
     resolved = priced.skus.get(item.sku)
     if resolved is None:
@@ -87,25 +92,39 @@ def _item_line(item: RefundedItem, priced: Priced) -> BcDocumentLine:
             f"the shop refunded {item.quantity} of item {resolved.item_number}, the invoice has {invoiced.quantity}"
         )
     discount = (invoiced.discount_amount * item.quantity / invoiced.quantity).quantize(CENT, ROUND_HALF_UP)
-    return invoiced.model_copy(
+    line = invoiced.model_copy(
         update={
             "id": "",
+            "etag": "",
             "quantity": item.quantity,
             "unit_price": _in_memo_basis(invoiced.unit_price, invoiced.tax_percent, priced, UNIT_PRICE_PLACES),
             "discount_amount": _in_memo_basis(discount, invoiced.tax_percent, priced, CENT),
+            "tax_code": "",
+        }
+    )
+    return _not_returned(line, invoiced, priced.accounts.refunded_not_returned) if kept else line
+
+
+def _not_returned(line: BcDocumentLine, invoiced: BcDocumentLine, account: str) -> BcDocumentLine:
+    """Units the customer keeps: the item line's quantity, price and discount on the account, with the invoice line's
+    VAT (its taxCode), so the VAT credited is the item's and no unit comes back into stock."""
+    return line.model_copy(
+        update={
+            "line_type": "Account",
+            "object_number": account,
+            "variant_id": "",
+            "location_id": "",
+            "unit_of_measure": "",
+            "description": f"Not returned: {invoiced.description}"[:MAX_DESCRIPTION],
+            "tax_code": invoiced.tax_code,
         }
     )
 
 
 def _invoice_line_of(resolved: ResolvedSku, lines: Sequence[BcDocumentLine]) -> BcDocumentLine | None:
-    """The Item line of the item and variant; its lines on several invoices (partial shipments) at one price as one
-    line; CannotCredit when they differ in price."""
-    variant = resolved.variant_id or ""
-    found = [
-        line
-        for line in lines
-        if line.line_type == "Item" and line.object_number == resolved.item_number and line.variant_id == variant
-    ]
+    """The Item line of the item and variant; its lines on several invoices (partial shipments) at one price and
+    location as one line; CannotCredit when they differ in either."""
+    found = [line for line in lines if line.is_item(resolved.item_number, resolved.variant_id)]
     if not found:
         return None
     prices = {
@@ -113,6 +132,12 @@ def _invoice_line_of(resolved: ResolvedSku, lines: Sequence[BcDocumentLine]) -> 
     }
     if len(prices) > 1:
         raise CannotCredit(f"item {resolved.item_number} is on {len(found)} invoice lines: which price was refunded?")
+    locations = {line.location_id for line in found}
+    if len(locations) > 1:
+        raise CannotCredit(
+            f"item {resolved.item_number} was invoiced from {len(locations)} locations: to which did the refunded "
+            "units come back?"
+        )
     quantity = sum((line.quantity for line in found), Decimal(0))
     discount = sum((line.discount_amount for line in found), Decimal(0))
     return found[0].model_copy(update={"quantity": quantity, "discount_amount": discount})

@@ -25,6 +25,7 @@ from domain.ports import Clock, OrderStore, SyncRuns
 from domain.records import OrderRecord, SyncRun
 from domain.refunds.credit_memo_drafting import complete_lines, rounded_to
 from domain.refunds.credit_memo_lines import CENT, CannotCredit, Priced, credit_memo_lines
+from domain.refunds.refund_before_invoice import Lookups, OrderChanges, ThenQueued, Waits, before_crediting, overdue
 from domain.refunds.shop_origin_ports import (
     BcDraftCreditMemo,
     CreditMemoDrafts,
@@ -58,6 +59,9 @@ class ShopRefundCrediting:
     """The (source, shop) channels whose credit memos Koppel posts; the others' stay drafts for a person."""
     invoice_wait: timedelta = timedelta(days=7)
     """How long a refund waits for BC to invoice its order before a person is asked."""
+    unshipped: OrderChanges | None = None
+    """Where units refunded before BC shipped them come off its order (refund_before_invoice.py); None: they wait
+    for the invoice too."""
     name: str = RUN_NAME
 
 
@@ -113,24 +117,29 @@ def _credit_now(crediting: ShopRefundCrediting, record: ShopRefundCredit, etag: 
     if shop is None:
         why = "the shop's refunds are no longer credited by Koppel (its CREDIT_MEMOS setting, or its API access)"
         return _write(crediting, etag, record.not_credited(why, crediting.clock.now()))
-    order = crediting.orders.get(record.order)
-    target = _invoice_to_credit(order[0] if order else None)
-    if target is None:
-        return _wait_for_invoice(crediting, record, etag)
+    known = crediting.orders.get(record.order)
+    order = known[0] if known else None
+    target = _invoice_to_credit(order)
+    now = crediting.clock.now()
+    invoices = [crediting.bc.invoice(invoice_id) for invoice_id in target[1]] if target else []
+    lookups = Lookups(shop, crediting.skus, crediting.credits)
+    decided = before_crediting(crediting.unshipped, record, order, lookups, invoices=invoices, now=now)
+    if isinstance(decided, Waits | ThenQueued):
+        return _wait_for_invoice(crediting, record, etag, decided)
+    if target is None or decided.finished:
+        return _write(crediting, etag, decided)
+    record = decided
     found = shop.refund(record.order, record.refund_id)
     refund = _to_credit(found)
-    now = crediting.clock.now()
     if refund is None:
         return _write(crediting, etag, _nothing_to_credit(record, found, now))
-    external_document_number, invoice_ids = target
-    invoices = [crediting.bc.invoice(invoice_id) for invoice_id in invoice_ids]
     why = _not_one_basis(invoices, refund.amount.currency, crediting.local_currency)
     if why:
         return _write(crediting, etag, record.for_a_person(why, now))
     if record.state is CreditState.TO_CREDIT:
         record = record.crediting(refund.amount, now)
         etag = crediting.credits.write(record, etag)
-    return _make_credit_memo(crediting, record, etag, refund, _Target(external_document_number, tuple(invoices)))
+    return _make_credit_memo(crediting, record, etag, refund, _Target(target[0], tuple(invoices)))
 
 
 def _to_credit(refund: ShopRefundDetail | None) -> ShopRefundDetail | None:
@@ -181,17 +190,19 @@ def _invoice_to_credit(order: OrderRecord | None) -> tuple[str, list[str]] | Non
     return (order.bc.external_document_number, invoice_ids) if invoice_ids else None
 
 
-def _wait_for_invoice(crediting: ShopRefundCrediting, record: ShopRefundCredit, etag: str) -> ShopRefundCredit:
+def _wait_for_invoice(
+    crediting: ShopRefundCrediting, record: ShopRefundCredit, etag: str, waits: Waits | ThenQueued
+) -> ShopRefundCredit:
+    """Units to come off BC's order: the record written, then the order queued. Else why shown to ops (the record
+    written only when it changes, or when its order is queued again after it); a person after `invoice_wait`."""
+    if isinstance(waits, ThenQueued):
+        return waits.queued.after(_write(crediting, etag, waits.record))
     now = crediting.clock.now()
-    if now - record.first_seen_at < crediting.invoice_wait:
-        waiting = record.waiting("waiting for BC to post the order's invoice", now)
-        return record if waiting.problem == record.problem else _write(crediting, etag, waiting)
-    days = crediting.invoice_wait.days
-    why = (
-        f"refunded in the shop, and BC has posted no invoice for the order after {days} days: change the BC order "
-        "or credit it by hand"
-    )
-    return _write(crediting, etag, record.for_a_person(why, now))
+    if now - record.first_seen_at >= crediting.invoice_wait:
+        return _write(crediting, etag, record.for_a_person(overdue(record, crediting.invoice_wait), now))
+    if waits.queued is not None:
+        return waits.queued.after(_write(crediting, etag, record.waiting(waits.why, now)))
+    return record if waits.why == record.problem else _write(crediting, etag, record.waiting(waits.why, now))
 
 
 def _gone(record: ShopRefundCredit, now: datetime) -> ShopRefundCredit:
@@ -238,8 +249,8 @@ def _make_credit_memo(
     planned = credit_memo_lines(refund, record.marker, in_memo_basis)
     priced_lines = sum(1 for line in planned if line.line_type != "Comment")
     if memo.status == DRAFT:
-        complete_lines(crediting.bc, memo, planned)
-        memo = rounded_to(crediting.bc, crediting.bc.read(memo.id), refund.amount.amount, priced_lines)
+        memo = complete_lines(crediting.bc, memo, planned)
+        memo = rounded_to(crediting.bc, memo, refund.amount.amount, planned, crediting.accounts.rounding)
     return _check_and_post(crediting, record, etag, memo, refund, line_count=priced_lines)
 
 
@@ -300,7 +311,9 @@ def _check_and_post(
         return _write(crediting, etag, record.for_a_person(f"{totals}: correct it in BC (it stays a draft)", now))
     channel = (record.order.source, record.order.shop)
     if apart and memo.status == DRAFT and channel in crediting.posts:
-        why = f"{totals}: BC rounds VAT otherwise; correct it to the refund and post it"
+        rounding = crediting.accounts.rounding
+        how = f"its rounding line on {rounding} did not bring it there" if rounding else "BC rounds VAT otherwise"
+        why = f"{totals}: {how}; correct it to the refund and post it"
         return _write(crediting, etag, record.for_a_person(why, now))
     if memo.status == DRAFT and channel in crediting.posts:
         crediting.bc.post(memo.id)

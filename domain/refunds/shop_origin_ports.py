@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal, Protocol
 
-from domain.models import BcLine, Frozen, ResolvedSku, WebOrderKey
+from domain.models import BcLine, BcSalesOrder, Frozen, ResolvedSku, WebOrderKey
 from domain.payments.payment import Money
 from domain.refunds.shop_refund_credit import ShopRefundCredit
 
@@ -78,6 +78,13 @@ class SkuLookup(Protocol):
         ...
 
 
+class SalesOrders(Protocol):
+    def sales_order(self, sales_order_id: str) -> BcSalesOrder | None:
+        """The BC sales order with its lines (quantity, shipped quantity), as the order worker reads it; None once BC
+        deleted it. RetryableError when BC does not answer."""
+        ...
+
+
 class ShopRefundDetails(Protocol):
     """One channel's refunds, itemised."""
 
@@ -91,6 +98,14 @@ class BcDocumentLine(BcLine):
     """A line of a posted sales invoice or of a sales credit memo (salesInvoiceLines / salesCreditMemoLines)."""
 
     sequence: int
+    tax_code: str = ""
+    """taxCode: read, BC's VAT Identifier of the line; sent, the VAT Prod. Posting Group it validates (in a VAT
+    country); "" when sent: the item's or account's own."""
+    location_id: str = ""
+    """locationId: where an item line's units left stock (invoice) or come back to it (credit memo); "" for none (BC's
+    empty GUID), and when sent: the credit memo's own (its customer's) location."""
+    etag: str = ""
+    """The line's @odata.etag as BC last answered it (a credit memo line); "" on a line not read from BC."""
 
 
 class InvoiceToCredit(Frozen):
@@ -152,17 +167,18 @@ class CreditMemoDrafts(Protocol):
         ...
 
     def read(self, credit_memo_id: str) -> BcDraftCreditMemo:
-        """The credit memo and its lines, in sequence order."""
+        """The credit memo and its lines (each with its ETag), in sequence order."""
         ...
 
     def add_line(self, credit_memo_id: str, line: BcDocumentLine) -> BcDocumentLine:
         """Add the line (sequence, lineType, lineObjectNumber, variant, unit of measure, description, quantity,
-        unitPrice, discountAmount) and answer it as BC stored it (BC may re-price it while validating the
-        quantity)."""
+        unitPrice, discountAmount; locationId when set) and answer it as BC stored it, with its ETag (BC may re-price
+        it while validating the quantity)."""
         ...
 
-    def reprice(self, credit_memo_id: str, line_id: str, unit_price: Decimal, discount_amount: Decimal) -> None:
-        """PATCH the line's unitPrice and discountAmount (alone, so nothing re-prices it)."""
+    def reprice(self, credit_memo_id: str, line: BcDocumentLine, unit_price: Decimal, discount_amount: Decimal) -> None:
+        """PATCH the line's unitPrice and discountAmount (alone, so nothing re-prices it) on its ETag as BC last
+        answered it (RetryableError when BC changed the line since)."""
         ...
 
     def post(self, credit_memo_id: str) -> None:

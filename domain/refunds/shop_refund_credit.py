@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from domain.models import Frozen, WebOrderKey
@@ -24,9 +25,36 @@ class CreditState(StrEnum):
     credited."""
     NEEDS_ATTENTION = "needs_attention"
     """A person decides: `problem` says why. A credit memo Koppel made stays a draft."""
+    TAKING_OFF = "taking_off"
+    """Refunded before BC shipped or invoiced the units: the order worker is taking them off the BC order
+    (`taken_off`); settled from the order's posted invoices and Koppel's record of BC's order
+    (refund_before_invoice.py): taken off, credited if BC invoiced them first, else a person."""
+    TAKEN_OFF_ORDER = "taken_off_order"
+    """The units came off the BC order (`taken_off`): its invoice has fewer units and nothing is credited."""
 
 
-FINISHED = frozenset({CreditState.DRAFTED, CreditState.POSTED, CreditState.NOT_CREDITED, CreditState.NEEDS_ATTENTION})
+FINISHED = frozenset(
+    {
+        CreditState.DRAFTED,
+        CreditState.POSTED,
+        CreditState.NOT_CREDITED,
+        CreditState.NEEDS_ATTENTION,
+        CreditState.TAKEN_OFF_ORDER,
+    }
+)
+
+
+class UnitsTakenOff(Frozen):
+    """Units of one SKU a refund takes off the BC order before BC invoiced them."""
+
+    sku: str
+    quantity: Decimal
+    tax: Decimal
+    """The tax the shop refunded with them: the web order's tax is less by it."""
+    item_number: str
+    variant_id: str = ""
+    left: Decimal
+    """What BC's order has of the item (and variant) once they are off: the take-off is done at or below it."""
 
 
 class ShopRefundCredit(Frozen):
@@ -41,6 +69,10 @@ class ShopRefundCredit(Frozen):
     credited_amount: str = ""
     """The credit memo's total including tax as BC computed it (text, as BC answered it)."""
     problem: str = ""
+    taken_off: tuple[UnitsTakenOff, ...] = ()
+    """The units the order worker takes off the web order's lines before it brings BC's in line, in every state the
+    record moves to (for a person, not credited too: they may be off BC's order); cleared only where they are known
+    to be on it, the refund credited after all (`invoiced_first`, `crediting`)."""
     first_seen_at: datetime
     updated_at: datetime
 
@@ -64,7 +96,9 @@ class ShopRefundCredit(Frozen):
         return self.state in FINISHED
 
     def crediting(self, refunded: Money, at: datetime) -> ShopRefundCredit:
-        return self.model_copy(update={"state": CreditState.CREDITING, "refunded": refunded, "updated_at": at})
+        """A credit memo asked for: the units it credits are BC's invoiced ones, none taken off."""
+        update = {"state": CreditState.CREDITING, "refunded": refunded, "taken_off": ()}
+        return self.model_copy(update={**update, "updated_at": at})
 
     def with_credit_memo(self, credit_memo_id: str, number: str, at: datetime) -> ShopRefundCredit:
         """The credit memo BC made (or that was found again), before its lines are complete."""
@@ -81,6 +115,20 @@ class ShopRefundCredit(Frozen):
 
     def for_a_person(self, why: str, at: datetime) -> ShopRefundCredit:
         return self.model_copy(update={"state": CreditState.NEEDS_ATTENTION, "problem": why, "updated_at": at})
+
+    def taking_off(self, refunded: Money, units: tuple[UnitsTakenOff, ...], why: str, at: datetime) -> ShopRefundCredit:
+        """The units to come off BC's order (the order worker queued again); `why` says so to ops."""
+        update = {"state": CreditState.TAKING_OFF, "refunded": refunded, "taken_off": units, "problem": why}
+        return self.model_copy(update={**update, "updated_at": at})
+
+    def taken_off_order(self, at: datetime) -> ShopRefundCredit:
+        """Koppel's record of BC's order shows the units off: nothing to credit."""
+        return self.model_copy(update={"state": CreditState.TAKEN_OFF_ORDER, "problem": "", "updated_at": at})
+
+    def invoiced_first(self, at: datetime) -> ShopRefundCredit:
+        """BC invoiced the units before they came off its order: credited as any refund, no longer taken off."""
+        update = {"state": CreditState.TO_CREDIT, "taken_off": (), "problem": ""}
+        return self.model_copy(update={**update, "updated_at": at})
 
     def waiting(self, why: str, at: datetime) -> ShopRefundCredit:
         """Still to credit (no invoice yet, say): why, for ops; the next run tries again."""

@@ -9,6 +9,7 @@ from domain.refunds.credit_shop_refunds import ShopRefundCrediting
 from domain.refunds.held_payments import Providers
 from domain.refunds.portal_returns import PortalReturns
 from domain.refunds.ports import ShopRefunds
+from domain.refunds.refund_before_invoice import OrderChanges
 from domain.refunds.refunding import CreditMemoRefunding
 from domain.refunds.shop_origin_ports import ShopRefundDetails
 from domain.refunds.shop_refund_notes import RefundNotes
@@ -64,15 +65,16 @@ def _refunds_from_bc(config: Settings) -> frozenset[tuple[str, str]]:
     return from_bc
 
 
-def shop_refund_notes(adapters: Adapters) -> RefundNotes | None:
-    """Where the order worker notes the refunds of the shops whose refunds Koppel credits in BC; None when none
-    are."""
+def shop_refund_notes(adapters: Adapters) -> RefundNotes:
+    """Where the order worker notes the refunds of the shops whose refunds Koppel credits in BC (perhaps none), and
+    reads, on every shop, the units refunds took off BC's orders: those stay off whatever is credited now."""
     channels = frozenset(_credited_shops(adapters))
-    return RefundNotes(credits=adapters.shop_refund_credits, channels=channels) if channels else None
+    return RefundNotes(credits=adapters.shop_refund_credits, channels=channels)
 
 
 def shop_refund_crediting(adapters: Adapters) -> ShopRefundCrediting:
-    """The run `shop-refunds`: the refunds noted on the shops whose refunds start in the shop, credited in BC."""
+    """The run `shop-refunds`: the refunds noted on the shops whose refunds start in the shop, credited in BC (units
+    refunded before BC shipped them taken off its order, through the order worker's queue)."""
     config = adapters.config
     _, posted = _credit_memo_modes(config)
     return ShopRefundCrediting(
@@ -86,6 +88,7 @@ def shop_refund_crediting(adapters: Adapters) -> ShopRefundCrediting:
         clock=adapters.clock,
         local_currency=config.local_currency,
         posts=posted,
+        unshipped=OrderChanges(sales_orders=BusinessCentralApi(adapters.bc), queue=adapters.order_queue),
     )
 
 

@@ -1,10 +1,15 @@
 """The CreditMemoDrafts port over API v2.0: the posted invoice to credit (salesInvoices and its salesInvoiceLines),
 and the sales credit memos Koppel makes (salesCreditMemos, salesCreditMemoLines, Microsoft.NAV.post).
 
-A credit memo is created without lines (a deep insert is not known to work on salesCreditMemos) and its lines are
-POSTed one by one; BC re-prices an item line whose quantity it validates, so a price is set by a PATCH of unitPrice
-and discountAmount alone (microsoft/BCApps src/Apps/W1/APIV2/app/src/pages/APIV2SalesCreditMemLines.Page.al lists
-unitPrice before quantity). Amounts are sent as JSON numbers and read back as decimals.
+A document is read with its lines in one GET (`$expand` of the page's lines part). A credit memo is created without
+lines (a deep insert is not known to work on salesCreditMemos) and its lines are POSTed one by one; BC re-prices an
+item line whose quantity it validates, so a price is set by a PATCH of unitPrice and discountAmount alone
+(microsoft/BCApps src/Apps/W1/APIV2/app/src/pages/APIV2SalesCreditMemLines.Page.al lists unitPrice before quantity),
+on the ETag of the line as BC last answered it (the POST's answer, or the read). A line's taxCode is read as BC's VAT
+Identifier and written as the VAT Prod. Posting Group it validates (SalesInvoiceAggregator.Codeunit.al
+SetTaxGroupIdAndCode; the page's taxCode OnValidate); its locationId is the Location's SystemId, validated into the
+line's Location Code (SalesInvoiceLineAggregate.Table.al UpdateLocationCode). Amounts are sent as JSON numbers and
+read back as decimals.
 """
 
 from __future__ import annotations
@@ -20,10 +25,8 @@ from integrations.businesscentral.odata import reference
 
 INVOICE_FIELDS = "id,number,customerNumber,currencyCode,pricesIncludeTax,remainingAmount,totalAmountIncludingTax"
 CREDIT_MEMO_FIELDS = "id,number,status,pricesIncludeTax,totalAmountIncludingTax"
-LINE_FIELDS = (
-    "id,sequence,lineType,lineObjectNumber,itemVariantId,unitOfMeasureCode,description,quantity,unitPrice,"
-    "discountAmount,taxPercent"
-)
+INVOICE_LINES = "salesInvoiceLines"
+CREDIT_MEMO_LINES = "salesCreditMemoLines"
 COMMENT = "Comment"
 DRAFT = "Draft"
 
@@ -33,8 +36,7 @@ class BusinessCentralCreditMemoDrafts:
         self._client = client
 
     def invoice(self, invoice_id: str) -> InvoiceToCredit:
-        path = f"salesInvoices({invoice_id})"
-        row = self._client.get(path, {"$select": INVOICE_FIELDS})
+        row = self._client.get(f"salesInvoices({invoice_id})", {"$select": INVOICE_FIELDS, "$expand": INVOICE_LINES})
         return InvoiceToCredit(
             id=str(row["id"]),
             number=str(row["number"]),
@@ -43,7 +45,7 @@ class BusinessCentralCreditMemoDrafts:
             prices_include_tax=bool(row.get("pricesIncludeTax")),
             remaining_amount=_decimal(row.get("remainingAmount")),
             total_including_tax=_decimal(row.get("totalAmountIncludingTax")),
-            lines=self._lines(f"{path}/salesInvoiceLines"),
+            lines=_lines(row, INVOICE_LINES),
         )
 
     def find(self, external_document_number: str, marker: str, taken: Collection[str]) -> BcDraftCreditMemo | None:
@@ -53,10 +55,11 @@ class BusinessCentralCreditMemoDrafts:
         params = {
             "$filter": f"externalDocumentNumber eq {odata.literal(external_document_number.upper())}",
             "$select": CREDIT_MEMO_FIELDS,
+            "$expand": CREDIT_MEMO_LINES,
         }
         empty: BcDraftCreditMemo | None = None
         for row in self._client.get_all("salesCreditMemos", params):
-            memo = _credit_memo(row, self._memo_lines(str(row["id"])))
+            memo = _credit_memo(row)
             if any(line.line_type == COMMENT and line.description == marker for line in memo.lines):
                 return memo
             if empty is None and memo.status == DRAFT and not memo.lines and memo.id not in taken:
@@ -72,30 +75,24 @@ class BusinessCentralCreditMemoDrafts:
             body["currencyCode"] = header.currency_code
         if header.invoice_id:
             body["invoiceId"] = header.invoice_id
-        return _credit_memo(self._client.post("salesCreditMemos", body), ())
+        return _credit_memo(self._client.post("salesCreditMemos", body))
 
     def read(self, credit_memo_id: str) -> BcDraftCreditMemo:
-        row = self._client.get(f"salesCreditMemos({credit_memo_id})", {"$select": CREDIT_MEMO_FIELDS})
-        return _credit_memo(row, self._memo_lines(credit_memo_id))
+        params = {"$select": CREDIT_MEMO_FIELDS, "$expand": CREDIT_MEMO_LINES}
+        return _credit_memo(self._client.get(f"salesCreditMemos({credit_memo_id})", params))
 
     def add_line(self, credit_memo_id: str, line: BcDocumentLine) -> BcDocumentLine:
-        path = f"salesCreditMemos({credit_memo_id})/salesCreditMemoLines"
+        path = f"salesCreditMemos({credit_memo_id})/{CREDIT_MEMO_LINES}"
         return _line(self._client.post(path, _line_body(line)))
 
-    def reprice(self, credit_memo_id: str, line_id: str, unit_price: Decimal, discount_amount: Decimal) -> None:
-        path = f"salesCreditMemos({credit_memo_id})/salesCreditMemoLines({line_id})"
-        etag = str(self._client.get(path, {"$select": "id"})["@odata.etag"])
+    def reprice(self, credit_memo_id: str, line: BcDocumentLine, unit_price: Decimal, discount_amount: Decimal) -> None:
+        """On the ETag BC answered the line with; a line served without one (not known to happen) is read for it."""
+        path = f"salesCreditMemos({credit_memo_id})/{CREDIT_MEMO_LINES}({line.id})"
+        etag = line.etag or str(self._client.get(path, {"$select": "id"})["@odata.etag"])
         self._client.patch(path, {"unitPrice": float(unit_price), "discountAmount": float(discount_amount)}, etag)
 
     def post(self, credit_memo_id: str) -> None:
         self._client.post(f"salesCreditMemos({credit_memo_id})/Microsoft.NAV.post", {})
-
-    def _memo_lines(self, credit_memo_id: str) -> tuple[BcDocumentLine, ...]:
-        return self._lines(f"salesCreditMemos({credit_memo_id})/salesCreditMemoLines")
-
-    def _lines(self, path: str) -> tuple[BcDocumentLine, ...]:
-        rows = self._client.get_all(path, {"$select": LINE_FIELDS})
-        return tuple(sorted((_line(row) for row in rows), key=lambda line: line.sequence))
 
 
 def _line_body(line: BcDocumentLine) -> dict[str, Any]:
@@ -113,17 +110,26 @@ def _line_body(line: BcDocumentLine) -> dict[str, Any]:
         body["itemVariantId"] = line.variant_id
     if line.unit_of_measure:
         body["unitOfMeasureCode"] = line.unit_of_measure
+    if line.tax_code:
+        body["taxCode"] = line.tax_code
+    if line.location_id:
+        body["locationId"] = line.location_id
     return body
 
 
-def _credit_memo(row: dict[str, Any], lines: tuple[BcDocumentLine, ...]) -> BcDraftCreditMemo:
+def _lines(row: dict[str, Any], line_set: str) -> tuple[BcDocumentLine, ...]:
+    """The document's expanded lines in sequence order (none in a POST's answer)."""
+    return tuple(sorted((_line(line) for line in row.get(line_set) or ()), key=lambda line: line.sequence))
+
+
+def _credit_memo(row: dict[str, Any]) -> BcDraftCreditMemo:
     return BcDraftCreditMemo(
         id=str(row["id"]),
         number=str(row["number"]),
         status=odata.enum_value(row.get("status")),
         prices_include_tax=bool(row.get("pricesIncludeTax")),
         total_including_tax=_decimal(row.get("totalAmountIncludingTax")),
-        lines=lines,
+        lines=_lines(row, CREDIT_MEMO_LINES),
     )
 
 
@@ -140,6 +146,9 @@ def _line(row: dict[str, Any]) -> BcDocumentLine:
         unit_price=_decimal(row.get("unitPrice")),
         discount_amount=_decimal(row.get("discountAmount")),
         tax_percent=_decimal(row.get("taxPercent")),
+        tax_code=str(row.get("taxCode") or ""),
+        location_id=reference(row.get("locationId")),
+        etag=str(row.get("@odata.etag") or ""),
     )
 
 

@@ -22,8 +22,9 @@ from integrations.shops.woocommerce.client import WooCommerceClient
 WOOCOMMERCE_TOPICS = tuple(sorted(WOOCOMMERCE.order_topics - {"order.restored"}))
 """The order topics a WooCommerce shop must send; `order.restored` (an order taken out of the bin) is welcome, not
 needed."""
-SHOPIFY_TOPICS = tuple(sorted(topic.upper().replace("/", "_") for topic in SHOPIFY.order_topics))
-"""The order topics as the GraphQL WebhookSubscriptionTopic enum names them (`orders/create` -> ORDERS_CREATE)."""
+SHOPIFY_TOPICS = tuple(sorted(topic.upper().replace("/", "_") for topic in SHOPIFY.topics))
+"""The order and refund topics as the GraphQL WebhookSubscriptionTopic enum names them (`orders/create` ->
+ORDERS_CREATE, `refunds/create` -> REFUNDS_CREATE)."""
 PAGE_SIZE = 100
 """WooCommerce's largest per_page; Shopify's largest `first`."""
 MAX_PAGES = 20

@@ -276,6 +276,30 @@ def shopify_raw(make_body: Callable[[dict[str, Any]], bytes], **options: Any) ->
     return send
 
 
+def shopify_refund(*mutations: Mutation, **options: Any) -> Callable[[World], Sent]:
+    """A signed `refunds/create` (the REST refund, as Shopify sends it) for an order Koppel never heard of, changed by
+    `mutations`; the order it names is the one to find no trace of."""
+
+    def send(world: World) -> Sent:
+        order_id = next(_shopify_ids)
+        payload: dict[str, Any] = {
+            "id": next(_shopify_ids),
+            "order_id": order_id,
+            "created_at": datetime.now(UTC).isoformat(),
+            "note": "hostile",
+            "restock": False,
+            "refund_line_items": [],
+            "transactions": [],
+            "order_adjustments": [],
+        }
+        for mutate in mutations:
+            mutate(payload)
+        response = post_shopify(world, _body(payload), topic="refunds/create", **options)
+        return Sent(response, OrderRef(SHOPIFY, SHOPIFY_SHOP, str(order_id)), payload)
+
+    return send
+
+
 def request(method: str, path: str, order: OrderRef | None = None) -> Callable[[World], Sent]:
     """Any request to the host; `path` is sent as it is (already percent-encoded where it needs to be)."""
 
@@ -777,6 +801,10 @@ def _shopify_cases() -> Iterator[Case]:
         "shopify-hmac-over-another-body", shopify(signature=base64_hmac_sha256(b"{}", "another-app")), **UNAUTHENTICATED
     )
     yield Case("shopify-webhook-id-missing", shopify(webhook_id=""), **MALFORMED)
+    yield Case("shopify-refund-hmac-forged", shopify_refund(secret="another-app"), **UNAUTHENTICATED)
+    yield Case("shopify-refund-without-order-id", shopify_refund(set_at("order_id", DELETE)), **MALFORMED)
+    yield Case("shopify-refund-order-id-negative", shopify_refund(set_at("order_id", -(2**62))), **MALFORMED)
+    yield Case("shopify-refund-id-negative", shopify_refund(set_at("id", -1)), **MALFORMED)
     yield Case("shopify-unknown-topic", shopify(topic="orders/delete"), Expect.ACKNOWLEDGED, 200)
     yield Case(
         "shopify-replayed-as-orders-updated", shopify_replayed_with_topic("orders/updated"), Expect.DUPLICATE, 200

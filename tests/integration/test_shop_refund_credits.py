@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from localdev.demo_returns import dossier_at
+from localdev.demo_returns import credits_finished, dossier_at, shop_refunds_done
 from localdev.mollie_payments import mollie_call
 from localdev.stack import SHOPIFY_SHOP, LocalStack
 from tests.integration.conftest import running_stack
@@ -80,7 +80,7 @@ def _tax(asked: dict[str, Any]) -> Decimal:
 def _credited(stack: LocalStack, order_id: int, count: int) -> list[dict[str, Any]]:
     def done() -> list[dict[str, Any]] | None:
         credits: list[dict[str, Any]] = dossier(stack, order_id).json()["shop_refunds"]
-        return credits if len(credits) == count and _finished(credits) else None
+        return credits if len(credits) == count and credits_finished(credits) else None
 
     return wait_for(done, timeout=60)
 
@@ -157,7 +157,7 @@ def test_a_refund_made_in_shopifys_admin_becomes_one_draft_credit_memo_for_a_per
         timeout=30,
     ).json()["refund"]
 
-    done = wait_for(lambda: dossier_at(host, path, lambda d: d["shop_refunds"] and _finished(d["shop_refunds"])), 60)
+    done = wait_for(lambda: dossier_at(host, path, shop_refunds_done), 60)
     [credit] = done["shop_refunds"]
     assert (credit["state"], credit["refund_id"], credit["problem"]) == ("drafted", str(refund["id"]), "")
     [memo] = _credit_memos_of(stack, in_bc["bc_document"]["external_document_number"])
@@ -165,7 +165,3 @@ def test_a_refund_made_in_shopifys_admin_becomes_one_draft_credit_memo_for_a_per
     lines = stack.bc_probe().all(f"salesCreditMemos({memo['id']})/salesCreditMemoLines")
     assert [(each["lineType"], each["quantity"]) for each in lines] == [("Comment", 0), ("Comment", 0), ("Item", 1)]
     assert abs(Decimal(str(memo["totalAmountIncludingTax"])) - Decimal(credit["refunded"]["amount"])) <= CENT
-
-
-def _finished(credits: list[dict[str, Any]]) -> bool:
-    return all(each["state"] not in ("to_credit", "crediting") for each in credits)

@@ -22,13 +22,19 @@ from localdev.simulators.businesscentral.credit_memo_drafts import (
     INVOICE_UNKNOWN,
     INVOICES_DIFFER,
     ITEM_UNKNOWN,
+    LOCATION_UNKNOWN,
     NO_LINES,
     NOTHING_TO_POST,
     OBJECT_NUMBER_FIXED,
     POSTED,
     SEQUENCE_FIXED,
 )
-from localdev.simulators.businesscentral.seed import SHIPPING_ACCOUNT_NUMBER, WEBSHOP_CUSTOMER_NUMBER
+from localdev.simulators.businesscentral.seed import (
+    NOT_RETURNED_ACCOUNT_NUMBER,
+    ROUNDING_ACCOUNT_NUMBER,
+    SHIPPING_ACCOUNT_NUMBER,
+    WEBSHOP_CUSTOMER_NUMBER,
+)
 from tests.simulators.conftest import BC, CLIENT_ID, SECRET
 from tests.simulators.test_bc_payments import (
     POST_JOURNAL,
@@ -335,6 +341,49 @@ def test_posting_item_lines_brings_their_units_back_into_stock(bc):
     assert item(bc, PRICED_ITEM)["inventory"] == stock + 2
 
 
+def location_id(bc: BC, code: str) -> str:
+    location: dict[str, Any] = bc.one("locations", f"code eq '{code}'")
+    return str(location["id"])
+
+
+def test_an_item_line_s_location_is_where_posting_brings_its_units_back(bc):
+    """locationId (page 30046, validated into the line's Location Code): the units come back at that location."""
+    memo = new_memo(bc)
+    shop = location_id(bc, "WINKEL")
+    line = add(bc, memo, {"lineType": "Item", "lineObjectNumber": PRICED_ITEM, "quantity": 2, "locationId": shop})
+    unit = line["unitOfMeasureCode"]
+    before = bc.sim.store.stock.get(("WINKEL", PRICED_ITEM, "", unit), 0.0)
+
+    assert post(bc, memo).status_code == 204
+
+    assert line["locationId"] == shop
+    assert bc.sim.store.stock.get(("WINKEL", PRICED_ITEM, "", unit), 0.0) == before + 2
+
+
+def test_an_unknown_location_is_refused_and_no_line_is_added(bc):
+    memo = new_memo(bc)
+    unknown = "11111111-2222-3333-4444-555555555555"
+
+    response = bc.post(lines_url(memo), {"lineType": "Item", "lineObjectNumber": PRICED_ITEM, "locationId": unknown})
+
+    assert refusal(response) == (400, LOCATION_UNKNOWN.format(location_id=unknown))
+    assert bc.get(lines_url(memo)).json()["value"] == []
+
+
+def test_invoice_lines_serve_the_order_line_s_location_or_the_empty_guid(bc):
+    """A person moved the order's first line to another location: its invoice line says so, the other has none."""
+    order = new_order(bc, new_customer(bc, "Magazijn B.V."), "WEB-CMD-7")
+    first = order["salesOrderLines"][0]
+    shop = location_id(bc, "WINKEL")
+    moved = bc.patch(f"salesOrders({order['id']})/salesOrderLines({first['id']})", {"locationId": shop}, "*")
+    assert moved.status_code == 200, moved.text
+
+    invoice = invoice_order(bc, order)
+
+    lines = bc.get(f"salesInvoices({invoice['id']})/salesInvoiceLines").json()["value"]
+    assert [line["locationId"] for line in lines] == [shop, ZERO_GUID]
+
+
 def test_invoices_serve_what_a_credit_memo_is_priced_from(bc):
     invoice = invoice_order(bc, new_order(bc, new_customer(bc, "Factuur B.V."), "WEB-CMD-6"))
 
@@ -345,6 +394,42 @@ def test_invoices_serve_what_a_credit_memo_is_priced_from(bc):
     assert {"taxPercent", "itemVariantId", "unitOfMeasureCode", "discountAmount", "sequence"} <= set(lines[0])
     assert lines[0]["taxPercent"] == 21
     assert expanded["salesInvoiceLines"] == lines
+
+
+def test_an_account_line_takes_the_vat_of_its_accounts_vat_product_posting_group(bc):
+    """The rounding account's group is 0 % (NUL), the shipping account's 21 % (HOOG); a negative unit price is taken
+    as BC's own invoice rounding line is priced (Sales-Post InvoiceRounding)."""
+    memo = new_memo(bc)
+    shipping = {"lineType": "Account", "lineObjectNumber": SHIPPING_ACCOUNT_NUMBER, "quantity": 1, "unitPrice": 10}
+    rounding = {"lineType": "Account", "lineObjectNumber": ROUNDING_ACCOUNT_NUMBER, "quantity": 1, "unitPrice": -0.01}
+
+    charged, rounded = add(bc, memo, shipping), add(bc, memo, rounding)
+
+    assert (charged["taxCode"], charged["taxPercent"], charged["amountIncludingTax"]) == ("HOOG", 21, 12.1)
+    assert (rounded["taxCode"], rounded["taxPercent"], rounded["amountIncludingTax"]) == ("NUL", 0, -0.01)
+    assert bc.get(f"salesCreditMemos({memo['id']})").json()["totalAmountIncludingTax"] == 12.09
+
+
+def test_a_tax_code_sent_on_an_account_line_gives_it_that_groups_vat(bc):
+    memo = new_memo(bc)
+    kept = {"lineType": "Account", "lineObjectNumber": NOT_RETURNED_ACCOUNT_NUMBER, "quantity": 2, "unitPrice": 10}
+
+    line = add(bc, memo, {**kept, "taxCode": "LAAG"})
+
+    assert (line["taxCode"], line["taxPercent"], line["amountIncludingTax"]) == ("LAAG", 9, 21.8)
+
+
+def test_an_unknown_tax_code_is_refused_and_no_line_is_added(bc):
+    memo = new_memo(bc)
+    kept = {"lineType": "Account", "lineObjectNumber": NOT_RETURNED_ACCOUNT_NUMBER, "quantity": 1, "unitPrice": 10}
+
+    response = bc.post(lines_url(memo), {**kept, "taxCode": "HOOG-EU"})
+
+    assert refusal(response) == (
+        400,
+        "The VAT Product Posting Group does not exist. Identification fields and values: Code='HOOG-EU'",
+    )
+    assert bc.get(lines_url(memo)).json()["value"] == []
 
 
 @pytest.fixture

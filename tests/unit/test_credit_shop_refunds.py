@@ -33,7 +33,11 @@ from tests.fakes import FixedClock, MemoryOrders, MemoryShopRefundCredits, Memor
 ORDER = WebOrderKey(source="woocommerce", shop="shop-a", order_id="1001")
 CHANNEL = ("woocommerce", "shop-a")
 ACCOUNTS = ChargeAccounts(shipping="8000", fee="8010")
+ROUNDING = ACCOUNTS.model_copy(update={"rounding": "8990"})
+NOT_RETURNED = ACCOUNTS.model_copy(update={"refunded_not_returned": "8120"})
 VAT = Decimal(21)
+TAX_CODES = {"HOOG": VAT, "LAAG": Decimal(9), "NUL": Decimal(0)}
+NO_VAT_GROUP = "The VAT Product Posting Group does not exist"
 
 
 def invoice_line(
@@ -49,6 +53,7 @@ def invoice_line(
         unit_price=Decimal(price),
         discount_amount=Decimal(discount),
         tax_percent=VAT,
+        tax_code="HOOG",
     )
 
 
@@ -108,7 +113,9 @@ class Bc:
     """BC's invoices and credit memos: an Item line added is priced at `bc_price` (BC re-prices it while it validates
     the quantity); `lose_next` makes the next create or line and loses the answer, `throttle_next_line` refuses the
     next line (429); `ignores_prices` keeps every price but the item line's as it is; `refuse` refuses every
-    create."""
+    create. A line's VAT is its taxCode's, else its account's (`account_vat`), else 21 %. Every line written gets a
+    new ETag, and a re-price on another than the line's current one is refused as BC refuses it (409); `reads`
+    counts the credit memos read."""
 
     def __init__(self, *invoices: InvoiceToCredit, customer_prices_include_tax: bool = False) -> None:
         self.invoices = {invoice.id: invoice for invoice in invoices or (INVOICE,)}
@@ -122,7 +129,11 @@ class Bc:
         self.refuse = ""
         self.repriced: list[str] = []
         self.posted: list[str] = []
+        self.account_vat = {"8990": Decimal(0)}
+        self.lose_at_sequence = 0
+        self.reads = 0
         self._ids = itertools.count(1)
+        self._etags = itertools.count(1)
 
     def invoice(self, invoice_id: str) -> InvoiceToCredit:
         return self.invoices[invoice_id]
@@ -133,7 +144,7 @@ class Bc:
             marked = any(line.line_type == "Comment" and line.description == marker for line in memo.lines)
             empty = not memo.lines and memo_id not in taken
             if header.external_document_number == external_document_number and (marked or empty):
-                return self.read(memo_id)
+                return self._totalled(memo_id)
         return None
 
     def create(self, header: NewCreditMemo) -> BcDraftCreditMemo:
@@ -152,9 +163,13 @@ class Bc:
         return self.memos[memo_id]
 
     def read(self, credit_memo_id: str) -> BcDraftCreditMemo:
+        self.reads += 1
+        return self._totalled(credit_memo_id)
+
+    def _totalled(self, credit_memo_id: str) -> BcDraftCreditMemo:
         memo = self.memos[credit_memo_id]
-        net = sum((line.quantity * line.unit_price - line.discount_amount for line in memo.lines), Decimal(0))
-        total = net if memo.prices_include_tax else net * (1 + VAT / 100)
+        nets = [(line.quantity * line.unit_price - line.discount_amount, line.tax_percent) for line in memo.lines]
+        total = sum((net if memo.prices_include_tax else net * (1 + rate / 100) for net, rate in nets), Decimal(0))
         return memo.model_copy(update={"total_including_tax": total.quantize(Decimal("0.01"))})
 
     def add_line(self, credit_memo_id: str, line: BcDocumentLine) -> BcDocumentLine:
@@ -162,26 +177,34 @@ class Bc:
             self.throttle_next_line = False
             raise RetryableError("BC answered 429")
         memo = self.memos[credit_memo_id]
-        taxed = Decimal(0) if line.line_type == "Comment" else VAT
-        stored = line.model_copy(update={"id": f"{credit_memo_id}-{line.sequence}", "tax_percent": taxed})
+        if line.tax_code and line.tax_code not in TAX_CODES:
+            raise BusinessCentralRejected(400, "Internal_RecordNotFound", NO_VAT_GROUP)
+        taxed = TAX_CODES.get(line.tax_code, self.account_vat.get(line.object_number, VAT))
+        taxed = Decimal(0) if line.line_type == "Comment" else taxed
+        stored = line.model_copy(
+            update={"id": f"{credit_memo_id}-{line.sequence}", "tax_percent": taxed, "etag": self._etag()}
+        )
         if line.line_type == "Item":
             stored = stored.model_copy(update={"unit_price": self.bc_price, "discount_amount": Decimal(0)})
         self.memos[credit_memo_id] = memo.model_copy(update={"lines": (*memo.lines, stored)})
         self._maybe_lose("line")
+        if line.sequence == self.lose_at_sequence:
+            raise RetryableError("BC did not answer")
         return stored
 
-    def reprice(self, credit_memo_id: str, line_id: str, unit_price: Decimal, discount_amount: Decimal) -> None:
-        self.repriced.append(line_id)
-        if self.ignores_prices and not line_id.endswith("-30000"):
-            return
+    def reprice(self, credit_memo_id: str, line: BcDocumentLine, unit_price: Decimal, discount_amount: Decimal) -> None:
         memo = self.memos[credit_memo_id]
-        lines = tuple(
-            line.model_copy(update={"unit_price": unit_price, "discount_amount": discount_amount})
-            if line.id == line_id
-            else line
-            for line in memo.lines
-        )
+        if line.etag != next(each.etag for each in memo.lines if each.id == line.id):
+            raise RetryableError("BC answered 409 (record changed or locked) to PATCH")
+        self.repriced.append(line.id)
+        if self.ignores_prices and not line.id.endswith("-30000"):
+            return
+        priced = {"unit_price": unit_price, "discount_amount": discount_amount, "etag": self._etag()}
+        lines = tuple(each.model_copy(update=priced) if each.id == line.id else each for each in memo.lines)
         self.memos[credit_memo_id] = memo.model_copy(update={"lines": lines})
+
+    def _etag(self) -> str:
+        return f'W/"{next(self._etags)}"'
 
     def post(self, credit_memo_id: str) -> None:
         self.posted.append(credit_memo_id)
@@ -208,7 +231,14 @@ def _filed(invoice: InvoiceToCredit) -> BcInvoice:
 
 
 class World:
-    def __init__(self, *refunds: ShopRefundDetail, invoiced: bool = True, posts: bool = False, bc: Bc | None = None):
+    def __init__(
+        self,
+        *refunds: ShopRefundDetail,
+        invoiced: bool = True,
+        posts: bool = False,
+        bc: Bc | None = None,
+        accounts: ChargeAccounts = ACCOUNTS,
+    ):
         self.clock = FixedClock()
         self.orders = MemoryOrders()
         order_in_bc(self.orders, ORDER, "WEB1001")
@@ -225,7 +255,7 @@ class World:
             shops={CHANNEL: self.shop},
             bc=self.bc,
             skus=Skus(),
-            accounts=ACCOUNTS,
+            accounts=accounts,
             runs=self.runs,
             clock=self.clock,
             local_currency="EUR",
@@ -280,6 +310,75 @@ def test_an_item_line_bc_priced_itself_is_priced_back_at_the_invoice_price():
 
     assert world.bc.repriced == ["cm-1-30000"]
     assert world.lines()[2][3] == Decimal("10.00")
+
+
+def test_a_re_price_goes_on_the_etag_bc_answered_the_line_with_and_reads_nothing_first():
+    world = World(refund())
+
+    world.run()
+
+    assert world.bc.repriced == ["cm-1-30000"], "the fake refuses a re-price on another than the line's ETag"
+    assert world.bc.reads == 1, "the credit memo read once its lines are in; nothing read to re-price"
+
+
+def test_a_re_run_that_finds_every_line_in_place_reads_the_credit_memo_once():
+    """The last line's answer was lost: the next run reads the credit memo, finds all four lines priced, and writes
+    and reads nothing more."""
+    world = World(refund())
+    world.bc.lose_at_sequence = 40000
+    world.run()
+    assert world.credit().state is CreditState.CREDITING
+    world.bc.reads = 0
+
+    world.run()
+
+    assert world.credit().state is CreditState.DRAFTED
+    assert world.bc.reads == 1
+    assert world.bc.repriced == ["cm-1-30000"]
+
+
+def located(invoice: InvoiceToCredit, location_id: str) -> InvoiceToCredit:
+    """The invoice with its ITEM-1 line shipped from another location than the customer's."""
+    first, *rest = invoice.lines
+    return invoice.model_copy(update={"lines": (first.model_copy(update={"location_id": location_id}), *rest)})
+
+
+def test_an_item_line_brings_its_units_back_to_the_location_its_invoice_line_shipped_them_from():
+    world = World(refund(), bc=Bc(located(INVOICE, "loc-shop")))
+
+    world.run()
+
+    assert [(line.line_type, line.location_id) for line in world.bc.memos["cm-1"].lines] == [
+        ("Comment", ""),
+        ("Comment", ""),
+        ("Item", "loc-shop"),
+        ("Account", ""),
+    ]
+
+
+def test_units_kept_by_the_customer_are_credited_on_their_account_without_a_location():
+    kept = RefundedItem(sku="sku-1", quantity=Decimal(1), amount=Decimal("9.00"), tax=Decimal("1.89"), restocked=False)
+    world = World(
+        refund(amount="10.89", charges=False).model_copy(update={"items": (kept,)}),
+        bc=Bc(located(INVOICE, "loc-shop")),
+        accounts=NOT_RETURNED,
+    )
+
+    world.run()
+
+    assert [(line.line_type, line.location_id) for line in world.bc.memos["cm-1"].lines[2:]] == [("Account", "")]
+
+
+def test_an_item_invoiced_from_two_locations_goes_to_a_person_before_bc_is_asked():
+    first = located(INVOICE.model_copy(update={"lines": INVOICE.lines[:1]}), "loc-shop")
+    second = located(INVOICE.model_copy(update={"id": "inv-2", "number": "S-INV1002"}), "loc-main")
+    world = World(refund(), bc=Bc(first, second))
+
+    world.run()
+
+    assert world.credit().state is CreditState.NEEDS_ATTENTION
+    assert "item ITEM-1 was invoiced from 2 locations" in world.credit().problem
+    assert world.bc.memos == {}
 
 
 def test_on_a_channel_that_posts_the_credit_memo_is_posted_under_its_posted_number():
@@ -509,6 +608,103 @@ def test_a_credit_memo_still_a_cent_from_the_refund_is_not_posted_but_left_to_a_
     assert world.bc.posted == []
     assert world.credit().state is CreditState.NEEDS_ATTENTION
     assert "totals EUR 16.88, the shop refunded EUR 16.89: BC rounds VAT otherwise" in world.credit().problem
+
+
+def rounding_lines(world: World) -> list[tuple[int, str, Decimal, Decimal]]:
+    return [
+        (line.sequence, line.description, line.quantity, line.unit_price)
+        for line in world.bc.memos["cm-1"].lines
+        if line.object_number == "8990"
+    ]
+
+
+@pytest.mark.parametrize(("refunded", "gap"), [("16.89", "0.01"), ("16.87", "-0.01")])
+def test_with_a_rounding_account_a_draft_a_cent_from_the_refund_gets_one_rounding_line_and_is_posted(refunded, gap):
+    """The planned lines keep the invoice's prices (only BC's own item price is put back); the gap, either way, is
+    one line on the 0 % account after them."""
+    world = World(refund(amount=refunded), posts=True, accounts=ROUNDING)
+
+    world.run()
+
+    assert rounding_lines(world) == [(50000, "Rounding to the shop's refund", Decimal(1), Decimal(gap))]
+    assert world.bc.repriced == ["cm-1-30000"]
+    assert (world.credit().state, world.credit().credited_amount) == (CreditState.POSTED, refunded)
+
+
+def test_a_rerun_after_the_rounding_lines_answer_was_lost_does_not_add_it_twice():
+    world = World(refund(amount="16.89"), posts=True, accounts=ROUNDING)
+    world.bc.lose_at_sequence = 50000
+
+    world.run()
+    assert world.credit().state is CreditState.CREDITING
+    world.run()
+
+    assert len(rounding_lines(world)) == 1
+    assert [line.sequence for line in world.bc.memos["cm-1"].lines] == [10000, 20000, 30000, 40000, 50000]
+    assert world.credit().state is CreditState.POSTED
+
+
+def test_a_draft_further_from_the_refund_than_a_cent_a_line_gets_no_rounding_line_and_goes_to_a_person():
+    world = World(refund(amount="16.91"), posts=True, accounts=ROUNDING)
+
+    world.run()
+
+    assert rounding_lines(world) == []
+    assert world.credit().state is CreditState.NEEDS_ATTENTION
+    assert "totals EUR 16.88, the shop refunded EUR 16.91" in world.credit().problem
+    assert world.bc.posted == []
+
+
+def test_a_rounding_account_that_carries_vat_leaves_the_draft_apart_for_a_person_with_both_amounts():
+    world = World(refund(amount="16.89"), posts=True, accounts=ROUNDING)
+    world.bc.account_vat["8990"] = Decimal(100)
+
+    world.run()
+
+    assert len(rounding_lines(world)) == 1
+    assert world.bc.posted == []
+    assert world.credit().state is CreditState.NEEDS_ATTENTION
+    assert "totals EUR 16.90, the shop refunded EUR 16.89: its rounding line on 8990 did not" in world.credit().problem
+
+
+def test_without_a_rounding_account_no_rounding_line_is_added_and_the_last_line_is_moved():
+    world = World(refund(amount="16.89"), posts=True)
+
+    world.run()
+
+    assert rounding_lines(world) == []
+    assert world.bc.repriced == ["cm-1-30000", "cm-1-40000"]
+
+
+def test_units_refunded_without_being_taken_back_are_credited_on_the_not_returned_account_at_the_items_vat():
+    """Nothing comes back into stock; price, discount and VAT code are the invoice line's (the account's own VAT is
+    0 % here)."""
+    kept = RefundedItem(sku="sku-1", quantity=Decimal(1), amount=Decimal("9.00"), tax=Decimal("1.89"), restocked=False)
+    world = World(refund().model_copy(update={"items": (kept,)}), accounts=NOT_RETURNED)
+    world.bc.account_vat["8120"] = Decimal(0)
+
+    world.run()
+
+    assert world.lines()[2] == ("Account", "8120", Decimal(1), Decimal("10.00"), Decimal("1.00"))
+    stored = world.bc.memos["cm-1"].lines[2]
+    assert (stored.tax_code, stored.tax_percent) == ("HOOG", VAT)
+    assert stored.description == "Not returned: ITEM-1 as invoiced"
+    assert (world.credit().state, world.credit().credited_amount) == (CreditState.DRAFTED, "16.88")
+
+
+def test_a_vat_code_bc_does_not_take_on_the_not_returned_line_sends_the_refund_to_a_person_with_bcs_words():
+    """taxCode is read as BC's VAT Identifier and written as a VAT Prod. Posting Group: BC refuses one that is no
+    group."""
+    kept = RefundedItem(sku="sku-1", quantity=Decimal(1), amount=Decimal("9.00"), tax=Decimal("1.89"), restocked=False)
+    identified = INVOICE.lines[0].model_copy(update={"tax_code": "HOOG-EU"})
+    bc = Bc(INVOICE.model_copy(update={"lines": (identified, *INVOICE.lines[1:])}))
+    world = World(refund().model_copy(update={"items": (kept,)}), accounts=NOT_RETURNED, bc=bc)
+
+    world.run()
+
+    assert world.credit().state is CreditState.NEEDS_ATTENTION
+    assert "BC refused the credit memo: The VAT Product Posting Group does not exist" in world.credit().problem
+    assert world.bc.posted == []
 
 
 def test_prices_follow_the_credit_memos_basis_when_the_customer_prices_include_vat():

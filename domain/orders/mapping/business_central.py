@@ -24,12 +24,17 @@ MAX_EXTERNAL_DOCUMENT_NUMBER = 35
 
 
 class ChargeAccounts(BaseModel):
-    """The G/L accounts that shipping and fee lines are booked on."""
+    """The G/L accounts that shipping and fee lines are booked on, and two that only the credit memos of shop refunds
+    use ("" for none)."""
 
     model_config = ConfigDict(frozen=True)
 
     shipping: str
     fee: str
+    rounding: str = ""
+    """0 % VAT: the line that brings a credit memo a cent or so to the shop's refund."""
+    refunded_not_returned: str = ""
+    """A sales allowance: units refunded without being taken back, at the invoice line's price and VAT."""
 
     def for_charge(self, charge: ChargeLine) -> str:
         return self.shipping if charge.kind == "shipping" else self.fee

@@ -151,6 +151,19 @@ def parse(body: bytes) -> ShopifyOrder:
     return parse_json(ShopifyOrder, body, "Shopify order")
 
 
+class ShopifyRefundReport(_Lenient):
+    """The `refunds/create` webhook's body, the REST Refund: Koppel reads which refund of which order (the refund
+    itself is read from the shop when it is credited)."""
+
+    id: ExactId
+    order_id: ExactId
+
+
+def parse_refund(body: bytes) -> ShopifyRefundReport:
+    """Validate a `refunds/create` body; ValueError naming the fields when it names no refund of an order."""
+    return parse_json(ShopifyRefundReport, body, "Shopify refund")
+
+
 def to_order(shop: str, shopify: ShopifyOrder) -> Order:
     """Line prices follow `taxes_included`; discounts are taken from the allocations on each line."""
     return Order(

@@ -52,6 +52,12 @@ ACCOUNT_UNKNOWN = "Account does not exist."
 BOTH_ITEM_AND_ACCOUNT = 'Both "itemId" and "accountId" are specified. Specify only one of them.'
 OBJECT_NUMBER_FIXED = 'The value for "lineObjectNumber" cannot be modified.'
 SEQUENCE_FIXED = 'The value for "sequence" cannot be modified. Delete and insert the line again.'
+LOCATION_UNKNOWN = (
+    "The field Location Id of table Sales Invoice Line Aggregate contains a value ({{{location_id}}}) that cannot be "
+    "found in the related table (Location)."
+)
+"""The platform's refusal of a locationId its TableRelation (Location.SystemId) does not find, the GUID as AL formats
+it (the wording is the simulator's; BC's own check is not seen in the AL source)."""
 _DATES = ("creditMemoDate", "postingDate", "dueDate")
 _LINE_SET = "salesCreditMemoLine"
 
@@ -159,7 +165,7 @@ class SalesCreditMemoDrafts:
 
     def _check_references(self, line: Record | None, values: dict[str, Any]) -> None:
         """The page's own checks of itemId, accountId and lineObjectNumber (resolved by the line's type), before the
-        Sales Line validates them."""
+        Sales Line validates them; a locationId must name a location (Sales Invoice Line Aggregate's TableRelation)."""
         store = self.store
         if values.get("itemId", EMPTY_GUID) != EMPTY_GUID and values.get("accountId", EMPTY_GUID) != EMPTY_GUID:
             raise dialog(BOTH_ITEM_AND_ACCOUNT)
@@ -175,6 +181,9 @@ class SalesCreditMemoDrafts:
             raise dialog(ITEM_UNKNOWN)
         if number and line_type == "Account" and store.accounts.find("number", number) is None:
             raise dialog(ACCOUNT_UNKNOWN)
+        location_id = values.get("locationId", EMPTY_GUID)
+        if location_id != EMPTY_GUID and store.locations.get(location_id) is None:
+            raise dialog(LOCATION_UNKNOWN.format(location_id=location_id.upper()))
 
     def _check_draft(self, memo: Record) -> None:
         if posted_credit_memo(self.store, memo["id"]) is not None:

@@ -9,7 +9,6 @@ from localdev.simulators.businesscentral.errors import bad_request
 from localdev.simulators.businesscentral.store import Record
 
 VAT_RATES = {"HOOG": Decimal(21), "LAAG": Decimal(9), "NUL": Decimal(0)}
-ACCOUNT_TAX_CODE = "HOOG"
 CENT = Decimal("0.01")
 PERCENT_PRECISION = Decimal("0.00001")
 _ZERO = Decimal(0)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from localdev.simulators.businesscentral.pricing import ACCOUNT_TAX_CODE, VAT_RATES, cents, dec
+from localdev.simulators.businesscentral.pricing import VAT_RATES, cents, dec
 from localdev.simulators.businesscentral.sales_orders import SEQUENCE_STEP
 from localdev.simulators.businesscentral.schema import EMPTY_DATE, EMPTY_GUID
 from localdev.simulators.businesscentral.store import Record, Store
@@ -156,7 +156,7 @@ def _other_line(order_id: str, sequence: int, order_date: date, line: OtherLine)
         "lineType": "Account",
         "lineObjectNumber": line.account["number"],
         **_quantities(line.quantity, 0.0),
-        **_amounts(line.quantity, dec(line.cost), ACCOUNT_TAX_CODE),
+        **_amounts(line.quantity, dec(line.cost), line.account["vatProductPostingGroup"]),
     }
 
 

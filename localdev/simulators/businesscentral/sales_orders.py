@@ -13,7 +13,6 @@ from localdev.simulators.businesscentral.inventory import QUANTITY_PLACES, SALE,
 from localdev.simulators.businesscentral.item_units import qty_per_unit
 from localdev.simulators.businesscentral.price_lists import SalesLinePricing, sales_line_price
 from localdev.simulators.businesscentral.pricing import (
-    ACCOUNT_TAX_CODE,
     VAT_RATES,
     apply_discount_percent,
     cents,
@@ -296,7 +295,7 @@ class SalesOrders:
                 description=account["displayName"],
                 unitOfMeasureCode="",
                 unitPrice=0.0,
-                taxCode=ACCOUNT_TAX_CODE,
+                taxCode=account["vatProductPostingGroup"],
             )
         elif line_type == "Comment":
             line.update(lineObjectNumber="", unitOfMeasureCode="", taxCode="")

@@ -176,7 +176,10 @@ ACCOUNT = EntityType(
         ro("directPosting", Kind.BOOL),
         ro("lastModifiedDateTime", Kind.DATETIME),
     ),
+    internal=("vatProductPostingGroup",),
 )
+"""The G/L account card's VAT Prod. Posting Group is not on APIV2 accounts (APIV2Accounts.Page.al, BCApps): a sales
+line on the account takes it (Sales Line "No." OnValidate)."""
 
 SALES_ORDER = EntityType(
     "salesOrder",

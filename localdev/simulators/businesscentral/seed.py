@@ -20,6 +20,10 @@ BOXED_FAMILY = "KOF"
 BOX_SIZE = 6.0
 """Coffee is also sold and stocked by the box of 6."""
 SHIPPING_ACCOUNT_NUMBER = "8090"
+NOT_RETURNED_ACCOUNT_NUMBER = "8120"
+"""A sales allowance: units a shop refunded without taking them back (KOPPEL_BC_REFUNDED_NOT_RETURNED_ACCOUNT)."""
+ROUNDING_ACCOUNT_NUMBER = "8990"
+"""Rounding, 0 % VAT (group NUL): a credit memo brought to a shop's refund (KOPPEL_BC_ROUNDING_ACCOUNT)."""
 WEBSHOP_CUSTOMER_NUMBER = "C10000"
 RANDOM_SEED = 20240501
 BRANCHES_BILLED_TO = SPECIAL_PRICE_CUSTOMER
@@ -299,21 +303,26 @@ _EU_COMPANIES = (
     ("Espresso Berlin Mitte GmbH", "Friedrichstrasse 120", "Berlin", "10117", "DE", "DE", 9),
 )
 _ACCOUNTS = (
-    ("0500", "Eigen vermogen", "Equity", "", False, False),
-    ("1100", "Debiteuren", "Assets", "Receivables", False, False),
-    ("1300", "Bank", "Assets", "Cash", False, False),
-    ("1600", "Crediteuren", "Liabilities", "Payables", False, False),
-    ("1800", "Te betalen btw", "Liabilities", "Taxes", False, False),
-    ("4000", "Personeelskosten", "Expense", "Payroll", True, False),
-    ("4500", "Verkoopkosten", "Expense", "Selling", True, False),
-    ("7000", "Kostprijs van de omzet", "Cost of Goods Sold", "Materials", True, False),
-    ("8000", "Omzet hoog tarief", "Income", "Sales", True, False),
-    ("8010", "Omzet laag tarief", "Income", "Sales", True, False),
-    (SHIPPING_ACCOUNT_NUMBER, "Verzendkosten", "Income", "Shipping", True, False),
-    ("8095", "Betaalkosten doorberekend", "Income", "Other Income", True, False),
-    ("8100", "Verleende kortingen", "Income", "Discounts", True, False),
-    ("9999", "Oude verzendkosten (geblokkeerd)", "Income", "Shipping", True, True),
+    ("0500", "Eigen vermogen", "Equity", "", False, False, ""),
+    ("1100", "Debiteuren", "Assets", "Receivables", False, False, ""),
+    ("1300", "Bank", "Assets", "Cash", False, False, ""),
+    ("1600", "Crediteuren", "Liabilities", "Payables", False, False, ""),
+    ("1800", "Te betalen btw", "Liabilities", "Taxes", False, False, ""),
+    ("4000", "Personeelskosten", "Expense", "Payroll", True, False, "HOOG"),
+    ("4500", "Verkoopkosten", "Expense", "Selling", True, False, "HOOG"),
+    ("7000", "Kostprijs van de omzet", "Cost of Goods Sold", "Materials", True, False, "HOOG"),
+    ("8000", "Omzet hoog tarief", "Income", "Sales", True, False, "HOOG"),
+    ("8010", "Omzet laag tarief", "Income", "Sales", True, False, "LAAG"),
+    (SHIPPING_ACCOUNT_NUMBER, "Verzendkosten", "Income", "Shipping", True, False, "HOOG"),
+    ("8095", "Betaalkosten doorberekend", "Income", "Other Income", True, False, "HOOG"),
+    ("8100", "Verleende kortingen", "Income", "Discounts", True, False, "HOOG"),
+    ("9999", "Oude verzendkosten (geblokkeerd)", "Income", "Shipping", True, True, "HOOG"),
+    (NOT_RETURNED_ACCOUNT_NUMBER, "Niet-geretourneerde goederen", "Income", "Discounts", True, False, "HOOG"),
+    (ROUNDING_ACCOUNT_NUMBER, "Afrondingsverschillen", "Income", "Other Income", True, False, "NUL"),
 )
+"""(number, name, category, sub category, direct posting, blocked, VAT Prod. Posting Group): a sales line on the
+account takes the group's VAT unless it names another (taxCode). The last two come last, so the ids of the others
+stay as they were."""
 
 
 def seed_store(store: Store, demo_data: bool = True, catalog_items: int = 0, today: date | None = None) -> str:
@@ -480,7 +489,7 @@ def _seed_branches(store: Store, rng: random.Random) -> None:
 
 
 def _seed_accounts(store: Store, rng: random.Random) -> None:
-    for number, name, category, sub_category, direct, blocked in _ACCOUNTS:
+    for number, name, category, sub_category, direct, blocked, vat_group in _ACCOUNTS:
         store.accounts.add(
             {
                 "id": guid(rng),
@@ -491,5 +500,6 @@ def _seed_accounts(store: Store, rng: random.Random) -> None:
                 "blocked": blocked,
                 "accountType": "Posting",
                 "directPosting": direct,
+                "vatProductPostingGroup": vat_group,
             }
         )

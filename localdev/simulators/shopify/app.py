@@ -58,9 +58,12 @@ class ShopifyShop:
         graphql: GraphQLEndpoint,
         *,
         oldest_supported_version: str = "",
+        orders_updated_on_refund: bool = True,
     ) -> None:
         self.tokens = tokens
         self.oldest_supported_version = oldest_supported_version
+        self.orders_updated_on_refund = orders_updated_on_refund
+        """Send `orders/updated` besides `refunds/create` for a refund (whether Shopify does: unconfirmed)."""
         self.store = OrderStore(zone)
         self.bucket = bucket
         self.dispatcher = dispatcher
@@ -108,14 +111,16 @@ class ShopifyShop:
         return _copy(order)
 
     def _refunded(self, refund: Refund) -> None:
-        """A refund made (in the admin, or by `refundCreate`) notifies `refunds/create` with the REST refund and
-        `orders/updated` with the order (the latter unconfirmed: see REFUNDS.md), one event id for both."""
+        """A refund made (in the admin, or by `refundCreate`) notifies `refunds/create` with the REST refund and,
+        unless `orders_updated_on_refund` is off, `orders/updated` with the order (the latter unconfirmed: see
+        REFUNDS.md), one event id for both."""
         now = datetime.now(UTC)
         order = self.store.update(refund.order_id, {}, now)
         event_id = str(uuid.uuid4())
         [body] = [made for made in order["refunds"] if made["admin_graphql_api_id"] == refund.id]
         self.dispatcher.notify("refunds/create", order, event_id, now, body)
-        self.dispatcher.notify("orders/updated", order, event_id, now)
+        if self.orders_updated_on_refund:
+            self.dispatcher.notify("orders/updated", order, event_id, now)
 
     async def idle(self) -> bool:
         return not self.dispatcher.pending

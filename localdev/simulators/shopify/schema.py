@@ -106,7 +106,7 @@ type LocationConnection {{ nodes: [Location!]!, edges: [LocationEdge!]!, pageInf
 type LocationEdge {{ cursor: String!, node: Location! }}
 enum WebhookSubscriptionTopic {{
   APP_UNINSTALLED ORDERS_CANCELLED ORDERS_CREATE ORDERS_DELETE ORDERS_FULFILLED ORDERS_PAID ORDERS_UPDATED
-  PRODUCTS_CREATE PRODUCTS_DELETE PRODUCTS_UPDATE
+  PRODUCTS_CREATE PRODUCTS_DELETE PRODUCTS_UPDATE REFUNDS_CREATE
 }}
 type WebhookSubscription {{ id: ID!, legacyResourceId: String!, topic: WebhookSubscriptionTopic!, uri: String! }}
 type WebhookSubscriptionConnection {{

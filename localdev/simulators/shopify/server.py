@@ -35,6 +35,8 @@ class ShopifySimulator:
     idempotency keys' expiry and the granted tokens' expiry: pass a settable one to test them without waiting.
     `location_names` are the shop's locations, in id order. `oldest_supported_version`: a call to an older API
     version is served as this one, as Shopify does once a version is no longer supported (blank: every version).
+    `orders_updated_on_refund=False`: a refund sends `refunds/create` only, not `orders/updated` too (REFUNDS.md;
+    `shop.orders_updated_on_refund` switches it on a running shop).
     """
 
     def __init__(
@@ -59,6 +61,7 @@ class ShopifySimulator:
         clock: Callable[[], float] = time.monotonic,
         location_names: Sequence[str] = ("Hoofdmagazijn",),
         oldest_supported_version: str = "",
+        orders_updated_on_refund: bool = True,
     ) -> None:
         self.shop_domain = shop_domain
         self.api_version = api_version
@@ -79,6 +82,7 @@ class ShopifySimulator:
             WebhookDispatcher(settings, webhook_url, seed),
             GraphQLEndpoint(self.catalog, CostBucket(graphql_bucket_size, graphql_restore_rate, clock), clock),
             oldest_supported_version=oldest_supported_version,
+            orders_updated_on_refund=orders_updated_on_refund,
         )
         self._server = BackgroundServer("shopify", port)
 

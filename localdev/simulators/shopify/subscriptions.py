@@ -1,8 +1,9 @@
 """The app's webhook subscriptions as the Admin GraphQL API lists them (`webhookSubscriptions`, `uri`).
 
-The shop's order webhooks (deliveries.py) go to one URL for every order topic: while that URL is set they are listed
-as one subscription per topic Koppel subscribes to; `created` (set by tests) are listed too but deliver nothing.
-Like Shopify, nothing declared in an app's `shopify.app.toml` would be listed (the simulator has none)."""
+The shop's order webhooks (deliveries.py) go to one URL for every order topic and `refunds/create`: while that URL is
+set they are listed as one subscription per topic Koppel subscribes to; `created` (set by tests) are listed too but
+deliver nothing. Like Shopify, nothing declared in an app's `shopify.app.toml` would be listed (the simulator has
+none)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from graphql import GraphQLResolveInfo
 
 from localdev.simulators.shopify.connections import connection
 
-DELIVERED_TOPICS = ("ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_PAID", "ORDERS_CANCELLED")
+DELIVERED_TOPICS = ("ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_PAID", "ORDERS_CANCELLED", "REFUNDS_CREATE")
 GID = "gid://shopify/WebhookSubscription/{number}"
 
 
