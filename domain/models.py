@@ -279,6 +279,9 @@ class BcSalesOrder(BilledDocument):
     total_excluding_tax: Decimal
     total_tax: Decimal
     total_including_tax: Decimal
+    prices_include_tax: bool = False
+    """pricesIncludeTax: whether its lines' unitPrice and discountAmount include VAT; False in records stored before
+    it was read."""
     lines: tuple[BcSalesOrderLine, ...] = ()
     etag: str = ""
     header: dict[str, str] = {}

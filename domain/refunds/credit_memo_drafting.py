@@ -39,6 +39,22 @@ def complete_lines(bc: CreditMemoDrafts, memo: BcDraftCreditMemo, planned: list[
     return bc.read(memo.id) if written else memo
 
 
+def vat_apart(memo: BcDraftCreditMemo, planned: Sequence[BcDocumentLine]) -> str:
+    """Why the draft's VAT is not the invoice's: a line priced from an invoice line (an item, or units not taken back)
+    at another VAT % than that line (the item's VAT group changed since, or a taxCode BC reads as a VAT Identifier
+    named otherwise than its group); "" when none is. A total that includes VAT cannot show this."""
+    stored = {line.sequence: line for line in memo.lines}
+    for line in planned:
+        found = stored.get(line.sequence)
+        from_invoice = line.line_type == "Item" or bool(line.tax_code)
+        if from_invoice and found is not None and found.tax_percent != line.tax_percent:
+            return (
+                f"line {line.sequence} ({line.description}) has {found.tax_percent} % VAT, its invoice line "
+                f"{line.tax_percent} %: correct its VAT Prod. Posting Group"
+            )
+    return ""
+
+
 def rounded_to(
     bc: CreditMemoDrafts,
     memo: BcDraftCreditMemo,
@@ -71,7 +87,8 @@ def _with_rounding_line(
     """One line, quantity 1 at the gap (negative when the draft is above the refund, as BC prices its own invoice
     rounding line), added once: never when the draft has a line with its sequence."""
     gap = refunded - memo.total_including_tax
-    if not gap or abs(gap) > CENT * priced_lines or any(line.sequence == rounding.sequence for line in memo.lines):
+    added = any(line.sequence == rounding.sequence for line in memo.lines)
+    if not gap or abs(gap) > CENT * priced_lines or added:
         return memo
     bc.add_line(memo.id, rounding.model_copy(update={"unit_price": gap}))
     return bc.read(memo.id)

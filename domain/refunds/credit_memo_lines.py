@@ -15,7 +15,7 @@ Simplifications, each sent to a person rather than guessed: a refund of an amoun
 fees: the shop's automatic "Order fully refunded", or an amount typed in) has nothing to price a line from; units
 refunded without a quantity, or without being taken back when no account is set for them; an item
 is found on the order's posted invoices by its BC item and variant (its lines on several invoices, from partial
-shipments, taken as one), so one item at two prices, or from two locations, is ambiguous. What
+shipments, taken as one), so one item at two prices or VAT rates, or taken back from two locations, is ambiguous. What
 the shop refunded for an item is not checked line by line: the run compares the credit memo's total with the refund.
 """
 
@@ -92,17 +92,31 @@ def _item_line(item: RefundedItem, priced: Priced) -> BcDocumentLine:
             f"the shop refunded {item.quantity} of item {resolved.item_number}, the invoice has {invoiced.quantity}"
         )
     discount = (invoiced.discount_amount * item.quantity / invoiced.quantity).quantize(CENT, ROUND_HALF_UP)
+    bases = {"with_tax": priced.invoice_prices_include_tax, "wanted_with_tax": priced.memo_prices_include_tax}
     line = invoiced.model_copy(
         update={
             "id": "",
             "etag": "",
             "quantity": item.quantity,
-            "unit_price": _in_memo_basis(invoiced.unit_price, invoiced.tax_percent, priced, UNIT_PRICE_PLACES),
-            "discount_amount": _in_memo_basis(discount, invoiced.tax_percent, priced, CENT),
+            "unit_price": in_basis(invoiced.unit_price, invoiced.tax_percent, UNIT_PRICE_PLACES, **bases),
+            "discount_amount": in_basis(discount, invoiced.tax_percent, CENT, **bases),
             "tax_code": "",
         }
     )
-    return _not_returned(line, invoiced, priced.accounts.refunded_not_returned) if kept else line
+    if kept:
+        return _not_returned(line, invoiced, priced.accounts.refunded_not_returned)
+    return line.model_copy(update={"location_id": _one_location(resolved, priced.invoice_lines)})
+
+
+def _one_location(resolved: ResolvedSku, lines: Sequence[BcDocumentLine]) -> str:
+    """The location the item was invoiced from, where the units taken back come back; CannotCredit for two."""
+    locations = {line.location_id for line in lines if line.is_item(resolved.item_number, resolved.variant_id)}
+    if len(locations) > 1:
+        raise CannotCredit(
+            f"item {resolved.item_number} was invoiced from {len(locations)} locations: to which did the refunded "
+            "units come back?"
+        )
+    return locations.pop()
 
 
 def _not_returned(line: BcDocumentLine, invoiced: BcDocumentLine, account: str) -> BcDocumentLine:
@@ -128,27 +142,26 @@ def _invoice_line_of(resolved: ResolvedSku, lines: Sequence[BcDocumentLine]) -> 
     if not found:
         return None
     prices = {
-        (line.unit_price, line.discount_amount / line.quantity if line.quantity else Decimal(0)) for line in found
+        (line.unit_price, line.discount_amount / line.quantity if line.quantity else Decimal(0), line.tax_percent)
+        for line in found
     }
     if len(prices) > 1:
-        raise CannotCredit(f"item {resolved.item_number} is on {len(found)} invoice lines: which price was refunded?")
-    locations = {line.location_id for line in found}
-    if len(locations) > 1:
         raise CannotCredit(
-            f"item {resolved.item_number} was invoiced from {len(locations)} locations: to which did the refunded "
-            "units come back?"
+            f"item {resolved.item_number} is on {len(found)} invoice lines: at which price and VAT was it refunded?"
         )
     quantity = sum((line.quantity for line in found), Decimal(0))
     discount = sum((line.discount_amount for line in found), Decimal(0))
     return found[0].model_copy(update={"quantity": quantity, "discount_amount": discount})
 
 
-def _in_memo_basis(price: Decimal, tax_percent: Decimal, priced: Priced, places: Decimal) -> Decimal:
-    """An invoice amount in the credit memo's basis (with or without VAT), to `places`."""
-    if priced.invoice_prices_include_tax == priced.memo_prices_include_tax:
-        return price
+def in_basis(
+    amount: Decimal, tax_percent: Decimal, places: Decimal, *, with_tax: bool, wanted_with_tax: bool
+) -> Decimal:
+    """An amount with VAT or without (`with_tax`) in the basis wanted, at `tax_percent`, to `places` when converted."""
+    if with_tax == wanted_with_tax:
+        return amount
     factor = 1 + tax_percent / HUNDRED
-    converted = price * factor if priced.memo_prices_include_tax else price / factor
+    converted = amount * factor if wanted_with_tax else amount / factor
     return converted.quantize(places, ROUND_HALF_UP)
 
 

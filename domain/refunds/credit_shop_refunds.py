@@ -23,7 +23,7 @@ from domain.errors import BusinessCentralRejected, ConcurrencyConflict, Permanen
 from domain.orders.mapping.business_central import ChargeAccounts
 from domain.ports import Clock, OrderStore, SyncRuns
 from domain.records import OrderRecord, SyncRun
-from domain.refunds.credit_memo_drafting import complete_lines, rounded_to
+from domain.refunds.credit_memo_drafting import complete_lines, rounded_to, vat_apart
 from domain.refunds.credit_memo_lines import CENT, CannotCredit, Priced, credit_memo_lines
 from domain.refunds.refund_before_invoice import Lookups, OrderChanges, ThenQueued, Waits, before_crediting, overdue
 from domain.refunds.shop_origin_ports import (
@@ -250,6 +250,11 @@ def _make_credit_memo(
     priced_lines = sum(1 for line in planned if line.line_type != "Comment")
     if memo.status == DRAFT:
         memo = complete_lines(crediting.bc, memo, planned)
+        vat = vat_apart(memo, planned)
+        if vat:
+            return _write(
+                crediting, etag, record.for_a_person(f"credit memo {memo.number}: {vat}", crediting.clock.now())
+            )
         memo = rounded_to(crediting.bc, memo, refund.amount.amount, planned, crediting.accounts.rounding)
     return _check_and_post(crediting, record, etag, memo, refund, line_count=priced_lines)
 

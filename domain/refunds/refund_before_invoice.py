@@ -3,18 +3,20 @@ after a refund (its order lists only the refunds' ids and totals), so the order 
 the run `shop-refunds` decides, and the worker takes them off.
 
 - Units BC has shipped wait for the invoice and are credited (credit_shop_refunds.py).
-- Units BC has not shipped, of a refund of items alone, on an order BC has neither begun to ship nor released: the
-  record becomes TAKING_OFF with the units and what BC's order keeps of each item (`left`), then the order's latest
-  version is queued again (and again once a minute while nothing of the order is invoiced and the take-off is not
-  seen); the worker takes the units off the web order's lines (taken_off_web_order.py), so the edits-after-import
-  rules reduce BC's lines. Whether they came off is decided per item from BC's posted invoices of the order, Koppel's
-  record of BC's order (which can lag behind BC) only where no invoice says otherwise (`_settled`). One refund of an
-  order is taken off at a time.
+- Units BC has not shipped, of a refund of items (and shipping) alone, each refunded at what BC's order values it at
+  (its line's price less its discount pro rata, VAT included, within a cent a unit), on an order BC has neither begun
+  to ship nor released: the record becomes TAKING_OFF with the units, what BC's order keeps of each item (`left`) and
+  the shipping refunded, then the order's latest version is queued again (and again once a minute while nothing of
+  the order is invoiced and the take-off is not seen); the worker takes the units and shipping off the web order's
+  lines (taken_off_web_order.py), so the edits-after-import rules reduce BC's lines. Whether they came off is decided
+  per item from BC's posted invoices of the order, Koppel's record of BC's order (which can lag behind BC) only where
+  no invoice says otherwise (take_off_settled.py); the shipping follows its units. One refund of an order is taken
+  off at a time.
 - On an order released in BC nothing is taken off: the refund waits for the invoice, telling ops to reopen the
   order (then it is taken off) or ship and invoice it (then it is credited). Nor on one changed in BC since Koppel
   wrote it: it waits for the invoice.
-- Anything else (some units shipped and some not, units BC's order lacks, money beyond the units, units refunded
-  with shipping or fees) goes to a person at once.
+- Anything else (some units shipped and some not, units BC's order lacks or values otherwise, money beyond the units
+  and shipping, units refunded with fees) goes to a person at once. Shipping refunded alone waits for the invoice.
 
 Shopify takes refunded units off its order itself (`current_quantity`): its refunds wait for the invoice as before.
 On every channel, a refund of an order cancelled before BC invoiced it (its BC order deleted) is not credited.
@@ -30,9 +32,10 @@ from decimal import Decimal
 from domain.models import BcSalesOrder, OrderStatus, ResolvedSku
 from domain.ports import WorkQueue
 from domain.records import OrderRecord, StreamMessage
+from domain.refunds.refunded_value import misvalued_units
 from domain.refunds.shop_origin_ports import (
-    BcDocumentLine,
     InvoiceToCredit,
+    RefundedCharge,
     RefundedItem,
     SalesOrders,
     ShopRefundCredits,
@@ -40,7 +43,8 @@ from domain.refunds.shop_origin_ports import (
     ShopRefundDetails,
     SkuLookup,
 )
-from domain.refunds.shop_refund_credit import CreditState, ShopRefundCredit, UnitsTakenOff
+from domain.refunds.shop_refund_credit import CreditState, ShippingTakenOff, ShopRefundCredit, UnitsTakenOff
+from domain.refunds.take_off_settled import settled
 from domain.refunds.taken_off_web_order import KEEPS_REFUNDED_UNITS
 
 REQUEUE_EVERY = timedelta(minutes=1)
@@ -61,6 +65,7 @@ class OrderChanges:
 @dataclass(frozen=True)
 class TakeOff:
     units: tuple[UnitsTakenOff, ...]
+    shipping: ShippingTakenOff | None = None
 
 
 @dataclass(frozen=True)
@@ -175,7 +180,8 @@ def _take_off(
             "it: ship and invoice it and Koppel credits them"
         )
     why = f"refunded before BC shipped the units: waiting for them to come off BC order {document.number}"
-    return ThenQueued(record.taking_off(refund.amount, decided.units, why, now), _queued(changes, order))
+    taking = record.taking_off(refund.amount, decided.units, why, now, shipping=decided.shipping)
+    return ThenQueued(taking, _queued(changes, order))
 
 
 def _queued(changes: OrderChanges, order: OrderRecord) -> OrderQueued:
@@ -190,23 +196,12 @@ def _settled(
     invoices: Sequence[InvoiceToCredit],
     now: datetime,
 ) -> ShopRefundCredit | Waits:
-    """Whether a refund's units came off BC's order, per item from how many of it the order's posted invoices have
-    and what the take-off leaves (`left`): every item invoiced at least `left` + the units -> BC invoiced them
-    first: credited; every item invoiced no more than `left`, and Koppel's record of BC's order down to `left` for
-    each (or BC's order gone: invoiced in full) -> TAKEN_OFF_ORDER; an item invoiced beyond `left` otherwise -> a
-    person with the figures. Else Waits (the order queued again once a minute while none of it is invoiced)."""
+    """Whether a refund's units came off BC's order, as take_off_settled.py decides; else Waits (the order queued
+    again once a minute while none of it is invoiced)."""
     if order is None or order.bc is None:
         return Waits(record.problem)
-    lines = [line for invoice in invoices for line in invoice.lines]
-    invoiced = [(unit, _invoiced(unit, lines)) for unit in record.taken_off]
-    if invoices and all(count >= unit.left + unit.quantity for unit, count in invoiced):
-        return record.invoiced_first(now)
-    beyond = [(unit, count) for unit, count in invoiced if count > unit.left]
-    if beyond:
-        return record.for_a_person(_partly_invoiced(order.bc.number, beyond), now)
-    if _units_off(record, order.bc) or (invoices and _gone(changes, order.bc)):
-        return record.taken_off_order(now)
-    return _not_seen(changes, record, order, invoices, now)
+    decided = settled(record, order.bc, invoices, changes.sales_orders if changes else None, now)
+    return decided if decided is not None else _not_seen(changes, record, order, invoices, now)
 
 
 def _not_seen(
@@ -222,34 +217,6 @@ def _not_seen(
     if changes is None or invoices or parked or now - record.updated_at < REQUEUE_EVERY:
         return Waits(record.problem)
     return Waits(record.problem, _queued(changes, order))
-
-
-def _invoiced(unit: UnitsTakenOff, lines: Sequence[BcDocumentLine]) -> Decimal:
-    """How many of the item (and variant) the invoices have."""
-    return sum((line.quantity for line in lines if line.is_item(unit.item_number, unit.variant_id)), Decimal(0))
-
-
-def _partly_invoiced(number: str, beyond: list[tuple[UnitsTakenOff, Decimal]]) -> str:
-    figures = "; ".join(
-        f"{unit.quantity} of item {unit.item_number} were to come off BC order {number}, leaving {unit.left}; its "
-        f"posted invoices have {count}"
-        for unit, count in beyond
-    )
-    return f"refunded before BC invoiced the units, and BC invoiced some of them: {figures}. Credit those by hand"
-
-
-def _units_off(record: ShopRefundCredit, in_bc: BcSalesOrder) -> bool:
-    """BC's order, as Koppel last wrote it, has no more of each item than the take-off leaves."""
-    return all(
-        sum((line.quantity for line in in_bc.lines if line.is_item(unit.item_number, unit.variant_id)), Decimal(0))
-        <= unit.left
-        for unit in record.taken_off
-    )
-
-
-def _gone(changes: OrderChanges | None, in_bc: BcSalesOrder) -> bool:
-    """BC no longer has the order (it deletes an order once it is invoiced in full)."""
-    return changes is not None and changes.sales_orders.sales_order(in_bc.id) is None
 
 
 def plan_before_invoice(
@@ -274,6 +241,8 @@ def plan_before_invoice(
             shipped.append(item)
         elif sent:
             return ForAPerson(f"{before}: {sent} of {ordered} of item {item} shipped, which were refunded?")
+        elif misvalued := misvalued_units(refunded, item, lines, document.prices_include_tax, refund.amount.currency):
+            return ForAPerson(f"{before}: {misvalued}")
         else:
             units.append(
                 UnitsTakenOff(
@@ -297,20 +266,32 @@ def plan_before_invoice(
 def _taken_off(
     refund: ShopRefundDetail, document: BcSalesOrder, before: str, shipped: list[str], units: tuple[UnitsTakenOff, ...]
 ) -> TakeOff | ForAPerson | Waits:
-    """Unshipped units come off the order only when nothing else of the refund is left to credit."""
+    """Unshipped units (and the shipping refunded with them) come off the order only when nothing else of the refund
+    is left to credit."""
     if not units:
         return Waits()
     by_hand = "take the units off the BC order and credit the rest once invoiced, by hand"
     if shipped:
         return ForAPerson(f"{before}: items {', '.join(shipped)} are shipped, others not: {by_hand}")
-    if refund.charges:
-        return ForAPerson(f"{before}: unshipped units refunded with shipping or fees: {by_hand}")
-    for_units = sum((item.amount + item.tax for item in refund.items), Decimal(0))
+    if any(charge.kind != "shipping" for charge in refund.charges):
+        return ForAPerson(f"{before}: unshipped units refunded with fees: {by_hand}")
+    for_units = sum((each.amount + each.tax for each in refund.items), Decimal(0))
+    for_units += sum((charge.amount + charge.tax for charge in refund.charges), Decimal(0))
     if abs(refund.amount.amount - for_units) > CENT:
-        return ForAPerson(f"{before}: {refund.amount} refunded, {for_units:.2f} of it for unshipped units: {by_hand}")
+        return ForAPerson(
+            f"{before}: {refund.amount} refunded, {for_units:.2f} of it for unshipped units and shipping: {by_hand}"
+        )
     if document.shipping_started:
         return ForAPerson(f"{before}: BC has begun shipping the order: {by_hand}")
-    return TakeOff(units)
+    return TakeOff(units, _shipping(refund.charges))
+
+
+def _shipping(charges: Sequence[RefundedCharge]) -> ShippingTakenOff | None:
+    """The shipping refunded in all; None for none."""
+    if not charges:
+        return None
+    amount = sum((charge.amount for charge in charges), Decimal(0))
+    return ShippingTakenOff(amount=amount, tax=sum((charge.tax for charge in charges), Decimal(0)))
 
 
 def _per_sku(items: Iterable[RefundedItem]) -> dict[str, RefundedItem]:

@@ -57,6 +57,14 @@ class UnitsTakenOff(Frozen):
     """What BC's order has of the item (and variant) once they are off: the take-off is done at or below it."""
 
 
+class ShippingTakenOff(Frozen):
+    """Shipping a refund takes off the BC order with its units (the web order's shipping lines less it)."""
+
+    amount: Decimal
+    """Excluding tax, as the shop refunded it."""
+    tax: Decimal
+
+
 class ShopRefundCredit(Frozen):
     order: WebOrderKey
     refund_id: str
@@ -73,6 +81,8 @@ class ShopRefundCredit(Frozen):
     """The units the order worker takes off the web order's lines before it brings BC's in line, in every state the
     record moves to (for a person, not credited too: they may be off BC's order); cleared only where they are known
     to be on it, the refund credited after all (`invoiced_first`, `crediting`)."""
+    shipping_taken_off: ShippingTakenOff | None = None
+    """Shipping refunded with the units, taken off with them and kept or cleared with them."""
     first_seen_at: datetime
     updated_at: datetime
 
@@ -97,7 +107,7 @@ class ShopRefundCredit(Frozen):
 
     def crediting(self, refunded: Money, at: datetime) -> ShopRefundCredit:
         """A credit memo asked for: the units it credits are BC's invoiced ones, none taken off."""
-        update = {"state": CreditState.CREDITING, "refunded": refunded, "taken_off": ()}
+        update = {"state": CreditState.CREDITING, "refunded": refunded, "taken_off": (), "shipping_taken_off": None}
         return self.model_copy(update={**update, "updated_at": at})
 
     def with_credit_memo(self, credit_memo_id: str, number: str, at: datetime) -> ShopRefundCredit:
@@ -116,9 +126,23 @@ class ShopRefundCredit(Frozen):
     def for_a_person(self, why: str, at: datetime) -> ShopRefundCredit:
         return self.model_copy(update={"state": CreditState.NEEDS_ATTENTION, "problem": why, "updated_at": at})
 
-    def taking_off(self, refunded: Money, units: tuple[UnitsTakenOff, ...], why: str, at: datetime) -> ShopRefundCredit:
-        """The units to come off BC's order (the order worker queued again); `why` says so to ops."""
-        update = {"state": CreditState.TAKING_OFF, "refunded": refunded, "taken_off": units, "problem": why}
+    def taking_off(
+        self,
+        refunded: Money,
+        units: tuple[UnitsTakenOff, ...],
+        why: str,
+        at: datetime,
+        *,
+        shipping: ShippingTakenOff | None = None,
+    ) -> ShopRefundCredit:
+        """The units (and shipping) to come off BC's order (the order worker queued again); `why` says so to ops."""
+        update = {
+            "state": CreditState.TAKING_OFF,
+            "refunded": refunded,
+            "taken_off": units,
+            "shipping_taken_off": shipping,
+            "problem": why,
+        }
         return self.model_copy(update={**update, "updated_at": at})
 
     def taken_off_order(self, at: datetime) -> ShopRefundCredit:
@@ -127,7 +151,7 @@ class ShopRefundCredit(Frozen):
 
     def invoiced_first(self, at: datetime) -> ShopRefundCredit:
         """BC invoiced the units before they came off its order: credited as any refund, no longer taken off."""
-        update = {"state": CreditState.TO_CREDIT, "taken_off": (), "problem": ""}
+        update = {"state": CreditState.TO_CREDIT, "taken_off": (), "shipping_taken_off": None, "problem": ""}
         return self.model_copy(update={**update, "updated_at": at})
 
     def waiting(self, why: str, at: datetime) -> ShopRefundCredit:

@@ -23,7 +23,7 @@ from integrations.telemetry.dimensions import note
 
 SALES_ORDER_FIELDS = (
     "id,number,status,customerNumber,billToCustomerNumber,externalDocumentNumber,"
-    "totalAmountExcludingTax,totalTaxAmount,totalAmountIncludingTax"
+    "totalAmountExcludingTax,totalTaxAmount,totalAmountIncludingTax,pricesIncludeTax"
 )
 CUSTOMER_FIELDS = "id,number,blocked,taxRegistrationNumber"
 CUSTOMER_CARD_FIELDS = "No,VAT_Registration_No"
@@ -256,6 +256,7 @@ def sales_order_from(row: dict[str, Any]) -> BcSalesOrder:
         total_excluding_tax=Decimal(str(row.get("totalAmountExcludingTax", 0))),
         total_tax=Decimal(str(row.get("totalTaxAmount", 0))),
         total_including_tax=Decimal(str(row.get("totalAmountIncludingTax", 0))),
+        prices_include_tax=bool(row.get("pricesIncludeTax")),
         lines=tuple(
             _line(line) for line in sorted(row.get("salesOrderLines", []), key=lambda line: line.get("sequence", 0))
         ),

@@ -21,13 +21,14 @@ from typing import Any
 from domain.refunds.shop_origin_ports import BcDocumentLine, BcDraftCreditMemo, InvoiceToCredit, NewCreditMemo
 from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
-from integrations.businesscentral.odata import reference
+from integrations.businesscentral.odata import EMPTY_GUID, reference
 
 INVOICE_FIELDS = "id,number,customerNumber,currencyCode,pricesIncludeTax,remainingAmount,totalAmountIncludingTax"
 CREDIT_MEMO_FIELDS = "id,number,status,pricesIncludeTax,totalAmountIncludingTax"
 INVOICE_LINES = "salesInvoiceLines"
 CREDIT_MEMO_LINES = "salesCreditMemoLines"
 COMMENT = "Comment"
+ITEM = "Item"
 DRAFT = "Draft"
 
 
@@ -112,8 +113,8 @@ def _line_body(line: BcDocumentLine) -> dict[str, Any]:
         body["unitOfMeasureCode"] = line.unit_of_measure
     if line.tax_code:
         body["taxCode"] = line.tax_code
-    if line.location_id:
-        body["locationId"] = line.location_id
+    if line.line_type == ITEM:
+        body["locationId"] = line.location_id or EMPTY_GUID
     return body
 
 

@@ -35,6 +35,10 @@ def enum_value(served: object) -> str:
     return _ENCODED_CHARACTER.sub(lambda match: chr(int(match.group(1), 16)), str(served)).strip()
 
 
+EMPTY_GUID = "00000000-0000-0000-0000-000000000000"
+"""No reference, as BC serves one and takes one (a blank Location Code from an empty locationId)."""
+
+
 def reference(value: object) -> str:
     """A reference (an id) as BC serves it, "" for none: BC answers an empty reference as the all-zero GUID."""
     text = str(value or "")

@@ -34,6 +34,17 @@ def a_catalog_order(stack: LocalStack, order_id: int | None = None, sku: str | N
     return ShopOrder(oid, ShopCustomer("Sam", "Jansen", f"sam.{oid}@example.nl"), lines, created=datetime.now(UTC))
 
 
+def woo_call(stack: LocalStack, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    """The WooCommerce simulator's REST API as the shop owner's screens call it (`path` under /wp-json/wc/v3)."""
+    woo = stack.woocommerce
+    assert woo is not None
+    answer = httpx.request(
+        method, f"{woo.api_base}{path}", json=body, auth=(woo.consumer_key, woo.consumer_secret), timeout=30
+    )
+    answer.raise_for_status()
+    return answer.json()
+
+
 def deliver(
     stack: LocalStack, payload: dict[str, Any], shop: str = "shop-a", topic: str = "order.created"
 ) -> httpx.Response:

@@ -17,7 +17,7 @@ import pytest
 
 from localdev.stack import LocalStack
 from tests.integration.conftest import running_stack
-from tests.integration.support import a_catalog_order, dossier, settled_dossier, wait_for
+from tests.integration.support import a_catalog_order, dossier, settled_dossier, wait_for, woo_call
 from tests.support.woocommerce import ShopLine
 
 CENT = Decimal("0.01")
@@ -28,16 +28,6 @@ VAT = Decimal("1.21")
 def stack() -> Iterator[LocalStack]:
     """The integration stack (with BC's release API) and the booking timer every 2 seconds."""
     yield from running_stack(KOPPEL_BOOKING_SCHEDULE="*/2 * * * * *")
-
-
-def _woo(stack: LocalStack, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    woo = stack.woocommerce
-    assert woo is not None
-    answer = httpx.request(
-        method, f"{woo.api_base}{path}", json=body, auth=(woo.consumer_key, woo.consumer_secret), timeout=30
-    )
-    answer.raise_for_status()
-    return answer.json()
 
 
 def _placed(stack: LocalStack, status: str) -> dict[str, Any]:
@@ -58,22 +48,37 @@ def _placed(stack: LocalStack, status: str) -> dict[str, Any]:
     return placed
 
 
-def _refund_one_unit(stack: LocalStack, order_id: int) -> dict[str, Any]:
-    """One unit of the first line refunded, tax included, as WooCommerce's refund screen sends it."""
-    line = _woo(stack, "GET", f"/orders/{order_id}")["line_items"][0]
+def _refund_one_unit(
+    stack: LocalStack, order_id: int, *, share: Decimal = Decimal(1), shipping: bool = False
+) -> dict[str, Any]:
+    """One unit of the first line refunded (`share` of its price), with the whole shipping when `shipping`, tax
+    included, as WooCommerce's refund screen sends it."""
+    order = woo_call(stack, "GET", f"/orders/{order_id}")
+    line = order["line_items"][0]
     quantity = Decimal(str(line["quantity"]))
-    unit = (Decimal(str(line["total"])) / quantity).quantize(CENT)
-    unit_tax = (Decimal(str(line["total_tax"])) / quantity).quantize(CENT)
-    taxes = line.get("taxes") or [{"id": 1}]
-    asked = {
-        "id": line["id"],
-        "quantity": 1,
-        "refund_total": f"{unit:.2f}",
-        "refund_tax": [{"id": taxes[0]["id"], "refund_total": f"{unit_tax:.2f}"}],
-    }
-    body = {"amount": f"{unit + unit_tax:.2f}", "reason": "not wanted after all", "line_items": [asked]}
-    refund: dict[str, Any] = _woo(stack, "POST", f"/orders/{order_id}/refunds", body)
+    unit = (Decimal(str(line["total"])) * share / quantity).quantize(CENT)
+    unit_tax = (Decimal(str(line["total_tax"])) * share / quantity).quantize(CENT)
+    asked = [_asked(line, 1, unit, unit_tax)]
+    if shipping:
+        [charge] = order["shipping_lines"]
+        asked.append(_asked(charge, 0, Decimal(str(charge["total"])), Decimal(str(charge["total_tax"]))))
+    amount = sum(
+        (Decimal(each["refund_total"]) + Decimal(each["refund_tax"][0]["refund_total"]) for each in asked), Decimal(0)
+    )
+    body = {"amount": f"{amount:.2f}", "reason": "not wanted after all", "line_items": asked}
+    refund: dict[str, Any] = woo_call(stack, "POST", f"/orders/{order_id}/refunds", body)
     return refund
+
+
+def _asked(item: dict[str, Any], quantity: int, total: Decimal, tax: Decimal) -> dict[str, Any]:
+    """A refund's entry for the order item (a product or shipping line)."""
+    taxes = item.get("taxes") or [{"id": 1}]
+    return {
+        "id": item["id"],
+        "quantity": quantity,
+        "refund_total": f"{total:.2f}",
+        "refund_tax": [{"id": taxes[0]["id"], "refund_total": f"{tax:.2f}"}],
+    }
 
 
 def _shop_refund(stack: LocalStack, order_id: int, reached: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
@@ -185,3 +190,45 @@ def test_a_unit_refunded_on_an_order_released_in_bc_waits_for_the_invoice_and_is
     assert Decimal(credited["credited_amount"]) == Decimal(str(refund["amount"]))
     [memo] = _credit_memos(stack, released["externalDocumentNumber"])
     assert memo["number"] == credited["credit_memo_number"]
+
+
+def _account_lines(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [line for line in document["salesOrderLines"] if line["lineType"] == "Account"]
+
+
+def test_a_unit_and_the_shipping_refunded_before_bc_shipped_them_come_off_the_bc_order(stack: LocalStack):
+    placed = _placed(stack, "on-hold")
+    order_id, number = int(placed["id"]), str(placed["number"])
+    assert len(_account_lines(_bc_order(stack, number))) == 1, "the shipping"
+
+    refund = _refund_one_unit(stack, order_id, shipping=True)
+    credit = _taken_off(stack, order_id)
+
+    assert (credit["refund_id"], credit["problem"]) == (str(refund["id"]), "")
+    wait_for(lambda: not _account_lines(_bc_order(stack, number)), timeout=60)
+    document = _bc_order(stack, number)
+    assert _first_item_quantity(document) == 1
+    shown = dossier(stack, order_id).json()
+    assert shown["status"] == "in_bc", shown["problem"]
+    assert {each["control"]: each["passed"] for each in shown["controls"]}["totals"] is True
+    stack.bc_probe().ship_and_invoice(document["id"])
+    wait_for(lambda: dossier(stack, order_id).json()["invoices"], timeout=60)
+    _a_run_since(stack, datetime.now(UTC))
+
+    assert dossier(stack, order_id).json()["shop_refunds"][0]["state"] == "taken_off_order"
+    assert _credit_memos(stack, document["externalDocumentNumber"]) == []
+
+
+def test_a_unit_refunded_at_half_its_price_before_bc_shipped_it_goes_to_a_person_and_stays_on_the_bc_order(
+    stack: LocalStack,
+):
+    placed = _placed(stack, "on-hold")
+    order_id, number = int(placed["id"]), str(placed["number"])
+
+    _refund_one_unit(stack, order_id, share=Decimal("0.5"))
+    credit = _shop_refund(stack, order_id, lambda credit: credit["state"] == "needs_attention")
+    _a_run_since(stack, datetime.now(UTC))
+
+    assert "BC's order values them at EUR" in credit["problem"], credit["problem"]
+    assert credit["problem"].endswith("change the BC order by hand (the units off, or their price down)")
+    assert _first_item_quantity(_bc_order(stack, number)) == 2

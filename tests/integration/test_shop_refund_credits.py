@@ -16,10 +16,11 @@ import pytest
 
 from localdev.demo_returns import credits_finished, dossier_at, shop_refunds_done
 from localdev.mollie_payments import mollie_call
-from localdev.stack import SHOPIFY_SHOP, LocalStack
+from localdev.stack import LocalStack
 from tests.integration.conftest import running_stack
 from tests.integration.payment_flow import paid_invoiced_and_booked
-from tests.integration.support import a_catalog_order, dossier, wait_for
+from tests.integration.shopify_refunds import credit_memos_of, invoiced_shopify_order, refund_one_unit_in_admin
+from tests.integration.support import dossier, wait_for, woo_call
 
 CENT = Decimal("0.01")
 
@@ -36,20 +37,10 @@ def stack() -> Iterator[LocalStack]:
     )
 
 
-def _woo(stack: LocalStack, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    woo = stack.woocommerce
-    assert woo is not None
-    answer = httpx.request(
-        method, f"{woo.api_base}{path}", json=body, auth=(woo.consumer_key, woo.consumer_secret), timeout=30
-    )
-    answer.raise_for_status()
-    return answer.json()
-
-
 def _refund_in_shop(stack: LocalStack, order_id: int) -> dict[str, Any]:
     """The shop owner refunds one unit of the first line and the shipping, tax included, as WooCommerce's refund
     screen sends it (its gateway asked to pay it back)."""
-    order = _woo(stack, "GET", f"/orders/{order_id}")
+    order = woo_call(stack, "GET", f"/orders/{order_id}")
     line, shipping = order["line_items"][0], order["shipping_lines"][0]
     unit = Decimal(str(line["total"])) / Decimal(str(line["quantity"]))
     unit_tax = Decimal(str(line["total_tax"])) / Decimal(str(line["quantity"]))
@@ -59,7 +50,7 @@ def _refund_in_shop(stack: LocalStack, order_id: int) -> dict[str, Any]:
     ]
     amount = sum((Decimal(each["refund_total"]) + _tax(each) for each in items), Decimal(0))
     body = {"amount": f"{amount:.2f}", "reason": "one article back", "line_items": items}
-    refund: dict[str, Any] = _woo(stack, "POST", f"/orders/{order_id}/refunds", body)
+    refund: dict[str, Any] = woo_call(stack, "POST", f"/orders/{order_id}/refunds", body)
     return refund
 
 
@@ -85,13 +76,6 @@ def _credited(stack: LocalStack, order_id: int, count: int) -> list[dict[str, An
     return wait_for(done, timeout=60)
 
 
-def _credit_memos_of(stack: LocalStack, external_document_number: str) -> list[dict[str, Any]]:
-    memos: list[dict[str, Any]] = stack.bc_probe().all(
-        "salesCreditMemos", **{"$filter": f"externalDocumentNumber eq '{external_document_number}'"}
-    )
-    return memos
-
-
 def test_a_refund_made_in_the_shop_becomes_one_posted_credit_memo_that_mollies_refund_pays_back(stack: LocalStack):
     order_id, payment_id, invoice = paid_invoiced_and_booked(stack)
 
@@ -102,7 +86,7 @@ def test_a_refund_made_in_the_shop_becomes_one_posted_credit_memo_that_mollies_r
 
     [credit] = _credited(stack, order_id, 1)
     assert (credit["state"], credit["refund_id"], credit["problem"]) == ("posted", str(refund["id"]), "")
-    [memo] = _credit_memos_of(stack, invoice["external_document_number"])
+    [memo] = credit_memos_of(stack, invoice["external_document_number"])
     assert Decimal(str(memo["totalAmountIncludingTax"])) == Decimal(refund["amount"])
     lines = stack.bc_probe().all(f"salesCreditMemos({memo['id']})/salesCreditMemoLines")
     assert [line["lineType"] for line in lines] == ["Comment", "Comment", "Item", "Account"]
@@ -124,7 +108,7 @@ def test_koppels_own_record_of_a_refund_and_a_second_delivery_credit_nothing_aga
     refund = _refund_in_shop(stack, order_id)
     _credited(stack, order_id, 1)
 
-    own = _woo(
+    own = woo_call(
         stack,
         "POST",
         f"/orders/{order_id}/refunds",
@@ -134,33 +118,22 @@ def test_koppels_own_record_of_a_refund_and_a_second_delivery_credit_nothing_aga
 
     states = {each["refund_id"]: each["state"] for each in credits}
     assert states == {str(refund["id"]): "posted", str(own["id"]): "not_credited"}
-    assert len(_credit_memos_of(stack, invoice["external_document_number"])) == 1
+    assert len(credit_memos_of(stack, invoice["external_document_number"])) == 1
 
 
 def test_a_refund_made_in_shopifys_admin_becomes_one_draft_credit_memo_for_a_person(stack: LocalStack):
     """shop-b's credit memos are left as drafts (the default): the returned article on an item line at the
     invoice's price, the total the refund's to the cent."""
-    shopify = stack.shopify
-    assert shopify is not None
-    order = a_catalog_order(stack)
-    placed = shopify.place_order(order.lines, order.customer)
-    path = f"/api/orders/shopify/{SHOPIFY_SHOP}/{placed['id']}"
     host = httpx.Client(base_url=stack.host_url, timeout=30)
-    in_bc = wait_for(lambda: dossier_at(host, path, lambda d: d["status"] == "in_bc" and d["bc_document"]), timeout=60)
-    stack.bc_probe().ship_and_invoice(in_bc["bc_document"]["id"])
-    wait_for(lambda: dossier_at(host, path, lambda d: bool(d["invoices"])), timeout=60)
+    order = invoiced_shopify_order(stack, host)
+    path, in_bc = order.path, order.in_bc
 
-    line = placed["line_items"][0]
-    refund = httpx.post(
-        f"{shopify.url}/_sim/orders/{placed['id']}/refunds",
-        json={"line_items": [{"line_item_id": line["id"], "quantity": 1, "restock_type": "return"}]},
-        timeout=30,
-    ).json()["refund"]
+    refund = refund_one_unit_in_admin(stack, order.placed)
 
     done = wait_for(lambda: dossier_at(host, path, shop_refunds_done), 60)
     [credit] = done["shop_refunds"]
     assert (credit["state"], credit["refund_id"], credit["problem"]) == ("drafted", str(refund["id"]), "")
-    [memo] = _credit_memos_of(stack, in_bc["bc_document"]["external_document_number"])
+    [memo] = credit_memos_of(stack, in_bc["bc_document"]["external_document_number"])
     assert memo["status"] == "Draft"
     lines = stack.bc_probe().all(f"salesCreditMemos({memo['id']})/salesCreditMemoLines")
     assert [(each["lineType"], each["quantity"]) for each in lines] == [("Comment", 0), ("Comment", 0), ("Item", 1)]

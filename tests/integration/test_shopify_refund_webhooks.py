@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
 import httpx
 import pytest
 
 from localdev.demo_returns import dossier_at, shop_refunds_done
-from localdev.stack import ONCE_A_YEAR, SHOPIFY_SHOP, LocalStack
+from localdev.stack import ONCE_A_YEAR, LocalStack
 from tests.integration.conftest import running_stack
-from tests.integration.support import a_catalog_order, wait_for
+from tests.integration.shopify_refunds import credit_memos_of, invoiced_shopify_order, refund_one_unit_in_admin
+from tests.integration.support import wait_for
 
 CENT = Decimal("0.01")
 
@@ -30,28 +30,19 @@ def stack() -> Iterator[LocalStack]:
 def test_a_shopify_admin_refund_sent_as_refunds_create_alone_becomes_one_draft_credit_memo(stack: LocalStack):
     shopify = stack.shopify
     assert shopify is not None
-    order = a_catalog_order(stack)
-    placed = shopify.place_order(order.lines, order.customer)
-    path = f"/api/orders/shopify/{SHOPIFY_SHOP}/{placed['id']}"
     host = httpx.Client(base_url=stack.host_url, timeout=30)
-    in_bc = wait_for(lambda: dossier_at(host, path, lambda d: d["status"] == "in_bc" and d["bc_document"]), timeout=60)
-    stack.bc_probe().ship_and_invoice(in_bc["bc_document"]["id"])
-    invoiced = wait_for(lambda: dossier_at(host, path, lambda d: bool(d["invoices"])), timeout=60)
+    order = invoiced_shopify_order(stack, host)
+    placed, path, in_bc, invoiced = order.placed, order.path, order.in_bc, order.invoiced
     shopify.shop.orders_updated_on_refund = False
     sent_before = len(shopify.deliveries)
 
-    line = placed["line_items"][0]
-    refund = httpx.post(
-        f"{shopify.url}/_sim/orders/{placed['id']}/refunds",
-        json={"line_items": [{"line_item_id": line["id"], "quantity": 1, "restock_type": "return"}]},
-        timeout=30,
-    ).json()["refund"]
+    refund = refund_one_unit_in_admin(stack, placed)
 
     done = wait_for(lambda: dossier_at(host, path, shop_refunds_done), 60)
     assert [(each.topic, each.outcome) for each in shopify.deliveries[sent_before:]] == [("refunds/create", 202)]
     [credit] = done["shop_refunds"]
     assert (credit["state"], credit["refund_id"], credit["problem"]) == ("drafted", str(refund["id"]), "")
-    [memo] = _credit_memos_of(stack, in_bc["bc_document"]["external_document_number"])
+    [memo] = credit_memos_of(stack, in_bc["bc_document"]["external_document_number"])
     assert memo["status"] == "Draft"
     assert abs(Decimal(str(memo["totalAmountIncludingTax"])) - Decimal(credit["refunded"]["amount"])) <= CENT
     [noted] = [event for event in done["events"] if event["topic"] == "refunds/create"]
@@ -59,10 +50,3 @@ def test_a_shopify_admin_refund_sent_as_refunds_create_alone_becomes_one_draft_c
     assert [done[name] for name in ("status", "problem", "bc_document", "web_order")] == [
         invoiced[name] for name in ("status", "problem", "bc_document", "web_order")
     ], "the order itself is left as it was"
-
-
-def _credit_memos_of(stack: LocalStack, external_document_number: str) -> list[dict[str, Any]]:
-    memos: list[dict[str, Any]] = stack.bc_probe().all(
-        "salesCreditMemos", **{"$filter": f"externalDocumentNumber eq '{external_document_number}'"}
-    )
-    return memos

@@ -6,7 +6,7 @@ were. A refund of an order cancelled before BC invoiced it is credited on no cha
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -16,9 +16,19 @@ import pytest
 from domain.errors import PermanentError, RetryableError
 from domain.intake.ingest_webhook import Delivery, Intake, receive_woocommerce
 from domain.invoices.invoice import BcInvoice
-from domain.models import BcSalesOrder, BcSalesOrderLine, Order, OrderLine, Party, ResolvedSku, WebOrderKey
+from domain.models import (
+    BcSalesOrder,
+    BcSalesOrderLine,
+    ChargeLine,
+    Order,
+    OrderLine,
+    Party,
+    ResolvedSku,
+    WebOrderKey,
+)
 from domain.orders.mapping.business_central import ChargeAccounts
 from domain.orders.sync_order import sync_order
+from domain.orders.worker import OrderSync
 from domain.payments.payment import Money
 from domain.records import OrderRecord, StreamMessage
 from domain.refunds.credit_shop_refunds import ShopRefundCrediting, credit_shop_refunds
@@ -30,7 +40,7 @@ from domain.refunds.shop_origin_ports import (
     RefundedItem,
     ShopRefundDetail,
 )
-from domain.refunds.shop_refund_credit import CreditState, ShopRefundCredit, UnitsTakenOff
+from domain.refunds.shop_refund_credit import CreditState, ShippingTakenOff, ShopRefundCredit, UnitsTakenOff
 from domain.refunds.shop_refund_notes import RefundNotes
 from domain.refunds.taken_off_web_order import less_units_taken_off
 from tests.fakes import (
@@ -57,23 +67,31 @@ def item(sku: str = "sku-1", quantity: str = "1") -> RefundedItem:
     return RefundedItem(sku=sku, quantity=units, amount=Decimal("9.00") * units, tax=Decimal("1.89") * units)
 
 
-def refund(*items: RefundedItem, shipping: bool = False, extra: str = "0") -> ShopRefundDetail:
-    charges = (RefundedCharge(kind="shipping", description="Flat rate", amount=Decimal("4.95"), tax=Decimal("1.04")),)
-    total = sum((each.amount + each.tax for each in items), Decimal(extra)) + (Decimal("5.99") if shipping else 0)
-    return ShopRefundDetail(
-        refund_id="9001",
-        amount=Money(amount=total, currency="EUR"),
-        items=items,
-        charges=charges if shipping else (),
-    )
+def refund(*items: RefundedItem, shipping: bool = False, fee: bool = False, extra: str = "0") -> ShopRefundDetail:
+    """With `shipping`: 4.95 + 1.04 VAT of it; with `fee`: 2.00 + 0.42 VAT."""
+    charges: tuple[RefundedCharge, ...] = ()
+    if shipping:
+        charges += (
+            RefundedCharge(kind="shipping", description="Flat rate", amount=Decimal("4.95"), tax=Decimal("1.04")),
+        )
+    if fee:
+        charges += (RefundedCharge(kind="fee", description="Gift wrap", amount=Decimal("2.00"), tax=Decimal("0.42")),)
+    total = sum((each.amount + each.tax for each in items), Decimal(extra))
+    total += sum((charge.amount + charge.tax for charge in charges), Decimal(0))
+    return ShopRefundDetail(refund_id="9001", amount=Money(amount=total, currency="EUR"), items=items, charges=charges)
 
 
-def bc_line(number: str, quantity: str, shipped: str = "0") -> BcSalesOrderLine:
+def bc_line(
+    number: str, quantity: str, shipped: str = "0", price: str = "9.00", discount: str = "0"
+) -> BcSalesOrderLine:
+    """At 21 % VAT (its price without VAT on an order whose prices exclude it)."""
     return BcSalesOrderLine(
         line_type="Item",
         object_number=number,
         quantity=Decimal(quantity),
-        unit_price=Decimal("10.00"),
+        unit_price=Decimal(price),
+        discount_amount=Decimal(discount),
+        tax_percent=Decimal(21),
         shipped_quantity=Decimal(shipped),
     )
 
@@ -95,7 +113,7 @@ class SalesOrders:
     """BC's sales order of the web order (released in BC: API status "Open"); None once BC deleted it; `down` answers
     503."""
 
-    def __init__(self, *lines: BcSalesOrderLine, status: str = "Draft") -> None:
+    def __init__(self, *lines: BcSalesOrderLine, status: str = "Draft", prices_include_tax: bool = False) -> None:
         self.document: BcSalesOrder | None = BcSalesOrder(
             id="so-1001",
             number="S-ORD1001",
@@ -105,6 +123,7 @@ class SalesOrders:
             total_excluding_tax=Decimal(0),
             total_tax=Decimal(0),
             total_including_tax=Decimal(0),
+            prices_include_tax=prices_include_tax,
             lines=lines,
         )
         self.down = False
@@ -512,7 +531,17 @@ def test_units_bc_has_shipped_wait_for_the_invoice():
         (refund(item(quantity="1")), (bc_line("ITEM-1", "3", shipped="2"),), "2 of 3 of item ITEM-1 shipped"),
         (refund(item(quantity="3")), (bc_line("ITEM-1", "2"),), "3 of item ITEM-1 refunded, the order has 2"),
         (refund(item("sku-2")), (bc_line("ITEM-1", "1"),), "1 of item ITEM-2 refunded, the order has 0"),
-        (refund(item(), shipping=True), (bc_line("ITEM-1", "2"),), "unshipped units refunded with shipping or fees"),
+        (refund(item(), fee=True), (bc_line("ITEM-1", "2"),), "unshipped units refunded with fees"),
+        (
+            refund(item().model_copy(update={"amount": Decimal("4.00"), "tax": Decimal("0.84")})),
+            (bc_line("ITEM-1", "2"),),
+            "refunded EUR 4.84 for 1 of item ITEM-1, BC's order values them at EUR 10.89",
+        ),
+        (
+            refund(item(quantity="2")),
+            (bc_line("ITEM-1", "2", price="10.89"),),
+            "refunded EUR 21.78 for 2 of item ITEM-1, BC's order values them at EUR 26.35",
+        ),
         (refund(item(), extra="5.00"), (bc_line("ITEM-1", "2"),), "EUR 15.89 refunded, 10.89 of it for unshipped"),
         (refund(item("sku-2")), (bc_line("ITEM-1", "1", "1"), bc_line("ITEM-2", "1")), "BC has begun shipping"),
         (refund(item("sku-9")), (bc_line("ITEM-1", "1"),), "SKU sku-9 without a quantity or no item in BC"),
@@ -522,7 +551,9 @@ def test_units_bc_has_shipped_wait_for_the_invoice():
         "partly-shipped",
         "more-than-ordered",
         "not-on-order",
-        "with-shipping",
+        "with-fees",
+        "less-than-bc-values-them",
+        "prices-without-vat",
         "extra-money",
         "order-shipping",
         "unknown-sku",
@@ -536,6 +567,63 @@ def test_what_cannot_come_off_the_order_goes_to_a_person_at_once(detail, lines, 
     assert credit.state is CreditState.NEEDS_ATTENTION
     assert credit.problem.startswith("refunded before BC invoiced order S-ORD1001: ")
     assert reason in credit.problem
+    assert world.queue.messages == []
+
+
+@pytest.mark.parametrize(
+    ("line", "prices_include_tax"),
+    [
+        (bc_line("ITEM-1", "2", price="11.89", discount="2.00"), True),
+        (bc_line("ITEM-1", "2", price="9.50", discount="1.00"), False),
+        (bc_line("ITEM-1", "2", price="9.50", discount="1.01"), False),
+    ],
+    ids=["prices-with-vat", "prices-without-vat", "a-cent-apart"],
+)
+def test_units_come_off_when_the_shop_refunded_what_bcs_order_values_them_at_less_its_discount_pro_rata(
+    line, prices_include_tax
+):
+    world = World(refund(item()), SalesOrders(line, prices_include_tax=prices_include_tax))
+
+    credit = world.run()
+
+    assert (credit.state, credit.taken_off[0].quantity) == (CreditState.TAKING_OFF, Decimal(1))
+
+
+def test_units_refunded_with_their_shipping_come_off_the_order_with_it():
+    world = World(refund(item(), shipping=True), SalesOrders(bc_line("ITEM-1", "2")))
+
+    credit = world.run()
+
+    assert credit.state is CreditState.TAKING_OFF
+    assert credit.shipping_taken_off == ShippingTakenOff(amount=Decimal("4.95"), tax=Decimal("1.04"))
+    assert credit.refunded == Money(amount=Decimal("16.88"), currency="EUR")
+    assert len(world.queue.messages) == 1
+
+
+def test_shipping_taken_off_follows_its_units_off_the_order_or_onto_the_credit_memo():
+    world = World(refund(item(), shipping=True), SalesOrders(bc_line("ITEM-1", "2")))
+    world.run()
+    world.worker_reduced(bc_line("ITEM-1", "1"))
+
+    off = world.run()
+
+    assert (off.state, off.shipping_taken_off) == (
+        CreditState.TAKEN_OFF_ORDER,
+        ShippingTakenOff(amount=Decimal("4.95"), tax=Decimal("1.04")),
+    )
+    invoiced = World(refund(item(), shipping=True), SalesOrders(bc_line("ITEM-1", "2")))
+    invoiced.run()
+    invoiced.invoice_posted()
+    credit = invoiced.run()
+    assert (credit.state, credit.taken_off, credit.shipping_taken_off) == (CreditState.CREDITING, (), None)
+
+
+def test_shipping_refunded_alone_waits_for_the_invoice():
+    world = World(refund(shipping=True), SalesOrders(bc_line("ITEM-1", "2")))
+
+    credit = world.run()
+
+    assert (credit.state, credit.problem) == (CreditState.TO_CREDIT, "waiting for BC to post the order's invoice")
     assert world.queue.messages == []
 
 
@@ -670,6 +758,54 @@ def test_refunds_that_took_off_more_units_than_the_order_has_are_a_persons():
         less_units_taken_off(web_order(WOO), stored(taken_off(WOO, "sku-2", "2", "10.00", "1.74")))
 
 
+def with_shipping(credit: ShopRefundCredit, amount: str, tax: str) -> ShopRefundCredit:
+    """The record, its refund having given back shipping too (what it refunded in all grown by it)."""
+    assert credit.refunded is not None
+    refunded = credit.refunded.model_copy(update={"amount": credit.refunded.amount + Decimal(amount) + Decimal(tax)})
+    shipping = ShippingTakenOff(amount=Decimal(amount), tax=Decimal(tax))
+    return credit.taking_off(refunded, credit.taken_off, "", credit.updated_at, shipping=shipping)
+
+
+def shipped_for(order: Order, *shipping: str, prices_include_tax: bool = True) -> Order:
+    """The order charging these shipping lines, and a 2.42 fee."""
+    charges = tuple(ChargeLine(kind="shipping", description="Flat rate", amount=Decimal(each)) for each in shipping)
+    fee = ChargeLine(kind="fee", description="Gift wrap", amount=Decimal("2.42"))
+    return order.model_copy(update={"charges": (*charges, fee), "prices_include_tax": prices_include_tax})
+
+
+@pytest.mark.parametrize(
+    ("prices_include_tax", "shipping", "refunded", "left"),
+    [
+        (True, ("5.99",), ("4.95", "1.04"), ()),
+        (True, ("5.99",), ("2.00", "0.42"), ("3.57",)),
+        (False, ("4.95",), ("4.95", "1.04"), ()),
+        (True, ("3.00", "5.99"), ("4.95", "1.04"), ("3.00",)),
+    ],
+    ids=["all-of-it", "part-of-it", "prices-without-vat", "over-two-lines"],
+)
+def test_the_shipping_a_refund_took_off_comes_off_the_web_orders_shipping_lines_a_line_left_at_nothing_going(
+    prices_include_tax, shipping, refunded, left
+):
+    order = shipped_for(web_order(WOO), *shipping, prices_include_tax=prices_include_tax)
+    credit = with_shipping(taking_off(WOO, "sku-2", "1", "5.00", "0.87"), *refunded)
+
+    less = less_units_taken_off(order, stored(credit))
+
+    assert [(charge.kind, charge.amount) for charge in less.charges] == [
+        *(("shipping", Decimal(each)) for each in left),
+        ("fee", Decimal("2.42")),
+    ]
+    refunded_in_all = Decimal("5.00") + Decimal(refunded[0]) + Decimal(refunded[1])
+    assert (less.total, less.total_tax) == (Decimal("32.00") - refunded_in_all, Decimal("4.68") - Decimal(refunded[1]))
+
+
+def test_refunds_that_took_off_more_shipping_than_the_order_charges_are_a_persons():
+    credit = with_shipping(taking_off(WOO, "sku-2", "1", "5.00", "0.87"), "6.00", "1.26")
+
+    with pytest.raises(PermanentError, match=r"refunds took EUR 7\.26 of shipping off the order, more than it charges"):
+        less_units_taken_off(shipped_for(web_order(WOO), "5.99"), stored(credit))
+
+
 def _delivered(intake: Intake, queue: MemoryQueue, payload: dict[str, Any]) -> StreamMessage:
     body, headers = signed_delivery(payload, "s3cret", topic="order.updated")
     receive_woocommerce(intake, Delivery("shop-a", "s3cret", headers, body), 1 << 20)
@@ -710,20 +846,79 @@ def test_the_order_worker_reduces_bcs_line_by_the_units_a_refund_took_off():
     assert len(bc.plans) == 3
 
 
+@dataclass
+class _ImportedWooOrder:
+    """A WooCommerce order of two units of KOF-1001 in BC, on a worker whose shops credit no refunds (the take-off
+    must hold all the same), and one refund of it whose unit (and shipping) is taken off."""
+
+    intake: Intake
+    queue: MemoryQueue
+    bc: FakeBusinessCentral
+    credits: MemoryShopRefundCredits
+    sync: OrderSync
+    placed: ShopOrder
+    record: OrderRecord
+
+    @classmethod
+    def imported(cls) -> _ImportedWooOrder:
+        intake, _, queue = memory_intake()
+        bc = FakeBusinessCentral()
+        credits = MemoryShopRefundCredits()
+        sync = replace(memory_sync(intake, bc), refund_notes=RefundNotes(credits=credits, channels=frozenset()))
+        anna = ShopCustomer("Anna", "de Vries", "anna@example.nl")
+        placed = ShopOrder(1001, anna, (ShopLine("KOF-1001", "Koffiebonen", 2, Decimal("12.50")),))
+        record = sync_order(sync, _delivered(intake, queue, order_payload(placed)), "m1")
+        return cls(intake, queue, bc, credits, sync, placed, record)
+
+    def one_unit_taken_off(self, refunded: str, shipping: ShippingTakenOff | None = None) -> None:
+        units = (
+            UnitsTakenOff(sku="KOF-1001", quantity=Decimal(1), tax=Decimal("2.17"), item_number="i", left=Decimal(1)),
+        )
+        moment = self.placed.created
+        noted = ShopRefundCredit(order=self.record.key, refund_id="77", first_seen_at=moment, updated_at=moment)
+        money = Money(amount=Decimal(refunded), currency="EUR")
+        self.credits.write(noted.taking_off(money, units, "", moment, shipping=shipping), None)
+
+    def next_version(self) -> None:
+        later = order_payload(self.placed, modified=self.placed.created + timedelta(minutes=5))
+        sync_order(self.sync, _delivered(self.intake, self.queue, later), "m2")
+
+
 def test_the_order_worker_keeps_units_off_though_the_shops_refunds_are_no_longer_credited():
-    intake, _, queue = memory_intake()
-    bc = FakeBusinessCentral()
-    credits = MemoryShopRefundCredits()
-    sync = replace(memory_sync(intake, bc), refund_notes=RefundNotes(credits=credits, channels=frozenset()))
-    anna = ShopCustomer("Anna", "de Vries", "anna@example.nl")
-    placed = ShopOrder(1001, anna, (ShopLine("KOF-1001", "Koffiebonen", 2, Decimal("12.50")),))
-    record = sync_order(sync, _delivered(intake, queue, order_payload(placed)), "m1")
-    units = (UnitsTakenOff(sku="KOF-1001", quantity=Decimal(1), tax=Decimal("2.17"), item_number="i", left=Decimal(1)),)
-    moment = placed.created
-    noted = ShopRefundCredit(order=record.key, refund_id="77", first_seen_at=moment, updated_at=moment)
-    credits.write(noted.taking_off(Money(amount=Decimal("12.50"), currency="EUR"), units, "", moment), None)
+    world = _ImportedWooOrder.imported()
+    world.one_unit_taken_off("12.50")
 
-    sync_order(sync, _delivered(intake, queue, order_payload(placed, modified=moment + timedelta(minutes=5))), "m2")
+    world.next_version()
 
-    [update] = bc.plans[-1].update
+    [update] = world.bc.plans[-1].update
     assert Decimal(str(update.changes["quantity"])) == Decimal(1)
+
+
+def test_the_order_worker_removes_bcs_shipping_line_when_a_refund_took_all_the_shipping_off():
+    world = _ImportedWooOrder.imported()
+    [shipping_line] = [line for line in world.bc.payloads[0]["salesOrderLines"] if line["lineType"] == "Account"]
+    world.one_unit_taken_off("17.45", ShippingTakenOff(amount=Decimal("4.09"), tax=Decimal("0.86")))
+
+    world.next_version()
+
+    plan = world.bc.plans[-1]
+    [update] = plan.update
+    assert Decimal(str(update.changes["quantity"])) == Decimal(1)
+    assert [(line.line_type, line.object_number) for line in plan.remove] == [
+        ("Account", shipping_line["lineObjectNumber"])
+    ]
+    assert plan.add == []
+
+
+def test_the_order_worker_lowers_bcs_shipping_line_by_the_shipping_a_refund_took_off():
+    world = _ImportedWooOrder.imported()
+    world.one_unit_taken_off("14.92", ShippingTakenOff(amount=Decimal("2.00"), tax=Decimal("0.42")))
+
+    world.next_version()
+
+    plan = world.bc.plans[-1]
+    [item_line, shipping_line] = plan.update
+    assert Decimal(str(item_line.changes["quantity"])) == Decimal(1)
+    assert shipping_line.line.line_type == "Account"
+    assert Decimal(str(shipping_line.changes["unitPrice"])) == Decimal("4.95") - Decimal("2.42")
+    assert (plan.add, plan.remove) == ([], [])
