@@ -6,7 +6,9 @@ invoice lines.
   line's discount for those units (pro rata), at its location. So the goods come back into BC's stock where they left
   it when the credit memo is posted (not at the customer's location, which BC would take for a line without one).
 - Units refunded without being taken back (Shopify's restock type NO_RESTOCK), with a refunded-not-returned account
-  set: an Account line on it instead, at the same price and discount, with the invoice line's taxCode (its VAT).
+  set: an Account line on it instead, at the same price and discount, at the invoice line's VAT: BC serves a line's
+  taxCode as its VAT Identifier and takes a written one as a VAT Prod. Posting Group, so the group sent is the one
+  whose VAT Posting Setup, in the business group Koppel is configured with, has that identifier at that VAT %.
 - Shipping and fees: an Account line on the G/L account orders book them on, at what the shop refunded.
 - Prices follow the credit memo's pricesIncludeTax (BC takes it from the customer; it may differ from the order's):
   an invoice price is converted with its line's VAT %, a shop amount taken with or without its tax.
@@ -15,7 +17,8 @@ Simplifications, each sent to a person rather than guessed: a refund of an amoun
 fees: the shop's automatic "Order fully refunded", or an amount typed in) has nothing to price a line from; units
 refunded without a quantity, or without being taken back when no account is set for them; an item
 is found on the order's posted invoices by its BC item and variant (its lines on several invoices, from partial
-shipments, taken as one), so one item at two prices or VAT rates, or taken back from two locations, is ambiguous. What
+shipments, taken as one), so one item at two prices or VAT rates, or taken back from two locations, is ambiguous; so
+is a VAT Identifier at one VAT % that no product group, or two, have. What
 the shop refunded for an item is not checked line by line: the run compares the credit memo's total with the refund.
 """
 
@@ -27,7 +30,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from domain.models import ResolvedSku
 from domain.orders.mapping.business_central import MAX_DESCRIPTION, ChargeAccounts
-from domain.refunds.shop_origin_ports import BcDocumentLine, RefundedCharge, RefundedItem, ShopRefundDetail
+from domain.refunds.shop_origin_ports import (
+    BcDocumentLine,
+    RefundedCharge,
+    RefundedItem,
+    ShopRefundDetail,
+    VatPostingSetup,
+)
 
 SEQUENCE_STEP = 10000
 CENT = Decimal("0.01")
@@ -48,6 +57,8 @@ class Priced:
     memo_prices_include_tax: bool
     skus: Mapping[str, ResolvedSku]
     accounts: ChargeAccounts
+    vat_setup: Sequence[VatPostingSetup] = ()
+    """The VAT Posting Setup of Koppel's VAT business group: read only for a refund with units the customer keeps."""
 
 
 class CannotCredit(Exception):
@@ -74,7 +85,7 @@ def _comment(text: str) -> BcDocumentLine:
 def _item_line(item: RefundedItem, priced: Priced) -> BcDocumentLine:
     if item.quantity <= 0:
         raise CannotCredit(f"the shop refunded an amount for SKU {item.sku or '(none)'} without a quantity")
-    kept = item.restocked is False
+    kept = item.kept_by_customer
     if kept and not priced.accounts.refunded_not_returned:
         raise CannotCredit(
             f"the shop refunded {item.quantity} of SKU {item.sku or '(none)'} without taking them back: an item line "
@@ -104,7 +115,7 @@ def _item_line(item: RefundedItem, priced: Priced) -> BcDocumentLine:
         }
     )
     if kept:
-        return _not_returned(line, invoiced, priced.accounts.refunded_not_returned)
+        return _not_returned(line, invoiced, priced)
     return line.model_copy(update={"location_id": _one_location(resolved, priced.invoice_lines)})
 
 
@@ -119,19 +130,42 @@ def _one_location(resolved: ResolvedSku, lines: Sequence[BcDocumentLine]) -> str
     return locations.pop()
 
 
-def _not_returned(line: BcDocumentLine, invoiced: BcDocumentLine, account: str) -> BcDocumentLine:
-    """Units the customer keeps: the item line's quantity, price and discount on the account, with the invoice line's
-    VAT (its taxCode), so the VAT credited is the item's and no unit comes back into stock."""
+def _not_returned(line: BcDocumentLine, invoiced: BcDocumentLine, priced: Priced) -> BcDocumentLine:
+    """Units the customer keeps: the item line's quantity, price and discount on the account, at the invoice line's
+    VAT, so the VAT credited is the item's and no unit comes back into stock."""
     return line.model_copy(
         update={
             "line_type": "Account",
-            "object_number": account,
+            "object_number": priced.accounts.refunded_not_returned,
             "variant_id": "",
             "location_id": "",
             "unit_of_measure": "",
             "description": f"Not returned: {invoiced.description}"[:MAX_DESCRIPTION],
-            "tax_code": invoiced.tax_code,
+            "tax_code": _vat_group(invoiced, priced.vat_setup),
         }
+    )
+
+
+def _vat_group(invoiced: BcDocumentLine, setups: Sequence[VatPostingSetup]) -> str:
+    """The VAT Prod. Posting Group whose setup has the invoice line's VAT Identifier (its taxCode as BC serves it) at
+    the line's VAT %; CannotCredit for none or two."""
+    groups = sorted(
+        {
+            setup.product_group
+            for setup in setups
+            if setup.identifier == invoiced.tax_code and setup.percent == invoiced.tax_percent
+        }
+    )
+    if len(groups) == 1:
+        return groups[0]
+    found = (
+        f"{len(groups)} VAT Prod. Posting Groups ({', '.join(groups)}) have" if groups else "no VAT Posting Setup has"
+    )
+    raise CannotCredit(
+        f"item {invoiced.object_number} was invoiced at VAT Identifier {invoiced.tax_code or '(none)'}, "
+        f"{invoiced.tax_percent} %: {found} it in Koppel's VAT business group (KOPPEL_BC_VAT_BUSINESS_GROUP, page 472 "
+        "published as KOPPEL_BC_VAT_SETUP_SERVICE), so the units not taken back cannot be given its VAT; credit "
+        "them in BC"
     )
 
 

@@ -231,6 +231,7 @@ def _make_credit_memo(
         memo_prices_include_tax=invoices[0].prices_include_tax,
         skus=crediting.skus.resolve_skus(sorted({item.sku for item in refund.items})),
         accounts=crediting.accounts,
+        vat_setup=crediting.bc.vat_setup() if any(item.kept_by_customer for item in refund.items) else (),
     )
     try:
         credit_memo_lines(refund, record.marker, in_invoice_basis)

@@ -31,6 +31,11 @@ class RefundedItem(Frozen):
     """Taken off the order before they were fulfilled (Shopify's restock type CANCEL): the order's quantities went
     down, so the BC order was reduced and nothing of them is invoiced to credit."""
 
+    @property
+    def kept_by_customer(self) -> bool:
+        """Refunded without being taken back: the customer keeps them."""
+        return self.restocked is False
+
 
 class RefundedCharge(Frozen):
     """Shipping or a fee the shop gave money back for."""
@@ -108,6 +113,16 @@ class BcDocumentLine(BcLine):
     """The line's @odata.etag as BC last answered it (a credit memo line); "" on a line not read from BC."""
 
 
+class VatPostingSetup(Frozen):
+    """One VAT Posting Setup of the VAT business group Koppel credits in (page 472 "VAT Posting Setup")."""
+
+    product_group: str
+    """VAT Prod. Posting Group: what a written taxCode names."""
+    identifier: str
+    """VAT Identifier: what BC serves as a document line's taxCode."""
+    percent: Decimal
+
+
 class InvoiceToCredit(Frozen):
     """A posted sales invoice with its lines: what a credit memo for it is priced from."""
 
@@ -183,6 +198,11 @@ class CreditMemoDrafts(Protocol):
 
     def post(self, credit_memo_id: str) -> None:
         """Microsoft.NAV.post (BC answers 204)."""
+        ...
+
+    def vat_setup(self) -> tuple[VatPostingSetup, ...]:
+        """The VAT Posting Setup of the VAT business group Koppel is configured with (KOPPEL_BC_VAT_BUSINESS_GROUP),
+        blocked ones left out; none when page 472 is not published."""
         ...
 
 

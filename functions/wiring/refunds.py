@@ -20,6 +20,7 @@ from integrations.businesscentral.credit_memo_drafts import BusinessCentralCredi
 from integrations.businesscentral.credit_memos import BusinessCentralCreditMemos
 from integrations.businesscentral.posted_credit_memos import BusinessCentralPostedCreditMemos
 from integrations.businesscentral.return_orders import BusinessCentralReturnOrders
+from integrations.businesscentral.vat import BusinessCentralVat
 from integrations.settings import Settings
 from integrations.shops.shopify.refund_details import ShopifyRefundDetails
 from integrations.shops.shopify.refunds import ShopifyRefunds
@@ -81,7 +82,7 @@ def shop_refund_crediting(adapters: Adapters) -> ShopRefundCrediting:
         credits=adapters.shop_refund_credits,
         orders=adapters.orders,
         shops=_credited_shops(adapters),
-        bc=BusinessCentralCreditMemoDrafts(adapters.bc),
+        bc=BusinessCentralCreditMemoDrafts(adapters.bc, _vat_setup(config, adapters)),
         skus=BusinessCentralApi(adapters.bc),
         accounts=config.charge_accounts(),
         runs=adapters.sync_runs,
@@ -90,6 +91,16 @@ def shop_refund_crediting(adapters: Adapters) -> ShopRefundCrediting:
         posts=posted,
         unshipped=OrderChanges(sales_orders=BusinessCentralApi(adapters.bc), queue=adapters.order_queue),
     )
+
+
+def _vat_setup(config: Settings, adapters: Adapters) -> BusinessCentralVat | None:
+    """The published VAT Posting Setup (KOPPEL_BC_VAT_SETUP_SERVICE) of Koppel's VAT business group, which tells the
+    VAT group of units a customer keeps; None when the page is not published (such units then go to a person)."""
+    setup_url = config.bc_web_service_url(config.bc_vat_setup_service)
+    if setup_url is None:
+        return None
+    items_url = config.bc_web_service_url(config.bc_item_list_service) or ""
+    return BusinessCentralVat(adapters.bc, items_url, setup_url, config.bc_vat_business_group)
 
 
 def portal_returns(adapters: Adapters) -> PortalReturns:

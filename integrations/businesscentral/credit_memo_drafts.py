@@ -9,7 +9,8 @@ on the ETag of the line as BC last answered it (the POST's answer, or the read).
 Identifier and written as the VAT Prod. Posting Group it validates (SalesInvoiceAggregator.Codeunit.al
 SetTaxGroupIdAndCode; the page's taxCode OnValidate); its locationId is the Location's SystemId, validated into the
 line's Location Code (SalesInvoiceLineAggregate.Table.al UpdateLocationCode). Amounts are sent as JSON numbers and
-read back as decimals.
+read back as decimals. The VAT Posting Setup (page 472, published) tells which group an identifier stands for: read
+once per instance (one run).
 """
 
 from __future__ import annotations
@@ -18,10 +19,17 @@ from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
-from domain.refunds.shop_origin_ports import BcDocumentLine, BcDraftCreditMemo, InvoiceToCredit, NewCreditMemo
+from domain.refunds.shop_origin_ports import (
+    BcDocumentLine,
+    BcDraftCreditMemo,
+    InvoiceToCredit,
+    NewCreditMemo,
+    VatPostingSetup,
+)
 from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.odata import EMPTY_GUID, reference
+from integrations.businesscentral.vat import BusinessCentralVat
 
 INVOICE_FIELDS = "id,number,customerNumber,currencyCode,pricesIncludeTax,remainingAmount,totalAmountIncludingTax"
 CREDIT_MEMO_FIELDS = "id,number,status,pricesIncludeTax,totalAmountIncludingTax"
@@ -33,8 +41,11 @@ DRAFT = "Draft"
 
 
 class BusinessCentralCreditMemoDrafts:
-    def __init__(self, client: BusinessCentralClient) -> None:
+    def __init__(self, client: BusinessCentralClient, vat: BusinessCentralVat | None = None) -> None:
+        """`vat`: the published VAT Posting Setup; None when it is not published."""
         self._client = client
+        self._vat = vat
+        self._vat_setup: tuple[VatPostingSetup, ...] | None = None
 
     def invoice(self, invoice_id: str) -> InvoiceToCredit:
         row = self._client.get(f"salesInvoices({invoice_id})", {"$select": INVOICE_FIELDS, "$expand": INVOICE_LINES})
@@ -94,6 +105,13 @@ class BusinessCentralCreditMemoDrafts:
 
     def post(self, credit_memo_id: str) -> None:
         self._client.post(f"salesCreditMemos({credit_memo_id})/Microsoft.NAV.post", {})
+
+    def vat_setup(self) -> tuple[VatPostingSetup, ...]:
+        if self._vat is None:
+            return ()
+        if self._vat_setup is None:
+            self._vat_setup = self._vat.setups()
+        return self._vat_setup
 
 
 def _line_body(line: BcDocumentLine) -> dict[str, Any]:

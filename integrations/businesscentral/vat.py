@@ -1,7 +1,8 @@
 """The VAT % of BC items for sales in the company's own country, from two pages an administrator publishes as
 OData v4 web services: page 31 "Item List" (the item's VAT Prod. Posting Group; API v2.0 items have none, their
 `taxGroupCode` is the US sales tax group, blank in a VAT country) and page 472 "VAT Posting Setup" (the VAT % of a
-VAT business and product posting group pair). Control names: Base App Inventory/Item/ItemList.Page.al and
+VAT business and product posting group pair, and its VAT Identifier: what BC serves as a document line's taxCode).
+Control names: Base App Inventory/Item/ItemList.Page.al and
 Finance/VAT/Setup/VATPostingSetup.Page.al (StefanMaron/MSDyn365BC.Code.History).
 """
 
@@ -10,12 +11,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Collection
 from decimal import Decimal
+from typing import Any
 
+from domain.refunds.shop_origin_ports import VatPostingSetup
 from integrations.businesscentral import odata
 from integrations.businesscentral.client import BusinessCentralClient
 
 ITEM_FIELDS = "No,VAT_Prod_Posting_Group"
-SETUP_FIELDS = "VAT_Prod_Posting_Group,VAT_Percent,VAT_Calculation_Type,Blocked"
+SETUP_FIELDS = "VAT_Prod_Posting_Group,VAT_Identifier,VAT_Percent,VAT_Calculation_Type,Blocked"
 NORMAL_VAT = "Normal VAT"
 NUMBERS_PER_FILTER = 40
 """Item numbers per `No eq .. or ..` filter: a URL of about 2 KB."""
@@ -33,17 +36,31 @@ class BusinessCentralVat:
     def rates(self) -> dict[str, Decimal]:
         """The VAT % of each VAT Prod. Posting Group sold to a domestic customer. A blocked setup, or one whose VAT
         is not calculated as Normal VAT (reverse charge, full VAT, sales tax), gives no consumer price: left out."""
-        rows = self._client.get_all_url(
-            self._setup_url,
-            {"$filter": f"VAT_Bus_Posting_Group eq {odata.literal(self._business_group)}", "$select": SETUP_FIELDS},
-        )
         return {
             row["VAT_Prod_Posting_Group"]: Decimal(str(row["VAT_Percent"]))
-            for row in rows
+            for row in self._setup_rows()
             if row["VAT_Prod_Posting_Group"]
             and not row.get("Blocked")
             and odata.enum_value(row.get("VAT_Calculation_Type", "")) == NORMAL_VAT
         }
+
+    def setups(self) -> tuple[VatPostingSetup, ...]:
+        """Every VAT Posting Setup of the business group that is not blocked, with its VAT Identifier."""
+        return tuple(
+            VatPostingSetup(
+                product_group=row["VAT_Prod_Posting_Group"],
+                identifier=row.get("VAT_Identifier") or "",
+                percent=Decimal(str(row["VAT_Percent"])),
+            )
+            for row in self._setup_rows()
+            if not row.get("Blocked")
+        )
+
+    def _setup_rows(self) -> list[dict[str, Any]]:
+        return self._client.get_all_url(
+            self._setup_url,
+            {"$filter": f"VAT_Bus_Posting_Group eq {odata.literal(self._business_group)}", "$select": SETUP_FIELDS},
+        )
 
     def groups(self, numbers: Collection[str] | None = None) -> dict[str, str]:
         """Each item's VAT Prod. Posting Group ("" when blank) by item number: of every item (None), or of those

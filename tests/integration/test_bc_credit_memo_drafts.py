@@ -20,9 +20,12 @@ from integrations.businesscentral.client import BusinessCentralClient
 from integrations.businesscentral.credit_memo_drafts import BusinessCentralCreditMemoDrafts
 from integrations.businesscentral.throttle import RequestThrottle
 from integrations.businesscentral.token import ClientCredentialsToken
+from integrations.businesscentral.vat import BusinessCentralVat
 from integrations.settings import BC_DEFAULT_SCOPE
 from localdev.simulators.businesscentral import BusinessCentralSimulator
+from localdev.simulators.businesscentral.catalog_reference import DOMESTIC_VAT_GROUP
 from localdev.simulators.businesscentral.payments import KOPPEL_JOURNAL_ID
+from localdev.simulators.businesscentral.published import ITEMS, VAT_SETUP
 from localdev.simulators.businesscentral.seed import (
     NOT_RETURNED_ACCOUNT_NUMBER,
     ROUNDING_ACCOUNT_NUMBER,
@@ -146,7 +149,8 @@ def test_an_item_line_is_credited_at_the_location_its_invoice_line_shipped_from(
     drafts = company.drafts
     memo = drafts.create(NewCreditMemo(customer_number=WEBSHOP_CUSTOMER_NUMBER, external_document_number="WEB-CMD-15"))
 
-    added = drafts.add_line(memo.id, invoiced[0].model_copy(update={"id": "", "etag": "", "sequence": 10000}))
+    sent = invoiced[0].model_copy(update={"id": "", "etag": "", "sequence": 10000, "tax_code": ""})
+    added = drafts.add_line(memo.id, sent)
 
     assert [line.location_id for line in invoiced] == [shop, ""]
     assert added.location_id == shop
@@ -200,8 +204,9 @@ def test_a_line_known_without_its_etag_is_read_for_it_before_it_is_re_priced(com
 def test_a_line_sent_with_a_tax_code_gets_its_vat_and_a_rounding_line_its_accounts_zero_vat(
     company: Company,
 ) -> None:
-    """Units kept by the customer on the allowance account (its own VAT 21 %), at an item's 9 % through taxCode; a
-    negative rounding line on the 0 % account."""
+    """Units kept by the customer on the allowance account (its own VAT 21 %), at an item's 9 % through taxCode (a
+    VAT Prod. Posting Group); a negative rounding line on the 0 % account. BC serves each line's taxCode as its VAT
+    Identifier."""
     invoiced = company.drafts.invoice(company.invoice("WEB-CMD-13")["id"]).lines[0]
     drafts = company.drafts
     memo = drafts.create(NewCreditMemo(customer_number=WEBSHOP_CUSTOMER_NUMBER, external_document_number="WEB-CMD-13"))
@@ -220,12 +225,29 @@ def test_a_line_sent_with_a_tax_code_gets_its_vat_and_a_rounding_line_its_accoun
     drafts.add_line(memo.id, rounding)
     read = drafts.read(memo.id)
 
-    assert invoiced.tax_code == "HOOG"
+    assert invoiced.tax_code == "VAT21"
     assert [(line.tax_code, line.tax_percent, line.unit_price) for line in read.lines] == [
-        ("LAAG", Decimal(9), Decimal(40)),
-        ("NUL", Decimal(0), Decimal("-0.01")),
+        ("VAT9", Decimal(9), Decimal(40)),
+        ("VAT0", Decimal(0), Decimal("-0.01")),
     ]
     assert read.total_including_tax == Decimal("87.19")
+
+
+def test_the_vat_posting_setup_tells_the_group_of_each_vat_identifier_and_is_read_once(company: Company) -> None:
+    sim = company.sim
+    published = f"{sim.odata_base}/Company('{sim.company_name}')"
+    vat = BusinessCentralVat(company.client, f"{published}/{ITEMS}", f"{published}/{VAT_SETUP}", DOMESTIC_VAT_GROUP)
+    drafts = BusinessCentralCreditMemoDrafts(company.client, vat)
+
+    setup = drafts.vat_setup()
+
+    assert sorted((each.product_group, each.identifier, each.percent) for each in setup) == [
+        ("HOOG", "VAT21", Decimal(21)),
+        ("LAAG", "VAT9", Decimal(9)),
+        ("NUL", "VAT0", Decimal(0)),
+    ]
+    assert drafts.vat_setup() is setup
+    assert company.drafts.vat_setup() == ()
 
 
 def test_a_draft_is_found_again_by_its_external_number_and_marker_only(company: Company) -> None:

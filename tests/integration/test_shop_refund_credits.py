@@ -16,6 +16,7 @@ import pytest
 
 from localdev.demo_returns import credits_finished, dossier_at, shop_refunds_done
 from localdev.mollie_payments import mollie_call
+from localdev.simulators.businesscentral.seed import NOT_RETURNED_ACCOUNT_NUMBER
 from localdev.stack import LocalStack
 from tests.integration.conftest import running_stack
 from tests.integration.payment_flow import paid_invoiced_and_booked
@@ -34,6 +35,7 @@ def stack() -> Iterator[LocalStack]:
         KOPPEL_BC_REFUND_API="koppel/payments/v1.0",
         KOPPEL_WOOCOMMERCE_CREDIT_MEMOS_SHOP_A="post",
         KOPPEL_BOOKING_SCHEDULE="*/2 * * * * *",
+        KOPPEL_BC_REFUNDED_NOT_RETURNED_ACCOUNT=NOT_RETURNED_ACCOUNT_NUMBER,
     )
 
 
@@ -138,3 +140,25 @@ def test_a_refund_made_in_shopifys_admin_becomes_one_draft_credit_memo_for_a_per
     lines = stack.bc_probe().all(f"salesCreditMemos({memo['id']})/salesCreditMemoLines")
     assert [(each["lineType"], each["quantity"]) for each in lines] == [("Comment", 0), ("Comment", 0), ("Item", 1)]
     assert abs(Decimal(str(memo["totalAmountIncludingTax"])) - Decimal(credit["refunded"]["amount"])) <= CENT
+
+
+def test_a_unit_refunded_in_shopifys_admin_without_restock_is_credited_on_the_not_returned_account_at_its_vat(
+    stack: LocalStack,
+):
+    """BC serves the invoice line's taxCode as its VAT Identifier (VAT21 in the simulator): Koppel sends the VAT Prod.
+    Posting Group whose setup has it at that VAT % (HOOG), read from page 472."""
+    host = httpx.Client(base_url=stack.host_url, timeout=30)
+    order = invoiced_shopify_order(stack, host)
+    assert stack.shopify is not None
+    placed = order.placed
+    kept = {"line_item_id": placed["line_items"][0]["id"], "quantity": 1, "restock_type": "no_restock"}
+    httpx.post(f"{stack.shopify.url}/_sim/orders/{placed['id']}/refunds", json={"line_items": [kept]}, timeout=30)
+
+    done = wait_for(lambda: dossier_at(host, order.path, shop_refunds_done), 60)
+    [credit] = done["shop_refunds"]
+    assert (credit["state"], credit["problem"]) == ("drafted", "")
+    [memo] = credit_memos_of(stack, order.in_bc["bc_document"]["external_document_number"])
+    lines = stack.bc_probe().all(f"salesCreditMemos({memo['id']})/salesCreditMemoLines")
+    [line] = [each for each in lines if each["lineType"] == "Account"]
+    assert (line["lineObjectNumber"], line["quantity"], line["taxCode"]) == (NOT_RETURNED_ACCOUNT_NUMBER, 1, "VAT21")
+    assert line["taxPercent"] == 21

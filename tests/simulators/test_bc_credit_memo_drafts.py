@@ -30,6 +30,7 @@ from localdev.simulators.businesscentral.credit_memo_drafts import (
     SEQUENCE_FIXED,
 )
 from localdev.simulators.businesscentral.seed import (
+    LOCATED_CUSTOMER,
     NOT_RETURNED_ACCOUNT_NUMBER,
     ROUNDING_ACCOUNT_NUMBER,
     SHIPPING_ACCOUNT_NUMBER,
@@ -346,6 +347,22 @@ def location_id(bc: BC, code: str) -> str:
     return str(location["id"])
 
 
+def test_an_item_line_sent_without_a_location_gets_its_customers_and_one_sent_with_the_empty_guid_none(bc):
+    """BC gives the header the sell-to customer's Location Code and a new item line the header's (Sales Header
+    CopySellToCustomerAddressFieldsFromCustomer, Sales Line InitHeaderLocactionCode); an account line has none."""
+    customer = next(each for each in bc.sim.store.customers.values() if each["displayName"] == LOCATED_CUSTOMER)
+    memo = new_memo(bc, customer["number"])
+    item = {"lineType": "Item", "lineObjectNumber": PRICED_ITEM, "quantity": 1}
+    kept = {"lineType": "Account", "lineObjectNumber": NOT_RETURNED_ACCOUNT_NUMBER, "quantity": 1, "unitPrice": 1}
+
+    located, unlocated = add(bc, memo, item), add(bc, memo, {**item, "locationId": ZERO_GUID})
+    account = add(bc, memo, kept)
+
+    assert located["locationId"] == location_id(bc, "HOOFD")
+    assert (unlocated["locationId"], account["locationId"]) == (ZERO_GUID, ZERO_GUID)
+    assert add(bc, new_memo(bc), item)["locationId"] == ZERO_GUID
+
+
 def test_an_item_line_s_location_is_where_posting_brings_its_units_back(bc):
     """locationId (page 30046, validated into the line's Location Code): the units come back at that location."""
     memo = new_memo(bc)
@@ -405,18 +422,32 @@ def test_an_account_line_takes_the_vat_of_its_accounts_vat_product_posting_group
 
     charged, rounded = add(bc, memo, shipping), add(bc, memo, rounding)
 
-    assert (charged["taxCode"], charged["taxPercent"], charged["amountIncludingTax"]) == ("HOOG", 21, 12.1)
-    assert (rounded["taxCode"], rounded["taxPercent"], rounded["amountIncludingTax"]) == ("NUL", 0, -0.01)
+    assert (charged["taxCode"], charged["taxPercent"], charged["amountIncludingTax"]) == ("VAT21", 21, 12.1)
+    assert (rounded["taxCode"], rounded["taxPercent"], rounded["amountIncludingTax"]) == ("VAT0", 0, -0.01)
     assert bc.get(f"salesCreditMemos({memo['id']})").json()["totalAmountIncludingTax"] == 12.09
 
 
-def test_a_tax_code_sent_on_an_account_line_gives_it_that_groups_vat(bc):
+def test_a_tax_code_sent_on_an_account_line_gives_it_that_groups_vat_served_as_its_vat_identifier(bc):
+    """BC validates a written taxCode as the VAT Prod. Posting Group and serves it as the VAT Posting Setup's VAT
+    Identifier (SalesInvoiceAggregator SetTaxGroupIdAndCode), named apart here as a company may name them."""
     memo = new_memo(bc)
     kept = {"lineType": "Account", "lineObjectNumber": NOT_RETURNED_ACCOUNT_NUMBER, "quantity": 2, "unitPrice": 10}
 
     line = add(bc, memo, {**kept, "taxCode": "LAAG"})
 
-    assert (line["taxCode"], line["taxPercent"], line["amountIncludingTax"]) == ("LAAG", 9, 21.8)
+    assert (line["taxCode"], line["taxPercent"], line["amountIncludingTax"]) == ("VAT9", 9, 21.8)
+
+
+def test_a_vat_identifier_written_as_tax_code_is_refused_as_no_vat_product_posting_group(bc):
+    memo = new_memo(bc)
+    kept = {"lineType": "Account", "lineObjectNumber": NOT_RETURNED_ACCOUNT_NUMBER, "quantity": 1, "unitPrice": 10}
+
+    response = bc.post(lines_url(memo), {**kept, "taxCode": "VAT9"})
+
+    assert refusal(response) == (
+        400,
+        "The VAT Product Posting Group does not exist. Identification fields and values: Code='VAT9'",
+    )
 
 
 def test_an_unknown_tax_code_is_refused_and_no_line_is_added(bc):

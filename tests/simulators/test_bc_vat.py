@@ -6,7 +6,8 @@ Posting Group (microsoft/BCApps src/Apps/W1/APIV2/app/src/pages/APIV2Items.Page.
 control "VAT Prod. Posting Group" (Base App Inventory/Item/ItemList.Page.al), page 472 "VAT Posting Setup" the
 controls "VAT Bus. Posting Group", "VAT Prod. Posting Group", "VAT %", "VAT Calculation Type", Blocked
 (Finance/VAT/Setup/VATPostingSetup.Page.al; both StefanMaron/MSDyn365BC.Code.History). A sales line's taxCode is
-its VAT Prod. Posting Group when the company uses VAT (APIV2SalesOrderLines.Page.al, taxCode OnValidate).
+its VAT Prod. Posting Group when written (APIV2SalesOrderLines.Page.al, taxCode OnValidate) and served as the VAT
+Posting Setup's VAT Identifier (SalesInvoiceAggregator SetTaxGroupIdAndCode); the simulator names them apart.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ def test_page_472_gives_the_rate_of_each_pair_of_posting_groups(bc: BC):
     eu = values(published(bc, VAT_SETUP, {"$filter": "VAT_Bus_Posting_Group eq 'EU'"}))
 
     assert {row["VAT_Prod_Posting_Group"]: row["VAT_Percent"] for row in domestic} == {"HOOG": 21, "LAAG": 9, "NUL": 0}
+    assert {row["VAT_Prod_Posting_Group"]: row["VAT_Identifier"] for row in domestic} == {
+        "HOOG": "VAT21",
+        "LAAG": "VAT9",
+        "NUL": "VAT0",
+    }
     assert {row["VAT_Calculation_Type"] for row in domestic} == {"Normal_x0020_VAT"}
     assert {row["VAT_Calculation_Type"] for row in eu} == {"Reverse_x0020_Charge_x0020_VAT"}
 
@@ -61,4 +67,4 @@ def test_a_sales_line_is_taxed_by_its_items_vat_product_posting_group(bc: BC):
 
     assert response.status_code == 201, response.text
     lines = response.json()["salesOrderLines"]
-    assert [(line["taxCode"], line["taxPercent"]) for line in lines] == [("LAAG", 9), ("HOOG", 21)]
+    assert [(line["taxCode"], line["taxPercent"]) for line in lines] == [("VAT9", 9), ("VAT21", 21)]

@@ -25,6 +25,7 @@ from domain.refunds.shop_origin_ports import (
     RefundedCharge,
     RefundedItem,
     ShopRefundDetail,
+    VatPostingSetup,
 )
 from domain.refunds.shop_refund_credit import CreditState, ShopRefundCredit
 from domain.refunds.shop_refund_notes import RefundNotes, note_shop_refunds
@@ -37,6 +38,13 @@ ROUNDING = ACCOUNTS.model_copy(update={"rounding": "8990"})
 NOT_RETURNED = ACCOUNTS.model_copy(update={"refunded_not_returned": "8120"})
 VAT = Decimal(21)
 TAX_CODES = {"HOOG": VAT, "LAAG": Decimal(9), "NUL": Decimal(0)}
+"""The VAT Prod. Posting Groups a written taxCode may name."""
+VAT_SETUP = (
+    VatPostingSetup(product_group="HOOG", identifier="VAT21", percent=VAT),
+    VatPostingSetup(product_group="LAAG", identifier="VAT9", percent=Decimal(9)),
+    VatPostingSetup(product_group="NUL", identifier="VAT0", percent=Decimal(0)),
+)
+"""The VAT Posting Setup of Koppel's VAT business group: BC serves a line's taxCode as its VAT Identifier."""
 NO_VAT_GROUP = "The VAT Product Posting Group does not exist"
 
 
@@ -53,7 +61,7 @@ def invoice_line(
         unit_price=Decimal(price),
         discount_amount=Decimal(discount),
         tax_percent=VAT,
-        tax_code="HOOG",
+        tax_code="VAT21",
     )
 
 
@@ -132,6 +140,8 @@ class Bc:
         self.account_vat = {"8990": Decimal(0)}
         self.lose_at_sequence = 0
         self.reads = 0
+        self.setup: tuple[VatPostingSetup, ...] = VAT_SETUP
+        self.setup_reads = 0
         self._ids = itertools.count(1)
         self._etags = itertools.count(1)
 
@@ -210,6 +220,10 @@ class Bc:
         self.posted.append(credit_memo_id)
         memo = self.memos[credit_memo_id]
         self.memos[credit_memo_id] = memo.model_copy(update={"status": "Open", "number": f"S-CR{credit_memo_id[-1]}"})
+
+    def vat_setup(self) -> tuple[VatPostingSetup, ...]:
+        self.setup_reads += 1
+        return self.setup
 
     def _maybe_lose(self, step: str) -> None:
         if self.lose_next == step:
@@ -397,7 +411,7 @@ def test_units_kept_by_the_customer_from_two_locations_are_credited_on_their_acc
 
 def test_an_item_invoiced_at_two_vat_rates_goes_to_a_person_before_bc_is_asked():
     first = INVOICE.model_copy(update={"lines": INVOICE.lines[:1]})
-    low = INVOICE.lines[0].model_copy(update={"tax_percent": Decimal(9), "tax_code": "LAAG"})
+    low = INVOICE.lines[0].model_copy(update={"tax_percent": Decimal(9), "tax_code": "VAT9"})
     second = INVOICE.model_copy(update={"id": "inv-2", "number": "S-INV1002", "lines": (low, *INVOICE.lines[1:])})
     world = World(refund(), bc=Bc(first, second))
 
@@ -719,8 +733,8 @@ def test_without_a_rounding_account_no_rounding_line_is_added_and_the_last_line_
 
 
 def test_units_refunded_without_being_taken_back_are_credited_on_the_not_returned_account_at_the_items_vat():
-    """Nothing comes back into stock; price, discount and VAT code are the invoice line's (the account's own VAT is
-    0 % here)."""
+    """Nothing comes back into stock; price, discount and VAT are the invoice line's (the account's own VAT is 0 %
+    here): its VAT Identifier at its VAT % sent as the VAT Prod. Posting Group that has it."""
     kept = RefundedItem(sku="sku-1", quantity=Decimal(1), amount=Decimal("9.00"), tax=Decimal("1.89"), restocked=False)
     world = World(refund().model_copy(update={"items": (kept,)}), accounts=NOT_RETURNED)
     world.bc.account_vat["8120"] = Decimal(0)
@@ -730,23 +744,48 @@ def test_units_refunded_without_being_taken_back_are_credited_on_the_not_returne
     assert world.lines()[2] == ("Account", "8120", Decimal(1), Decimal("10.00"), Decimal("1.00"))
     stored = world.bc.memos["cm-1"].lines[2]
     assert (stored.tax_code, stored.tax_percent) == ("HOOG", VAT)
+    assert world.bc.setup_reads == 1
     assert stored.description == "Not returned: ITEM-1 as invoiced"
     assert (world.credit().state, world.credit().credited_amount) == (CreditState.DRAFTED, "16.88")
 
 
-def test_a_vat_code_bc_does_not_take_on_the_not_returned_line_sends_the_refund_to_a_person_with_bcs_words():
-    """taxCode is read as BC's VAT Identifier and written as a VAT Prod. Posting Group: BC refuses one that is no
-    group."""
+def test_a_vat_identifier_no_setup_of_the_business_group_has_at_its_rate_sends_kept_units_to_a_person_unasked():
+    """An EU customer's line (VAT Identifier HOOG-EU, 0 %), or an identifier at another rate than its setup's."""
     kept = RefundedItem(sku="sku-1", quantity=Decimal(1), amount=Decimal("9.00"), tax=Decimal("1.89"), restocked=False)
-    identified = INVOICE.lines[0].model_copy(update={"tax_code": "HOOG-EU"})
-    bc = Bc(INVOICE.model_copy(update={"lines": (identified, *INVOICE.lines[1:])}))
-    world = World(refund().model_copy(update={"items": (kept,)}), accounts=NOT_RETURNED, bc=bc)
+    worlds = []
+    for code, percent in (("HOOG-EU", Decimal(0)), ("VAT21", Decimal(9))):
+        identified = INVOICE.lines[0].model_copy(update={"tax_code": code, "tax_percent": percent})
+        bc = Bc(INVOICE.model_copy(update={"lines": (identified, *INVOICE.lines[1:])}))
+        worlds.append(World(refund().model_copy(update={"items": (kept,)}), accounts=NOT_RETURNED, bc=bc))
+
+    for world in worlds:
+        world.run()
+
+    assert [world.credit().state for world in worlds] == [CreditState.NEEDS_ATTENTION] * 2
+    assert "VAT Identifier HOOG-EU, 0 %: no VAT Posting Setup has it" in worlds[0].credit().problem
+    assert "VAT Identifier VAT21, 9 %: no VAT Posting Setup has it" in worlds[1].credit().problem
+    assert [world.bc.memos for world in worlds] == [{}, {}]
+
+
+def test_a_vat_identifier_two_product_groups_have_at_its_rate_sends_kept_units_to_a_person_unasked():
+    kept = RefundedItem(sku="sku-1", quantity=Decimal(1), amount=Decimal("9.00"), tax=Decimal("1.89"), restocked=False)
+    world = World(refund().model_copy(update={"items": (kept,)}), accounts=NOT_RETURNED)
+    world.bc.setup = (*VAT_SETUP, VatPostingSetup(product_group="DIENST", identifier="VAT21", percent=VAT))
 
     world.run()
 
     assert world.credit().state is CreditState.NEEDS_ATTENTION
-    assert "BC refused the credit memo: The VAT Product Posting Group does not exist" in world.credit().problem
-    assert world.bc.posted == []
+    assert "2 VAT Prod. Posting Groups (DIENST, HOOG) have it" in world.credit().problem
+    assert world.bc.memos == {}
+
+
+def test_a_refund_of_units_taken_back_does_not_read_the_vat_posting_setup():
+    world = World(refund())
+
+    world.run()
+
+    assert world.credit().state is CreditState.DRAFTED
+    assert world.bc.setup_reads == 0
 
 
 def test_prices_follow_the_credit_memos_basis_when_the_customer_prices_include_vat():

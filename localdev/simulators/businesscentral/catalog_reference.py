@@ -20,6 +20,9 @@ BASE_UNIT = "STUK"
 BOX_UNIT = "DOOS"
 DOMESTIC_VAT_GROUP = "BINNENLAND"
 """The VAT Bus. Posting Group of customers in the Netherlands (the EU ones have EU: reverse charge)."""
+VAT_IDENTIFIERS = {"HOOG": "VAT21", "LAAG": "VAT9", "NUL": "VAT0"}
+"""The domestic setups' VAT Identifiers, named apart from their VAT Prod. Posting Groups as a company may name them:
+BC serves a document line's taxCode as the identifier and validates a written one as the group."""
 
 _PARENT_CATEGORIES = (("DRANK", "Koffie en thee"), ("NONFOOD", "Non-food"), ("OVERIG", "Overig"))
 _CATEGORIES = (
@@ -124,11 +127,25 @@ def _ensure_vat_posting_setup(store: Store) -> None:
                         "VAT_Prod_Posting_Group": group,
                         "Description": f"{business} {group}",
                         "Blocked": False,
-                        "VAT_Identifier": group if business == DOMESTIC_VAT_GROUP else f"{group}-EU",
+                        "VAT_Identifier": VAT_IDENTIFIERS[group] if business == DOMESTIC_VAT_GROUP else f"{group}-EU",
                         "VAT_Percent": percent,
                         "VAT_Calculation_Type": kind,
                     }
                 )
+
+
+def vat_business_group(customer: Record) -> str:
+    """The customer's VAT Bus. Posting Group: domestic in the Netherlands, EU elsewhere."""
+    return DOMESTIC_VAT_GROUP if customer["country"] in ("", "NL") else "EU"
+
+
+def vat_identifier(store: Store, customer: Record, product_group: str) -> str:
+    """The VAT Identifier of the customer's VAT Posting Setup for the product group ("" for none), as BC serves a
+    document line's taxCode."""
+    if not product_group:
+        return ""
+    setup = store.vat_posting_setup.get(f"{vat_business_group(customer)}/{product_group}".lower())
+    return str(setup["VAT_Identifier"]) if setup else ""
 
 
 def _ensure(table: Table, rng: random.Random, code: str, values: Record) -> str:

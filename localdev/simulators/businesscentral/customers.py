@@ -31,6 +31,7 @@ CUSTOMER_DEFAULTS: Record = {
     "shipmentMethodId": EMPTY_GUID,
     "paymentMethodId": EMPTY_GUID,
     "blocked": " ",
+    "locationCode": "",
 }
 
 

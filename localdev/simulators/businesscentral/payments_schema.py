@@ -118,6 +118,7 @@ SALES_CREDIT_MEMO_LINE = EntityType(
     "salesCreditMemoLines",
     tuple(prop for prop in SALES_ORDER_LINE.props if prop.name not in _ORDER_ONLY),
     key_order=("sequence",),
+    internal=SALES_ORDER_LINE.internal,
 )
 """APIV2 page 30046 (APIV2SalesCreditMemLines.Page.al): the fields of salesOrderLines without the shipping ones."""
 

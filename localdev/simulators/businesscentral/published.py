@@ -142,7 +142,7 @@ def customer_rows(customers: Table) -> list[Record]:
             ETAG: customer[ETAG],
             "No": customer["number"],
             "Name": customer["displayName"],
-            "Location_Code": "",
+            "Location_Code": customer.get("locationCode", ""),
             "Post_Code": customer["postalCode"],
             "Country_Region_Code": customer["country"],
             "Phone_No": customer["phoneNumber"],

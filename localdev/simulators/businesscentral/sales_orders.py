@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from localdev.simulators.businesscentral.catalog_reference import vat_identifier
 from localdev.simulators.businesscentral.errors import bad_request, dialog, missing_reference
 from localdev.simulators.businesscentral.inventory import QUANTITY_PLACES, SALE, Movement, book
 from localdev.simulators.businesscentral.item_units import qty_per_unit
@@ -75,7 +76,7 @@ class SalesOrders:
             self._check_customer(customer)
             fill_from_customer(draft, customer, bill_to_customer(self.store, customer))
             for line in lines:
-                line["taxPercent"] = float(_tax_rate(line["taxCode"], customer))
+                self._set_vat(line, line["vatProductPostingGroup"], customer)
         if "pricesIncludeTax" in values and values["pricesIncludeTax"] != draft["pricesIncludeTax"]:
             _convert_unit_prices(lines, to_gross=bool(values["pricesIncludeTax"]))
         draft.update(_header_values(values))
@@ -243,9 +244,10 @@ class SalesOrders:
         ):
             if key in values:
                 line[key] = values[key]
+        if new and line["lineType"] == "Item" and "locationId" not in values:
+            line["locationId"] = self._customer_location(document)
         if "taxCode" in values:
-            line["taxCode"] = values["taxCode"]
-            line["taxPercent"] = float(_tax_rate(values["taxCode"], self._customer_of(document)))
+            self._set_vat(line, values["taxCode"], self._customer_of(document))
         if "itemVariantId" in values:
             line["itemVariantId"] = self._variant_id(line, values["itemVariantId"])
         repriced = line["lineType"] == "Item" and (new or any(key in values for key in _PRICED_BY))
@@ -265,6 +267,13 @@ class SalesOrders:
     def _customer_of(self, order: Record) -> Record:
         return self._customer({"customerId": order["customerId"]})
 
+    def _customer_location(self, document: Record) -> str:
+        """The sell-to customer's Location Code, which BC gives the header and a new item line sent without a location
+        (Sales Header CopySellToCustomerAddressFieldsFromCustomer, Sales Line InitHeaderLocactionCode): its id."""
+        code = self._customer_of(document).get("locationCode")
+        location = self.store.locations.find("code", code) if code else None
+        return str(location["id"]) if location else EMPTY_GUID
+
     def _resolve_target(self, order: Record, line: Record, values: dict[str, Any]) -> None:
         line_type = _line_type(values, line["lineType"])
         number = values.get("lineObjectNumber")
@@ -279,7 +288,7 @@ class SalesOrders:
                 lineObjectNumber=item["number"],
                 description=item["displayName"],
                 unitOfMeasureCode=item["baseUnitOfMeasureCode"],
-                taxCode=item["vatProductPostingGroup"],
+                vatProductPostingGroup=item["vatProductPostingGroup"],
             )
         elif line_type == "Account":
             account = self._reference(self.store.accounts, "G/L Account", values.get("accountId"), number)
@@ -295,13 +304,23 @@ class SalesOrders:
                 description=account["displayName"],
                 unitOfMeasureCode="",
                 unitPrice=0.0,
-                taxCode=account["vatProductPostingGroup"],
+                vatProductPostingGroup=account["vatProductPostingGroup"],
             )
         elif line_type == "Comment":
-            line.update(lineObjectNumber="", unitOfMeasureCode="", taxCode="")
+            line.update(lineObjectNumber="", unitOfMeasureCode="", vatProductPostingGroup="")
         else:
             raise bad_request(f"The lineType '{line_type}' is not supported by this Business Central simulator.")
-        line["taxPercent"] = float(_tax_rate(line["taxCode"], customer)) if line["taxCode"] else 0.0
+        self._set_vat(line, line["vatProductPostingGroup"], customer)
+
+    def _set_vat(self, line: Record, product_group: str, customer: Record) -> None:
+        """The line's VAT Prod. Posting Group (a taxCode written is one: an unknown code is refused), its VAT % for
+        the customer, and its taxCode as BC serves it: the VAT Identifier of the customer's VAT Posting Setup
+        (SalesInvoiceAggregator SetTaxGroupIdAndCode)."""
+        line.update(
+            vatProductPostingGroup=product_group,
+            taxPercent=float(_tax_rate(product_group, customer)),
+            taxCode=vat_identifier(self.store, customer, product_group),
+        )
 
     def _price(self, order: Record, line: Record) -> None:
         """What validating an item line's item, variant, unit or quantity does in BC (Sales Line "No." and Quantity
@@ -483,6 +502,7 @@ def blank_document_line(document_id: str, sequence: int, line_id: str, shipment_
         "discountAmount": 0.0,
         "discountPercent": 0.0,
         "taxCode": "",
+        "vatProductPostingGroup": "",
         "taxPercent": 0.0,
         "shipmentDate": shipment_date,
         "itemVariantId": EMPTY_GUID,

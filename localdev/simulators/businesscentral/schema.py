@@ -155,7 +155,7 @@ CUSTOMER = EntityType(
         rw("blocked", Kind.ENUM, choices=CUSTOMER_BLOCKED),
         ro("lastModifiedDateTime", Kind.DATETIME),
     ),
-    internal=("customerPriceGroup", "billToCustomerNumber", "pricesIncludeTax"),
+    internal=("customerPriceGroup", "billToCustomerNumber", "pricesIncludeTax", "locationCode"),
 )
 """APIV2 page 30009 (microsoft/BCApps src/Apps/W1/APIV2/app/src/pages/APIV2Customers.Page.al): taxRegistrationNumber
 is the page variable TaxRegistrationNumber (filled from "VAT Registration No." in OnAfterGetRecord), currencyCode the
@@ -268,6 +268,9 @@ SALES_ORDER_LINE = EntityType(
         rw("locationId", Kind.GUID),
     ),
     key_order=("sequence",),
+    internal=("vatProductPostingGroup",),
 )
+"""taxCode is served as the VAT Identifier and written as the VAT Prod. Posting Group, which the line keeps
+(vatProductPostingGroup, not on the page)."""
 
 SALES_ENTITY_TYPES: tuple[EntityType, ...] = (COMPANY, CUSTOMER, ACCOUNT, SALES_ORDER, SALES_ORDER_LINE)

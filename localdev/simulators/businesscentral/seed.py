@@ -6,7 +6,12 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from localdev.simulators.businesscentral.catalog_reference import BOX_UNIT, Reference, ensure_reference_data
+from localdev.simulators.businesscentral.catalog_reference import (
+    BOX_UNIT,
+    MAIN_LOCATION,
+    Reference,
+    ensure_reference_data,
+)
 from localdev.simulators.businesscentral.customers import CUSTOMER_DEFAULTS
 from localdev.simulators.businesscentral.item_units import add_unit
 from localdev.simulators.businesscentral.payments import seed_journals
@@ -33,6 +38,8 @@ BRANCHES = (
 )
 """Customers whose bill-to customer is another one: the head office with a price agreement (seed_catalog), which
 BC's prices for the branches' orders follow."""
+LOCATED_CUSTOMER = BRANCHES[0][0]
+"""The branch whose card has a Location Code (HOOFD): an item line made for it without a location gets that one."""
 
 
 @dataclass(frozen=True)
@@ -486,6 +493,9 @@ def _seed_branches(store: Store, rng: random.Random) -> None:
     assert head_office is not None
     for name, email in BRANCHES:
         _customer(store, rng, displayName=name, type="Company", email=email, billToCustomerNumber=head_office["number"])
+    located = store.customers.find("displayName", LOCATED_CUSTOMER)
+    assert located is not None
+    located["locationCode"] = MAIN_LOCATION
 
 
 def _seed_accounts(store: Store, rng: random.Random) -> None:
