@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import httpx
 
@@ -91,8 +91,18 @@ class Return:
         return sum((money(memo["totalAmountIncludingTax"]) for memo in self.memos), Decimal(0))
 
 
+class Invariants:
+    """A proof's report: each name in INVARIANTS a list of what broke it, empty when it held."""
+
+    INVARIANTS: ClassVar[tuple[str, ...]]
+
+    @property
+    def broken(self) -> dict[str, list[str]]:
+        return {name: getattr(self, name) for name in self.INVARIANTS if getattr(self, name)}
+
+
 @dataclass
-class RefundsReport:
+class RefundsReport(Invariants):
     plan: RefundsPlan
     payments: PaymentsReport | None = None
     payments_lines: list[str] = field(default_factory=list)
@@ -137,10 +147,6 @@ class RefundsReport:
     @property
     def memos(self) -> list[dict[str, Any]]:
         return [memo for each in self.returns for memo in each.memos]
-
-    @property
-    def broken(self) -> dict[str, list[str]]:
-        return {name: getattr(self, name) for name in self.INVARIANTS if getattr(self, name)}
 
     @property
     def held(self) -> bool:
@@ -220,19 +226,13 @@ class _RefundsRun:
         self._http = httpx.Client(timeout=30)
 
     def execute(self) -> RefundsReport:
-        try:
-            with PaymentsRun(self.stack, self.plan.payments, self.say) as payments:
-                return self._execute(payments)
-        finally:
-            self._http.close()
+        return after_payments(self.stack, self.plan.payments, self.say, self._http, self._execute)
 
     def _execute(self, payments: PaymentsRun) -> RefundsReport:
         report = self.report
-        probe = self.stack.bc_probe()
-        balances = {str(c["id"]): money(c["balanceDue"]) for c in probe.all("customers")}
-        report.payments = payments.execute()
-        report.payments_lines = report.payments.lines()
-        report.returns = self._plan_returns(report.payments.orders, probe.all("salesInvoices"))
+        paid = paid_first(self.stack, payments)
+        report.payments, report.payments_lines, balances = paid.report, paid.report.lines(), paid.balances
+        report.returns = self._plan_returns(report.payments.orders, paid.invoices)
         calls_before = {name: self._provider_calls(name) for name in PROVIDER_FAULTS}
         self._inject_faults()
         started = time.monotonic()
@@ -522,6 +522,41 @@ def money(value: Any) -> Decimal:
 
 
 # -- what the shop refunds proof (localdev/shop_refunds_proof.py) shares ------------------------------------------
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class PaidFirst:
+    """What a refund proof starts from: the payments proof's run, done."""
+
+    report: PaymentsReport
+    balances: dict[str, Decimal]
+    """Every customer's balance in BC before the run."""
+    invoices: list[dict[str, Any]]
+    """BC's sales invoices after it."""
+
+
+def paid_first(stack: LocalStack, payments: PaymentsRun) -> PaidFirst:
+    probe = stack.bc_probe()
+    balances = {str(c["id"]): money(c["balanceDue"]) for c in probe.all("customers")}
+    report = payments.execute()
+    return PaidFirst(report, balances, probe.all("salesInvoices"))
+
+
+def after_payments(
+    stack: LocalStack,
+    plan: PaymentsPlan,
+    say: Callable[[str], None],
+    http: httpx.Client,
+    run: Callable[[PaymentsRun], R],
+) -> R:
+    """`run` with the payments proof's run at hand (started, stopped after), `http` closed at the end."""
+    try:
+        with PaymentsRun(stack, plan, say) as payments:
+            return run(payments)
+    finally:
+        http.close()
 
 
 class FaultRates(Protocol):

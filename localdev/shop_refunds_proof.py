@@ -40,11 +40,14 @@ from localdev.payments_proof import QUEUES_TIMEOUT_S, PaidOrder, PaymentsPlan, P
 from localdev.proof import on_own_stack, read_dossier
 from localdev.refunds_proof import (
     HostKill,
+    Invariants,
+    after_payments,
     inject_bc_faults,
     journal_lines_left,
     keep_woo_webhook_enabled,
     kill_host_once,
     money,
+    paid_first,
     wait_credit_memos_paid,
     wrong_balances,
 )
@@ -97,7 +100,7 @@ class ShopRefundsPlan:
 
 
 @dataclass
-class ShopRefundsReport:
+class ShopRefundsReport(Invariants):
     plan: ShopRefundsPlan
     payments: PaymentsReport | None = None
     payments_lines: list[str] = field(default_factory=list)
@@ -143,10 +146,6 @@ class ShopRefundsReport:
     @property
     def refunds(self) -> list[ShopRefund]:
         return [refund for each in self.orders for refund in each.refunds]
-
-    @property
-    def broken(self) -> dict[str, list[str]]:
-        return {name: getattr(self, name) for name in self.INVARIANTS if getattr(self, name)}
 
     @property
     def held(self) -> bool:
@@ -236,19 +235,13 @@ class _ShopRefundsRun:
         self._bc_calls = BcCalls(self.bc)
 
     def execute(self) -> ShopRefundsReport:
-        try:
-            with PaymentsRun(self.stack, self.plan.payments, self.say) as payments:
-                return self._execute(payments)
-        finally:
-            self._http.close()
+        return after_payments(self.stack, self.plan.payments, self.say, self._http, self._execute)
 
     def _execute(self, payments: PaymentsRun) -> ShopRefundsReport:
         report = self.report
-        probe = self.stack.bc_probe()
-        balances = {str(c["id"]): money(c["balanceDue"]) for c in probe.all("customers")}
-        report.payments = payments.execute()
-        report.payments_lines = report.payments.lines()
-        invoices = {str(invoice["orderId"]): invoice for invoice in probe.all("salesInvoices")}
+        paid = paid_first(self.stack, payments)
+        report.payments, report.payments_lines, balances = paid.report, paid.report.lines(), paid.balances
+        invoices = {str(invoice["orderId"]): invoice for invoice in paid.invoices}
         report.orders = plan_refunds(self._woo_order, report.payments.orders, invoices, self.plan, self.rng)
         self._ok("POST", f"{self.woo.url}/_sim/stats/reset")
         self._own_woo.clear()
